@@ -1,0 +1,37 @@
+"""flake8 plugin: rnnlint's findings as flake8 errors (codes RNN...).
+
+A thin adapter over ``rnnlint.lint_source``; it imports no torch.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rnnlint import __version__
+
+
+class RnnlintChecker:
+    """Runs rnnlint on the file flake8 is checking.
+
+    flake8 counts columns from 0 and adds one when printing; rnnlint's are 0-based too.
+    ``# noqa`` is applied by flake8 itself, as for any plugin.
+    """
+
+    name = "rnnlint"
+    version = __version__
+
+    def __init__(self, tree, lines: list, filename: str = "<stdin>"):
+        self.lines = lines
+        self.filename = filename
+
+    def run(self) -> Iterator[tuple]:
+        from rnnlint._config import Config
+        from rnnlint._engine import PARSE_ERROR_CODE, check_source
+
+        source = "".join(self.lines)
+        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are flake8's)
+        result = check_source(source, self.filename, Config(), fix=False)
+        for finding in result.findings:
+            if finding.code == PARSE_ERROR_CODE:
+                continue
+            yield finding.row, finding.column, f"{finding.code} {finding.message}", type(self)

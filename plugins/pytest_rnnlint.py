@@ -1,0 +1,98 @@
+"""pytest plugin for rnnlint's runtime checks; inert unless its options or marker are given.
+
+Imports neither torch nor jaxtyping until a test asks for the checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+_PACKAGE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_packages_hook = pytest.StashKey[object]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("rnnlint", "rnnlint runtime shape checks")
+    group.addoption("--rnnlint", action="store_true", default=None,
+                    help="watch every nn.RNN/LSTM/GRU built during each test")
+    group.addoption("--rnnlint-packages", metavar="PKG[,PKG...]", default=None,
+                    help="check the jaxtyping annotations of these packages with beartype")
+    parser.addini("rnnlint", type="bool", default=False, help="same as --rnnlint")
+    parser.addini("rnnlint_packages", default="", help="same as --rnnlint-packages")
+
+
+def parse_packages(text: str) -> list[str]:
+    """``"pkg1, pkg2.sub"`` -> ``["pkg1", "pkg2.sub"]``; commas or whitespace separate."""
+    names = [name for name in re.split(r"[,\s]+", text) if name]
+    for name in names:
+        if not _PACKAGE_NAME.fullmatch(name):
+            raise pytest.UsageError(f"rnnlint: --rnnlint-packages: not a package name: {name!r}")
+    return names
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "rnnlint(batch=None, seq=None): watch this test's recurrent modules with "
+        "these declared sizes")
+    text = config.getoption("rnnlint_packages")
+    packages = parse_packages(config.getini("rnnlint_packages") if text is None else text)
+    if packages:
+        import jaxtyping
+
+        config.stash[_packages_hook] = jaxtyping.install_import_hook(packages, "beartype.beartype")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    hook = config.stash.get(_packages_hook, None)
+    if hook is not None:
+        hook.uninstall()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    if _packages_hook not in item.config.stash:
+        return (yield)
+    from jaxtyping import TypeCheckError
+
+    try:
+        return (yield)
+    except TypeCheckError as error:
+        from rnnlint.runtime import shape_error_from
+
+        raise shape_error_from(error).with_traceback(error.__traceback__) from None
+
+
+def _declared_sizes(node: pytest.Item) -> dict:
+    marker = node.get_closest_marker("rnnlint")
+    return dict(marker.kwargs) if marker is not None else {}
+
+
+@pytest.fixture(autouse=True)
+def _rnnlint_new_modules(request: pytest.FixtureRequest):
+    flag = request.config.getoption("rnnlint")
+    enabled = request.config.getini("rnnlint") if flag is None else flag
+    if not enabled and request.node.get_closest_marker("rnnlint") is None:
+        yield
+        return
+    from rnnlint.runtime import watch_new_modules
+
+    with watch_new_modules(**_declared_sizes(request.node)):
+        yield
+
+
+@pytest.fixture
+def rnn_watch(request: pytest.FixtureRequest):
+    """``rnn_watch(model, batch=4, seq=7)``: watch ``model`` until the test ends."""
+    from rnnlint.runtime import watch
+
+    handles = []
+
+    def start(model, **sizes):
+        handles.append(watch(model, **{**_declared_sizes(request.node), **sizes}))
+        return handles[-1]
+
+    yield start
+    for handle in reversed(handles):
+        handle.remove()

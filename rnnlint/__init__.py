@@ -1,0 +1,44 @@
+"""rnnlint: a shape checker for PyTorch recurrent networks.
+
+The static API is small and imports nothing heavy until used; ``rnnlint.runtime`` holds
+the torch-side checks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+__all__ = ["Finding", "lint_source", "lint_paths", "__version__"]
+
+if TYPE_CHECKING:
+    from ._engine import lint_source
+    from ._finding import Finding
+
+
+def lint_paths(paths, select=None, ignore=None):
+    """Lint files and folders; returns the sorted findings.
+
+    >>> [finding.code for finding in lint_paths(["examples/rnn008_input_size_mismatch/buggy.py"])]
+    ['RNN008']
+    """
+    from ._config import Config
+    from ._runner import RunOptions, run
+
+    config = Config()
+    if select is not None or ignore is not None:
+        config = Config(select=tuple(select or ("RNN",)), ignore=tuple(ignore or ()))
+    return run(list(paths), config, RunOptions(jobs=1)).findings
+
+
+def __getattr__(name: str):
+    # keep `import rnnlint` cheap: libcst and the rules load on first use
+    if name == "lint_source":
+        from ._engine import lint_source
+
+        return lint_source
+    if name == "Finding":
+        from ._finding import Finding
+
+        return Finding
+    raise AttributeError(f"module 'rnnlint' has no attribute {name!r}")

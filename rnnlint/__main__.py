@@ -1,0 +1,5 @@
+"""``python -m rnnlint``."""
+
+from .cli import main
+
+raise SystemExit(main())

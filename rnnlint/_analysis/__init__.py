@@ -1,0 +1,207 @@
+"""libcst -> facts: the recurrent modules of a file, their layers and what forward does.
+
+Facts are computed once per file and shared by every rule; rules never re-walk the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ._interpreter import MODULE_BASES, ClassInfo, Event, Interpreter, ShapeNote
+from ._names import ImportTable
+from ._symbolic import UNKNOWN, Value
+from ._values import Layer
+
+__all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse"]
+
+
+@dataclass
+class ScopeFacts:
+    """Facts for one class (its ``__init__`` and ``forward``) or one function."""
+
+    name: str
+    kind: str  # "class" or "function" or "module"
+    node: cst.CSTNode
+    layers: list = field(default_factory=list)  # every layer constructed, with its attribute name
+    attributes: dict = field(default_factory=dict)  # self attributes after __init__
+    events: list = field(default_factory=list)
+    shape_notes: list = field(default_factory=list)
+    aliases: dict = field(default_factory=dict)  # atom -> display name (batch, seq)
+
+
+@dataclass
+class FileFacts:
+    module: cst.Module
+    imports: ImportTable
+    scopes: list
+
+    @property
+    def events(self):
+        for scope in self.scopes:
+            for event in scope.events:
+                yield scope, event
+
+    @property
+    def layers(self):
+        seen = set()
+        for scope in self.scopes:
+            for layer in scope.layers:
+                if id(layer.node) not in seen:
+                    seen.add(id(layer.node))
+                    yield scope, layer
+
+
+def analyse(module: cst.Module) -> FileFacts:
+    """Compute the facts of one parsed file."""
+    imports = ImportTable()
+    _collect_imports(module, imports)
+    constants = _module_constants(module, imports)
+    classes = _collect_classes(module, imports)
+    scopes = []
+    for info in classes.values():
+        if _is_module_class(info, imports, classes):
+            scopes.append(_analyse_class(info, imports, constants, classes))
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            scopes.append(_analyse_function(statement, imports, constants, classes))
+    scopes.append(_analyse_module_level(module, imports, constants, classes))
+    return FileFacts(module=module, imports=imports, scopes=scopes)
+
+
+class _ImportCollector(cst.CSTVisitor):
+    def __init__(self, imports: ImportTable):
+        self.imports = imports
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imports.add(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imports.add(node)
+
+    # expressions never hold imports: skip them quickly
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body)
+
+
+def _collect_imports(module: cst.Module, imports: ImportTable) -> None:
+    module.visit(_ImportCollector(imports))
+
+
+def _module_constants(module: cst.Module, imports: ImportTable) -> dict:
+    """Module-level ``NAME = <expression over literals and earlier constants>``."""
+    constants: dict = {}
+    interpreter = Interpreter(imports, constants, {}, None)
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                name = small.targets[0].target.value
+                value = interpreter.eval(small.value, {})
+                # a constant is a plain value; layers and tensors built at module level are not constants
+                constants[name] = value if _is_plain(value) else UNKNOWN
+    return constants
+
+
+def _is_plain(value: Value) -> bool:
+    from ._symbolic import Bool, Const, Poly
+
+    return isinstance(value, (Bool, Const, Poly))
+
+
+def _collect_classes(module: cst.Module, imports: ImportTable) -> dict:
+    classes: dict = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.ClassDef):
+            continue
+        methods = {}
+        class_attributes: dict = {}
+        for item in statement.body.body:
+            if isinstance(item, cst.FunctionDef):
+                methods[item.name.value] = item
+        info = ClassInfo(statement.name.value, statement, methods, [], class_attributes)
+        classes[info.name] = info
+    interpreter = Interpreter(imports, {}, classes, None)
+    for info in classes.values():
+        for base in info.node.bases:
+            name = base.value
+            if isinstance(name, cst.Name) and name.value in classes:
+                info.bases.append(classes[name.value])
+        for item in info.node.body.body:
+            if isinstance(item, cst.SimpleStatementLine):
+                for small in item.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                            and isinstance(small.targets[0].target, cst.Name):
+                        value = interpreter.eval(small.value, {})
+                        info.class_attributes[small.targets[0].target.value] = value if _is_plain(value) else UNKNOWN
+    return classes
+
+
+def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen: frozenset = frozenset()) -> bool:
+    if info.name in seen:
+        return False
+    for base in info.node.bases:
+        qualified = imports.resolve(base.value)
+        if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
+            return True
+        if isinstance(base.value, cst.Name) and base.value.value in classes:
+            if _is_module_class(classes[base.value.value], imports, classes, seen | {info.name}):
+                return True
+    # a base from another file: a class with forward() is most likely a module
+    return "forward" in info.methods and bool(info.node.bases)
+
+
+def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, info)
+    state: dict = {}
+    interpreter.run_method("__init__", state)
+    attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
+    forward, owner = interpreter.find_method("forward", info)
+    if forward is not None:
+        interpreter.recording_shapes = True
+        forward_state = dict(state)
+        args = _forward_arguments(forward, interpreter)
+        interpreter.call_function(forward, forward_state, args, {}, bound_self=True, owner=owner)
+    return ScopeFacts(
+        name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
+        events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
+    )
+
+
+def _forward_arguments(forward: cst.FunctionDef, interpreter: Interpreter) -> list:
+    """forward's parameters are tensors of unknown shape unless their default says otherwise."""
+    from ._values import Tensor
+
+    args = []
+    for param in list(forward.params.posonly_params) + list(forward.params.params)[1:]:
+        name = param.name.value
+        default = param.default
+        if default is not None and not (isinstance(default, cst.Name) and default.value == "None"):
+            args.append(interpreter.parameter_symbol(name, param))
+        else:
+            args.append(Tensor(key=name))
+    return args
+
+
+def _analyse_function(function: cst.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None)
+    interpreter.call_function(function, {}, [], {}, bound_self=False)
+    return ScopeFacts(name=function.name.value, kind="function", node=function, layers=interpreter.layers,
+                      events=interpreter.events, aliases=interpreter.aliases)
+
+
+def _analyse_module_level(module: cst.Module, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None)
+    statements = [s for s in module.body if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    state: dict = {}
+    try:
+        interpreter.exec_block(statements, state)
+    except Exception as error:  # noqa: BLE001
+        from ._interpreter import Return
+
+        if not isinstance(error, Return):
+            raise
+    return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
+                      events=interpreter.events, aliases=interpreter.aliases)

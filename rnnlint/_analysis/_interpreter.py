@@ -1,0 +1,1271 @@
+"""An abstract interpreter for ``__init__`` and ``forward``: symbolic values, no execution.
+
+It walks statements once, keeps guarded alternatives where branches differ, and records
+events (layer calls, recurrent calls, indexing, reshapes) for the rules to judge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import libcst as cst
+
+from .. import _shapes
+from . import _tensor_ops as ops
+from ._names import ImportTable, dotted_name
+from ._symbolic import (
+    EMPTY_GUARD,
+    UNKNOWN,
+    Alt,
+    Bool,
+    Const,
+    Poly,
+    Unknown,
+    Value,
+    alternatives,
+    as_int,
+    cases,
+    map_cases,
+    merge_guards,
+    number,
+    truth,
+)
+from ._values import (
+    CELL_KINDS,
+    CONTAINERS,
+    LAYER_PARAMETERS,
+    RNN_KINDS,
+    SHAPE_PRESERVING,
+    Layer,
+    ListValue,
+    Packed,
+    Ref,
+    ShapeValue,
+    Tensor,
+    TupleValue,
+    python_value,
+)
+
+MAX_INLINE_DEPTH = 4
+TORCH_NN = "torch.nn."
+MODULE_BASES = {
+    "torch.nn.Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
+    "lightning.pytorch.LightningModule", "pl.LightningModule",
+}
+PACK = "torch.nn.utils.rnn.pack_padded_sequence"
+PAD = "torch.nn.utils.rnn.pad_packed_sequence"
+
+
+@dataclass
+class Event:
+    """Something the code does that a rule may judge."""
+
+    kind: str  # "layer_call", "rnn_call", "subscript", "reshape", "reduce", "unpack", "pack", "pad"
+    node: cst.CSTNode
+    guard: frozenset
+    data: dict
+
+
+@dataclass
+class ShapeNote:
+    """What a forward statement produced, for ``rnnlint shapes``."""
+
+    node: cst.CSTNode
+    name: str
+    value: Value
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: cst.ClassDef
+    methods: dict
+    bases: list  # in-file ClassInfo bases
+    class_attributes: dict = field(default_factory=dict)
+
+
+class Return(Exception):
+    """Internal: a ``return`` ends the current straight-line path."""
+
+
+class Interpreter:
+    """Interprets the methods of one class (or module-level code) over abstract values."""
+
+    def __init__(self, imports: ImportTable, constants: dict, classes: dict, info: ClassInfo | None):
+        self.imports = imports
+        self.constants = constants
+        self.classes = classes
+        self.info = info
+        self.events: list[Event] = []
+        self.layers: list[Layer] = []
+        self.shape_notes: list[ShapeNote] = []
+        self.recording_shapes = False
+        self.guard: frozenset = EMPTY_GUARD
+        self.depth = 0
+        self.returns: list[list] = []
+        self.aliases: dict[str, str] = {}
+
+    # --- entry points -------------------------------------------------------------------------
+
+    def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
+                   info: ClassInfo | None = None) -> Value:
+        method, owner = self.find_method(name, info or self.info)
+        if method is None:
+            return UNKNOWN
+        return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
+
+    def find_method(self, name: str, info: ClassInfo | None) -> tuple:
+        seen = set()
+        pending = [info] if info else []
+        while pending:
+            current = pending.pop(0)
+            if current is None or current.name in seen:
+                continue
+            seen.add(current.name)
+            if name in current.methods:
+                return current.methods[name], current
+            pending.extend(current.bases)
+        return None, None
+
+    def call_function(self, function: cst.FunctionDef, state: dict, args: list, kwargs: dict,
+                      bound_self: bool, owner: ClassInfo | None = None) -> Value:
+        if self.depth >= MAX_INLINE_DEPTH:
+            return UNKNOWN
+        local = {key: value for key, value in state.items() if key.startswith("self.")}
+        self.bind_parameters(function, local, args, kwargs, bound_self)
+        previous_info, self.info = self.info, owner or self.info
+        self.depth += 1
+        self.returns.append([])
+        try:
+            self.exec_block(function.body, local)
+        except Return:
+            pass
+        finally:
+            self.depth -= 1
+            self.info = previous_info
+        returned = self.returns.pop()
+        for key, value in local.items():
+            if key.startswith("self."):
+                state[key] = value
+        if not returned:
+            return Const(None)
+        return alternatives(returned)
+
+    def bind_parameters(self, function: cst.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+        params = function.params
+        positional = list(params.posonly_params) + list(params.params)
+        if bound_self and positional:
+            positional = positional[1:]
+        remaining = list(args)
+        for param in positional:
+            name = param.name.value
+            if remaining:
+                local[name] = remaining.pop(0)
+            elif name in kwargs:
+                local[name] = kwargs[name]
+            elif self.depth == 0 and not args and not kwargs:
+                local[name] = self.parameter_symbol(name, param)
+            elif param.default is not None:
+                local[name] = self.eval(param.default, {})
+            else:
+                local[name] = UNKNOWN
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                local[name] = kwargs[name]
+            elif self.depth == 0 and not args and not kwargs:
+                local[name] = self.parameter_symbol(name, param)
+            elif param.default is not None:
+                local[name] = self.eval(param.default, {})
+            else:
+                local[name] = UNKNOWN
+        if isinstance(params.star_arg, cst.Param):
+            local[params.star_arg.name.value] = UNKNOWN
+        if params.star_kwarg is not None:
+            local[params.star_kwarg.name.value] = UNKNOWN
+
+    def parameter_symbol(self, name: str, param: cst.Param) -> Value:
+        """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
+        annotation = param.annotation.annotation if param.annotation else None
+        annotated = dotted_name(annotation) if annotation is not None else None
+        if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
+            return Tensor(key=name)
+        if annotated == "bool" or (param.default is not None and isinstance(param.default, cst.Name)
+                                   and param.default.value in ("True", "False")):
+            return Bool(atom=name)
+        if annotated == "str" or isinstance(param.default, (cst.SimpleString, cst.ConcatenatedString)):
+            return Poly.atom(name)
+        return Poly.atom(name)
+
+    def _is_tensor_annotation(self, annotation: cst.BaseExpression) -> bool:
+        if isinstance(annotation, cst.Subscript):
+            return self._is_tensor_annotation(annotation.value)
+        qualified = self.imports.resolve(annotation)
+        return qualified in ("torch.Tensor", "torch.FloatTensor", "torch.LongTensor") or (
+            qualified is not None and qualified.startswith("jaxtyping.")
+        )
+
+    def guarded_map(self, function: Callable[..., Value], *values: Value) -> Value:
+        """Like ``map_cases``, with events recorded under each case's guard."""
+        combos: list = [(self.guard, [])]
+        for value in values:
+            combos = [(case_guard, items + [case]) for guard, items in combos for case_guard, case in cases(value, guard)]
+        results = []
+        previous = self.guard
+        try:
+            for guard, items in combos:
+                self.guard = guard
+                results.append((_drop_common(guard, previous), function(*items)))
+        finally:
+            self.guard = previous
+        return alternatives(results)
+
+    # --- statements ---------------------------------------------------------------------------
+
+    def exec_block(self, body: Any, state: dict) -> None:
+        statements = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else body
+        for statement in statements:
+            self.exec_statement(statement, state)
+
+    def exec_statement(self, statement: cst.CSTNode, state: dict) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small, state)
+        elif isinstance(statement, cst.If):
+            self.exec_if(statement, state)
+        elif isinstance(statement, (cst.For, cst.While)):
+            self.exec_loop(statement, state)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                value = self.eval(item.item, state)
+                if item.asname is not None:
+                    self.assign(item.asname.name, UNKNOWN if isinstance(value, Layer) else value, state)
+            self.exec_block(statement.body, state)
+        elif isinstance(statement, cst.Try):
+            self.exec_block(statement.body, state)
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            if isinstance(statement, cst.FunctionDef):
+                state[statement.name.value] = UNKNOWN
+
+    def exec_small(self, small: cst.CSTNode, state: dict) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, state)
+            for target in small.targets:
+                self.assign(target.target, value, state)
+                self.note_shape(target.target, value, small)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                value = self.eval(small.value, state)
+                self.assign(small.target, value, state)
+                self.note_shape(small.target, value, small)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, state)
+            operand = self.eval(small.value, state)
+            result = self.binary(current, operand, small.operator, small)
+            self.assign(small.target, result, state)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value, state)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, state) if small.value is not None else Const(None)
+            if self.returns:
+                self.returns[-1].append((self.guard, value))
+            self.note_shape(None, value, small)
+            raise Return()
+        elif isinstance(small, cst.Raise):
+            raise Return()
+
+    def note_shape(self, target: cst.CSTNode | None, value: Value, node: cst.CSTNode) -> None:
+        if not self.recording_shapes:
+            return
+        if any(isinstance(case, (Tensor, TupleValue, Packed)) for _, case in cases(value)):
+            name = "return" if target is None else _source_text(target)
+            self.shape_notes.append(ShapeNote(node, name, value))
+
+    def exec_if(self, statement: cst.If, state: dict) -> None:
+        condition = self.condition(statement.test, state)
+        then_guard, else_guard = self.branch_guards(condition, statement.test)
+        then_state, else_state = dict(state), dict(state)
+        then_returned = else_returned = False
+        if then_guard is not None:
+            then_returned = self.exec_guarded(statement.body, then_state, then_guard)
+        if else_guard is not None and statement.orelse is not None:
+            orelse = statement.orelse
+            if isinstance(orelse, cst.If):
+                else_returned = self.exec_guarded([orelse], else_state, else_guard)
+            else:
+                else_returned = self.exec_guarded(orelse.body, else_state, else_guard)
+        if then_guard is None:
+            then_returned = True  # never taken
+        if else_guard is None:
+            else_returned = True
+        if then_returned and else_returned:
+            if then_guard is not None or else_guard is not None:
+                raise Return()
+            return
+        if then_returned:
+            state.clear()
+            state.update(else_state)
+            return
+        if else_returned:
+            state.clear()
+            state.update(then_state)
+            return
+        self.merge_into(state, then_state, then_guard, else_state, else_guard)
+
+    def exec_guarded(self, body: Any, state: dict, guard: frozenset) -> bool:
+        """Run a branch under ``guard``; True when every path through it returned."""
+        previous = self.guard
+        self.guard = guard
+        try:
+            self.exec_block(body, state)
+        except Return:
+            return True
+        finally:
+            self.guard = previous
+        return False
+
+    def merge_into(self, state: dict, first: dict, first_guard: frozenset, second: dict, second_guard: frozenset) -> None:
+        state.clear()
+        for key in set(first) | set(second):
+            a, b = first.get(key, UNKNOWN), second.get(key, UNKNOWN)
+            if a == b and _same_layer_identity(a, b):
+                state[key] = a
+            else:
+                local_a = _drop_common(first_guard, self.guard)
+                local_b = _drop_common(second_guard, self.guard)
+                state[key] = alternatives([(local_a, a), (local_b, b)])
+
+    def branch_guards(self, condition: Value, test: cst.BaseExpression) -> tuple:
+        """Guards for the two branches of ``if test``; None for a branch never taken."""
+        true_guards, false_guards = [], []
+        for guard, case in cases(condition, self.guard):
+            case_truth = _case_truth(case)
+            if case_truth is None:
+                atom = _source_text(test)
+                true_guards.append(merge_guards(guard, frozenset({(atom, True)})))
+                false_guards.append(merge_guards(guard, frozenset({(atom, False)})))
+            elif case_truth:
+                true_guards.append(guard)
+            else:
+                false_guards.append(guard)
+        true_guards = [g for g in true_guards if g is not None]
+        false_guards = [g for g in false_guards if g is not None]
+        return _one_guard(true_guards, self.guard), _one_guard(false_guards, self.guard)
+
+    def exec_loop(self, statement: cst.For | cst.While, state: dict) -> None:
+        before = dict(state)
+        if isinstance(statement, cst.For):
+            iterable = self.eval(statement.iter, state)
+            self.assign(statement.target, _loop_item(iterable), state)
+        else:
+            self.condition(statement.test, state)
+        try:
+            self.exec_block(statement.body, state)
+        except Return:
+            state.clear()
+            state.update(before)
+        # the loop may run any number of times: a variable it changes is known only if unchanged
+        for key in set(state) | set(before):
+            old, new = before.get(key, UNKNOWN), state.get(key, UNKNOWN)
+            if old == new:
+                continue
+            if isinstance(new, ListValue):
+                continue
+            state[key] = _join_loop(old, new)
+        if statement.orelse is not None:
+            self.exec_block(statement.orelse.body, state)
+
+    # --- assignment ---------------------------------------------------------------------------
+
+    def assign(self, target: cst.BaseExpression, value: Value, state: dict, node: cst.CSTNode | None = None) -> None:
+        if isinstance(target, cst.Name):
+            state[target.value] = value
+        elif isinstance(target, cst.Attribute) and _is_self(target.value):
+            if isinstance(value, Layer):
+                value = value.with_name(f"self.{target.attr.value}")
+                self._rename_layer(value)
+            elif isinstance(value, Alt):
+                value = alternatives((g, v.with_name(f"self.{target.attr.value}") if isinstance(v, Layer) else v)
+                                     for g, v in value.cases)
+            state[f"self.{target.attr.value}"] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            starred = any(isinstance(element, cst.StarredElement) for element in elements)
+            if not starred:
+                self.record_unpack(target, value)
+            for index, element in enumerate(elements):
+                if starred:
+                    self.assign(_element_target(element), UNKNOWN, state)
+                    continue
+                item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
+                self.assign(element.value, item, state)
+        elif isinstance(target, cst.Subscript):
+            base = self.eval(target.value, state)
+            if isinstance(base, (ListValue, TupleValue)):
+                name = dotted_name(target.value)
+                if name in state:
+                    state[name] = ListValue(UNKNOWN)
+
+    def _rename_layer(self, layer: Layer) -> None:
+        for index, known in enumerate(self.layers):
+            if known.node is layer.node and not known.name:
+                self.layers[index] = layer
+
+    def record_unpack(self, target: cst.BaseExpression, value: Value) -> None:
+        for guard, case in cases(value, self.guard):
+            if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
+                self.events.append(Event("unpack", target, guard, {"value": case, "count": len(target.elements)}))
+
+    # --- expressions ---------------------------------------------------------------------------
+
+    def condition(self, expression: cst.BaseExpression, state: dict) -> Value:
+        """A value in a boolean context: symbols become named conditions."""
+        value = self.eval(expression, state)
+        return map_cases(lambda case: _as_condition(case, expression), value)
+
+    def eval(self, node: cst.BaseExpression | None, state: dict) -> Value:
+        if node is None:
+            return UNKNOWN
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is None:
+            return UNKNOWN
+        return method(node, state)
+
+    def eval_Integer(self, node: cst.Integer, state: dict) -> Value:
+        return number(int(node.value.replace("_", ""), 0))
+
+    def eval_Float(self, node: cst.Float, state: dict) -> Value:
+        try:
+            return number(float(node.value.replace("_", "")))
+        except ValueError:
+            return UNKNOWN
+
+    def eval_SimpleString(self, node: cst.SimpleString, state: dict) -> Value:
+        try:
+            return Const(node.evaluated_value)
+        except Exception:  # noqa: BLE001 - odd prefixes (bytes, f-less formats): unknown text
+            return UNKNOWN
+
+    def eval_ConcatenatedString(self, node, state) -> Value:
+        return UNKNOWN
+
+    def eval_Name(self, node: cst.Name, state: dict) -> Value:
+        name = node.value
+        if name in state:
+            return state[name]
+        if name in ("True", "False"):
+            return Bool(name == "True")
+        if name == "None":
+            return Const(None)
+        qualified = self.imports.resolve(node)
+        if qualified is not None:
+            return Ref(qualified)
+        if name in self.constants:
+            return self.constants[name]
+        if name in self.classes:
+            return Ref(f"<class>.{name}")
+        if name in ("len", "int", "range", "isinstance", "getattr", "max", "min", "sum", "float", "list",
+                    "tuple", "zip", "enumerate", "hasattr", "abs", "round", "super", "dict", "print", "sorted",
+                    "reversed", "bool", "str", "type"):
+            return Ref(f"builtins.{name}")
+        return UNKNOWN
+
+    def eval_Attribute(self, node: cst.Attribute, state: dict) -> Value:
+        attribute = node.attr.value
+        if _is_self(node.value):
+            key = f"self.{attribute}"
+            if key in state:
+                return state[key]
+            class_value = self._class_attribute(attribute)
+            return class_value
+        qualified = self.imports.resolve(node)
+        if qualified is not None and not isinstance(node.value, cst.Call):
+            base_name = dotted_name(node.value)
+            if base_name is not None and base_name.split(".")[0] not in state:
+                return Ref(qualified)
+        base = self.eval(node.value, state)
+        return map_cases(lambda case: self.attribute_of(case, attribute, node), base)
+
+    def _class_attribute(self, attribute: str) -> Value:
+        pending = [self.info] if self.info else []
+        while pending:
+            current = pending.pop(0)
+            if attribute in current.class_attributes:
+                return current.class_attributes[attribute]
+            pending.extend(current.bases)
+        return UNKNOWN
+
+    def attribute_of(self, base: Value, attribute: str, node: cst.Attribute) -> Value:
+        if isinstance(base, Tensor):
+            if attribute == "shape":
+                return self.shape_of(base)
+            if attribute in ("T", "mT") and base.shape is not None and len(base.shape) == 2:
+                return ops.transpose(base, number(0), number(1))
+            if attribute in ("data", "real"):
+                return base
+            if attribute in ("device", "dtype"):
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(base, Layer):
+            if base.kind in RNN_KINDS or base.kind in LAYER_PARAMETERS:
+                value = base.param(attribute)
+                if not isinstance(value, Unknown):
+                    return value
+            if attribute.startswith("weight") or attribute.startswith("bias"):
+                return Tensor()
+            return UNKNOWN
+        if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and base.terms[0][1] == 1 \
+                and len(base.terms[0][0]) == 1:
+            # config.hidden_size: an attribute of a symbol is a symbol of its own
+            return Poly.atom(f"{base.terms[0][0][0]}.{attribute}")
+        if isinstance(base, Bool) and base.atom is not None:
+            return Poly.atom(f"{base.atom}.{attribute}")
+        if isinstance(base, Ref):
+            return Ref(f"{base.qualified}.{attribute}")
+        if isinstance(base, Packed) and attribute == "data":
+            return Tensor(shape=(UNKNOWN, base.feature))
+        return UNKNOWN
+
+    def shape_of(self, tensor: Tensor) -> Value:
+        if tensor.shape is None:
+            if tensor.key is None:
+                return UNKNOWN
+            return ShapeValue(tuple())  # rank learnt when unpacked
+        return ShapeValue(tuple(self._named_dim(tensor, index) for index in range(len(tensor.shape))))
+
+    def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        value = tensor.shape[index]
+        if isinstance(value, Unknown) and tensor.key is not None:
+            return Poly.atom(f"{tensor.key}.shape[{index}]")
+        return value
+
+    def eval_Subscript(self, node: cst.Subscript, state: dict) -> Value:
+        base = self.eval(node.value, state)
+        items = [self.index_item(element, state) for element in node.slice]
+        return self.guarded_map(lambda case: self.subscript(case, items, node), base)
+
+    def index_item(self, element: cst.SubscriptElement, state: dict) -> tuple:
+        index = element.slice
+        if isinstance(index, cst.Slice):
+            return ("slice", self._optional(index.lower, state), self._optional(index.upper, state),
+                    self._optional(index.step, state))
+        value = index.value
+        if isinstance(value, cst.Name) and value.value == "None":
+            return ("none",)
+        if isinstance(value, cst.Ellipsis):
+            return ("ellipsis",)
+        evaluated = self.eval(value, state)
+        if isinstance(evaluated, (Tensor, ListValue, TupleValue)):
+            return ("tensor",)
+        if isinstance(evaluated, Poly):
+            return ("int", evaluated)
+        return ("int", UNKNOWN) if not isinstance(evaluated, Const) else ("key", evaluated)
+
+    def _optional(self, node: cst.BaseExpression | None, state: dict) -> Value | None:
+        return None if node is None else self.eval(node, state)
+
+    def subscript(self, base: Value, items: list, node: cst.Subscript) -> Value:
+        if isinstance(base, Tensor):
+            self.events.append(Event("subscript", node, self.guard, {"tensor": base, "items": items}))
+            result = ops.index_tensor(base, items)
+            if base.origin in ("h_n", "c_n") and result.shape is not None and base.shape is not None \
+                    and len(result.shape) == len(base.shape):
+                # h_n[-2:] keeps the layers*directions axis: still a whole state for the head check
+                result = Tensor(shape=result.shape, roles=result.roles, origin=base.origin, rnn=base.rnn)
+            return result
+        if isinstance(base, ShapeValue) and len(items) == 1 and items[0][0] == "int":
+            index = as_int(items[0][1])
+            if index is not None and base.dims and -len(base.dims) <= index < len(base.dims):
+                return base.dims[index]
+            return UNKNOWN
+        if isinstance(base, TupleValue):
+            self.events.append(Event("subscript", node, self.guard, {"tuple": base, "items": items}))
+            if len(items) == 1 and items[0][0] == "int":
+                index = as_int(items[0][1])
+                if index is not None and -len(base.items) <= index < len(base.items):
+                    return base.items[index]
+            return UNKNOWN
+        if isinstance(base, ListValue):
+            if len(items) == 1 and items[0][0] == "int":
+                return base.item
+            return UNKNOWN
+        if isinstance(base, Layer) and base.kind in ("ModuleList", "Sequential") and base.items is not None:
+            if len(items) == 1 and items[0][0] == "int":
+                index = as_int(items[0][1])
+                if index is not None and -len(base.items) <= index < len(base.items):
+                    return base.items[index]
+            return UNKNOWN
+        if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 and len(items) == 1 \
+                and items[0][0] == "key":
+            # config["hidden_size"]
+            return Poly.atom(f"{base.terms[0][0][0]}[{items[0][1].value!r}]")
+        return UNKNOWN
+
+    def eval_Tuple(self, node: cst.Tuple, state: dict) -> Value:
+        if any(isinstance(element, cst.StarredElement) for element in node.elements):
+            return UNKNOWN
+        return TupleValue(tuple(self.eval(element.value, state) for element in node.elements))
+
+    def eval_List(self, node: cst.List, state: dict) -> Value:
+        if any(isinstance(element, cst.StarredElement) for element in node.elements):
+            return ListValue(UNKNOWN)
+        items = tuple(self.eval(element.value, state) for element in node.elements)
+        if not items:
+            return ListValue(UNKNOWN)
+        return TupleValue(items)
+
+    def eval_ListComp(self, node: cst.ListComp, state: dict) -> Value:
+        inner = dict(state)
+        self._bind_comprehension(node.for_in, inner)
+        return ListValue(self.eval(node.elt, inner))
+
+    eval_GeneratorExp = eval_ListComp
+
+    def _bind_comprehension(self, for_in: cst.CompFor, state: dict) -> None:
+        iterable = self.eval(for_in.iter, state)
+        self.assign(for_in.target, _loop_item(iterable), state)
+        if for_in.inner_for_in is not None:
+            self._bind_comprehension(for_in.inner_for_in, state)
+
+    def eval_Dict(self, node, state) -> Value:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                self.eval(element.value, state)
+        return UNKNOWN
+
+    def eval_IfExp(self, node: cst.IfExp, state: dict) -> Value:
+        condition = self.condition(node.test, state)
+        then_guard, else_guard = self.branch_guards(condition, node.test)
+        options = []
+        previous = self.guard
+        for guard, branch in ((then_guard, node.body), (else_guard, node.orelse)):
+            if guard is None:
+                continue
+            self.guard = guard
+            try:
+                options.append((_drop_common(guard, previous), self.eval(branch, state)))
+            finally:
+                self.guard = previous
+        return alternatives(options)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, state: dict) -> Value:
+        if isinstance(node.operator, cst.Not):
+            value = self.condition(node.expression, state)
+            return map_cases(lambda case: Bool(not case.truth) if isinstance(case, Bool) and case.truth is not None
+                             else UNKNOWN, value)
+        value = self.eval(node.expression, state)
+        if isinstance(node.operator, cst.Minus):
+            return map_cases(lambda case: -case if isinstance(case, Poly) else case if isinstance(case, Tensor)
+                             else UNKNOWN, value)
+        return value
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, state: dict) -> Value:
+        left = self.condition(node.left, state)
+        right = self.condition(node.right, state)
+        is_and = isinstance(node.operator, cst.And)
+
+        def combine(a: Value, b: Value) -> Value:
+            if not isinstance(a, Bool) or not isinstance(b, Bool) or a.truth is None or b.truth is None:
+                return UNKNOWN
+            return Bool(a.truth and b.truth) if is_and else Bool(a.truth or b.truth)
+
+        return map_cases(combine, left, right)
+
+    def eval_Comparison(self, node: cst.Comparison, state: dict) -> Value:
+        if len(node.comparisons) != 1:
+            return UNKNOWN
+        comparison = node.comparisons[0]
+        left = self.eval(node.left, state)
+        right = self.eval(comparison.comparator, state)
+        operator = comparison.operator
+        return map_cases(lambda a, b: _compare_values(a, b, operator, node), left, right)
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, state: dict) -> Value:
+        left = self.eval(node.left, state)
+        right = self.eval(node.right, state)
+        return self.binary(left, right, node.operator, node)
+
+    def binary(self, left: Value, right: Value, operator: cst.CSTNode, node: cst.CSTNode) -> Value:
+        def apply(a: Value, b: Value) -> Value:
+            if isinstance(a, Poly) and isinstance(b, Poly):
+                if isinstance(operator, (cst.Add, cst.AddAssign)):
+                    return a + b
+                if isinstance(operator, (cst.Subtract, cst.SubtractAssign)):
+                    return a - b
+                if isinstance(operator, (cst.Multiply, cst.MultiplyAssign)):
+                    return a * b
+                if isinstance(operator, (cst.FloorDivide, cst.FloorDivideAssign)):
+                    return a.floordiv(b)
+                if isinstance(operator, (cst.Divide, cst.DivideAssign)):
+                    divisor = b.constant
+                    if divisor:
+                        return Poly(tuple((mono, coeff / divisor) for mono, coeff in a.terms))
+                    return UNKNOWN
+                return UNKNOWN
+            if isinstance(operator, (cst.MatrixMultiply, cst.MatrixMultiplyAssign)):
+                return Tensor()
+            if isinstance(a, Tensor) and isinstance(b, Tensor):
+                return _broadcast(a, b)
+            if isinstance(a, Tensor) and isinstance(b, (Poly, Bool)):
+                return a if a.shape is not None else Tensor(feature=a.feature)
+            if isinstance(b, Tensor) and isinstance(a, (Poly, Bool)):
+                return b if b.shape is not None else Tensor(feature=b.feature)
+            if isinstance(a, (TupleValue, ListValue)) or isinstance(b, (TupleValue, ListValue)):
+                return UNKNOWN
+            return UNKNOWN
+
+        return map_cases(apply, left, right)
+
+    def eval_Call(self, node: cst.Call, state: dict) -> Value:
+        function = node.func
+        args, kwargs, opaque = self.arguments(node, state)
+        # self.method(...) -> inline the method
+        if isinstance(function, cst.Attribute) and _is_self(function.value):
+            name = function.attr.value
+            if f"self.{name}" in state or self.find_method(name, self.info)[0] is None:
+                callee = self.eval(function, state)
+                return self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+            return self.run_method(name, state, args, kwargs)
+        if isinstance(function, cst.Call) and isinstance(function.func, cst.Name) and function.func.value == "super":
+            return self.call_super(function, node, state, args, kwargs)
+        if isinstance(function, cst.Attribute):
+            base = self.eval(function.value, state)
+            if isinstance(base, Ref):
+                return self.call_ref(Ref(f"{base.qualified}.{function.attr.value}"), node, args, kwargs, opaque, state)
+            method = function.attr.value
+            return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
+        callee = self.eval(function, state)
+        return self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+
+    def arguments(self, node: cst.Call, state: dict) -> tuple[list, dict, bool]:
+        args, kwargs, opaque = [], {}, False
+        for arg in node.args:
+            value = self.eval(arg.value, state)
+            if arg.star:
+                opaque = True
+                continue
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return args, kwargs, opaque
+
+    def call_super(self, super_call: cst.Call, node: cst.Call, state: dict, args: list, kwargs: dict) -> Value:
+        attribute = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if self.info is None or attribute is None:
+            return UNKNOWN
+        for base in self.info.bases:
+            method, owner = self.find_method(attribute, base)
+            if method is not None:
+                return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
+        return UNKNOWN
+
+    def call_value(self, callee: Value, node: cst.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+        if isinstance(callee, Ref):
+            return self.call_ref(callee, node, args, kwargs, opaque, state)
+        if isinstance(callee, Layer):
+            return self.call_layer(callee, node, args, kwargs)
+        return UNKNOWN
+
+    # --- calls of layers ------------------------------------------------------------------------
+
+    def call_layer(self, layer: Layer, node: cst.Call, args: list, kwargs: dict) -> Value:
+        if layer.kind in RNN_KINDS:
+            inputs = args[0] if args else kwargs.get("input", UNKNOWN)
+            hx = args[1] if len(args) > 1 else kwargs.get("hx")
+            hx_node = _argument_node(node, 1, "hx")
+            self.events.append(Event("rnn_call", node, self.guard, {
+                "rnn": layer, "input": inputs, "hx": hx, "hx_node": hx_node, "input_node": _argument_node(node, 0, "input"),
+            }))
+            self._alias_input_dims(layer, inputs)
+            return ops.call_rnn(layer, inputs, self.guard, node)
+        self.events.append(Event("layer_call", node, self.guard, {"layer": layer, "args": args}))
+        if layer.module_class is not None:
+            return self.call_submodule(layer, args, kwargs)
+        return ops.call_layer(layer, args, self.guard)
+
+    def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
+        # An in-file module class: its forward is analysed on its own; here its result is unknown.
+        return UNKNOWN
+
+    def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
+        for guard, config in _configs(layer, self.guard):
+            for _, case in cases(inputs, guard):
+                if isinstance(case, Tensor) and case.key is not None and config.batch_first is not None:
+                    batch_axis, time_axis = _shapes.batch_axis(config), _shapes.time_axis(config)
+                    self.aliases.setdefault(f"{case.key}.shape[{batch_axis}]", "batch")
+                    self.aliases.setdefault(f"{case.key}.shape[{time_axis}]", "seq")
+
+    # --- calls of imported names ------------------------------------------------------------------
+
+    def call_ref(self, ref: Ref, node: cst.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+        name = ref.qualified
+        if name.startswith("<class>."):
+            return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
+        if name.startswith(TORCH_NN) and name.count(".") == 2:
+            return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque)
+        if name.startswith("builtins."):
+            return self.call_builtin(name[len("builtins."):], args, kwargs, node)
+        short = name.rsplit(".", 1)[-1]
+        if name in (PACK, "torch.nn.utils.rnn.pack_sequence"):
+            return self.pack(node, args, kwargs)
+        if name == PAD:
+            return self.pad(node, args, kwargs)
+        if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
+            return self.call_torch(short, name, node, args, kwargs)
+        return UNKNOWN
+
+    def construct_in_file(self, class_name: str, node: cst.Call, args: list, kwargs: dict) -> Value:
+        if class_name in self.classes:
+            return Layer(kind=class_name, node=node, module_class=class_name)
+        return UNKNOWN
+
+    def construct(self, kind: str, node: cst.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+        if kind in RNN_KINDS:
+            layer = self._bind(kind, _shapes.constructor_parameters(kind), node, args, kwargs, opaque,
+                               accepted=_shapes.accepted_keywords(kind))
+        elif kind in LAYER_PARAMETERS:
+            layer = self._bind(kind, LAYER_PARAMETERS[kind], node, args, kwargs, opaque)
+        elif kind in CONTAINERS:
+            items: tuple | None = None
+            if kind == "Sequential" and not opaque and not kwargs:
+                items = tuple(args) if all(isinstance(a, Layer) for a in args) else None
+            elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
+                items = args[0].items
+            layer = Layer(kind=kind, node=node, items=items)
+        elif kind in SHAPE_PRESERVING:
+            layer = Layer(kind=kind, node=node)
+        else:
+            layer = Layer(kind=kind, node=node)
+        self.layers.append(layer)
+        return layer
+
+    def _bind(self, kind: str, parameters: tuple, node: cst.Call, args: list, kwargs: dict, opaque: bool,
+              accepted: tuple | None = None) -> Layer:
+        names = [name for name, _ in parameters]
+        bound: dict = {}
+        for name, value in zip(names, args):
+            bound[name] = value
+        unknown_keywords = []
+        for name, value in kwargs.items():
+            if name in names:
+                bound[name] = value
+            elif accepted is not None and name not in accepted:
+                unknown_keywords.append(name)
+        params = []
+        for name, default in parameters:
+            if name in bound:
+                params.append((name, bound[name]))
+            elif opaque:
+                params.append((name, UNKNOWN))  # *args / **kwargs may carry it
+            else:
+                params.append((name, python_value(default) if default is not None else Const(None)))
+        return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
+                     opaque_arguments=opaque)
+
+    def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Value:
+        if name == "int" and args:
+            return args[0] if isinstance(args[0], Poly) else UNKNOWN
+        if name == "isinstance" and len(args) == 2:
+            return map_cases(_isinstance, args[0], args[1])
+        if name == "len" and args:
+            value = args[0]
+            if isinstance(value, TupleValue):
+                return number(len(value.items))
+            if isinstance(value, Tensor) and value.shape:
+                return value.shape[0]
+            return UNKNOWN
+        if name == "bool" and args:
+            return map_cases(lambda case: _as_condition(case, node), args[0])
+        return UNKNOWN
+
+    def pack(self, node: cst.Call, args: list, kwargs: dict) -> Value:
+        inputs = args[0] if args else kwargs.get("input", UNKNOWN)
+        batch_first = args[2] if len(args) > 2 else kwargs.get("batch_first", Bool(False))
+        explicit = len(args) > 2 or "batch_first" in kwargs
+        self.events.append(Event("pack", node, self.guard, {"input": inputs, "batch_first": batch_first,
+                                                            "explicit": explicit}))
+        return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
+
+    def pad(self, node: cst.Call, args: list, kwargs: dict) -> Value:
+        packed = args[0] if args else kwargs.get("sequence", UNKNOWN)
+        batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
+        self.events.append(Event("pad", node, self.guard, {"packed": packed, "batch_first": batch_first,
+                                                           "explicit": len(args) > 1 or "batch_first" in kwargs}))
+        return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
+
+    def call_torch(self, short: str, name: str, node: cst.Call, args: list, kwargs: dict) -> Value:
+        if short in ("cat", "concat", "concatenate"):
+            tensors = args[0] if args else kwargs.get("tensors", UNKNOWN)
+            axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
+            if isinstance(tensors, TupleValue):
+                return map_cases(lambda *items: ops.concatenate(list(items), axis), *tensors.items)
+            return Tensor()
+        if short == "stack":
+            tensors = args[0] if args else UNKNOWN
+            axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
+            if isinstance(tensors, TupleValue):
+                return map_cases(lambda *items: ops.stack(list(items), axis, number(len(items))), *tensors.items)
+            if isinstance(tensors, ListValue):
+                return map_cases(lambda item: ops.stack([item], axis, UNKNOWN), tensors.item)
+            return Tensor()
+        if short in ops.CREATION_FUNCTIONS:
+            if short.endswith("_like"):
+                return args[0] if args and isinstance(args[0], Tensor) else Tensor()
+            return self.created_tensor(args if short != "full" else args[:1], node)
+        if short in ops.ELEMENTWISE_FUNCTIONS and args:
+            return args[0] if isinstance(args[0], Tensor) else Tensor()
+        if short in ("transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum",
+                     "max", "min", "amax", "amin", "argmax", "logsumexp", "softmax", "log_softmax") and args:
+            return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
+        return Tensor()
+
+    def created_tensor(self, args: list, node: cst.Call) -> Value:
+        dims = args
+        if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
+            dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
+        if not dims or not all(isinstance(d, (Poly, Unknown, Alt)) for d in dims):
+            return Tensor(source=node)
+        return Tensor(shape=tuple(dims), source=node)
+
+    # --- tensor methods ---------------------------------------------------------------------------
+
+    def call_method(self, base: Value, method: str, args: list, kwargs: dict, node: cst.Call, state: dict) -> Value:
+        if isinstance(base, Tensor):
+            return self.tensor_method(base, method, args, kwargs, node)
+        if isinstance(base, ListValue) and method == "append" and args:
+            target = node.func.value if isinstance(node.func, cst.Attribute) else None
+            name = dotted_name(target) if target is not None else None
+            if name is not None:
+                key = name if name in state else (name if name.startswith("self.") else None)
+                if key is not None and key in state:
+                    state[key] = ListValue(args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
+            return Const(None)
+        if isinstance(base, Layer) and method in ("forward", "__call__"):
+            return self.call_layer(base, node, args, kwargs)
+        if isinstance(base, Layer) and method == "append" and base.kind == "ModuleList":
+            return Const(None)
+        if isinstance(base, Layer) and method in ("parameters", "named_parameters", "modules", "children"):
+            return UNKNOWN
+        if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and len(base.terms[0][0]) == 1:
+            return Poly.atom(f"{base.terms[0][0][0]}.{method}()")
+        if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
+            return Const(getattr(base.value, method)())
+        return UNKNOWN
+
+    def tensor_method(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: cst.Call) -> Value:
+        if method in ("size",):
+            axis = args[0] if args else kwargs.get("dim")
+            shape = self.shape_of(tensor)
+            if axis is None:
+                return shape
+            if isinstance(shape, ShapeValue):
+                index = as_int(axis)
+                if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
+                    return self._named_dim(tensor, index)
+            if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
+                return Poly.atom(f"{tensor.key}.shape[{as_int(axis)}]")
+            return UNKNOWN
+        if method == "dim" or method == "ndimension":
+            return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
+        if method in ("view", "reshape"):
+            dims = args
+            if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
+                dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
+            if len(args) == 1 and isinstance(args[0], Tensor):
+                return Tensor()  # view_as style
+            self.events.append(Event("reshape", node, self.guard, {"tensor": tensor, "dims": list(dims), "method": method}))
+            if not all(isinstance(d, (Poly, Unknown)) for d in dims):
+                return Tensor(rnn=tensor.rnn)
+            return ops.reshape(tensor, list(dims))
+        if method in ("view_as", "reshape_as", "expand_as", "type_as") and args:
+            other = args[0]
+            return other if isinstance(other, Tensor) and method != "type_as" else tensor
+        if method == "permute":
+            order = args
+            if len(args) == 1 and isinstance(args[0], TupleValue):
+                order = list(args[0].items)
+            return ops.permute(tensor, list(order))
+        if method in ("transpose", "swapaxes", "swapdims") and len(args) == 2:
+            return ops.transpose(tensor, args[0], args[1])
+        if method == "t":
+            return ops.transpose(tensor, number(0), number(1)) if tensor.shape is not None and len(tensor.shape) == 2 else Tensor()
+        if method == "squeeze":
+            axis = args[0] if args else kwargs.get("dim")
+            return ops.squeeze(tensor, axis)
+        if method == "unsqueeze":
+            axis = args[0] if args else kwargs.get("dim", UNKNOWN)
+            return ops.unsqueeze(tensor, axis)
+        if method == "flatten":
+            start = args[0] if args else kwargs.get("start_dim", number(0))
+            end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
+            return ops.flatten(tensor, start, end)
+        if method in ops.REDUCTIONS or method in ops.VALUE_INDEX_REDUCTIONS or method in ops.ARG_REDUCTIONS:
+            axis = args[0] if args else kwargs.get("dim")
+            keepdim = truth(args[1]) if len(args) > 1 else truth(kwargs.get("keepdim", Bool(False)))
+            if isinstance(axis, TupleValue):
+                return Tensor()
+            self.events.append(Event("reduce", node, self.guard, {"tensor": tensor, "axis": axis, "method": method}))
+            if axis is not None and isinstance(axis, Poly):
+                reduced = ops.reduce(tensor, axis, bool(keepdim))
+                if method in ops.VALUE_INDEX_REDUCTIONS:
+                    return TupleValue((reduced, reduced))
+                return reduced
+            if axis is None:
+                return Tensor(shape=())
+            return Tensor()
+        if method in ops.NEW_CREATION_METHODS:
+            if method == "new_full":
+                args = args[:1]
+            return self.created_tensor(args, node)
+        if method in ("softmax", "log_softmax"):
+            return tensor
+        if method in ops.ELEMENTWISE_METHODS:
+            return tensor
+        if method in ("chunk", "split", "unbind"):
+            return UNKNOWN
+        if method in ("expand", "repeat"):
+            return Tensor(rnn=tensor.rnn)
+        return Tensor(rnn=tensor.rnn) if method not in ("item", "tolist", "numel", "numpy") else UNKNOWN
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _configs(layer: Layer, guard: frozenset):
+    from ._values import rnn_configs
+
+    return rnn_configs(layer, guard)
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def _source_text(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _element_target(element: cst.BaseElement) -> cst.BaseExpression:
+    return element.value
+
+
+def _argument_node(call: cst.Call, position: int, keyword: str) -> cst.CSTNode | None:
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if len(positional) > position:
+        return positional[position].value
+    return None
+
+
+def _unpack_item(value: Value, index: int, count: int) -> Value:
+    if isinstance(value, TupleValue):
+        if len(value.items) == count:
+            return value.items[index]
+        return UNKNOWN
+    if isinstance(value, ShapeValue):
+        if len(value.dims) == count:
+            return value.dims[index]
+        return UNKNOWN
+    if isinstance(value, Tensor):
+        if value.shape is not None and len(value.shape) > 0:
+            return ops.index_tensor(value, [("int", number(index))])
+        return Tensor()
+    return UNKNOWN
+
+
+def _loop_item(iterable: Value) -> Value:
+    if isinstance(iterable, TupleValue) and iterable.items and all(item == iterable.items[0] for item in iterable.items):
+        return iterable.items[0]
+    if isinstance(iterable, ListValue):
+        return iterable.item
+    if isinstance(iterable, Layer) and iterable.kind in ("ModuleList", "Sequential") and iterable.items:
+        first = iterable.items[0]
+        if all(item == first for item in iterable.items):
+            return first
+    return UNKNOWN
+
+
+def _join_loop(old: Value, new: Value) -> Value:
+    """A loop-carried variable: keep what every iteration agrees on."""
+    if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
+        return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
+    if isinstance(old, Const) and old.value is None:
+        return new if isinstance(new, Tensor) and new.shape is None else UNKNOWN
+    return UNKNOWN
+
+
+def _same_layer_identity(a: Value, b: Value) -> bool:
+    if isinstance(a, Layer) and isinstance(b, Layer):
+        return a.node is b.node
+    return True
+
+
+def _drop_common(guard: frozenset, outer: frozenset) -> frozenset:
+    return guard - outer
+
+
+def _one_guard(guards: list, outer: frozenset) -> frozenset | None:
+    if not guards:
+        return None
+    if len(guards) == 1:
+        return guards[0]
+    return outer  # a disjunction: assume nothing beyond the enclosing path
+
+
+def _case_truth(case: Value) -> bool | None:
+    if isinstance(case, Bool):
+        return case.truth
+    if isinstance(case, Poly):
+        return None if case.constant is None else bool(case.constant)
+    if isinstance(case, Const):
+        return bool(case.value)
+    if isinstance(case, (Layer, Tensor, TupleValue)):
+        return True if isinstance(case, Layer) else None
+    return None
+
+
+def _as_condition(case: Value, expression: cst.CSTNode) -> Value:
+    """A boolean from any value; a bare symbol becomes a named condition."""
+    if isinstance(case, Bool):
+        if case.truth is not None:
+            return case
+        return Alt(((frozenset({(case.atom, True)}), Bool(True)), (frozenset({(case.atom, False)}), Bool(False)))) \
+            if case.atom else UNKNOWN
+    if isinstance(case, Poly):
+        if case.constant is not None:
+            return Bool(bool(case.constant))
+        if len(case.terms) == 1 and case.terms[0][1] == 1 and len(case.terms[0][0]) == 1:
+            atom = case.terms[0][0][0]
+            if not atom.startswith("~"):
+                return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
+        return UNKNOWN
+    if isinstance(case, Const):
+        return Bool(bool(case.value))
+    if isinstance(case, Layer):
+        return Bool(True)
+    return UNKNOWN
+
+
+def _compare_values(a: Value, b: Value, operator: cst.CSTNode, node: cst.CSTNode) -> Value:
+    negate = isinstance(operator, (cst.NotEqual, cst.IsNot, cst.NotIn))
+    if isinstance(operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
+        result = _equality(a, b)
+        if result is None:
+            return UNKNOWN
+        if isinstance(result, Alt):
+            return map_cases(lambda case: Bool(not case.truth) if negate else case, result)
+        return Bool(result != negate)
+    if isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, TupleValue) and isinstance(a, Const):
+        if all(isinstance(item, Const) for item in b.items):
+            return Bool((a in b.items) != negate)
+        return UNKNOWN
+    if isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, TupleValue) and _is_symbol(a):
+        if all(isinstance(item, Const) for item in b.items):
+            atom = f"{_symbol_name(a)} in {tuple(item.value for item in b.items)!r}"
+            return Alt(((frozenset({(atom, not negate)}), Bool(True)), (frozenset({(atom, negate)}), Bool(False))))
+        return UNKNOWN
+    if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
+        x, y = a.constant, b.constant
+        if isinstance(operator, cst.LessThan):
+            return Bool(x < y)
+        if isinstance(operator, cst.LessThanEqual):
+            return Bool(x <= y)
+        if isinstance(operator, cst.GreaterThan):
+            return Bool(x > y)
+        if isinstance(operator, cst.GreaterThanEqual):
+            return Bool(x >= y)
+    if isinstance(a, Poly) and isinstance(b, Poly) and not a.is_opaque and not b.is_opaque:
+        symbol = f"{a.describe()} {_OPERATOR_TEXT.get(type(operator), '?')} {b.describe()}"
+        return Alt(((frozenset({(symbol, True)}), Bool(True)), (frozenset({(symbol, False)}), Bool(False))))
+    return UNKNOWN
+
+
+_OPERATOR_TEXT = {cst.LessThan: "<", cst.LessThanEqual: "<=", cst.GreaterThan: ">", cst.GreaterThanEqual: ">="}
+
+
+def _is_symbol(value: Value) -> bool:
+    return isinstance(value, Poly) and len(value.terms) == 1 and value.terms[0][1] == 1 and len(value.terms[0][0]) == 1
+
+
+def _symbol_name(value: Poly) -> str:
+    return value.terms[0][0][0]
+
+
+def _equality(a: Value, b: Value) -> Any:
+    if isinstance(a, Const) and isinstance(b, Const):
+        return a.value == b.value
+    if isinstance(a, Bool) and isinstance(b, Bool) and a.truth is not None and b.truth is not None:
+        return a.truth == b.truth
+    if isinstance(a, Poly) and isinstance(b, Poly):
+        if a == b:
+            return True
+        if a.constant is not None and b.constant is not None:
+            return False
+    for symbol, constant in ((a, b), (b, a)):
+        if _is_symbol(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_symbol(constant):
+            shown = constant.value if isinstance(constant, Const) else constant.describe()
+            atom = f"{_symbol_name(symbol)} == {shown!r}"
+            return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
+    if isinstance(a, Layer) or isinstance(b, Layer):
+        return None
+    return None
+
+
+def _isinstance(value: Value, kind: Value) -> Value:
+    if not isinstance(value, Layer):
+        return UNKNOWN
+    names = []
+    if isinstance(kind, Ref):
+        names = [kind.qualified]
+    elif isinstance(kind, TupleValue) and all(isinstance(item, Ref) for item in kind.items):
+        names = [item.qualified for item in kind.items]
+    else:
+        return UNKNOWN
+    if value.module_class is not None:
+        return UNKNOWN
+    kinds = {name[len(TORCH_NN):] for name in names if name.startswith(TORCH_NN)}
+    if len(kinds) != len(names):
+        return UNKNOWN
+    if "RNNBase" in kinds:
+        return Bool(value.kind in RNN_KINDS)
+    if "Module" in kinds:
+        return Bool(True)
+    return Bool(value.kind in kinds)
+
+
+def _broadcast(a: Tensor, b: Tensor) -> Tensor:
+    if a.shape is not None and b.shape is not None:
+        if a.shape == b.shape:
+            return Tensor(shape=a.shape, roles=a.roles if a.roles == b.roles else None, rnn=a.rnn)
+        if len(a.shape) >= len(b.shape) and all(isinstance(d, Poly) and d.constant == 1 for d in b.shape[:-1]):
+            return Tensor(shape=a.shape, roles=a.roles, rnn=a.rnn)
+    return Tensor()
+
+
+def _packed_from(tensor: Value, batch_first: Value, node: cst.CSTNode) -> Value:
+    if not isinstance(tensor, Tensor):
+        return Packed(batch_first=batch_first, pack_node=node)
+    batch: Value = UNKNOWN
+    flag = truth(batch_first)
+    if tensor.shape is not None and len(tensor.shape) == 3 and flag is not None:
+        batch = tensor.shape[0 if flag else 1]
+    return Packed(feature=tensor.last_axis, batch_first=batch_first, batch=batch, pack_node=node)
+
+
+def _padded_from(packed: Value, batch_first: Value) -> Value:
+    if not isinstance(packed, Packed):
+        return TupleValue((Tensor(), Tensor()))
+    flag = truth(batch_first)
+    if flag is None:
+        return TupleValue((Tensor(feature=packed.feature, rnn=packed.rnn), Tensor()))
+    seq = Poly.atom("padded_seq")
+    shape = (packed.batch, seq, packed.feature) if flag else (seq, packed.batch, packed.feature)
+    from ._values import BATCH, FEATURE, TIME
+
+    roles = (BATCH, TIME, FEATURE) if flag else (TIME, BATCH, FEATURE)
+    origin = "output" if packed.rnn is not None else None
+    return TupleValue((Tensor(shape=shape, roles=roles, origin=origin, rnn=packed.rnn), Tensor()))

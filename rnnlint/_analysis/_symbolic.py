@@ -1,0 +1,348 @@
+"""Symbolic values: polynomial dimensions, booleans and guarded alternatives.
+
+A value that depends on a flag (``2 if bidirectional else 1``) or on a branch is an ``Alt``:
+a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Iterator
+
+# A guard is a conjunction of literals: (atom, truth) pairs.
+Guard = frozenset
+
+EMPTY_GUARD: frozenset = frozenset()
+OPAQUE_PREFIX = "~"  # atoms whose value cannot be reasoned about (floor division, modulo, ...)
+
+
+def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
+    """The conjunction of two guards, or None when they contradict each other."""
+    merged = first | second
+    atoms = [atom for atom, _ in merged]
+    if len(atoms) != len(set(atoms)):
+        return None
+    return merged
+
+
+class Value:
+    """Base class of every abstract value."""
+
+    def describe(self, names: Callable[[str], str] | None = None) -> str:
+        return "?"
+
+
+@dataclass(frozen=True)
+class Unknown(Value):
+    """Nothing is known: never produces a finding."""
+
+    def describe(self, names=None) -> str:
+        return "?"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Poly(Value):
+    """A polynomial with rational coefficients over named atoms.
+
+    ``terms`` maps a monomial (a sorted tuple of atom names, repeated for powers) to its
+    coefficient; the empty monomial is the constant term.
+    """
+
+    terms: tuple = ()
+
+    @staticmethod
+    def const(number: int | float | Fraction) -> "Poly":
+        number = Fraction(number)
+        return Poly((((), number),) if number else ())
+
+    @staticmethod
+    def atom(name: str) -> "Poly":
+        return Poly((((name,), Fraction(1)),))
+
+    def as_dict(self) -> dict:
+        return dict(self.terms)
+
+    @staticmethod
+    def from_dict(terms: dict) -> "Poly":
+        return Poly(tuple(sorted((mono, coeff) for mono, coeff in terms.items() if coeff)))
+
+    @property
+    def constant(self) -> Fraction | None:
+        """The number this polynomial is, when it has no atoms."""
+        if not self.terms:
+            return Fraction(0)
+        if len(self.terms) == 1 and self.terms[0][0] == ():
+            return self.terms[0][1]
+        return None
+
+    @property
+    def atoms(self) -> set:
+        return {atom for mono, _ in self.terms for atom in mono}
+
+    @property
+    def is_opaque(self) -> bool:
+        return any(atom.startswith(OPAQUE_PREFIX) for atom in self.atoms)
+
+    def __add__(self, other: "Poly") -> "Poly":
+        terms = self.as_dict()
+        for mono, coeff in other.terms:
+            terms[mono] = terms.get(mono, 0) + coeff
+        return Poly.from_dict(terms)
+
+    def __neg__(self) -> "Poly":
+        return Poly(tuple((mono, -coeff) for mono, coeff in self.terms))
+
+    def __sub__(self, other: "Poly") -> "Poly":
+        return self + (-other)
+
+    def __mul__(self, other: "Poly | int") -> "Value":
+        if isinstance(other, int):
+            other = Poly.const(other)
+        if not isinstance(other, Poly):
+            return NotImplemented
+        terms: dict = {}
+        for mono_a, coeff_a in self.terms:
+            for mono_b, coeff_b in other.terms:
+                mono = tuple(sorted(mono_a + mono_b))
+                terms[mono] = terms.get(mono, 0) + coeff_a * coeff_b
+        return Poly.from_dict(terms)
+
+    __rmul__ = __mul__
+
+    def floordiv(self, other: "Poly") -> "Poly":
+        divisor = other.constant
+        if divisor is not None and divisor != 0:
+            quotient = Poly(tuple((mono, coeff / divisor) for mono, coeff in self.terms))
+            # exact only when every coefficient stays an integer: (2*h)//2 is h, h//2 is not
+            if all(coeff.denominator == 1 for _, coeff in quotient.terms):
+                return quotient
+        return Poly.atom(f"{OPAQUE_PREFIX}({self.describe()})//({other.describe()})")
+
+    def describe(self, names: Callable[[str], str] | None = None) -> str:
+        if not self.terms:
+            return "0"
+        rename = names or (lambda atom: atom)
+        parts = []
+        for mono, coeff in sorted(self.terms, key=lambda term: (-len(term[0]), term[0])):
+            factors = []
+            for atom in mono:
+                text = rename(atom)
+                if atom.startswith(OPAQUE_PREFIX):
+                    text = text[len(OPAQUE_PREFIX):]
+                factors.append(text)
+            magnitude = abs(coeff)
+            number = str(magnitude.numerator) if magnitude.denominator == 1 else str(float(magnitude))
+            if not factors:
+                body = number
+            elif magnitude == 1:
+                body = "*".join(factors)
+            else:
+                body = number + "*" + "*".join(factors)
+            parts.append(("-" if coeff < 0 else "+", body))
+        text = parts[0][1] if parts[0][0] == "+" else "-" + parts[0][1]
+        for sign, body in parts[1:]:
+            text += f" {sign} {body}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"Poly({self.describe()})"
+
+
+@dataclass(frozen=True)
+class Bool(Value):
+    """A boolean; ``truth`` None means it depends on ``atom`` (a named condition)."""
+
+    truth: bool | None = None
+    atom: str | None = None
+
+    def describe(self, names=None) -> str:
+        if self.truth is not None:
+            return str(self.truth)
+        return self.atom or "?"
+
+
+@dataclass(frozen=True)
+class Const(Value):
+    """A constant that is not a number: a string, None, a dtype name."""
+
+    value: Any = None
+
+    def describe(self, names=None) -> str:
+        return repr(self.value)
+
+
+@dataclass(frozen=True)
+class Alt(Value):
+    """Alternatives: exactly one case holds, the one whose guard is true."""
+
+    cases: tuple = ()
+
+    def describe(self, names=None) -> str:
+        return " | ".join(
+            f"{value.describe(names)} if {describe_guard(guard)}" if guard else value.describe(names)
+            for guard, value in self.cases
+        )
+
+
+def describe_guard(guard: frozenset) -> str:
+    return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
+
+
+def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, Value]]:
+    """Every ``(guard, value)`` case of ``value`` consistent with ``guard``."""
+    if isinstance(value, Alt):
+        for case_guard, case_value in value.cases:
+            merged = merge_guards(guard, case_guard)
+            if merged is not None:
+                yield from cases(case_value, merged)
+    else:
+        yield guard, value
+
+
+def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
+    """Build a value from cases, collapsing it when every case is the same."""
+    flat: list = []
+    for guard, value in options:
+        for case_guard, case_value in cases(value, guard):
+            if (case_guard, case_value) not in flat:
+                flat.append((case_guard, case_value))
+    if not flat:
+        return UNKNOWN
+    if all(value == flat[0][1] for _, value in flat):
+        return flat[0][1]
+    return Alt(tuple(flat))
+
+
+def map_cases(function: Callable[..., Value], *values: Value, guard: frozenset = EMPTY_GUARD) -> Value:
+    """Apply ``function`` to every consistent combination of the cases of ``values``."""
+    combos: list[tuple[frozenset, list]] = [(guard, [])]
+    for value in values:
+        extended = []
+        for combo_guard, items in combos:
+            for case_guard, case_value in cases(value, combo_guard):
+                extended.append((case_guard, items + [case_value]))
+        combos = extended
+    return alternatives((combo_guard, function(*items)) for combo_guard, items in combos)
+
+
+def restrict(value: Value, guard: frozenset) -> Value:
+    """``value`` under the assumption ``guard``."""
+    if not isinstance(value, Alt):
+        return value
+    return alternatives(cases(value, guard))
+
+
+def number(value: int | float | Fraction) -> Poly:
+    return Poly.const(value)
+
+
+def as_int(value: Value) -> int | None:
+    """The integer a value certainly is, else None."""
+    if isinstance(value, Poly):
+        constant = value.constant
+        if constant is not None and constant.denominator == 1:
+            return int(constant)
+    return None
+
+
+def as_number(value: Value) -> Fraction | None:
+    if isinstance(value, Poly):
+        return value.constant
+    return None
+
+
+def truth(value: Value) -> bool | None:
+    """A Python-style truth value that holds in every case, else None."""
+    results = set()
+    for _, case_value in cases(value):
+        results.add(_case_truth(case_value))
+        if None in results or len(results) > 1:
+            return None
+    return results.pop() if results else None
+
+
+def _case_truth(value: Value) -> bool | None:
+    if isinstance(value, Bool):
+        return value.truth
+    if isinstance(value, Poly):
+        constant = value.constant
+        return None if constant is None else bool(constant)
+    if isinstance(value, Const):
+        return bool(value.value)
+    return None
+
+
+EQUAL, DIFFERENT, UNKNOWN_ORDER = "equal", "different", "unknown"
+
+
+def compare_numbers(first: Value, second: Value) -> str:
+    """Compare two plain (unguarded) numeric values.
+
+    DIFFERENT only where no choice of the symbols could make them agree except by
+    coincidence: two different constants, or two expressions over a shared symbol.
+    A constant against a symbol is UNKNOWN (the constant may be the configured value).
+    """
+    if not isinstance(first, Poly) or not isinstance(second, Poly):
+        return UNKNOWN_ORDER
+    if first == second:
+        return EQUAL
+    difference = first - second
+    if difference.is_opaque:
+        return UNKNOWN_ORDER
+    if difference.constant is not None:
+        return DIFFERENT  # differ by a nonzero constant for every value of the symbols
+    if first.constant is not None or second.constant is not None:
+        return UNKNOWN_ORDER
+    if first.atoms & second.atoms:
+        return DIFFERENT
+    return UNKNOWN_ORDER
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing two possibly guarded values."""
+
+    verdict: str
+    guard: frozenset = field(default=EMPTY_GUARD)  # a case where the verdict is DIFFERENT
+    first: Value = UNKNOWN
+    second: Value = UNKNOWN
+
+
+def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comparison:
+    """DIFFERENT when some consistent case certainly differs; EQUAL when every case is equal."""
+    verdicts = []
+    for first_guard, first_case in cases(first, guard):
+        for both_guard, second_case in cases(second, first_guard):
+            verdict = compare_numbers(first_case, second_case)
+            if verdict == DIFFERENT:
+                return Comparison(DIFFERENT, both_guard, first_case, second_case)
+            verdicts.append(verdict)
+    if verdicts and all(verdict == EQUAL for verdict in verdicts):
+        return Comparison(EQUAL)
+    return Comparison(UNKNOWN_ORDER)
+
+
+def multiply(first: Value, second: Value | int) -> Value:
+    """``first * second`` over every case; unknown where either side is not a number."""
+    if isinstance(second, int):
+        second = Poly.const(second)
+
+    def times(left: Value, right: Value) -> Value:
+        if isinstance(left, Poly) and isinstance(right, Poly):
+            return left * right
+        return UNKNOWN
+
+    return map_cases(times, first, second)
+
+
+def _multiply_method(self: Value, other: Value | int) -> Value:
+    return multiply(self, other)
+
+
+# _shapes multiplies dimensions with a plain `*`: give guarded and unknown values one too.
+Alt.__mul__ = Alt.__rmul__ = _multiply_method  # type: ignore[attr-defined]
+Unknown.__mul__ = Unknown.__rmul__ = _multiply_method  # type: ignore[attr-defined]

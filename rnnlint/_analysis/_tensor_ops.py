@@ -1,0 +1,464 @@
+"""Shape rules for tensor operations and layer calls, over symbolic dimensions.
+
+Each function takes abstract values and returns the abstract result; anything it cannot
+follow becomes a tensor of unknown shape (never a guess).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .. import _shapes
+from ._symbolic import (
+    EMPTY_GUARD,
+    UNKNOWN,
+    Poly,
+    Unknown,
+    Value,
+    alternatives,
+    as_int,
+    cases,
+    number,
+)
+from ._values import (
+    BATCH,
+    FEATURE,
+    STATE,
+    TIME,
+    Layer,
+    Packed,
+    Tensor,
+    TupleValue,
+    dim,
+    rnn_configs,
+)
+
+UNKNOWN_TENSOR = Tensor()
+
+REDUCTIONS = {
+    "mean", "sum", "prod", "std", "var", "norm", "logsumexp", "amax", "amin", "all", "any", "nansum",
+    "nanmean", "median",
+}
+VALUE_INDEX_REDUCTIONS = {"max", "min", "median", "mode", "kthvalue"}  # with dim: (values, indices)
+ARG_REDUCTIONS = {"argmax", "argmin"}
+ELEMENTWISE_METHODS = {
+    "contiguous", "float", "double", "half", "bfloat16", "to", "cuda", "cpu", "detach", "clone", "relu",
+    "tanh", "sigmoid", "exp", "log", "abs", "neg", "sqrt", "softmax", "log_softmax", "masked_fill",
+    "clamp", "pow", "mul", "add", "sub", "div", "type_as", "requires_grad_", "relu_", "tanh_",
+    "sigmoid_", "mul_", "add_", "masked_fill_", "fill_", "zero_", "pin_memory", "long", "int", "bool",
+    "type", "squeeze_", "unsqueeze_", "copy_", "normal_", "uniform_", "requires_grad", "retain_grad",
+    "sign", "floor", "ceil", "round", "reciprocal", "rsqrt", "erf", "sin", "cos", "clamp_", "lt", "gt",
+    "le", "ge", "eq", "ne", "logical_not", "where", "masked_scatter", "nan_to_num", "dropout",
+}
+ELEMENTWISE_FUNCTIONS = {
+    "relu", "tanh", "sigmoid", "gelu", "elu", "selu", "leaky_relu", "silu", "softmax", "log_softmax",
+    "dropout", "exp", "log", "abs", "sqrt", "layer_norm", "normalize", "softplus", "mish", "hardtanh",
+    "clone", "detach", "sign", "neg", "masked_fill", "clamp", "pow", "mul", "add", "sub", "div",
+    "logsigmoid", "alpha_dropout", "feature_alpha_dropout", "nan_to_num", "rsqrt", "erf", "sin", "cos",
+}
+CREATION_FUNCTIONS = {"zeros", "ones", "randn", "rand", "empty", "full", "zeros_like", "ones_like",
+                      "randn_like", "rand_like", "empty_like", "full_like"}
+NEW_CREATION_METHODS = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"}
+
+
+def known_rank(tensor: Tensor) -> int | None:
+    return None if tensor.shape is None else len(tensor.shape)
+
+
+def normalize_axis(axis: Value, rank: int | None) -> int | None:
+    index = as_int(axis)
+    if index is None or rank is None:
+        return None
+    if index < 0:
+        index += rank
+    return index if 0 <= index < rank else None
+
+
+def derived(tensor: Tensor, shape: tuple | None, roles: tuple | None, keep_origin: bool = False, **extra) -> Tensor:
+    """A tensor computed from ``tensor``: keeps the producing RNN, drops the origin unless asked."""
+    feature = extra.pop("feature", UNKNOWN if shape is not None else tensor.feature)
+    return Tensor(
+        shape=shape,
+        roles=roles if shape is not None else None,
+        feature=feature,
+        origin=tensor.origin if keep_origin else None,
+        rnn=tensor.rnn,
+        key=extra.pop("key", None),
+        source=extra.pop("source", tensor.source if keep_origin else None),
+    )
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+def call_layer(layer: Layer, args: list, guard: frozenset = EMPTY_GUARD) -> Value:
+    """The result of calling a non-recurrent layer on ``args``."""
+    if not args:
+        return UNKNOWN
+    first = args[0]
+    kind = layer.kind
+    if not isinstance(first, Tensor):
+        return UNKNOWN
+    if kind == "Linear":
+        return _replace_last(first, layer.param("out_features"))
+    if kind == "Embedding":
+        if first.shape is None:
+            return Tensor(feature=layer.param("embedding_dim"), key=first.key)
+        return Tensor(shape=first.shape + (layer.param("embedding_dim"),), roles=(first.roles or (None,) * len(first.shape)) + (FEATURE,))
+    if kind == "Conv1d":
+        return _conv1d(layer, first)
+    if kind in ("Sequential",):
+        current: Value = first
+        for item in layer.items or ():
+            if not isinstance(item, Layer) or item.kind in _shapes.RNN_KINDS:
+                return UNKNOWN
+            current = call_layer(item, [current], guard)
+        return current if layer.items is not None else UNKNOWN
+    from ._values import SHAPE_PRESERVING
+
+    if kind in SHAPE_PRESERVING:
+        return first
+    if kind in ("RNNCell", "GRUCell"):
+        return _cell(layer, first)
+    if kind == "LSTMCell":
+        hidden = _cell(layer, first)
+        return TupleValue((hidden, hidden))
+    return UNKNOWN
+
+
+def _replace_last(tensor: Tensor, size: Value) -> Tensor:
+    if tensor.shape is None:
+        return Tensor(feature=size, rnn=tensor.rnn, key=tensor.key)
+    roles = tensor.roles[:-1] + (FEATURE,) if tensor.roles else None
+    return derived(tensor, tensor.shape[:-1] + (size,), roles)
+
+
+def _cell(layer: Layer, tensor: Tensor) -> Tensor:
+    hidden = layer.param("hidden_size")
+    if tensor.shape is not None and len(tensor.shape) == 2:
+        return Tensor(shape=(tensor.shape[0], hidden), roles=(BATCH, FEATURE))
+    return Tensor(feature=hidden)
+
+
+def _conv1d(layer: Layer, tensor: Tensor) -> Value:
+    out_channels = layer.param("out_channels")
+    if tensor.shape is None:
+        # Conv1d takes (batch, channels, length); the unbatched form is rare in models
+        key = tensor.key
+        batch = Poly.atom(f"{key}.shape[0]") if key else UNKNOWN
+        return Tensor(shape=(batch, out_channels, UNKNOWN), roles=(BATCH, FEATURE, TIME))
+    if len(tensor.shape) != 3:
+        return Tensor(shape=None)
+    length = tensor.shape[2]
+    kernel, stride, padding, dilation = (layer.param(name) for name in ("kernel_size", "stride", "padding", "dilation"))
+    new_length: Value = UNKNOWN
+    if as_int(stride) == 1 and isinstance(length, Poly) and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
+        new_length = length + number(2) * padding - dilation * (kernel - number(1))
+    return Tensor(shape=(tensor.shape[0], out_channels, new_length), roles=(BATCH, FEATURE, TIME))
+
+
+# --- recurrent calls ----------------------------------------------------------------------------
+
+
+def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, node: Any = None) -> Value:
+    """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``."""
+    results = []
+    for config_guard, config in rnn_configs(layer, guard):
+        for input_guard, value in cases(inputs, config_guard):
+            results.append((input_guard, _rnn_result(layer, config, value, node)))
+    return alternatives(results)
+
+
+def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: Any) -> Value:
+    if isinstance(inputs, Packed):
+        batch = inputs.batch
+        output: Value = Packed(
+            feature=dim(_shapes.output_features(config)), batch_first=inputs.batch_first, batch=batch, rnn=layer,
+        )
+        batched = True
+    else:
+        if not isinstance(inputs, Tensor):
+            inputs = UNKNOWN_TENSOR
+        rank = known_rank(inputs)
+        batched = rank != 2
+        key = inputs.key or f"input of {layer.name or layer.kind}"
+        if batched:
+            batch_axis = _shapes.batch_axis(config)
+            time_axis = _shapes.time_axis(config)
+            if batch_axis is None or time_axis is None:
+                return UNKNOWN
+            if rank == 3:
+                batch, seq = inputs.shape[batch_axis], inputs.shape[time_axis]
+            else:
+                batch, seq = Poly.atom(f"{key}.shape[{batch_axis}]"), Poly.atom(f"{key}.shape[{time_axis}]")
+        else:
+            batch, seq = None, inputs.shape[0]
+        shape = _shapes.output_shape(config, batch, seq)
+        if shape is None:
+            output = UNKNOWN_TENSOR
+        else:
+            roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched else (TIME, FEATURE)
+            output = Tensor(shape=tuple(dim(d) for d in shape), roles=roles, origin="output", rnn=layer)
+    state_roles = (STATE, BATCH, FEATURE) if batched else (STATE, FEATURE)
+    hidden = _state_tensor(_shapes.hidden_state_shape(config, batch), state_roles, "h_n", layer)
+    if config.returns_cell_state:
+        cell = _state_tensor(_shapes.cell_state_shape(config, batch), state_roles, "c_n", layer)
+        state: Value = TupleValue((hidden, cell), origin="state", rnn=layer)
+    else:
+        state = hidden
+    return TupleValue((output, state), origin="result", rnn=layer)
+
+
+def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer) -> Tensor:
+    if shape is None:
+        return Tensor(origin=origin, rnn=layer)
+    return Tensor(shape=tuple(dim(d) for d in shape), roles=roles, origin=origin, rnn=layer)
+
+
+# --- indexing -------------------------------------------------------------------------------------
+
+# One index item: ("int", Value) | ("slice", lower, upper, step) | ("none",) | ("ellipsis",) | ("tensor",)
+
+
+def index_tensor(tensor: Tensor, items: list) -> Tensor:
+    """``tensor[items]`` for basic indexing; unknown for advanced indexing."""
+    if any(item[0] == "tensor" for item in items):
+        return UNKNOWN_TENSOR
+    if tensor.shape is None:
+        # x[..., -1] style on unknown rank: nothing to say
+        return Tensor(rnn=tensor.rnn)
+    shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
+    consumed = sum(1 for item in items if item[0] in ("int", "slice"))
+    if consumed > len(shape):
+        return UNKNOWN_TENSOR
+    expanded: list = []
+    for item in items:
+        if item[0] == "ellipsis":
+            expanded.extend([("slice", None, None, None)] * (len(shape) - consumed))
+        else:
+            expanded.append(item)
+    new_shape, new_roles, axis = [], [], 0
+    for item in expanded:
+        if item[0] == "none":
+            new_shape.append(number(1))
+            new_roles.append(None)
+            continue
+        if item[0] == "int":
+            axis += 1
+            continue
+        _, lower, upper, step = item
+        new_shape.append(_slice_length(shape[axis], lower, upper, step))
+        new_roles.append(roles[axis])
+        axis += 1
+    new_shape.extend(shape[axis:])
+    new_roles.extend(roles[axis:])
+    return derived(tensor, tuple(new_shape), tuple(new_roles))
+
+
+def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: Value | None) -> Value:
+    if lower is None and upper is None and step is None:
+        return size
+    if step is not None and as_int(step) not in (None, 1):
+        return UNKNOWN
+    low, high = (as_int(lower) if lower is not None else 0), (as_int(upper) if upper is not None else None)
+    if lower is not None and low is None:
+        return UNKNOWN
+    if upper is not None and high is None:
+        return UNKNOWN
+    if upper is None and low is not None and low < 0:
+        return number(-low) if _at_least(size, -low) else UNKNOWN
+    if low is not None and high is not None and 0 <= low <= high:
+        return number(high - low) if _at_least(size, high) else UNKNOWN
+    if upper is None and isinstance(size, Poly) and low is not None and low >= 0:
+        return size - number(low)
+    return UNKNOWN
+
+
+def _at_least(size: Value, bound: int) -> bool:
+    known = as_int(size)
+    return known is None or known >= bound
+
+
+# --- shape methods --------------------------------------------------------------------------------
+
+
+def reshape(tensor: Tensor, new_dims: list) -> Tensor:
+    """``view``/``reshape``: infer a single ``-1`` when the element count allows it."""
+    dims = list(new_dims)
+    minus = [index for index, value in enumerate(dims) if as_int(value) == -1]
+    if len(minus) == 1 and tensor.shape is not None:
+        total = _product(tensor.shape)
+        known = _product([value for index, value in enumerate(dims) if index != minus[0]])
+        dims[minus[0]] = _exact_quotient(total, known)
+    elif minus:
+        dims = [UNKNOWN if as_int(value) == -1 else value for value in dims]
+    roles = _carried_roles(tensor, dims)
+    return derived(tensor, tuple(dims), roles)
+
+
+def _carried_roles(tensor: Tensor, dims: list) -> tuple:
+    """Roles survive a reshape for leading axes that keep their size, and a kept last axis."""
+    roles: list = [None] * len(dims)
+    if tensor.shape is None or tensor.roles is None:
+        return tuple(roles)
+    for index, (old, new) in enumerate(zip(tensor.shape, dims)):
+        if old != new or isinstance(old, Unknown):
+            break
+        roles[index] = tensor.roles[index]
+    if dims and tensor.shape and dims[-1] == tensor.shape[-1] and not isinstance(dims[-1], Unknown):
+        roles[-1] = tensor.roles[-1]
+    return tuple(roles)
+
+
+def _product(dims) -> Value:
+    total: Value = number(1)
+    for value in dims:
+        if not isinstance(value, Poly) or not isinstance(total, Poly):
+            return UNKNOWN
+        total = total * value
+    return total
+
+
+def _exact_quotient(total: Value, divisor: Value) -> Value:
+    if not isinstance(total, Poly) or not isinstance(divisor, Poly):
+        return UNKNOWN
+    if divisor.constant is not None:
+        return total.floordiv(divisor) if divisor.constant else UNKNOWN
+    # divide by a monomial: every term of total must contain it
+    if len(divisor.terms) != 1:
+        return UNKNOWN
+    (mono, coeff), = divisor.terms
+    result = {}
+    for term_mono, term_coeff in total.terms:
+        remaining = list(term_mono)
+        for atom in mono:
+            if atom not in remaining:
+                return UNKNOWN
+            remaining.remove(atom)
+        result[tuple(remaining)] = term_coeff / coeff
+    quotient = Poly.from_dict(result)
+    if any(c.denominator != 1 for _, c in quotient.terms):
+        return UNKNOWN
+    return quotient
+
+
+def permute(tensor: Tensor, order: list) -> Tensor:
+    rank = known_rank(tensor)
+    axes = [normalize_axis(value, rank) for value in order]
+    if rank is None or None in axes or len(axes) != rank or sorted(axes) != list(range(rank)):
+        return Tensor(rnn=tensor.rnn)
+    roles = tensor.roles or (None,) * rank
+    return derived(tensor, tuple(tensor.shape[a] for a in axes), tuple(roles[a] for a in axes))
+
+
+def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
+    rank = known_rank(tensor)
+    a, b = normalize_axis(first, rank), normalize_axis(second, rank)
+    if a is None or b is None:
+        return Tensor(rnn=tensor.rnn)
+    order = list(range(rank))
+    order[a], order[b] = order[b], order[a]
+    return permute(tensor, [number(i) for i in order])
+
+
+def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
+    rank = known_rank(tensor)
+    if rank is None:
+        return Tensor(rnn=tensor.rnn)
+    if axis is None:
+        if all(as_int(d) is not None for d in tensor.shape):
+            keep = [i for i, d in enumerate(tensor.shape) if as_int(d) != 1]
+            return _select_axes(tensor, keep)
+        return Tensor(rnn=tensor.rnn)
+    index = normalize_axis(axis, rank)
+    if index is None:
+        return Tensor(rnn=tensor.rnn)
+    size = as_int(tensor.shape[index])
+    if size == 1:
+        return _select_axes(tensor, [i for i in range(rank) if i != index])
+    if size is None:
+        return Tensor(rnn=tensor.rnn)  # may or may not drop the axis
+    return tensor
+
+
+def _select_axes(tensor: Tensor, keep: list) -> Tensor:
+    roles = tensor.roles or (None,) * len(tensor.shape)
+    return derived(tensor, tuple(tensor.shape[i] for i in keep), tuple(roles[i] for i in keep))
+
+
+def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
+    rank = known_rank(tensor)
+    if rank is None:
+        return Tensor(rnn=tensor.rnn)
+    index = as_int(axis)
+    if index is None:
+        return Tensor(rnn=tensor.rnn)
+    if index < 0:
+        index += rank + 1
+    if not 0 <= index <= rank:
+        return UNKNOWN_TENSOR
+    roles = list(tensor.roles or (None,) * rank)
+    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:], tuple(roles[:index] + [None] + roles[index:]))
+
+
+def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
+    rank = known_rank(tensor)
+    a, b = normalize_axis(start, rank), normalize_axis(end, rank)
+    if a is None or b is None or b < a:
+        return Tensor(rnn=tensor.rnn)
+    merged = _product(tensor.shape[a:b + 1])
+    roles = list(tensor.roles or (None,) * rank)
+    merged_role = roles[a] if a == b else None
+    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]))
+
+
+def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
+    rank = known_rank(tensor)
+    if axis is None:
+        return Tensor(shape=())
+    index = normalize_axis(axis, rank)
+    if index is None:
+        return Tensor(rnn=tensor.rnn)
+    roles = list(tensor.roles or (None,) * rank)
+    if keepdim:
+        return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index + 1:], tuple(roles))
+    return _select_axes(tensor, [i for i in range(rank) if i != index])
+
+
+def concatenate(tensors: list, axis: Value) -> Tensor:
+    """``torch.cat``: sizes add along ``axis``; other axes come from the first tensor."""
+    if not tensors or not all(isinstance(t, Tensor) and t.shape is not None for t in tensors):
+        return UNKNOWN_TENSOR
+    rank = len(tensors[0].shape)
+    index = normalize_axis(axis, rank)
+    if index is None or any(len(t.shape) != rank for t in tensors):
+        return UNKNOWN_TENSOR
+    total: Value = number(0)
+    for t in tensors:
+        size = t.shape[index]
+        total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
+    first = tensors[0]
+    shape = first.shape[:index] + (total,) + first.shape[index + 1:]
+    rnn = first.rnn if all(t.rnn is first.rnn for t in tensors) else None
+    return Tensor(shape=shape, roles=first.roles, rnn=rnn)
+
+
+def stack(tensors: list, axis: Value, count: Value) -> Tensor:
+    if not tensors or not isinstance(tensors[0], Tensor) or tensors[0].shape is None:
+        return UNKNOWN_TENSOR
+    first = tensors[0]
+    rank = len(first.shape) + 1
+    index = as_int(axis)
+    if index is None:
+        return UNKNOWN_TENSOR
+    if index < 0:
+        index += rank
+    if not 0 <= index < rank:
+        return UNKNOWN_TENSOR
+    roles = list(first.roles or (None,) * (rank - 1))
+    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]))
+
+
+def replace_shape(tensor: Tensor, **changes) -> Tensor:
+    return replace(tensor, **changes)

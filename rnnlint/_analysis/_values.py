@@ -1,0 +1,241 @@
+"""Abstract values the analysis tracks: tensors with symbolic shapes, layers, tuples.
+
+Shapes of recurrent results come from ``rnnlint._shapes``; this module only lifts them
+over guarded cases (``bidirectional`` may depend on a flag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator
+
+import libcst as cst
+
+from .. import _shapes
+from ._symbolic import (
+    EMPTY_GUARD,
+    UNKNOWN,
+    Alt,
+    Bool,
+    Const,
+    Poly,
+    Unknown,
+    Value,
+    cases,
+    merge_guards,
+    number,
+)
+
+# Axis roles: what an axis of a tensor means.
+BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
+
+
+@dataclass(frozen=True)
+class Tensor(Value):
+    """A tensor; ``shape`` None when its rank is not known (then ``feature`` may still be)."""
+
+    shape: tuple | None = None
+    roles: tuple | None = None
+    feature: Value = UNKNOWN  # last axis, when the rank is unknown
+    origin: str | None = None  # "output", "h_n" or "c_n": straight from a recurrent call
+    rnn: Any = field(default=None, compare=False)  # the Layer that produced it
+    key: str | None = None  # names the atoms of its unknown axes
+    source: Any = field(default=None, compare=False)  # the call that created it (torch.zeros(...))
+
+    @property
+    def last_axis(self) -> Value:
+        if self.shape:
+            return self.shape[-1]
+        return self.feature
+
+    def role(self, axis: int) -> str | None:
+        if self.roles is None or self.shape is None:
+            return None
+        if -len(self.roles) <= axis < len(self.roles):
+            return self.roles[axis]
+        return None
+
+    def describe(self, names=None) -> str:
+        if self.shape is None:
+            if isinstance(self.feature, Unknown):
+                return "tensor"
+            return f"(..., {self.feature.describe(names)})"
+        return "(" + ", ".join(dim.describe(names) for dim in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
+
+
+@dataclass(frozen=True)
+class Packed(Value):
+    """A PackedSequence: its data is flattened over time and batch."""
+
+    feature: Value = UNKNOWN
+    batch_first: Value = UNKNOWN  # the layout of the tensor that was packed
+    batch: Value = UNKNOWN
+    rnn: Any = field(default=None, compare=False)
+    pack_node: Any = field(default=None, compare=False)
+
+    def describe(self, names=None) -> str:
+        return f"PackedSequence(features={self.feature.describe(names)})"
+
+
+@dataclass(frozen=True)
+class TupleValue(Value):
+    items: tuple = ()
+    origin: str | None = None  # "state" for an LSTM's (h_n, c_n); "result" for an RNN call
+    rnn: Any = field(default=None, compare=False)
+
+    def describe(self, names=None) -> str:
+        return "(" + ", ".join(item.describe(names) for item in self.items) + ")"
+
+
+@dataclass(frozen=True)
+class ListValue(Value):
+    """A Python list built up in a loop: ``item`` describes every element."""
+
+    item: Value = UNKNOWN
+
+
+@dataclass(frozen=True)
+class ShapeValue(Value):
+    """``x.shape`` / ``x.size()``: a tuple of dimensions."""
+
+    dims: tuple = ()
+
+
+@dataclass(frozen=True)
+class Ref(Value):
+    """A reference to something imported, such as ``torch.nn`` or ``torch.cat``."""
+
+    qualified: str = ""
+
+
+@dataclass(frozen=True)
+class Layer(Value):
+    """An ``nn.Module`` built in the code: its kind and its bound constructor arguments."""
+
+    kind: str = ""
+    params: tuple = ()  # ((name, Value), ...)
+    node: Any = field(default=None, compare=False, hash=False)
+    name: str = ""  # the attribute it was first stored in, for messages
+    items: tuple | None = None  # children of Sequential / ModuleList, when knowable
+    unknown_keywords: tuple = ()  # keywords the constructor does not accept
+    opaque_arguments: bool = False  # *args / **kwargs were passed: unbound values are unknown
+    module_class: str | None = None  # an in-file nn.Module subclass
+
+    def param(self, name: str) -> Value:
+        for key, value in self.params:
+            if key == name:
+                return value
+        return UNKNOWN
+
+    def describe(self, names=None) -> str:
+        shown = ", ".join(f"{key}={value.describe(names)}" for key, value in self.params)
+        return f"{self.kind}({shown})"
+
+    def with_name(self, name: str) -> "Layer":
+        return self if self.name else replace(self, name=name)
+
+
+RNN_KINDS = _shapes.RNN_KINDS
+CELL_KINDS = ("RNNCell", "LSTMCell", "GRUCell")
+
+# Constructor parameters of the non-recurrent layers the analysis understands.
+LAYER_PARAMETERS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "Linear": (("in_features", None), ("out_features", None), ("bias", True)),
+    "Bilinear": (("in1_features", None), ("in2_features", None), ("out_features", None)),
+    "Embedding": (("num_embeddings", None), ("embedding_dim", None), ("padding_idx", None)),
+    "Conv1d": (
+        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
+        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
+    ),
+    "LayerNorm": (("normalized_shape", None), ("eps", 1e-5)),
+    "RNNCell": (("input_size", None), ("hidden_size", None), ("bias", True), ("nonlinearity", "tanh")),
+    "LSTMCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
+    "GRUCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
+}
+SHAPE_PRESERVING = {
+    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "ReLU", "ReLU6", "Tanh", "Sigmoid", "GELU", "ELU",
+    "SELU", "CELU", "SiLU", "Mish", "LeakyReLU", "PReLU", "Softmax", "LogSoftmax", "Softplus", "Hardtanh",
+    "Identity", "LayerNorm", "BatchNorm1d", "Tanhshrink", "Softsign", "GLU",
+}
+SHAPE_PRESERVING.discard("GLU")  # GLU halves an axis
+CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
+
+
+def python_value(literal: Any) -> Value:
+    if isinstance(literal, bool):
+        return Bool(literal)
+    if isinstance(literal, (int, float)):
+        return number(literal)
+    return Const(literal)
+
+
+# --- recurrent semantics lifted over cases -------------------------------------------------
+
+
+def split_flag(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool | None]]:
+    """The cases of a boolean argument; a symbol splits into its two truth values."""
+    for case_guard, case in cases(value, guard):
+        if isinstance(case, Bool):
+            if case.truth is not None:
+                yield case_guard, case.truth
+            elif case.atom is not None:
+                yield from _split_atom(case.atom, case_guard)
+            else:
+                yield case_guard, None
+        elif isinstance(case, Poly):
+            constant = case.constant
+            if constant is not None:
+                yield case_guard, bool(constant)
+            elif len(case.terms) == 1 and case.terms[0][1] == 1 and len(case.terms[0][0]) == 1:
+                yield from _split_atom(case.terms[0][0][0], case_guard)
+            else:
+                yield case_guard, None
+        elif isinstance(case, Const) and case.value is None:
+            yield case_guard, False
+        else:
+            yield case_guard, None
+
+
+def _split_atom(atom: str, guard: frozenset) -> Iterator[tuple[frozenset, bool]]:
+    for truth in (True, False):
+        merged = merge_guards(guard, frozenset({(atom, truth)}))
+        if merged is not None:
+            yield merged, truth
+
+
+def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, _shapes.RNNConfig]]:
+    """Every configuration the recurrent ``layer`` may have, with the guard that selects it."""
+    for g1, batch_first in split_flag(layer.param("batch_first"), guard):
+        for g2, bidirectional in split_flag(layer.param("bidirectional"), g1):
+            proj_cases = cases(layer.param("proj_size"), g2) if layer.kind == "LSTM" else [(g2, number(0))]
+            for g3, proj_size in proj_cases:
+                yield g3, _shapes.RNNConfig(
+                    kind=layer.kind,
+                    input_size=layer.param("input_size"),
+                    hidden_size=layer.param("hidden_size"),
+                    num_layers=layer.param("num_layers"),
+                    batch_first=batch_first,
+                    bidirectional=bidirectional,
+                    proj_size=_projection_as_int(proj_size),
+                    dropout=layer.param("dropout"),
+                    bias=layer.param("bias"),
+                    nonlinearity=layer.param("nonlinearity"),
+                )
+
+
+def _projection_as_int(value: Value) -> Any:
+    # _shapes decides "projected or not" from an int; a symbol stays symbolic (projection unknown)
+    if isinstance(value, Poly) and value.constant is not None:
+        return int(value.constant) if value.constant.denominator == 1 else value
+    if isinstance(value, Const) and value.value is None:
+        return 0
+    return value
+
+
+def dim(value: Any) -> Value:
+    """A dimension coming back from ``_shapes``: a Value, or an int for literal defaults."""
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, Value):
+        return value
+    return number(value)

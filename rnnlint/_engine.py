@@ -1,0 +1,207 @@
+"""The only caller of rules: prefilter, parse, analyse, run, suppress, fix.
+
+Positions are computed only for files that have a finding; libcst is imported only when
+a file passes the prefilter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ._config import Config
+from ._finding import Edit, Finding, Fix
+
+# A file that never spells one of these cannot construct a recurrent module the analysis knows.
+_RECURRENT_WORD = re.compile(r"RNN|LSTM|GRU")
+_NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+PARSE_ERROR_CODE = "RNN000"
+MAX_FIX_PASSES = 10
+
+
+@dataclass
+class FileResult:
+    """Findings of one file, and the fixed source when fixes were applied."""
+
+    path: str
+    findings: list = field(default_factory=list)
+    fixed_source: str | None = None
+    warnings: list = field(default_factory=list)
+
+
+def needs_analysis(source: str) -> bool:
+    """The cheap prefilter: can this file matter at all?"""
+    return _RECURRENT_WORD.search(source) is not None
+
+
+def lint_source(source: str, path: str = "<string>", config: Config | None = None) -> list[Finding]:
+    """Lint one file's text; never raises for bad input.
+
+    >>> lint_source("import torch.nn as nn\\nrnn = nn.LSTM(8, 16, num_layers=0)\\n")[0].code
+    'RNN011'
+    """
+    return check_source(source, path, config or Config()).findings
+
+
+def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
+    result = FileResult(path)
+    if not needs_analysis(source):
+        return result
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        result.findings.append(_syntax_finding(path, source, error))
+        return result
+    except Exception as error:  # noqa: BLE001 - libcst raises plain errors on some odd inputs
+        result.findings.append(Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {error}".splitlines()[0]))
+        return result
+    if not fix:
+        result.findings = _findings_for(module, source, path, config, result)
+        return result
+    current_source, current_module = source, module
+    for _ in range(MAX_FIX_PASSES):
+        findings = _findings_for(current_module, current_source, path, config, result)
+        applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
+        if not applicable:
+            break
+        new_source = apply_edits(current_source, applicable)
+        if new_source == current_source:
+            break
+        try:
+            new_module = cst.parse_module(new_source)
+        except cst.ParserSyntaxError:
+            result.warnings.append(f"{path}: a fix produced code that does not parse; fixes not applied")
+            current_source = source
+            break
+        current_source, current_module = new_source, new_module
+    if current_source != source:
+        result.fixed_source = current_source
+        result.findings = _findings_for(cst.parse_module(current_source), current_source, path, config, result)
+    else:
+        result.findings = _findings_for(module, source, path, config, result)
+    return result
+
+
+def _syntax_finding(path: str, source: str, error) -> Finding:
+    # Python's own parser words syntax errors best; ask it only on this error path
+    try:
+        compile(source, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+    except SyntaxError as python_error:
+        row = python_error.lineno or 1
+        column = max((python_error.offset or 1) - 1, 0)
+        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {python_error.msg}", name="syntax-error")
+    except (ValueError, MemoryError, RecursionError):
+        pass
+    row = max(getattr(error, "raw_line", 1) or 1, 1)
+    column = max(getattr(error, "raw_column", 0) or 0, 0)
+    return Finding(path, row, column, PARSE_ERROR_CODE, "cannot parse file: syntax not supported by libcst",
+                   name="syntax-error")
+
+
+def _findings_for(module, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
+    from ._analysis import analyse
+    from .rules import ALL_RULES
+    from .rules._base import RuleContext
+
+    try:
+        facts = analyse(module)
+    except RecursionError:
+        result.warnings.append(f"{path}: skipped: nesting too deep to analyse")
+        return []
+    context = RuleContext(facts=facts, source=source)
+    reports = []
+    for rule_class in ALL_RULES:
+        if not config.is_selected(rule_class.CODE, path):
+            continue
+        rule = rule_class()
+        try:
+            for report in rule.check(context):
+                reports.append((rule_class, report))
+        except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
+            result.warnings.append(f"{path}: {rule_class.CODE} skipped: {type(error).__name__}: {error}")
+    if not reports:
+        return []
+    positions = _positions(module)
+    lines = source.splitlines()
+    findings, seen = [], set()
+    for rule_class, report in reports:
+        span = positions.get(report.node)
+        if span is None:
+            continue
+        start, end = span.start, span.end
+        if _suppressed(lines, start.line, rule_class.CODE):
+            continue
+        message = rule_class.MESSAGE.format(**report.fields)
+        key = (start.line, start.column, rule_class.CODE, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(Finding(
+            path=path, row=start.line, column=start.column, code=rule_class.CODE, message=message,
+            name=rule_class.NAME, end_row=end.line, end_column=end.column,
+            fix=_fix_for(rule_class, report, positions, module), help=report.help,
+        ))
+    findings.sort()
+    return findings
+
+
+def _positions(module):
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    # no deep copy: the facts point at this module's own nodes
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    return wrapper.resolve(PositionProvider)
+
+
+def _fix_for(rule_class, report, positions, module) -> Fix | None:
+    if not report.replacements or not rule_class.FIX_TITLE:
+        return None
+    edits = []
+    for old, new in report.replacements:
+        span = positions.get(old)
+        if span is None:
+            return None
+        edits.append(Edit(module.code_for_node(new), span.start.line, span.start.column, span.end.line, span.end.column))
+    return Fix(title=rule_class.FIX_TITLE.format(**report.fields), safe=report.fix_safe, edits=tuple(edits))
+
+
+def _suppressed(lines: list, row: int, code: str) -> bool:
+    if not 1 <= row <= len(lines):
+        return False
+    match = _NOQA.search(lines[row - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.startswith(listed.upper()) for listed in re.split(r"[,\s]+", codes) if listed)
+
+
+def apply_edits(source: str, findings: Iterable[Finding]) -> str:
+    """Apply the edits of ``findings``; overlapping edits are left for the next pass."""
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(row: int, column: int) -> int:
+        return offsets[row - 1] + column
+
+    edits = []
+    for finding in findings:
+        for edit in finding.fix.edits:
+            edits.append((offset(edit.row, edit.column), offset(edit.end_row, edit.end_column), edit.content))
+    edits.sort()
+    chosen, last_end = [], -1
+    for start, end, content in edits:
+        if start < last_end:
+            continue  # overlaps an earlier edit: apply it on the next pass
+        chosen.append((start, end, content))
+        last_end = end
+    for start, end, content in reversed(chosen):
+        source = source[:start] + content + source[end:]
+    return source

@@ -1,0 +1,165 @@
+"""The one definition of what shapes PyTorch's recurrent modules take and return.
+
+Pure Python: no libcst, no torch. Dimensions are whatever the caller uses: plain ints at
+run time, symbolic dimensions in the static analysis. Only ``*`` is applied to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+Dim = TypeVar("Dim")
+
+RNN_KINDS = ("RNN", "LSTM", "GRU")
+
+# Constructor parameters of nn.RNN / nn.LSTM / nn.GRU in positional order, with defaults.
+# nn.RNN alone takes `nonlinearity` (third positionally); nn.LSTM alone takes `proj_size`.
+_COMMON_PARAMETERS: tuple[tuple[str, Any], ...] = (
+    ("input_size", None),
+    ("hidden_size", None),
+    ("num_layers", 1),
+    ("bias", True),
+    ("batch_first", False),
+    ("dropout", 0.0),
+    ("bidirectional", False),
+)
+_KEYWORD_ONLY_PARAMETERS = ("device", "dtype")
+NONLINEARITIES = ("tanh", "relu")
+
+
+def constructor_parameters(kind: str) -> tuple[tuple[str, Any], ...]:
+    """Return ``(name, default)`` pairs in the positional order that ``kind`` accepts.
+
+    >>> [name for name, _ in constructor_parameters("RNN")][:3]
+    ['input_size', 'hidden_size', 'num_layers']
+    """
+    if kind == "RNN":
+        # nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, ...)
+        return _COMMON_PARAMETERS[:3] + (("nonlinearity", "tanh"),) + _COMMON_PARAMETERS[3:]
+    if kind == "LSTM":
+        return _COMMON_PARAMETERS + (("proj_size", 0),)
+    return _COMMON_PARAMETERS
+
+
+def accepted_keywords(kind: str) -> tuple[str, ...]:
+    """Every keyword that ``kind``'s constructor accepts."""
+    return tuple(name for name, _ in constructor_parameters(kind)) + _KEYWORD_ONLY_PARAMETERS
+
+
+@dataclass(frozen=True)
+class RNNConfig(Generic[Dim]):
+    """The configuration of one recurrent module, as its constructor received it.
+
+    Flags (``batch_first``, ``bidirectional``) are bools; ``None`` means not known.
+    Sizes are ints at run time or symbolic dimensions in the static analysis.
+    """
+
+    kind: str
+    input_size: Dim
+    hidden_size: Dim
+    num_layers: Dim = 1  # type: ignore[assignment]
+    batch_first: bool | None = False
+    bidirectional: bool | None = False
+    proj_size: Dim = 0  # type: ignore[assignment]
+    dropout: Any = 0.0
+    bias: Any = True
+    nonlinearity: Any = "tanh"
+
+    @property
+    def returns_cell_state(self) -> bool:
+        """An LSTM returns ``(h_n, c_n)`` where RNN and GRU return ``h_n`` alone."""
+        return self.kind == "LSTM"
+
+
+def num_directions(config: RNNConfig) -> int | None:
+    if config.bidirectional is None:
+        return None
+    return 2 if config.bidirectional else 1
+
+
+def has_projection(config: RNNConfig) -> bool | None:
+    """Whether an LSTM projects its hidden state to ``proj_size``; None when not known."""
+    if config.kind != "LSTM":
+        return False
+    if isinstance(config.proj_size, int) and not isinstance(config.proj_size, bool):
+        return config.proj_size > 0
+    return None
+
+
+def hidden_output_size(config: RNNConfig) -> Any:
+    """``H_out``: the size of each direction's output and of ``h_n``'s last axis."""
+    projected = has_projection(config)
+    if projected is None:
+        return None
+    return config.proj_size if projected else config.hidden_size
+
+
+def output_features(config: RNNConfig) -> Any:
+    """The last axis of ``output``: ``num_directions * H_out``."""
+    directions, size = num_directions(config), hidden_output_size(config)
+    if directions is None or size is None:
+        return None
+    return size if directions == 1 else directions * size
+
+
+def state_layers(config: RNNConfig) -> Any:
+    """The first axis of ``h_n`` and ``c_n``: ``num_layers * num_directions``."""
+    directions = num_directions(config)
+    if directions is None:
+        return None
+    return config.num_layers if directions == 1 else config.num_layers * directions
+
+
+def input_shape(config: RNNConfig, batch: Any, seq: Any) -> tuple | None:
+    """The input shape: ``(seq, batch, input_size)``, or ``(batch, seq, input_size)`` when
+    batch first, or ``(seq, input_size)`` for an unbatched call (``batch=None``)."""
+    return _sequence_shape(config, batch, seq, config.input_size)
+
+
+def output_shape(config: RNNConfig, batch: Any, seq: Any) -> tuple | None:
+    """The shape of ``output``, laid out like the input; ``batch=None`` for unbatched."""
+    return _sequence_shape(config, batch, seq, output_features(config))
+
+
+def _sequence_shape(config: RNNConfig, batch: Any, seq: Any, features: Any) -> tuple | None:
+    if features is None:
+        return None
+    if batch is None:
+        return (seq, features)
+    if config.batch_first is None:
+        return None
+    return (batch, seq, features) if config.batch_first else (seq, batch, features)
+
+
+def hidden_state_shape(config: RNNConfig, batch: Any) -> tuple | None:
+    """``h_n`` (and ``h_0``): ``(num_layers * num_directions, batch, H_out)``, never batch
+    first; ``(num_layers * num_directions, H_out)`` for an unbatched call (``batch=None``)."""
+    return _state_shape(config, batch, hidden_output_size(config))
+
+
+def cell_state_shape(config: RNNConfig, batch: Any) -> tuple | None:
+    """``c_n`` (and ``c_0``) of an LSTM: like ``h_n`` but always ``hidden_size`` wide."""
+    if config.kind != "LSTM":
+        return None
+    return _state_shape(config, batch, config.hidden_size)
+
+
+def _state_shape(config: RNNConfig, batch: Any, size: Any) -> tuple | None:
+    layers = state_layers(config)
+    if layers is None or size is None:
+        return None
+    return (layers, size) if batch is None else (layers, batch, size)
+
+
+def batch_axis(config: RNNConfig) -> int | None:
+    """Axis of the batch in a batched input or output."""
+    if config.batch_first is None:
+        return None
+    return 0 if config.batch_first else 1
+
+
+def time_axis(config: RNNConfig) -> int | None:
+    if config.batch_first is None:
+        return None
+    return 1 if config.batch_first else 0

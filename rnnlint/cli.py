@@ -1,0 +1,235 @@
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
+
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from ._config import Config, ConfigError, find_pyproject, load_config, validate_codes
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SUBCOMMANDS = ("check", "shapes", "rule")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        raise UsageError(message)
+
+
+def main(argv: list | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "shapes":
+            return _shapes_command(argv[1:])
+        if argv and argv[0] == "rule":
+            return _rule_command(argv[1:])
+        if argv and argv[0] == "check":
+            argv = argv[1:]
+        return _check_command(argv)
+    except (UsageError, ConfigError) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    print(f"rnnlint: error: {message}", file=sys.stderr)
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rnnlint", description="Find shape bugs around PyTorch RNN, LSTM and GRU modules.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: .); - reads stdin")
+    parser.add_argument("--version", action="version", version=f"rnnlint {__version__}")
+    parser.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report")
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a diff; change no file")
+    parser.add_argument("--output-format", choices=("text", "full", "json", "github"), default="text")
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: cores)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: .rnnlint_cache)")
+    parser.add_argument("--config", metavar="FILE", help="pyproject.toml to read instead of searching for one")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for code read from stdin")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    return parser
+
+
+def _codes(text: str | None, where: str) -> tuple | None:
+    if text is None:
+        return None
+    codes = tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    return validate_codes(codes, where)
+
+
+def _effective_config(args) -> Config:
+    if args.config:
+        pyproject = Path(args.config)
+        if not pyproject.is_file():
+            raise ConfigError(f"{args.config}: no such file")
+    else:
+        start = Path(args.paths[0]) if args.paths and args.paths[0] != "-" and Path(args.paths[0]).exists() else Path.cwd()
+        pyproject = find_pyproject(start)
+    config = load_config(pyproject)
+    select = _codes(args.select, "--select")
+    ignore = _codes(args.ignore, "--ignore")
+    from dataclasses import replace
+
+    if select is not None:
+        config = replace(config, select=select)
+    if ignore is not None:
+        config = replace(config, ignore=config.ignore + ignore)
+    if not config.exclude:
+        from ._config import DEFAULT_EXCLUDE
+
+        config = replace(config, exclude=DEFAULT_EXCLUDE)
+    return config
+
+
+def _check_command(argv: list) -> int:
+    args = _check_parser().parse_args(argv)
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    config = _effective_config(args)
+    paths = args.paths or ["."]
+    if paths == ["-"]:
+        return _check_stdin(args, config)
+    from . import _render
+    from ._runner import PathError, RunOptions, run
+
+    cache_dir = None if args.no_cache else Path(args.cache_dir or os.environ.get("RNNLINT_CACHE_DIR", ".rnnlint_cache"))
+    options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes, diff=args.diff,
+                         jobs=args.jobs, cache_dir=cache_dir)
+    try:
+        result = run(paths, config, options)
+    except PathError as error:
+        raise UsageError(str(error)) from None
+    for warning in result.warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    if args.diff:
+        sys.stdout.write("".join(result.diffs))
+    _print_findings(args, result.findings, result.sources)
+    if not args.quiet and args.output_format in ("text", "full"):
+        print(_render.summary(result.findings, result.files, result.fixed), file=sys.stderr if args.diff else sys.stdout)
+    return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff)
+
+
+def _check_stdin(args, config: Config) -> int:
+    from ._engine import check_source
+
+    source = sys.stdin.read()
+    name = args.stdin_filename or "-"
+    file_result = check_source(source, name, config, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
+    if args.fix and not args.diff:
+        sys.stdout.write(file_result.fixed_source if file_result.fixed_source is not None else source)
+        print_to = sys.stderr
+    else:
+        print_to = sys.stdout
+    findings = file_result.findings
+    from . import _render
+
+    rendered = _render_findings(args, findings, {name: source})
+    if rendered:
+        print(rendered, file=print_to)
+    return _exit_code(findings, args)
+
+
+def _render_findings(args, findings: list, sources: dict) -> str:
+    from . import _render
+
+    if args.output_format == "json":
+        return _render.as_json(findings)
+    if args.output_format == "github":
+        return _render.github(findings)
+    if args.output_format == "full":
+        return _render.full(findings, sources)
+    return _render.text(findings, show_fixes=True)
+
+
+def _print_findings(args, findings: list, sources: dict) -> None:
+    rendered = _render_findings(args, findings, sources)
+    if rendered:
+        print(rendered)
+
+
+def _exit_code(findings: list, args, diffs: bool = False) -> int:
+    if any(finding.code == "RNN000" for finding in findings):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if findings or diffs else EXIT_CLEAN
+
+
+# --- rnnlint shapes ----------------------------------------------------------------------------
+
+
+def _shapes_command(argv: list) -> int:
+    parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    args = parser.parse_args(argv)
+    from ._runner import read_source
+    from ._shapes_report import shapes_report
+
+    status = EXIT_CLEAN
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"{name}: no such file")
+        source, error, _ = read_source(path)
+        if error is not None:
+            _error(f"{name}: {error.message}")
+            status = EXIT_ERROR
+            continue
+        report = shapes_report(source, name)
+        if report.startswith("error:"):
+            _error(f"{name}: {report[len('error: '):]}")
+            status = EXIT_ERROR
+            continue
+        print(report)
+    return status
+
+
+# --- rnnlint rule ------------------------------------------------------------------------------
+
+
+def _rule_command(argv: list) -> int:
+    parser = _Parser(prog="rnnlint rule", description="Print the documentation of a rule.")
+    parser.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (RNN001) or name (head-features-mismatch)")
+    parser.add_argument("--all", action="store_true", help="print every rule's documentation")
+    parser.add_argument("--table", action="store_true", help="print the Markdown table of rules used in the README")
+    args = parser.parse_args(argv)
+    from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
+    from .rules._docs import rule_doc, rules_table
+
+    if args.table:
+        print(rules_table())
+        return EXIT_CLEAN
+    if args.all:
+        print("\n\n".join(rule_doc(rule) for rule in ALL_RULES))
+        return EXIT_CLEAN
+    if not args.rule:
+        raise UsageError("rnnlint rule: give a rule code, --all or --table")
+    rule = RULES_BY_CODE.get(args.rule.upper()) or RULES_BY_NAME.get(args.rule.lower())
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule!r} (see `rnnlint rule --all`)")
+    print(rule_doc(rule))
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

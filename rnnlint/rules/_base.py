@@ -1,0 +1,76 @@
+"""What a rule is: code, name, message template, doc, examples that are also its tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterator
+
+import libcst as cst
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must flag; ``fixed`` is the source after its fix, if it has one."""
+
+    code: str
+    fixed: str | None = None
+
+
+@dataclass
+class Report:
+    """A rule's raw result: the node to point at and the fields for its message."""
+
+    node: cst.CSTNode
+    fields: dict
+    replacements: tuple = ()  # ((old_node, new_node), ...) forming the fix
+    fix_safe: bool = True
+    help: str | None = None
+
+
+@dataclass
+class RuleContext:
+    """What a rule may read: the file's facts and its import table."""
+
+    facts: Any
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Rule:
+    """Base class. Subclasses set the class attributes and implement ``check``."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    MESSAGE: ClassVar[str]
+    FIX_TITLE: ClassVar[str | None] = None
+    HELP: ClassVar[str | None] = None
+    VALID: ClassVar[list] = []
+    INVALID: ClassVar[list] = []
+
+    def check(self, context: RuleContext) -> Iterator[Report]:
+        raise NotImplementedError
+
+    def report(self, node: cst.CSTNode, *, replacements: tuple = (), fix_safe: bool = True,
+               help: str | None = None, **fields: Any) -> Report:
+        return Report(node=node, fields=fields, replacements=replacements, fix_safe=fix_safe, help=help)
+
+    @classmethod
+    def has_fix(cls) -> bool:
+        """A rule has a fix when one of its examples shows it (the examples are the proof)."""
+        return any(example.fixed is not None for example in cls.INVALID)
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of the doc's "What it does" section, on one line."""
+        doc = cls.__doc__ or ""
+        lines = [line.strip() for line in doc.strip().splitlines()]
+        start = lines.index("## What it does") + 1 if "## What it does" in lines else 0
+        paragraph = []
+        for line in lines[start:]:
+            if not line and paragraph:
+                break
+            if line:
+                paragraph.append(line)
+        text = " ".join(paragraph)
+        end = text.find(". ")
+        return (text[:end + 1] if end >= 0 else text).rstrip(":")

@@ -1,0 +1,92 @@
+"""Small helpers shared by rules: reading facts, wording values for messages."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from .._analysis._symbolic import Alt, Poly, Value, cases
+from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
+
+
+def layers_in(value: Value, guard: frozenset, kinds: tuple | None = None) -> Iterator[tuple[frozenset, Layer]]:
+    for case_guard, case in cases(value, guard):
+        if isinstance(case, Layer) and (kinds is None or case.kind in kinds):
+            yield case_guard, case
+
+
+def tensors_in(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, Tensor]]:
+    for case_guard, case in cases(value, guard):
+        if isinstance(case, Tensor):
+            yield case_guard, case
+
+
+def head_linear(layer: Layer) -> Layer | None:
+    """The Linear that first touches the features when ``layer`` is called: itself or a Sequential's."""
+    from .._analysis._values import SHAPE_PRESERVING
+
+    if layer.kind == "Linear":
+        return layer
+    if layer.kind == "Sequential" and layer.items:
+        for item in layer.items:
+            if not isinstance(item, Layer):
+                return None
+            if item.kind == "Linear":
+                return item
+            if item.kind not in SHAPE_PRESERVING or item.kind == "LayerNorm":
+                return None
+    return None
+
+
+def show(value: Value, aliases: dict | None = None) -> str:
+    """A value as it reads in a message, in backticks."""
+    names = (lambda atom: aliases.get(atom, atom)) if aliases else None
+    if isinstance(value, Alt):
+        return f"`{value.describe(names)}`"
+    return f"`{value.describe(names)}`"
+
+
+def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
+    names = (lambda atom: aliases.get(atom, atom)) if aliases else None
+    return f"`{tensor.describe(names)}`"
+
+
+def when(guard: frozenset) -> str:
+    """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
+    if not guard:
+        return ""
+    parts = []
+    for atom, truth in sorted(guard):
+        parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not any(op in atom for op in ("==", " in ", "<", ">"))
+                     else (f"`{atom}`" if truth else f"not `{atom}`"))
+    return " when " + " and ".join(parts)
+
+
+def layer_label(layer: Layer) -> str:
+    return f"`{layer.name}`" if layer.name else f"this `{layer.kind}`"
+
+
+def direction_word(layer: Layer, guard: frozenset) -> str:
+    """``bidirectional `` when the layer certainly is under ``guard``."""
+    flags = {flag for _, flag in split_flag(layer.param("bidirectional"), guard)}
+    return "bidirectional " if flags == {True} else ""
+
+
+def argument(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
+    """The argument bound to a parameter, given its position and keyword."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if len(positional) > position and not any(arg.star for arg in call.args[:position + 1]):
+        return positional[position]
+    return None
+
+
+def configs(layer: Layer, guard: frozenset):
+    return rnn_configs(layer, guard)
+
+
+def is_constant(value: Value, number: int) -> bool:
+    return isinstance(value, Poly) and value.constant == number

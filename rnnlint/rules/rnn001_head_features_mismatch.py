@@ -1,0 +1,213 @@
+"""RNN001: a head whose ``in_features`` differs from the features the RNN gives it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .._analysis._symbolic import DIFFERENT, Poly, compare
+from ._base import Invalid, Rule
+from ._util import argument, direction_word, head_linear, layer_label, layers_in, show, tensors_in, when
+
+
+class HeadFeaturesMismatch(Rule):
+    """
+    ## What it does
+    Checks that a `Linear` fed an RNN's output (or a slice of `h_n`) is built with as many
+    input features as it receives.
+
+    ## Why is this bad?
+    An RNN's output has `num_directions * hidden_size` features (`proj_size` for an LSTM
+    with a projection). A head built with `hidden_size` after a bidirectional RNN fails at
+    the first forward pass with `mat1 and mat2 shapes cannot be multiplied`, far from the
+    line that is wrong.
+
+    ## Example
+    ```python
+    self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
+    self.fc = nn.Linear(hidden_size, n_classes)
+    ```
+
+    ## Use instead
+    ```python
+    self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
+    self.fc = nn.Linear(2 * hidden_size, n_classes)
+    ```
+
+    ## Fix safety
+    The fix writes `2 * <in_features>` when the head receives exactly twice what it was
+    built for from an RNN that is always bidirectional. The code it replaces cannot run, so
+    the fix is safe. Other mismatches get advice only.
+    """
+
+    CODE = "RNN001"
+    NAME = "head-features-mismatch"
+    MESSAGE = "{head} takes {expected} input features, but receives {actual} from {source}{condition}"
+    FIX_TITLE = "Build {head} with {fixed} input features"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden_size=64, n_classes=5):
+        super().__init__()
+        self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden_size * 2, n_classes)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+""",
+        """
+from torch import nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden_dim, bidirectional=True):
+        super().__init__()
+        self.num_directions = 2 if bidirectional else 1
+        self.rnn = nn.GRU(16, hidden_dim // self.num_directions, bidirectional=bidirectional)
+        self.out = nn.Linear(hidden_dim, 9)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.out(y)
+""",
+        """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=32, bidirectional=False):
+        super().__init__()
+        self.lstm = nn.LSTM(8, hidden, bidirectional=bidirectional)
+        if bidirectional:
+            self.proj = nn.Linear(2 * hidden, hidden)
+        else:
+            self.proj = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        out, (h, c) = self.lstm(x)
+        return self.proj(out)
+""",
+        """
+import torch.nn as nn
+
+class Dynamic(nn.Module):
+    def __init__(self, rnn_type, **kwargs):
+        super().__init__()
+        self.rnn = getattr(nn, rnn_type)(16, 32, **kwargs)
+        self.fc = nn.Linear(32, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden_size=64, n_classes=5):
+        super().__init__()
+        self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden_size, n_classes)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+""",
+            fixed="""
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden_size=64, n_classes=5):
+        super().__init__()
+        self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden_size, n_classes)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+""",
+        ),
+        Invalid(
+            """
+from torch.nn import LSTM, Linear, Module, Sequential, ReLU
+
+class Model(Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.encoder = LSTM(cfg.emb, 128, proj_size=64)
+        self.classifier = Sequential(Linear(128, 32), ReLU(), Linear(32, 4))
+
+    def forward(self, x):
+        out, _ = self.encoder(x)
+        return self.classifier(out[-1])
+"""
+        ),
+        Invalid(
+            """
+import torch
+from torch import nn
+
+class Model(nn.Module):
+    def __init__(self, hidden, bidirectional):
+        super().__init__()
+        self.gru = nn.GRU(10, hidden, num_layers=2, bidirectional=bidirectional)
+        self.head = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        out, h = self.gru(x)
+        return self.head(out.mean(dim=0))
+"""
+        ),
+    ]
+
+    def check(self, context):
+        for scope, event in context.facts.events:
+            if event.kind != "layer_call" or not event.data["args"]:
+                continue
+            for guard, called in layers_in(event.data["layer"], event.guard):
+                head = head_linear(called)
+                if head is None:
+                    continue
+                for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+                    if tensor.rnn is None:
+                        continue  # only features that come from a recurrent module
+                    expected = head.param("in_features")
+                    comparison = compare(expected, tensor.last_axis, tensor_guard)
+                    if comparison.verdict != DIFFERENT:
+                        continue
+                    yield self._report(head, called, tensor, comparison, scope)
+                    break
+
+    def _report(self, head, called, tensor, comparison, scope):
+        label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
+        rnn = tensor.rnn
+        source = f"{direction_word(rnn, comparison.guard)}{layer_label(rnn)}"
+        fields = dict(
+            head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
+            source=source, condition=when(comparison.guard), fixed="",
+        )
+        replacements = ()
+        first, second = comparison.first, comparison.second
+        in_features = argument(head.node, 0, "in_features")
+        if not comparison.guard and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
+                and in_features is not None and direction_word(rnn, comparison.guard):
+            doubled = cst.BinaryOperation(
+                left=cst.Integer("2"), operator=cst.Multiply(), right=_parenthesized(in_features.value)
+            )
+            replacements = ((in_features.value, doubled),)
+            fields["fixed"] = f"`{cst.Module(body=[]).code_for_node(doubled)}`"
+        return self.report(
+            head.node, replacements=replacements,
+            help=f"build the head with {show(second, scope.aliases)} input features", **fields,
+        )
+
+
+def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, (cst.Name, cst.Attribute, cst.Integer, cst.Call, cst.Subscript)):
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])

@@ -1,0 +1,142 @@
+"""RNN008: an RNN's ``input_size`` differs from the features of the tensor fed to it."""
+
+from __future__ import annotations
+
+from .._analysis._symbolic import DIFFERENT, compare
+from .._analysis._values import Packed, RNN_KINDS
+from ._base import Invalid, Rule
+from ._util import layer_label, layers_in, show, when
+
+
+class InputSizeMismatch(Rule):
+    """
+    ## What it does
+    Checks that an RNN's `input_size` equals the features of the tensor it is called with:
+    an `Embedding`'s `embedding_dim`, a `Linear`'s `out_features`, a `Conv1d`'s
+    `out_channels` after a permute, or the `num_directions * hidden_size` of a previous RNN.
+
+    ## Why is this bad?
+    PyTorch raises `input.size(-1) must be equal to input_size` on the first forward pass;
+    the wrong number is in `__init__`, the error in `forward`. With stacked bidirectional
+    RNNs the mistake is easy to make and easy to miss in review.
+
+    ## Example
+    ```python
+    self.embedding = nn.Embedding(vocab_size, 100)
+    self.lstm = nn.LSTM(128, hidden_size, batch_first=True)
+    ```
+
+    ## Use instead
+    ```python
+    self.embedding = nn.Embedding(vocab_size, 100)
+    self.lstm = nn.LSTM(100, hidden_size, batch_first=True)
+    ```
+
+    ## Fix safety
+    No fix: either side may be the intended size.
+    """
+
+    CODE = "RNN008"
+    NAME = "input-size-mismatch"
+    MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{condition}"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, dim=100, hidden=64):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+        self.lstm2 = nn.LSTM(2 * hidden, hidden, batch_first=True)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        out, _ = self.lstm2(out)
+        return out
+""",
+        """
+import torch.nn as nn
+
+class CRNN(nn.Module):
+    def __init__(self, channels=32):
+        super().__init__()
+        self.conv = nn.Conv1d(1, channels, kernel_size=3, padding=1)
+        self.gru = nn.GRU(channels, 16, batch_first=True)
+
+    def forward(self, x):
+        features = self.conv(x).permute(0, 2, 1)
+        out, _ = self.gru(features)
+        return out
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, vocab_size, hidden_size=64):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, 100)
+        self.lstm = nn.LSTM(128, hidden_size, batch_first=True)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        return out
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Stacked(nn.Module):
+    def __init__(self, hidden):
+        super().__init__()
+        self.first = nn.GRU(16, hidden, bidirectional=True)
+        self.second = nn.GRU(hidden, hidden)
+
+    def forward(self, x):
+        y, _ = self.first(x)
+        z, _ = self.second(y)
+        return z
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class CRNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 64, kernel_size=3, padding=1)
+        self.gru = nn.GRU(32, 16, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.gru(self.conv(x).transpose(1, 2))
+        return out
+"""
+        ),
+    ]
+
+    def check(self, context):
+        for scope, event in context.facts.events:
+            if event.kind != "rnn_call":
+                continue
+            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
+                from .._analysis._symbolic import cases
+
+                for input_guard, fed in cases(event.data["input"], guard):
+                    features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
+                    if features is None:
+                        continue
+                    comparison = compare(rnn.param("input_size"), features, input_guard)
+                    if comparison.verdict != DIFFERENT:
+                        continue
+                    yield self.report(
+                        rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
+                        actual=show(comparison.second, scope.aliases), condition=when(comparison.guard),
+                        help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
+                    )
+                    break

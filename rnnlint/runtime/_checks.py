@@ -1,0 +1,510 @@
+"""The checks the watcher runs on each call of a recurrent module and of the layers after it.
+
+Reads ``.shape`` only (no device synchronisation); every expected shape comes from
+``rnnlint._shapes``. Never imports libcst.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence
+
+from .. import _shapes
+from ._errors import RNNShapeError
+
+Name = str | Callable[[], str]
+
+_KINDS = {"LSTM": "LSTM", "GRU": "GRU", "RNN_TANH": "RNN", "RNN_RELU": "RNN"}
+_STOCK_FORWARDS = {nn.RNN.forward, nn.LSTM.forward, nn.GRU.forward}
+# expected shapes are cached per (batch, seq); a bound keeps variable lengths from piling up
+_CACHE_LIMIT = 64
+
+
+def recurrent_config(module: nn.Module) -> _shapes.RNNConfig | None:
+    """The configuration of a stock ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (or a subclass that keeps
+    its forward); None for anything whose call convention the watcher cannot vouch for."""
+    if not isinstance(module, nn.RNNBase) or type(module).forward not in _STOCK_FORWARDS:
+        return None
+    kind = _KINDS.get(module.mode)
+    if kind is None:
+        return None
+    return _shapes.RNNConfig(
+        kind=kind,
+        input_size=module.input_size,
+        hidden_size=module.hidden_size,
+        num_layers=module.num_layers,
+        batch_first=bool(module.batch_first),
+        bidirectional=bool(module.bidirectional),
+        proj_size=getattr(module, "proj_size", 0),
+        dropout=module.dropout,
+        bias=module.bias,
+        nonlinearity=getattr(module, "nonlinearity", "tanh"),
+    )
+
+
+class Sizes:
+    """The sizes a watch declares; None where not declared."""
+
+    __slots__ = ("batch", "seq")
+
+    def __init__(self, batch: int | None, seq: int | None) -> None:
+        for label, value in (("batch", batch), ("seq", seq)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                      or value < 1):
+                raise ValueError(f"rnnlint: {label} must be a positive int, got {value!r}")
+        self.batch = batch
+        self.seq = seq
+
+
+class _Expected:
+    """What one call with a given batch and seq must look like, from ``_shapes``."""
+
+    __slots__ = ("cell", "hidden", "input", "output")
+
+    def __init__(self, config: _shapes.RNNConfig, batch: int | None, seq: int) -> None:
+        self.input = _shapes.input_shape(config, batch, seq)
+        self.output = _shapes.output_shape(config, batch, seq)
+        self.hidden = _shapes.hidden_state_shape(config, batch)
+        self.cell = _shapes.cell_state_shape(config, batch)
+
+
+class RecurrentSpec:
+    """One watched recurrent module: its configuration and the checks of its calls."""
+
+    def __init__(self, module: nn.Module, config: _shapes.RNNConfig, name: Name) -> None:
+        self.config = config
+        self._name = name
+        # described when an error needs it: a module watched while it is built is not done yet
+        self._module = weakref.ref(module)
+        self.batch_axis = _shapes.batch_axis(config)
+        self.time_axis = _shapes.time_axis(config)
+        self.input_size = config.input_size
+        self.is_lstm = config.returns_cell_state
+        self.layers = _shapes.state_layers(config)
+        self.hidden_out = _shapes.hidden_output_size(config)
+        self.features = _shapes.output_features(config)
+        self._expected: dict[tuple, _Expected] = {}
+        # weak references to the last h_n and c_n, set only when a head is watched too
+        self.record_states = False
+        self.last_hidden: Callable[[], Any] = nothing
+        self.last_cell: Callable[[], Any] = nothing
+
+    @property
+    def name(self) -> str:
+        return self._name if isinstance(self._name, str) else self._name()
+
+    @property
+    def description(self) -> str:
+        return _describe(self._module, self.config.kind)
+
+    def expected(self, batch: int | None, seq: int) -> _Expected:
+        key = (batch, seq)
+        found = self._expected.get(key)
+        if found is None:
+            if len(self._expected) >= _CACHE_LIMIT:
+                self._expected.clear()
+            found = self._expected[key] = _Expected(self.config, batch, seq)
+        return found
+
+    # -- before the call -------------------------------------------------------------------
+
+    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> None:
+        __tracebackhide__ = True
+        data = args[0] if args else kwargs.get("input")
+        state = args[1] if len(args) > 1 else kwargs.get("hx")
+        if isinstance(data, Tensor):
+            shape = data.shape
+            rank = len(shape)
+            if rank == 3:
+                batch, seq = shape[self.batch_axis], shape[self.time_axis]
+            elif rank == 2:
+                batch, seq = None, shape[0]
+            else:
+                raise self._input_error(shape, "rank")
+            if shape[-1] != self.input_size:
+                raise self._input_error(shape, "features")
+            if rank == 3 and sizes.batch is not None:
+                self._check_layout(shape, sizes)
+        elif isinstance(data, PackedSequence):
+            batch, seq = self._check_packed(data, sizes), None
+        else:
+            return  # not a tensor: torch's own error is already clear
+        if state is not None:
+            self._check_state(state, batch, seq)
+
+    def _check_layout(self, shape: Any, sizes: Sizes) -> None:
+        batch, seq = sizes.batch, sizes.seq
+        if seq is not None:
+            swapped = (batch != seq and shape[self.batch_axis] == seq
+                       and shape[self.time_axis] == batch)
+        else:
+            swapped = shape[self.time_axis] == batch and shape[self.batch_axis] != batch
+        if swapped:
+            raise self._layout_error(shape, sizes)
+
+    def _check_packed(self, packed: PackedSequence, sizes: Sizes) -> int:
+        data_shape = packed.data.shape
+        if len(data_shape) != 2 or data_shape[-1] != self.input_size:
+            raise self._input_error(data_shape, "packed")
+        steps = packed.batch_sizes.shape[0]
+        if packed.sorted_indices is not None:
+            batch = packed.sorted_indices.shape[0]
+        else:
+            # batch_sizes lives on the CPU whatever the data's device: no synchronisation
+            batch = int(packed.batch_sizes[0])
+        if (sizes.batch is not None and sizes.seq is not None and sizes.batch != sizes.seq
+                and steps == sizes.batch and batch == sizes.seq):
+            raise self._packed_layout_error(steps, batch, sizes)
+        return batch
+
+    def _check_state(self, state: Any, batch: int | None, seq: int | None) -> None:
+        __tracebackhide__ = True
+        expected = self.expected(batch, seq or 1)
+        if self.is_lstm:
+            if not (isinstance(state, (tuple, list)) and len(state) == 2
+                    and isinstance(state[0], Tensor) and isinstance(state[1], Tensor)):
+                raise self._state_kind_error(state)
+            hidden, cell = state
+            if hidden.shape != expected.hidden:
+                raise self._state_error("h_0", hidden.shape, expected.hidden, batch)
+            if cell.shape != expected.cell:
+                raise self._state_error("c_0", cell.shape, expected.cell, batch)
+        else:
+            if not isinstance(state, Tensor):
+                raise self._state_kind_error(state)
+            if state.shape != expected.hidden:
+                raise self._state_error("h_0", state.shape, expected.hidden, batch)
+
+    # -- after the call --------------------------------------------------------------------
+
+    def check_result(self, args: tuple, kwargs: dict, result: Any) -> None:
+        __tracebackhide__ = True
+        data = args[0] if args else kwargs.get("input")
+        output, state = result
+        if isinstance(data, PackedSequence):
+            rows = data.data.shape[0]
+            if output.data.shape != (rows, self.features):
+                raise self._result_error("output.data", output.data.shape,
+                                         (rows, self.features))
+            batch = self._packed_batch(data)
+            seq = 1
+        else:
+            shape = data.shape
+            if len(shape) == 3:
+                batch, seq = shape[self.batch_axis], shape[self.time_axis]
+            else:
+                batch, seq = None, shape[0]
+            expected = self.expected(batch, seq)
+            if output.shape != expected.output:
+                raise self._result_error("output", output.shape, expected.output)
+        expected = self.expected(batch, seq)
+        hidden, cell = state if self.is_lstm else (state, None)
+        if hidden.shape != expected.hidden:
+            raise self._result_error("h_n", hidden.shape, expected.hidden)
+        if cell is not None and cell.shape != expected.cell:
+            raise self._result_error("c_n", cell.shape, expected.cell)
+
+    @staticmethod
+    def _packed_batch(packed: PackedSequence) -> int:
+        if packed.sorted_indices is not None:
+            return packed.sorted_indices.shape[0]
+        return int(packed.batch_sizes[0])
+
+    # -- messages --------------------------------------------------------------------------
+
+    def _formula(self, what: str, batched: bool) -> str:
+        h_out = "proj_size" if _shapes.has_projection(self.config) else "hidden_size"
+        if what == "input":
+            axes = ["batch", "seq"] if self.config.batch_first else ["seq", "batch"]
+            axes = axes if batched else ["seq"]
+            return "(" + ", ".join(axes + ["input_size"]) + ")"
+        if what == "output":
+            axes = ["batch", "seq"] if self.config.batch_first else ["seq", "batch"]
+            axes = axes if batched else ["seq"]
+            return "(" + ", ".join(axes + [f"num_directions * {h_out}"]) + ")"
+        last = "hidden_size" if what in ("c_0", "c_n") else h_out
+        middle = ", batch" if batched else ""
+        return f"(num_layers * num_directions{middle}, {last})"
+
+    def layers_line(self) -> str:
+        directions = _shapes.num_directions(self.config)
+        return (f"{self.description}: num_layers * num_directions = "
+                f"{self.config.num_layers} * {directions} = {self.layers}")
+
+    def _input_error(self, shape: Any, problem: str) -> RNNShapeError:
+        got = tuple(shape)
+        if problem == "rank":
+            return _error(
+                "RNN008", self.name, f"`{self.name}` got an input of rank {len(got)}",
+                f"input: expected {self._formula('input', True)} or, unbatched, "
+                f"{self._formula('input', False)}, got {got}",
+                self.description,
+                "a 3-D batch or a 2-D unbatched sequence is what a recurrent module reads",
+                expected=self.input_size, got=got,
+            )
+        if problem == "packed":
+            return _error(
+                "RNN008", self.name, f"`{self.name}` got packed data of the wrong width",
+                f"input.data: expected (sum of lengths, input_size) = (..., {self.input_size}),"
+                f" got {got}",
+                self.description,
+                f"the sequences were packed with {got[-1]} features per step, the module "
+                f"was built for input_size = {self.input_size}",
+                expected=self.input_size, got=got,
+            )
+        expected = got[:-1] + (self.input_size,)
+        return _error(
+            "RNN008", self.name, f"`{self.name}` got an input of the wrong width",
+            f"input: expected {self._formula('input', len(got) == 3)} = {expected}, got {got}",
+            self.description,
+            f"the module was built with input_size = {self.input_size}, but the data has "
+            f"{got[-1]} features per step",
+            expected=expected, got=got,
+        )
+
+    def _layout_error(self, shape: Any, sizes: Sizes) -> RNNShapeError:
+        got = tuple(shape)
+        seq = sizes.seq if sizes.seq is not None else got[self.batch_axis]
+        expected = _shapes.input_shape(self.config, sizes.batch, seq)
+        layout = "batch first" if self.config.batch_first else "sequence first"
+        other = "sequence first" if self.config.batch_first else "batch first"
+        fix = ("build it with batch_first=False or pass x.transpose(0, 1)"
+               if self.config.batch_first else
+               "build it with batch_first=True or pass x.transpose(0, 1)")
+        return _error(
+            "RNN004", self.name, f"`{self.name}` got an input with batch and time swapped",
+            f"input: expected {self._formula('input', True)} = {expected} "
+            f"(declared batch={sizes.batch}, seq={sizes.seq}), got {got}",
+            f"{self.description} reads its input {layout} "
+            f"(batch_first={self.config.batch_first})",
+            f"the data is {other}: {fix}",
+            expected=expected, got=got,
+        )
+
+    def _packed_layout_error(self, steps: int, batch: int, sizes: Sizes) -> RNNShapeError:
+        return _error(
+            "RNN010", self.name, f"`{self.name}` got a sequence packed along the wrong axis",
+            f"packed input: expected {sizes.seq} time steps of batch {sizes.batch} "
+            f"(declared), got {steps} time steps of batch {batch}",
+            self.description,
+            "pack_padded_sequence read the padded tensor with the wrong batch_first: pass "
+            "the layout the tensor has",
+            expected=(sizes.seq, sizes.batch), got=(steps, batch),
+        )
+
+    def _state_kind_error(self, state: Any) -> RNNShapeError:
+        got = _kind_of(state)
+        if self.is_lstm:
+            return _error(
+                "RNN007", self.name, f"`{self.name}` got an initial state that is not (h_0, c_0)",
+                f"hx: expected a tuple (h_0, c_0) of two tensors, got {got}",
+                self.description,
+                "an LSTM carries two states: pass (h_0, c_0), e.g. the (h_n, c_n) tuple it "
+                "returned",
+                expected="(h_0, c_0)", got=got,
+            )
+        return _error(
+            "RNN007", self.name, f"`{self.name}` got a tuple where h_0 belongs",
+            f"hx: expected one tensor h_0, got {got}",
+            self.description,
+            f"only an LSTM takes (h_0, c_0); a {self.config.kind} takes h_0 alone",
+            expected="h_0", got=got,
+        )
+
+    def _state_error(self, label: str, shape: Any, expected: tuple,
+                     batch: int | None) -> RNNShapeError:
+        got = tuple(shape)
+        return _error(
+            "RNN006", self.name, f"`{self.name}` got a wrong initial state",
+            f"{label}: expected {self._formula(label, batch is not None)} = {expected}, "
+            f"got {got}",
+            self.layers_line(),
+            self._state_cause(label, got, expected, batch),
+            expected=expected, got=got,
+        )
+
+    def _state_cause(self, label: str, got: tuple, expected: tuple, batch: int | None) -> str:
+        if len(got) != len(expected):
+            kind = "unbatched" if batch is None else "batched"
+            return (f"an {kind} input takes a {len(expected)}-D {label}, "
+                    f"this one is {len(got)}-D")
+        if batch is not None and got[0] == batch and got[1] == expected[0]:
+            return (f"{label} is laid out batch first; states stay (num_layers * "
+                    "num_directions, batch, ...) whatever batch_first says")
+        if got[0] != expected[0]:
+            if self.config.bidirectional and got[0] == self.config.num_layers:
+                return (f"{label} has one slice per layer; a bidirectional module needs one "
+                        "per layer and direction (num_layers * 2)")
+            return f"the first axis of {label} must count num_layers * num_directions slices"
+        if batch is not None and got[1] != expected[1]:
+            return f"{label} was made for batch {got[1]}, but the input has batch {batch}"
+        if label == "h_0" and _shapes.has_projection(self.config):
+            return "with proj_size, h_0 ends in proj_size while c_0 keeps hidden_size"
+        return f"the last axis of {label} must be {expected[-1]}"
+
+    def _result_error(self, label: str, shape: Any, expected: tuple) -> RNNShapeError:
+        got = tuple(shape)
+        return _error(
+            "RNN006" if label in ("h_n", "c_n") else "RNN008", self.name,
+            f"`{self.name}` returned a {label} of an unexpected shape",
+            f"{label}: expected {expected}, got {got}",
+            self.description,
+            f"the module does not follow the nn.{self.config.kind} shape contract",
+            expected=expected, got=got,
+        )
+
+
+class LinearSpec:
+    """A ``nn.Linear`` watched because sizes were declared: the head of a recurrent model."""
+
+    def __init__(self, module: nn.Linear, name: Name, recurrent: list[RecurrentSpec]) -> None:
+        self._name = name
+        self.in_features = module.in_features
+        self._module = weakref.ref(module)
+        # the watch's recurrent modules, shared: modules added later are seen too
+        self.recurrent = recurrent
+
+    @property
+    def name(self) -> str:
+        return self._name if isinstance(self._name, str) else self._name()
+
+    @property
+    def description(self) -> str:
+        return _describe(self._module, "Linear")
+
+    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> None:
+        __tracebackhide__ = True
+        data = args[0] if args else kwargs.get("input")
+        if not isinstance(data, Tensor) or not self.recurrent:
+            return
+        shape = data.shape
+        rank = len(shape)
+        if rank == 0:
+            return
+        features = shape[-1]
+        if features != self.in_features:
+            source = self._source_of(features)
+            if source is not None:
+                raise self._width_error(tuple(shape), source)
+            return  # unrelated to a recurrent module: torch's error stands
+        batch, seq = sizes.batch, sizes.seq
+        if rank == 3 and batch is not None:
+            for spec in self.recurrent:
+                if spec.last_cell() is data:
+                    raise self._cell_state_error(tuple(shape), spec, sizes)
+                if spec.last_hidden() is data:
+                    raise self._whole_state_error(tuple(shape), spec, sizes)
+            if shape[1] == batch and shape[0] != batch and shape[0] != seq:
+                for spec in self.recurrent:
+                    if shape[0] == spec.layers and features in (spec.hidden_out,
+                                                                spec.config.hidden_size):
+                        raise self._whole_state_error(tuple(shape), spec, sizes)
+        elif rank == 2 and seq is not None and shape[0] == seq and seq != batch:
+            for spec in self.recurrent:
+                if features in (spec.features, spec.hidden_out):
+                    raise self._time_indexed_error(tuple(shape), spec, sizes)
+
+    def _source_of(self, features: int) -> RecurrentSpec | None:
+        candidates = [spec for spec in self.recurrent
+                      if features in (spec.features, spec.hidden_out)]
+        for spec in candidates:
+            if self.in_features in (spec.features, spec.hidden_out):
+                return spec
+        return candidates[0] if candidates else None
+
+    def _width_error(self, got: tuple, spec: RecurrentSpec) -> RNNShapeError:
+        features = got[-1]
+        h_out = "proj_size" if _shapes.has_projection(spec.config) else "hidden_size"
+        directions = _shapes.num_directions(spec.config)
+        if features == spec.features and directions == 2:
+            source = (f"bidirectional `{spec.name}`, which outputs num_directions * {h_out} = "
+                      f"2 * {spec.hidden_out} = {spec.features} features")
+            cause = f"give the head in_features = {spec.features}"
+            if self.in_features == spec.hidden_out:
+                cause = f"the head was built for one direction; {cause}"
+        elif features == spec.hidden_out and self.in_features == spec.features:
+            source = (f"`{spec.name}`, which has {spec.hidden_out} features per direction, "
+                      f"{spec.features} for both")
+            cause = ("the head receives one direction's state: concatenate both, e.g. "
+                     "torch.cat((h_n[-2], h_n[-1]), dim=1)")
+        else:
+            source = f"`{spec.name}`, which produces {features} features"
+            cause = f"give the head in_features = {features}"
+        return _error(
+            "RNN001", self.name, f"`{self.name}` got an input of the wrong width",
+            f"input: expected (..., in_features) = (..., {self.in_features}), got {got}",
+            f"{self.description} after {source}",
+            cause,
+            expected=self.in_features, got=got,
+        )
+
+    def _whole_state_error(self, got: tuple, spec: RecurrentSpec, sizes: Sizes) -> RNNShapeError:
+        return _error(
+            "RNN002", self.name, f"`{self.name}` got the whole final state of `{spec.name}`",
+            f"input: expected (batch, in_features) = ({sizes.batch}, {self.in_features}), "
+            f"got {got}, laid out like h_n: (num_layers * num_directions, batch, H_out)",
+            spec.layers_line(),
+            "the head makes one prediction per layer and direction: feed h_n[-1] (or both "
+            "directions of the last layer) instead of h_n",
+            expected=(sizes.batch, self.in_features), got=got,
+        )
+
+    def _cell_state_error(self, got: tuple, spec: RecurrentSpec, sizes: Sizes) -> RNNShapeError:
+        return _error(
+            "RNN007", self.name, f"`{self.name}` got c_n of `{spec.name}`",
+            f"input: expected (batch, in_features) = ({sizes.batch}, {self.in_features}), "
+            f"got {got}, which is c_n: (num_layers * num_directions, batch, hidden_size)",
+            f"{spec.description} returns (output, (h_n, c_n))",
+            "indexing that tuple (hidden[-1]) picks c_n, not the last layer of h_n: unpack "
+            "_, (h_n, c_n) = lstm(x) and use h_n[-1]",
+            expected=(sizes.batch, self.in_features), got=got,
+        )
+
+    def _time_indexed_error(self, got: tuple, spec: RecurrentSpec,
+                            sizes: Sizes) -> RNNShapeError:
+        layout = "batch first" if spec.config.batch_first else "sequence first"
+        index = "out[-1]" if not spec.config.batch_first else "out[:, -1]"
+        return _error(
+            "RNN004", self.name, f"`{self.name}` got a tensor whose leading axis is time",
+            f"input: expected (batch, features) = ({sizes.batch}, {self.in_features}), "
+            f"got {got}: the leading axis has size seq = {sizes.seq}",
+            f"{spec.description} returns output {layout} "
+            f"(batch_first={spec.config.batch_first})",
+            f"an index like out[:, -1] took the last batch element, not the last time "
+            f"step: use {index}",
+            expected=(sizes.batch, self.in_features), got=got,
+        )
+
+
+def _describe(reference: weakref.ref, fallback: str) -> str:
+    module = reference()
+    return fallback if module is None else repr(module)
+
+
+def nothing() -> None:
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, (tuple, list)):
+        parts = ", ".join(_kind_of(item) for item in value)
+        return f"a {type(value).__name__} of {len(value)}: ({parts})"
+    return type(value).__name__
+
+
+def _error(rule: str, module: str, headline: str, check: str, configuration: str,
+           cause: str, *, expected: Any, got: Any) -> RNNShapeError:
+    message = "\n".join((
+        f"{headline}",
+        f"  {check}",
+        f"  module: {configuration}",
+        f"  likely cause: {cause}",
+        f"  see: rnnlint rule {rule}",
+    ))
+    return RNNShapeError(message, rule=rule, module=module, expected=expected, got=got)

@@ -1,0 +1,60 @@
+"""The exceptions raised by rnnlint's runtime checks.
+
+Plain Python: imports neither torch nor jaxtyping, so that messages can be built anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ShapeError(TypeError):
+    """A tensor does not have the shape its annotation or its module asks for.
+
+    A ``TypeError``, as jaxtyping's own annotation errors are. ``expected`` and ``got``
+    describe the mismatch; the other attributes are ``None`` where they do not apply.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        function: str | None = None,
+        argument: str | None = None,
+        expected: Any = None,
+        got: Any = None,
+        bindings: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.function = function
+        self.argument = argument
+        self.expected = expected
+        self.got = got
+        self.bindings = dict(bindings or {})
+
+
+class RNNShapeError(ShapeError, RuntimeError):
+    """A recurrent module, or the layer that reads its result, got a tensor of the wrong shape.
+
+    Also a ``RuntimeError``, like the error torch would have raised a moment later, so
+    code that catches torch's shape errors keeps working while the watcher runs.
+    ``rule`` is the rnnlint rule code (``"RNN006"``), ``module`` the module's qualified name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str,
+        module: str,
+        expected: Any = None,
+        got: Any = None,
+    ) -> None:
+        super().__init__(message, expected=expected, got=got)
+        self.rule = rule
+        self.module = module
+
+
+# shown in tracebacks as the public name, not the private module
+ShapeError.__module__ = "rnnlint.runtime"
+RNNShapeError.__module__ = "rnnlint.runtime"

@@ -1,0 +1,220 @@
+"""`watch`: hooks on the recurrent modules of a model (and on its Linears when sizes are
+declared) that check every call. One pair of hooks per module however many watches cover it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from ._checks import LinearSpec, Name, RecurrentSpec, Sizes, nothing, recurrent_config
+
+try:
+    _is_compiling: Callable[[], bool] = torch.compiler.is_compiling
+except AttributeError:  # torch < 2.3
+    _is_compiling = torch._dynamo.is_compiling
+
+
+@torch.compiler.disable
+def _outside_graph(check: Callable[..., None], *args: Any) -> None:
+    __tracebackhide__ = True
+    check(*args)
+
+
+def _checks_under_compile() -> bool:
+    """Whether checks traced by torch.compile should run outside the graph: yes while the
+    compiler breaks the graph at every recurrent module anyway (``allow_rnn`` off, the
+    default); with ``allow_rnn`` on, an extra break would spoil ``fullgraph=True``."""
+    return not torch._dynamo.config.allow_rnn
+
+
+class _Attachment:
+    """The hooks on one module, and the watches that currently cover it (innermost last)."""
+
+    def __init__(self, module: nn.Module, checks_result: bool) -> None:
+        self.entries: list[tuple[Watch, Any]] = []
+        # whether some watch needs the last h_n and c_n to recognise them in a head
+        self.recording = False
+        self.handles = [module.register_forward_pre_hook(self.before, with_kwargs=True)]
+        if checks_result:
+            self.handles.append(module.register_forward_hook(self.after, with_kwargs=True))
+
+    def before(self, module: nn.Module, args: tuple, kwargs: dict) -> None:
+        __tracebackhide__ = True
+        watch, spec = self.entries[-1]
+        if _is_compiling():
+            # traced shapes may be symbolic: check the real tensors outside the graph
+            if _checks_under_compile():
+                _outside_graph(spec.check_call, args, kwargs, watch.sizes)
+            return
+        spec.check_call(args, kwargs, watch.sizes)
+
+    def after(self, module: nn.Module, args: tuple, kwargs: dict, result: Any) -> None:
+        __tracebackhide__ = True
+        if _is_compiling():
+            if _checks_under_compile():
+                _outside_graph(self.after, module, args, kwargs, result)
+            return
+        self.entries[-1][1].check_result(args, kwargs, result)
+        if self.recording:
+            state = result[1]
+            hidden, cell = state if isinstance(state, tuple) else (state, None)
+            last_hidden = weakref.ref(hidden)
+            last_cell = nothing if cell is None else weakref.ref(cell)
+            for _, spec in self.entries:
+                spec.last_hidden, spec.last_cell = last_hidden, last_cell
+
+    def update(self) -> None:
+        self.recording = any(getattr(spec, "record_states", False) for _, spec in self.entries)
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+
+
+_ATTACHED: weakref.WeakKeyDictionary[nn.Module, _Attachment] = weakref.WeakKeyDictionary()
+
+
+class Watch:
+    """An active watch: a context manager, or a handle to `remove` when done."""
+
+    def __init__(self, batch: int | None = None, seq: int | None = None) -> None:
+        self.sizes = Sizes(batch, seq)
+        self.recurrent: list[RecurrentSpec] = []
+        self.linears: list[LinearSpec] = []
+        self._covered: list[tuple[nn.Module, Any]] = []
+        self._removed = False
+
+    @property
+    def watches_heads(self) -> bool:
+        return self.sizes.batch is not None
+
+    def add(self, module: nn.Module, name: Name) -> bool:
+        """Watch ``module`` under ``name`` (a string, or a callable giving it when needed);
+        False when it is neither a stock recurrent module nor a head to watch."""
+        if self._removed:
+            raise RuntimeError("rnnlint: this watch was removed")
+        config = recurrent_config(module)
+        if config is not None:
+            spec: Any = RecurrentSpec(module, config, name)
+            spec.record_states = self.watches_heads
+            self.recurrent.append(spec)
+        elif isinstance(module, nn.Linear) and self.watches_heads:
+            spec = LinearSpec(module, name, self.recurrent)
+            self.linears.append(spec)
+        else:
+            return False
+        attachment = _ATTACHED.get(module)
+        if attachment is None:
+            attachment = _ATTACHED[module] = _Attachment(module, config is not None)
+        attachment.entries.append((self, spec))
+        attachment.update()
+        self._covered.append((module, spec))
+        return True
+
+    def remove(self) -> None:
+        """Take this watch's checks off; hooks go when no other watch covers the module."""
+        self._removed = True
+        while self._covered:
+            module, spec = self._covered.pop()
+            attachment = _ATTACHED.get(module)
+            if attachment is None:
+                continue
+            attachment.entries = [entry for entry in attachment.entries if entry[1] is not spec]
+            if attachment.entries:
+                attachment.update()
+            else:
+                attachment.remove()
+                del _ATTACHED[module]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.remove()
+
+
+def watch(model: nn.Module, *, batch: int | None = None, seq: int | None = None,
+          name: str = "model") -> Watch:
+    """Check every ``nn.RNN``/``nn.LSTM``/``nn.GRU`` inside ``model`` on each call.
+
+    With ``batch`` (and ``seq``) declared, also catch swapped batch and time axes and the
+    ``nn.Linear`` heads that receive ``h_n`` whole or a time-indexed tensor::
+
+        with rnnlint.runtime.watch(model, batch=4, seq=7):
+            model(x)
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"rnnlint: watch() takes an nn.Module, got {type(model).__name__}")
+    handle = Watch(batch, seq)
+    modules = list(model.named_modules())
+    # recurrent modules first, so that every head sees all of them
+    for qualified, module in sorted(modules, key=lambda item: recurrent_config(item[1]) is None):
+        handle.add(module, f"{name}.{qualified}" if qualified else name)
+    return handle
+
+
+class NewModuleWatch(Watch):
+    """Watches every recurrent module (and head) constructed while it is active."""
+
+    def __init__(self, batch: int | None = None, seq: int | None = None) -> None:
+        super().__init__(batch, seq)
+        self._seen: weakref.WeakSet[nn.Module] = weakref.WeakSet()
+        self._parents: weakref.WeakKeyDictionary[nn.Module, tuple[Any, str]] = (
+            weakref.WeakKeyDictionary())
+        registration = torch.nn.modules.module
+        self._global_handles = [
+            registration.register_module_parameter_registration_hook(self._on_parameter),
+            registration.register_module_module_registration_hook(self._on_child),
+        ]
+
+    def _on_parameter(self, module: nn.Module, name: str, parameter: Any) -> None:
+        # a module registers its first parameter once its configuration is set
+        if module in self._seen or self._removed:
+            return
+        self._seen.add(module)
+        self.add(module, self._namer(module))
+
+    def _on_child(self, parent: nn.Module, name: str, child: nn.Module) -> None:
+        if child is not None:
+            self._parents[child] = (weakref.ref(parent), name)
+
+    def _namer(self, module: nn.Module) -> Callable[[], str]:
+        reference = weakref.ref(module)
+        return lambda: self.qualified_name(reference())
+
+    def qualified_name(self, module: nn.Module | None) -> str:
+        """``Classifier.encoder.lstm``: attribute names up to the outermost known parent."""
+        if module is None:
+            return "<collected module>"
+        path: list[str] = []
+        while module in self._parents and len(path) < 64:
+            parent_reference, attribute = self._parents[module]
+            parent = parent_reference()
+            if parent is None:
+                break
+            path.append(attribute)
+            module = parent
+        return ".".join([type(module).__name__, *reversed(path)])
+
+    def remove(self) -> None:
+        for handle in self._global_handles:
+            handle.remove()
+        self._global_handles = []
+        super().remove()
+
+
+def watch_new_modules(*, batch: int | None = None, seq: int | None = None) -> NewModuleWatch:
+    """Watch every recurrent module constructed from now until the watch is removed.
+
+    What ``pytest --rnnlint`` does around each test::
+
+        with rnnlint.runtime.watch_new_modules(batch=4, seq=7):
+            model = build()
+            model(x)
+    """
+    return NewModuleWatch(batch, seq)
