@@ -16,6 +16,7 @@ from . import _tensor_ops as ops
 from ._names import ImportTable, dotted_name
 from ._symbolic import (
     EMPTY_GUARD,
+    OPAQUE_CONDITION,
     UNKNOWN,
     Alt,
     Bool,
@@ -48,6 +49,7 @@ from ._values import (
 )
 
 MAX_INLINE_DEPTH = 4
+MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
 TORCH_NN = "torch.nn."
 MODULE_BASES = {
     "torch.nn.Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
@@ -135,6 +137,7 @@ class Interpreter:
         local = {key: value for key, value in state.items() if key.startswith("self.")}
         self.bind_parameters(function, local, args, kwargs, bound_self)
         previous_info, self.info = self.info, owner or self.info
+        previous_guard = self.guard
         self.depth += 1
         self.returns.append([])
         try:
@@ -144,6 +147,7 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.info = previous_info
+            self.guard = previous_guard
         returned = self.returns.pop()
         for key, value in local.items():
             if key.startswith("self."):
@@ -284,34 +288,47 @@ class Interpreter:
 
     def exec_if(self, statement: cst.If, state: dict) -> None:
         condition = self.condition(statement.test, state)
-        then_guard, else_guard = self.branch_guards(condition, statement.test)
-        then_state, else_state = dict(state), dict(state)
-        then_returned = else_returned = False
-        if then_guard is not None:
-            then_returned = self.exec_guarded(statement.body, then_state, then_guard)
-        if else_guard is not None and statement.orelse is not None:
-            orelse = statement.orelse
-            if isinstance(orelse, cst.If):
-                else_returned = self.exec_guarded([orelse], else_state, else_guard)
+        continuing = []  # (guard, state) of the paths that go on after the if
+        for guard, taken in self.branch_cases(condition, statement.test):
+            branch_state = dict(state)
+            if taken:
+                body = statement.body
+            elif isinstance(statement.orelse, cst.If):
+                body = [statement.orelse]
+            elif statement.orelse is not None:
+                body = statement.orelse.body
             else:
-                else_returned = self.exec_guarded(orelse.body, else_state, else_guard)
-        if then_guard is None:
-            then_returned = True  # never taken
-        if else_guard is None:
-            else_returned = True
-        if then_returned and else_returned:
-            if then_guard is not None or else_guard is not None:
-                raise Return()
-            return
-        if then_returned:
+                body = None
+            returned = self.exec_guarded(body, branch_state, guard) if body is not None else False
+            if not returned:
+                continuing.append((guard, branch_state))
+        if not continuing:
+            raise Return()
+        if len(continuing) == 1:
+            guard, only = continuing[0]
             state.clear()
-            state.update(else_state)
+            state.update(only)
+            self.guard = guard  # what follows runs only where this branch ran
             return
-        if else_returned:
-            state.clear()
-            state.update(then_state)
-            return
-        self.merge_into(state, then_state, then_guard, else_state, else_guard)
+        self.merge_into(state, continuing)
+
+    def branch_cases(self, condition: Value, test: cst.BaseExpression) -> list:
+        """``(guard, taken)`` for each way ``if test`` can go under the current path."""
+        outcomes = []
+        for guard, case in cases(condition, self.guard):
+            case_truth = _case_truth(case)
+            if case_truth is None:
+                atom = OPAQUE_CONDITION + _source_text(test)
+                for truth in (True, False):
+                    merged = merge_guards(guard, frozenset({(atom, truth)}))
+                    if merged is not None:
+                        outcomes.append((merged, truth))
+            else:
+                outcomes.append((guard, case_truth))
+        if len(outcomes) > MAX_BRANCH_CASES:
+            atom = OPAQUE_CONDITION + _source_text(test)
+            outcomes = [(merge_guards(self.guard, frozenset({(atom, truth)})), truth) for truth in (True, False)]
+        return [(guard, taken) for guard, taken in outcomes if guard is not None]
 
     def exec_guarded(self, body: Any, state: dict, guard: frozenset) -> bool:
         """Run a branch under ``guard``; True when every path through it returned."""
@@ -325,33 +342,19 @@ class Interpreter:
             self.guard = previous
         return False
 
-    def merge_into(self, state: dict, first: dict, first_guard: frozenset, second: dict, second_guard: frozenset) -> None:
+    def merge_into(self, state: dict, branches: list) -> None:
+        """Join the states of several paths into guarded alternatives."""
+        keys = set()
+        for _, branch_state in branches:
+            keys |= set(branch_state)
         state.clear()
-        for key in set(first) | set(second):
-            a, b = first.get(key, UNKNOWN), second.get(key, UNKNOWN)
-            if a == b and _same_layer_identity(a, b):
-                state[key] = a
+        for key in keys:
+            values = [(guard, branch_state.get(key, UNKNOWN)) for guard, branch_state in branches]
+            first = values[0][1]
+            if all(value == first and _same_layer_identity(value, first) for _, value in values):
+                state[key] = first
             else:
-                local_a = _drop_common(first_guard, self.guard)
-                local_b = _drop_common(second_guard, self.guard)
-                state[key] = alternatives([(local_a, a), (local_b, b)])
-
-    def branch_guards(self, condition: Value, test: cst.BaseExpression) -> tuple:
-        """Guards for the two branches of ``if test``; None for a branch never taken."""
-        true_guards, false_guards = [], []
-        for guard, case in cases(condition, self.guard):
-            case_truth = _case_truth(case)
-            if case_truth is None:
-                atom = _source_text(test)
-                true_guards.append(merge_guards(guard, frozenset({(atom, True)})))
-                false_guards.append(merge_guards(guard, frozenset({(atom, False)})))
-            elif case_truth:
-                true_guards.append(guard)
-            else:
-                false_guards.append(guard)
-        true_guards = [g for g in true_guards if g is not None]
-        false_guards = [g for g in false_guards if g is not None]
-        return _one_guard(true_guards, self.guard), _one_guard(false_guards, self.guard)
+                state[key] = alternatives([(_drop_common(guard, self.guard), value) for guard, value in values])
 
     def exec_loop(self, statement: cst.For | cst.While, state: dict) -> None:
         before = dict(state)
@@ -636,17 +639,14 @@ class Interpreter:
 
     def eval_IfExp(self, node: cst.IfExp, state: dict) -> Value:
         condition = self.condition(node.test, state)
-        then_guard, else_guard = self.branch_guards(condition, node.test)
         options = []
         previous = self.guard
-        for guard, branch in ((then_guard, node.body), (else_guard, node.orelse)):
-            if guard is None:
-                continue
-            self.guard = guard
-            try:
-                options.append((_drop_common(guard, previous), self.eval(branch, state)))
-            finally:
-                self.guard = previous
+        try:
+            for guard, taken in self.branch_cases(condition, node.test):
+                self.guard = guard
+                options.append((_drop_common(guard, previous), self.eval(node.body if taken else node.orelse, state)))
+        finally:
+            self.guard = previous
         return alternatives(options)
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, state: dict) -> Value:
@@ -1108,14 +1108,6 @@ def _drop_common(guard: frozenset, outer: frozenset) -> frozenset:
     return guard - outer
 
 
-def _one_guard(guards: list, outer: frozenset) -> frozenset | None:
-    if not guards:
-        return None
-    if len(guards) == 1:
-        return guards[0]
-    return outer  # a disjunction: assume nothing beyond the enclosing path
-
-
 def _case_truth(case: Value) -> bool | None:
     if isinstance(case, Bool):
         return case.truth
@@ -1215,7 +1207,16 @@ def _equality(a: Value, b: Value) -> Any:
     return None
 
 
+_PYTHON_TYPES = {"builtins.tuple": (TupleValue,), "builtins.list": (TupleValue, ListValue), "torch.Tensor": (Tensor,)}
+
+
 def _isinstance(value: Value, kind: Value) -> Value:
+    if isinstance(kind, Ref) and kind.qualified in _PYTHON_TYPES:
+        if isinstance(value, (Tensor, TupleValue, ListValue, Packed)):
+            if isinstance(value, TupleValue) and kind.qualified == "builtins.list":
+                return UNKNOWN  # a literal list and a tuple look alike here
+            return Bool(isinstance(value, _PYTHON_TYPES[kind.qualified]))
+        return UNKNOWN
     if not isinstance(value, Layer):
         return UNKNOWN
     names = []

@@ -15,6 +15,10 @@ Guard = frozenset
 
 EMPTY_GUARD: frozenset = frozenset()
 OPAQUE_PREFIX = "~"  # atoms whose value cannot be reasoned about (floor division, modulo, ...)
+# A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim() == 3`).
+# Unlike a configuration flag, it may be tied to other facts in ways the analysis cannot see,
+# so a finding must not depend on which way it goes.
+OPAQUE_CONDITION = "?"
 
 
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
@@ -313,17 +317,29 @@ class Comparison:
 
 
 def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comparison:
-    """DIFFERENT when some consistent case certainly differs; EQUAL when every case is equal."""
-    verdicts = []
+    """DIFFERENT when, for some choice of the configuration flags, every case certainly differs.
+
+    Cases split by an opaque branch condition must all differ: the analysis cannot tell
+    which way such a condition goes, nor how it correlates with the rest.
+    """
+    combos = []
     for first_guard, first_case in cases(first, guard):
         for both_guard, second_case in cases(second, first_guard):
-            verdict = compare_numbers(first_case, second_case)
-            if verdict == DIFFERENT:
-                return Comparison(DIFFERENT, both_guard, first_case, second_case)
-            verdicts.append(verdict)
-    if verdicts and all(verdict == EQUAL for verdict in verdicts):
+            combos.append((both_guard, first_case, second_case, compare_numbers(first_case, second_case)))
+    if combos and all(verdict == EQUAL for *_, verdict in combos):
         return Comparison(EQUAL)
+    for both_guard, first_case, second_case, verdict in combos:
+        if verdict != DIFFERENT:
+            continue
+        free = _free_literals(both_guard - guard)
+        same_choice = [combo for combo in combos if merge_guards(combo[0], free) is not None]
+        if all(combo[3] == DIFFERENT for combo in same_choice):
+            return Comparison(DIFFERENT, frozenset(free), first_case, second_case)
     return Comparison(UNKNOWN_ORDER)
+
+
+def _free_literals(guard: frozenset) -> frozenset:
+    return frozenset((atom, value) for atom, value in guard if not atom.startswith(OPAQUE_CONDITION))
 
 
 def multiply(first: Value, second: Value | int) -> Value:
