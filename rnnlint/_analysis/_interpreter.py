@@ -534,7 +534,7 @@ class Interpreter:
         if tensor.shape is None:
             if tensor.key is None:
                 return UNKNOWN
-            return ShapeValue(tuple())  # rank learnt when unpacked
+            return ShapeValue((), key=tensor.key)  # the rank is learnt when it is unpacked
         return ShapeValue(tuple(self._named_dim(tensor, index) for index in range(len(tensor.shape))))
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
@@ -579,9 +579,7 @@ class Interpreter:
             return result
         if isinstance(base, ShapeValue) and len(items) == 1 and items[0][0] == "int":
             index = as_int(items[0][1])
-            if index is not None and base.dims and -len(base.dims) <= index < len(base.dims):
-                return base.dims[index]
-            return UNKNOWN
+            return base.axis(index) if index is not None else UNKNOWN
         if isinstance(base, TupleValue):
             self.events.append(Event("subscript", node, self.guard, {"tuple": base, "items": items}))
             if len(items) == 1 and items[0][0] == "int":
@@ -809,7 +807,7 @@ class Interpreter:
             return self.call_builtin(name[len("builtins."):], args, kwargs, node)
         short = name.rsplit(".", 1)[-1]
         if name in (PACK, "torch.nn.utils.rnn.pack_sequence"):
-            return self.pack(node, args, kwargs)
+            return self.pack(node, args, kwargs, layout_free=name != PACK)
         if name == PAD:
             return self.pad(node, args, kwargs)
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
@@ -880,9 +878,11 @@ class Interpreter:
             return map_cases(lambda case: _as_condition(case, node), args[0])
         return UNKNOWN
 
-    def pack(self, node: cst.Call, args: list, kwargs: dict) -> Value:
+    def pack(self, node: cst.Call, args: list, kwargs: dict, layout_free: bool = False) -> Value:
         inputs = args[0] if args else kwargs.get("input", UNKNOWN)
         batch_first = args[2] if len(args) > 2 else kwargs.get("batch_first", Bool(False))
+        if layout_free:
+            batch_first = UNKNOWN  # pack_sequence takes a list of (seq, *) tensors: no batch_first
         explicit = len(args) > 2 or "batch_first" in kwargs
         self.events.append(Event("pack", node, self.guard, {"input": inputs, "batch_first": batch_first,
                                                             "explicit": explicit}))
@@ -1067,8 +1067,8 @@ def _unpack_item(value: Value, index: int, count: int) -> Value:
             return value.items[index]
         return UNKNOWN
     if isinstance(value, ShapeValue):
-        if len(value.dims) == count:
-            return value.dims[index]
+        if len(value.dims) == count or (not value.dims and value.key is not None):
+            return value.axis(index)
         return UNKNOWN
     if isinstance(value, Tensor):
         if value.shape is not None and len(value.shape) > 0:

@@ -99,6 +99,14 @@ class ShapeValue(Value):
     """``x.shape`` / ``x.size()``: a tuple of dimensions."""
 
     dims: tuple = ()
+    key: str | None = None  # for a tensor of unknown rank: its axes are `key.shape[i]`
+
+    def axis(self, index: int) -> Value:
+        if self.dims:
+            return self.dims[index] if -len(self.dims) <= index < len(self.dims) else UNKNOWN
+        if self.key is not None and index >= 0:
+            return Poly.atom(f"{self.key}.shape[{index}]")
+        return UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from .rnn001_head_features_mismatch import HeadFeaturesMismatch
 from .rnn002_hidden_state_into_head import HiddenStateIntoHead
+from .rnn003_one_direction_last_hidden import OneDirectionLastHidden
+from .rnn004_batch_axis_as_time import BatchAxisAsTime
+from .rnn005_reshape_swaps_axes import ReshapeSwapsAxes
 from .rnn008_input_size_mismatch import InputSizeMismatch
 
 ALL_RULES = (
     HeadFeaturesMismatch,
     HiddenStateIntoHead,
+    OneDirectionLastHidden,
+    BatchAxisAsTime,
+    ReshapeSwapsAxes,
     InputSizeMismatch,
 )
 

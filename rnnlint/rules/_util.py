@@ -90,3 +90,9 @@ def configs(layer: Layer, guard: frozenset):
 
 def is_constant(value: Value, number: int) -> bool:
     return isinstance(value, Poly) and value.constant == number
+
+
+def source_of(node: cst.CSTNode, limit: int = 60) -> str:
+    """The code of ``node`` on one line, shortened for a message."""
+    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

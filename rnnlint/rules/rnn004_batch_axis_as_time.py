@@ -1,0 +1,214 @@
+"""RNN004: a time-step selection or a pooling applied to the batch axis of an RNN's output."""
+
+from __future__ import annotations
+
+from .._analysis._symbolic import as_int, cases
+from .._analysis._values import BATCH, TIME, Tensor
+from ._base import Invalid, Rule
+from ._util import layer_label, show_shape, source_of
+
+POOLINGS = {"mean", "sum", "max", "min", "amax", "amin", "logsumexp", "prod", "median", "nanmean", "nansum"}
+
+
+class BatchAxisAsTime(Rule):
+    """
+    ## What it does
+    Checks for a first/last time-step selection (`out[:, -1]`, `out[-1]`, `out[:, 0]`) or a
+    pooling (`mean`, `sum`, `max` with `dim=`) that lands on the batch axis of an RNN's
+    output, including a sequence padded back by `pad_packed_sequence`.
+
+    ## Why is this bad?
+    An RNN's output is `(seq, batch, features)` unless `batch_first=True`. On a
+    sequence-first output, `out[:, -1]` is the last *sample* of the batch at every time
+    step, and `out.mean(dim=1)` averages over samples. Both run without error; the model
+    trains on the wrong data and each prediction depends on other samples in the batch.
+
+    ## Example
+    ```python
+    self.lstm = nn.LSTM(input_size, hidden_size)  # sequence first
+    ...
+    out, _ = self.lstm(x)
+    last = out[:, -1, :]
+    ```
+
+    ## Use instead
+    ```python
+    out, _ = self.lstm(x)
+    last = out[-1]  # or build the LSTM with batch_first=True
+    ```
+
+    ## Fix safety
+    No fix: whether the layout or the indexing is wrong depends on how the data is fed.
+    """
+
+    CODE = "RNN004"
+    NAME = "batch-axis-as-time"
+    MESSAGE = "{operation} acts on axis {axis}, the batch axis of {rnn}'s {layout} output {shape}, not on time"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 32, batch_first=True)
+        self.fc = nn.Linear(32, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1, :]) + self.fc(out.mean(dim=1))
+""",
+        """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 32)
+        self.fc = nn.Linear(32, 1)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        pooled, _ = out.max(dim=0)
+        return self.fc(out[-1]) + self.fc(pooled)
+""",
+        """
+import torch.nn as nn
+
+class PerSample(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 32)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return [out[:, b] for b in range(out.size(1))]
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, hidden_size=32):
+        super().__init__()
+        self.lstm = nn.LSTM(8, hidden_size)
+        self.fc = nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1, :])
+"""
+        ),
+        Invalid(
+            """
+from torch import nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(16, 64, batch_first=True)
+        self.head = nn.Linear(64, 2)
+
+    def forward(self, tokens):
+        states, _ = self.rnn(tokens)
+        return self.head(states[-1])
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Pooled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.LSTM(16, 64, bidirectional=True)
+
+    def forward(self, x):
+        out, _ = self.encoder(x)
+        return torch.mean(out, dim=1)
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Packed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(16, 64, batch_first=True)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = pad_packed_sequence(out)
+        return out[:, -1]
+"""
+        ),
+    ]
+
+    def check(self, context):
+        for scope, event in context.facts.events:
+            if event.kind == "subscript" and "tensor" in event.data:
+                yield from self._check_selection(scope, event)
+            elif event.kind == "reduce" and event.data["method"] in POOLINGS:
+                yield from self._check_pooling(scope, event)
+
+    def _check_selection(self, scope, event):
+        tensor = event.data["tensor"]
+        if not _from_rnn(tensor):
+            return
+        for axis, item in _indexed_axes(event.data["items"], len(tensor.shape)):
+            if item[0] != "int" or as_int(item[1]) not in (0, -1):
+                continue  # only first/last step selections: other indices may walk the batch on purpose
+            if _is_batch(tensor, axis):
+                yield self._report(event, scope, tensor, axis, f"`{source_of(event.node)}`")
+                return
+
+    def _check_pooling(self, scope, event):
+        tensor = event.data["tensor"]
+        axis = as_int(event.data["axis"]) if event.data["axis"] is not None else None
+        if axis is None or not _from_rnn(tensor):
+            return
+        if axis < 0:
+            axis += len(tensor.shape)
+        if 0 <= axis < len(tensor.shape) and _is_batch(tensor, axis):
+            yield self._report(event, scope, tensor, axis, f"`{source_of(event.node)}`")
+
+    def _report(self, event, scope, tensor, axis, operation):
+        layout = "batch-first" if tensor.roles and tensor.roles[0] == BATCH else "sequence-first"
+        time_axis = tensor.roles.index(TIME) if tensor.roles and TIME in tensor.roles else None
+        help_text = f"time is axis {time_axis} here" if time_axis is not None else None
+        return self.report(
+            event.node, operation=operation, axis=axis, rnn=layer_label(tensor.rnn), layout=layout,
+            shape=show_shape(tensor, scope.aliases), help=help_text,
+        )
+
+
+def _from_rnn(tensor: Tensor) -> bool:
+    return tensor.rnn is not None and tensor.shape is not None and tensor.roles is not None and TIME in tensor.roles
+
+
+def _is_batch(tensor: Tensor, axis: int) -> bool:
+    if tensor.role(axis) != BATCH:
+        return False
+    # a batch known to hold one sample may be indexed freely
+    return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))
+
+
+def _indexed_axes(items: list, rank: int):
+    """``(axis, item)`` for every index item that consumes an axis of the base tensor."""
+    consuming = sum(1 for item in items if item[0] in ("int", "slice"))
+    axis = 0
+    for item in items:
+        if item[0] == "ellipsis":
+            axis += rank - consuming
+        elif item[0] in ("int", "slice"):
+            yield axis, item
+            axis += 1
+        elif item[0] != "none":
+            return

@@ -1,0 +1,278 @@
+"""RNN005: ``view``/``reshape`` used where ``permute``/``transpose`` is needed."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .._analysis import _tensor_ops as ops
+from .._analysis._symbolic import DIFFERENT, EQUAL, Poly, Unknown, as_int, cases, compare
+from .._analysis._values import BATCH, Tensor
+from ._base import Invalid, Rule
+from ._util import source_of
+
+
+class ReshapeSwapsAxes(Rule):
+    """
+    ## What it does
+    Checks for `view`/`reshape` calls that try to exchange the batch and time axes
+    (`x.view(x.size(1), x.size(0), -1)`), or that fold `h_n`'s `num_layers * num_directions`
+    axis into the batch or feature axis (`h_n.view(batch, -1)`, `h_n.view(-1, 2 * hidden)`).
+
+    ## Why is this bad?
+    `view` and `reshape` never move data: they re-read the same memory in a new shape. A
+    `view` with the two leading sizes swapped gives the right shape with samples and time
+    steps scrambled together, and `h_n.view(batch, -1)` mixes the states of different
+    samples. Nothing raises; the model learns from shuffled data. Reshapes that only split
+    or merge neighbouring axes, such as `out.view(seq, batch, 2, hidden)` to separate the
+    directions, are fine and are not reported.
+
+    ## Example
+    ```python
+    x = x.view(x.size(1), x.size(0), -1)  # batch-first to sequence-first?
+    ```
+
+    ## Use instead
+    ```python
+    x = x.transpose(0, 1)  # or x.permute(1, 0, 2)
+    ```
+
+    ## Fix safety
+    A `view`/`reshape` that swaps exactly the first two axes of a tensor is replaced by
+    `.transpose(0, 1)` (followed by `.contiguous()` for `view`, which later `view`s may
+    need): the shape stays what the code asked for and the data now matches it. The fix
+    is safe. Folds of `h_n` get advice only.
+    """
+
+    CODE = "RNN005"
+    NAME = "reshape-swaps-axes"
+    MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
+    FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.lstm = nn.LSTM(16, hidden, num_layers=2, bidirectional=True)
+
+    def forward(self, x):
+        out, (h_n, c_n) = self.lstm(x)
+        seq, batch, _ = out.shape
+        directions = out.view(seq, batch, 2, 32)
+        per_layer = h_n.view(2, 2, batch, 32)
+        return directions, per_layer
+""",
+        """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.gru = nn.GRU(16, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        flat = out.reshape(-1, out.size(-1))
+        return self.fc(flat)
+""",
+        """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(16, 32)
+
+    def forward(self, x):
+        x = x.transpose(0, 1)
+        _, h_n = self.gru(x)
+        return h_n.view(1, -1)
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(10, 16)
+
+    def forward(self, x):
+        x = x.view(x.size(1), x.size(0), -1)
+        _, h_n = self.gru(x)
+        return h_n[-1]
+""",
+            fixed="""
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(10, 16)
+
+    def forward(self, x):
+        x = x.transpose(0, 1).contiguous()
+        _, h_n = self.gru(x)
+        return h_n[-1]
+""",
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(10, 16)
+
+    def forward(self, x):
+        batch_size, seq_len, n = x.shape
+        out, _ = self.lstm(x.reshape(seq_len, batch_size, n))
+        return out
+""",
+            fixed="""
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(10, 16)
+
+    def forward(self, x):
+        batch_size, seq_len, n = x.shape
+        out, _ = self.lstm(x.transpose(0, 1))
+        return out
+""",
+        ),
+        Invalid(
+            """
+from torch import nn
+
+class Summary(nn.Module):
+    def __init__(self, hidden=32, layers=2):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, num_layers=layers, batch_first=True)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        return h_n.view(x.size(0), -1)
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Summary(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.hidden = hidden
+        self.lstm = nn.LSTM(8, hidden, bidirectional=True)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return h_n.view(-1, 2 * self.hidden)
+"""
+        ),
+    ]
+
+    def check(self, context):
+        for scope, event in context.facts.events:
+            if event.kind != "reshape":
+                continue
+            tensor, dims = event.data["tensor"], event.data["dims"]
+            if len(dims) < 2 or not all(isinstance(d, (Poly, Unknown)) for d in dims):
+                continue
+            method = event.data["method"]
+            if _swaps_leading_axes(tensor, dims, event.guard):
+                yield self._swap_report(event, tensor, dims, method)
+            elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, event.guard):
+                yield self.report(
+                    event.node, call=f"`{source_of(event.node)}`", method=method, replacement="",
+                    problem=f"folds the `num_layers * num_directions` axis of `{tensor.origin}` into the other axes",
+                    help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
+                         f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
+                )
+
+    def _swap_report(self, event, tensor, dims, method):
+        replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
+        replacements = ()
+        call = event.node
+        rank = len(tensor.shape) if tensor.shape is not None else None
+        # a pure swap of the first two axes: every other axis kept as it is (or left to -1)
+        pure = (rank is None or rank == len(dims)) and all(
+            _equal(dims[index], _axis(tensor, index), event.guard)
+            or (index == len(dims) - 1 and as_int(dims[index]) == -1)
+            for index in range(2, len(dims))
+        )
+        if pure and isinstance(call.func, cst.Attribute):
+            transposed = cst.Call(
+                func=cst.Attribute(value=call.func.value, attr=cst.Name("transpose")),
+                args=[cst.Arg(cst.Integer("0"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                      cst.Arg(cst.Integer("1"))],
+            )
+            new = transposed
+            if method == "view":
+                new = cst.Call(func=cst.Attribute(value=transposed, attr=cst.Name("contiguous")), args=[])
+            replacements = ((call, new),)
+        return self.report(
+            call, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
+            problem="swaps the first two axes by reshaping", replacements=replacements,
+            help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
+        )
+
+
+def _axis(tensor: Tensor, index: int):
+    """Axis ``index`` of ``tensor``: its size, or the symbol for it when the rank is unknown."""
+    if tensor.shape is not None:
+        return tensor.shape[index] if index < len(tensor.shape) else None
+    if tensor.key is not None:
+        return Poly.atom(f"{tensor.key}.shape[{index}]")
+    return None
+
+
+def _equal(first, second, guard) -> bool:
+    return first is not None and second is not None and compare(first, second, guard).verdict == EQUAL
+
+
+def _not_one(value, guard) -> bool:
+    return all(as_int(size) != 1 for _, size in cases(value, guard))
+
+
+def _swaps_leading_axes(tensor: Tensor, dims: list, guard) -> bool:
+    first, second = _axis(tensor, 0), _axis(tensor, 1)
+    if first is None or second is None:
+        return False
+    if compare(first, second, guard).verdict != DIFFERENT and not (
+        isinstance(first, Poly) and isinstance(second, Poly) and first != second and not first.constant and not second.constant
+    ):
+        return False
+    if not (_not_one(first, guard) and _not_one(second, guard)):
+        return False
+    return _equal(dims[0], second, guard) and _equal(dims[1], first, guard)
+
+
+def _folds_state(tensor: Tensor, dims: list, guard) -> bool:
+    """True when a reshape of ``(layers, batch, hidden)`` mixes the layers axis across samples."""
+    if tensor.shape is None or len(tensor.shape) != 3 or tensor.role(1) != BATCH:
+        return False
+    layers, batch, hidden = tensor.shape
+    if not (_not_one(layers, guard) and _not_one(batch, guard)):
+        return False
+    if any(as_int(size) == 1 for _, size in cases(layers, guard)):
+        return False
+    result = ops.reshape(tensor, list(dims)).shape
+    if _equal(dims[0], batch, guard):
+        return True  # the batch moved to the front without moving the data
+    last = result[-1] if result else None
+    if last is None or isinstance(last, Unknown) or _equal(last, hidden, guard):
+        return False
+    # the last axis now spans more than one hidden vector: it crosses the batch axis
+    ratio = ops._exact_quotient(last, hidden) if isinstance(last, Poly) and isinstance(hidden, Poly) else None
+    return isinstance(ratio, Poly) and not ratio.is_opaque and ratio.constant != 1 and (
+        ratio.constant is None or ratio.constant > 1
+    )
