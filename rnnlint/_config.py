@@ -22,6 +22,9 @@ DEFAULT_EXCLUDE = (
 )
 
 
+_DEFAULT_EXCLUDED_NAMES = frozenset(DEFAULT_EXCLUDE)
+
+
 class ConfigError(Exception):
     """A configuration or usage problem, reported as one line."""
 
@@ -48,7 +51,13 @@ class Config:
         return True
 
     def is_excluded(self, path: Path) -> bool:
-        return any(_path_matches(str(path), pattern) or path.name == pattern for pattern in self.exclude)
+        """``path`` is relative to a folder given on the command line."""
+        if path.name in _DEFAULT_EXCLUDED_NAMES:
+            return True
+        return any(
+            path.name == pattern or _path_matches(str(path), pattern)
+            for pattern in self.exclude if pattern not in _DEFAULT_EXCLUDED_NAMES
+        )
 
     def fingerprint(self) -> str:
         text = json.dumps([self.select, self.ignore, self.per_file_ignores], sort_keys=True)

@@ -58,14 +58,16 @@ def discover(paths: list, config: Config) -> list[Path]:
             continue
         for root, folders, files in os.walk(path):
             root_path = Path(root)
+            # exclusions apply below the folder given, never to the folder itself
+            relative = root_path.relative_to(path)
             folders[:] = sorted(
                 name for name in folders
                 if not name.startswith(".") and name != "__pycache__"
                 and not (root_path / name / "pyvenv.cfg").exists()
-                and not config.is_excluded(root_path / name)
+                and not config.is_excluded(relative / name)
             )
             for name in sorted(files):
-                if name.endswith((".py", ".pyi")) and not config.is_excluded(root_path / name):
+                if name.endswith((".py", ".pyi")) and not config.is_excluded(relative / name):
                     found.append(root_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique

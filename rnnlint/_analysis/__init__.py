@@ -70,23 +70,36 @@ def analyse(module: cst.Module) -> FileFacts:
     return FileFacts(module=module, imports=imports, scopes=scopes)
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self, imports: ImportTable):
-        self.imports = imports
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.imports.add(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.imports.add(node)
-
-    # expressions never hold imports: skip them quickly
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body)
-
-
 def _collect_imports(module: cst.Module, imports: ImportTable) -> None:
-    module.visit(_ImportCollector(imports))
+    """Read every import statement, at any depth, without a visitor (visitors rebuild the tree)."""
+    pending = list(module.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    imports.add(small)
+            continue
+        for block in _blocks_of(statement):
+            pending.extend(block)
+
+
+def _blocks_of(statement: cst.CSTNode) -> list:
+    """The statement lists nested in a compound statement."""
+    blocks = []
+    for name in ("body", "orelse", "finalbody"):
+        part = getattr(statement, name, None)
+        if part is None:
+            continue
+        if isinstance(part, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            blocks.append(part.body)
+        elif isinstance(part, (cst.Else, cst.Finally)):
+            blocks.append(part.body.body)
+        elif isinstance(part, cst.If):
+            blocks.append([part])
+    for handler in getattr(statement, "handlers", ()) or ():
+        blocks.append(handler.body.body)
+    return blocks
 
 
 def _module_constants(module: cst.Module, imports: ImportTable) -> dict:

@@ -1,0 +1,132 @@
+"""The machinery that makes large runs cheap: prefilter, cache, parallel workers.
+
+None of these tests time anything (benchmarks under bench/ print figures); they prove the
+shortcuts never change what is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rnnlint._config import Config
+from rnnlint._engine import check_source, needs_analysis
+from rnnlint._runner import Cache, RunOptions, run
+from rnnlint.rules import ALL_RULES
+
+from conftest import ROOT, run_rnnlint
+
+CORPUS_FILES = sorted((ROOT / "tests" / "corpus").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
+
+
+def _rule_example_sources():
+    for rule in ALL_RULES:
+        yield from rule.VALID
+        for example in rule.INVALID:
+            yield example.code
+
+
+def _torch_sources():
+    """torch's own files that mention a recurrent module: where the word test and the
+    tighter tests disagree, so where a lossy prefilter would show."""
+    try:
+        import torch
+    except ImportError:  # the linter's own install has no torch: nothing to compare there
+        return []
+    root = Path(torch.__file__).parent
+    chosen = []
+    for path in sorted(root.rglob("*.py")):
+        data = path.read_bytes()
+        if b"RNN" in data or b"LSTM" in data or b"GRU" in data:
+            chosen.append(path)
+    return chosen
+
+
+def _agree(source: str, path: str) -> None:
+    filtered = check_source(source, path, Config())
+    unfiltered = check_source(source, path, Config(), prefilter=False)
+    assert [f.code for f in filtered.findings] == [f.code for f in unfiltered.findings if f.code != "RNN000"], path
+
+
+def test_prefilter_loses_no_finding_on_the_test_corpora():
+    for path in CORPUS_FILES:
+        _agree(path.read_text(encoding="utf-8"), str(path))
+    for index, source in enumerate(_rule_example_sources()):
+        _agree(source, f"rule-example-{index}")
+
+
+def test_prefilter_loses_no_finding_on_real_code():
+    files = _torch_sources()
+    assert files, "torch is part of the dev install; its sources are real-world input"
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        _agree(source, str(path))
+
+
+def test_prefilter_skips_mentions_that_cannot_construct_a_module():
+    assert not needs_analysis("def f():\n    return 'an LSTM in a string'\n")
+    assert not needs_analysis("# we tried a GRU here\nx = 1\n")
+    assert not needs_analysis("LSTM_HIDDEN = 3\n")
+    assert needs_analysis("import torch.nn as nn\nm = nn.LSTM(2, 3)\n")
+    assert needs_analysis("from torch.nn import (\n    Linear,\n    GRU as G,\n)\n")
+
+
+def test_cache_gives_the_same_findings_and_survives_corruption(tmp_path):
+    folder = tmp_path / "project"
+    shutil.copytree(ROOT / "examples", folder)
+    cache_dir = tmp_path / "cache"
+    options = RunOptions(jobs=1, cache_dir=cache_dir)
+    cold = run([folder], Config(), options).findings
+    entries = list(cache_dir.rglob("*.json"))
+    assert entries, "the cold run fills the cache"
+    assert (cache_dir / ".gitignore").read_text().strip().endswith("*")
+    warm = run([folder], Config(), options).findings
+    assert warm == cold and [f.message for f in warm] == [f.message for f in cold]
+    for entry in entries:
+        entry.write_text("{not json")
+    assert run([folder], Config(), options).findings == cold
+
+
+def test_cache_is_keyed_by_content_and_config(tmp_path):
+    cache = Cache(tmp_path, Config())
+    other = Cache(tmp_path, Config(ignore=("RNN001",)))
+    assert cache.key(b"a") != cache.key(b"b")
+    assert cache.key(b"a") != other.key(b"a")
+
+
+def test_edited_file_is_not_served_from_the_cache(tmp_path):
+    target = tmp_path / "model.py"
+    buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    fixed = (ROOT / "examples" / "rnn001_head_features_mismatch" / "fixed.py").read_text()
+    options = RunOptions(jobs=1, cache_dir=tmp_path / "cache")
+    target.write_text(buggy)
+    assert run([target], Config(), options).findings
+    target.write_text(fixed)
+    assert run([target], Config(), options).findings == []
+
+
+def test_parallel_output_is_deterministic_and_equals_serial(tmp_path):
+    folder = tmp_path / "many"
+    for index, path in enumerate(CORPUS_FILES):
+        (folder / f"pkg{index % 5}").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / f"pkg{index % 5}" / f"m{index}.py")
+    serial = run([folder], Config(), RunOptions(jobs=1)).findings
+    parallel = run([folder], Config(), RunOptions(jobs=2)).findings
+    assert serial and parallel == serial
+    assert [f.message for f in parallel] == [f.message for f in serial]
+    first = run_rnnlint("--no-cache", "-j", "2", folder).stdout
+    assert run_rnnlint("--no-cache", "-j", "2", folder).stdout == first
+
+
+def test_default_cache_folder_is_created_with_gitignore(tmp_path):
+    model = tmp_path / "model.py"
+    model.write_text((ROOT / "examples" / "rnn008_input_size_mismatch" / "buggy.py").read_text())
+    result = run_rnnlint(model, cwd=tmp_path)
+    assert result.returncode == 1
+    assert (tmp_path / ".rnnlint_cache" / ".gitignore").exists()
