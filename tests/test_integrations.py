@@ -1,0 +1,56 @@
+"""Adapters: flake8 plugin, pre-commit hook. Each reports the same findings at the same columns."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, run_rnnlint
+
+EXAMPLES = ROOT / "examples"
+
+
+def _cli_findings(path) -> set:
+    result = run_rnnlint("--no-cache", "--output-format", "json", path)
+    return {(item["filename"], item["location"]["row"], item["location"]["column"], item["code"])
+            for item in json.loads(result.stdout)}
+
+
+def _flake8(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "RNN", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_flake8_reports_the_same_findings_at_the_same_columns():
+    result = _flake8(EXAMPLES)
+    assert result.returncode == 1, result.stderr
+    flake8 = set()
+    for line in result.stdout.splitlines():
+        path, row, column, rest = line.split(":", 3)
+        flake8.add((path, int(row), int(column), rest.split()[0]))
+    assert flake8 == _cli_findings(EXAMPLES)
+    assert flake8
+
+
+def test_flake8_honours_noqa(tmp_path):
+    source = (EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    model = tmp_path / "model.py"
+    model.write_text(source.replace("# expect: RNN001", "# noqa: RNN001"))
+    assert _flake8(model).stdout == ""
+    model.write_text(source)
+    assert "RNN001" in _flake8(model).stdout
+
+
+def test_flake8_is_clean_on_a_fixed_example():
+    result = _flake8(EXAMPLES / "rnn001_head_features_mismatch" / "fixed.py")
+    assert result.returncode == 0 and result.stdout == ""
+
+
+def test_pre_commit_hook_entry_points_at_the_cli():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "id: rnnlint" in text and "entry: rnnlint" in text
+    # the hook's entry is a real command: pre-commit passes file names after it
+    entry = [line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line][0]
+    result = run_rnnlint(*entry[1:], EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py")
+    assert result.returncode == 1 and "RNN001" in result.stdout
