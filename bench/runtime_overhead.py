@@ -69,6 +69,7 @@ class Watched:
 
     def block(self, calls):
         with watch(self.model, **self.sizes):
+            self.call()  # steady state: the first call fills the watch's cache of shapes
             return time_block(self.call, calls)
 
 
@@ -111,23 +112,25 @@ def measure(variants, calls, rounds):
         for name in order:
             samples[name].append(run_block(variants[name], calls))
     plain = samples["plain"]
-    results = {"plain": (statistics.median(plain), 0.0, 0.0)}
+    results = {"plain": (statistics.median(plain), 0.0, 0.0, 0.0)}
     for name in names[1:]:
         differences = [variant - base for variant, base in zip(samples[name], plain)]
         ratios = [variant / base - 1.0 for variant, base in zip(samples[name], plain)]
+        quartiles = statistics.quantiles(differences, n=4)
         results[name] = (statistics.median(samples[name]), statistics.median(differences),
-                         100.0 * statistics.median(ratios))
+                         100.0 * statistics.median(ratios), (quartiles[2] - quartiles[0]) / 2)
     return results
 
 
 def report(title, results):
     print(f"\n{title}")
-    print(f"  {'variant':<34}{'per call':>12}{'overhead':>12}{'ratio':>10}")
-    for name, (median, overhead, percent) in results.items():
+    print(f"  {'variant':<36}{'per call':>11}{'overhead':>11}{'+-IQR/2':>10}{'ratio':>10}")
+    for name, (median, overhead, percent, spread) in results.items():
         if name == "plain":
-            print(f"  {name:<34}{median:>9.1f} us")
+            print(f"  {name:<36}{median:>8.1f} us")
         else:
-            print(f"  {name:<34}{median:>9.1f} us{overhead:>+9.1f} us{percent:>+9.1f} %")
+            print(f"  {name:<36}{median:>8.1f} us{overhead:>+8.1f} us{spread:>7.1f} us"
+                  f"{percent:>+8.2f} %")
 
 
 def main():
@@ -153,7 +156,7 @@ def main():
         "watch(model, batch=8, seq=20)": Watched(lambda: model(x), model, batch=8, seq=20),
         "jaxtyping + beartype": lambda: checked(x),
         "shapecheck (same annotations)": lambda: ours(x),
-    }, calls=10, rounds=rounds)
+    }, calls=20, rounds=rounds)
     report("LSTM(32, 64, num_layers=2, bidirectional=True, batch_first=True) + Linear, "
            "input (8, 20, 32)", lstm)
 

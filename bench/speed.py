@@ -10,6 +10,7 @@ Standard library only. TorchFix and Fixit get their own virtual environments und
 from __future__ import annotations
 
 import argparse
+import fcntl
 import importlib.util
 import json
 import os
@@ -34,7 +35,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 # lines that count as one finding in each tool's default output
 FINDING = {
     "rnnlint": re.compile(r":\d+:\d+: RNN\d{3}\b"),
-    "ruff": re.compile(r":\d+:\d+: [A-Z]+\d+\b"),
+    "ruff": re.compile(r"^Found (\d+) errors?\.", re.MULTILINE),
     "flake8": re.compile(r":\d+:\d+: [A-Z]+\d+\b"),
     "fixit": re.compile(r"@\d+:\d+ "),
 }
@@ -196,7 +197,7 @@ def repo_python() -> str:
 def probe(argv: list[str]) -> tuple[bool, str]:
     """Run a version or help command: (works, first line or error)."""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     text = (done.stdout or "").strip() or (done.stderr or "").strip()
@@ -214,13 +215,26 @@ def tool_venv(name: str, packages: list[str], exe: str, install: bool) -> tuple[
         return str(binary), ""
     if not install:
         return None, f"not installed (run once without --no-install to create {venv})"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as lock:
+        # two benchmark runs started together must not build the same venv at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.exists() and binary.exists():
+            return str(binary), ""
+        return _install_venv(venv, packages, binary, marker)
+
+
+def _install_venv(venv: Path, packages: list[str], binary: Path, marker: Path) -> tuple[str | None, str]:
     print(f"setting up {venv}: pip install {' '.join(packages)} (once)", file=sys.stderr, flush=True)
     shutil.rmtree(venv, ignore_errors=True)
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+        made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True, timeout=300,
+                              check=False)
+        if made.returncode != 0:
+            return None, f"could not create its venv: {first_line(made.stderr or made.stdout)}"
         done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
                                "--retries", "1", "--timeout", "30", "-q", *packages],
-                              capture_output=True, text=True, timeout=1200)
+                              capture_output=True, text=True, timeout=1200, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(venv, ignore_errors=True)
         return None, f"could not create its venv: {exc}"
@@ -233,6 +247,7 @@ def tool_venv(name: str, packages: list[str], exe: str, install: bool) -> tuple[
 
 def discover_tools(args: argparse.Namespace) -> list[Tool]:
     tools: list[Tool] = []
+    wanted = set(args.tools.split(",")) if args.tools else {"rnnlint", "ruff", "flake8", "fixit"}
     extra = shlex.split(args.rnnlint_args)
     rnnlint = repo_bin("rnnlint")
     if rnnlint is None:
@@ -256,7 +271,7 @@ def discover_tools(args: argparse.Namespace) -> list[Tool]:
         tool.why, tool.version = ("", text) if works else (text, "")
     tools.append(tool)
 
-    if not args.skip_slow:
+    if not args.skip_slow and "flake8" in wanted:
         flake8, why = tool_venv("torchfix", ["torchfix", "flake8"], "flake8", not args.no_install)
         tool = Tool("flake8", "flake8 + TorchFix (TOR)", None, why, slow=True)
         if flake8:
@@ -264,6 +279,7 @@ def discover_tools(args: argparse.Namespace) -> list[Tool]:
             tool.argv = [flake8, "--isolated", "--select", "TOR"] if works else None
             tool.why, tool.version = ("", text) if works else (text, "")
         tools.append(tool)
+    if not args.skip_slow and "fixit" in wanted:
         fixit, why = tool_venv("fixit", ["fixit"], "fixit", not args.no_install)
         tool = Tool("fixit", "Fixit (fixit lint)", None, why, slow=True, ok_rc=(0, 1, 2, 3))
         if fixit:
@@ -271,10 +287,7 @@ def discover_tools(args: argparse.Namespace) -> list[Tool]:
             tool.argv = [fixit, "lint"] if works else None
             tool.why, tool.version = ("", text) if works else (text, "")
         tools.append(tool)
-    if args.tools:
-        wanted = set(args.tools.split(","))
-        tools = [t for t in tools if t.key in wanted]
-    return tools
+    return [t for t in tools if t.key in wanted]
 
 
 # --------------------------------------------------------------------------------------
@@ -321,7 +334,8 @@ def torch_package() -> Path | None:
     """The installed torch package of the repository's venv, found without importing it."""
     code = "import importlib.util, os; s = importlib.util.find_spec('torch'); print(os.path.dirname(s.origin) if s else '')"
     try:
-        done = subprocess.run([repo_python(), "-c", code], capture_output=True, text=True, timeout=120)
+        done = subprocess.run([repo_python(), "-c", code], capture_output=True, text=True, timeout=120,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     path = done.stdout.strip()
@@ -404,12 +418,15 @@ def scaled_median(corpus: Corpus, tool: Tool) -> tuple[float, str]:
 
 
 def findings(tool: Tool, run: Run) -> int:
+    if tool.key == "ruff":
+        # ruff's default output spans several lines per finding; it prints the total
+        return sum(int(n) for n in FINDING["ruff"].findall(run.stdout))
     return len(FINDING[tool.key].findall(run.stdout))
 
 
 def report(corpus: Corpus, tools: list[Tool]) -> list[str]:
-    lines = [f"== {corpus.name}: {corpus.files:,} .py files, {corpus.lines:,} lines, {corpus.size / 1e6:.1f} MB"
-             + (f" ({corpus.note})" if corpus.note else "")]
+    title = f"== {corpus.name}: {corpus.files:,} .py files, {corpus.lines:,} lines, {corpus.size / 1e6:.1f} MB"
+    lines = [title + (f" ({corpus.note})" if corpus.note else "")]
     header = f"{'tool':<26}{'runs':>5}{'median s':>10}{'files/s':>9}{'max RSS MB':>11}{'tree MB':>9}" \
              f"{'findings':>10}{'x ruff':>8}  note"
     lines.append(header)
@@ -438,7 +455,7 @@ def planted_bug_summary(corpus: Corpus, tools: list[Tool]) -> list[str]:
     cold = next((t for t in tools if t.key == "rnnlint" and not t.warm), None)
     if corpus.manifest is None or cold is None or not corpus.results.get(cold.label):
         return []
-    pattern = re.compile(r"^(.*?):\d+:\d+: (RNN\d{3})\b", re.M)
+    pattern = re.compile(r"^(.*?):\d+:\d+: (RNN\d{3})\b", re.MULTILINE)
     reported: dict[str, set[str]] = {}
     for path, code in pattern.findall(corpus.results[cold.label][0].stdout):
         rel = Path(path)
@@ -450,9 +467,9 @@ def planted_bug_summary(corpus: Corpus, tools: list[Tool]) -> list[str]:
     planted = {e["path"]: e["code"] for e in corpus.manifest["rnn_files"] if e["code"]}
     hit = sum(1 for path, code in planted.items() if code in reported.get(path, ()))
     other = sum(len(codes) for path, codes in reported.items() if path not in planted)
-    return [f"   planted bugs reported by rnnlint with their code: {hit}/{len(planted)}; "
-            f"files without a planted bug that got a finding: "
-            f"{sum(1 for p in reported if p not in planted)} ({other} codes)"]
+    clean_hit = sum(1 for p in reported if p not in planted)
+    return [(f"   planted bugs reported by rnnlint with their code: {hit}/{len(planted)}; "
+             f"files without a planted bug that got a finding: {clean_hit} ({other} codes)")]
 
 
 def startup(tools: list[Tool], files: list[tuple[str, Path]], rounds: int, work: Path) -> list[str]:
@@ -487,7 +504,7 @@ def pick_plain_file(corpus: Corpus) -> Path | None:
         if rel in skip or path.name == "__init__.py":
             continue
         text = path.read_text()
-        if 100 <= text.count("\n") <= 250 and not re.search(r"rnn|lstm|gru", text, re.I):
+        if 100 <= text.count("\n") <= 250 and not re.search(r"rnn|lstm|gru", text, re.IGNORECASE):
             return path
     return None
 
@@ -519,8 +536,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"not a folder: {folder}")
 
     tools = discover_tools(args)
-    out: list[str] = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
-                      f"fast tools: {args.repeat} interleaved rounds, median"]
+    out: list[str] = [(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+                       f"fast tools: {args.repeat} interleaved rounds, median")]
     for tool in tools:
         out.append(f"  {tool.label:<26}{tool.version or 'not available: ' + tool.why}")
     with tempfile.TemporaryDirectory(prefix="rnnlint-bench-") as tmp:

@@ -52,16 +52,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    if _packages_hook not in item.config.stash:
-        return (yield)
-    from jaxtyping import TypeCheckError
-
     try:
         return (yield)
-    except TypeCheckError as error:
-        from rnnlint.runtime import shape_error_from
+    except Exception as error:
+        kind = f"{type(error).__module__}.{type(error).__qualname__}"
+        if kind == "jaxtyping.TypeCheckError" and _packages_hook in item.config.stash:
+            from rnnlint.runtime import shape_error_from
 
-        raise shape_error_from(error).with_traceback(error.__traceback__) from None
+            error = shape_error_from(error).with_traceback(error.__traceback__)
+        elif not kind.startswith("rnnlint.runtime."):
+            raise
+        from rnnlint.runtime import strip_library_frames
+
+        # the report ends on the test's own line, not inside torch's hook machinery
+        raise strip_library_frames(error) from None
 
 
 def _declared_sizes(node: pytest.Item) -> dict:

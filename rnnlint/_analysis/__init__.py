@@ -11,7 +11,7 @@ import libcst as cst
 
 from ._interpreter import MODULE_BASES, ClassInfo, Event, Interpreter, ShapeNote
 from ._names import ImportTable
-from ._symbolic import UNKNOWN, Value
+from ._symbolic import UNKNOWN, Alt, Const, Value
 from ._values import Layer
 
 __all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse"]
@@ -191,10 +191,14 @@ def _forward_arguments(forward: cst.FunctionDef, interpreter: Interpreter) -> li
     for param in list(forward.params.posonly_params) + list(forward.params.params)[1:]:
         name = param.name.value
         default = param.default
-        if default is not None and not (isinstance(default, cst.Name) and default.value == "None"):
-            args.append(interpreter.parameter_symbol(name, param))
-        else:
+        if default is None:
             args.append(Tensor(key=name))
+        elif isinstance(default, cst.Name) and default.value == "None":
+            # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
+            atom = f"{name} is None"
+            args.append(Alt(((frozenset({(atom, True)}), Const(None)), (frozenset({(atom, False)}), Tensor(key=name)))))
+        else:
+            args.append(interpreter.parameter_symbol(name, param))
     return args
 
 

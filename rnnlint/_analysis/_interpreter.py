@@ -732,6 +732,9 @@ class Interpreter:
             if isinstance(base, Ref):
                 return self.call_ref(Ref(f"{base.qualified}.{function.attr.value}"), node, args, kwargs, opaque, state)
             method = function.attr.value
+            if method not in ("count", "index") and _holds_recurrent_tuple(base):
+                # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
+                self.events.append(Event("tensor_op", node, self.guard, {"operand": base, "op": method}))
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
         return self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
@@ -790,10 +793,13 @@ class Interpreter:
     def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
         for guard, config in _configs(layer, self.guard):
             for _, case in cases(inputs, guard):
-                if isinstance(case, Tensor) and case.key is not None and config.batch_first is not None:
-                    batch_axis, time_axis = _shapes.batch_axis(config), _shapes.time_axis(config)
-                    self.aliases.setdefault(f"{case.key}.shape[{batch_axis}]", "batch")
-                    self.aliases.setdefault(f"{case.key}.shape[{time_axis}]", "seq")
+                if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
+                    key = ops.input_key(layer, case)
+                    for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
+                        size = case.shape[axis] if case.shape is not None else Poly.atom(f"{key}.shape[{axis}]")
+                        if isinstance(size, Poly) and len(size.atoms) == 1 and size.terms[0][0] != () \
+                                and len(size.terms) == 1 and size.terms[0][1] == 1 and len(size.terms[0][0]) == 1:
+                            self.aliases.setdefault(size.terms[0][0][0], label)
 
     # --- calls of imported names ------------------------------------------------------------------
 
@@ -807,9 +813,9 @@ class Interpreter:
             return self.call_builtin(name[len("builtins."):], args, kwargs, node)
         short = name.rsplit(".", 1)[-1]
         if name in (PACK, "torch.nn.utils.rnn.pack_sequence"):
-            return self.pack(node, args, kwargs, layout_free=name != PACK)
+            return self.pack(node, args, kwargs, opaque, layout_free=name != PACK)
         if name == PAD:
-            return self.pad(node, args, kwargs)
+            return self.pad(node, args, kwargs, opaque)
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
@@ -878,19 +884,22 @@ class Interpreter:
             return map_cases(lambda case: _as_condition(case, node), args[0])
         return UNKNOWN
 
-    def pack(self, node: cst.Call, args: list, kwargs: dict, layout_free: bool = False) -> Value:
+    def pack(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False, layout_free: bool = False) -> Value:
         inputs = args[0] if args else kwargs.get("input", UNKNOWN)
         batch_first = args[2] if len(args) > 2 else kwargs.get("batch_first", Bool(False))
-        if layout_free:
-            batch_first = UNKNOWN  # pack_sequence takes a list of (seq, *) tensors: no batch_first
         explicit = len(args) > 2 or "batch_first" in kwargs
+        if layout_free or (opaque and not explicit):
+            # pack_sequence takes a list of (seq, *) tensors: no layout; **kwargs may carry batch_first
+            batch_first = UNKNOWN
         self.events.append(Event("pack", node, self.guard, {"input": inputs, "batch_first": batch_first,
                                                             "explicit": explicit}))
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
 
-    def pad(self, node: cst.Call, args: list, kwargs: dict) -> Value:
+    def pad(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False) -> Value:
         packed = args[0] if args else kwargs.get("sequence", UNKNOWN)
         batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
+        if opaque and not (len(args) > 1 or "batch_first" in kwargs):
+            batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
         self.events.append(Event("pad", node, self.guard, {"packed": packed, "batch_first": batch_first,
                                                            "explicit": len(args) > 1 or "batch_first" in kwargs}))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
@@ -914,6 +923,10 @@ class Interpreter:
             if short.endswith("_like"):
                 return args[0] if args and isinstance(args[0], Tensor) else Tensor()
             return self.created_tensor(args if short != "full" else args[:1], node)
+        if short == "Variable" and args:
+            return args[0]  # the legacy autograd wrapper keeps the tensor it wraps
+        if args and _holds_recurrent_tuple(args[0]) and (short in ops.ELEMENTWISE_FUNCTIONS or short in ops.SHAPE_FUNCTIONS):
+            self.events.append(Event("tensor_op", node, self.guard, {"operand": args[0], "op": name}))
         if short in ops.ELEMENTWISE_FUNCTIONS and args:
             return args[0] if isinstance(args[0], Tensor) else Tensor()
         if short in ("transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum",
@@ -925,15 +938,18 @@ class Interpreter:
         dims = args
         if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
             dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
-        if not dims or not all(isinstance(d, (Poly, Unknown, Alt)) for d in dims):
+        if not dims or any(isinstance(d, (TupleValue, ShapeValue, ListValue)) for d in dims):
             return Tensor(source=node)
-        return Tensor(shape=tuple(dims), source=node)
+        return Tensor(shape=tuple(map_cases(_as_dimension, d) for d in dims), source=node)
 
     # --- tensor methods ---------------------------------------------------------------------------
 
     def call_method(self, base: Value, method: str, args: list, kwargs: dict, node: cst.Call, state: dict) -> Value:
         if isinstance(base, Tensor):
             return self.tensor_method(base, method, args, kwargs, node)
+        if isinstance(base, Unknown) and method in ops.NEW_CREATION_METHODS and method != "new_tensor":
+            # `next(self.parameters()).new_zeros(...)`: only a tensor has these methods
+            return self.created_tensor(args[:1] if method == "new_full" else args, node)
         if isinstance(base, ListValue) and method == "append" and args:
             target = node.func.value if isinstance(node.func, cst.Attribute) else None
             name = dotted_name(target) if target is not None else None
@@ -1039,6 +1055,16 @@ def _configs(layer: Layer, guard: frozenset):
     return rnn_configs(layer, guard)
 
 
+def known_rank_is_3(tensor: Tensor) -> bool:
+    """Batched input: rank 3, or rank not known (a batched call is the usual case)."""
+    return tensor.shape is None or len(tensor.shape) == 3
+
+
+def _as_dimension(value: Value) -> Value:
+    """A size argument: a number, or unknown (a 0-d tensor, None, a string)."""
+    return value if isinstance(value, Poly) else UNKNOWN
+
+
 def _is_self(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "self"
 
@@ -1075,6 +1101,11 @@ def _unpack_item(value: Value, index: int, count: int) -> Value:
             return ops.index_tensor(value, [("int", number(index))])
         return Tensor()
     return UNKNOWN
+
+
+def _holds_recurrent_tuple(value: Value) -> bool:
+    """Whether some case of ``value`` is a tuple an RNN returned (a result or an LSTM's state)."""
+    return any(isinstance(case, TupleValue) and case.origin is not None for _, case in cases(value))
 
 
 def _loop_item(iterable: Value) -> Value:
@@ -1190,6 +1221,9 @@ def _symbol_name(value: Poly) -> str:
 def _equality(a: Value, b: Value) -> Any:
     if isinstance(a, Const) and isinstance(b, Const):
         return a.value == b.value
+    for value, other in ((a, b), (b, a)):
+        if isinstance(value, (Tensor, TupleValue, Packed, Layer)) and isinstance(other, Const) and other.value is None:
+            return False  # `hidden is None` for a tensor
     if isinstance(a, Bool) and isinstance(b, Bool) and a.truth is not None and b.truth is not None:
         return a.truth == b.truth
     if isinstance(a, Poly) and isinstance(b, Poly):

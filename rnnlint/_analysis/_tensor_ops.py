@@ -60,6 +60,9 @@ ELEMENTWISE_FUNCTIONS = {
 CREATION_FUNCTIONS = {"zeros", "ones", "randn", "rand", "empty", "full", "zeros_like", "ones_like",
                       "randn_like", "rand_like", "empty_like", "full_like"}
 NEW_CREATION_METHODS = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"}
+# torch functions whose first argument must be one tensor (torch.cat and torch.stack take sequences)
+SHAPE_FUNCTIONS = {"transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum", "max",
+                   "min", "amax", "amin", "argmax", "logsumexp", "matmul", "bmm", "flip"}
 
 
 def known_rank(tensor: Tensor) -> int | None:
@@ -182,7 +185,7 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             inputs = UNKNOWN_TENSOR
         rank = known_rank(inputs)
         batched = rank != 2
-        key = inputs.key or f"input of {layer.name or layer.kind}"
+        key = input_key(layer, inputs)
         if batched:
             batch_axis = _shapes.batch_axis(config)
             time_axis = _shapes.time_axis(config)
@@ -208,6 +211,11 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
     else:
         state = hidden
     return TupleValue((output, state), origin="result", rnn=layer)
+
+
+def input_key(layer: Layer, inputs: Tensor) -> str:
+    """The name for the axes of an RNN's input when nothing else names them."""
+    return inputs.key or f"input of {layer.name or layer.kind}"
 
 
 def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer) -> Tensor:
@@ -343,7 +351,16 @@ def _exact_quotient(total: Value, divisor: Value) -> Value:
     return quotient
 
 
+def with_rank(tensor: Tensor, rank: int) -> Tensor:
+    """A tensor of unknown rank, once an operation tells its rank: unknown axes get symbols."""
+    if tensor.shape is not None or rank < 1:
+        return tensor
+    leading = tuple(Poly.atom(f"{tensor.key}.shape[{i}]") if tensor.key else UNKNOWN for i in range(rank - 1))
+    return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)
+
+
 def permute(tensor: Tensor, order: list) -> Tensor:
+    tensor = with_rank(tensor, len(order))  # permute names every axis, so it fixes the rank
     rank = known_rank(tensor)
     axes = [normalize_axis(value, rank) for value in order]
     if rank is None or None in axes or len(axes) != rank or sorted(axes) != list(range(rank)):

@@ -219,9 +219,9 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
             for g3, proj_size in proj_cases:
                 yield g3, _shapes.RNNConfig(
                     kind=layer.kind,
-                    input_size=layer.param("input_size"),
-                    hidden_size=layer.param("hidden_size"),
-                    num_layers=layer.param("num_layers"),
+                    input_size=_size(layer.param("input_size")),
+                    hidden_size=_size(layer.param("hidden_size")),
+                    num_layers=_size(layer.param("num_layers")),
                     batch_first=batch_first,
                     bidirectional=bidirectional,
                     proj_size=_projection_as_int(proj_size),
@@ -229,6 +229,11 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
                     bias=layer.param("bias"),
                     nonlinearity=layer.param("nonlinearity"),
                 )
+
+
+def _size(value: Value) -> Value:
+    # a missing size (None) or a string is no dimension: _shapes multiplies what it is given
+    return value if isinstance(value, (Poly, Alt, Unknown)) else UNKNOWN
 
 
 def _projection_as_int(value: Value) -> Any:

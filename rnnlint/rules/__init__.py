@@ -7,7 +7,12 @@ from .rnn002_hidden_state_into_head import HiddenStateIntoHead
 from .rnn003_one_direction_last_hidden import OneDirectionLastHidden
 from .rnn004_batch_axis_as_time import BatchAxisAsTime
 from .rnn005_reshape_swaps_axes import ReshapeSwapsAxes
+from .rnn006_initial_state_shape import InitialStateShape
+from .rnn007_lstm_state_tuple import LstmStateTuple
 from .rnn008_input_size_mismatch import InputSizeMismatch
+from .rnn009_dropout_without_layers import DropoutWithoutLayers
+from .rnn010_packed_layout_mismatch import PackedLayoutMismatch
+from .rnn011_invalid_rnn_argument import InvalidRnnArgument
 
 ALL_RULES = (
     HeadFeaturesMismatch,
@@ -15,7 +20,12 @@ ALL_RULES = (
     OneDirectionLastHidden,
     BatchAxisAsTime,
     ReshapeSwapsAxes,
+    InitialStateShape,
+    LstmStateTuple,
     InputSizeMismatch,
+    DropoutWithoutLayers,
+    PackedLayoutMismatch,
+    InvalidRnnArgument,
 )
 
 RULES_BY_CODE = {rule.CODE: rule for rule in ALL_RULES}

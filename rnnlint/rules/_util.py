@@ -96,3 +96,17 @@ def source_of(node: cst.CSTNode, limit: int = 60) -> str:
     """The code of ``node`` on one line, shortened for a message."""
     text = " ".join(cst.Module(body=[]).code_for_node(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
+    """``(guard, payload)`` of each ``(guard, True, payload)`` outcome that no ``(guard, False, _)``
+    outcome contradicts once opaque conditions are set aside: they may be tied to facts unseen.
+    ``None`` marks an outcome nothing is known about; it contradicts nothing."""
+    from .._analysis._symbolic import OPAQUE_CONDITION, merge_guards
+
+    for guard, flagged, payload in outcomes:
+        if flagged is not True:
+            continue
+        free = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
+        if all(other is not False for other_guard, other, _ in outcomes if merge_guards(other_guard, free) is not None):
+            yield free, payload

@@ -15,7 +15,7 @@ from ._annotations import (
     shape_error_from,
     shapecheck,
 )
-from ._errors import RNNShapeError, ShapeError
+from ._errors import RNNShapeError, ShapeError, strip_library_frames
 from ._watch import NewModuleWatch, Watch, watch, watch_new_modules
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Watch",
     "shape_error_from",
     "shapecheck",
+    "strip_library_frames",
     "watch",
     "watch_new_modules",
 ]

@@ -20,7 +20,7 @@ Name = str | Callable[[], str]
 
 _KINDS = {"LSTM": "LSTM", "GRU": "GRU", "RNN_TANH": "RNN", "RNN_RELU": "RNN"}
 _STOCK_FORWARDS = {nn.RNN.forward, nn.LSTM.forward, nn.GRU.forward}
-# expected shapes are cached per (batch, seq); a bound keeps variable lengths from piling up
+# expected shapes are cached per input shape; a bound keeps variable lengths from piling up
 _CACHE_LIMIT = 64
 
 
@@ -61,15 +61,18 @@ class Sizes:
 
 
 class _Expected:
-    """What one call with a given batch and seq must look like, from ``_shapes``."""
+    """What a call whose input has a given shape must look like, from ``_shapes``; one per
+    input shape seen, so that steady calls cost a dictionary lookup."""
 
-    __slots__ = ("cell", "hidden", "input", "output")
+    __slots__ = ("batch", "cell", "hidden", "output", "verified")
 
-    def __init__(self, config: _shapes.RNNConfig, batch: int | None, seq: int) -> None:
-        self.input = _shapes.input_shape(config, batch, seq)
-        self.output = _shapes.output_shape(config, batch, seq)
+    def __init__(self, config: _shapes.RNNConfig, batch: int | None, seq: int | None) -> None:
+        self.batch = batch
+        self.output = None if seq is None else _shapes.output_shape(config, batch, seq)
         self.hidden = _shapes.hidden_state_shape(config, batch)
         self.cell = _shapes.cell_state_shape(config, batch)
+        # outputs follow from the input shape: verified once per input shape, not per call
+        self.verified = False
 
 
 class RecurrentSpec:
@@ -87,7 +90,9 @@ class RecurrentSpec:
         self.layers = _shapes.state_layers(config)
         self.hidden_out = _shapes.hidden_output_size(config)
         self.features = _shapes.output_features(config)
-        self._expected: dict[tuple, _Expected] = {}
+        # input shape (or packed layout) -> what the call must look like; only shapes that
+        # passed the input checks are stored, so a stored shape needs no further input check
+        self._seen: dict[Any, _Expected] = {}
         # weak references to the last h_n and c_n, set only when a head is watched too
         self.record_states = False
         self.last_hidden: Callable[[], Any] = nothing
@@ -101,40 +106,54 @@ class RecurrentSpec:
     def description(self) -> str:
         return _describe(self._module, self.config.kind)
 
-    def expected(self, batch: int | None, seq: int) -> _Expected:
-        key = (batch, seq)
-        found = self._expected.get(key)
-        if found is None:
-            if len(self._expected) >= _CACHE_LIMIT:
-                self._expected.clear()
-            found = self._expected[key] = _Expected(self.config, batch, seq)
-        return found
+    def _remember(self, key: Any, expected: _Expected) -> _Expected:
+        if len(self._seen) >= _CACHE_LIMIT:
+            self._seen.clear()
+        self._seen[key] = expected
+        return expected
 
     # -- before the call -------------------------------------------------------------------
 
-    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> None:
+    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> _Expected | None:
+        """Check the input and initial state; return what the result must look like."""
         __tracebackhide__ = True
         data = args[0] if args else kwargs.get("input")
-        state = args[1] if len(args) > 1 else kwargs.get("hx")
         if isinstance(data, Tensor):
-            shape = data.shape
-            rank = len(shape)
-            if rank == 3:
-                batch, seq = shape[self.batch_axis], shape[self.time_axis]
-            elif rank == 2:
-                batch, seq = None, shape[0]
-            else:
-                raise self._input_error(shape, "rank")
-            if shape[-1] != self.input_size:
-                raise self._input_error(shape, "features")
-            if rank == 3 and sizes.batch is not None:
-                self._check_layout(shape, sizes)
+            expected = self._seen.get(data.shape)
+            if expected is None:
+                expected = self._first_sight(data.shape, sizes)
         elif isinstance(data, PackedSequence):
-            batch, seq = self._check_packed(data, sizes), None
+            expected = self._check_packed(data, sizes)
         else:
-            return  # not a tensor: torch's own error is already clear
+            return None  # not a tensor: torch's own error is already clear
+        state = args[1] if len(args) > 1 else kwargs.get("hx")
         if state is not None:
-            self._check_state(state, batch, seq)
+            self._check_state(state, expected)
+        return expected
+
+    def expected_for(self, args: tuple, kwargs: dict, sizes: Sizes) -> _Expected | None:
+        """What the result of a call that passed `check_call` must look like."""
+        data = args[0] if args else kwargs.get("input")
+        if isinstance(data, Tensor):
+            return self._seen.get(data.shape)
+        if isinstance(data, PackedSequence):
+            return self._check_packed(data, sizes)
+        return None
+
+    def _first_sight(self, shape: Any, sizes: Sizes) -> _Expected:
+        __tracebackhide__ = True
+        rank = len(shape)
+        if rank == 3:
+            batch, seq = shape[self.batch_axis], shape[self.time_axis]
+        elif rank == 2:
+            batch, seq = None, shape[0]
+        else:
+            raise self._input_error(shape, "rank")
+        if shape[-1] != self.input_size:
+            raise self._input_error(shape, "features")
+        if rank == 3 and sizes.batch is not None:
+            self._check_layout(shape, sizes)
+        return self._remember(shape, _Expected(self.config, batch, seq))
 
     def _check_layout(self, shape: Any, sizes: Sizes) -> None:
         batch, seq = sizes.batch, sizes.seq
@@ -146,7 +165,7 @@ class RecurrentSpec:
         if swapped:
             raise self._layout_error(shape, sizes)
 
-    def _check_packed(self, packed: PackedSequence, sizes: Sizes) -> int:
+    def _check_packed(self, packed: PackedSequence, sizes: Sizes) -> _Expected:
         data_shape = packed.data.shape
         if len(data_shape) != 2 or data_shape[-1] != self.input_size:
             raise self._input_error(data_shape, "packed")
@@ -159,60 +178,47 @@ class RecurrentSpec:
         if (sizes.batch is not None and sizes.seq is not None and sizes.batch != sizes.seq
                 and steps == sizes.batch and batch == sizes.seq):
             raise self._packed_layout_error(steps, batch, sizes)
-        return batch
+        key = ("packed", data_shape[0], batch)
+        expected = self._seen.get(key)
+        if expected is None:
+            expected = self._remember(key, _Expected(self.config, batch, None))
+            expected.output = (data_shape[0], self.features)
+        return expected
 
-    def _check_state(self, state: Any, batch: int | None, seq: int | None) -> None:
+    def _check_state(self, state: Any, expected: _Expected) -> None:
         __tracebackhide__ = True
-        expected = self.expected(batch, seq or 1)
         if self.is_lstm:
             if not (isinstance(state, (tuple, list)) and len(state) == 2
                     and isinstance(state[0], Tensor) and isinstance(state[1], Tensor)):
                 raise self._state_kind_error(state)
             hidden, cell = state
             if hidden.shape != expected.hidden:
-                raise self._state_error("h_0", hidden.shape, expected.hidden, batch)
+                raise self._state_error("h_0", hidden.shape, expected)
             if cell.shape != expected.cell:
-                raise self._state_error("c_0", cell.shape, expected.cell, batch)
+                raise self._state_error("c_0", cell.shape, expected)
         else:
             if not isinstance(state, Tensor):
                 raise self._state_kind_error(state)
             if state.shape != expected.hidden:
-                raise self._state_error("h_0", state.shape, expected.hidden, batch)
+                raise self._state_error("h_0", state.shape, expected)
 
     # -- after the call --------------------------------------------------------------------
 
-    def check_result(self, args: tuple, kwargs: dict, result: Any) -> None:
+    def check_result(self, expected: _Expected, result: Any) -> None:
+        """Check ``output``, ``h_n`` and ``c_n`` against ``_shapes``, once per input shape."""
         __tracebackhide__ = True
-        data = args[0] if args else kwargs.get("input")
         output, state = result
-        if isinstance(data, PackedSequence):
-            rows = data.data.shape[0]
-            if output.data.shape != (rows, self.features):
-                raise self._result_error("output.data", output.data.shape,
-                                         (rows, self.features))
-            batch = self._packed_batch(data)
-            seq = 1
-        else:
-            shape = data.shape
-            if len(shape) == 3:
-                batch, seq = shape[self.batch_axis], shape[self.time_axis]
-            else:
-                batch, seq = None, shape[0]
-            expected = self.expected(batch, seq)
-            if output.shape != expected.output:
-                raise self._result_error("output", output.shape, expected.output)
-        expected = self.expected(batch, seq)
+        label = "output"
+        if isinstance(output, PackedSequence):
+            output, label = output.data, "output.data"
+        if output.shape != expected.output:
+            raise self._result_error(label, output.shape, expected.output)
         hidden, cell = state if self.is_lstm else (state, None)
         if hidden.shape != expected.hidden:
             raise self._result_error("h_n", hidden.shape, expected.hidden)
         if cell is not None and cell.shape != expected.cell:
             raise self._result_error("c_n", cell.shape, expected.cell)
-
-    @staticmethod
-    def _packed_batch(packed: PackedSequence) -> int:
-        if packed.sorted_indices is not None:
-            return packed.sorted_indices.shape[0]
-        return int(packed.batch_sizes[0])
+        expected.verified = True
 
     # -- messages --------------------------------------------------------------------------
 
@@ -222,6 +228,8 @@ class RecurrentSpec:
             axes = ["batch", "seq"] if self.config.batch_first else ["seq", "batch"]
             axes = axes if batched else ["seq"]
             return "(" + ", ".join(axes + ["input_size"]) + ")"
+        if what == "output.data":
+            return f"(sum of lengths, num_directions * {h_out})"
         if what == "output":
             axes = ["batch", "seq"] if self.config.batch_first else ["seq", "batch"]
             axes = axes if batched else ["seq"]
@@ -315,9 +323,10 @@ class RecurrentSpec:
             expected="h_0", got=got,
         )
 
-    def _state_error(self, label: str, shape: Any, expected: tuple,
-                     batch: int | None) -> RNNShapeError:
+    def _state_error(self, label: str, shape: Any, call: _Expected) -> RNNShapeError:
         got = tuple(shape)
+        batch = call.batch
+        expected = call.hidden if label == "h_0" else call.cell
         return _error(
             "RNN006", self.name, f"`{self.name}` got a wrong initial state",
             f"{label}: expected {self._formula(label, batch is not None)} = {expected}, "
@@ -348,12 +357,13 @@ class RecurrentSpec:
 
     def _result_error(self, label: str, shape: Any, expected: tuple) -> RNNShapeError:
         got = tuple(shape)
+        formula = self._formula(label, len(expected) == 3)
         return _error(
             "RNN006" if label in ("h_n", "c_n") else "RNN008", self.name,
             f"`{self.name}` returned a {label} of an unexpected shape",
-            f"{label}: expected {expected}, got {got}",
+            f"{label}: expected {formula} = {expected}, got {got}",
             self.description,
-            f"the module does not follow the nn.{self.config.kind} shape contract",
+            f"this torch's nn.{self.config.kind} and rnnlint's shape rules disagree",
             expected=expected, got=got,
         )
 
@@ -396,12 +406,13 @@ class LinearSpec:
             for spec in self.recurrent:
                 if spec.last_cell() is data:
                     raise self._cell_state_error(tuple(shape), spec, sizes)
-                if spec.last_hidden() is data:
+                # a single-slice h_n fed whole is the common `fc(h_n).squeeze(0)` idiom
+                if spec.layers != 1 and spec.last_hidden() is data:
                     raise self._whole_state_error(tuple(shape), spec, sizes)
             if shape[1] == batch and shape[0] != batch and shape[0] != seq:
                 for spec in self.recurrent:
-                    if shape[0] == spec.layers and features in (spec.hidden_out,
-                                                                spec.config.hidden_size):
+                    if (shape[0] == spec.layers != 1
+                            and features in (spec.hidden_out, spec.config.hidden_size)):
                         raise self._whole_state_error(tuple(shape), spec, sizes)
         elif rank == 2 and seq is not None and shape[0] == seq and seq != batch:
             for spec in self.recurrent:

@@ -5,6 +5,10 @@ Plain Python: imports neither torch nor jaxtyping, so that messages can be built
 
 from __future__ import annotations
 
+import itertools
+import os
+import sys
+from types import TracebackType
 from typing import Any
 
 
@@ -53,6 +57,31 @@ class RNNShapeError(ShapeError, RuntimeError):
         super().__init__(message, expected=expected, got=got)
         self.rule = rule
         self.module = module
+
+
+_LIBRARIES = ("torch", "jaxtyping", "beartype", "rnnlint.runtime")
+
+
+def strip_library_frames(error: BaseException) -> BaseException:
+    """Drop the frames of torch, jaxtyping, beartype and rnnlint's runtime from ``error``'s
+    traceback, so that a report ends on the user's line that made the bad call."""
+    folders = tuple(
+        os.path.dirname(module.__file__) + os.sep
+        for module in map(sys.modules.get, _LIBRARIES)
+        if module is not None and getattr(module, "__file__", None)
+    )
+    kept: list[TracebackType] = []
+    frame = error.__traceback__
+    while frame is not None:
+        if not frame.tb_frame.f_code.co_filename.startswith(folders):
+            kept.append(frame)
+        frame = frame.tb_next
+    if not kept:
+        return error
+    for earlier, later in itertools.pairwise(kept):
+        earlier.tb_next = later
+    kept[-1].tb_next = None
+    return error.with_traceback(kept[0])
 
 
 # shown in tracebacks as the public name, not the private module

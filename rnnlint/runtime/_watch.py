@@ -1,5 +1,5 @@
 """`watch`: hooks on the recurrent modules of a model (and on its Linears when sizes are
-declared) that check every call. One pair of hooks per module however many watches cover it.
+declared) that check every call. One set of hooks per module however many watches cover it.
 """
 
 from __future__ import annotations
@@ -33,15 +33,21 @@ def _checks_under_compile() -> bool:
 
 
 class _Attachment:
-    """The hooks on one module, and the watches that currently cover it (innermost last)."""
+    """The hooks on one module, and the watches that currently cover it (innermost last).
 
-    def __init__(self, module: nn.Module, checks_result: bool) -> None:
+    The forward pre-hook checks every call. The forward hook is there only while a result
+    needs checking: once per new input shape, or on every call when a head must recognise
+    the module's h_n and c_n. A module with hooks leaves PyTorch's fast call path, which
+    costs more than the checks themselves, so the second hook comes and goes.
+    """
+
+    def __init__(self, module: nn.Module) -> None:
         self.entries: list[tuple[Watch, Any]] = []
-        # whether some watch needs the last h_n and c_n to recognise them in a head
+        self.module = weakref.ref(module)
         self.recording = False
-        self.handles = [module.register_forward_pre_hook(self.before, with_kwargs=True)]
-        if checks_result:
-            self.handles.append(module.register_forward_hook(self.after, with_kwargs=True))
+        self.unverified = False
+        self.pre_hook = module.register_forward_pre_hook(self.before, with_kwargs=True)
+        self.result_hook: Any = None
 
     def before(self, module: nn.Module, args: tuple, kwargs: dict) -> None:
         __tracebackhide__ = True
@@ -51,7 +57,11 @@ class _Attachment:
             if _checks_under_compile():
                 _outside_graph(spec.check_call, args, kwargs, watch.sizes)
             return
-        spec.check_call(args, kwargs, watch.sizes)
+        expected = spec.check_call(args, kwargs, watch.sizes)
+        if expected is not None and not expected.verified:
+            self.unverified = True
+            if self.result_hook is None:
+                self.result_hook = module.register_forward_hook(self.after, with_kwargs=True)
 
     def after(self, module: nn.Module, args: tuple, kwargs: dict, result: Any) -> None:
         __tracebackhide__ = True
@@ -59,7 +69,12 @@ class _Attachment:
             if _checks_under_compile():
                 _outside_graph(self.after, module, args, kwargs, result)
             return
-        self.entries[-1][1].check_result(args, kwargs, result)
+        if self.unverified:
+            self.unverified = False
+            watch, spec = self.entries[-1]
+            expected = spec.expected_for(args, kwargs, watch.sizes)
+            if expected is not None and not expected.verified:
+                spec.check_result(expected, result)
         if self.recording:
             state = result[1]
             hidden, cell = state if isinstance(state, tuple) else (state, None)
@@ -67,13 +82,24 @@ class _Attachment:
             last_cell = nothing if cell is None else weakref.ref(cell)
             for _, spec in self.entries:
                 spec.last_hidden, spec.last_cell = last_hidden, last_cell
+        else:
+            self._drop_result_hook()
 
     def update(self) -> None:
+        """Follow the entries: keep the forward hook while some watch records states."""
         self.recording = any(getattr(spec, "record_states", False) for _, spec in self.entries)
+        module = self.module()
+        if self.recording and self.result_hook is None and module is not None:
+            self.result_hook = module.register_forward_hook(self.after, with_kwargs=True)
+
+    def _drop_result_hook(self) -> None:
+        if self.result_hook is not None:
+            self.result_hook.remove()
+            self.result_hook = None
 
     def remove(self) -> None:
-        for handle in self.handles:
-            handle.remove()
+        self.pre_hook.remove()
+        self._drop_result_hook()
 
 
 _ATTACHED: weakref.WeakKeyDictionary[nn.Module, _Attachment] = weakref.WeakKeyDictionary()
@@ -110,7 +136,7 @@ class Watch:
             return False
         attachment = _ATTACHED.get(module)
         if attachment is None:
-            attachment = _ATTACHED[module] = _Attachment(module, config is not None)
+            attachment = _ATTACHED[module] = _Attachment(module)
         attachment.entries.append((self, spec))
         attachment.update()
         self._covered.append((module, spec))

@@ -2,8 +2,8 @@
 
 import pytest
 import torch
-from jaxtyping import Float, Int, TypeCheckError, jaxtyped
 from beartype import beartype
+from jaxtyping import Float, Int, TypeCheckError, jaxtyped
 from torch import Tensor, nn
 
 from rnnlint.runtime import (

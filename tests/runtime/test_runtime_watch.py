@@ -10,7 +10,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from rnnlint import _shapes
 from rnnlint.runtime import RNNShapeError, ShapeError, watch
-from rnnlint.runtime._checks import recurrent_config
+from rnnlint.runtime._checks import RecurrentSpec, Sizes, recurrent_config
 
 BATCH, SEQ = 3, 5
 
@@ -156,7 +156,7 @@ def test_packed_input_is_checked_for_width_and_state_batch():
     lstm = nn.LSTM(4, 6, batch_first=True)
     padded, lengths = padded_batch_first()
     packed = pack_padded_sequence(padded, lengths, batch_first=True)
-    output, (h_n, _) = call_watched(lstm, packed, sizes={"batch": BATCH, "seq": SEQ})
+    _, (h_n, _) = call_watched(lstm, packed, sizes={"batch": BATCH, "seq": SEQ})
     assert h_n.shape == (1, BATCH, 6)
     state = torch.zeros(1, BATCH - 1, 6)
     assert raised(lstm, packed, (state, state)).rule == "RNN006"
@@ -238,6 +238,12 @@ def test_correct_heads_pass(pick):
     call_watched(model, torch.zeros(SEQ, BATCH, 4), sizes={"batch": BATCH, "seq": SEQ})
 
 
+def test_single_slice_h_n_fed_whole_passes():
+    gru = nn.GRU(4, 6)  # h_n is (1, batch, 6): fc(h_n).squeeze(0) is a common, correct idiom
+    model = Head(gru, 6, lambda result: result[1])
+    call_watched(model, torch.zeros(SEQ, BATCH, 4), sizes={"batch": BATCH, "seq": SEQ})
+
+
 def test_unrelated_linear_mismatch_is_left_to_torch():
     model = nn.Sequential(nn.Linear(3, 9), nn.Linear(5, 2))
     model.add_module("gru", nn.GRU(2, 4))
@@ -270,10 +276,34 @@ def test_only_recurrent_modules_get_hooks_without_declared_sizes():
     model = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
     model.add_module("lstm", nn.LSTM(4, 6))
     with watch(model):
-        assert [hook_count(module) for module in model] == [0, 0, 2]
+        assert [hook_count(module) for module in model] == [0, 0, 1]
+    # declared sizes: heads are watched, and the LSTM's results are followed on every call
     with watch(model, batch=BATCH):
         assert [hook_count(module) for module in model] == [1, 0, 2]
     assert [hook_count(module) for module in model] == [0, 0, 0]
+
+
+def test_results_are_checked_once_per_new_input_shape():
+    gru = nn.GRU(4, 6)
+    result_checks = []
+    with watch(gru):
+        gru.register_forward_hook(lambda *args: result_checks.append(hook_count(gru)))
+        for seq in (SEQ, SEQ, SEQ + 1, SEQ):
+            gru(torch.zeros(seq, BATCH, 4))
+    # our pre-hook + the probe, plus our result hook on the calls with a new input shape
+    assert result_checks == [3, 2, 3, 2]
+
+
+def test_result_that_breaks_the_contract_is_reported():
+    gru = nn.GRU(4, 6, num_layers=2)
+    config = recurrent_config(gru)
+    spec = RecurrentSpec(gru, config, "model.gru")
+    x = torch.zeros(SEQ, BATCH, 4)
+    expected = spec.check_call((x,), {}, Sizes(None, None))
+    output = torch.zeros(_shapes.output_shape(config, BATCH, SEQ))
+    spec.check_result(expected, (output, torch.zeros(_shapes.hidden_state_shape(config, BATCH))))
+    with pytest.raises(RNNShapeError, match="h_n: expected .* = \\(2, 3, 6\\), got \\(1, 3, 6\\)"):
+        spec.check_result(expected, (output, torch.zeros(1, BATCH, 6)))
 
 
 def test_hooks_are_removed_when_the_model_raises():
@@ -287,8 +317,12 @@ def test_nested_and_repeated_watches_share_one_pair_of_hooks():
     model = nn.Sequential(nn.GRU(4, 6))
     with watch(model):
         with watch(model), watch(model[0]):
+            assert hook_count(model[0]) == 1
+        with watch(model, batch=BATCH):
             assert hook_count(model[0]) == 2
-        assert hook_count(model[0]) == 2
+        assert hook_count(model[0]) == 2  # the result hook stays until the next call
+        model(torch.zeros(SEQ, BATCH, 4))
+        assert hook_count(model[0]) == 1
     assert hook_count(model[0]) == 0
     for _ in range(3):
         with watch(model):

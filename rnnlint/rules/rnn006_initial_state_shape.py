@@ -1,0 +1,390 @@
+"""RNN006: an initial ``h_0`` / ``c_0`` whose shape differs from what the RNN is built for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import libcst as cst
+
+from .. import _shapes
+from .._analysis._symbolic import (
+    DIFFERENT,
+    EQUAL,
+    UNKNOWN,
+    Poly,
+    cases,
+    compare,
+    compare_numbers,
+)
+from .._analysis._values import RNN_KINDS, Packed, Tensor, TupleValue, dim
+from ._base import Invalid, Rule
+from ._util import (
+    argument,
+    configs,
+    definite,
+    direction_word,
+    layer_label,
+    layers_in,
+    show,
+    source_of,
+    tensors_in,
+    when,
+)
+
+AXIS_FORMULA = ("num_layers * num_directions", "batch")
+SHAPE_ATOM = re.compile(r"^(?P<key>.+)\.shape\[(?P<axis>\d+)\]$")
+
+
+class InitialStateShape(Rule):
+    """
+    ## What it does
+    Checks that the initial `h_0` and `c_0` given to an RNN have the shape it expects.
+    `h_0` must be `(num_layers * num_directions, batch, H_out)` and an LSTM's `c_0`
+    `(num_layers * num_directions, batch, hidden_size)`, where `H_out` is `proj_size` for an
+    LSTM with a projection and `hidden_size` otherwise. States built inline, in helpers such
+    as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed.
+
+    ## Why is this bad?
+    PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
+    pass, far from the helper that built the state. The usual causes are a missing `* 2` for
+    a bidirectional RNN, the batch put first because the RNN was built with
+    `batch_first=True` (the state is never batch first), and `hidden_size` used for the
+    `h_0` of an LSTM with `proj_size`.
+
+    ## Example
+    ```python
+    self.gru = nn.GRU(10, hidden_size, num_layers, batch_first=True, bidirectional=True)
+    ...
+    h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size)
+    ```
+
+    ## Use instead
+    ```python
+    self.gru = nn.GRU(10, hidden_size, num_layers, batch_first=True, bidirectional=True)
+    ...
+    h0 = torch.zeros(self.num_layers * 2, x.size(0), self.hidden_size)
+    ```
+
+    ## Fix safety
+    The fix writes `<layers> * 2` when the RNN is always bidirectional and the state's first
+    axis is exactly its `num_layers`. The code it replaces cannot run, so the fix is safe.
+    Other mismatches get advice only.
+    """
+
+    CODE = "RNN006"
+    NAME = "initial-state-shape"
+    MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
+    FIX_TITLE = "Double the layers axis: {fixed}"
+
+    VALID = [
+        """
+import torch
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden_size=32, num_layers=2, bidirectional=True):
+        super().__init__()
+        self.hidden_size, self.num_layers = hidden_size, num_layers
+        self.num_directions = 2 if bidirectional else 1
+        self.lstm = nn.LSTM(16, hidden_size, num_layers, batch_first=True, bidirectional=bidirectional)
+
+    def init_hidden(self, batch_size, device):
+        shape = (self.num_layers * self.num_directions, batch_size, self.hidden_size)
+        return (torch.zeros(shape, device=device), torch.zeros(shape, device=device))
+
+    def forward(self, x):
+        hidden = self.init_hidden(x.size(0), x.device)
+        out, hidden = self.lstm(x, hidden)
+        return out
+""",
+        """
+import torch
+from torch import nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=24, layers=2):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        weight = next(self.parameters())
+        h0 = weight.new_zeros(self.gru.num_layers, x.size(0), self.gru.hidden_size)
+        out, h_n = self.gru(x, h0)
+        return out, h_n
+""",
+        """
+import torch
+import torch.nn as nn
+
+class ProjectedLM(nn.Module):
+    def __init__(self, layers=2):
+        super().__init__()
+        self.layers = layers
+        self.lstm = nn.LSTM(32, 64, layers, proj_size=16)
+
+    def forward(self, x):
+        h0 = x.new_zeros(self.layers, x.size(1), 16)
+        c0 = x.new_zeros(self.layers, x.size(1), 64)
+        out, (h, c) = self.lstm(x, (h0, c0))
+        return out
+""",
+        """
+import torch
+import torch.nn as nn
+
+class Stateful(nn.Module):
+    def __init__(self, hidden=20):
+        super().__init__()
+        self.hidden = hidden
+        self.rnn = nn.RNN(4, hidden, batch_first=True)
+
+    def forward(self, x, h=None):
+        if h is None:
+            h = torch.zeros(1, x.size(0), self.hidden).to(x.device)
+        out, h = self.rnn(x, h)
+        return out, h
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch
+from torch import nn
+
+class IntentClassifier(nn.Module):
+    def __init__(self, hidden_size=16, num_layers=1):
+        super().__init__()
+        self.hidden_size, self.num_layers = hidden_size, num_layers
+        self.gru = nn.GRU(10, hidden_size, num_layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size)
+        out, _ = self.gru(x, h0)
+        return out
+""",
+            fixed="""
+import torch
+from torch import nn
+
+class IntentClassifier(nn.Module):
+    def __init__(self, hidden_size=16, num_layers=1):
+        super().__init__()
+        self.hidden_size, self.num_layers = hidden_size, num_layers
+        self.gru = nn.GRU(10, hidden_size, num_layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.num_layers * 2, x.size(0), self.hidden_size)
+        out, _ = self.gru(x, h0)
+        return out
+""",
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class SentimentLSTM(nn.Module):
+    def __init__(self, hidden_dim, n_layers):
+        super().__init__()
+        self.hidden_dim, self.n_layers = hidden_dim, n_layers
+        self.lstm = nn.LSTM(50, hidden_dim, n_layers, batch_first=True)
+
+    def init_hidden(self, batch_size):
+        weight = next(self.parameters()).data
+        return (weight.new_zeros(batch_size, self.n_layers, self.hidden_dim),
+                weight.new_zeros(batch_size, self.n_layers, self.hidden_dim))
+
+    def forward(self, x):
+        out, hidden = self.lstm(x, self.init_hidden(x.size(0)))
+        return out
+"""
+        ),
+        Invalid(
+            """
+import torch
+from torch.nn import LSTM, Module
+
+class Speller(Module):
+    def __init__(self):
+        super().__init__()
+        self.decoder = LSTM(40, 128, num_layers=2, proj_size=32)
+
+    def forward(self, x):
+        batch = x.shape[1]
+        state = (torch.randn(2, batch, 128), torch.randn(2, batch, 128))
+        out, state = self.decoder(x, state)
+        return out
+"""
+        ),
+    ]
+
+    def check(self, context):
+        groups: dict = {}  # (call, state) -> (scope, [outcome, ...]): a call's cases are judged together
+        uses: dict = {}  # id(source call) -> ids of the RNN calls its tensor reaches
+        for scope, event in context.facts.events:
+            if event.kind != "rnn_call" or event.data["hx"] is None:
+                continue
+            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
+                for outcome in _outcomes(event, rnn, guard):
+                    groups.setdefault((id(event.node), outcome[2][1]), (scope, event, []))[2].append(outcome)
+                    tensor = outcome[2][2]
+                    if tensor.source is not None:
+                        uses.setdefault(id(tensor.source), set()).add(id(event.node))
+        reported = set()
+        for scope, event, outcomes in groups.values():
+            for guard, (rnn, state, tensor, axis, comparison, formula, size) in definite(outcomes):
+                node = tensor.source if tensor.source is not None else event.data["hx_node"]
+                if node is None or (id(node), state) in reported:
+                    continue
+                reported.add((id(node), state))
+                replacements, fixed = (), ""
+                if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
+                    replacements = _double_layers(tensor, rnn, comparison)
+                    if replacements:
+                        fixed = f"`{source_of(replacements[0][1])}`"
+                yield self.report(
+                    node, replacements=replacements, state=state, actual=show(comparison.first, scope.aliases),
+                    axis=axis, rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
+                    expected=show(comparison.second, scope.aliases), formula=f" (`{formula}`)" if axis != 1 else "",
+                    condition=when(guard - event.guard), fixed=fixed,
+                    help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
+                         "the state is never batch first, whatever `batch_first` says",
+                )
+                break
+
+
+def _outcomes(event, rnn, guard):
+    """``(guard, wrong: True | False | None, payload)`` for each state tensor in each case."""
+    for config_guard, config in configs(rnn, guard):
+        for input_guard, batch in _input_batch(event.data["input"], config, config_guard):
+            if batch is None:
+                continue  # unbatched or unknown layout: the state's rank is not known
+            for state_guard, hx in cases(event.data["hx"], input_guard):
+                for state, given, expected in _expected_states(config, hx, batch):
+                    size = _size_name(config, state)
+                    for tensor_guard, tensor in tensors_in(given, state_guard):
+                        verdict, axis, comparison = _judge(tensor, expected, batch, tensor_guard)
+                        formula = AXIS_FORMULA[axis] if axis is not None and axis < 2 else size
+                        yield ((tensor_guard | comparison.guard) if comparison else tensor_guard, verdict,
+                               (rnn, state, tensor, axis, comparison, formula, size))
+
+
+def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
+    """``(wrong, axis, comparison)``: wrong is True at the first axis that certainly differs,
+    False when every axis is certainly right, None when some axis is not known."""
+    if tensor.shape is None or len(tensor.shape) != 3:
+        return None, None, None
+    known = True
+    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected)):
+        if axis == 1:
+            # the batch: compared with the input's batch only where both are symbols
+            comparison = _Verdict(_batch_verdict(given, batch), given, batch)
+        elif axis == 0 and _batch_verdict(given, batch) == EQUAL and _batch_verdict(wanted, batch) != EQUAL:
+            comparison = _Verdict(DIFFERENT, given, wanted)  # batch first, like the input of a batch-first RNN
+        else:
+            comparison = compare(given, wanted, guard)
+        if comparison.verdict == DIFFERENT:
+            return True, axis, comparison
+        known = known and comparison.verdict == EQUAL
+    return (False if known else None), None, None
+
+
+class _Verdict:
+    """A comparison made here rather than by ``compare``: the batch axis."""
+
+    def __init__(self, verdict, first, second):
+        self.verdict, self.guard, self.first, self.second = verdict, frozenset(), first, second
+
+
+def _input_batch(inputs, config, guard):
+    """``(guard, batch)`` of the input in each case: a dimension, UNKNOWN, or None when unbatched."""
+    axis = _shapes.batch_axis(config)
+    for case_guard, case in cases(inputs, guard):
+        if isinstance(case, Packed):
+            yield case_guard, case.batch
+        elif not isinstance(case, Tensor) or axis is None:
+            yield case_guard, UNKNOWN
+        elif case.shape is not None:
+            yield case_guard, (case.shape[axis] if len(case.shape) == 3 else None if len(case.shape) == 2 else UNKNOWN)
+        elif case.key is not None:
+            yield case_guard, Poly.atom(f"{case.key}.shape[{axis}]")
+        else:
+            yield case_guard, UNKNOWN
+
+
+def _expected_states(config, hx, batch):
+    """``(name, given value, expected shape)`` for each state tensor ``hx`` holds."""
+    hidden = _shapes.hidden_state_shape(config, batch)
+    if hidden is None and config.kind == "LSTM":
+        # a symbolic proj_size decides only the last axis: check the others
+        hidden = _shapes.hidden_state_shape(replace(config, proj_size=0), batch)
+        hidden = hidden and hidden[:2] + (UNKNOWN,)
+    if hidden is None:
+        return
+    hidden = tuple(dim(value) for value in hidden)
+    if config.kind == "LSTM":
+        cell = _shapes.cell_state_shape(config, batch)
+        if isinstance(hx, TupleValue) and len(hx.items) == 2 and cell is not None:
+            yield "h_0", hx.items[0], hidden
+            yield "c_0", hx.items[1], tuple(dim(value) for value in cell)
+    elif isinstance(hx, Tensor):
+        yield "h_0", hx, hidden
+
+
+def _batch_verdict(given, batch) -> str | None:
+    """EQUAL or DIFFERENT where both are symbols (``x.size(0)`` against the input's batch)."""
+    if not _symbolic(given) or not _symbolic(batch):
+        return None
+    verdict = compare_numbers(given, batch)
+    if verdict != DIFFERENT and verdict != EQUAL:
+        first, second = _shape_atom(given), _shape_atom(batch)
+        if first and second and first[0] == second[0] and first[1] != second[1]:
+            return DIFFERENT  # two axes of one tensor: `x.size(0)` where the batch is `x.size(1)`
+        return None
+    return verdict
+
+
+def _symbolic(value) -> bool:
+    return isinstance(value, Poly) and value.constant is None and not value.is_opaque
+
+
+def _shape_atom(value: Poly):
+    if len(value.terms) != 1 or value.terms[0][1] != 1 or len(value.terms[0][0]) != 1:
+        return None
+    match = SHAPE_ATOM.match(value.terms[0][0][0])
+    return (match["key"], match["axis"]) if match else None
+
+
+def _size_name(config, state: str) -> str:
+    if state == "c_0" or config.kind != "LSTM":
+        return "hidden_size"
+    projected = _shapes.has_projection(config)
+    return "proj_size" if projected else "hidden_size" if projected is False else "H_out"
+
+
+def _double_layers(tensor: Tensor, rnn, comparison) -> tuple:
+    """``((E, E * 2),)`` for the layers argument ``E`` of the call that made ``tensor``."""
+    given, wanted = comparison.first, comparison.second
+    num_layers = rnn.param("num_layers")
+    if not direction_word(rnn, frozenset()) or not isinstance(given, Poly) or not isinstance(num_layers, Poly):
+        return ()
+    if given != num_layers or compare(wanted, num_layers * 2).verdict != EQUAL:
+        return ()
+    call = tensor.source
+    if not isinstance(call, cst.Call):
+        return ()
+    first = argument(call, 0, "size")
+    if first is None or any(arg.star for arg in call.args):
+        return ()
+    layers = first.value
+    if isinstance(layers, (cst.Tuple, cst.List)):
+        if not layers.elements or isinstance(layers.elements[0], cst.StarredElement):
+            return ()
+        layers = layers.elements[0].value
+    elif len([arg for arg in call.args if arg.keyword is None]) < 3:
+        return ()
+    operand = layers
+    if not isinstance(layers, (cst.Name, cst.Attribute, cst.Integer, cst.Call, cst.Subscript)):
+        operand = layers.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return ((layers, cst.BinaryOperation(left=operand, operator=cst.Multiply(), right=cst.Integer("2"))),)

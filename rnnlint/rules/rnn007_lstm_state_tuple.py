@@ -1,0 +1,320 @@
+"""RNN007: an LSTM's ``(h_n, c_n)`` tuple used as one tensor, or one tensor used as that tuple."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from .._analysis._symbolic import DIFFERENT, as_int, cases, compare, number
+from .._analysis._values import (
+    LAYER_PARAMETERS,
+    SHAPE_PRESERVING,
+    Layer,
+    Tensor,
+    TupleValue,
+)
+from ._base import Invalid, Rule
+from ._util import definite, layer_label, layers_in, source_of, when
+
+# layers whose first argument must be one tensor (nn.Identity passes anything through)
+TENSOR_LAYERS = (set(LAYER_PARAMETERS) | SHAPE_PRESERVING) - {"Identity"}
+# second names that say "cell state": (h, c), (hidden, cell), (h_n, c_n), (hx, cx)
+CELL_NAME = re.compile(r"^(c|cx|cn|ct|cs|c_?[0nt]|\w*cell\w*)$", re.IGNORECASE)
+
+
+class LstmStateTuple(Rule):
+    """
+    ## What it does
+    Checks for an LSTM's `(h_n, c_n)` state used as one tensor, or one tensor used as that
+    state. It flags `hidden[-1]` on the tuple (that is `c_n`), the tuple fed to a layer or a
+    tensor operation, a bare tensor given to an LSTM as its initial state, and the `h_n` of a
+    GRU or an RNN unpacked as `(h, c)`.
+
+    ## Why is this bad?
+    An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.
+    Code written for one and run with the other goes wrong in quiet ways: on the tuple,
+    `hidden[-1]` is `c_n` (the cell state), not the last layer of `h_n`, and the shapes agree,
+    so nothing raises. A GRU's `h_n` unpacked as `h, c` splits the layers axis when
+    `num_layers * num_directions` is 2. A bare tensor given to an LSTM as `hx` raises.
+
+    ## Example
+    ```python
+    _, hidden = self.lstm(x)
+    return self.fc(hidden[-1])
+    ```
+
+    ## Use instead
+    ```python
+    _, (h_n, c_n) = self.lstm(x)
+    return self.fc(h_n[-1])
+    ```
+
+    ## Fix safety
+    `hidden[-1]` on the state tuple becomes `hidden[0][-1]`, the last layer of `h_n`. The fix
+    is unsafe: it changes the values the code computes, and a model trained on `c_n` must be
+    retrained. The other cases get advice only.
+    """
+
+    CODE = "RNN007"
+    NAME = "lstm-state-tuple"
+    MESSAGE = "{observed} of {rnn}{condition}, {expected}"
+    FIX_TITLE = "Take the last layer of `h_n`: {fixed}"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.lstm = nn.LSTM(16, hidden, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        _, (h_n, c_n) = self.lstm(x)
+        return self.fc(h_n[-1])
+""",
+        """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.gru = nn.GRU(16, hidden, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        _, hidden = self.gru(x)
+        return self.fc(hidden[-1])
+""",
+        """
+import torch
+import torch.nn as nn
+
+class LanguageModel(nn.Module):
+    def __init__(self, vocab, hidden=64, layers=2):
+        super().__init__()
+        self.layers, self.hidden = layers, hidden
+        self.embed = nn.Embedding(vocab, hidden)
+        self.lstm = nn.LSTM(hidden, hidden, layers)
+        self.out = nn.Linear(hidden, vocab)
+
+    def init_hidden(self, batch):
+        weight = next(self.parameters())
+        return (weight.new_zeros(self.layers, batch, self.hidden),
+                weight.new_zeros(self.layers, batch, self.hidden))
+
+    def forward(self, tokens):
+        hidden = self.init_hidden(tokens.size(1))
+        out, hidden = self.lstm(self.embed(tokens), hidden)
+        hidden = tuple(h.detach() for h in hidden)
+        h, c = hidden
+        return self.out(out), (h, c)
+""",
+        """
+import torch
+from torch import nn
+
+class Summarizer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, bidirectional=True)
+        self.fc = nn.Linear(32, 2)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        h_forward, h_backward = h_n
+        return self.fc(torch.cat((h_forward, h_backward), dim=1))
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.lstm = nn.LSTM(16, hidden, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        _, hidden = self.lstm(x)
+        return self.fc(hidden[-1])
+""",
+            fixed="""
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.lstm = nn.LSTM(16, hidden, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        _, hidden = self.lstm(x)
+        return self.fc(hidden[0][-1])
+""",
+        ),
+        Invalid(
+            """
+from torch import nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden_size):
+        super().__init__()
+        self.rnn = nn.GRU(10, hidden_size, num_layers=2)
+
+    def forward(self, x):
+        out, (h, c) = self.rnn(x)
+        return out, h
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, layers=1, hidden=20):
+        super().__init__()
+        self.layers, self.hidden = layers, hidden
+        self.lstm = nn.LSTM(8, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layers, x.size(0), self.hidden, device=x.device)
+        out, _ = self.lstm(x, h0)
+        return out
+"""
+        ),
+        Invalid(
+            """
+from torch.nn import LSTM, Module
+
+class StatefulLSTM(Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = LSTM(4, 8)
+
+    def forward(self, x):
+        out, state = self.cell(x)
+        return out, state.detach()
+"""
+        ),
+    ]
+
+    def check(self, context):
+        groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
+        for scope, event in context.facts.events:
+            if event.kind in ("subscript", "layer_call", "tensor_op", "rnn_call", "unpack"):
+                groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
+        nested = {id(event.node.value) for _, event in context.facts.events
+                  if event.kind == "subscript" and isinstance(event.node, cst.Subscript)}
+        for (kind, _), (scope, events) in groups.items():
+            judge = getattr(self, f"_{kind}")
+            outcomes = [outcome for event in events for outcome in judge(event)]
+            for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
+                replacements, fixed = (), ""
+                unconditional = all(flagged is True for _, flagged, _ in outcomes)
+                if fix is not None and unconditional and id(node) not in nested:
+                    replacements, fixed = ((node, fix),), f"`{source_of(fix)}`"
+                yield self.report(
+                    node, replacements=replacements, fix_safe=False, help=_HELP[kind],
+                    observed=observed, rnn=layer_label(rnn), expected=expected,
+                    condition=when(guard - events[0].guard), fixed=fixed,
+                )
+                break
+
+    # Each judge yields (guard, flagged, (node, rnn, observed, expected, fix)) for one event.
+
+    def _subscript(self, event):
+        base = event.data.get("tuple")
+        if base is None:
+            yield event.guard, False, None  # indexing a tensor is what the code should do
+            return
+        items = event.data["items"]
+        flagged = base.origin == "state" and len(items) == 1 and items[0][0] == "int" and as_int(items[0][1]) == -1
+        fix = None
+        if flagged:
+            node = event.node
+            first = cst.SubscriptElement(cst.Index(cst.Integer("0")))
+            fix = node.with_changes(value=cst.Subscript(value=node.value, slice=[first]))
+        yield event.guard, flagged, (event.node, base.rnn, f"`{source_of(event.node)}` is the `c_n`",
+                                     "not the last layer of `h_n`", fix)
+
+    def _layer_call(self, event):
+        layer, args = event.data["layer"], event.data["args"]
+        if not args or not isinstance(layer, Layer) or not _takes_tensor(layer):
+            return
+        for guard, case in cases(args[0], event.guard):
+            if isinstance(case, TupleValue) and case.origin == "state":
+                yield guard, True, (event.node, case.rnn, f"{layer_label(layer)} receives the `(h_n, c_n)` tuple",
+                                    "not a tensor", None)
+            elif isinstance(case, Tensor):
+                yield guard, False, None
+
+    def _tensor_op(self, event):
+        call = event.node
+        if "." in event.data["op"] or not isinstance(call.func, cst.Attribute):
+            observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
+        else:
+            observed = f"`.{event.data['op']}()` is called on the `(h_n, c_n)` tuple"
+        for guard, case in cases(event.data["operand"], event.guard):
+            if isinstance(case, TupleValue) and case.origin == "state":
+                yield guard, True, (call, case.rnn, observed, "not a tensor", None)
+            elif isinstance(case, Tensor):
+                yield guard, False, None
+
+    def _rnn_call(self, event):
+        hx, hx_node = event.data["hx"], event.data["hx_node"]
+        if hx is None or hx_node is None:
+            return
+        for guard, rnn in layers_in(event.data["rnn"], event.guard):
+            for hx_guard, case in cases(hx, guard):
+                if isinstance(case, TupleValue):
+                    yield hx_guard, False, None
+                elif rnn.kind == "LSTM" and _certainly_tensor(case):
+                    yield hx_guard, True, (hx_node, rnn, f"`{source_of(hx_node)}` is passed alone as the initial state",
+                                           "not as an `(h_0, c_0)` tuple", None)
+
+    def _unpack(self, event):
+        value, target = event.data["value"], event.node
+        if not isinstance(value, Tensor) or value.origin != "h_n" or value.rnn is None or event.data["count"] != 2:
+            if isinstance(value, TupleValue) and value.origin == "state":
+                yield event.guard, False, None
+            return
+        rnn = value.rnn
+        if rnn.kind not in ("GRU", "RNN"):
+            return
+        second = target.elements[1].value
+        named_cell = isinstance(second, cst.Name) and CELL_NAME.match(second.value) is not None
+        rows = compare(value.shape[0], number(2), event.guard) if value.shape else None
+        wrong_count = rows is not None and rows.verdict == DIFFERENT
+        if not (named_cell or wrong_count):
+            yield event.guard, False, None  # `h_forward, h_backward = h_n`: two rows, two names
+            return
+        guard = event.guard | (rows.guard if wrong_count else frozenset())
+        yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
+
+
+_HELP = {
+    "subscript": "an LSTM returns `(output, (h_n, c_n))`: the last layer's hidden state is `hidden[0][-1]`",
+    "layer_call": "unpack the state first: `_, (h_n, c_n) = self.lstm(x)`, then feed `h_n[-1]`",
+    "tensor_op": "apply it to each tensor: `tuple(h.detach() for h in hidden)`",
+    "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple",
+    "unpack": "a GRU or an RNN returns `(output, h_n)` alone: `out, h_n = self.gru(x)`",
+}
+
+
+def _takes_tensor(layer: Layer) -> bool:
+    if layer.module_class is not None:
+        return False
+    if layer.kind == "Sequential":
+        return bool(layer.items) and isinstance(layer.items[0], Layer) and _takes_tensor(layer.items[0])
+    return layer.kind in TENSOR_LAYERS
+
+
+def _certainly_tensor(value) -> bool:
+    """A tensor the code made or an RNN returned; a parameter of unknown type may be a tuple."""
+    return isinstance(value, Tensor) and (value.source is not None or value.origin is not None)

@@ -1,0 +1,261 @@
+"""RNN009: ``dropout`` on a single-layer RNN, where PyTorch applies it nowhere."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .._analysis._symbolic import OPAQUE_CONDITION, as_int, as_number, cases
+from .._analysis._values import RNN_KINDS
+from ._base import Invalid, Rule
+from ._util import layer_label, when
+
+
+class DropoutWithoutLayers(Rule):
+    """
+    ## What it does
+    Checks for an `RNN`, `LSTM` or `GRU` built with a `dropout` above 0 and `num_layers` 1.
+
+    ## Why is this bad?
+    The `dropout` argument of PyTorch's recurrent modules acts between stacked layers only:
+    on the outputs of every layer but the last. With one layer there is no such output, so
+    the model trains without the regularisation its author asked for. PyTorch only warns
+    once, at construction, and the warning is easy to lose in a training log.
+
+    ## Example
+    ```python
+    self.lstm = nn.LSTM(input_size, hidden_size, dropout=0.3)
+    ```
+
+    ## Use instead
+    Stack layers, so the dropout acts between them:
+    ```python
+    self.lstm = nn.LSTM(input_size, hidden_size, num_layers=2, dropout=0.3)
+    ```
+    or keep one layer and apply dropout to its output:
+    ```python
+    self.lstm = nn.LSTM(input_size, hidden_size)
+    self.dropout = nn.Dropout(0.3)
+    ```
+
+    ## Fix safety
+    The fix removes the `dropout=` keyword. It does not change what the model computes
+    (the dropout was never applied) but it drops what the code says was intended, and
+    `module.dropout` reads 0 afterwards, so it is unsafe and applies only with
+    `--unsafe-fixes`. It is offered only when `num_layers` is 1 in every configuration and
+    in every call that builds this module; a positional `dropout` gets advice only.
+    """
+
+    CODE = "RNN009"
+    NAME = "dropout-without-layers"
+    MESSAGE = (
+        "{rnn} sets `dropout` to `{dropout}` but has `num_layers` `1`{condition}; dropout acts only between stacked layers"
+    )
+    FIX_TITLE = "Remove `dropout` from {rnn}"
+
+    VALID = [
+        """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, input_size=10, hidden_size=16):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size, hidden_size, num_layers=2, dropout=0.5)
+        self.gru = nn.GRU(hidden_size, hidden_size, dropout=0.0)
+        self.rnn = nn.RNN(hidden_size, hidden_size, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        out, _ = self.gru(out)
+        out, _ = self.rnn(out)
+        return out
+""",
+        """
+from torch import nn
+
+class Tagger(nn.Module):
+    def __init__(self, emb_dim, hidden, num_layers=1, dropout=0.2):
+        super().__init__()
+        # num_layers is a parameter: its default 1 is not what every caller passes
+        self.rnn = nn.LSTM(emb_dim, hidden, num_layers=num_layers, dropout=dropout)
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.drop(out)
+""",
+        """
+import torch.nn as nn
+
+class Stack(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.gru = nn.GRU(cfg.input_size, cfg.hidden, num_layers=cfg.layers,
+                          dropout=cfg.dropout if cfg.layers > 1 else 0.0)
+        self.lstm = nn.LSTM(8, 16, **cfg.extra, dropout=0.3)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return out
+""",
+        """
+import torch.nn as nn
+
+N_LAYERS = 3
+
+class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(32, 64, N_LAYERS, True, True, 0.25)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, input_size=10, hidden_size=16):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, dropout=0.3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out
+""",
+            fixed="""
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, input_size=10, hidden_size=16):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out
+""",
+        ),
+        Invalid(
+            """
+from torch.nn import GRU, Module
+
+LAYERS = 1
+DROPOUT = 0.2
+
+class Encoder(Module):
+    def __init__(self, vocab_dim):
+        super().__init__()
+        self.gru = GRU(
+            input_size=vocab_dim,
+            hidden_size=128,
+            dropout=DROPOUT,
+            num_layers=LAYERS,
+        )
+
+    def forward(self, x):
+        return self.gru(x)[0]
+""",
+            fixed="""
+from torch.nn import GRU, Module
+
+LAYERS = 1
+DROPOUT = 0.2
+
+class Encoder(Module):
+    def __init__(self, vocab_dim):
+        super().__init__()
+        self.gru = GRU(
+            input_size=vocab_dim,
+            hidden_size=128,
+            num_layers=LAYERS,
+        )
+
+    def forward(self, x):
+        return self.gru(x)[0]
+""",
+        ),
+        Invalid(
+            """
+import torch
+
+class Elman(torch.nn.Module):
+    def __init__(self, features, small=True):
+        super().__init__()
+        self.rnn = torch.nn.RNN(features, 32, 1 if small else 3, "relu", True, False, 0.1)
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+def make_encoder(hidden):
+    return nn.LSTM(16, hidden, num_layers=1, dropout=0.4, bidirectional=True)
+"""
+        ),
+    ]
+
+    def check(self, context):
+        instances: dict = {}  # a constructor call may be analysed more than once (a helper called twice)
+        for scope in context.facts.scopes:
+            for layer in scope.layers:
+                if layer.kind in RNN_KINDS:
+                    instances.setdefault(id(layer.node), []).append(layer)
+        for layers in instances.values():
+            findings = [finding for layer in layers for finding in _useless_dropout(layer)]
+            if not findings:
+                continue
+            layer, guard, dropout = min(findings, key=lambda finding: len(finding[1]))
+            # removing the argument changes nothing only if no configuration and no call stacks layers
+            single = all(as_int(each.param("num_layers")) == 1 for each in layers)
+            yield self.report(
+                layer.node, replacements=_remove_dropout(layer.node) if single else (), fix_safe=False,
+                rnn=layer_label(layer), dropout=dropout.describe(), condition=when(guard),
+                help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
+                     "and apply `nn.Dropout` to the output",
+            )
+
+
+def _cases_of(layer):
+    """Every consistent ``(guard, num_layers, dropout)`` of ``layer``, opaque branches left out."""
+    for layers_guard, num_layers in cases(layer.param("num_layers")):
+        for guard, dropout in cases(layer.param("dropout"), layers_guard):
+            if not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in guard):
+                yield guard, num_layers, dropout
+
+
+def _useless_dropout(layer):
+    for guard, num_layers, dropout in _cases_of(layer):
+        rate = as_number(dropout)
+        # a rate above 1 raises at construction: that is RNN011's finding, not this one
+        if as_int(num_layers) == 1 and rate is not None and 0 < rate <= 1:
+            yield layer, guard, dropout
+
+
+def _remove_dropout(call: cst.Call) -> tuple:
+    """Edits deleting the ``dropout=`` argument with one comma and the spacing before what follows."""
+    args = list(call.args)
+    index = next((i for i, arg in enumerate(args) if arg.keyword is not None and arg.keyword.value == "dropout"), None)
+    if index is None:
+        return ()  # passed by position: removing it would shift the arguments after it
+    removed = args[index]
+    if index + 1 < len(args):
+        # `a, dropout=0.3, b` -> `a, b`: its comma and the spacing (or comment) after it go too
+        doomed = [removed, removed.comma, removed.comma.whitespace_after]
+    elif isinstance(removed.comma, cst.Comma):
+        # the last argument with a trailing comma: what closes the call stays as it was
+        doomed = [removed, removed.comma] + ([args[index - 1].comma.whitespace_after] if index else [])
+    elif index:
+        # the last argument: the comma before it goes
+        comma = args[index - 1].comma
+        doomed = [comma, comma.whitespace_before, comma.whitespace_after, removed]
+    else:
+        doomed = [removed]
+    empty = cst.SimpleWhitespace("")
+    return tuple((node, empty) for node in doomed)
