@@ -67,16 +67,8 @@ class SourceFacts:
         position = self.positions[node]
         return (position.end.line, position.end.column)
 
-    def span(self, node) -> tuple:
-        position = self.positions[node]
-        return (position.start.line, position.start.column, position.end.line, position.end.column)
-
     def line(self, node) -> int:
         return self.positions[node].start.line
-
-    def contains(self, outer, end: tuple) -> bool:
-        start_line, start_col, end_line, end_col = self.span(outer)
-        return (start_line, start_col) < end <= (end_line, end_col)
 
     def function_of(self, node):
         while node is not None and not isinstance(node, cst.FunctionDef):
@@ -106,11 +98,12 @@ class SourceFacts:
         return sum(1 for node in self.within(scope, cst.Name) if node.value == name)
 
     def assignments(self, scope, name: str) -> list:
-        """Values assigned to a plain local `name` inside `scope`."""
+        """Values assigned to a plain `name` inside `scope` (a function, or the module's top level)."""
         values = []
         for node in self.within(scope, cst.Assign):
             if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
-                    and node.targets[0].target.value == name:
+                    and node.targets[0].target.value == name \
+                    and (not isinstance(scope, cst.Module) or self.function_of(node) is None):
                 values.append(node.value)
         return values
 
@@ -237,18 +230,29 @@ def is_pure(node) -> bool:
 # --------------------------------------------------------------------------------------
 
 PACKED = "packed"
+SELECTIONS = ("__getitem__",)
+REDUCTIONS = ("mean", "sum", "max", "min", "amax", "amin", "logsumexp", "nanmean")
+PACKING = ("_pack_padded_sequence", "_pad_packed_sequence")
+RNN_KINDS = ("output", "h_n", "c_n")
+# learned layers: what leaves them is their own features ("layer"), no longer an RNN's
+CUT_MODULES = ("Linear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "Embedding", "LSTMCell", "GRUCell",
+               "RNNCell", "MultiheadAttention")
 
 
 @dataclass(frozen=True)
 class Prov:
-    """Where a tensor's data comes from: an RNN's `output`, `h_n` or `c_n`.
+    """Where a tensor's data comes from: an RNN's `output`, `h_n` or `c_n`, or a learned `layer`.
 
-    `axes` names each axis while the layout is still known (None once it is not).
+    `rnn` is the module it came from; `axes` names each axis while the layout is known, else None.
     """
 
     kind: str
     rnn: object
     axes: tuple | str | None
+
+
+def from_rnn(prov) -> bool:
+    return prov is not None and prov.kind in RNN_KINDS
 
 
 @dataclass
@@ -314,16 +318,6 @@ def selects_time(event) -> bool:
     return False
 
 
-SELECTIONS = ("__getitem__",)
-PACKING = ("_pack_padded_sequence", "_pad_packed_sequence")
-RNN_KINDS = ("output", "h_n", "c_n")
-
-
-def from_rnn(prov) -> bool:
-    return prov is not None and prov.kind in RNN_KINDS
-REDUCTIONS = ("mean", "sum", "max", "min", "amax", "amin", "logsumexp", "nanmean")
-CUT_MODULES = ("Linear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "Embedding", "LSTMCell", "GRUCell",
-               "RNNCell", "MultiheadAttention")
 
 
 def _leaves(value) -> Iterator:
@@ -404,12 +398,12 @@ def _recorder_class():
             if name in ("cat", "concat", "concatenate", "stack") and any(item[1] is None for item in found):
                 subject_prov = None  # features from outside the model's layers join in: unknown
             if stack and (caller.f_code.co_filename == self.path or name in PACKING):
+                # an event describes the tensor the op is called on (`out` in `out[:, -1]`)
+                own = self.lookup(receiver)[0] if receiver is not None else subject_prov
                 shaped = receiver if receiver is not None else subject
                 self.trace.events.append(Event(
-                    "op", name, stack[0], stack, subject_prov if receiver is None or subject is receiver
-                    else self.lookup(receiver)[0],
-                    tuple(shaped.shape) if shaped is not None else (), _summary(name, args, kwargs),
-                    lineage=lineage))
+                    "op", name, stack[0], stack, own, tuple(shaped.shape) if shaped is not None else (),
+                    _summary(name, args, kwargs), lineage=lineage))
             for tensor in outputs:
                 self.remember(tensor, _propagate(name, subject_prov, subject, tensor, args, kwargs), lineage)
             return result
@@ -560,16 +554,47 @@ def operator(code: str, summary: str):
     return register
 
 
-def _module_at(facts, trace, call):
-    return trace.built(facts.end(call))
+class Sites:
+    """What the operators ask of one corpus file: its syntax and what its original run did."""
 
+    def __init__(self, facts: SourceFacts, trace: Trace):
+        import torch
+        self.facts, self.trace = facts, trace
+        self.rnn_calls = []           # (constructor call, module) for every RNN built
+        named = set()
+        for call in facts.of_type(cst.Call):
+            module = trace.built(facts.end(call))
+            if isinstance(module, torch.nn.RNNBase):
+                self.rnn_calls.append((call, module))
+                if self._names_rnn_class(call):
+                    named.add(id(module))
+        self._named = named
 
-def _rnn_constructors(facts: SourceFacts, trace: Trace) -> Iterator[tuple]:
-    import torch
-    for call in facts.of_type(cst.Call):
-        module = trace.built(facts.end(call))
-        if isinstance(module, torch.nn.RNNBase):
-            yield call, module
+    def named(self, module) -> bool:
+        """The RNN's class can be read from the code, not only from a run-time string or argument."""
+        return id(module) in self._named
+
+    def _names_rnn_class(self, call: cst.Call) -> bool:
+        roots = [call.func]
+        scope = self.facts.function_of(call)
+        for node in self.facts.within(call.func, cst.Name):
+            if scope is not None:
+                roots.extend(self.facts.assignments(scope, node.value))
+            roots.extend(self.facts.assignments(self.facts.module, node.value))
+        return any(last_identifier(node) in ("RNN", "LSTM", "GRU")
+                   for root in roots for node in self.facts.within(root, (cst.Name, cst.Attribute)))
+
+    def constructors(self) -> Iterator[tuple]:
+        yield from self.rnn_calls
+
+    def rnn_called_at(self, call, *kinds):
+        for event in self.trace.at(self.facts.end(call), "rnn"):
+            if event.name in kinds:
+                return event.module
+        return None
+
+    def from_named_rnn(self, prov) -> bool:
+        return from_rnn(prov) and self.named(prov.rnn)
 
 
 # positional order of the constructors' arguments
@@ -587,15 +612,16 @@ def rnn_arg(call: cst.Call, module, name: str):
     return positional(call, order.index(name)) if name in order else None
 
 
-def _linear_receives_rnn(trace: Trace, module) -> bool:
-    return any(event.prov is not None for event in trace.calls_of(module) if event.kind == "linear")
+def _head_fed_by_rnn(sites: Sites, module) -> bool:
+    return any(sites.from_named_rnn(event.prov) for event in sites.trace.calls_of(module) if event.kind == "linear")
 
 
 @operator("RNN001", "drop the `2 *` / `* num_directions` from a head's in_features")
-def head_in_features_drop_directions(facts, trace):
+def head_in_features_drop_directions(sites):
     import torch
+    facts = sites.facts
     for call in facts.calls("Linear"):
-        module = trace.built(facts.end(call))
+        module = sites.trace.built(facts.end(call))
         if not isinstance(module, torch.nn.Linear):
             continue
         features = keyword(call, "in_features") or positional(call, 0)
@@ -603,14 +629,15 @@ def head_in_features_drop_directions(facts, trace):
             continue
         for root in followed(facts, features.value, call):
             for old, new in drop_directions(facts, root):
-                yield Candidate(old, new, old, _linear_receives_rnn(trace, module))
+                yield Candidate(old, new, old, _head_fed_by_rnn(sites, module))
 
 
 @operator("RNN001", "build the head with hidden_size after an LSTM with proj_size")
-def head_ignores_proj_size(facts, trace):
+def head_ignores_proj_size(sites):
     import torch
-    heads = [(call, trace.built(facts.end(call))) for call in facts.calls("Linear")]
-    for call, rnn in _rnn_constructors(facts, trace):
+    facts = sites.facts
+    heads = [(call, sites.trace.built(facts.end(call))) for call in facts.calls("Linear")]
+    for call, rnn in sites.constructors():
         proj, hidden = rnn_arg(call, rnn, "proj_size"), rnn_arg(call, rnn, "hidden_size")
         if proj is None or hidden is None or getattr(rnn, "proj_size", 0) <= 0:
             continue
@@ -620,7 +647,7 @@ def head_ignores_proj_size(facts, trace):
                 continue
             for node in facts.within(features.value, type(proj.value)):
                 if node.deep_equals(proj.value):
-                    yield Candidate(node, hidden.value.deep_clone(), node, _linear_receives_rnn(trace, head))
+                    yield Candidate(node, hidden.value.deep_clone(), node, _head_fed_by_rnn(sites, head))
 
 
 def _single_selection(node) -> bool:
@@ -633,13 +660,14 @@ def _single_selection(node) -> bool:
         for element in rest)
 
 
-def _state_selections(facts, trace, node) -> list:
-    """h_n / c_n provenance of the selections made under `node`, read from the trace."""
+def _state_selections(sites: Sites, node) -> list:
+    """Provenance of the h_n / c_n layer selections made under `node`, read from the run."""
     found = []
-    for sub in facts.within(node, cst.Subscript):
-        for event in trace.at(facts.end(sub)):
+    for sub in sites.facts.within(node, cst.Subscript):
+        for event in sites.trace.at(sites.facts.end(sub)):
             if event.name == "__getitem__" and event.prov is not None and event.prov.kind in ("h_n", "c_n") \
-                    and isinstance(event.prov.axes, tuple) and event.prov.axes[0] == "layer":
+                    and isinstance(event.prov.axes, tuple) and event.prov.axes[0] == "layer" \
+                    and sites.named(event.prov.rnn):
                 found.append(event.prov)
     return found
 
@@ -651,16 +679,15 @@ def _both_directions(node):
     parts = node.args[0].value
     if not isinstance(parts, (cst.Tuple, cst.List)) or len(parts.elements) != 2:
         return None
-    bases = [element.value.value for element in parts.elements
-             if _single_selection(element.value)]
+    bases = [element.value.value for element in parts.elements if _single_selection(element.value)]
     if len(bases) != 2 or not bases[0].deep_equals(bases[1]) or not isinstance(bases[0], (cst.Name, cst.Attribute)):
         return None
     return bases[0]
 
 
 @operator("RNN002", "feed h_n whole to the head instead of its last layer")
-def hidden_state_into_head(facts, trace):
-    linears = trace.of("linear")
+def hidden_state_into_head(sites):
+    facts, linears = sites.facts, sites.trace.of("linear")
     for node in facts.nodes:
         base = None
         if _single_selection(node) and isinstance(node.value, (cst.Name, cst.Attribute)):
@@ -673,16 +700,18 @@ def hidden_state_into_head(facts, trace):
         if base is None or isinstance(facts.parents.get(node), cst.Element):
             continue  # a part of `torch.cat((h[-2], h[-1]))` alone is not what reaches the head
         end = facts.end(node)
-        state = _state_selections(facts, trace, node) or [
-            event.prov for event in trace.at(end) if event.name == "squeeze" and event.prov is not None
-            and event.prov.kind in ("h_n", "c_n") and isinstance(event.prov.axes, tuple)]
+        state = _state_selections(sites, node) or [
+            event.prov for event in sites.trace.at(end) if event.name == "squeeze"
+            and event.prov is not None and event.prov.kind in ("h_n", "c_n")
+            and isinstance(event.prov.axes, tuple) and sites.named(event.prov.rnn)]
         reaches_head = any(event.prov is not None and event.prov.kind in ("h_n", "c_n") and end in event.lineage
                            for event in linears)
         yield Candidate(node, base.deep_clone(), node, bool(state) and reaches_head)
 
 
 @operator("RNN003", "keep only h_n[-1] of a bidirectional RNN (one direction)")
-def last_hidden_one_direction(facts, trace):
+def last_hidden_one_direction(sites):
+    facts = sites.facts
     for node in facts.nodes:
         base = _both_directions(node)
         if base is None and isinstance(node, cst.Subscript) and len(node.slice) == 1 \
@@ -691,9 +720,9 @@ def last_hidden_one_direction(facts, trace):
             base = node.value
         if base is None:
             continue
-        provs = _state_selections(facts, trace, node) or [
-            event.prov for event in trace.at(facts.end(node)) if event.prov is not None
-            and event.prov.kind == "h_n"]
+        provs = _state_selections(sites, node) or [
+            event.prov for event in sites.trace.at(facts.end(node)) if event.prov is not None
+            and event.prov.kind == "h_n" and sites.named(event.prov.rnn)]
         bidirectional = any(prov.kind == "h_n" and prov.rnn.bidirectional for prov in provs)
         new = cst.Subscript(value=base.deep_clone(), slice=[cst.SubscriptElement(cst.Index(expr("-1")))])
         yield Candidate(node, new, node, bidirectional)
@@ -708,28 +737,31 @@ def _time_select_swap(node):
     def full(part):
         return isinstance(part, cst.Slice) and part.lower is None and part.upper is None and part.step is None
 
-    colon = cst.SubscriptElement(cst.Slice(lower=None, upper=None))
-    minus_one = cst.SubscriptElement(cst.Index(expr("-1")))
+    def colon():
+        return cst.SubscriptElement(cst.Slice(lower=None, upper=None))
+
+    def minus_one():
+        return cst.SubscriptElement(cst.Index(expr("-1")))
+
     if isinstance(parts[0], cst.Index) and int_value(parts[0].value) == -1 and all(full(p) for p in parts[1:]):
-        elements = [colon, minus_one] + [colon] * max(len(parts) - 2, 0)
+        elements = [colon(), minus_one()] + [colon() for _ in range(len(parts) - 2)]
     elif len(parts) >= 2 and full(parts[0]) and isinstance(parts[1], cst.Index) \
             and int_value(parts[1].value) == -1 and all(full(p) for p in parts[2:]):
-        elements = [minus_one] + [colon] * (len(parts) - 1 if len(parts) > 2 else 0)
+        elements = [minus_one()] + [colon() for _ in range(len(parts) - 1 if len(parts) > 2 else 0)]
     else:
         return None
-    return node.with_changes(slice=elements), (0 if isinstance(parts[0], cst.Index) else 1)
+    return node.with_changes(slice=elements)
 
 
 @operator("RNN004", "select the last time step on the batch axis (`out[-1]` <-> `out[:, -1]`)")
-def time_step_on_batch_axis(facts, trace):
-    for node in facts.of_type(cst.Subscript):
-        swapped = _time_select_swap(node)
-        if swapped is None:
+def time_step_on_batch_axis(sites):
+    for node in sites.facts.of_type(cst.Subscript):
+        new = _time_select_swap(node)
+        if new is None:
             continue
-        new, axis = swapped
         in_scope = any(event.name == "__getitem__" and event.prov is not None and event.prov.kind == "output"
-                       and isinstance(event.prov.axes, tuple) and event.prov.axes[axis] == "time"
-                       for event in trace.at(facts.end(node)))
+                       and sites.named(event.prov.rnn) and selects_time(event)
+                       for event in sites.trace.at(sites.facts.end(node)))
         yield Candidate(node, new, node, in_scope)
 
 
@@ -737,7 +769,7 @@ def _reduction_dim(call: cst.Call):
     """The `dim` argument of `x.mean(dim=k)` / `torch.max(x, k)`: (arg, value), else None."""
     if call_tail(call) not in REDUCTIONS or not isinstance(call.func, cst.Attribute):
         return None
-    is_function = last_identifier(call.func.value) in ("torch",)
+    is_function = last_identifier(call.func.value) == "torch"
     arg = keyword(call, "dim") or positional(call, 1 if is_function else 0)
     if arg is None or int_value(arg.value) not in (0, 1):
         return None
@@ -745,54 +777,56 @@ def _reduction_dim(call: cst.Call):
 
 
 @operator("RNN004", "pool over the batch axis instead of time (dim 0 <-> 1)")
-def pool_over_batch_axis(facts, trace):
-    for call in facts.of_type(cst.Call):
+def pool_over_batch_axis(sites):
+    for call in sites.facts.of_type(cst.Call):
         found = _reduction_dim(call)
         if found is None:
             continue
         arg, dim = found
         in_scope = any(event.name in REDUCTIONS and event.prov is not None and event.prov.kind == "output"
-                       and isinstance(event.prov.axes, tuple) and event.prov.axes[dim] == "time"
-                       for event in trace.at(facts.end(call)))
+                       and sites.named(event.prov.rnn) and selects_time(event)
+                       for event in sites.trace.at(sites.facts.end(call)))
         new = call.with_changes(args=[a.with_changes(value=cst.Integer(str(1 - dim))) if a is arg else a
                                       for a in call.args])
         yield Candidate(call, new, call, in_scope)
 
 
-def _time_axis_used(trace: Trace, module) -> bool:
+def _time_axis_used(sites: Sites, module) -> bool:
     """The RNN reads plain tensors and its output is then time-selected or pooled."""
-    calls = [event for event in trace.calls_of(module) if event.kind == "rnn"]
-    return bool(calls) and not any(event.packed for event in calls) and bool(trace.uses_of_output(module))
+    calls = [event for event in sites.trace.calls_of(module) if event.kind == "rnn"]
+    return sites.named(module) and bool(calls) and not any(event.packed for event in calls) \
+        and bool(sites.trace.time_uses(module))
 
 
 @operator("RNN004", "drop (or flip) `batch_first=True` on an RNN fed batch-first data")
-def rnn_drop_batch_first(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
+def rnn_drop_batch_first(sites):
+    for call, module in sites.constructors():
         arg = rnn_arg(call, module, "batch_first")
         if arg is None or not is_true(arg.value):
             continue
         new = without_arg(call, arg) if arg.keyword is not None else call.with_changes(
             args=[a.with_changes(value=cst.Name("False")) if a is arg else a for a in call.args])
-        yield Candidate(call, new, arg, _time_axis_used(trace, module))
+        yield Candidate(call, new, arg, _time_axis_used(sites, module))
 
 
 @operator("RNN004", "add `batch_first=True` to an RNN fed sequence-first data")
-def rnn_add_batch_first(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
+def rnn_add_batch_first(sites):
+    for call, module in sites.constructors():
         if rnn_arg(call, module, "batch_first") is not None or any(arg.star for arg in call.args):
             continue
-        yield Candidate(call, with_keyword(call, "batch_first", "True"), call, _time_axis_used(trace, module))
+        yield Candidate(call, with_keyword(call, "batch_first", "True"), call, _time_axis_used(sites, module))
 
 
 @operator("RNN005", "replace a batch/time `permute`/`transpose` by a `view` of the swapped sizes")
-def permute_to_view(facts, trace):
+def permute_to_view(sites):
+    facts = sites.facts
     for call in facts.calls("permute", "transpose"):
         if not isinstance(call.func, cst.Attribute) or not is_pure(call.func.value):
             continue
         dims = [int_value(arg.value) for arg in call.args]
         if None in dims or any(arg.keyword is not None for arg in call.args):
             continue
-        events = [event for event in trace.at(facts.end(call)) if event.name in ("permute", "transpose")]
+        events = [event for event in sites.trace.at(facts.end(call)) if event.name in ("permute", "transpose")]
         if not events:
             continue
         rank = len(events[0].shape)
@@ -810,17 +844,10 @@ def permute_to_view(facts, trace):
         sizes = [f"{receiver}.size({d})" for d in order[:-1]] + ["-1"]
         new = expr(f"{receiver}.view({', '.join(sizes)})")
         end = facts.end(call)
-        touches_rnn = any(event.prov is not None for event in events)
-        feeds_rnn = any(end in event.lineage or any(end in seen for seen in event.hx_lineage)
-                        for event in trace.of("rnn"))
+        touches_rnn = any(sites.from_named_rnn(event.prov) for event in events)
+        feeds_rnn = any(sites.named(event.module) and (end in event.lineage or any(end in seen for seen in event.hx_lineage))
+                        for event in sites.trace.of("rnn"))
         yield Candidate(call, new, call, touches_rnn or feeds_rnn)
-
-
-def _rnn_call_module(facts, trace, call, *kinds):
-    for event in trace.at(facts.end(call), "rnn"):
-        if event.name in kinds:
-            return event.module
-    return None
 
 
 def _tuple_target(assign):
@@ -831,7 +858,8 @@ def _tuple_target(assign):
 
 
 @operator("RNN007", "unpack an LSTM's result as `out, h = ...` (h is the (h_n, c_n) tuple)")
-def lstm_state_unpacked_as_tensor(facts, trace):
+def lstm_state_unpacked_as_tensor(sites):
+    facts = sites.facts
     for assign in facts.of_type(cst.Assign):
         target = _tuple_target(assign)
         if target is None or len(target.elements) != 2:
@@ -848,12 +876,13 @@ def lstm_state_unpacked_as_tensor(facts, trace):
         new_target = target.with_changes(elements=[target.elements[0], target.elements[1].with_changes(
             value=hidden.deep_clone())])
         new = assign.with_changes(targets=[assign.targets[0].with_changes(target=new_target)])
-        yield Candidate(assign, new, assign,
-                        _rnn_call_module(facts, trace, assign.value, "LSTM") is not None)
+        module = sites.rnn_called_at(assign.value, "LSTM")
+        yield Candidate(assign, new, assign, module is not None and sites.named(module))
 
 
 @operator("RNN007", "unpack a GRU/RNN h_n as if it were an LSTM's `(h, c)`")
-def gru_state_unpacked_as_pair(facts, trace):
+def gru_state_unpacked_as_pair(sites):
+    facts = sites.facts
     for assign in facts.of_type(cst.Assign):
         target = _tuple_target(assign)
         if target is None or len(target.elements) != 2:
@@ -870,21 +899,23 @@ def gru_state_unpacked_as_pair(facts, trace):
             whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(cst.Name(cell))])
         new_target = target.with_changes(elements=[target.elements[0], target.elements[1].with_changes(value=pair)])
         new = assign.with_changes(targets=[assign.targets[0].with_changes(target=new_target)])
-        yield Candidate(assign, new, assign,
-                        _rnn_call_module(facts, trace, assign.value, "GRU", "RNN") is not None)
+        module = sites.rnn_called_at(assign.value, "GRU", "RNN")
+        yield Candidate(assign, new, assign, module is not None and sites.named(module))
 
 
 @operator("RNN007", "pass a bare tensor as an LSTM's state instead of `(h0, c0)`")
-def lstm_state_bare_tensor(facts, trace):
-    lstm_calls = [event for event in trace.of("rnn") if event.name == "LSTM" and event.hx == "tuple"]
+def lstm_state_bare_tensor(sites):
+    facts = sites.facts
     for call in facts.of_type(cst.Call):
         state = positional(call, 1)
         if state is None or not isinstance(state.value, cst.Tuple) or len(state.value.elements) != 2:
             continue
         new = call.with_changes(args=[a.with_changes(value=state.value.elements[0].value.deep_clone())
                                       if a is state else a for a in call.args])
-        yield Candidate(call, new, call, _rnn_call_module(facts, trace, call, "LSTM") is not None)
-    h0_lineages = [event.hx_lineage[0] for event in lstm_calls if event.hx_lineage]
+        module = sites.rnn_called_at(call, "LSTM")
+        yield Candidate(call, new, call, module is not None and sites.named(module))
+    h0_lineages = [event.hx_lineage[0] for event in sites.trace.of("rnn")
+                   if event.name == "LSTM" and event.hx == "tuple" and event.hx_lineage and sites.named(event.module)]
     for ret in facts.of_type(cst.Return):
         if not isinstance(ret.value, cst.Tuple) or len(ret.value.elements) != 2:
             continue
@@ -895,15 +926,15 @@ def lstm_state_bare_tensor(facts, trace):
         if isinstance(first, cst.Name) and scope is not None:
             made = facts.assignments(scope, first.value)
         is_state = any(facts.end(node) in seen for node in made for seen in h0_lineages)
-        new = ret.with_changes(value=first.deep_clone())
-        yield Candidate(ret, new, ret, is_state)
+        yield Candidate(ret, ret.with_changes(value=first.deep_clone()), ret, is_state)
 
 
-def _hx_ends(trace: Trace) -> set:
+def _hx_of_named(sites: Sites) -> set:
     ends = set()
-    for event in trace.of("rnn"):
-        for seen in event.hx_lineage:
-            ends |= seen
+    for event in sites.trace.of("rnn"):
+        if sites.named(event.module):
+            for seen in event.hx_lineage:
+                ends |= seen
     return ends
 
 
@@ -912,8 +943,8 @@ STATE_FACTORIES = ("zeros", "ones", "randn", "rand", "empty", "full", "new_zeros
 
 
 @operator("RNN006", "drop the directions from the layers axis of h0/c0")
-def h0_layers_drop_directions(facts, trace):
-    hx_ends = _hx_ends(trace)
+def h0_layers_drop_directions(sites):
+    facts, hx_ends = sites.facts, _hx_of_named(sites)
     for call in facts.calls(*STATE_FACTORIES):
         layers = positional(call, 0)
         if layers is None:
@@ -940,26 +971,25 @@ def _size_swaps(facts, root) -> Iterator[tuple]:
 
 
 @operator("RNN006", "take h0's batch size from the time axis (`size(0)` <-> `size(1)`)")
-def h0_batch_from_time_axis(facts, trace):
-    hx_ends = _hx_ends(trace)
+def h0_batch_from_time_axis(sites):
+    facts, hx_ends = sites.facts, _hx_of_named(sites)
     for call in facts.of_type(cst.Call):
         tail = call_tail(call)
         # the calls that size a state: tensor factories and the model's own state helpers
         if facts.end(call) not in hx_ends or not (tail in STATE_FACTORIES or "hidden" in tail or "state" in tail):
             continue
         for arg in call.args:
-            roots = followed(facts, arg.value, call)
-            for root in roots:
+            for root in followed(facts, arg.value, call):
                 for old, new in _size_swaps(facts, root):
                     yield Candidate(old, new, old, True)
 
 
 @operator("RNN006", "size h0 like c0 (hidden_size) in an LSTM with proj_size")
-def h0_sized_like_c0(facts, trace):
+def h0_sized_like_c0(sites):
     import torch
-    projected = [event for event in trace.of("rnn") if isinstance(event.module, torch.nn.LSTM)
-                 and event.module.proj_size > 0 and event.hx == "tuple"]
-    hx_ends = _hx_ends(trace)
+    facts, hx_ends = sites.facts, _hx_of_named(sites)
+    projected = any(isinstance(event.module, torch.nn.LSTM) and event.module.proj_size > 0
+                    and event.hx == "tuple" for event in sites.trace.of("rnn"))
     factories = [call for call in facts.calls(*STATE_FACTORIES) if len(call.args) >= 3]
     for first in factories:
         for second in factories:
@@ -969,71 +999,100 @@ def h0_sized_like_c0(facts, trace):
             last_a, last_b = first.args[-1].value, second.args[-1].value
             if not same_head or last_a.deep_equals(last_b) or facts.line(first) > facts.line(second):
                 continue
-            yield Candidate(last_a, last_b.deep_clone(), first,
-                            bool(projected) and facts.end(first) in hx_ends)
+            yield Candidate(last_a, last_b.deep_clone(), first, projected and facts.end(first) in hx_ends)
 
 
-def _pack_candidates(facts, trace, tail):
-    for call in facts.calls(tail):
-        arg = keyword(call, "batch_first")
-        executed = facts.end(call) in trace.executed
-        if arg is not None and is_true(arg.value):
-            yield Candidate(call, without_arg(call, arg), call, executed)
-        elif arg is None:
-            yield Candidate(call, with_keyword(call, "batch_first", "True"), call, executed)
+def _flip_batch_first(call):
+    arg = keyword(call, "batch_first")
+    if arg is not None and is_true(arg.value):
+        return without_arg(call, arg)
+    if arg is None and not any(a.star for a in call.args):
+        return with_keyword(call, "batch_first", "True")
+    return None
 
 
 @operator("RNN010", "drop or add `batch_first=True` on pack_padded_sequence")
-def pack_flip_batch_first(facts, trace):
-    yield from _pack_candidates(facts, trace, "pack_padded_sequence")
+def pack_flip_batch_first(sites):
+    facts = sites.facts
+    for call in facts.calls("pack_padded_sequence"):
+        new = _flip_batch_first(call)
+        if new is None:
+            continue
+        end = facts.end(call)
+        consumed = any(event.packed and sites.named(event.module) and end in event.lineage
+                       for event in sites.trace.of("rnn"))
+        yield Candidate(call, new, call, consumed)
 
 
 @operator("RNN010", "drop or add `batch_first=True` on pad_packed_sequence")
-def pad_packed_flip_batch_first(facts, trace):
-    yield from _pack_candidates(facts, trace, "pad_packed_sequence")
-
-
-@operator("RNN009", "ask dropout of a single-layer RNN")
-def dropout_on_single_layer(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
-        if module.num_layers != 1 or module.dropout:
+def pad_packed_flip_batch_first(sites):
+    facts = sites.facts
+    for call in facts.calls("pad_packed_sequence"):
+        new = _flip_batch_first(call)
+        if new is None:
             continue
-        arg = rnn_arg(call, module, "dropout")
-        if arg is None:
-            if not any(a.star for a in call.args):
-                yield Candidate(call, with_keyword(call, "dropout", "0.3"), call, True)
-        elif isinstance(arg.value, cst.IfExp) and (_is_zero(arg.value.orelse) or _is_zero(arg.value.body)):
-            # `dropout if num_layers > 1 else 0` written without its guard
-            branch = arg.value.orelse if _is_zero(arg.value.body) else arg.value.body
-            yield Candidate(arg.value, branch.deep_clone(), call, True)
+        produced = any(event.name == "_pad_packed_sequence" and sites.from_named_rnn(event.prov)
+                       for event in sites.trace.at(facts.end(call)))
+        yield Candidate(call, new, call, produced)
 
 
 def _is_zero(node) -> bool:
     return (isinstance(node, cst.Float) and float(node.value) == 0.0) or int_value(node) == 0
 
 
-@operator("RNN008", "build the RNN with its hidden size as input_size")
-def input_size_from_hidden_size(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
-        given, hidden = rnn_arg(call, module, "input_size"), rnn_arg(call, module, "hidden_size")
-        if given is None or hidden is None or given.value.deep_equals(hidden.value):
+@operator("RNN009", "ask dropout of an RNN built with one layer")
+def dropout_on_single_layer(sites):
+    for call, module in sites.constructors():
+        if module.num_layers != 1 or module.dropout:
             continue
-        yield Candidate(given.value, hidden.value.deep_clone(), given, True)
+        layers = rnn_arg(call, module, "num_layers")
+        # one layer whatever the configuration: torch's default, or a literal 1
+        one_layer = sites.named(module) and (layers is None and not any(a.star for a in call.args)
+                                             or layers is not None and int_value(layers.value) == 1)
+        arg = rnn_arg(call, module, "dropout")
+        if arg is None:
+            if not any(a.star for a in call.args):
+                yield Candidate(call, with_keyword(call, "dropout", "0.3"), call, one_layer)
+        elif isinstance(arg.value, cst.IfExp) and (_is_zero(arg.value.orelse) or _is_zero(arg.value.body)):
+            # `dropout if num_layers > 1 else 0` written without its guard
+            branch = arg.value.orelse if _is_zero(arg.value.body) else arg.value.body
+            yield Candidate(arg.value, branch.deep_clone(), call, one_layer)
 
 
-@operator("RNN008", "forget part of the features in input_size (`a + b` -> `a`, `2 * h` -> `h`)")
-def input_size_drops_part(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
+def _fed_by_layers(sites: Sites, module) -> bool:
+    """The RNN's input features come from the model's own layers, so their count is in the code."""
+    calls = [event for event in sites.trace.calls_of(module) if event.kind == "rnn"]
+    return sites.named(module) and bool(calls) and all(event.prov is not None for event in calls)
+
+
+@operator("RNN008", "build the RNN with twice its input_size (as if its input were bidirectional)")
+def input_size_doubled(sites):
+    for call, module in sites.constructors():
         given = rnn_arg(call, module, "input_size")
         if given is None:
             continue
+        value = given.value
+        doubled = expr(f"2 * {sites.facts.code(value)}" if isinstance(value, (cst.Name, cst.Attribute, cst.Integer,
+                                                                                 cst.Subscript, cst.Call))
+                       else f"2 * ({sites.facts.code(value)})")
+        yield Candidate(value, doubled, given, _fed_by_layers(sites, module))
+
+
+@operator("RNN008", "forget part of the features in input_size (`a + b` -> `a`, `2 * h` -> `h`)")
+def input_size_drops_part(sites):
+    facts = sites.facts
+    for call, module in sites.constructors():
+        given = rnn_arg(call, module, "input_size")
+        if given is None:
+            continue
+        in_scope = _fed_by_layers(sites, module)
         for root in followed(facts, given.value, call):
             for node in facts.within(root, cst.BinaryOperation):
                 if isinstance(node.operator, cst.Add):
-                    yield Candidate(node, node.left.deep_clone(), node, True)
-                    yield Candidate(node, node.right.deep_clone(), node, True)
+                    yield Candidate(node, node.left.deep_clone(), node, in_scope)
+                    yield Candidate(node, node.right.deep_clone(), node, in_scope)
             for old, new in drop_directions(facts, root):
-                yield Candidate(old, new, old, True)
+                yield Candidate(old, new, old, in_scope)
 
 
 MISSPELLINGS = {
@@ -1044,25 +1103,25 @@ MISSPELLINGS = {
 
 
 @operator("RNN011", "misspell a keyword of an RNN constructor")
-def misspelled_rnn_keyword(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
+def misspelled_rnn_keyword(sites):
+    for call, module in sites.constructors():
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in MISSPELLINGS:
                 new = arg.with_changes(keyword=cst.Name(MISSPELLINGS[arg.keyword.value]))
-                yield Candidate(arg, new, arg, True)
+                yield Candidate(arg, new, arg, sites.named(module))
 
 
 @operator("RNN011", "write the nonlinearity with capitals (`'ReLU'`, `'Tanh'`)")
-def nonlinearity_wrong_case(facts, trace):
-    for call, module in _rnn_constructors(facts, trace):
+def nonlinearity_wrong_case(sites):
+    for call, module in sites.constructors():
         arg = rnn_arg(call, module, "nonlinearity") if module.mode in ("RNN_TANH", "RNN_RELU") else None
         if arg is None or not isinstance(arg.value, cst.SimpleString):
             continue
-        text = arg.value.evaluated_value
-        wrong = {"relu": "ReLU", "tanh": "Tanh"}.get(text)
+        wrong = {"relu": "ReLU", "tanh": "Tanh"}.get(arg.value.evaluated_value)
         if wrong:
             quote = arg.value.value[0]
-            yield Candidate(arg.value, cst.SimpleString(f"{quote}{wrong}{quote}"), arg, True)
+            yield Candidate(arg.value, cst.SimpleString(f"{quote}{wrong}{quote}"), arg, sites.named(module))
+
 
 
 # --------------------------------------------------------------------------------------
@@ -1253,10 +1312,11 @@ def make_mutants(path: Path, trace: Trace) -> tuple:
     """(mutants, out-of-scope count per operator) for one corpus file."""
     source = path.read_text()
     facts = SourceFacts(source)
+    sites = Sites(facts, trace)
     mutants, skipped = [], Counter()
     for op in OPERATORS:
         seen, labels = {source}, Counter()
-        for candidate in op.find(facts, trace):
+        for candidate in op.find(sites):
             if not candidate.in_scope:
                 skipped[op.name] += 1
                 continue
@@ -1278,7 +1338,7 @@ def run_benchmark(corpus: Path = CLEAN_CORPUS, progress: Callable[[str], None] |
     from rnnlint._engine import lint_source
 
     started = time.perf_counter()
-    threads = torch.get_num_threads()
+    threads, torch_rng, python_rng = torch.get_num_threads(), torch.get_rng_state(), random.getstate()
     torch.set_num_threads(1)
     files = [path for path in sorted(corpus.glob("*.py")) if match in path.stem]
     clean_findings, mutants, skipped, broken = [], [], Counter(), []
@@ -1314,6 +1374,8 @@ def run_benchmark(corpus: Path = CLEAN_CORPUS, progress: Callable[[str], None] |
                     progress(f"{path.stem}: {len(made)} mutants")
     finally:
         torch.set_num_threads(threads)
+        torch.set_rng_state(torch_rng)
+        random.setstate(python_rng)
     return _summarise(files, clean_findings, mutants, skipped, broken, time.perf_counter() - started)
 
 
@@ -1363,18 +1425,19 @@ def _summarise(files, clean_findings, mutants, skipped, broken, seconds) -> dict
 def render(result: dict, list_all: bool = False) -> str:
     def row(label, t):
         recall = "-" if t["recall"] is None else f"{100 * t['recall']:.1f}%"
-        return (f"{label:<34} {t['made']:>5} {t['confirmed']:>9} {t['intended']:>6} {t['other']:>6} "
+        return (f"{label:<43} {t['made']:>5} {t['confirmed']:>9} {t['intended']:>6} {t['other']:>6} "
                 f"{t['missed']:>6} {recall:>7}")
 
-    header = f"{'':<34} {'made':>5} {'confirmed':>9} {'right':>6} {'other':>6} {'missed':>6} {'recall':>7}"
+    header = f"{'':<43} {'made':>5} {'confirmed':>9} {'right':>6} {'other':>6} {'missed':>6} {'recall':>7}"
     lines = [f"rnnlint mutation benchmark: {result['corpus_files']} clean files, {result['seconds']}s", "",
              header]
     for code, tally in result["rules"].items():
         lines.append(row(code, tally))
     lines.append(row("overall", result["overall"]))
-    lines += ["", "by operator (out of scope: sites the original never runs as an RNN site)", header]
-    for name, tally in result["operators"].items():
-        lines.append(row(f"{tally['code']} {name}"[:34], tally) + f"   out of scope {tally['out_of_scope']}")
+    lines += ["", "by operator (out of scope: candidate sites that the original's run does not show touching an RNN,",
+              "or whose RNN class the code does not name)", header]
+    for name, tally in sorted(result["operators"].items(), key=lambda item: item[1]["code"]):
+        lines.append(row(f"{tally['code']} {name}", tally) + f"  out of scope {tally['out_of_scope']}")
     lines += ["", f"false positives on the clean corpus: {len(result['clean_findings'])}"]
     lines += [f"  {finding}" for finding in result["clean_findings"]]
     if result["broken_originals"]:
@@ -1396,13 +1459,46 @@ def render(result: dict, list_all: bool = False) -> str:
     return "\n".join(lines)
 
 
+def show_mutant(corpus: Path, name: str) -> int:
+    """Print the diff of one mutant and what torch and rnnlint make of it."""
+    import difflib
+
+    from rnnlint._engine import lint_source
+
+    path = corpus / f"{name.split(':')[0]}.py"
+    if not path.is_file():
+        print(f"mutation: error: no corpus file {path}", file=sys.stderr)
+        return 2
+    original = execute(path, trace=True)
+    mutants, _ = make_mutants(path, original.trace)
+    for mutant in mutants:
+        if mutant.name != name:
+            continue
+        source = path.read_text()
+        print("".join(difflib.unified_diff(source.splitlines(True), mutant.source.splitlines(True),
+                                           f"clean/{path.name}", f"mutant/{path.name}")))
+        with tempfile.TemporaryDirectory(prefix="rnnlint-mutant-") as folder:
+            mutant_path = Path(folder) / path.name
+            mutant_path.write_text(mutant.source)
+            evidence = misbehaviour(original, execute(mutant_path, reference=original))
+        print(f"torch: {evidence or 'same behaviour as the original'}")
+        for finding in lint_source(mutant.source, path.name):
+            print(f"rnnlint: {finding.row}:{finding.column + 1}: {finding.code} {finding.message}")
+        return 0
+    print(f"mutation: error: no mutant named {name}", file=sys.stderr)
+    return 2
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", metavar="OUT", help="also write the full result as JSON to OUT")
     parser.add_argument("--corpus", metavar="DIR", default=str(CLEAN_CORPUS), help="folder of clean models")
     parser.add_argument("--list", action="store_true", help="list every mutant with its outcome")
     parser.add_argument("--match", default="", metavar="TEXT", help="only the corpus files whose name contains TEXT")
+    parser.add_argument("--show", metavar="NAME", help="print one mutant (file:operator:site) as a diff, then stop")
     args = parser.parse_args(argv)
+    if args.show:
+        return show_mutant(Path(args.corpus), args.show)
     result = run_benchmark(Path(args.corpus), match=args.match)
     print(render(result, list_all=args.list))
     if args.json:

@@ -14,7 +14,7 @@ import pytest
 from rnnlint._config import Config
 from rnnlint._engine import check_source, lint_source
 
-from conftest import ROOT, run_rnnlint
+from conftest import ROOT, expected_markers, run_rnnlint
 
 FOLDERS = {
     "RNN009": ROOT / "examples" / "rnn009_dropout_without_layers",
@@ -39,6 +39,7 @@ CONSTRUCTIONS = [
     "nn.RNN(4, 8, nonlinearity='Tanh')",
     "nn.RNN(4, 8, 1, 'relu')",
     "nn.RNN(4, 8, 1, 'gelu')",
+    "nn.RNN(4, 8, 1, True)",  # `bias` written where `nonlinearity` goes
     "nn.LSTM(4, 8, nonlinearity='tanh')",
     "nn.GRU(4, 8, nonlinearity='relu')",
     "nn.LSTM(4, 8, num_layers=0)",
@@ -128,6 +129,39 @@ class Stacked(nn.Module):
 """
     # `out` is sequence first, and so is the packing: `self.second`'s flag does not matter to a packed input
     assert lint_source(source) == []
+
+
+PACKING = """
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence as pack, pack_sequence
+
+class Packing(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.gru = nn.GRU(16, 16)
+
+    def forward(self, x, tokens, lengths, words, **options):
+        self.lstm(pack(x, lengths))  # expect: RNN010
+        self.lstm(pack(torch.relu(self.emb(tokens)), lengths))  # expect: RNN010
+        self.lstm(pack(self.emb(tokens).view(tokens.size(0), tokens.size(1), 8), lengths))  # expect: RNN010
+        self.lstm(pack(x, lengths, batch_first=True))
+        self.lstm(pack(self.emb(tokens).permute(1, 0, 2), lengths))
+        self.lstm(pack(x.transpose(1, 0), lengths))
+        self.lstm(pack(x, lengths, **options))
+        self.lstm(pack_sequence(words, enforce_sorted=False))
+        out, _ = self.lstm(self.emb(tokens))
+        self.gru(pack(out, lengths, batch_first=True))
+        self.gru(pack(out, lengths))  # expect: RNN010
+        return out
+"""
+
+
+def test_rnn010_findings_match_their_markers():
+    found = [(finding.row, finding.code) for finding in lint_source(PACKING) if finding.code == "RNN010"]
+    assert found == expected_markers(PACKING)
 
 
 def _load(source: str, name: str):

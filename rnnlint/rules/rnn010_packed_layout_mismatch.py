@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .._analysis._symbolic import OPAQUE_CONDITION, cases
+from .._analysis._symbolic import OPAQUE_CONDITION, Poly, cases
 from .._analysis._values import BATCH, RNN_KINDS, TIME, Packed, Tensor, split_flag
 from ._base import Invalid, Rule
 from ._util import argument, layer_label, layers_in, when
@@ -13,8 +13,10 @@ from ._util import argument, layer_label, layers_in, when
 class PackedLayoutMismatch(Rule):
     """
     ## What it does
-    Checks that `pack_padded_sequence` is called with the same `batch_first` as the RNN
-    that consumes the packed sequence.
+    Checks that `pack_padded_sequence` is given the `batch_first` layout of the tensor it packs.
+    That layout is the one the analysis knows (the output of another RNN), or else the one
+    declared by the RNN that consumes the packed sequence, when the tensor reaches the call
+    with its axes as the code received them (no `transpose` or `permute` on the way).
 
     ## Why is this bad?
     `pack_padded_sequence` reads its padded input as `(seq, batch, *)` unless it is told
@@ -42,20 +44,17 @@ class PackedLayoutMismatch(Rule):
     ```
 
     ## Fix safety
-    The fix passes the RNN's `batch_first` to `pack_padded_sequence`: it adds the keyword
-    when the call leaves it out, or replaces a literal `True`/`False`. It is offered only
-    when the RNN's `batch_first` is a literal and every RNN fed by this call agrees on it,
-    and never when the analysis knows the padded tensor's layout and the call matches it.
-    The code it replaces packs the wrong axis, so the fix is safe.
+    The fix passes the right `batch_first` to `pack_padded_sequence`: it adds the keyword
+    when the call leaves it out, or replaces a literal `True`/`False`. It is offered only when
+    that layout holds unconditionally: the packed tensor's known layout, or a literal
+    `batch_first` on which every RNN fed by the call agrees. The code it replaces packs the
+    wrong axis, so the fix is safe.
     """
 
     CODE = "RNN010"
     NAME = "packed-layout-mismatch"
-    MESSAGE = (
-        "`{pack}` packs with `batch_first={pack_flag}`, but {rnn} that it feeds is built with "
-        "`batch_first={rnn_flag}`{condition}"
-    )
-    FIX_TITLE = "Pass `batch_first={rnn_flag}` to `{pack}`"
+    MESSAGE = "`{pack}` packs with `batch_first={pack_flag}`, but {reason}{condition}"
+    FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
     VALID = [
         """
@@ -115,6 +114,22 @@ class Encoder(nn.Module):
 
     def forward(self, x, lengths, **options):
         out, _ = self.lstm(pack_padded_sequence(x, lengths, **options))
+        return out
+""",
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, tokens, lengths):
+        # moved to (seq, batch, features) on purpose, and packed that way
+        embedded = self.embedding(tokens).transpose(0, 1)
+        out, _ = self.lstm(pack_padded_sequence(embedded, lengths))
         return out
 """,
     ]
@@ -226,6 +241,38 @@ class Encoder(nn.Module):
         ),
         Invalid(
             """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class TwoStage(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.first = nn.GRU(8, 16, batch_first=True)
+        self.second = nn.GRU(16, 16)
+
+    def forward(self, x, lengths):
+        out, _ = self.first(x)
+        _, h_n = self.second(pack_padded_sequence(out, lengths, enforce_sorted=False))
+        return h_n[-1]
+""",
+            fixed="""
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class TwoStage(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.first = nn.GRU(8, 16, batch_first=True)
+        self.second = nn.GRU(16, 16)
+
+    def forward(self, x, lengths):
+        out, _ = self.first(x)
+        _, h_n = self.second(pack_padded_sequence(out, lengths, enforce_sorted=False, batch_first=True))
+        return h_n[-1]
+""",
+        ),
+        Invalid(
+            """
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -242,11 +289,11 @@ class Encoder(nn.Module):
     ]
 
     def check(self, context):
-        packed_tensors = {}  # pack call -> what was packed: its layout may be known
+        packs: dict = {}  # pack call -> its pack events (one per analysed path)
         consumers: dict = {}  # pack call -> [(event guard, guard, Packed, rnn), ...]
         for scope, event in context.facts.events:
             if event.kind == "pack":
-                packed_tensors.setdefault(id(event.node), []).append(event.data["input"])
+                packs.setdefault(id(event.node), []).append(event)
             if event.kind != "rnn_call":
                 continue
             for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
@@ -254,42 +301,88 @@ class Encoder(nn.Module):
                     # an RNN's own packed output carries no pack call: its layout is not in question
                     if isinstance(packed, Packed) and packed.pack_node is not None and packed.rnn is None:
                         consumers.setdefault(id(packed.pack_node), []).append((event.guard, input_guard, packed, rnn))
-        for uses in consumers.values():
-            mismatches = [mismatch for use in uses for mismatch in _mismatches(*use)]
-            if not mismatches:
+        for events in packs.values():
+            node = events[0].node
+            finding = _against_input(events) or _against_consumers(events, consumers.get(id(node), []))
+            if finding is None:
                 continue
-            node = mismatches[0][1].pack_node
-            if any(_layout_agrees(tensor, flag) for tensor in packed_tensors.get(id(node), [])
-                   for _, _, flag, _, _ in mismatches):
-                continue  # the padded tensor is known to be laid out as the call reads it
-            condition, packed, pack_flag, rnn, rnn_flag = min(mismatches, key=lambda mismatch: len(mismatch[0]))
+            condition, pack_flag, reason, wanted, fixable = finding
             pack = _callee(node)
-            fields = dict(pack=pack, pack_flag=pack_flag, rnn=layer_label(rnn), rnn_flag=rnn_flag,
-                          condition=when(condition))
+            fix = _set_batch_first(node, wanted, context.facts.module) if fixable and not condition else ()
             yield self.report(
-                node, replacements=_fix(node, uses, rnn_flag, context.facts.module) if not condition else (),
-                help=f"pass `batch_first={rnn_flag}` to `{pack}`, the layout {layer_label(rnn)} is built for",
-                **fields,
+                node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
+                condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`",
             )
 
 
-def _mismatches(event_guard, guard, packed, rnn):
-    for pack_guard, pack_flag in split_flag(packed.batch_first, guard):
-        for both_guard, rnn_flag in split_flag(rnn.param("batch_first"), pack_guard):
-            condition = both_guard - event_guard
-            # a branch the analysis cannot decide must not be what makes the finding
-            if any(atom.startswith(OPAQUE_CONDITION) for atom, _ in condition):
+UNTOUCHED = "untouched"
+
+
+def _layout(tensor) -> bool | str | None:
+    """Whether a padded tensor is batch first; UNTOUCHED when its first two axes are still those
+    of a tensor the code was given (its layout is then the one the RNN declares); else None."""
+    if not isinstance(tensor, Tensor):
+        return None
+    if tensor.roles and len(tensor.roles) == 3 and set(tensor.roles[:2]) == {BATCH, TIME}:
+        return tensor.roles[0] == BATCH
+    if tensor.shape is None:
+        return UNTOUCHED if tensor.key is not None else None
+    # after a transpose or permute the axes read `x.shape[1], x.shape[0]`: the code moved them on purpose
+    first = tensor.shape[0] if len(tensor.shape) == 3 and isinstance(tensor.shape[0], Poly) else None
+    atom = next(iter(first.atoms)) if first is not None and len(first.atoms) == 1 else ""
+    if atom.endswith(".shape[0]") and first == Poly.atom(atom) and tensor.shape[1] == Poly.atom(atom[:-3] + "[1]"):
+        return UNTOUCHED
+    return None
+
+
+def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
+    """The condition a finding holds under, or None when a branch the analysis cannot decide picks it."""
+    condition = guard - event_guard
+    return None if any(atom.startswith(OPAQUE_CONDITION) for atom, _ in condition) else condition
+
+
+def _against_input(events):
+    """The call reads a tensor whose layout the analysis knows (an RNN's output) the other way."""
+    found = []
+    for event in events:
+        for input_guard, tensor in cases(event.data["input"], event.guard):
+            layout = _layout(tensor)
+            if not isinstance(layout, bool):
                 continue
-            if pack_flag is not None and rnn_flag is not None and pack_flag != rnn_flag:
-                yield condition, packed, pack_flag, rnn, rnn_flag
+            for guard, flag in split_flag(event.data["batch_first"], input_guard):
+                condition = _decided(guard, event.guard)
+                if flag is not None and condition is not None and flag != layout:
+                    origin = f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
+                    reason = f"its input comes {'batch' if layout else 'sequence'} first{origin}"
+                    found.append((condition, flag, reason, layout))
+    if not found:
+        return None
+    condition, flag, reason, layout = min(found, key=lambda item: len(item[0]))
+    layouts = {_layout(case) for event in events for _, case in cases(event.data["input"])}
+    return condition, flag, reason, layout, layouts == {layout}
 
 
-def _layout_agrees(value, pack_flag: bool) -> bool:
-    for _, tensor in cases(value):
-        if isinstance(tensor, Tensor) and tensor.roles and len(tensor.roles) == 3:
-            if tensor.roles[:2] == ((BATCH, TIME) if pack_flag else (TIME, BATCH)):
-                return True
-    return False
+def _against_consumers(events, uses):
+    """The call reads its input unlike the RNN it feeds declares, and nothing shows the input moved."""
+    layouts = [_layout(case) for event in events for _, case in cases(event.data["input"])]
+    found = []
+    for event_guard, guard, packed, rnn in uses:
+        for pack_guard, pack_flag in split_flag(packed.batch_first, guard):
+            for both_guard, rnn_flag in split_flag(rnn.param("batch_first"), pack_guard):
+                condition = _decided(both_guard, event_guard)
+                if pack_flag is None or rnn_flag is None or pack_flag == rnn_flag or condition is None:
+                    continue
+                # the padded tensor must be shown to be laid out unlike the call reads it
+                if layouts and all(layout in (UNTOUCHED, rnn_flag) for layout in layouts):
+                    found.append((condition, pack_flag, rnn, rnn_flag))
+    if not found:
+        return None
+    condition, pack_flag, rnn, rnn_flag = min(found, key=lambda item: len(item[0]))
+    # every RNN this call feeds builds the same literal `batch_first`
+    fixable = all({flag for _, flag in split_flag(consumer.param("batch_first"), frozenset())} == {rnn_flag}
+                  for *_, consumer in uses)
+    reason = f"{layer_label(rnn)} that it feeds is built with `batch_first={rnn_flag}`"
+    return condition, pack_flag, reason, rnn_flag, fixable
 
 
 def _callee(call: cst.Call) -> str:
@@ -297,16 +390,12 @@ def _callee(call: cst.Call) -> str:
     return func.attr.value if isinstance(func, cst.Attribute) else cst.Module(body=[]).code_for_node(func)
 
 
-def _fix(call: cst.Call, uses: list, rnn_flag: bool, module: cst.Module) -> tuple:
-    """Edits giving ``call`` the consumers' ``batch_first``, when they all build it from a literal."""
-    for _, _, _, rnn in uses:
-        flags = {flag for _, flag in split_flag(rnn.param("batch_first"), frozenset())}
-        if flags != {rnn_flag}:
-            return ()
+def _set_batch_first(call: cst.Call, flag: bool, module: cst.Module) -> tuple:
+    """Edits giving ``call`` a literal ``batch_first=flag``: the keyword added, or a literal replaced."""
     if any(arg.star for arg in call.args):
         return ()
     given = argument(call, 2, "batch_first")
-    literal = cst.Name("True" if rnn_flag else "False")
+    literal = cst.Name("True" if flag else "False")
     if given is not None:
         if isinstance(given.value, cst.Name) and given.value.value in ("True", "False"):
             return ((given.value, literal),)

@@ -255,11 +255,15 @@ def _problems(layer):
     call, kind = layer.node, layer.kind
     yield from _keyword_problems(layer)
     if kind == "RNN":
+        argument = _argument(call, kind, "nonlinearity")
         for guard, value in _definite(layer.param("nonlinearity")):
-            if isinstance(value, Const) and (value.value is None or isinstance(value.value, str)) \
-                    and value.value not in _shapes.NONLINEARITIES:
-                yield (_at(call, "nonlinearity"), f"`nonlinearity` `{value.describe()}`",
-                       "`RNN` takes `'tanh'` or `'relu'`", "ValueError", guard, None)
+            if _not_a_nonlinearity(value):
+                # `nn.RNN(input_size, hidden_size, num_layers, bias)` puts `bias` where `nonlinearity` goes
+                positional = argument is not None and argument.keyword is None
+                yield (argument or call, f"`nonlinearity` `{value.describe()}`",
+                       "the fourth positional argument of `RNN` is `nonlinearity`, `'tanh'` or `'relu'`" if positional
+                       else "`RNN` takes `'tanh'` or `'relu'`",
+                       "ValueError", guard, None)
                 break
     for name in ("input_size", "hidden_size", "num_layers"):
         argument = _argument(call, kind, name)
@@ -285,6 +289,15 @@ def _problems(layer):
             break
     if kind == "LSTM":
         yield from _projection_problems(layer)
+
+
+def _not_a_nonlinearity(value) -> bool:
+    if isinstance(value, Const):
+        return (value.value is None or isinstance(value.value, str)) and value.value not in _shapes.NONLINEARITIES
+    # a number or a bool is never one of the two names (a symbol may be a string parameter)
+    if isinstance(value, Bool):
+        return value.truth is not None
+    return isinstance(value, Poly) and value.constant is not None
 
 
 def _keyword_problems(layer):
@@ -374,6 +387,3 @@ def _argument(call: cst.Call, kind: str, name: str) -> cst.Arg | None:
         return [arg for arg in call.args if arg.keyword is None][position]
     return None
 
-
-def _at(call: cst.Call, name: str) -> cst.CSTNode:
-    return _argument(call, "RNN", name) or call
