@@ -1,9 +1,11 @@
 """Mutation benchmark: inject classic recurrent-network bugs into the clean corpus, keep the
 mutants that real torch shows to misbehave, and count which ones rnnlint reports.
 
-    .venv/bin/python bench/mutation.py [--json OUT] [--corpus DIR] [--list]
+    .venv/bin/python bench/mutation.py [--json OUT] [--corpus DIR] [--match TEXT] [--list]
+    .venv/bin/python bench/mutation.py --show FILE:OPERATOR:SITE
 
-Needs torch and libcst. Nothing is cached between runs; mutants live in a temporary folder.
+Needs torch, libcst and rnnlint. Nothing is cached between runs; mutants live in a temporary folder.
+How sites are chosen, confirmed and classified: bench/README.md, "Mutation benchmark".
 """
 
 from __future__ import annotations
@@ -316,8 +318,6 @@ def selects_time(event) -> bool:
         return len(index) > time_axis and isinstance(index[time_axis], int) and all(
             isinstance(part, slice) and part == slice(None) for part in index[:time_axis])
     return False
-
-
 
 
 def _leaves(value) -> Iterator:
@@ -845,7 +845,8 @@ def permute_to_view(sites):
         new = expr(f"{receiver}.view({', '.join(sizes)})")
         end = facts.end(call)
         touches_rnn = any(sites.from_named_rnn(event.prov) for event in events)
-        feeds_rnn = any(sites.named(event.module) and (end in event.lineage or any(end in seen for seen in event.hx_lineage))
+        feeds_rnn = any(sites.named(event.module) and (end in event.lineage
+                                                       or any(end in seen for seen in event.hx_lineage))
                         for event in sites.trace.of("rnn"))
         yield Candidate(call, new, call, touches_rnn or feeds_rnn)
 
@@ -1072,9 +1073,9 @@ def input_size_doubled(sites):
         if given is None:
             continue
         value = given.value
-        doubled = expr(f"2 * {sites.facts.code(value)}" if isinstance(value, (cst.Name, cst.Attribute, cst.Integer,
-                                                                                 cst.Subscript, cst.Call))
-                       else f"2 * ({sites.facts.code(value)})")
+        text = sites.facts.code(value)
+        simple = isinstance(value, (cst.Name, cst.Attribute, cst.Integer, cst.Subscript, cst.Call))
+        doubled = expr(f"2 * {text}" if simple else f"2 * ({text})")
         yield Candidate(value, doubled, given, _fed_by_layers(sites, module))
 
 
@@ -1121,7 +1122,6 @@ def nonlinearity_wrong_case(sites):
         if wrong:
             quote = arg.value.value[0]
             yield Candidate(arg.value, cst.SimpleString(f"{quote}{wrong}{quote}"), arg, sites.named(module))
-
 
 
 # --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Imports neither torch nor jaxtyping until a test asks for the checks.
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -42,6 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
         import jaxtyping
 
         config.stash[_packages_hook] = jaxtyping.install_import_hook(packages, "beartype.beartype")
+        early = [name for name in packages if name in sys.modules]
+        if early:
+            config.issue_config_time_warning(pytest.PytestConfigWarning(
+                f"rnnlint: imported before the annotation checks were installed, so not "
+                f"checked: {', '.join(early)}"), stacklevel=2)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

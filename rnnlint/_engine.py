@@ -146,7 +146,8 @@ def _findings_for(module, source: str, path: str, config: Config, result: FileRe
         if _suppressed(lines, start.line, rule_class.CODE):
             continue
         message = rule_class.MESSAGE.format(**report.fields)
-        key = (start.line, start.column, rule_class.CODE, message)
+        # one finding per place and rule: an inlined submodule may see the same bug twice
+        key = (start.line, start.column, rule_class.CODE)
         if key in seen:
             continue
         seen.add(key)

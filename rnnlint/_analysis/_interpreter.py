@@ -6,7 +6,7 @@ events (layer calls, recurrent calls, indexing, reshapes) for the rules to judge
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import libcst as cst
@@ -256,6 +256,7 @@ class Interpreter:
         if isinstance(small, cst.Assign):
             value = self.eval(small.value, state)
             for target in small.targets:
+                self.learn_rank(target.target, small.value, state)
                 self.assign(target.target, value, state)
                 self.note_shape(target.target, value, small)
         elif isinstance(small, cst.AnnAssign):
@@ -278,6 +279,27 @@ class Interpreter:
             raise Return()
         elif isinstance(small, cst.Raise):
             raise Return()
+
+    def learn_rank(self, target: cst.BaseExpression, value: cst.BaseExpression, state: dict) -> None:
+        """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
+        if not isinstance(target, (cst.Tuple, cst.List)):
+            return
+        if any(isinstance(element, cst.StarredElement) for element in target.elements):
+            return
+        source = value
+        if isinstance(source, cst.Call) and isinstance(source.func, cst.Attribute) and source.func.attr.value == "size" \
+                and not source.args:
+            source = source.func.value
+        elif isinstance(source, cst.Attribute) and source.attr.value == "shape":
+            source = source.value
+        else:
+            return
+        name = dotted_name(source)
+        tensor = state.get(name) if name is not None else None
+        if isinstance(tensor, Tensor) and tensor.shape is None and tensor.key is not None:
+            state[name] = ops.with_rank(tensor, len(target.elements)) if not isinstance(tensor.feature, Unknown) \
+                else Tensor(shape=tuple(Poly.atom(f"{tensor.key}.shape[{i}]") for i in range(len(target.elements))),
+                            rnn=tensor.rnn, key=tensor.key)
 
     def note_shape(self, target: cst.CSTNode | None, value: Value, node: cst.CSTNode) -> None:
         if not self.recording_shapes:
@@ -358,26 +380,35 @@ class Interpreter:
 
     def exec_loop(self, statement: cst.For | cst.While, state: dict) -> None:
         before = dict(state)
+        self._loop_pass(statement, state)
+        # the loop may run any number of times: a variable it changes is known only if unchanged
+        joined = {key: _join_loop(before.get(key, UNKNOWN), value) for key, value in state.items()}
+        # a second, silent pass from the joined state: a list or ModuleList filled in the loop keeps
+        # its element only if later iterations append the same thing (`in_dim` may change)
+        second = dict(joined)
+        recorded = len(self.events), len(self.layers), len(self.shape_notes)
+        self._loop_pass(statement, second)
+        del self.events[recorded[0]:], self.layers[recorded[1]:], self.shape_notes[recorded[2]:]
+        for key, value in joined.items():
+            state[key] = _agreeing_collection(value, second.get(key, UNKNOWN))
+        if statement.orelse is not None:
+            self.exec_block(statement.orelse.body, state)
+
+    def _loop_pass(self, statement: cst.For | cst.While, state: dict) -> None:
+        before = dict(state)
         if isinstance(statement, cst.For):
             iterable = self.eval(statement.iter, state)
             self.assign(statement.target, _loop_item(iterable), state)
         else:
             self.condition(statement.test, state)
+        previous_guard = self.guard
         try:
             self.exec_block(statement.body, state)
         except Return:
             state.clear()
             state.update(before)
-        # the loop may run any number of times: a variable it changes is known only if unchanged
-        for key in set(state) | set(before):
-            old, new = before.get(key, UNKNOWN), state.get(key, UNKNOWN)
-            if old == new:
-                continue
-            if isinstance(new, ListValue):
-                continue
-            state[key] = _join_loop(old, new)
-        if statement.orelse is not None:
-            self.exec_block(statement.orelse.body, state)
+        finally:
+            self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
 
     # --- assignment ---------------------------------------------------------------------------
 
@@ -702,7 +733,7 @@ class Interpreter:
                     return UNKNOWN
                 return UNKNOWN
             if isinstance(operator, (cst.MatrixMultiply, cst.MatrixMultiplyAssign)):
-                return Tensor()
+                return ops.matmul(a, b) if isinstance(a, Tensor) and isinstance(b, Tensor) else Tensor()
             if isinstance(a, Tensor) and isinstance(b, Tensor):
                 return _broadcast(a, b)
             if isinstance(a, Tensor) and isinstance(b, (Poly, Bool)):
@@ -784,11 +815,17 @@ class Interpreter:
         self.events.append(Event("layer_call", node, self.guard, {"layer": layer, "args": args}))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
-        return ops.call_layer(layer, args, self.guard)
+        if not args:
+            return UNKNOWN
+        return self.guarded_map(lambda first: ops.call_layer(layer, [first, *args[1:]], self.guard), args[0])
 
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
-        # An in-file module class: its forward is analysed on its own; here its result is unknown.
-        return UNKNOWN
+        """Calling an in-file module: its forward runs on the caller's tensors."""
+        info = self.classes.get(layer.module_class)
+        if info is None or not layer.module_state and "__init__" in info.methods:
+            return UNKNOWN
+        state = dict(layer.module_state)
+        return self.run_method("forward", state, args, kwargs, info=info)
 
     def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
         for guard, config in _configs(layer, self.guard):
@@ -821,9 +858,17 @@ class Interpreter:
         return UNKNOWN
 
     def construct_in_file(self, class_name: str, node: cst.Call, args: list, kwargs: dict) -> Value:
-        if class_name in self.classes:
-            return Layer(kind=class_name, node=node, module_class=class_name)
-        return UNKNOWN
+        """An instance of a class from this file: its ``__init__`` runs with the arguments given."""
+        info = self.classes.get(class_name)
+        if info is None:
+            return UNKNOWN
+        module_state: dict = {}
+        recorded = len(self.events), len(self.layers)
+        if self.depth < MAX_INLINE_DEPTH - 1:
+            self.run_method("__init__", module_state, args, kwargs, info=info)
+        # the class's own analysis reports on its constructor; this instance only lends its state
+        del self.events[recorded[0]:], self.layers[recorded[1]:]
+        return Layer(kind=class_name, node=node, module_class=class_name, module_state=tuple(module_state.items()))
 
     def construct(self, kind: str, node: cst.Call, args: list, kwargs: dict, opaque: bool) -> Value:
         if kind in RNN_KINDS:
@@ -835,9 +880,12 @@ class Interpreter:
             items: tuple | None = None
             if kind == "Sequential" and not opaque and not kwargs:
                 items = tuple(args) if all(isinstance(a, Layer) for a in args) else None
+            elif kind == "ModuleList" and not args:
+                items = ()
             elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
                 items = args[0].items
-            layer = Layer(kind=kind, node=node, items=items)
+            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) else UNKNOWN
+            layer = Layer(kind=kind, node=node, items=items, element=element)
         elif kind in SHAPE_PRESERVING:
             layer = Layer(kind=kind, node=node)
         else:
@@ -882,6 +930,12 @@ class Interpreter:
             return UNKNOWN
         if name == "bool" and args:
             return map_cases(lambda case: _as_condition(case, node), args[0])
+        if name == "enumerate" and args:
+            return ListValue(TupleValue((UNKNOWN, _loop_item(args[0]))))
+        if name == "zip" and args:
+            return ListValue(TupleValue(tuple(_loop_item(arg) for arg in args)))
+        if name in ("reversed", "list", "tuple") and args and isinstance(args[0], (Layer, ListValue)):
+            return ListValue(_loop_item(args[0]))
         return UNKNOWN
 
     def pack(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False, layout_free: bool = False) -> Value:
@@ -911,6 +965,9 @@ class Interpreter:
             if isinstance(tensors, TupleValue):
                 return map_cases(lambda *items: ops.concatenate(list(items), axis), *tensors.items)
             return Tensor()
+        if short in ("bmm", "matmul") and len(args) >= 2:
+            return map_cases(lambda a, b: ops.matmul(a, b) if isinstance(a, Tensor) and isinstance(b, Tensor)
+                             else Tensor(), args[0], args[1])
         if short == "stack":
             tensors = args[0] if args else UNKNOWN
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
@@ -960,7 +1017,8 @@ class Interpreter:
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
-        if isinstance(base, Layer) and method == "append" and base.kind == "ModuleList":
+        if isinstance(base, Layer) and method in ("append", "extend") and base.kind == "ModuleList":
+            self._fill_module_list(base, method, args, node, state)
             return Const(None)
         if isinstance(base, Layer) and method in ("parameters", "named_parameters", "modules", "children"):
             return UNKNOWN
@@ -969,6 +1027,19 @@ class Interpreter:
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
         return UNKNOWN
+
+    def _fill_module_list(self, module_list: Layer, method: str, args: list, node: cst.Call, state: dict) -> None:
+        target = dotted_name(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if target is None or target not in state or not args:
+            return
+        added = args[0] if method == "append" else _loop_item(args[0])
+        if module_list.items is not None and not module_list.items:
+            element = added  # the first child
+        elif module_list.items is None and module_list.element == added:
+            element = added
+        else:
+            element = UNKNOWN
+        state[target] = replace(module_list, items=None, element=element)
 
     def tensor_method(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: cst.Call) -> Value:
         if method in ("size",):
@@ -1117,11 +1188,27 @@ def _loop_item(iterable: Value) -> Value:
         first = iterable.items[0]
         if all(item == first for item in iterable.items):
             return first
+    if isinstance(iterable, Layer) and iterable.kind == "ModuleList" and iterable.items is None:
+        return iterable.element
     return UNKNOWN
+
+
+def _agreeing_collection(first: Value, second: Value) -> Value:
+    """A list or ModuleList after a loop: its element is known if both passes appended the same."""
+    if isinstance(first, ListValue):
+        return first if isinstance(second, ListValue) and second.item == first.item else ListValue(UNKNOWN)
+    if isinstance(first, Layer) and first.kind == "ModuleList" and first.items is None:
+        agrees = isinstance(second, Layer) and second.element == first.element
+        return first if agrees else replace(first, element=UNKNOWN)
+    return first
 
 
 def _join_loop(old: Value, new: Value) -> Value:
     """A loop-carried variable: keep what every iteration agrees on."""
+    if old == new and _same_layer_identity(old, new):
+        return new
+    if isinstance(new, ListValue) or (isinstance(new, Layer) and new.kind == "ModuleList"):
+        return new
     if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
         return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
     if isinstance(old, Const) and old.value is None:

@@ -445,8 +445,11 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
 
 def concatenate(tensors: list, axis: Value) -> Tensor:
     """``torch.cat``: sizes add along ``axis``; other axes come from the first tensor."""
-    if not tensors or not all(isinstance(t, Tensor) and t.shape is not None for t in tensors):
+    if not tensors or not all(isinstance(t, Tensor) for t in tensors):
         return UNKNOWN_TENSOR
+    known = [t for t in tensors if t.shape is not None]
+    if len(known) != len(tensors):
+        return _concatenate_features(tensors, known, axis)
     rank = len(tensors[0].shape)
     index = normalize_axis(axis, rank)
     if index is None or any(len(t.shape) != rank for t in tensors):
@@ -459,6 +462,34 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
     shape = first.shape[:index] + (total,) + first.shape[index + 1:]
     rnn = first.rnn if all(t.rnn is first.rnn for t in tensors) else None
     return Tensor(shape=shape, roles=first.roles, rnn=rnn)
+
+
+def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
+    """``torch.cat`` along the last axis when some operands have an unknown rank: features add up."""
+    index = as_int(axis)
+    if index is None:
+        return UNKNOWN_TENSOR
+    if index >= 0:
+        if not known or index != len(known[0].shape) - 1:
+            return UNKNOWN_TENSOR
+    elif index != -1:
+        return UNKNOWN_TENSOR
+    total: Value = number(0)
+    for t in tensors:
+        size = t.last_axis
+        total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
+    if known:
+        template = known[0]
+        return Tensor(shape=template.shape[:-1] + (total,), roles=template.roles)
+    return Tensor(feature=total)
+
+
+def matmul(first: Tensor, second: Tensor) -> Tensor:
+    """``a @ b`` / ``torch.bmm`` / ``torch.matmul`` for operands of rank 2 or more."""
+    if first.shape is None or second.shape is None or len(first.shape) < 2 or len(second.shape) < 2:
+        return UNKNOWN_TENSOR
+    batch = first.shape[:-2] if len(first.shape) >= len(second.shape) else second.shape[:-2]
+    return Tensor(shape=batch + (first.shape[-2], second.shape[-1]))
 
 
 def stack(tensors: list, axis: Value, count: Value) -> Tensor:

@@ -125,6 +125,8 @@ class Layer(Value):
     node: Any = field(default=None, compare=False, hash=False)
     name: str = ""  # the attribute it was first stored in, for messages
     items: tuple | None = None  # children of Sequential / ModuleList, when knowable
+    element: Value = UNKNOWN  # every child of a ModuleList filled in a loop, when they agree
+    module_state: tuple = field(default=(), compare=False, hash=False)  # an in-file module's self attributes
     unknown_keywords: tuple = ()  # keywords the constructor does not accept
     opaque_arguments: bool = False  # *args / **kwargs were passed: unbound values are unknown
     module_class: str | None = None  # an in-file nn.Module subclass

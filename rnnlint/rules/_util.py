@@ -110,3 +110,11 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
         free = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
         if all(other is not False for other_guard, other, _ in outcomes if merge_guards(other_guard, free) is not None):
             yield free, payload
+
+
+def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:
+    """The configuration under which a DIFFERENT comparison holds, beyond the event's own path."""
+    from .._analysis._symbolic import OPAQUE_CONDITION
+
+    combined = (comparison.guard | case_guard) - event_guard
+    return frozenset(literal for literal in combined if not literal[0].startswith(OPAQUE_CONDITION))

@@ -6,7 +6,7 @@ import libcst as cst
 
 from .._analysis._symbolic import DIFFERENT, Poly, compare
 from ._base import Invalid, Rule
-from ._util import argument, direction_word, head_linear, layer_label, layers_in, show, tensors_in, when
+from ._util import argument, condition_of, direction_word, head_linear, layer_label, layers_in, show, tensors_in, when
 
 
 class HeadFeaturesMismatch(Rule):
@@ -180,22 +180,22 @@ class Model(nn.Module):
                     comparison = compare(expected, tensor.last_axis, tensor_guard)
                     if comparison.verdict != DIFFERENT:
                         continue
-                    yield self._report(head, called, tensor, comparison, scope)
+                    yield self._report(head, called, tensor, comparison, scope, condition_of(comparison, tensor_guard, event.guard))
                     break
 
-    def _report(self, head, called, tensor, comparison, scope):
+    def _report(self, head, called, tensor, comparison, scope, condition):
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
         rnn = tensor.rnn
-        source = f"{direction_word(rnn, comparison.guard)}{layer_label(rnn)}"
+        source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
         fields = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
-            source=source, condition=when(comparison.guard), fixed="",
+            source=source, condition=when(condition), fixed="",
         )
         replacements = ()
         first, second = comparison.first, comparison.second
         in_features = argument(head.node, 0, "in_features")
-        if not comparison.guard and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
-                and in_features is not None and direction_word(rnn, comparison.guard):
+        if not condition and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
+                and in_features is not None and direction_word(rnn, condition):
             doubled = cst.BinaryOperation(
                 left=cst.Integer("2"), operator=cst.Multiply(), right=_parenthesized(in_features.value)
             )

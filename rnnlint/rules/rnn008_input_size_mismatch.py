@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._analysis._symbolic import DIFFERENT, compare
 from .._analysis._values import Packed, RNN_KINDS
 from ._base import Invalid, Rule
-from ._util import layer_label, layers_in, show, when
+from ._util import condition_of, layer_label, layers_in, show, when
 
 
 class InputSizeMismatch(Rule):
@@ -136,7 +136,7 @@ class CRNN(nn.Module):
                         continue
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(comparison.guard),
+                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, input_guard, event.guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

@@ -49,8 +49,15 @@ class _Attachment:
         self.pre_hook = module.register_forward_pre_hook(self.before, with_kwargs=True)
         self.result_hook: Any = None
 
+    def __reduce__(self) -> tuple:
+        # a model copied or pickled while watched keeps inert hooks: the watch stays with
+        # the original, and its names and callbacks need not be picklable
+        return (_inert_attachment, ())
+
     def before(self, module: nn.Module, args: tuple, kwargs: dict) -> None:
         __tracebackhide__ = True
+        if not self.entries:
+            return
         watch, spec = self.entries[-1]
         if _is_compiling():
             # traced shapes may be symbolic: check the real tensors outside the graph
@@ -65,6 +72,8 @@ class _Attachment:
 
     def after(self, module: nn.Module, args: tuple, kwargs: dict, result: Any) -> None:
         __tracebackhide__ = True
+        if not self.entries:
+            return
         if _is_compiling():
             if _checks_under_compile():
                 _outside_graph(self.after, module, args, kwargs, result)
@@ -100,6 +109,12 @@ class _Attachment:
     def remove(self) -> None:
         self.pre_hook.remove()
         self._drop_result_hook()
+
+
+def _inert_attachment() -> _Attachment:
+    inert = _Attachment.__new__(_Attachment)
+    inert.entries = []
+    return inert
 
 
 _ATTACHED: weakref.WeakKeyDictionary[nn.Module, _Attachment] = weakref.WeakKeyDictionary()

@@ -177,6 +177,13 @@ def test_packages_option_passes_a_correct_package(pytester):
     pytester.runpytest("--rnnlint-packages=shapes_pkg").assert_outcomes(passed=1)
 
 
+def test_package_imported_too_early_is_named_in_a_warning(pytester):
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest("--rnnlint-packages=json")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*rnnlint: imported before the annotation checks*: json"])
+
+
 def test_bad_package_name_is_a_usage_error(pytester):
     pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
     result = pytester.runpytest("--rnnlint-packages=good,beartype.beartype(conf=1)")

@@ -3,13 +3,15 @@
 Expected shapes in assertions come from rnnlint._shapes or from the modules' own sizes.
 """
 
+import copy
+
 import pytest
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from rnnlint import _shapes
-from rnnlint.runtime import RNNShapeError, ShapeError, watch
+from rnnlint.runtime import RNNShapeError, ShapeError, watch, watch_new_modules
 from rnnlint.runtime._checks import RecurrentSpec, Sizes, recurrent_config
 
 BATCH, SEQ = 3, 5
@@ -364,6 +366,21 @@ def test_watcher_never_changes_results():
     assert torch.equal(plain, watched)
     plain.sum().backward()
     assert all(parameter.grad is not None for parameter in model.parameters())
+
+
+def test_model_copied_or_saved_while_watched_keeps_no_live_checks(tmp_path):
+    lstm = nn.LSTM(4, 6)
+    with watch(lstm), watch_new_modules():
+        model = nn.Sequential(nn.LSTM(4, 6))  # watched under a generated name
+        copied = copy.deepcopy(lstm)
+        torch.save(model, tmp_path / "model.pt")
+        saved = torch.load(tmp_path / "model.pt", weights_only=False)
+    for module in (copied, saved[0]):
+        out, _ = module(torch.zeros(SEQ, BATCH, 4))
+        assert out.shape == (SEQ, BATCH, 6)
+        with pytest.raises(RuntimeError) as caught:
+            module(torch.zeros(SEQ, BATCH, 3))
+        assert not isinstance(caught.value, RNNShapeError)
 
 
 def test_subclass_with_its_own_forward_is_left_alone():
