@@ -1,0 +1,106 @@
+"""The engine's foundations: import resolution and symbolic dimensions."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from rnnlint._analysis._names import ImportTable
+from rnnlint._analysis._symbolic import DIFFERENT, EQUAL, UNKNOWN_ORDER, Alt, Poly, compare, number
+from rnnlint._engine import lint_source
+
+
+def _table(source: str) -> ImportTable:
+    table = ImportTable()
+    for statement in cst.parse_module(source).body:
+        for small in getattr(statement, "body", []):
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                table.add(small)
+    return table
+
+
+@pytest.mark.parametrize(
+    "imports, expression, qualified",
+    [
+        ("import torch", "torch.nn.LSTM", "torch.nn.LSTM"),
+        ("import torch.nn as nn", "nn.LSTM", "torch.nn.LSTM"),
+        ("from torch import nn", "nn.GRU", "torch.nn.GRU"),
+        ("from torch.nn import LSTM as L", "L", "torch.nn.LSTM"),
+        ("from torch.nn.modules.rnn import GRU", "GRU", "torch.nn.GRU"),
+        ("import torch", "torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_padded_sequence"),
+        ("from torch.nn.utils.rnn import pad_packed_sequence as unpack", "unpack",
+         "torch.nn.utils.rnn.pad_packed_sequence"),
+        ("import torch.nn.functional as F", "F.relu", "torch.nn.functional.relu"),
+        ("import torch.nn", "torch.nn.RNN", "torch.nn.RNN"),
+    ],
+)
+def test_import_styles_resolve_to_the_same_name(imports, expression, qualified):
+    assert _table(imports).resolve(cst.parse_expression(expression)) == qualified
+
+
+def test_unimported_and_relative_names_do_not_resolve():
+    table = _table("from . import nn\nimport numpy as np")
+    assert table.resolve(cst.parse_expression("nn.LSTM")) is None
+    assert table.resolve(cst.parse_expression("LSTM")) is None
+
+
+h, layers = Poly.atom("h"), Poly.atom("num_layers")
+two = number(2)
+
+
+@pytest.mark.parametrize(
+    "first, second, verdict",
+    [
+        (h * two, two * h, EQUAL),
+        ((two * h).floordiv(two), h, EQUAL),  # exact: (2*h)//2 is h
+        (two * h.floordiv(two), h, UNKNOWN_ORDER),  # h may be even
+        (h * layers, two * h, DIFFERENT),  # agree only by coincidence
+        (h, number(64), UNKNOWN_ORDER),  # the constant may be the configured value
+        (number(64), number(128), DIFFERENT),
+        (h, h + number(1), DIFFERENT),
+        (Poly.atom("config.hidden"), Poly.atom("config.d_model"), UNKNOWN_ORDER),  # unrelated fields
+    ],
+)
+def test_comparisons_answer_equal_different_or_unknown(first, second, verdict):
+    assert compare(first, second).verdict == verdict
+
+
+def test_a_flag_splits_a_dimension_into_cases():
+    directions = Alt(((frozenset({("bidirectional", True)}), two), (frozenset({("bidirectional", False)}), number(1))))
+    features = directions * h
+    assert compare(features, h).verdict == DIFFERENT  # wrong when bidirectional is true
+    assert compare(features, features).verdict == EQUAL
+
+
+def test_values_from_kwargs_factories_and_getattr_never_produce_findings():
+    sources = [
+        "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, **kw):\n        super().__init__()\n"
+        "        self.rnn = nn.LSTM(8, 16, **kw)\n        self.fc = nn.Linear(16, 2)\n"
+        "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)\n",
+        "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, kind):\n        super().__init__()\n"
+        "        self.rnn = getattr(nn, kind)(8, 16, bidirectional=True)\n        self.fc = nn.Linear(16, 2)\n"
+        "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)\n",
+        "import torch.nn as nn\nfrom .factory import make_rnn\nclass M(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.rnn = make_rnn(8, 16, bidirectional=True)\n"
+        "        self.fc = nn.Linear(16, 2)\n    def forward(self, x):\n        out, _ = self.rnn(x)\n"
+        "        return self.fc(out)\n",
+    ]
+    for source in sources:
+        assert lint_source(source) == []
+
+
+def test_the_same_model_is_understood_in_every_import_style():
+    body = (
+        "class M({base}):\n    def __init__(self, hidden=32):\n        super().__init__()\n"
+        "        self.rnn = {lstm}(8, hidden, bidirectional=True)\n        self.fc = {linear}(hidden, 2)\n"
+        "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)\n"
+    )
+    styles = [
+        ("import torch\n", "torch.nn.Module", "torch.nn.LSTM", "torch.nn.Linear"),
+        ("import torch.nn as nn\n", "nn.Module", "nn.LSTM", "nn.Linear"),
+        ("from torch import nn\n", "nn.Module", "nn.LSTM", "nn.Linear"),
+        ("from torch.nn import LSTM as L, Linear, Module\n", "Module", "L", "Linear"),
+    ]
+    for imports, base, lstm, linear in styles:
+        source = imports + body.format(base=base, lstm=lstm, linear=linear)
+        assert [f.code for f in lint_source(source)] == ["RNN001"], imports
