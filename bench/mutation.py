@@ -706,7 +706,9 @@ def hidden_state_into_head(sites):
             and isinstance(event.prov.axes, tuple) and sites.named(event.prov.rnn)]
         reaches_head = any(event.prov is not None and event.prov.kind in ("h_n", "c_n") and end in event.lineage
                            for event in linears)
-        yield Candidate(node, base.deep_clone(), node, bool(state) and reaches_head)
+        # RNN002 exempts a state with a single layer and direction: the head's extra axis is then 1
+        stacked = any(prov.rnn.num_layers * (2 if prov.rnn.bidirectional else 1) > 1 for prov in state)
+        yield Candidate(node, base.deep_clone(), node, bool(state) and reaches_head and stacked)
 
 
 @operator("RNN003", "keep only h_n[-1] of a bidirectional RNN (one direction)")

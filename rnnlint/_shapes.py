@@ -65,6 +65,8 @@ class RNNConfig(Generic[Dim]):
     dropout: Any = 0.0
     bias: Any = True
     nonlinearity: Any = "tanh"
+    # whether a symbolic ``proj_size`` is positive: the static analysis tries both ways
+    projected: bool | None = None
 
     @property
     def returns_cell_state(self) -> bool:
@@ -84,7 +86,7 @@ def has_projection(config: RNNConfig) -> bool | None:
         return False
     if isinstance(config.proj_size, int) and not isinstance(config.proj_size, bool):
         return config.proj_size > 0
-    return None
+    return config.projected
 
 
 def hidden_output_size(config: RNNConfig) -> Any:

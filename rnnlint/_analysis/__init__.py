@@ -176,11 +176,59 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         interpreter.recording_shapes = True
         forward_state = dict(state)
         args = _forward_arguments(forward, interpreter)
+        recorded = len(interpreter.events)
         interpreter.call_function(forward, forward_state, args, {}, bound_self=True, owner=owner)
+        interpreter.recording_shapes = False
+        _run_with_initial_state(interpreter, info, state, forward, owner, args, interpreter.events[recorded:])
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
     )
+
+
+# methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`
+STATE_INITIALISERS = {
+    "inithidden", "initstate", "initstates", "initialstate", "initialhidden", "inithiddenstate",
+    "initialhiddenstate", "zerostate", "zerohidden", "beginstate", "getinitialstate", "initializehidden",
+    "initialisehidden", "resethidden", "resetstate",
+}
+
+
+def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: dict, forward: cst.FunctionDef,
+                            owner: ClassInfo | None, args: list, events: list) -> None:
+    """A class whose forward passes a state parameter straight to one RNN, and that offers one
+    method building that state: forward runs again on the method's result, as its callers do."""
+    from ._symbolic import cases
+    from ._values import Tensor, TupleValue
+
+    fed = {index for event in events if event.kind == "rnn_call" and event.data["hx"] is not None
+           for index, arg in enumerate(args)
+           for _, case in cases(event.data["hx"]) if isinstance(case, Tensor) and case.key is not None
+           and any(case == param for _, param in cases(arg))}
+    builders = {name for current in _class_chain(info) for name in current.methods
+                if name.lower().replace("_", "") in STATE_INITIALISERS}
+    if len(fed) != 1 or len(builders) != 1:
+        return
+    name = builders.pop()
+    method, method_owner = interpreter.find_method(name, info)
+    if method is None or method is forward:
+        return
+    built = interpreter.call_function(method, dict(state), [], {}, bound_self=True, owner=method_owner)
+    if not any(isinstance(case, (Tensor, TupleValue)) for _, case in cases(built)):
+        return
+    index = fed.pop()
+    linked = args[:index] + [built] + args[index + 1:]
+    interpreter.call_function(forward, dict(state), linked, {}, bound_self=True, owner=owner)
+
+
+def _class_chain(info: ClassInfo) -> list:
+    chain, pending = [], [info]
+    while pending:
+        current = pending.pop(0)
+        if current is not None and all(current is not known for known in chain):
+            chain.append(current)
+            pending.extend(current.bases)
+    return chain
 
 
 def _forward_arguments(forward: cst.FunctionDef, interpreter: Interpreter) -> list:

@@ -35,6 +35,7 @@ from ._symbolic import (
 from ._values import (
     CELL_KINDS,
     CONTAINERS,
+    DictValue,
     LAYER_PARAMETERS,
     RNN_KINDS,
     SHAPE_PRESERVING,
@@ -63,7 +64,7 @@ PAD = "torch.nn.utils.rnn.pad_packed_sequence"
 class Event:
     """Something the code does that a rule may judge."""
 
-    kind: str  # "layer_call", "rnn_call", "subscript", "reshape", "reduce", "unpack", "pack", "pad"
+    kind: str  # "layer_call", "rnn_call", "subscript", "reshape", "reduce", "unpack", "pack", "pad", "return"
     node: cst.CSTNode
     guard: frozenset
     data: dict
@@ -107,6 +108,7 @@ class Interpreter:
         self.depth = 0
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
+        self.starred: list = []  # the `*args` values of the call being evaluated
 
     # --- entry points -------------------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class Interpreter:
         if self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN
         local = {key: value for key, value in state.items() if key.startswith("self.")}
-        self.bind_parameters(function, local, args, kwargs, bound_self)
+        self.bind_parameters(function, local, args, kwargs, bound_self and not _is_staticmethod(function))
         previous_info, self.info = self.info, owner or self.info
         previous_guard = self.guard
         self.depth += 1
@@ -275,6 +277,9 @@ class Interpreter:
             value = self.eval(small.value, state) if small.value is not None else Const(None)
             if self.returns:
                 self.returns[-1].append((self.guard, value))
+            # `forward`: what the analysed module's forward hands back to its callers
+            self.events.append(Event("return", small, self.guard, {
+                "value": value, "forward": self.recording_shapes and self.depth == 1}))
             self.note_shape(None, value, small)
             raise Return()
         elif isinstance(small, cst.Raise):
@@ -380,25 +385,35 @@ class Interpreter:
 
     def exec_loop(self, statement: cst.For | cst.While, state: dict) -> None:
         before = dict(state)
-        self._loop_pass(statement, state)
+        self._loop_pass(statement, state, first=True)
+        # later iterations start where the first one ended; what they do is recorded when one more
+        # iteration leaves every variable as it found it (`in_dim = 2 * hidden` after the first)
+        later = dict(state)
+        recorded = len(self.events), len(self.layers), len(self.shape_notes)
+        self._loop_pass(statement, later, first=False)
+        settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, cst.For) else set())
+        if not settled:
+            del self.events[recorded[0]:], self.layers[recorded[1]:]
+        del self.shape_notes[recorded[2]:]
         # the loop may run any number of times: a variable it changes is known only if unchanged
         joined = {key: _join_loop(before.get(key, UNKNOWN), value) for key, value in state.items()}
         # a second, silent pass from the joined state: a list or ModuleList filled in the loop keeps
         # its element only if later iterations append the same thing (`in_dim` may change)
         second = dict(joined)
         recorded = len(self.events), len(self.layers), len(self.shape_notes)
-        self._loop_pass(statement, second)
+        self._loop_pass(statement, second, first=False)
         del self.events[recorded[0]:], self.layers[recorded[1]:], self.shape_notes[recorded[2]:]
         for key, value in joined.items():
-            state[key] = _agreeing_collection(value, second.get(key, UNKNOWN))
+            grown = _grown_module_list(before.get(key), state.get(key), later.get(key) if settled else None)
+            state[key] = grown if grown is not None else _agreeing_collection(value, second.get(key, UNKNOWN))
         if statement.orelse is not None:
             self.exec_block(statement.orelse.body, state)
 
-    def _loop_pass(self, statement: cst.For | cst.While, state: dict) -> None:
+    def _loop_pass(self, statement: cst.For | cst.While, state: dict, first: bool) -> None:
         before = dict(state)
         if isinstance(statement, cst.For):
             iterable = self.eval(statement.iter, state)
-            self.assign(statement.target, _loop_item(iterable), state)
+            self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
         else:
             self.condition(statement.test, state)
         previous_guard = self.guard
@@ -436,10 +451,10 @@ class Interpreter:
                 self.assign(element.value, item, state)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, state)
-            if isinstance(base, (ListValue, TupleValue)):
+            if isinstance(base, (ListValue, TupleValue, DictValue)):
                 name = dotted_name(target.value)
                 if name in state:
-                    state[name] = ListValue(UNKNOWN)
+                    state[name] = UNKNOWN if isinstance(base, DictValue) else ListValue(UNKNOWN)
 
     def _rename_layer(self, layer: Layer) -> None:
         for index, known in enumerate(self.layers):
@@ -501,7 +516,7 @@ class Interpreter:
             return Ref(f"<class>.{name}")
         if name in ("len", "int", "range", "isinstance", "getattr", "max", "min", "sum", "float", "list",
                     "tuple", "zip", "enumerate", "hasattr", "abs", "round", "super", "dict", "print", "sorted",
-                    "reversed", "bool", "str", "type"):
+                    "reversed", "bool", "str", "type", "next", "iter"):
             return Ref(f"builtins.{name}")
         return UNKNOWN
 
@@ -541,6 +556,12 @@ class Interpreter:
             if attribute in ("device", "dtype"):
                 return UNKNOWN
             return UNKNOWN
+        if isinstance(base, TupleValue) and base.origin is None and len(base.items) == 2 \
+                and attribute in ("values", "indices"):
+            return base.items[0 if attribute == "values" else 1]  # `x.max(dim=1).values`
+        if isinstance(base, Layer) and base.module_class is not None:
+            # `self.encoder.hidden_size` of an in-file module: what its __init__ stored
+            return dict(base.module_state).get(f"self.{attribute}", UNKNOWN)
         if isinstance(base, Layer):
             if base.kind in RNN_KINDS or base.kind in LAYER_PARAMETERS:
                 value = base.param(attribute)
@@ -622,12 +643,20 @@ class Interpreter:
             if len(items) == 1 and items[0][0] == "int":
                 return base.item
             return UNKNOWN
+        if isinstance(base, DictValue) and len(items) == 1:
+            return _dict_lookup(base, items[0])
         if isinstance(base, Layer) and base.kind in ("ModuleList", "Sequential") and base.items is not None:
             if len(items) == 1 and items[0][0] == "int":
                 index = as_int(items[0][1])
                 if index is not None and -len(base.items) <= index < len(base.items):
                     return base.items[index]
             return UNKNOWN
+        if isinstance(base, Layer) and base.kind == "ModuleList" and len(items) == 1 and items[0][0] == "int":
+            # filled in a loop: `[0]` is the first child; alike children answer any index
+            index = as_int(items[0][1])
+            if index == 0 and base.first is not None:
+                return base.first
+            return base.element if index is not None and base.first is None else UNKNOWN
         if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 and len(items) == 1 \
                 and items[0][0] == "key":
             # config["hidden_size"]
@@ -661,10 +690,19 @@ class Interpreter:
             self._bind_comprehension(for_in.inner_for_in, state)
 
     def eval_Dict(self, node, state) -> Value:
+        items = []
         for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                self.eval(element.value, state)
-        return UNKNOWN
+            if not isinstance(element, cst.DictElement):
+                items = None  # `**other`: the keys are not all known
+                continue
+            value = self.eval(element.value, state)
+            key = self.eval(element.key, state)
+            key = key.value if isinstance(key, Const) and isinstance(key.value, str) else as_int(key)
+            if items is not None and key is not None and all(key != known for known, _ in items):
+                items.append((key, value))
+            else:
+                items = None
+        return DictValue(tuple(items)) if items else UNKNOWN
 
     def eval_IfExp(self, node: cst.IfExp, state: dict) -> Value:
         condition = self.condition(node.test, state)
@@ -753,8 +791,12 @@ class Interpreter:
         if isinstance(function, cst.Attribute) and _is_self(function.value):
             name = function.attr.value
             if f"self.{name}" in state or self.find_method(name, self.info)[0] is None:
+                if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
+                    return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
-                return self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+                self.learn_input_features(callee, node, state)
+                return result
             return self.run_method(name, state, args, kwargs)
         if isinstance(function, cst.Call) and isinstance(function.func, cst.Name) and function.func.value == "super":
             return self.call_super(function, node, state, args, kwargs)
@@ -768,19 +810,39 @@ class Interpreter:
                 self.events.append(Event("tensor_op", node, self.guard, {"operand": base, "op": method}))
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
-        return self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+        self.learn_input_features(callee, node, state)
+        return result
+
+    def learn_input_features(self, callee: Value, node: cst.Call, state: dict) -> None:
+        """After `out, _ = self.rnn(x)` succeeds, `x` has `input_size` features: a later
+        `torch.cat([out, x], dim=-1)` knows its width."""
+        if not isinstance(callee, Layer) or callee.kind not in RNN_KINDS:
+            return
+        argument = _argument_node(node, 0, "input")
+        name = dotted_name(argument) if argument is not None else None
+        features = callee.param("input_size")
+        value = state.get(name) if name is not None else None
+        if not isinstance(value, Tensor) or not isinstance(value.last_axis, Unknown) or not isinstance(features, Poly):
+            return
+        if value.shape:
+            state[name] = replace(value, shape=value.shape[:-1] + (features,))
+        elif value.shape is None:
+            state[name] = replace(value, feature=features)
 
     def arguments(self, node: cst.Call, state: dict) -> tuple[list, dict, bool]:
-        args, kwargs, opaque = [], {}, False
+        args, kwargs, opaque, starred = [], {}, False, []
         for arg in node.args:
             value = self.eval(arg.value, state)
             if arg.star:
                 opaque = True
+                starred.append(value if arg.star == "*" else UNKNOWN)
                 continue
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
+        self.starred = starred  # `nn.Sequential(*blocks)` reads it right after
         return args, kwargs, opaque
 
     def call_super(self, super_call: cst.Call, node: cst.Call, state: dict, args: list, kwargs: dict) -> Value:
@@ -815,9 +877,23 @@ class Interpreter:
         self.events.append(Event("layer_call", node, self.guard, {"layer": layer, "args": args}))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
+        if layer.kind == "Sequential" and args and _holds_in_file_modules(layer):
+            return self.call_sequential(layer, node, args[0])
         if not args:
             return UNKNOWN
         return self.guarded_map(lambda first: ops.call_layer(layer, [first, *args[1:]], self.guard), args[0])
+
+    def call_sequential(self, layer: Layer, node: cst.Call, first: Value) -> Value:
+        """A Sequential holding in-file modules: each child runs on what the previous returned."""
+        if layer.items is not None:
+            current = first
+            for item in layer.items:
+                current = self.guarded_map(lambda case, item=item: self.call_layer(item, node, [case], {})
+                                           if isinstance(item, Layer) else UNKNOWN, current)
+            return current
+        # n alike children: the first runs on `first`; the result is known when one child keeps the shape
+        once = self.call_layer(layer.element, node, [first], {})
+        return map_cases(lambda before, after: _same_layout(before, after), first, once)
 
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
         """Calling an in-file module: its forward runs on the caller's tensors."""
@@ -868,7 +944,22 @@ class Interpreter:
             self.run_method("__init__", module_state, args, kwargs, info=info)
         # the class's own analysis reports on its constructor; this instance only lends its state
         del self.events[recorded[0]:], self.layers[recorded[1]:]
-        return Layer(kind=class_name, node=node, module_class=class_name, module_state=tuple(module_state.items()))
+        instance = Layer(kind=class_name, node=node, module_class=class_name, module_state=tuple(module_state.items()))
+        injected = any(isinstance(case, Layer) for value in [*args, *kwargs.values()] for _, case in cases(value))
+        if self.info is None and injected and self.depth < MAX_INLINE_DEPTH - 1:
+            self.run_instance(instance, info)
+        return instance
+
+    def run_instance(self, instance: Layer, info: ClassInfo) -> None:
+        """``Seq2Seq(encoder, decoder)`` outside any class: the modules it is given decide what its
+        forward sees, so forward runs once on this instance (inputs as in the class's own analysis)."""
+        from . import _forward_arguments
+
+        forward, owner = self.find_method("forward", info)
+        if forward is None:
+            return
+        self.call_function(forward, dict(instance.module_state), _forward_arguments(forward, self), {},
+                           bound_self=True, owner=owner)
 
     def construct(self, kind: str, node: cst.Call, args: list, kwargs: dict, opaque: bool) -> Value:
         if kind in RNN_KINDS:
@@ -880,6 +971,12 @@ class Interpreter:
             items: tuple | None = None
             if kind == "Sequential" and not opaque and not kwargs:
                 items = tuple(args) if all(isinstance(a, Layer) for a in args) else None
+            elif kind == "Sequential" and not args and not kwargs and len(self.starred) == 1 \
+                    and isinstance(self.starred[0], ListValue) and isinstance(self.starred[0].item, Layer):
+                # `nn.Sequential(*[Block(d) for _ in range(n)])`: n alike children
+                layer = Layer(kind=kind, node=node, element=self.starred[0].item)
+                self.layers.append(layer)
+                return layer
             elif kind == "ModuleList" and not args:
                 items = ()
             elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
@@ -917,6 +1014,10 @@ class Interpreter:
                      opaque_arguments=opaque)
 
     def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Value:
+        if name == "next" and args:
+            return _loop_item(args[0])
+        if name == "iter" and args:
+            return args[0] if isinstance(args[0], ListValue) else UNKNOWN
         if name == "int" and args:
             return args[0] if isinstance(args[0], Poly) else UNKNOWN
         if name == "isinstance" and len(args) == 2:
@@ -930,10 +1031,14 @@ class Interpreter:
             return UNKNOWN
         if name == "bool" and args:
             return map_cases(lambda case: _as_condition(case, node), args[0])
+        # the first iteration sees the first children of a ModuleList built in a loop; an index
+        # stays unknown (a loop over the batch is not a constant index)
         if name == "enumerate" and args:
-            return ListValue(TupleValue((UNKNOWN, _loop_item(args[0]))))
+            return ListValue(TupleValue((UNKNOWN, _loop_item(args[0]))),
+                             first=TupleValue((UNKNOWN, _first_item(args[0]))))
         if name == "zip" and args:
-            return ListValue(TupleValue(tuple(_loop_item(arg) for arg in args)))
+            return ListValue(TupleValue(tuple(_loop_item(arg) for arg in args)),
+                             first=TupleValue(tuple(_first_item(arg) for arg in args)))
         if name in ("reversed", "list", "tuple") and args and isinstance(args[0], (Layer, ListValue)):
             return ListValue(_loop_item(args[0]))
         return UNKNOWN
@@ -947,6 +1052,8 @@ class Interpreter:
             batch_first = UNKNOWN
         self.events.append(Event("pack", node, self.guard, {"input": inputs, "batch_first": batch_first,
                                                             "explicit": explicit}))
+        if layout_free:
+            inputs = map_cases(_sequence_of_steps, inputs)
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
 
     def pad(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False) -> Value:
@@ -1017,6 +1124,14 @@ class Interpreter:
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
+        if isinstance(base, DictValue):
+            if method == "get" and args and isinstance(args[0], Const) and not kwargs:
+                found = [value for key, value in base.items if key == args[0].value]
+                return found[0] if found else (args[1] if len(args) > 1 else Const(None))
+            name = dotted_name(node.func.value) if isinstance(node.func, cst.Attribute) else None
+            if name is not None and name in state and method not in ("keys", "values", "items", "copy"):
+                state[name] = UNKNOWN  # `update`, `pop`, `setdefault`: the entries change
+            return UNKNOWN
         if isinstance(base, Layer) and method in ("append", "extend") and base.kind == "ModuleList":
             self._fill_module_list(base, method, args, node, state)
             return Const(None)
@@ -1033,6 +1148,11 @@ class Interpreter:
         if target is None or target not in state or not args:
             return
         added = args[0] if method == "append" else _loop_item(args[0])
+        if module_list.items is not None and (method == "append" or isinstance(args[0], TupleValue)):
+            # the children stay known one by one; a loop turns them into a first and later ones
+            new_items = (added,) if method == "append" else args[0].items
+            state[target] = replace(module_list, items=module_list.items + new_items)
+            return
         if module_list.items is not None and not module_list.items:
             element = added  # the first child
         elif module_list.items is None and module_list.element == added:
@@ -1062,10 +1182,15 @@ class Interpreter:
                 dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
             if len(args) == 1 and isinstance(args[0], Tensor):
                 return Tensor()  # view_as style
+            if any(isinstance(d, Alt) for d in dims):
+                # `view(layers, self.num_directions, batch, hidden)`: one shape (and one event) per configuration
+                return self.guarded_map(lambda *sizes: self.tensor_method(tensor, method, list(sizes), {}, node), *dims)
             self.events.append(Event("reshape", node, self.guard, {"tensor": tensor, "dims": list(dims), "method": method}))
             if not all(isinstance(d, (Poly, Unknown)) for d in dims):
                 return Tensor(rnn=tensor.rnn)
             return ops.reshape(tensor, list(dims))
+        if method in ("bmm", "matmul") and args:
+            return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
         if method in ("view_as", "reshape_as", "expand_as", "type_as") and args:
             other = args[0]
             return other if isinstance(other, Tensor) and method != "type_as" else tensor
@@ -1106,6 +1231,11 @@ class Interpreter:
             if method == "new_full":
                 args = args[:1]
             return self.created_tensor(args, node)
+        if method == "new":
+            # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
+            if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
+                return Tensor(source=node)
+            return self.created_tensor(args, node)
         if method in ("softmax", "log_softmax"):
             return tensor
         if method in ops.ELEMENTWISE_METHODS:
@@ -1113,7 +1243,8 @@ class Interpreter:
         if method in ("chunk", "split", "unbind"):
             return UNKNOWN
         if method in ("expand", "repeat"):
-            return Tensor(rnn=tensor.rnn)
+            sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
+            return ops.repeat(tensor, sizes, expand=method == "expand")
         return Tensor(rnn=tensor.rnn) if method not in ("item", "tolist", "numel", "numpy") else UNKNOWN
 
 
@@ -1134,6 +1265,12 @@ def known_rank_is_3(tensor: Tensor) -> bool:
 def _as_dimension(value: Value) -> Value:
     """A size argument: a number, or unknown (a 0-d tensor, None, a string)."""
     return value if isinstance(value, Poly) else UNKNOWN
+
+
+def _is_staticmethod(function: cst.FunctionDef) -> bool:
+    """``@staticmethod``: called through ``self``, it takes no ``self`` parameter."""
+    return any(isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
+               for decorator in function.decorators)
 
 
 def _is_self(node: cst.BaseExpression) -> bool:
@@ -1174,6 +1311,24 @@ def _unpack_item(value: Value, index: int, count: int) -> Value:
     return UNKNOWN
 
 
+def _dict_lookup(table: DictValue, item: tuple) -> Value:
+    """``table[key]``; a symbolic key picks each entry under ``key == entry`` (an if/elif chain)."""
+    key = item[1] if item[0] in ("int", "key") else UNKNOWN
+    if isinstance(key, Const) or (isinstance(key, Poly) and key.constant is not None):
+        wanted = key.value if isinstance(key, Const) else key.constant
+        found = [value for entry, value in table.items if entry == wanted]
+        return found[0] if found else UNKNOWN
+    if not _is_symbol(key) or key.is_opaque:
+        return UNKNOWN
+    # the atoms read like those of `if key == "lstm":`, so later branches on the same key agree
+    options, earlier = [], frozenset()
+    for entry, value in table.items:
+        atom = f"{_symbol_name(key)} == {entry if isinstance(entry, str) else str(entry)!r}"
+        options.append((earlier | {(atom, True)}, value))
+        earlier = earlier | {(atom, False)}
+    return Alt(tuple(options)) if len(options) > 1 else options[0][1]
+
+
 def _holds_recurrent_tuple(value: Value) -> bool:
     """Whether some case of ``value`` is a tuple an RNN returned (a result or an LSTM's state)."""
     return any(isinstance(case, TupleValue) and case.origin is not None for _, case in cases(value))
@@ -1190,7 +1345,85 @@ def _loop_item(iterable: Value) -> Value:
             return first
     if isinstance(iterable, Layer) and iterable.kind == "ModuleList" and iterable.items is None:
         return iterable.element
+    if isinstance(iterable, Tensor):
+        # iterating a tensor walks its first axis
+        return ops.index_tensor(iterable, [("int", number(0))]) if iterable.shape else Tensor()
     return UNKNOWN
+
+
+def _holds_in_file_modules(layer: Layer) -> bool:
+    children = layer.items if layer.items is not None else (layer.element,)
+    return any(isinstance(child, Layer) and child.module_class is not None for child in children)
+
+
+def _same_layout(before: Value, after: Value) -> Value:
+    """What a chain of alike children returns when one child gives back the shape it was given."""
+    if isinstance(before, Tensor) and isinstance(after, Tensor) and before.shape == after.shape \
+            and before.last_axis == after.last_axis and not isinstance(after.last_axis, Unknown):
+        return Tensor(shape=after.shape, roles=after.roles if before.roles == after.roles else None,
+                      feature=after.feature, rnn=after.rnn)
+    return Tensor() if isinstance(after, Tensor) else UNKNOWN
+
+
+def _sequence_of_steps(sequences: Value) -> Value:
+    """One tensor of the list ``pack_sequence`` takes: its last axis is the features of every step."""
+    item = _loop_item(sequences) if isinstance(sequences, (ListValue, TupleValue)) else UNKNOWN
+    if isinstance(item, Tensor) and (item.shape is None or len(item.shape) >= 2):
+        return Tensor(feature=item.last_axis, rnn=item.rnn)
+    return UNKNOWN
+
+
+def _first_item(iterable: Value) -> Value:
+    """What the first iteration over ``iterable`` binds (a number stays unknown: an index that
+    walks the batch is no constant index)."""
+    if isinstance(iterable, TupleValue) and iterable.items and not isinstance(iterable.items[0], Poly):
+        return iterable.items[0]
+    if isinstance(iterable, ListValue) and iterable.first is not None:
+        return iterable.first
+    if isinstance(iterable, Layer) and iterable.kind in ("ModuleList", "Sequential"):
+        if iterable.items:
+            return iterable.items[0]
+        if iterable.items is None and iterable.first is not None:
+            return iterable.first
+    return _loop_item(iterable)
+
+
+def _target_names(target: cst.BaseExpression) -> set:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(_target_names(element.value) for element in target.elements))
+    return set()
+
+
+def _settled(once: dict, twice: dict, rebound: set) -> bool:
+    """Whether a second iteration leaves every variable as the first left it (collections may grow;
+    the loop's own targets are bound afresh each time)."""
+    for key in (set(once) | set(twice)) - rebound:
+        old, new = once.get(key, UNKNOWN), twice.get(key, UNKNOWN)
+        if isinstance(old, ListValue) or (isinstance(old, Layer) and old.kind == "ModuleList"):
+            continue
+        if old != new or not _same_layer_identity(old, new):
+            return False
+    return True
+
+
+def _grown_module_list(before: Value, once: Value, twice: Value | None) -> Value | None:
+    """A ModuleList whose known children a loop appends to: its first child, and every later one
+    (known when the loop settles and each iteration adds one alike child)."""
+    if not all(isinstance(v, Layer) and v.kind == "ModuleList" and v.items is not None for v in (before, once)):
+        return None
+    if once.items == before.items:
+        return once
+    added = once.items[len(before.items):]
+    if once.items[:len(before.items)] != before.items or not once.items:
+        return replace(once, items=None, element=UNKNOWN)
+    later = UNKNOWN
+    if isinstance(twice, Layer) and twice.kind == "ModuleList" and twice.items is not None \
+            and len(added) == 1 and twice.items[:-1] == once.items:
+        children = once.items[1:] + twice.items[-1:]
+        later = children[0] if all(child == children[0] for child in children) else UNKNOWN
+    return replace(once, items=None, first=once.items[0], element=later)
 
 
 def _agreeing_collection(first: Value, second: Value) -> Value:
@@ -1262,6 +1495,12 @@ def _as_condition(case: Value, expression: cst.CSTNode) -> Value:
 
 def _compare_values(a: Value, b: Value, operator: cst.CSTNode, node: cst.CSTNode) -> Value:
     negate = isinstance(operator, (cst.NotEqual, cst.IsNot, cst.NotIn))
+    if _is_symbol(a) and not a.is_opaque and isinstance(b, Poly) and b.constant == 0 \
+            and isinstance(operator, (cst.Equal, cst.NotEqual, cst.GreaterThan)):
+        # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
+        positive = not isinstance(operator, cst.Equal)
+        atom = _symbol_name(a)
+        return Alt(((frozenset({(atom, True)}), Bool(positive)), (frozenset({(atom, False)}), Bool(not positive))))
     if isinstance(operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
         result = _equality(a, b)
         if result is None:
@@ -1360,12 +1599,40 @@ def _isinstance(value: Value, kind: Value) -> Value:
 
 
 def _broadcast(a: Tensor, b: Tensor) -> Tensor:
-    if a.shape is not None and b.shape is not None:
-        if a.shape == b.shape:
-            return Tensor(shape=a.shape, roles=a.roles if a.roles == b.roles else None, rnn=a.rnn)
-        if len(a.shape) >= len(b.shape) and all(isinstance(d, Poly) and d.constant == 1 for d in b.shape[:-1]):
-            return Tensor(shape=a.shape, roles=a.roles, rnn=a.rnn)
-    return Tensor()
+    """An elementwise result: axes aligned from the right, a size 1 stretches to the other."""
+    rnn = a.rnn if a.rnn is not None else b.rnn
+    if a.shape == () or b.shape == ():
+        return b if a.shape == () else a
+    if a.shape is None or b.shape is None:
+        return Tensor(feature=_broadcast_axis(a.last_axis, b.last_axis), rnn=rnn)
+    if a.shape == b.shape:
+        return Tensor(shape=a.shape, roles=a.roles if a.roles == b.roles else None, rnn=rnn)
+    rank = max(len(a.shape), len(b.shape))
+    a_dims, b_dims = (None,) * (rank - len(a.shape)) + a.shape, (None,) * (rank - len(b.shape)) + b.shape
+    a_roles = (None,) * (rank - len(a.shape)) + (a.roles or (None,) * len(a.shape))
+    b_roles = (None,) * (rank - len(b.shape)) + (b.roles or (None,) * len(b.shape))
+    shape, roles = [], []
+    for x, y, x_role, y_role in zip(a_dims, b_dims, a_roles, b_roles):
+        if y is None or (as_int(y) == 1 and x is not None):
+            shape.append(x)
+            roles.append(x_role)
+        elif x is None or as_int(x) == 1:
+            shape.append(y)
+            roles.append(y_role)
+        else:
+            shape.append(_broadcast_axis(x, y))
+            roles.append(x_role if x_role == y_role and x == y else None)
+    return Tensor(shape=tuple(shape), roles=tuple(roles), rnn=rnn)
+
+
+def _broadcast_axis(x: Value, y: Value) -> Value:
+    if x == y:
+        return x
+    if as_int(x) == 1:
+        return y
+    if as_int(y) == 1:
+        return x
+    return UNKNOWN
 
 
 def _packed_from(tensor: Value, batch_first: Value, node: cst.CSTNode) -> Value:
@@ -1390,4 +1657,5 @@ def _padded_from(packed: Value, batch_first: Value) -> Value:
 
     roles = (BATCH, TIME, FEATURE) if flag else (TIME, BATCH, FEATURE)
     origin = "output" if packed.rnn is not None else None
-    return TupleValue((Tensor(shape=shape, roles=roles, origin=origin, rnn=packed.rnn), Tensor()))
+    lengths = Tensor(shape=(packed.batch,), roles=(BATCH,))  # one length per sequence
+    return TupleValue((Tensor(shape=shape, roles=roles, origin=origin, rnn=packed.rnn), lengths))

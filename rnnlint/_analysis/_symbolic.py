@@ -362,3 +362,20 @@ def _multiply_method(self: Value, other: Value | int) -> Value:
 # _shapes multiplies dimensions with a plain `*`: give guarded and unknown values one too.
 Alt.__mul__ = Alt.__rmul__ = _multiply_method  # type: ignore[attr-defined]
 Unknown.__mul__ = Unknown.__rmul__ = _multiply_method  # type: ignore[attr-defined]
+
+
+def substitute(value: Value, atom: str, replacement: Poly) -> Value:
+    """``value`` with the symbol ``atom`` replaced by ``replacement`` in every case."""
+
+    def one(case: Value) -> Value:
+        if not isinstance(case, Poly) or atom not in case.atoms:
+            return case
+        total = Poly()
+        for mono, coeff in case.terms:
+            term = Poly.const(coeff)
+            for name in mono:
+                term = term * (replacement if name == atom else Poly.atom(name))
+            total = total + term
+        return total
+
+    return map_cases(one, value)

@@ -13,6 +13,7 @@ from .. import _shapes
 from ._symbolic import (
     EMPTY_GUARD,
     UNKNOWN,
+    Const,
     Poly,
     Unknown,
     Value,
@@ -49,13 +50,14 @@ ELEMENTWISE_METHODS = {
     "sigmoid_", "mul_", "add_", "masked_fill_", "fill_", "zero_", "pin_memory", "long", "int", "bool",
     "type", "squeeze_", "unsqueeze_", "copy_", "normal_", "uniform_", "requires_grad", "retain_grad",
     "sign", "floor", "ceil", "round", "reciprocal", "rsqrt", "erf", "sin", "cos", "clamp_", "lt", "gt",
-    "le", "ge", "eq", "ne", "logical_not", "where", "masked_scatter", "nan_to_num", "dropout",
+    "le", "ge", "eq", "ne", "logical_not", "where", "masked_scatter", "nan_to_num", "dropout", "flip", "roll",
 }
 ELEMENTWISE_FUNCTIONS = {
     "relu", "tanh", "sigmoid", "gelu", "elu", "selu", "leaky_relu", "silu", "softmax", "log_softmax",
     "dropout", "exp", "log", "abs", "sqrt", "layer_norm", "normalize", "softplus", "mish", "hardtanh",
     "clone", "detach", "sign", "neg", "masked_fill", "clamp", "pow", "mul", "add", "sub", "div",
-    "logsigmoid", "alpha_dropout", "feature_alpha_dropout", "nan_to_num", "rsqrt", "erf", "sin", "cos",
+    "logsigmoid", "alpha_dropout", "feature_alpha_dropout", "nan_to_num", "rsqrt", "erf", "sin", "cos", "flip",
+    "roll",
 }
 CREATION_FUNCTIONS = {"zeros", "ones", "randn", "rand", "empty", "full", "zeros_like", "ones_like",
                       "randn_like", "rand_like", "empty_like", "full_like"}
@@ -127,7 +129,30 @@ def call_layer(layer: Layer, args: list, guard: frozenset = EMPTY_GUARD) -> Valu
     if kind == "LSTMCell":
         hidden = _cell(layer, first)
         return TupleValue((hidden, hidden))
+    if kind == "Conv2d":
+        # (batch, channels, height, width) -> (batch, out_channels, ?, ?); unbatched without batch
+        if first.shape is None or len(first.shape) not in (3, 4):
+            return Tensor()
+        return Tensor(shape=first.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN))
+    if kind == "AdaptiveAvgPool2d":
+        return _adaptive_pool2d(first, layer.param("output_size"))
+    from ._values import OPAQUE_TENSOR_LAYERS
+
+    if kind in OPAQUE_TENSOR_LAYERS:
+        return Tensor()
     return UNKNOWN
+
+
+def _adaptive_pool2d(tensor: Tensor, output_size: Value) -> Tensor:
+    """The last two axes become ``output_size`` (an int, or a pair where None keeps the axis)."""
+    if tensor.shape is None or len(tensor.shape) not in (3, 4):
+        return Tensor()
+    sizes = output_size.items if isinstance(output_size, TupleValue) else (output_size, output_size)
+    if len(sizes) != 2:
+        return Tensor()
+    kept = tuple(old if isinstance(new, Const) and new.value is None else new if isinstance(new, Poly) else UNKNOWN
+                 for old, new in zip(tensor.shape[-2:], sizes))
+    return Tensor(shape=tensor.shape[:-2] + kept)
 
 
 def _replace_last(tensor: Tensor, size: Value) -> Tensor:
@@ -149,8 +174,9 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
         # Conv1d takes (batch, channels, length); the unbatched form is rare in models
         key = tensor.key
-        batch = Poly.atom(f"{key}.shape[0]") if key else UNKNOWN
-        return Tensor(shape=(batch, out_channels, UNKNOWN), roles=(BATCH, FEATURE, TIME))
+        axes = tuple(Poly.atom(f"{key}.shape[{axis}]") if key else UNKNOWN for axis in range(3))
+        length = axes[2] if isinstance(tensor.feature, Unknown) else tensor.feature
+        tensor = Tensor(shape=(axes[0], axes[1], length), rnn=tensor.rnn, key=key)
     if len(tensor.shape) != 3:
         return Tensor(shape=None)
     length = tensor.shape[2]
@@ -192,25 +218,46 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             if batch_axis is None or time_axis is None:
                 return UNKNOWN
             if rank == 3:
-                batch, seq = inputs.shape[batch_axis], inputs.shape[time_axis]
+                # an axis nothing names is named after the call's input, as for an input of unknown rank
+                batch, seq = (inputs.shape[axis] if not isinstance(inputs.shape[axis], Unknown)
+                              else Poly.atom(f"{key}.shape[{axis}]") for axis in (batch_axis, time_axis))
             else:
                 batch, seq = Poly.atom(f"{key}.shape[{batch_axis}]"), Poly.atom(f"{key}.shape[{time_axis}]")
         else:
             batch, seq = None, inputs.shape[0]
-        shape = _shapes.output_shape(config, batch, seq)
+        shape = _unprojected(_shapes.output_shape, config, batch, seq)
         if shape is None:
             output = UNKNOWN_TENSOR
         else:
             roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched else (TIME, FEATURE)
             output = Tensor(shape=tuple(dim(d) for d in shape), roles=roles, origin="output", rnn=layer)
     state_roles = (STATE, BATCH, FEATURE) if batched else (STATE, FEATURE)
-    hidden = _state_tensor(_shapes.hidden_state_shape(config, batch), state_roles, "h_n", layer)
+    hidden = _state_tensor(_any_directions(_shapes.hidden_state_shape, config, batch), state_roles, "h_n", layer)
     if config.returns_cell_state:
-        cell = _state_tensor(_shapes.cell_state_shape(config, batch), state_roles, "c_n", layer)
+        cell = _state_tensor(_any_directions(_shapes.cell_state_shape, config, batch), state_roles, "c_n", layer)
         state: Value = TupleValue((hidden, cell), origin="state", rnn=layer)
     else:
         state = hidden
     return TupleValue((output, state), origin="result", rnn=layer)
+
+
+def _any_directions(shape_of, config: _shapes.RNNConfig, batch: Any) -> tuple | None:
+    """A state shape; when ``bidirectional`` is not known (``**kwargs``) only the
+    layers*directions axis is unknown: the state keeps its three axes."""
+    shape = _unprojected(shape_of, config, batch)
+    if shape is None and config.bidirectional is None:
+        shape = _unprojected(shape_of, replace(config, bidirectional=False), batch)
+        return shape and (UNKNOWN,) + tuple(shape[1:])
+    return shape
+
+
+def _unprojected(shape_of, config: _shapes.RNNConfig, *dims) -> tuple | None:
+    """A shape of ``config``; with a symbolic ``proj_size`` only ``H_out`` is unknown, not the rest."""
+    shape = shape_of(config, *dims)
+    if shape is None and _shapes.has_projection(config) is None:
+        shape = shape_of(replace(config, proj_size=0), *dims)
+        return shape and shape[:-1] + (UNKNOWN,)
+    return shape
 
 
 def input_key(layer: Layer, inputs: Tensor) -> str:
@@ -270,6 +317,12 @@ def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: V
     if step is not None and as_int(step) not in (None, 1):
         return UNKNOWN
     low, high = (as_int(lower) if lower is not None else 0), (as_int(upper) if upper is not None else None)
+    if (lower is not None and low is None) or (upper is not None and high is None):
+        # symbolic bounds (`out[..., :hidden]`, `out[..., hidden:]` of a `2*hidden` axis): exact
+        # only when the bounds are sizes that certainly lie inside the axis
+        start = number(0) if lower is None else lower
+        stop = size if upper is None else upper
+        return stop - start if _within(number(0), start) and _within(start, stop) and _within(stop, size) else UNKNOWN
     if lower is not None and low is None:
         return UNKNOWN
     if upper is not None and high is None:
@@ -281,6 +334,13 @@ def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: V
     if upper is None and isinstance(size, Poly) and low is not None and low >= 0:
         return size - number(low)
     return UNKNOWN
+
+
+def _within(smaller: Value, larger: Value) -> bool:
+    """``smaller <= larger`` for every non-negative value of the symbols."""
+    if not isinstance(smaller, Poly) or not isinstance(larger, Poly) or smaller.is_opaque or larger.is_opaque:
+        return False
+    return all(coeff >= 0 for _, coeff in (larger - smaller).terms) and all(coeff >= 0 for _, coeff in smaller.terms)
 
 
 def _at_least(size: Value, bound: int) -> bool:
@@ -395,7 +455,8 @@ def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
     if size == 1:
         return _select_axes(tensor, [i for i in range(rank) if i != index])
     if size is None:
-        return Tensor(rnn=tensor.rnn)  # may or may not drop the axis
+        # may or may not drop the axis; any other axis keeps its size, the last one included
+        return Tensor(rnn=tensor.rnn, feature=tensor.shape[-1] if index != rank - 1 else UNKNOWN)
     return tensor
 
 
@@ -407,7 +468,9 @@ def _select_axes(tensor: Tensor, keep: list) -> Tensor:
 def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     rank = known_rank(tensor)
     if rank is None:
-        return Tensor(rnn=tensor.rnn)
+        # a new first axis (or one before the last) leaves the last axis in place
+        keeps_last = as_int(axis) is not None and (as_int(axis) == 0 or as_int(axis) <= -2)
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)
@@ -460,28 +523,36 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
         total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
     first = tensors[0]
     shape = first.shape[:index] + (total,) + first.shape[index + 1:]
-    rnn = first.rnn if all(t.rnn is first.rnn for t in tensors) else None
-    return Tensor(shape=shape, roles=first.roles, rnn=rnn)
+    return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors))
+
+
+def _first_rnn(tensors: list) -> Any:
+    """The recurrent module behind a combination of tensors: the first one that has one."""
+    return next((t.rnn for t in tensors if t.rnn is not None), None)
 
 
 def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
-    """``torch.cat`` along the last axis when some operands have an unknown rank: features add up."""
+    """``torch.cat`` when some operands have an unknown rank: features add up along the last
+    axis; along another axis every operand has the rank and the last axis of the known ones."""
     index = as_int(axis)
-    if index is None:
+    if index is None or any(len(t.shape) != len(known[0].shape) for t in known):
         return UNKNOWN_TENSOR
-    if index >= 0:
-        if not known or index != len(known[0].shape) - 1:
-            return UNKNOWN_TENSOR
-    elif index != -1:
+    rank = len(known[0].shape) if known else None
+    if index != -1 and (rank is None or normalize_axis(axis, rank) is None):
         return UNKNOWN_TENSOR
+    if index != -1 and normalize_axis(axis, rank) != rank - 1:
+        template = known[0]
+        position = normalize_axis(axis, rank)
+        shape = template.shape[:position] + (UNKNOWN,) + template.shape[position + 1:]
+        return Tensor(shape=shape, roles=template.roles, rnn=_first_rnn(tensors))
     total: Value = number(0)
     for t in tensors:
         size = t.last_axis
         total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
     if known:
         template = known[0]
-        return Tensor(shape=template.shape[:-1] + (total,), roles=template.roles)
-    return Tensor(feature=total)
+        return Tensor(shape=template.shape[:-1] + (total,), roles=template.roles, rnn=_first_rnn(tensors))
+    return Tensor(feature=total, rnn=_first_rnn(tensors))
 
 
 def matmul(first: Tensor, second: Tensor) -> Tensor:
@@ -489,7 +560,8 @@ def matmul(first: Tensor, second: Tensor) -> Tensor:
     if first.shape is None or second.shape is None or len(first.shape) < 2 or len(second.shape) < 2:
         return UNKNOWN_TENSOR
     batch = first.shape[:-2] if len(first.shape) >= len(second.shape) else second.shape[:-2]
-    return Tensor(shape=batch + (first.shape[-2], second.shape[-1]))
+    # attention: the features of `weights @ states` are the states'
+    return Tensor(shape=batch + (first.shape[-2], second.shape[-1]), rnn=_first_rnn([second, first]))
 
 
 def stack(tensors: list, axis: Value, count: Value) -> Tensor:
@@ -506,6 +578,27 @@ def stack(tensors: list, axis: Value, count: Value) -> Tensor:
         return UNKNOWN_TENSOR
     roles = list(first.roles or (None,) * (rank - 1))
     return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]))
+
+
+def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
+    """``repeat`` multiplies each axis by its count; ``expand`` sets it (-1 keeps it); both may
+    add leading axes."""
+    rank = known_rank(tensor)
+    if rank is None or len(sizes) < rank or not all(isinstance(size, (Poly, Unknown)) for size in sizes):
+        return Tensor(rnn=tensor.rnn)
+    extra = len(sizes) - rank
+    shape, roles = list(sizes[:extra]), [None] * extra
+    old_roles = tensor.roles or (None,) * rank
+    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles):
+        if expand:
+            new = old if as_int(size) == -1 else size
+        else:
+            new = old * size if isinstance(old, Poly) and isinstance(size, Poly) else UNKNOWN
+        shape.append(new)
+        roles.append(role if new == old else None)
+    if expand and any(as_int(size) == -1 for size in sizes[:extra]):
+        return Tensor(rnn=tensor.rnn)
+    return derived(tensor, tuple(shape), tuple(roles))
 
 
 def replace_shape(tensor: Tensor, **changes) -> Tensor:

@@ -92,6 +92,14 @@ class ListValue(Value):
     """A Python list built up in a loop: ``item`` describes every element."""
 
     item: Value = UNKNOWN
+    first: Value | None = None  # what the first iteration sees, when it differs (`zip(self.layers, ...)`)
+
+
+@dataclass(frozen=True)
+class DictValue(Value):
+    """A dict literal whose keys are all constants: ``{"lstm": nn.LSTM, "gru": nn.GRU}``."""
+
+    items: tuple = ()  # ((key, Value), ...) in source order
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class Layer(Value):
     name: str = ""  # the attribute it was first stored in, for messages
     items: tuple | None = None  # children of Sequential / ModuleList, when knowable
     element: Value = UNKNOWN  # every child of a ModuleList filled in a loop, when they agree
+    first: Value | None = None  # its first child, when set `element` is every later one
     module_state: tuple = field(default=(), compare=False, hash=False)  # an in-file module's self attributes
     unknown_keywords: tuple = ()  # keywords the constructor does not accept
     opaque_arguments: bool = False  # *args / **kwargs were passed: unbound values are unknown
@@ -157,6 +166,11 @@ LAYER_PARAMETERS: dict[str, tuple[tuple[str, Any], ...]] = {
         ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
         ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
     ),
+    "Conv2d": (
+        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
+        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
+    ),
+    "AdaptiveAvgPool2d": (("output_size", None),),
     "LayerNorm": (("normalized_shape", None), ("eps", 1e-5)),
     "RNNCell": (("input_size", None), ("hidden_size", None), ("bias", True), ("nonlinearity", "tanh")),
     "LSTMCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
@@ -168,6 +182,13 @@ SHAPE_PRESERVING = {
     "Identity", "LayerNorm", "BatchNorm1d", "Tanhshrink", "Softsign", "GLU",
 }
 SHAPE_PRESERVING.discard("GLU")  # GLU halves an axis
+SHAPE_PRESERVING |= {"BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "GroupNorm", "Dropout3d"}
+# layers that return one tensor of a shape the analysis does not follow
+OPAQUE_TENSOR_LAYERS = {
+    "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
+    "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
+    "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "PixelShuffle",
+}
 CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
 
 
@@ -219,18 +240,30 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
         for g2, bidirectional in split_flag(layer.param("bidirectional"), g1):
             proj_cases = cases(layer.param("proj_size"), g2) if layer.kind == "LSTM" else [(g2, number(0))]
             for g3, proj_size in proj_cases:
-                yield g3, _shapes.RNNConfig(
-                    kind=layer.kind,
-                    input_size=_size(layer.param("input_size")),
-                    hidden_size=_size(layer.param("hidden_size")),
-                    num_layers=_size(layer.param("num_layers")),
-                    batch_first=batch_first,
-                    bidirectional=bidirectional,
-                    proj_size=_projection_as_int(proj_size),
-                    dropout=layer.param("dropout"),
-                    bias=layer.param("bias"),
-                    nonlinearity=layer.param("nonlinearity"),
-                )
+                for g4, projected in _split_projection(proj_size, g3):
+                    yield g4, _shapes.RNNConfig(
+                        kind=layer.kind,
+                        input_size=_size(layer.param("input_size")),
+                        hidden_size=_size(layer.param("hidden_size")),
+                        num_layers=_size(layer.param("num_layers")),
+                        batch_first=batch_first,
+                        bidirectional=bidirectional,
+                        proj_size=_projection_as_int(proj_size) if projected is not False else 0,
+                        dropout=layer.param("dropout"),
+                        bias=layer.param("bias"),
+                        nonlinearity=layer.param("nonlinearity"),
+                        projected=projected,
+                    )
+
+
+def _split_projection(proj_size: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool | None]]:
+    """``proj_size=proj_size``: a size symbol is either positive (a projection) or 0 (none);
+    the condition reads like ``if proj_size:``."""
+    if isinstance(proj_size, Poly) and not proj_size.is_opaque and len(proj_size.terms) == 1 \
+            and proj_size.terms[0][1] == 1 and len(proj_size.terms[0][0]) == 1:
+        yield from _split_atom(proj_size.terms[0][0][0], guard)
+    else:
+        yield guard, None
 
 
 def _size(value: Value) -> Value:

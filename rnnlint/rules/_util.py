@@ -54,6 +54,10 @@ def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
 
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
+    from .._analysis._symbolic import OPAQUE_CONDITION
+
+    # a branch the analysis could not evaluate says nothing a reader can act on
+    guard = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
     if not guard:
         return ""
     parts = []
@@ -113,8 +117,5 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
 
 
 def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:
-    """The configuration under which a DIFFERENT comparison holds, beyond the event's own path."""
-    from .._analysis._symbolic import OPAQUE_CONDITION
-
-    combined = (comparison.guard | case_guard) - event_guard
-    return frozenset(literal for literal in combined if not literal[0].startswith(OPAQUE_CONDITION))
+    """The configuration under which a DIFFERENT comparison holds (``when`` drops opaque conditions)."""
+    return comparison.guard | case_guard

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .._analysis._symbolic import DIFFERENT, Poly, compare
+from .. import _shapes
+from .._analysis._symbolic import DIFFERENT, UNKNOWN_ORDER, Comparison, Poly, compare, restrict, substitute
+from .._analysis._values import rnn_configs
 from ._base import Invalid, Rule
 from ._util import argument, condition_of, direction_word, head_linear, layer_label, layers_in, show, tensors_in, when
 
@@ -19,7 +21,8 @@ class HeadFeaturesMismatch(Rule):
     An RNN's output has `num_directions * hidden_size` features (`proj_size` for an LSTM
     with a projection). A head built with `hidden_size` after a bidirectional RNN fails at
     the first forward pass with `mat1 and mat2 shapes cannot be multiplied`, far from the
-    line that is wrong.
+    line that is wrong. PyTorch requires `proj_size < hidden_size`, so a head built with
+    `hidden_size` after a projecting LSTM is wrong whatever the sizes are.
 
     ## Example
     ```python
@@ -102,6 +105,19 @@ class Dynamic(nn.Module):
         out, _ = self.rnn(x)
         return self.fc(out)
 """,
+        """
+import torch.nn as nn
+
+class Streaming(nn.Module):
+    def __init__(self, input_dim, cell_dim, proj_dim, n_tokens):
+        super().__init__()
+        self.rnn = nn.LSTM(input_dim, cell_dim, num_layers=2, proj_size=proj_dim)
+        self.output = nn.Linear(proj_dim if proj_dim > 0 else cell_dim, n_tokens)
+
+    def forward(self, chunk):
+        out, _ = self.rnn(chunk)
+        return self.output(out)
+""",
     ]
     INVALID = [
         Invalid(
@@ -163,6 +179,21 @@ class Model(nn.Module):
         return self.head(out.mean(dim=0))
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Streaming(nn.Module):
+    def __init__(self, input_dim, cell_dim, proj_dim, n_tokens):
+        super().__init__()
+        self.rnn = nn.LSTM(input_dim, cell_dim, num_layers=2, proj_size=proj_dim)
+        self.output = nn.Linear(cell_dim, n_tokens)
+
+    def forward(self, chunk):
+        out, _ = self.rnn(chunk)
+        return self.output(out)
+"""
+        ),
     ]
 
     def check(self, context):
@@ -178,6 +209,8 @@ class Model(nn.Module):
                         continue  # only features that come from a recurrent module
                     expected = head.param("in_features")
                     comparison = compare(expected, tensor.last_axis, tensor_guard)
+                    if comparison.verdict != DIFFERENT:
+                        comparison = _compare_projected(expected, tensor, tensor_guard)
                     if comparison.verdict != DIFFERENT:
                         continue
                     yield self._report(head, called, tensor, comparison, scope, condition_of(comparison, tensor_guard, event.guard))
@@ -205,6 +238,30 @@ class Model(nn.Module):
             head.node, replacements=replacements,
             help=f"build the head with {show(second, scope.aliases)} input features", **fields,
         )
+
+
+def _compare_projected(expected, tensor, guard) -> Comparison:
+    """Compare again knowing that an LSTM with a projection has ``proj_size < hidden_size`` (torch
+    refuses anything else): a head built with `hidden_size` then cannot take `proj_size` features."""
+    rnn = tensor.rnn
+    hidden, proj = rnn.param("hidden_size"), rnn.param("proj_size")
+    if rnn.kind != "LSTM" or not _is_symbol(hidden) or not isinstance(proj, Poly) or proj.is_opaque:
+        return Comparison(UNKNOWN_ORDER)
+    if not all(_shapes.has_projection(config) for _, config in rnn_configs(rnn, guard)):
+        return Comparison(UNKNOWN_ORDER)
+    # hidden_size = proj_size + gap with gap > 0
+    (atom,), = (mono for mono, _ in hidden.terms)
+    larger = proj + Poly.atom(f"{atom} - {proj.describe()}")
+    comparison = compare(substitute(expected, atom, larger), substitute(tensor.last_axis, atom, larger), guard)
+    if comparison.verdict != DIFFERENT:
+        return comparison
+    where = guard | comparison.guard
+    return Comparison(DIFFERENT, comparison.guard, restrict(expected, where), restrict(tensor.last_axis, where))
+
+
+def _is_symbol(value) -> bool:
+    return isinstance(value, Poly) and not value.is_opaque and len(value.terms) == 1 \
+        and value.terms[0][1] == 1 and len(value.terms[0][0]) == 1
 
 
 def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:

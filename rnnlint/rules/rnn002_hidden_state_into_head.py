@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from .._analysis._symbolic import Poly, Unknown, cases
 from ._base import Invalid, Rule
 from ._util import head_linear, layer_label, layers_in, show_shape, tensors_in
@@ -17,7 +19,9 @@ class HiddenStateIntoHead(Rule):
     `h_n` has shape `(num_layers * num_directions, batch, hidden_size)` whatever
     `batch_first` says. A `Linear` acts on the last axis only, so the head returns
     `(num_layers * num_directions, batch, out)` instead of `(batch, out)`. Nothing raises
-    until a loss or a metric meets the extra axis, or it silently broadcasts.
+    until a loss or a metric meets the extra axis, or it silently broadcasts. An LSTM's `c_n`
+    has the same layout and is checked the same way. An RNN built with `**kwargs` may have
+    any number of layers and directions, so its state is reported too.
 
     ## Example
     ```python
@@ -37,7 +41,7 @@ class HiddenStateIntoHead(Rule):
 
     CODE = "RNN002"
     NAME = "hidden-state-into-head"
-    MESSAGE = "{head} receives the whole `h_n` of {rnn}, shape {shape}; a head expects `(batch, features)`"
+    MESSAGE = "{head} receives the whole `{state}` of {rnn}, shape {shape}; a head expects `(batch, features)`"
 
     VALID = [
         """
@@ -65,6 +69,19 @@ class Classifier(nn.Module):
     def forward(self, x):
         _, h_n = self.gru(x)
         return self.fc(h_n).squeeze(0)
+""",
+        """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_features, horizon, **lstm_kwargs):
+        super().__init__()
+        self.lstm = nn.LSTM(n_features, batch_first=True, **lstm_kwargs)
+        self.regressor = nn.Linear(self.lstm.hidden_size, horizon)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return self.regressor(h_n[-1])
 """,
     ]
     INVALID = [
@@ -99,25 +116,62 @@ class Regressor(nn.Module):
         return self.head(torch.relu(h))
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_features, horizon, **lstm_kwargs):
+        super().__init__()
+        self.lstm = nn.LSTM(n_features, batch_first=True, **lstm_kwargs)
+        self.regressor = nn.Linear(self.lstm.hidden_size, horizon)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return self.regressor(h_n)
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Bridge(nn.Module):
+    def __init__(self, hidden=24):
+        super().__init__()
+        self.encoder = nn.LSTM(16, hidden, batch_first=True, bidirectional=True)
+        self.reduce_c = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        memory, (h_n, c_n) = self.encoder(x)
+        return memory, torch.relu(self.reduce_c(c_n))
+"""
+        ),
     ]
 
     def check(self, context):
+        # `hidden[-1]` of an LSTM's `(h_n, c_n)` is RNN007's finding: the tuple taken for a tensor
+        tuple_items = {id(event.node) for _, event in context.facts.events
+                       if event.kind == "subscript" and "tuple" in event.data}
         for scope, event in context.facts.events:
             if event.kind != "layer_call" or not event.data["args"]:
                 continue
+            argument = event.node.args[0].value if isinstance(event.node, cst.Call) and event.node.args else None
             for guard, called in layers_in(event.data["layer"], event.guard):
                 if head_linear(called) is None:
                     continue
                 for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    if tensor.origin != "h_n" or not tensor.shape or len(tensor.shape) != 3:
+                    if tensor.origin not in ("h_n", "c_n") or not tensor.shape or len(tensor.shape) != 3:
                         continue
-                    if not _may_exceed_one(tensor.shape[0], tensor_guard):
+                    if tensor.origin == "c_n" and id(argument) in tuple_items:
+                        continue
+                    if not _may_exceed_one(tensor.shape[0], tensor_guard, tensor.rnn):
                         continue
                     yield self.report(
-                        event.node, head=layer_label(called), rnn=layer_label(tensor.rnn),
+                        event.node, head=layer_label(called), state=tensor.origin, rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
-                        help="feed `h_n[-1]` (last layer), or `torch.cat((h_n[-2], h_n[-1]), dim=1)` "
-                             "when bidirectional",
+                        help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "
+                             f"{tensor.origin}[-1]), dim=1)` when bidirectional",
                     )
                     break
                 else:
@@ -125,9 +179,12 @@ class Regressor(nn.Module):
                 break
 
 
-def _may_exceed_one(layers, guard) -> bool:
-    """True when the layers*directions axis is a number other than 1 or a symbol (not unknown)."""
+def _may_exceed_one(layers, guard, rnn) -> bool:
+    """True when the layers*directions axis is a number other than 1 or a symbol, or unknown
+    because `**kwargs` built the RNN (any count, even 1, leaves the axis in place)."""
     for _, value in cases(layers, guard):
+        if isinstance(value, Unknown) and rnn is not None and rnn.opaque_arguments:
+            return True
         if isinstance(value, Unknown) or not isinstance(value, Poly):
             return False
         if value.is_opaque:

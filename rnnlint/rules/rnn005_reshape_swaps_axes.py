@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .._analysis import _tensor_ops as ops
-from .._analysis._symbolic import DIFFERENT, EQUAL, Poly, Unknown, as_int, cases, compare
+from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare
 from .._analysis._values import BATCH, Tensor
 from ._base import Invalid, Rule
 from ._util import source_of
@@ -17,6 +17,8 @@ class ReshapeSwapsAxes(Rule):
     Checks for `view`/`reshape` calls that try to exchange the batch and time axes
     (`x.view(x.size(1), x.size(0), -1)`), or that fold `h_n`'s `num_layers * num_directions`
     axis into the batch or feature axis (`h_n.view(batch, -1)`, `h_n.view(-1, 2 * hidden)`).
+    It also flags a reshape that asks for a later axis first, such as `x.view(x.size(2),
+    x.size(0), -1)` on a Conv1d's `(batch, channels, length)` where `permute(2, 0, 1)` is meant.
 
     ## Why is this bad?
     `view` and `reshape` never move data: they re-read the same memory in a new shape. A
@@ -188,8 +190,9 @@ class Summary(nn.Module):
             if len(dims) < 2 or not all(isinstance(d, (Poly, Unknown)) for d in dims):
                 continue
             method = event.data["method"]
-            if _swaps_leading_axes(tensor, dims, event.guard):
-                yield self._swap_report(event, tensor, dims, method)
+            reordered = _reordered_axes(tensor, dims, event.guard)
+            if reordered is not None:
+                yield self._swap_report(event, tensor, dims, method, reordered)
             elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, event.guard):
                 yield self.report(
                     event.node, call=f"`{source_of(event.node)}`", method=method, replacement="",
@@ -198,11 +201,20 @@ class Summary(nn.Module):
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
 
-    def _swap_report(self, event, tensor, dims, method):
+    def _swap_report(self, event, tensor, dims, method, reordered):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
         replacements = ()
         call = event.node
         rank = len(tensor.shape) if tensor.shape is not None else None
+        if reordered != (1, 0):
+            # the sizes of later axes asked for first: a permute is meant
+            order = list(reordered) + [axis for axis in range(rank or len(dims)) if axis not in reordered]
+            text = f"permute({', '.join(map(str, order))})" if rank == len(dims) else "permute(...)"
+            return self.report(
+                call, call=f"`{source_of(call)}`", method=method, replacement=text,
+                problem=f"puts axis {reordered[0]} before axis {reordered[1]} by reshaping",
+                help=f"use `.{text}`",
+            )
         # a pure swap of the first two axes: every other axis kept as it is (or left to -1)
         pure = (rank is None or rank == len(dims)) and all(
             _equal(dims[index], _axis(tensor, index), event.guard)
@@ -243,17 +255,23 @@ def _not_one(value, guard) -> bool:
     return all(as_int(size) != 1 for _, size in cases(value, guard))
 
 
-def _swaps_leading_axes(tensor: Tensor, dims: list, guard) -> bool:
-    first, second = _axis(tensor, 0), _axis(tensor, 1)
-    if first is None or second is None:
-        return False
-    if compare(first, second, guard).verdict != DIFFERENT and not (
-        isinstance(first, Poly) and isinstance(second, Poly) and first != second and not first.constant and not second.constant
-    ):
-        return False
-    if not (_not_one(first, guard) and _not_one(second, guard)):
-        return False
-    return _equal(dims[0], second, guard) and _equal(dims[1], first, guard)
+def _reordered_axes(tensor: Tensor, dims: list, guard) -> tuple | None:
+    """``(i, j)`` with ``i > j`` when the first two sizes asked for are those of axes ``i`` and ``j``,
+    each size naming one axis alone: a reshape never moves a later axis before an earlier one."""
+    rank = len(tensor.shape) if tensor.shape is not None else max(2, len(dims))
+    named = []
+    for wanted in dims[:2]:
+        axes = [axis for axis in range(rank) if _equal(wanted, _axis(tensor, axis), guard)]
+        if len(axes) != 1:
+            return None
+        named.append(axes[0])
+    later, earlier = named
+    if later <= earlier:
+        return None
+    first, second = _axis(tensor, later), _axis(tensor, earlier)
+    if not (_not_one(first, guard) and _not_one(second, guard)) or _equal(first, second, guard):
+        return None
+    return later, earlier
 
 
 def _folds_state(tensor: Tensor, dims: list, guard) -> bool:

@@ -43,7 +43,8 @@ class InitialStateShape(Rule):
     `h_0` must be `(num_layers * num_directions, batch, H_out)` and an LSTM's `c_0`
     `(num_layers * num_directions, batch, hidden_size)`, where `H_out` is `proj_size` for an
     LSTM with a projection and `hidden_size` otherwise. States built inline, in helpers such
-    as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed.
+    as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
+    so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -247,7 +248,7 @@ class Speller(Module):
                     node, replacements=replacements, state=state, actual=show(comparison.first, scope.aliases),
                     axis=axis, rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
                     expected=show(comparison.second, scope.aliases), formula=f" (`{formula}`)" if axis != 1 else "",
-                    condition=when(guard - event.guard), fixed=fixed,
+                    condition=when(guard), fixed=fixed,
                     help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
                          "the state is never batch first, whatever `batch_first` says",
                 )
@@ -265,9 +266,12 @@ def _outcomes(event, rnn, guard):
                     size = _size_name(config, state)
                     for tensor_guard, tensor in tensors_in(given, state_guard):
                         verdict, axis, comparison = _judge(tensor, expected, batch, tensor_guard)
-                        formula = AXIS_FORMULA[axis] if axis is not None and axis < 2 else size
+                        named = size
+                        if verdict is None and state == "h_0":
+                            verdict, axis, comparison, named = _unprojected_h0(config, tensor, tensor_guard, size)
+                        formula = AXIS_FORMULA[axis] if axis is not None and axis < 2 else named
                         yield ((tensor_guard | comparison.guard) if comparison else tensor_guard, verdict,
-                               (rnn, state, tensor, axis, comparison, formula, size))
+                               (rnn, state, tensor, axis, comparison, formula, named))
 
 
 def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
@@ -288,6 +292,17 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
             return True, axis, comparison
         known = known and comparison.verdict == EQUAL
     return (False if known else None), None, None
+
+
+def _unprojected_h0(config, tensor: Tensor, guard: frozenset, size: str) -> tuple:
+    """An ``h_0`` ending in ``hidden_size`` for an LSTM that projects: wrong, since ``proj_size``
+    must be smaller than ``hidden_size`` (the symbols alone cannot tell them apart)."""
+    if config.kind != "LSTM" or _shapes.has_projection(config) is not True \
+            or tensor.shape is None or len(tensor.shape) != 3:
+        return None, None, None, size
+    if compare(tensor.shape[2], config.hidden_size, guard).verdict != EQUAL:
+        return None, None, None, size
+    return True, 2, _Verdict(DIFFERENT, tensor.shape[2], config.proj_size), "proj_size"
 
 
 class _Verdict:

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from .._analysis._symbolic import DIFFERENT, as_int, cases, compare, number
+from .._analysis._symbolic import DIFFERENT, as_int, cases, compare, merge_guards, number
 from .._analysis._values import (
     LAYER_PARAMETERS,
     SHAPE_PRESERVING,
@@ -27,16 +27,17 @@ class LstmStateTuple(Rule):
     """
     ## What it does
     Checks for an LSTM's `(h_n, c_n)` state used as one tensor, or one tensor used as that
-    state. It flags `hidden[-1]` on the tuple (that is `c_n`), the tuple fed to a layer or a
-    tensor operation, a bare tensor given to an LSTM as its initial state, and the `h_n` of a
-    GRU or an RNN unpacked as `(h, c)`.
+    state. It flags `hidden[-1]` on the tuple (that is `c_n`), the tuple indexed like a tensor
+    (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor given to
+    an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
 
     ## Why is this bad?
     An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.
     Code written for one and run with the other goes wrong in quiet ways: on the tuple,
     `hidden[-1]` is `c_n` (the cell state), not the last layer of `h_n`, and the shapes agree,
     so nothing raises. A GRU's `h_n` unpacked as `h, c` splits the layers axis when
-    `num_layers * num_directions` is 2. A bare tensor given to an LSTM as `hx` raises.
+    `num_layers * num_directions` is 2. A bare tensor given to an LSTM as `hx`, or the tuple
+    indexed with several indices, raises.
 
     ## Example
     ```python
@@ -206,6 +207,11 @@ class StatefulLSTM(Module):
 
     def check(self, context):
         groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
+        # the `return` that handed back each value a helper built: a bare state is reported there
+        self._returned: dict = {}
+        for _, event in context.facts.events:
+            if event.kind == "return" and event.node.value is not None:
+                self._returned.setdefault(id(event.data["value"]), []).append((event.guard, event.node.value))
         for scope, event in context.facts.events:
             if event.kind in ("subscript", "layer_call", "tensor_op", "rnn_call", "unpack"):
                 groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
@@ -222,7 +228,7 @@ class StatefulLSTM(Module):
                 yield self.report(
                     node, replacements=replacements, fix_safe=False, help=_HELP[kind],
                     observed=observed, rnn=layer_label(rnn), expected=expected,
-                    condition=when(guard - events[0].guard), fixed=fixed,
+                    condition=when(guard), fixed=fixed,
                 )
                 break
 
@@ -234,6 +240,11 @@ class StatefulLSTM(Module):
             yield event.guard, False, None  # indexing a tensor is what the code should do
             return
         items = event.data["items"]
+        if base.origin == "state" and len(items) > 1:
+            # `hidden[-2, :, :]`: a tuple takes one index, so this raises a TypeError
+            yield event.guard, True, (event.node, base.rnn, f"`{source_of(event.node)}` indexes the `(h_n, c_n)` tuple",
+                                      "which is not a tensor", None)
+            return
         flagged = base.origin == "state" and len(items) == 1 and items[0][0] == "int" and as_int(items[0][1]) == -1
         fix = None
         if flagged:
@@ -275,7 +286,9 @@ class StatefulLSTM(Module):
                 if isinstance(case, TupleValue):
                     yield hx_guard, False, None
                 elif rnn.kind == "LSTM" and _certainly_tensor(case):
-                    yield hx_guard, True, (hx_node, rnn, f"`{source_of(hx_node)}` is passed alone as the initial state",
+                    node = next((returned for return_guard, returned in self._returned.get(id(case), ())
+                                 if merge_guards(return_guard, hx_guard) is not None), hx_node)
+                    yield hx_guard, True, (node, rnn, f"`{source_of(node)}` is passed alone as the initial state",
                                            "not as an `(h_0, c_0)` tuple", None)
 
     def _unpack(self, event):
@@ -316,5 +329,7 @@ def _takes_tensor(layer: Layer) -> bool:
 
 
 def _certainly_tensor(value) -> bool:
-    """A tensor the code made or an RNN returned; a parameter of unknown type may be a tuple."""
-    return isinstance(value, Tensor) and (value.source is not None or value.origin is not None)
+    """A tensor the code made, an RNN returned, or one of known rank (a tuple has no shape to
+    follow through `view` or `transpose`); a parameter of unknown type may be a tuple."""
+    return isinstance(value, Tensor) and (value.source is not None or value.origin is not None
+                                          or value.shape is not None)

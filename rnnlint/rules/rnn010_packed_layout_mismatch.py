@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .._analysis._symbolic import OPAQUE_CONDITION, Poly, cases
-from .._analysis._values import BATCH, RNN_KINDS, TIME, Packed, Tensor, split_flag
+from .._analysis._symbolic import OPAQUE_CONDITION, Poly, as_int, cases, merge_guards
+from .._analysis._values import BATCH, RNN_KINDS, TIME, Packed, Tensor, TupleValue, split_flag
 from ._base import Invalid, Rule
-from ._util import argument, layer_label, layers_in, when
+from ._util import argument, layer_label, layers_in, source_of, when
 
 
 class PackedLayoutMismatch(Rule):
@@ -18,6 +18,11 @@ class PackedLayoutMismatch(Rule):
     declared by the RNN that consumes the packed sequence, when the tensor reaches the call
     with its axes as the code received them (no `transpose` or `permute` on the way).
 
+    It also checks `pad_packed_sequence`, when it is asked for the other layout than the RNN
+    that produced the packed sequence declares (and than the sequence was packed in), and its
+    output is then used in that layout: handed back from `forward` as it is, or reduced or
+    indexed at its first or last step along the axis where the RNN's layout has time.
+
     ## Why is this bad?
     `pack_padded_sequence` reads its padded input as `(seq, batch, *)` unless it is told
     `batch_first=True`; its default is `False` whatever the RNN says. Packing a batch-first
@@ -27,8 +32,10 @@ class PackedLayoutMismatch(Rule):
     the samples of the batch. The RNN's own `batch_first` does not help: a packed sequence
     carries no layout.
 
-    `pad_packed_sequence` is not checked here: it returns whichever layout it is asked for,
-    and indexing that output along the wrong axis is RNN004's finding.
+    `pad_packed_sequence` has the same default: it pads back to `(seq, batch, *)` unless told
+    `batch_first=True`. After a batch-first pack and a batch-first RNN, the default hands the
+    rest of the model a sequence-first tensor: a head applied to it runs, and the caller gets
+    `(seq, batch, n)` where it expects `(batch, seq, n)`.
 
     ## Example
     ```python
@@ -44,7 +51,8 @@ class PackedLayoutMismatch(Rule):
     ```
 
     ## Fix safety
-    The fix passes the right `batch_first` to `pack_padded_sequence`: it adds the keyword
+    A `pad_packed_sequence` finding gets advice only: the code after it may be the part to
+    change. The fix passes the right `batch_first` to `pack_padded_sequence`: it adds the keyword
     when the call leaves it out, or replaces a literal `True`/`False`. It is offered only when
     that layout holds unconditionally: the packed tensor's known layout, or a literal
     `batch_first` on which every RNN fed by the call agrees. The code it replaces packs the
@@ -53,7 +61,7 @@ class PackedLayoutMismatch(Rule):
 
     CODE = "RNN010"
     NAME = "packed-layout-mismatch"
-    MESSAGE = "`{pack}` packs with `batch_first={pack_flag}`, but {reason}{condition}"
+    MESSAGE = "`{pack}` {action} with `batch_first={pack_flag}`, but {reason}{condition}"
     FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
     VALID = [
@@ -131,6 +139,22 @@ class Encoder(nn.Module):
         embedded = self.embedding(tokens).transpose(0, 1)
         out, _ = self.lstm(pack_padded_sequence(embedded, lengths))
         return out
+""",
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self, tags):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.out = nn.Linear(16, tags)
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+        # padded back sequence first, then moved to the RNN's layout on purpose
+        out, _ = pad_packed_sequence(out)
+        return self.out(out.transpose(0, 1))
 """,
     ]
     INVALID = [
@@ -286,6 +310,24 @@ class Encoder(nn.Module):
         return out
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self, tags):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.out = nn.Linear(16, tags)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = pad_packed_sequence(out)
+        return self.out(out)
+"""
+        ),
     ]
 
     def check(self, context):
@@ -311,7 +353,24 @@ class Encoder(nn.Module):
             fix = _set_batch_first(node, wanted, context.facts.module) if fixable and not condition else ()
             yield self.report(
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
-                condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`",
+                condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`", action="packs",
+            )
+        uses = [event for _, event in context.facts.events
+                if event.kind in ("subscript", "reduce") or (event.kind == "return" and event.data["forward"])]
+        pads: dict = {}
+        for _, event in context.facts.events:
+            if event.kind == "pad":
+                pads.setdefault(id(event.node), []).append(event)
+        for events in pads.values():
+            finding = _pad_against_rnn(events, uses)
+            if finding is None:
+                continue
+            node, condition, pad_flag, rnn, rnn_flag, use = finding
+            pad = _callee(node)
+            yield self.report(
+                node, pack=pad, pack_flag=pad_flag, flag=rnn_flag, condition=when(condition), action="pads",
+                reason=f"{layer_label(rnn)} is built with `batch_first={rnn_flag}` and {use}",
+                help=f"pass `batch_first={rnn_flag}` to `{pad}`, or move the axes of its output",
             )
 
 
@@ -383,6 +442,65 @@ def _against_consumers(events, uses):
                   for *_, consumer in uses)
     reason = f"{layer_label(rnn)} that it feeds is built with `batch_first={rnn_flag}`"
     return condition, pack_flag, reason, rnn_flag, fixable
+
+
+def _pad_against_rnn(events, uses):
+    """A ``pad_packed_sequence`` that lays its output out unlike the RNN that produced the packed
+    sequence (and the pack before it) declares, whose output is then used in that other layout:
+    handed back from ``forward`` as it is, or reduced or indexed where the RNN's layout has time."""
+    for event in events:
+        for packed_guard, packed in cases(event.data["packed"], event.guard):
+            if not isinstance(packed, Packed) or packed.rnn is None:
+                continue
+            rnn = packed.rnn
+            for pad_guard, pad_flag in split_flag(event.data["batch_first"], packed_guard):
+                for rnn_guard, rnn_flag in split_flag(rnn.param("batch_first"), pad_guard):
+                    for guard, pack_flag in split_flag(packed.batch_first, rnn_guard):
+                        condition = _decided(guard, event.guard)
+                        if pad_flag is None or rnn_flag is None or pad_flag == rnn_flag or condition is None \
+                                or pack_flag == pad_flag:
+                            continue  # a pack in the pad's layout makes the RNN's flag moot
+                        use = _used_as_padded(uses, rnn, pad_flag, guard)
+                        if use is not None:
+                            return event.node, condition, pad_flag, rnn, rnn_flag, use
+    return None
+
+
+PADDED_SEQ = Poly.atom("padded_seq")  # the time axis of a padded output
+
+
+def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
+    """How the padded output of ``rnn`` is still used in the pad's layout, if it is."""
+    batch_axis = 0 if pad_flag else 1
+    roles = (BATCH, TIME) if pad_flag else (TIME, BATCH)
+
+    def padded(tensor) -> bool:
+        return isinstance(tensor, Tensor) and tensor.rnn is rnn and tensor.shape is not None \
+            and len(tensor.shape) >= 2 and tuple(tensor.roles or ())[:2] == roles \
+            and tensor.shape[1 - batch_axis] == PADDED_SEQ
+
+    for use in uses:
+        if merge_guards(use.guard, guard) is None:
+            continue
+        if use.kind == "return":
+            for _, case in cases(use.data["value"], use.guard):
+                items = case.items if isinstance(case, TupleValue) else (case,)
+                if any(padded(item) for item in items):
+                    return "its padded output leaves `forward` laid out that way"
+        elif padded(use.data.get("tensor")):
+            tensor = use.data["tensor"]
+            if use.kind == "reduce" and as_int(use.data["axis"]) in (batch_axis, batch_axis - len(tensor.shape)):
+                return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
+            if use.kind == "subscript" and _selects_step(use.data["items"], batch_axis):
+                return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
+    return None
+
+
+def _selects_step(items: list, axis: int) -> bool:
+    """``out[-1]`` / ``out[:, 0]``: a first or last index on ``axis`` (the items before it plain)."""
+    if len(items) <= axis or any(item[0] != "slice" for item in items[:axis]):
+        return False
+    return items[axis][0] == "int" and as_int(items[axis][1]) in (0, -1)
 
 
 def _callee(call: cst.Call) -> str:

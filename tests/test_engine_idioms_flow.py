@@ -1,0 +1,453 @@
+"""Idioms the analysis follows through a module's data flow, each tied to the rule it enables.
+
+Every snippet carries `# expect: CODE` markers that must match its findings exactly; the clean
+look-alikes are the correct forms of the same idioms and must yield nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnlint import lint_source
+
+from conftest import expected_markers
+
+FLAGGED = {
+    # a @staticmethod called through self takes no self: the tensor reaches its parameter
+    "staticmethod_pools_the_batch_axis": """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(12, 20, batch_first=True)
+
+    @staticmethod
+    def summarise(states):
+        return torch.cat([states.mean(dim=0), states.amax(dim=1)], dim=-1)  # expect: RNN004
+
+    def forward(self, x):
+        states, _ = self.gru(x)
+        return self.summarise(states)
+""",
+    # a dict of classes indexed by a constructor argument: each entry is one case
+    "dict_of_rnn_classes": """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, kind="gru", hidden=24):
+        super().__init__()
+        classes = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+        self.rnn = classes[kind.lower()](10, hidden, 2, batch_first=True)
+        self.out = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        states, _ = self.rnn(x)
+        return self.out(states[-1])  # expect: RNN004
+""",
+    "dict_of_rnn_classes_bad_keyword": """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, kind="gru"):
+        super().__init__()
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](input_size=10, hidden_dim=24)  # expect: RNN011
+""",
+    # each case of the class keeps its own state shape
+    "dict_of_classes_state_by_isinstance": """
+import torch.nn as nn
+
+class Recommender(nn.Module):
+    def __init__(self, items, kind="lstm", hidden=32, layers=1):
+        super().__init__()
+        self.embed = nn.Embedding(items, 16)
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](16, hidden, layers, batch_first=True)
+        self.hidden, self.layers = hidden, layers
+
+    def start(self, batch):
+        zeros = self.embed.weight.new_zeros(self.layers, batch, self.hidden)
+        if isinstance(self.rnn, nn.LSTM):
+            return zeros  # expect: RNN007
+        return zeros
+
+    def forward(self, items):
+        out, _ = self.rnn(self.embed(items), self.start(items.size(0)))
+        return out
+""",
+    # a symbolic proj_size still leaves the batch and time axes of the output known
+    "symbolic_proj_size_pooled_over_batch": """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, features=20, hidden=64, proj=16):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, batch_first=True, proj_size=proj)
+        self.head = nn.Linear(proj, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out.mean(dim=0))  # expect: RNN004
+""",
+    # an LSTM that projects wants h_0 proj_size wide: hidden_size (c_0's width) is too wide
+    "symbolic_proj_size_h0_like_c0": """
+import torch
+import torch.nn as nn
+
+class Streamer(nn.Module):
+    def __init__(self, features, hidden, proj, layers):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.lstm = nn.LSTM(features, hidden, layers, proj_size=proj)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layers, x.size(1), self.hidden)  # expect: RNN006
+        c0 = torch.zeros(self.layers, x.size(1), self.hidden)
+        out, _ = self.lstm(x, (h0, c0))
+        return out
+""",
+    # an elementwise product keeps the axes of the RNN output, inside an in-file submodule too
+    "attention_pool_submodule_over_batch": """
+import torch
+import torch.nn as nn
+
+class Pool(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.score = nn.Linear(dim, 1)
+
+    def forward(self, states):
+        weights = torch.softmax(self.score(states), dim=0)
+        return (weights * states).sum(dim=1)  # expect: RNN004
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, bidirectional=True)
+        self.pool = Pool(32)
+
+    def forward(self, x):
+        states, _ = self.gru(x)
+        return self.pool(states)
+""",
+    # the length of a Conv1d output is the length of its input: `view` cannot move it first
+    "conv_output_viewed_time_first": """
+import torch.nn as nn
+
+class Spotter(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 12, 3, padding=1)
+        self.gru = nn.GRU(12, 20)
+
+    def forward(self, x):
+        x = self.conv(x)
+        x = x.reshape(x.size(2), x.size(0), -1)  # expect: RNN005
+        out, _ = self.gru(x)
+        return out[-1]
+""",
+    # `view` with the two leading sizes swapped, one of them a constant
+    "directions_and_batch_swapped_by_view": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(10, 16, num_layers=3, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        top = h_n.view(3, 2, x.size(0), 16)[-1]
+        return top.view(top.size(1), top.size(0), -1)  # expect: RNN005
+""",
+    # the sizes of a reshape come from a flag: each configuration is checked
+    "reshape_with_configured_directions": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=16, layers=2, bidirectional=True):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.directions = 2 if bidirectional else 1
+        self.gru = nn.GRU(10, hidden, layers, batch_first=True, bidirectional=bidirectional)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        last = h_n.view(self.layers, self.directions, x.size(0), self.hidden)[-1]
+        return last.reshape(last.size(1), last.size(0), -1)  # expect: RNN005
+""",
+    # a tuple takes one index: `hidden[-1, :, :]` on (h_n, c_n) raises
+    "state_tuple_indexed_like_a_tensor": """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(12, 20, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, hidden = self.lstm(x)
+        forward_last = hidden[-2, :, :]  # expect: RNN007
+        return torch.cat((forward_last, hidden[-1, :, :]), dim=1)  # expect: RNN007
+""",
+    # a state built by a helper through view and transpose is certainly one tensor
+    "helper_returns_one_transformed_state": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bridge = nn.Linear(8, 2 * 24)
+        self.lstm = nn.LSTM(10, 24, 2, batch_first=True)
+
+    def start(self, summary):
+        return self.bridge(summary).view(summary.size(0), 2, 24).transpose(0, 1).contiguous()  # expect: RNN007
+
+    def forward(self, x, summary):
+        out, _ = self.lstm(x, self.start(summary))
+        return out
+""",
+    # `hidden = model.init_hidden(batch)` then `model(x, hidden)`: the method's state is judged
+    "init_hidden_for_the_caller": """
+import torch
+import torch.nn as nn
+
+class Generator(nn.Module):
+    def __init__(self, vocab, hidden=32, layers=2):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.embed = nn.Embedding(vocab, 16)
+        self.lstm = nn.LSTM(16, hidden, layers, batch_first=True, bidirectional=True)
+
+    def forward(self, tokens, hidden):
+        out, hidden = self.lstm(self.embed(tokens), hidden)
+        return out, hidden
+
+    def init_hidden(self, batch):
+        return (torch.zeros(self.layers, batch, self.hidden),  # expect: RNN006
+                torch.zeros(self.layers * 2, batch, self.hidden))
+""",
+    "init_hidden_bare_tensor_for_the_caller": """
+import torch.nn as nn
+
+class Generator(nn.Module):
+    def __init__(self, chars, hidden=32, layers=2):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.lstm = nn.LSTM(chars, hidden, layers, batch_first=True)
+
+    def forward(self, x, state):
+        return self.lstm(x, state)
+
+    def init_hidden(self, batch):
+        weight = next(self.parameters()).data
+        return weight.new(self.layers, batch, self.hidden).zero_()  # expect: RNN007
+""",
+    # pad_packed_sequence back to the other layout than the RNN and the pack, returned as is
+    "pad_defaults_to_sequence_first": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.out = nn.Linear(16, 4)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = pad_packed_sequence(out)  # expect: RNN010
+        return self.out(out)
+""",
+    # ... or reduced where the RNN's layout has time
+    "pad_to_batch_first_then_summed_over_time": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Averager(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        out, _ = self.gru(pack_padded_sequence(x, lengths))
+        padded, _ = pad_packed_sequence(out, batch_first=True)  # expect: RNN010
+        return padded.sum(dim=0)  # expect: RNN004
+""",
+}
+
+CLEAN = {
+    "staticmethod_pools_time": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(12, 20, batch_first=True)
+
+    @staticmethod
+    def summarise(states):
+        return states.mean(dim=1)
+
+    def forward(self, x):
+        states, _ = self.gru(x)
+        return self.summarise(states)
+""",
+    "dict_of_rnn_classes_last_step": """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, kind="gru", hidden=24):
+        super().__init__()
+        classes = {"lstm": nn.LSTM, "gru": nn.GRU}
+        self.rnn = classes[kind](10, hidden, 2, batch_first=True)
+        self.out = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        states, _ = self.rnn(x)
+        return self.out(states[:, -1])
+""",
+    "dict_of_classes_state_by_isinstance": """
+import torch.nn as nn
+
+class Recommender(nn.Module):
+    def __init__(self, items, kind="lstm", hidden=32, layers=1):
+        super().__init__()
+        self.embed = nn.Embedding(items, 16)
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](16, hidden, layers, batch_first=True)
+        self.hidden, self.layers = hidden, layers
+
+    def start(self, batch):
+        zeros = self.embed.weight.new_zeros(self.layers, batch, self.hidden)
+        if isinstance(self.rnn, nn.LSTM):
+            return zeros, zeros.clone()
+        return zeros
+
+    def forward(self, items):
+        out, _ = self.rnn(self.embed(items), self.start(items.size(0)))
+        return out[:, -1]
+""",
+    "symbolic_proj_size_h0_projected": """
+import torch
+import torch.nn as nn
+
+class Streamer(nn.Module):
+    def __init__(self, features, hidden, proj, layers):
+        super().__init__()
+        self.hidden, self.proj, self.layers = hidden, proj, layers
+        self.lstm = nn.LSTM(features, hidden, layers, proj_size=proj)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layers, x.size(1), self.proj)
+        c0 = torch.zeros(self.layers, x.size(1), self.hidden)
+        out, _ = self.lstm(x, (h0, c0))
+        return out.mean(dim=0)
+""",
+    "conv_output_permuted": """
+import torch.nn as nn
+
+class Spotter(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 12, 3, padding=1)
+        self.gru = nn.GRU(12, 20)
+
+    def forward(self, x):
+        x = self.conv(x).permute(2, 0, 1)
+        out, _ = self.gru(x)
+        return out[-1]
+""",
+    "directions_split_then_transposed": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=16, layers=2, bidirectional=True):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.directions = 2 if bidirectional else 1
+        self.gru = nn.GRU(10, hidden, layers, batch_first=True, bidirectional=bidirectional)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        last = h_n.view(self.layers, self.directions, x.size(0), self.hidden)[-1]
+        return last.transpose(0, 1).reshape(x.size(0), -1)
+""",
+    "state_tuple_sliced_and_indexed_once": """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(12, 20, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, hidden = self.lstm(x)
+        h_n = hidden[0]
+        return torch.cat((h_n[-2, :, :], h_n[-1, :, :]), dim=1), hidden[:1]
+""",
+    "init_hidden_for_the_caller": """
+import torch.nn as nn
+
+class Generator(nn.Module):
+    def __init__(self, chars, hidden=32, layers=2):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.lstm = nn.LSTM(chars, hidden, layers, batch_first=True)
+
+    def forward(self, x, state):
+        return self.lstm(x, state)
+
+    def init_hidden(self, batch):
+        weight = next(self.parameters()).data
+        return (weight.new(self.layers, batch, self.hidden).zero_(),
+                weight.new(self.layers, batch, self.hidden).zero_())
+""",
+    # the padded output is moved back to the RNN's layout before it is used
+    "pad_sequence_first_then_transposed": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.out = nn.Linear(16, 4)
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(pack_padded_sequence(x, lengths, True))
+        out, _ = pad_packed_sequence(out)
+        return self.out(out.transpose(1, 0))
+""",
+    # packed and padded in the same layout, the input moved there on purpose: the RNN's own
+    # flag plays no part in a packed call
+    "pack_and_pad_agree": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(x.transpose(0, 1), lengths, enforce_sorted=False)
+        out, _ = self.gru(packed)
+        out, _ = pad_packed_sequence(out)
+        return out.mean(dim=0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_flagged_at_exactly_the_markers(name):
+    source = FLAGGED[name]
+    assert sorted((finding.row, finding.code) for finding in lint_source(source)) == expected_markers(source)
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_look_alike_yields_nothing(name):
+    assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
