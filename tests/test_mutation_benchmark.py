@@ -137,3 +137,12 @@ def test_the_input_is_shared_when_a_mutation_shifts_the_random_stream(tmp_path):
     (tmp_path / "mutant.py").write_text(source)
     mutant = mutation.execute(tmp_path / "mutant.py", reference=original)
     assert mutation.misbehaviour(original, mutant) is None
+
+
+def test_readme_headline_states_the_measured_figures(result):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    overall = result["overall"]
+    clean = len(list((ROOT / "tests" / "corpus" / "clean").glob("*.py")))
+    assert f"on {clean} correct recurrent models" in readme
+    assert f"of {overall['confirmed']} classic bugs" in readme
+    assert f"it reports {overall['intended']} ({100 * overall['intended'] / overall['confirmed']:.1f} %)" in readme
