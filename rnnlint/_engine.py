@@ -15,6 +15,7 @@ from ._finding import Edit, Finding, Fix
 
 # The analysis only knows recurrent modules reached through torch.nn: `<alias>.LSTM` or a name
 # imported from a torch module. A file with neither cannot produce a finding.
+_RECURRENT_NAMES = ("RNN", "LSTM", "GRU")
 _RECURRENT_WORD = re.compile(r"\b(?:RNN|LSTM|GRU)\b")
 _RECURRENT_ATTRIBUTE = re.compile(r"\.\s*(?:RNN|LSTM|GRU)\b")
 _RECURRENT_IMPORT = re.compile(
@@ -54,10 +55,41 @@ def lint_source(source: str, path: str = "<string>", config: Config | None = Non
     return check_source(source, path, config or Config()).findings
 
 
+def may_construct_recurrent_module(source: str) -> bool:
+    """The second, exact prefilter, on Python's own (fast) parser: is a recurrent class used as a
+    value anywhere but in ``isinstance``/``issubclass`` tests and comparisons? Only such a use can
+    build a module the analysis knows. A file Python cannot parse goes on to report its error."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    names = set(_RECURRENT_NAMES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names if alias.name in _RECURRENT_NAMES)
+    tested = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("isinstance", "issubclass") \
+                and len(node.args) == 2:
+            tested.update(id(inner) for inner in ast.walk(node.args[1]))
+        elif isinstance(node, ast.Compare):
+            tested.update(id(inner) for inner in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) in tested:
+            continue
+        if isinstance(node, ast.Attribute) and node.attr in _RECURRENT_NAMES:
+            return True
+        if isinstance(node, ast.Name) and node.id in names:
+            return True
+    return False
+
+
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
                  prefilter: bool = True) -> FileResult:
     result = FileResult(path)
-    if prefilter and not needs_analysis(source):
+    if prefilter and not (needs_analysis(source) and may_construct_recurrent_module(source)):
         return result
     import libcst as cst
 

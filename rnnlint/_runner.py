@@ -129,9 +129,13 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
     import multiprocessing
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    # largest files first, one at a time: no worker is left with a big file at the end
+    order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index][1]))
+    results: list = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        # map keeps the input order: output is deterministic whatever finishes first
-        yield from pool.map(_check_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+        for index, file_result in zip(order, pool.map(_check_one, [tasks[index] for index in order])):
+            results[index] = file_result
+    yield from results  # the input order: output is deterministic whatever finishes first
 
 
 def _check_one(task: tuple) -> FileResult:
