@@ -193,7 +193,6 @@ def _findings_for(module, source: str, path: str, config: Config, result: FileRe
 
 
 def _positions(module):
-    import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     # no deep copy: the facts point at this module's own nodes

@@ -141,7 +141,6 @@ def _check_stdin(args, config: Config) -> int:
     else:
         print_to = sys.stdout
     findings = file_result.findings
-    from . import _render
 
     rendered = _render_findings(args, findings, {name: source})
     if rendered:

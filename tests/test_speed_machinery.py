@@ -6,11 +6,9 @@ shortcuts never change what is reported.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-import pytest
 
 from rnnlint._config import Config
 from rnnlint._engine import check_source, needs_analysis

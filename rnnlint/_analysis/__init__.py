@@ -12,7 +12,6 @@ import libcst as cst
 from ._interpreter import MODULE_BASES, ClassInfo, Event, Interpreter, ShapeNote
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Alt, Const, Value
-from ._values import Layer
 
 __all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse"]
 

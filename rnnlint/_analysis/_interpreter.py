@@ -33,7 +33,6 @@ from ._symbolic import (
     truth,
 )
 from ._values import (
-    CELL_KINDS,
     CONTAINERS,
     DictValue,
     LAYER_PARAMETERS,
