@@ -56,41 +56,104 @@ def lint_source(source: str, path: str = "<string>", config: Config | None = Non
 
 
 def may_construct_recurrent_module(source: str) -> bool:
-    """The second, exact prefilter, on Python's own (fast) parser: is a recurrent class used as a
-    value anywhere but in ``isinstance``/``issubclass`` tests and comparisons? Only such a use can
-    build a module the analysis knows. A file Python cannot parse goes on to report its error."""
+    """The second, exact prefilter: is a recurrent class used as a value anywhere?"""
+    return analysis_source(source) is not None
+
+
+def analysis_source(source: str) -> str | None:
+    """What the analysis needs to read of ``source``, on Python's own (fast) parser.
+
+    None when no recurrent class is used as a value anywhere but in ``isinstance``/``issubclass``
+    tests and comparisons: only such a use can build a module the analysis knows. Otherwise the
+    source with the top-level functions and classes that cannot matter blanked out, line for
+    line, so every position stays where it was. A file Python cannot parse is returned whole, for
+    libcst to report its error.
+    """
     import ast
 
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
+        return source
     names = set(_RECURRENT_NAMES)
-    for node in ast.walk(tree):
+    for node in tree.body:  # `from torch.nn import LSTM as L` binds `L`
         if isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names if alias.name in _RECURRENT_NAMES)
-    tested = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("isinstance", "issubclass") \
-                and len(node.args) == 2:
-            tested.update(id(inner) for inner in ast.walk(node.args[1]))
-        elif isinstance(node, ast.Compare):
-            tested.update(id(inner) for inner in ast.walk(node))
-    for node in ast.walk(tree):
-        if id(node) in tested:
-            continue
-        if isinstance(node, ast.Attribute) and node.attr in _RECURRENT_NAMES:
-            return True
-        if isinstance(node, ast.Name) and node.id in names:
-            return True
-    return False
+    uses_recurrent, used = _scan(tree, names)
+    if not uses_recurrent:
+        return None
+    definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    kept = {id(node) for node in definitions if used[id(node)] & names}
+    # keep what the kept code names (bases, submodules, helpers) and what names it (builders)
+    changed = True
+    while changed:
+        kept_names = {node.name for node in definitions if id(node) in kept}
+        kept_uses = set().union(*(used[id(node)] for node in definitions if id(node) in kept))
+        changed = False
+        for node in definitions:
+            if id(node) not in kept and (node.name in kept_uses or used[id(node)] & kept_names):
+                kept.add(id(node))
+                changed = True
+    dropped = [node for node in definitions if id(node) not in kept]
+    if not dropped:
+        return source
+    lines = source.splitlines(keepends=True)
+    for node in dropped:
+        first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+        for index in range(first - 1, node.end_lineno):
+            line = lines[index]
+            lines[index] = line[len(line.rstrip("\r\n")):]  # keep only the line ending
+    return "".join(lines)
+
+
+def _scan(tree, names: set) -> tuple:
+    """One pass over the tree: whether a recurrent class is used as a value (outside
+    ``isinstance``/``issubclass`` tests and comparisons), and the names each top-level
+    statement uses."""
+    import ast
+
+    uses_recurrent = False
+    used: dict = {}
+    for top in tree.body:
+        found: set = set()
+        stack = [(top, False)]
+        while stack:
+            node, tested = stack.pop()
+            if isinstance(node, ast.Name):
+                found.add(node.id)
+                uses_recurrent = uses_recurrent or (not tested and node.id in names)
+                continue
+            if isinstance(node, ast.Attribute):
+                found.add(node.attr)
+                uses_recurrent = uses_recurrent or (not tested and node.attr in _RECURRENT_NAMES)
+            if isinstance(node, ast.ImportFrom):
+                imported = {alias.name for alias in node.names} & set(_RECURRENT_NAMES)
+                found.update(imported)  # an import inside a function binds its own alias
+                uses_recurrent = uses_recurrent or bool(imported)
+            if isinstance(node, ast.Compare):
+                tested = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("isinstance", "issubclass") and len(node.args) == 2:
+                stack.append((node.args[1], True))
+                stack.extend((child, tested) for child in ast.iter_child_nodes(node) if child is not node.args[1])
+                continue
+            stack.extend((child, tested) for child in ast.iter_child_nodes(node))
+        found.discard(getattr(top, "name", None))
+        used[id(top)] = found
+    return uses_recurrent, used
 
 
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
                  prefilter: bool = True) -> FileResult:
     result = FileResult(path)
-    if prefilter and not (needs_analysis(source) and may_construct_recurrent_module(source)):
-        return result
+    if prefilter:
+        if not needs_analysis(source):
+            return result
+        reduced = analysis_source(source)
+        if reduced is None:
+            return result
+        if not fix:
+            source = reduced  # fixes rewrite the file: they need all of it
     import libcst as cst
 
     try:

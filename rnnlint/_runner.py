@@ -16,11 +16,12 @@ from typing import Iterator
 
 from . import __version__
 from ._config import Config
-from ._engine import PARSE_ERROR_CODE, FileResult, check_source, needs_analysis
+from ._engine import PARSE_ERROR_CODE, FileResult, analysis_source, check_source, needs_analysis
 from ._finding import Edit, Finding, Fix
 
-# Below this many files to analyse, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
+# Below this much code to parse, starting worker processes (each imports libcst) costs more
+# than it saves.
+PARALLEL_THRESHOLD_BYTES = 400_000
 
 
 class PathError(Exception):
@@ -100,13 +101,16 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         if not needs_analysis(source):
             continue
+        reduced = analysis_source(source)
+        if reduced is None:
+            continue
         key = cache.key(data) if cache else None
         cached = cache.load(key, str(path)) if cache else None
         if cached is not None:
             result.findings.extend(cached)
             continue
-        pending.append((path, source, key))
-    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
+        pending.append((path, source, reduced, key))
+    for (path, source, _, key), file_result in zip(pending, _check_all(pending, config, options)):
         result.findings.extend(file_result.findings)
         result.warnings.extend(file_result.warnings)
         if cache is not None and not file_result.warnings:
@@ -121,8 +125,11 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[FileResult]:
     jobs = options.jobs or os.cpu_count() or 1
-    tasks = [(str(path), source, config, options.fix or options.diff, options.unsafe_fixes) for path, source, _ in pending]
-    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+    fixing = options.fix or options.diff
+    # the analysis reads the reduced source; fixes rewrite the file, so they get all of it
+    tasks = [(str(path), source if fixing else reduced, config, fixing, options.unsafe_fixes)
+             for path, source, reduced, _ in pending]
+    if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
         for task in tasks:
             yield _check_one(task)
         return
@@ -141,7 +148,7 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
 def _check_one(task: tuple) -> FileResult:
     path, source, config, fix, unsafe = task
     try:
-        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe)
+        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, prefilter=False)
     except RecursionError:
         return FileResult(path, warnings=[f"{path}: skipped: nesting too deep to analyse"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run

@@ -128,3 +128,21 @@ def test_default_cache_folder_is_created_with_gitignore(tmp_path):
     result = run_rnnlint(model, cwd=tmp_path)
     assert result.returncode == 1
     assert (tmp_path / ".rnnlint_cache" / ".gitignore").exists()
+
+
+def test_definitions_that_cannot_matter_are_blanked_line_for_line():
+    from rnnlint._engine import analysis_source
+
+    buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    unrelated = "\n\n@decorated\nclass Unrelated:\n    def method(self):\n        return 'LSTM in a string'\n"
+    source = buggy + unrelated
+    reduced = analysis_source(source)
+    assert reduced is not None and reduced.count("\n") == source.count("\n")
+    assert "class Unrelated" not in reduced and "class SentenceClassifier" in reduced
+    assert "def build" in reduced  # it names the model class: kept
+    assert analysis_source("x = isinstance(m, nn.LSTM)\n") is None
+    assert analysis_source("def f():\n    from torch.nn import GRU as G\n    return G(1, 2)\n") is not None
+    findings = check_source(source, "m.py", Config()).findings
+    assert [(f.row, f.code) for f in findings] == [(19, "RNN001")]
+    fixed = check_source(source, "m.py", Config(), fix=True).fixed_source
+    assert fixed.endswith(unrelated) and "nn.Linear(2 * hidden_size, n_classes)" in fixed

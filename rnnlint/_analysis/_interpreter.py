@@ -490,6 +490,11 @@ class Interpreter:
             return UNKNOWN
 
     def eval_SimpleString(self, node: cst.SimpleString, state: dict) -> Value:
+        text = node.value
+        # a plain 'x' or "x" needs no evaluation (libcst's goes through Python's compiler)
+        if len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0] and "\\" not in text \
+                and not text.startswith(("'''", '"""')):
+            return Const(text[1:-1])
         try:
             return Const(node.evaluated_value)
         except Exception:  # noqa: BLE001 - odd prefixes (bytes, f-less formats): unknown text
