@@ -60,21 +60,24 @@ def may_construct_recurrent_module(source: str) -> bool:
     return analysis_source(source) is not None
 
 
-def analysis_source(source: str) -> str | None:
-    """What the analysis needs to read of ``source``, on Python's own (fast) parser.
+# Above this much selected code, the analysis reads one group of definitions at a time: a
+# parse tree is dropped before the next is built, and libcst's cost stays linear in the size.
+PART_LIMIT = 120_000
+_UNPARSABLE = object()
+
+
+def _selection(source: str):
+    """The top-level definitions the analysis needs, read with Python's own (fast) parser.
 
     None when no recurrent class is used as a value anywhere but in ``isinstance``/``issubclass``
-    tests and comparisons: only such a use can build a module the analysis knows. Otherwise the
-    source with the top-level functions and classes that cannot matter blanked out, line for
-    line, so every position stays where it was. A file Python cannot parse is returned whole, for
-    libcst to report its error.
+    tests and comparisons: only such a use can build a module the analysis knows.
     """
     import ast
 
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source
+        return _UNPARSABLE
     names = set(_RECURRENT_NAMES)
     for node in tree.body:  # `from torch.nn import LSTM as L` binds `L`
         if isinstance(node, ast.ImportFrom):
@@ -83,8 +86,13 @@ def analysis_source(source: str) -> str | None:
     if not uses_recurrent:
         return None
     definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-    kept = {id(node) for node in definitions if used[id(node)] & names}
-    # keep what the kept code names (bases, submodules, helpers) and what names it (builders)
+    seeds = [node for node in definitions if used[id(node)] & names]
+    return tree, definitions, used, seeds
+
+
+def _closure(start: list, definitions: list, used: dict) -> set:
+    """``start`` with what it names (bases, submodules, helpers) and what names it (builders)."""
+    kept = {id(node) for node in start}
     changed = True
     while changed:
         kept_names = {node.name for node in definitions if id(node) in kept}
@@ -94,16 +102,72 @@ def analysis_source(source: str) -> str | None:
             if id(node) not in kept and (node.name in kept_uses or used[id(node)] & kept_names):
                 kept.add(id(node))
                 changed = True
+    return kept
+
+
+def _span(node) -> tuple:
+    """First and last line of a top-level statement, decorators included."""
+    first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
+    return first, node.end_lineno
+
+
+def analysis_source(source: str) -> str | None:
+    """What the analysis needs to read of ``source``: None when nothing, else the source with
+    the top-level functions and classes that cannot matter blanked out, line for line, so every
+    position stays where it was. A file Python cannot parse is returned whole, for libcst to
+    report its error."""
+    selection = _selection(source)
+    if selection is None or selection is _UNPARSABLE:
+        return None if selection is None else source
+    _, definitions, used, seeds = selection
+    kept = _closure(seeds, definitions, used)
     dropped = [node for node in definitions if id(node) not in kept]
     if not dropped:
         return source
     lines = source.splitlines(keepends=True)
     for node in dropped:
-        first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
-        for index in range(first - 1, node.end_lineno):
+        first, last = _span(node)
+        for index in range(first - 1, last):
             line = lines[index]
             lines[index] = line[len(line.rstrip("\r\n")):]  # keep only the line ending
     return "".join(lines)
+
+
+def analysis_parts(source: str) -> list | None:
+    """``[(text, rows)]`` to analyse, or None. ``rows`` maps each line of ``text`` to its row in
+    ``source`` (None: the same rows). A large selection is split into groups of definitions,
+    each with the module's other statements (imports, constants) and what it depends on."""
+    selection = _selection(source)
+    if selection is None:
+        return None
+    if selection is _UNPARSABLE:
+        return [(source, None)]
+    tree, definitions, used, seeds = selection
+    kept = _closure(seeds, definitions, used)
+    lines = source.splitlines(keepends=True)
+    selected = sum(_span(node)[1] - _span(node)[0] + 1 for node in definitions if id(node) in kept)
+    if selected * (len(source) / max(len(lines), 1)) <= PART_LIMIT or len(seeds) < 2:
+        return [(analysis_source(source), None)]
+    header = [node for node in tree.body if id(node) not in {id(d) for d in definitions}]
+    groups: list = []
+    current: set = set()
+    for seed in seeds:
+        if id(seed) in current:
+            continue
+        current |= _closure([seed], definitions, used)
+        size = sum(_span(node)[1] - _span(node)[0] + 1 for node in definitions if id(node) in current)
+        if size * (len(source) / max(len(lines), 1)) > PART_LIMIT / 2:
+            groups.append(current)
+            current = set()
+    if current:
+        groups.append(current)
+    parts = []
+    for group in groups:
+        chosen = sorted(header + [node for node in definitions if id(node) in group], key=lambda node: _span(node)[0])
+        rows = [row for node in chosen for row in range(_span(node)[0], _span(node)[1] + 1)]
+        text = "".join(lines[row - 1] if lines[row - 1].endswith("\n") else lines[row - 1] + "\n" for row in rows)
+        parts.append((text, tuple(rows)))
+    return parts
 
 
 def _scan(tree, names: set) -> tuple:
@@ -144,16 +208,22 @@ def _scan(tree, names: set) -> tuple:
 
 
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
-                 prefilter: bool = True) -> FileResult:
+                 prefilter: bool = True, parts: list | None = None) -> FileResult:
+    """Lint one file. ``parts`` (from ``analysis_parts``) may be given when already computed."""
     result = FileResult(path)
-    if prefilter:
-        if not needs_analysis(source):
+    if prefilter and not needs_analysis(source):
+        return result
+    if prefilter and fix and analysis_source(source) is None:
+        return result
+    if not fix:  # fixes rewrite the file: they read all of it
+        parts = parts if parts is not None else (analysis_parts(source) if prefilter else [(source, None)])
+        if parts is None:
             return result
-        reduced = analysis_source(source)
-        if reduced is None:
-            return result
-        if not fix:
-            source = reduced  # fixes rewrite the file: they need all of it
+        if len(parts) > 1:
+            if _check_parts(parts, path, config, result):
+                return result
+        else:
+            source = parts[0][0]
     import libcst as cst
 
     try:
@@ -189,6 +259,35 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
     else:
         result.findings = _findings_for(module, source, path, config, result)
     return result
+
+
+def _check_parts(parts: list, path: str, config: Config, result: FileResult) -> bool:
+    """Analyse a large file one group of definitions at a time, rows mapped back to the file.
+    False when a group does not parse on its own: the caller then reads the whole file."""
+    import libcst as cst
+
+    findings: dict = {}
+    for text, rows in parts:
+        try:
+            module = cst.parse_module(text)
+        except Exception:  # noqa: BLE001 - leave the verdict to a parse of the whole file
+            return False
+        for finding in _findings_for(module, text, path, config, result):
+            mapped = _remap(finding, rows)
+            findings.setdefault((mapped.row, mapped.column, mapped.code), mapped)
+        del module  # one tree at a time
+    result.findings = sorted(findings.values())
+    return True
+
+
+def _remap(finding: Finding, rows: tuple) -> Finding:
+    from dataclasses import replace
+
+    fix = finding.fix
+    if fix is not None:
+        fix = replace(fix, edits=tuple(replace(edit, row=rows[edit.row - 1], end_row=rows[edit.end_row - 1])
+                                       for edit in fix.edits))
+    return replace(finding, row=rows[finding.row - 1], end_row=rows[(finding.end_row or finding.row) - 1], fix=fix)
 
 
 def _syntax_finding(path: str, source: str, error) -> Finding:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from . import __version__
 from ._config import Config
-from ._engine import PARSE_ERROR_CODE, FileResult, analysis_source, check_source, needs_analysis
+from ._engine import PARSE_ERROR_CODE, FileResult, analysis_parts, check_source, needs_analysis
 from ._finding import Edit, Finding, Fix
 
 # Below this much code to parse, starting worker processes (each imports libcst) costs more
@@ -101,7 +101,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         if not needs_analysis(source):
             continue
-        reduced = analysis_source(source)
+        reduced = analysis_parts(source)
         if reduced is None:
             continue
         key = cache.key(data) if cache else None
@@ -127,8 +127,8 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
     jobs = options.jobs or os.cpu_count() or 1
     fixing = options.fix or options.diff
     # the analysis reads the reduced source; fixes rewrite the file, so they get all of it
-    tasks = [(str(path), source if fixing else reduced, config, fixing, options.unsafe_fixes)
-             for path, source, reduced, _ in pending]
+    tasks = [(str(path), source, None if fixing else parts, config, fixing, options.unsafe_fixes)
+             for path, source, parts, _ in pending]
     if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
         for task in tasks:
             yield _check_one(task)
@@ -146,9 +146,9 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
 
 
 def _check_one(task: tuple) -> FileResult:
-    path, source, config, fix, unsafe = task
+    path, source, parts, config, fix, unsafe = task
     try:
-        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, prefilter=False)
+        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, prefilter=fix, parts=parts)
     except RecursionError:
         return FileResult(path, warnings=[f"{path}: skipped: nesting too deep to analyse"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run

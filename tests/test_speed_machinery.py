@@ -6,9 +6,10 @@ shortcuts never change what is reported.
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 from pathlib import Path
-
 
 from rnnlint._config import Config
 from rnnlint._engine import check_source, needs_analysis
@@ -146,3 +147,25 @@ def test_definitions_that_cannot_matter_are_blanked_line_for_line():
     assert [(f.row, f.code) for f in findings] == [(19, "RNN001")]
     fixed = check_source(source, "m.py", Config(), fix=True).fixed_source
     assert fixed.endswith(unrelated) and "nn.Linear(2 * hidden_size, n_classes)" in fixed
+
+
+def test_a_large_file_read_in_parts_gives_the_same_findings_as_a_whole_read():
+    import importlib.util
+
+    from rnnlint._engine import PART_LIMIT, analysis_parts
+
+    spec = importlib.util.spec_from_file_location("bench_gen_corpus", ROOT / "bench" / "gen_corpus.py")
+    generator = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generator  # its dataclasses look their module up
+    spec.loader.exec_module(generator)
+    source = generator.rnn_big_module(8000)
+    # plant a bug in a few heads so there is something to find in several parts
+    source = re.sub(r"nn\.Linear\((\w+) \* 2,", r"nn.Linear(\1,", source, count=3)
+    assert len(source) > PART_LIMIT
+    parts = analysis_parts(source)
+    assert len(parts) > 1
+    in_parts = check_source(source, "big.py", Config())
+    whole = check_source(source, "big.py", Config(), prefilter=False)
+    assert [(f.row, f.column, f.code, f.message) for f in in_parts.findings] == \
+        [(f.row, f.column, f.code, f.message) for f in whole.findings]
+    assert len(whole.findings) >= 3

@@ -332,10 +332,18 @@ def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comp
         if verdict != DIFFERENT:
             continue
         free = _free_literals(both_guard - guard)
-        same_choice = [combo for combo in combos if merge_guards(combo[0], free) is not None]
-        if all(combo[3] == DIFFERENT for combo in same_choice):
+        if _all_different(combos, free):
+            # say only the conditions the verdict needs: `lengths is None` rarely matters
+            for literal in sorted(free):
+                if _all_different(combos, free - {literal}):
+                    free = free - {literal}
             return Comparison(DIFFERENT, frozenset(free), first_case, second_case)
     return Comparison(UNKNOWN_ORDER)
+
+
+def _all_different(combos: list, choice: frozenset) -> bool:
+    """Whether every case consistent with ``choice`` certainly differs."""
+    return all(combo[3] == DIFFERENT for combo in combos if merge_guards(combo[0], choice) is not None)
 
 
 def _free_literals(guard: frozenset) -> frozenset:

@@ -56,8 +56,10 @@ def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
     from .._analysis._symbolic import OPAQUE_CONDITION
 
-    # a branch the analysis could not evaluate says nothing a reader can act on
-    guard = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
+    # a branch the analysis could not evaluate says nothing a reader can act on, nor does
+    # whether an optional forward argument (`lengths=None`) was passed: only configuration does
+    guard = frozenset(literal for literal in guard
+                      if not literal[0].startswith(OPAQUE_CONDITION) and not literal[0].endswith(" is None"))
     if not guard:
         return ""
     parts = []
