@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import inspect
 import json
 import os
 import random
@@ -55,7 +56,7 @@ OBJECTS = [
     "outputs", "rows", "columns", "tags", "examples", "chunks",
 ]
 DOC_OPENERS = [
-    "Helpers for", "Utilities used by", "Building blocks for", "Code shared by",
+    "Functions for", "Utilities used by", "Building blocks for", "Code shared by",
     "Small pieces of", "Routines for", "Support code for",
 ]
 DOC_TOPICS = [
@@ -1201,7 +1202,7 @@ def block_metric_collection(rng: random.Random, nm: Namer) -> Piece:
             def to_json(self, path: str) -> None:
                 with open(path, "w") as handle:
                     json.dump(self.history, handle, indent=2)
-        ''', cls=nm.cls("tracker"),
+        ''', cls=nm.cls("history"),
         directions=", ".join(f'"{n}": {n not in ("loss", "wer", "mse")}' for n in names)),
         {"import collections", "import json", "import math"})
 
@@ -1278,7 +1279,6 @@ def rnn_classifier(rng: random.Random, nm: Namer, bug: str | None) -> RnnModel:
     pooling = rng.choice(["last", "mean", "max"])
     batch_first_kw = "batch_first"
     input_arg = n.emb
-    attr = rng.choice(["rnn", cell.lower(), "encoder"])
     if bug in ("head-after-bidirectional", "one-direction-last-hidden"):
         bidirectional = True
         pooling = "mean" if bug == "head-after-bidirectional" else "last"
@@ -1290,9 +1290,11 @@ def rnn_classifier(rng: random.Random, nm: Namer, bug: str | None) -> RnnModel:
         batch_first_kw = "batchfirst"
     elif bug == "input-size-mismatch":
         input_arg = n.hid
-    if pooling == "last" and not bidirectional and s["L"] == 1 and rng.random() < 0.5:
-        pooling = "squeeze"
+    attr = rng.choice(["rnn", cell.lower(), "encoder"])
     directions_style = rng.choice(["literal", "flag"])
+    if (pooling == "last" and not bidirectional and s["L"] == 1 and directions_style == "literal"
+            and rng.random() < 0.5):
+        pooling = "squeeze"
     if directions_style == "flag":
         bi_param = f"\n        bidirectional: bool = {bidirectional},"
         bi_value = "bidirectional"
@@ -1312,7 +1314,8 @@ def rnn_classifier(rng: random.Random, nm: Namer, bug: str | None) -> RnnModel:
             run = f"        _, {state} = self.$attr(embedded)\n        features = h_n"
         elif pooling == "squeeze":
             run = f"        _, {state} = self.$attr(embedded)\n        features = h_n.squeeze(0)"
-        elif bidirectional and bug != "one-direction-last-hidden":
+        elif bug != "one-direction-last-hidden" and (bidirectional or directions_style == "flag"):
+            # with a `bidirectional` argument both settings must work
             if directions_style == "flag":
                 run = (f"        _, {state} = self.$attr(embedded)\n"
                        f"        if self.bidirectional:\n"
@@ -1750,8 +1753,8 @@ RNN_TEMPLATES = {
 RNN_KIND_WEIGHTS = {"classifier": 4, "tagger": 2, "seq2seq": 2, "lm": 1, "forecaster": 2}
 
 
-def rnn_helpers(rng: random.Random, nm: Namer) -> list[Piece]:
-    """Small training helpers that surround a recurrent model in a real file."""
+def rnn_extras(rng: random.Random, nm: Namer) -> list[Piece]:
+    """Small training functions that surround a recurrent model in a real file."""
     pieces = [
         Piece(fill('''
             def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
@@ -1878,13 +1881,13 @@ def rnn_module(rng: random.Random, bug: str | None) -> tuple[str, RnnModel]:
     target = rng.randint(RNN_MIN_LINES, RNN_MAX_LINES)
     pieces = [model.piece]
     total = 10 + model.piece.lines
-    for helper in rnn_helpers(rng, nm):
+    for extra in rnn_extras(rng, nm):
         if total >= target:
             break
-        if total + helper.lines > RNN_MAX_LINES:
+        if total + extra.lines > RNN_MAX_LINES:
             continue
-        pieces.append(helper)
-        total += helper.lines + 3
+        pieces.append(extra)
+        total += extra.lines + 3
     doc = model.piece.text.split(f"class {model.cls}(", 1)[1].split('"""')[1]
     return render(doc.strip(), pieces), model
 
@@ -1901,7 +1904,7 @@ def rnn_big_module(lines: int, seed: int = 0) -> str:
         kind = kinds[index % len(kinds)]
         index += 1
         if kind in ("lm", "forecaster") and index > len(kinds):
-            # these two bring module-level helper functions: only once per module
+            # these two bring module-level functions of their own: only once per module
             kind = "classifier" if kind == "lm" else "tagger"
         piece = RNN_TEMPLATES[kind][0](rng, nm, None).piece
         pieces.append(piece)
@@ -1953,7 +1956,7 @@ class Layout:
     def file_name(self, folder: str, kind: str, rng: random.Random) -> str:
         suffix = {"data": ["dataset", "loader", "transforms", "io"], "trainer": ["trainer", "loop", "optim"],
                   "cnn": ["net", "blocks", "backbone"], "transformer": ["attention", "transformer", "layers"],
-                  "config": ["config", "options", "settings"], "utils": ["utils", "helpers", "common"],
+                  "config": ["config", "options", "settings"], "utils": ["utils", "tools", "common"],
                   "metrics": ["metrics", "scores", "eval"], "rnn": ["model", "rnn", "encoder", "tagger", "seq"]}[kind]
         for attempt in range(1000):
             name = f"{rng.choice(NOUNS)}_{rng.choice(suffix)}.py"
@@ -2042,6 +2045,23 @@ def generate(out_dir: str | os.PathLike, files: int = DEFAULT_FILES, rnn_share: 
     return manifest
 
 
+def _run_model(torch, model, entry: dict) -> str:
+    """Call a model once on random input of the kind its file expects: "ok" or what went wrong."""
+    batch, seq = 3, 5
+    call = entry["call"]
+    if call == "tokens":
+        y = model(torch.randint(1, entry["vocab"], (batch, seq)))
+    elif call == "tagger":
+        y = model(torch.randint(1, entry["vocab"], (batch, seq)), torch.randint(1, 100, (batch, seq, 7)))
+    elif call == "seq2seq":
+        y = model(torch.randint(1, entry["vocab"], (batch, seq)), torch.randint(1, entry["vocab"], (batch, 6)))
+    elif call == "lm":
+        y, _ = model(torch.randint(0, entry["vocab"], (seq, batch)), model.init_hidden(batch))
+    else:
+        y = model(torch.randn(batch, seq, entry["features"]))
+    return "ok" if list(y.shape) == entry["expect"] else f"shape {list(y.shape)} != {entry['expect']}"
+
+
 def check(out_dir: str | os.PathLike) -> int:
     """Parse every file; build and run each recurrent model once with torch. Returns failures."""
     out = Path(out_dir)
@@ -2065,21 +2085,17 @@ def check(out_dir: str | os.PathLike) -> int:
         outcome = "ok"
         try:
             spec.loader.exec_module(module)
-            model = getattr(module, entry["class"])().eval()
-            batch, seq = 3, 5
-            call = entry["call"]
-            if call == "tokens":
-                y = model(torch.randint(1, entry["vocab"], (batch, seq)))
-            elif call == "tagger":
-                y = model(torch.randint(1, entry["vocab"], (batch, seq)), torch.randint(1, 100, (batch, seq, 7)))
-            elif call == "seq2seq":
-                y = model(torch.randint(1, entry["vocab"], (batch, seq)), torch.randint(1, entry["vocab"], (batch, 6)))
-            elif call == "lm":
-                y, _ = model(torch.randint(0, entry["vocab"], (seq, batch)), model.init_hidden(batch))
-            else:
-                y = model(torch.randn(batch, seq, entry["features"]))
-            if list(y.shape) != entry["expect"]:
-                outcome = f"shape {list(y.shape)} != {entry['expect']}"
+            cls = getattr(module, entry["class"])
+            settings = [{}]
+            flag = inspect.signature(cls).parameters.get("bidirectional")
+            if flag is not None and entry["bug"] is None:
+                # a `bidirectional` argument must work both ways
+                settings.append({"bidirectional": not flag.default})
+            for kwargs in settings:
+                outcome = _run_model(torch, cls(**kwargs).eval(), entry)
+                if outcome != "ok":
+                    outcome += f" with {kwargs}" if kwargs else ""
+                    break
         except Exception as exc:  # noqa: BLE001 - the planted bugs raise all kinds of errors
             outcome = f"{type(exc).__name__}: {str(exc).splitlines()[0][:90]}"
         if entry["bug"] is None and outcome != "ok":

@@ -122,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             out.append(f"   largest module: {largest[0]:,} lines in {largest[1]:.2f} s, {verdict} the "
                        f"{LINES_BUDGET_S:.0f} s budget")
     out += ["", "growth: xA -> xB means A times the input took B times the smallest size's time",
-            ("max RSS: the largest single process (kernel); tree: summed PSS of the process tree, "
-             "sampled every 50 ms")]
+            speed.memory_legend()]
     print("\n".join(out))
     return 0
 

@@ -112,17 +112,46 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while self.enabled and not self.done.is_set():
-            total = sum(_proc_memory(pid) for pid in _descendants(self.pid))
+            # the root is the launcher: count what it started, not the launcher itself
+            total = sum(_proc_memory(pid) for pid in _descendants(self.pid) if pid != self.pid)
             self.peak = max(self.peak, total)
             self.done.wait(self.interval)
 
 
+# A small process between the harness and the tool. A child's peak RSS (ru_maxrss) starts at
+# the high-water mark of the process it was forked from, so forking tools straight from this
+# harness (100+ MB after generating a corpus) would put a floor under every figure; forked
+# from this launcher, the floor is the launcher's few MB. It also times fork to reap itself,
+# so its own start-up is not counted.
+LAUNCHER = """
+import os, sys, time
+report = int(sys.argv[1])
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    except OSError as exc:
+        os.write(2, ("cannot run %s: %s\\n" % (sys.argv[2], exc)).encode())
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+os.write(report, ("%r %d" % (wall, usage.ru_maxrss)).encode())
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
+"""
+
+
 def measure(cmd: list[str], cwd: str | os.PathLike | None = None, timeout: float = 3600.0) -> Run:
-    """Run `cmd` once; wall time from start to reap, its memory, its output."""
+    """Run `cmd` once through the launcher: wall time from fork to reap, its memory, its output."""
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCHER, str(write_end), *cmd],
+                                cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                pass_fds=(write_end,), start_new_session=True)
+        os.close(write_end)
         sampler = TreeSampler(proc.pid)
         sampler.start()
         expired = threading.Event()
@@ -137,17 +166,18 @@ def measure(cmd: list[str], cwd: str | os.PathLike | None = None, timeout: float
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            # wait4, not Popen.wait: it also returns the child's resource usage
-            _, status, usage = os.wait4(proc.pid, 0)
+            with os.fdopen(read_end, "rb") as report:
+                measured = report.read().decode().split()
+            proc.wait()
         finally:
             timer.cancel()
-        wall = time.perf_counter() - start
+        outer = time.perf_counter() - start
         sampler.done.set()
         sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall, max_rss = (float(measured[0]), int(measured[1]) * 1024) if len(measured) == 2 else (outer, 0)
         out.seek(0)
         err.seek(0)
-        return Run(wall, proc.returncode, usage.ru_maxrss * 1024, sampler.peak,
+        return Run(wall, proc.returncode, max_rss, sampler.peak,
                    out.read().decode(errors="replace"), err.read().decode(errors="replace"),
                    expired.is_set())
 
@@ -173,6 +203,12 @@ class Tool:
         if self.warm:
             argv += ["--cache-dir", str(cache_dir)]
         return argv + [target]
+
+
+def memory_legend() -> str:
+    floor = measure(["true"]).max_rss
+    return ("max RSS: the largest single process (kernel's wait4 figure; a process that does "
+            f"nothing shows {floor / 1e6:.0f} MB); tree: summed PSS of the process tree, sampled every 50 ms")
 
 
 def first_line(text: str) -> str:
@@ -592,8 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             out.append(f"slow tools (TorchFix, Fixit): on corpora over {BIG_CORPUS} files they run once, not "
                        "repeated" + (f", on a {args.slow_sample}-file sample with the time scaled by size"
                                       if args.slow_sample else ", on every file"))
-        out.append("max RSS: the largest single process (kernel); tree: summed PSS of the process tree, "
-                   "sampled every 50 ms")
+        out.append(memory_legend())
         print("\n".join(out))
         if args.json:
             args.json.write_text(json.dumps({
