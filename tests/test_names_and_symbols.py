@@ -104,3 +104,13 @@ def test_the_same_model_is_understood_in_every_import_style():
     for imports, base, lstm, linear in styles:
         source = imports + body.format(base=base, lstm=lstm, linear=linear)
         assert [f.code for f in lint_source(source)] == ["RNN001"], imports
+
+
+def test_a_misspelt_keyword_is_reported_once_without_cascading_findings():
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.lstm = nn.LSTM(8, 16, batchfirst=True)\n        self.fc = nn.Linear(16, 2)\n"
+        "    def forward(self, x):\n        out, _ = self.lstm(x)\n        return self.fc(out[:, -1])\n"
+    )
+    # the keyword was meant for batch_first: reading `out[:, -1]` as sequence-first would be a guess
+    assert [finding.code for finding in lint_source(source)] == ["RNN011"]

@@ -1010,8 +1010,9 @@ class Interpreter:
         for name, default in parameters:
             if name in bound:
                 params.append((name, bound[name]))
-            elif opaque:
-                params.append((name, UNKNOWN))  # *args / **kwargs may carry it
+            elif opaque or unknown_keywords:
+                # *args / **kwargs may carry it; a misspelt keyword was meant for one of them
+                params.append((name, UNKNOWN))
             else:
                 params.append((name, python_value(default) if default is not None else Const(None)))
         return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
