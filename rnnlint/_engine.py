@@ -120,7 +120,11 @@ def analysis_source(source: str) -> str | None:
     if selection is None or selection is _UNPARSABLE:
         return None if selection is None else source
     _, definitions, used, seeds = selection
-    kept = _closure(seeds, definitions, used)
+    return _blanked(source, definitions, _closure(seeds, definitions, used))
+
+
+def _blanked(source: str, definitions: list, kept: set) -> str:
+    """``source`` with the top-level definitions not in ``kept`` blanked, line for line."""
     dropped = [node for node in definitions if id(node) not in kept]
     if not dropped:
         return source
@@ -147,8 +151,9 @@ def analysis_parts(source: str) -> list | None:
     lines = source.splitlines(keepends=True)
     selected = sum(_span(node)[1] - _span(node)[0] + 1 for node in definitions if id(node) in kept)
     if selected * (len(source) / max(len(lines), 1)) <= PART_LIMIT or len(seeds) < 2:
-        return [(analysis_source(source), None)]
-    header = [node for node in tree.body if id(node) not in {id(d) for d in definitions}]
+        return [(_blanked(source, definitions, kept), None)]
+    defined = {id(node) for node in definitions}
+    header = [node for node in tree.body if id(node) not in defined]
     groups: list = []
     current: set = set()
     for seed in seeds:

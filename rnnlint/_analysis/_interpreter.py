@@ -574,10 +574,9 @@ class Interpreter:
             if attribute.startswith("weight") or attribute.startswith("bias"):
                 return Tensor()
             return UNKNOWN
-        if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and base.terms[0][1] == 1 \
-                and len(base.terms[0][0]) == 1:
+        if isinstance(base, Poly) and not base.is_opaque and base.symbol is not None:
             # config.hidden_size: an attribute of a symbol is a symbol of its own
-            return Poly.atom(f"{base.terms[0][0][0]}.{attribute}")
+            return Poly.atom(f"{base.symbol}.{attribute}")
         if isinstance(base, Bool) and base.atom is not None:
             return Poly.atom(f"{base.atom}.{attribute}")
         if isinstance(base, Ref):
@@ -914,9 +913,8 @@ class Interpreter:
                     key = ops.input_key(layer, case)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
                         size = case.shape[axis] if case.shape is not None else Poly.atom(f"{key}.shape[{axis}]")
-                        if isinstance(size, Poly) and len(size.atoms) == 1 and size.terms[0][0] != () \
-                                and len(size.terms) == 1 and size.terms[0][1] == 1 and len(size.terms[0][0]) == 1:
-                            self.aliases.setdefault(size.terms[0][0][0], label)
+                        if isinstance(size, Poly) and size.symbol is not None:
+                            self.aliases.setdefault(size.symbol, label)
 
     # --- calls of imported names ------------------------------------------------------------------
 
@@ -1486,8 +1484,8 @@ def _as_condition(case: Value, expression: cst.CSTNode) -> Value:
     if isinstance(case, Poly):
         if case.constant is not None:
             return Bool(bool(case.constant))
-        if len(case.terms) == 1 and case.terms[0][1] == 1 and len(case.terms[0][0]) == 1:
-            atom = case.terms[0][0][0]
+        atom = case.symbol
+        if atom is not None:
             if not atom.startswith("~"):
                 return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
         return UNKNOWN
@@ -1542,11 +1540,11 @@ _OPERATOR_TEXT = {cst.LessThan: "<", cst.LessThanEqual: "<=", cst.GreaterThan: "
 
 
 def _is_symbol(value: Value) -> bool:
-    return isinstance(value, Poly) and len(value.terms) == 1 and value.terms[0][1] == 1 and len(value.terms[0][0]) == 1
+    return isinstance(value, Poly) and value.symbol is not None
 
 
 def _symbol_name(value: Poly) -> str:
-    return value.terms[0][0][0]
+    return value.symbol
 
 
 def _equality(a: Value, b: Value) -> Any:

@@ -84,6 +84,13 @@ class Poly(Value):
         return None
 
     @property
+    def symbol(self) -> str | None:
+        """The atom's name when this is exactly one atom (``hidden_size``), else None."""
+        if len(self.terms) == 1 and self.terms[0][1] == 1 and len(self.terms[0][0]) == 1:
+            return self.terms[0][0][0]
+        return None
+
+    @property
     def atoms(self) -> set:
         return {atom for mono, _ in self.terms for atom in mono}
 

@@ -216,8 +216,8 @@ def split_flag(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool
             constant = case.constant
             if constant is not None:
                 yield case_guard, bool(constant)
-            elif len(case.terms) == 1 and case.terms[0][1] == 1 and len(case.terms[0][0]) == 1:
-                yield from _split_atom(case.terms[0][0][0], case_guard)
+            elif case.symbol is not None:
+                yield from _split_atom(case.symbol, case_guard)
             else:
                 yield case_guard, None
         elif isinstance(case, Const) and case.value is None:
@@ -258,9 +258,8 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
 def _split_projection(proj_size: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool | None]]:
     """``proj_size=proj_size``: a size symbol is either positive (a projection) or 0 (none);
     the condition reads like ``if proj_size:``."""
-    if isinstance(proj_size, Poly) and not proj_size.is_opaque and len(proj_size.terms) == 1 \
-            and proj_size.terms[0][1] == 1 and len(proj_size.terms[0][0]) == 1:
-        yield from _split_atom(proj_size.terms[0][0][0], guard)
+    if isinstance(proj_size, Poly) and not proj_size.is_opaque and proj_size.symbol is not None:
+        yield from _split_atom(proj_size.symbol, guard)
     else:
         yield guard, None
 

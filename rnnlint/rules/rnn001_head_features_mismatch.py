@@ -260,8 +260,7 @@ def _compare_projected(expected, tensor, guard) -> Comparison:
 
 
 def _is_symbol(value) -> bool:
-    return isinstance(value, Poly) and not value.is_opaque and len(value.terms) == 1 \
-        and value.terms[0][1] == 1 and len(value.terms[0][0]) == 1
+    return isinstance(value, Poly) and not value.is_opaque and value.symbol is not None
 
 
 def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
