@@ -32,7 +32,7 @@ def lint_paths(paths, select=None, ignore=None):
 
 
 def __getattr__(name: str):
-    # keep `import rnnlint` cheap: libcst and the rules load on first use
+    # keep `import rnnlint` cheap: the analysis and the rules load on first use
     if name == "lint_source":
         from ._engine import lint_source
 

@@ -82,7 +82,7 @@ def validate_codes(codes: tuple, where: str) -> tuple:
     for code in codes:
         if not _CODE_PREFIX.match(code):
             raise ConfigError(f"{where}: not a rule code or prefix: {code!r}")
-        # the registry imports every rule (and libcst): read it only for a full code
+        # the registry imports every rule (and the analysis): read it only for a full code
         if len(code) == 6 and code not in _known_codes():
             raise ConfigError(f"{where}: unknown code {code}")
     return tuple(codes)

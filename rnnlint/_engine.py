@@ -1,7 +1,7 @@
 """The only caller of rules: prefilter, parse, analyse, run, suppress, fix.
 
-Positions are computed only for files that have a finding; libcst is imported only when
-a file passes the prefilter.
+A file is parsed once, with Python's own parser, and only when the text prefilter says it can
+matter; character positions are computed only for the nodes a finding reports.
 """
 
 from __future__ import annotations
@@ -55,39 +55,105 @@ def lint_source(source: str, path: str = "<string>", config: Config | None = Non
     return check_source(source, path, config or Config()).findings
 
 
-def may_construct_recurrent_module(source: str) -> bool:
-    """The second, exact prefilter: is a recurrent class used as a value anywhere?"""
-    return analysis_source(source) is not None
+# Python's parser needs about twice the memory of the tree it returns, for the whole file at
+# once: a larger file is parsed one group of top-level statements at a time.
+CHUNK_BYTES = 500_000
+_TOP_LEVEL_START = re.compile(r"^(?:@|class\b|def\b|async[ \t]+def\b)", re.MULTILINE)
 
 
-# Above this much selected code, the analysis reads one group of definitions at a time: a
-# parse tree is dropped before the next is built, and libcst's cost stays linear in the size.
-PART_LIMIT = 120_000
-_UNPARSABLE = object()
-
-
-def _selection(source: str):
-    """The top-level definitions the analysis needs, read with Python's own (fast) parser.
-
-    None when no recurrent class is used as a value anywhere but in ``isinstance``/``issubclass``
-    tests and comparisons: only such a use can build a module the analysis knows.
-    """
+def _parse(source: str, path: str):
+    """The syntax tree of ``source``, or the RNN000 finding that says why Python cannot read it."""
     import ast
 
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return _UNPARSABLE
+        if len(source) > CHUNK_BYTES:
+            chunked = _parse_in_chunks(source, path)
+            if chunked is not None:
+                return chunked
+        return ast.parse(source, filename=path)
+    except SyntaxError as error:
+        row = error.lineno or 1
+        column = max((error.offset or 1) - 1, 0)
+        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {error.msg}", name="syntax-error")
+    except (ValueError, MemoryError, RecursionError) as error:  # null bytes, absurd nesting
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {message}", name="syntax-error")
+
+
+def _parse_in_chunks(source: str, path: str):
+    """The tree of a large file, built from groups of top-level statements parsed one after the
+    other, or None when a group does not parse on its own (the whole file is then parsed at
+    once). A group starts at a column-0 ``class``, ``def`` or decorator line: such a line inside
+    a string or brackets leaves a group that does not parse, so a wrong cut cannot go unseen."""
+    import ast
+
+    if source.count("\r") != source.count("\r\n"):
+        return None  # lone carriage returns end rows too: the row count below would drift
+    starts = [0]
+    for match in _TOP_LEVEL_START.finditer(source):
+        if match.start() - starts[-1] >= CHUNK_BYTES and not _after_decorator(source, match.start()):
+            starts.append(match.start())
+    if len(starts) == 1:
+        return None
+    starts.append(len(source))
+    body: list = []
+    rows_before = 0
+    for start, end in zip(starts, starts[1:]):
+        text = source[start:end]
+        try:
+            # blank lines in front keep every row where it is in the file, at no cost
+            part = ast.parse("\n" * rows_before + text, filename=path)
+        except SyntaxError:
+            return None
+        body.extend(part.body)
+        rows_before += text.count("\n")
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _after_decorator(source: str, offset: int) -> bool:
+    """Whether the last non-blank line before ``offset`` is a decorator (or inside one)."""
+    before = source[max(0, offset - 2000):offset].rstrip()
+    line_start = before.rfind("\n") + 1
+    return before[line_start:].lstrip().startswith("@") or before.endswith((",", "(", "\\"))
+
+
+def selected_body(tree, source: str) -> list | None:
+    """The top-level statements the analysis needs to read: None when no recurrent class is
+    used as a value anywhere (only such a use can build a module the analysis knows), else
+    every statement but the functions and classes that neither use one nor are used by (or
+    use) one that does."""
+    import ast
+
     names = set(_RECURRENT_NAMES)
     for node in tree.body:  # `from torch.nn import LSTM as L` binds `L`
         if isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names if alias.name in _RECURRENT_NAMES)
-    uses_recurrent, used = _scan(tree, names)
-    if not uses_recurrent:
+    from ._source import split_rows
+
+    lines = split_rows(source)
+    # the words of each top-level statement: a superset of the names it uses (strings and
+    # comments add words), so the selection can only keep too much, never too little
+    words = {id(node): set(_WORD.findall("".join(lines[_first_row(node) - 1:node.end_lineno])))
+             for node in tree.body}
+    # only the statements that mention a recurrent name need a walk of their tree
+    uses = {id(node): _recurrent_uses(node, names) for node in tree.body if words[id(node)] & names}
+    if not any(as_value for _, as_value in uses.values()):
         return None
     definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-    seeds = [node for node in definitions if used[id(node)] & names]
-    return tree, definitions, used, seeds
+    for node in definitions:
+        words[id(node)].discard(node.name)
+    seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
+    kept = _closure(seeds, definitions, words)
+    defined = {id(node) for node in definitions}
+    return [node for node in tree.body if id(node) not in defined or id(node) in kept]
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _first_row(node) -> int:
+    """The first row of a top-level statement, decorators included."""
+    return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
 
 
 def _closure(start: list, definitions: list, used: dict) -> set:
@@ -105,219 +171,91 @@ def _closure(start: list, definitions: list, used: dict) -> set:
     return kept
 
 
-def _span(node) -> tuple:
-    """First and last line of a top-level statement, decorators included."""
-    first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
-    return first, node.end_lineno
-
-
-def analysis_source(source: str) -> str | None:
-    """What the analysis needs to read of ``source``: None when nothing, else the source with
-    the top-level functions and classes that cannot matter blanked out, line for line, so every
-    position stays where it was. A file Python cannot parse is returned whole, for libcst to
-    report its error."""
-    selection = _selection(source)
-    if selection is None or selection is _UNPARSABLE:
-        return None if selection is None else source
-    _, definitions, used, seeds = selection
-    return _blanked(source, definitions, _closure(seeds, definitions, used))
-
-
-def _blanked(source: str, definitions: list, kept: set) -> str:
-    """``source`` with the top-level definitions not in ``kept`` blanked, line for line."""
-    dropped = [node for node in definitions if id(node) not in kept]
-    if not dropped:
-        return source
-    lines = source.splitlines(keepends=True)
-    for node in dropped:
-        first, last = _span(node)
-        for index in range(first - 1, last):
-            line = lines[index]
-            lines[index] = line[len(line.rstrip("\r\n")):]  # keep only the line ending
-    return "".join(lines)
-
-
-def analysis_parts(source: str) -> list | None:
-    """``[(text, rows)]`` to analyse, or None. ``rows`` maps each line of ``text`` to its row in
-    ``source`` (None: the same rows). A large selection is split into groups of definitions,
-    each with the module's other statements (imports, constants) and what it depends on."""
-    selection = _selection(source)
-    if selection is None:
-        return None
-    if selection is _UNPARSABLE:
-        return [(source, None)]
-    tree, definitions, used, seeds = selection
-    kept = _closure(seeds, definitions, used)
-    lines = source.splitlines(keepends=True)
-    selected = sum(_span(node)[1] - _span(node)[0] + 1 for node in definitions if id(node) in kept)
-    if selected * (len(source) / max(len(lines), 1)) <= PART_LIMIT or len(seeds) < 2:
-        return [(_blanked(source, definitions, kept), None)]
-    defined = {id(node) for node in definitions}
-    header = [node for node in tree.body if id(node) not in defined]
-    groups: list = []
-    current: set = set()
-    for seed in seeds:
-        if id(seed) in current:
-            continue
-        current |= _closure([seed], definitions, used)
-        size = sum(_span(node)[1] - _span(node)[0] + 1 for node in definitions if id(node) in current)
-        if size * (len(source) / max(len(lines), 1)) > PART_LIMIT / 2:
-            groups.append(current)
-            current = set()
-    if current:
-        groups.append(current)
-    parts = []
-    for group in groups:
-        chosen = sorted(header + [node for node in definitions if id(node) in group], key=lambda node: _span(node)[0])
-        rows = [row for node in chosen for row in range(_span(node)[0], _span(node)[1] + 1)]
-        text = "".join(lines[row - 1] if lines[row - 1].endswith("\n") else lines[row - 1] + "\n" for row in rows)
-        parts.append((text, tuple(rows)))
-    return parts
-
-
-def _scan(tree, names: set) -> tuple:
-    """One pass over the tree: whether a recurrent class is used as a value (outside
-    ``isinstance``/``issubclass`` tests and comparisons), and the names each top-level
-    statement uses."""
+def _recurrent_uses(top, names: set) -> tuple[bool, bool]:
+    """Whether code in ``top`` (not a string, not a comment) names a recurrent class, and
+    whether it uses one as a value: anywhere but in an ``isinstance``/``issubclass`` test or a
+    comparison, which build nothing."""
     import ast
 
-    uses_recurrent = False
-    used: dict = {}
-    for top in tree.body:
-        found: set = set()
-        stack = [(top, False)]
-        while stack:
-            node, tested = stack.pop()
-            if isinstance(node, ast.Name):
-                found.add(node.id)
-                uses_recurrent = uses_recurrent or (not tested and node.id in names)
-                continue
-            if isinstance(node, ast.Attribute):
-                found.add(node.attr)
-                uses_recurrent = uses_recurrent or (not tested and node.attr in _RECURRENT_NAMES)
-            if isinstance(node, ast.ImportFrom):
-                imported = {alias.name for alias in node.names} & set(_RECURRENT_NAMES)
-                found.update(imported)  # an import inside a function binds its own alias
-                uses_recurrent = uses_recurrent or bool(imported)
-            if isinstance(node, ast.Compare):
-                tested = True
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("isinstance", "issubclass") and len(node.args) == 2:
-                stack.append((node.args[1], True))
-                stack.extend((child, tested) for child in ast.iter_child_nodes(node) if child is not node.args[1])
-                continue
-            stack.extend((child, tested) for child in ast.iter_child_nodes(node))
-        found.discard(getattr(top, "name", None))
-        used[id(top)] = found
-    return uses_recurrent, used
+    recurrent = set(_RECURRENT_NAMES)
+    named = False
+    stack = [(top, False)]
+    while stack:
+        node, tested = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id in names:
+                named = True
+                if not tested:
+                    return True, True
+            continue
+        if isinstance(node, ast.Attribute):
+            if node.attr in recurrent:
+                named = True
+                if not tested:
+                    return True, True
+        elif isinstance(node, ast.ImportFrom):
+            if {alias.name for alias in node.names} & recurrent:
+                return True, True  # an import inside a function binds its own alias
+        elif isinstance(node, ast.Compare):
+            tested = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("isinstance", "issubclass") and len(node.args) == 2:
+            stack.append((node.args[1], True))
+            stack.extend((child, tested) for child in ast.iter_child_nodes(node) if child is not node.args[1])
+            continue
+        elif isinstance(node, ast.Constant):
+            continue
+        stack.extend((child, tested) for child in ast.iter_child_nodes(node))
+    return named, False
 
 
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
-                 prefilter: bool = True, parts: list | None = None) -> FileResult:
-    """Lint one file. ``parts`` (from ``analysis_parts``) may be given when already computed."""
+                 prefilter: bool = True) -> FileResult:
+    """Lint one file: parse it once with Python's parser, analyse what can matter, run the rules."""
     result = FileResult(path)
     if prefilter and not needs_analysis(source):
         return result
-    if prefilter and fix and analysis_source(source) is None:
+    tree = _parse(source, path)
+    if isinstance(tree, Finding):
+        result.findings.append(tree)
         return result
-    if not fix:  # fixes rewrite the file: they read all of it
-        parts = parts if parts is not None else (analysis_parts(source) if prefilter else [(source, None)])
-        if parts is None:
-            return result
-        if len(parts) > 1:
-            if _check_parts(parts, path, config, result):
-                return result
-        else:
-            source = parts[0][0]
-    import libcst as cst
-
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        result.findings.append(_syntax_finding(path, source, error))
+    body = selected_body(tree, source) if prefilter else tree.body
+    if body is None:
         return result
-    except Exception as error:  # noqa: BLE001 - libcst raises plain errors on some odd inputs
-        result.findings.append(Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {error}".splitlines()[0]))
-        return result
+    findings = _findings_for(tree, body, source, path, config, result)
     if not fix:
-        result.findings = _findings_for(module, source, path, config, result)
+        result.findings = findings
         return result
-    current_source, current_module = source, module
+    current_source = source
     for _ in range(MAX_FIX_PASSES):
-        findings = _findings_for(current_module, current_source, path, config, result)
         applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
         if not applicable:
             break
         new_source = apply_edits(current_source, applicable)
         if new_source == current_source:
             break
-        try:
-            new_module = cst.parse_module(new_source)
-        except cst.ParserSyntaxError:
+        new_tree = _parse(new_source, path)
+        if isinstance(new_tree, Finding):
             result.warnings.append(f"{path}: a fix produced code that does not parse; fixes not applied")
             current_source = source
+            findings = _findings_for(tree, body, source, path, config, result)
             break
-        current_source, current_module = new_source, new_module
+        current_source = new_source
+        # the whole fixed file is analysed again: a fix may bring new code into play
+        findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
-        result.findings = _findings_for(cst.parse_module(current_source), current_source, path, config, result)
-    else:
-        result.findings = _findings_for(module, source, path, config, result)
+    result.findings = findings
     return result
 
 
-def _check_parts(parts: list, path: str, config: Config, result: FileResult) -> bool:
-    """Analyse a large file one group of definitions at a time, rows mapped back to the file.
-    False when a group does not parse on its own: the caller then reads the whole file."""
-    import libcst as cst
-
-    findings: dict = {}
-    for text, rows in parts:
-        try:
-            module = cst.parse_module(text)
-        except Exception:  # noqa: BLE001 - leave the verdict to a parse of the whole file
-            return False
-        for finding in _findings_for(module, text, path, config, result):
-            mapped = _remap(finding, rows)
-            findings.setdefault((mapped.row, mapped.column, mapped.code), mapped)
-        del module  # one tree at a time
-    result.findings = sorted(findings.values())
-    return True
-
-
-def _remap(finding: Finding, rows: tuple) -> Finding:
-    from dataclasses import replace
-
-    fix = finding.fix
-    if fix is not None:
-        fix = replace(fix, edits=tuple(replace(edit, row=rows[edit.row - 1], end_row=rows[edit.end_row - 1])
-                                       for edit in fix.edits))
-    return replace(finding, row=rows[finding.row - 1], end_row=rows[(finding.end_row or finding.row) - 1], fix=fix)
-
-
-def _syntax_finding(path: str, source: str, error) -> Finding:
-    # Python's own parser words syntax errors best; ask it only on this error path
-    try:
-        compile(source, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
-    except SyntaxError as python_error:
-        row = python_error.lineno or 1
-        column = max((python_error.offset or 1) - 1, 0)
-        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {python_error.msg}", name="syntax-error")
-    except (ValueError, MemoryError, RecursionError):
-        pass
-    row = max(getattr(error, "raw_line", 1) or 1, 1)
-    column = max(getattr(error, "raw_column", 0) or 0, 0)
-    return Finding(path, row, column, PARSE_ERROR_CODE, "cannot parse file: syntax not supported by libcst",
-                   name="syntax-error")
-
-
-def _findings_for(module, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
+def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
     from ._analysis import analyse
     from .rules import ALL_RULES
     from .rules._base import RuleContext
 
     try:
-        facts = analyse(module)
+        facts = analyse(tree, source, body)
     except RecursionError:
         result.warnings.append(f"{path}: skipped: nesting too deep to analyse")
         return []
@@ -334,53 +272,45 @@ def _findings_for(module, source: str, path: str, config: Config, result: FileRe
             result.warnings.append(f"{path}: {rule_class.CODE} skipped: {type(error).__name__}: {error}")
     if not reports:
         return []
-    positions = _positions(module)
-    lines = source.splitlines()
+    lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
-        span = positions.get(report.node)
-        if span is None:
+        position = lines.characters(report.node)
+        if position is None:
             continue
-        start, end = span.start, span.end
-        if _suppressed(lines, start.line, rule_class.CODE):
+        row, column, end_row, end_column = position
+        if _suppressed(lines.lines, row, rule_class.CODE):
             continue
-        message = rule_class.MESSAGE.format(**report.fields)
         # one finding per place and rule: an inlined submodule may see the same bug twice
-        key = (start.line, start.column, rule_class.CODE)
+        key = (row, column, rule_class.CODE)
         if key in seen:
             continue
         seen.add(key)
         findings.append(Finding(
-            path=path, row=start.line, column=start.column, code=rule_class.CODE, message=message,
-            name=rule_class.NAME, end_row=end.line, end_column=end.column,
-            fix=_fix_for(rule_class, report, positions, module), help=report.help,
+            path=path, row=row, column=column, code=rule_class.CODE, message=rule_class.MESSAGE.format(**report.fields),
+            name=rule_class.NAME, end_row=end_row, end_column=end_column,
+            fix=_fix_for(rule_class, report, lines), help=report.help,
         ))
     findings.sort()
     return findings
 
 
-def _positions(module):
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    # no deep copy: the facts point at this module's own nodes
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    return wrapper.resolve(PositionProvider)
-
-
-def _fix_for(rule_class, report, positions, module) -> Fix | None:
+def _fix_for(rule_class, report, lines) -> Fix | None:
     if not report.replacements or not rule_class.FIX_TITLE:
         return None
     edits = []
-    for old, new in report.replacements:
-        span = positions.get(old)
-        if span is None:
+    for target, text in report.replacements:
+        position = lines.characters(target)
+        if position is None:
             return None
-        edits.append(Edit(module.code_for_node(new), span.start.line, span.start.column, span.end.line, span.end.column))
+        edits.append(Edit(text, *position))
     return Fix(title=rule_class.FIX_TITLE.format(**report.fields), safe=report.fix_safe, edits=tuple(edits))
 
 
 def _suppressed(lines: list, row: int, code: str) -> bool:
     if not 1 <= row <= len(lines):
+        return False
+    if "noqa" not in lines[row - 1].lower():
         return False
     match = _NOQA.search(lines[row - 1])
     if match is None:
@@ -393,7 +323,9 @@ def _suppressed(lines: list, row: int, code: str) -> bool:
 
 def apply_edits(source: str, findings: Iterable[Finding]) -> str:
     """Apply the edits of ``findings``; overlapping edits are left for the next pass."""
-    lines = source.splitlines(keepends=True)
+    from ._source import split_rows
+
+    lines = split_rows(source)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))

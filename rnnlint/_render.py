@@ -6,6 +6,7 @@ import json
 from typing import Iterable
 
 from ._finding import Finding
+from ._source import split_rows
 
 DOCS_URL = None  # no hosted docs: `rnnlint rule CODE` prints a rule's doc
 
@@ -23,9 +24,9 @@ def full(findings: Iterable[Finding], sources: dict) -> str:
     blocks = []
     for finding in findings:
         block = [f"{finding.path}:{finding.row}:{finding.column + 1}: {finding.code} {finding.message}"]
-        lines = sources.get(finding.path, "").splitlines()
+        lines = split_rows(sources.get(finding.path, ""))
         if 1 <= finding.row <= len(lines):
-            line = lines[finding.row - 1]
+            line = lines[finding.row - 1].rstrip("\r\n")
             width = max(1, (finding.end_column if finding.end_row == finding.row else len(line)) - finding.column)
             block.append(f"  {finding.row:>4} | {line}")
             block.append(f"       | {' ' * finding.column}{'^' * width}")

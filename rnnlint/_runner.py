@@ -9,18 +9,16 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
 from ._config import Config
-from ._engine import PARSE_ERROR_CODE, FileResult, analysis_parts, check_source, needs_analysis
+from ._engine import PARSE_ERROR_CODE, FileResult, check_source, needs_analysis
 from ._finding import Edit, Finding, Fix
 
-# Below this much code to parse, starting worker processes (each imports libcst) costs more
-# than it saves.
+# Below this much code to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD_BYTES = 400_000
 
 
@@ -101,16 +99,13 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         if not needs_analysis(source):
             continue
-        reduced = analysis_parts(source)
-        if reduced is None:
-            continue
         key = cache.key(data) if cache else None
         cached = cache.load(key, str(path)) if cache else None
         if cached is not None:
             result.findings.extend(cached)
             continue
-        pending.append((path, source, reduced, key))
-    for (path, source, _, key), file_result in zip(pending, _check_all(pending, config, options)):
+        pending.append((path, source, key))
+    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
         result.findings.extend(file_result.findings)
         result.warnings.extend(file_result.warnings)
         if cache is not None and not file_result.warnings:
@@ -126,14 +121,13 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
 def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[FileResult]:
     jobs = options.jobs or os.cpu_count() or 1
     fixing = options.fix or options.diff
-    # the analysis reads the reduced source; fixes rewrite the file, so they get all of it
-    tasks = [(str(path), source, None if fixing else parts, config, fixing, options.unsafe_fixes)
-             for path, source, parts, _ in pending]
+    tasks = [(str(path), source, config, fixing, options.unsafe_fixes) for path, source, _ in pending]
     if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
         for task in tasks:
             yield _check_one(task)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     # largest files first, one at a time: no worker is left with a big file at the end
@@ -146,9 +140,9 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
 
 
 def _check_one(task: tuple) -> FileResult:
-    path, source, parts, config, fix, unsafe = task
+    path, source, config, fix, unsafe = task
     try:
-        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, prefilter=fix, parts=parts)
+        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe)
     except RecursionError:
         return FileResult(path, warnings=[f"{path}: skipped: nesting too deep to analyse"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run

@@ -1,6 +1,6 @@
 """The one definition of what shapes PyTorch's recurrent modules take and return.
 
-Pure Python: no libcst, no torch. Dimensions are whatever the caller uses: plain ints at
+Pure Python: no parser, no torch. Dimensions are whatever the caller uses: plain ints at
 run time, symbolic dimensions in the static analysis. Only ``*`` is applied to them.
 """
 

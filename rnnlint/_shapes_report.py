@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+
 from ._analysis._symbolic import Alt, cases
 from ._analysis._values import Layer, TupleValue
+from ._source import text_of
 
 
 def shapes_report(source: str, path: str) -> str:
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
     from ._analysis import analyse
+    from ._engine import _parse
 
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        return f"error: syntax error at line {error.raw_line}: {str(error.message).splitlines()[0]}"
-    facts = analyse(module)
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    tree = _parse(source, path)
+    if not isinstance(tree, ast.Module):
+        return f"error: {tree.message} at line {tree.row}"
+    facts = analyse(tree, source)
     out = []
     for scope in facts.scopes:
         if scope.kind != "class":
@@ -33,9 +32,8 @@ def shapes_report(source: str, path: str) -> str:
         if scope.shape_notes:
             out.append("  forward:")
             for note in scope.shape_notes:
-                line = positions[note.node].start.line if note.node in positions else 0
-                for label, text in _bindings(note.name, note.value, names):
-                    out.append(f"    {line:>4}  {label}: {text}")
+                for label, text in _bindings(note, names):
+                    out.append(f"    {note.node.lineno:>4}  {label}: {text}")
         out.append("")
     if not out:
         return f"{path}: no nn.Module classes found"
@@ -55,32 +53,25 @@ def _guard_text(guard) -> str:
     return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
-def _bindings(name: str, value, names):
+def _bindings(note, names):
     """``out, (h, c) = ...`` shown as one line per bound name."""
-    import libcst as cst
-
-    try:
-        target = cst.parse_expression(name) if name != "return" else None
-    except Exception:  # noqa: BLE001
-        target = None
-    if isinstance(target, (cst.Tuple, cst.List)):
-        yield from _unpack(target, value, names)
+    statement = note.node
+    target = statement.targets[0] if isinstance(statement, ast.Assign) else getattr(statement, "target", None)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        yield from _unpack(target, note.value, names)
         return
-    yield name, _describe_value(value, names)
+    yield note.name, _describe_value(note.value, names)
 
 
 def _unpack(target, value, names):
-    import libcst as cst
-
-    for index, element in enumerate(target.elements):
-        item = _item(value, index, len(target.elements))
-        inner = element.value
-        if isinstance(inner, (cst.Tuple, cst.List)):
+    for index, inner in enumerate(target.elts):
+        item = _item(value, index, len(target.elts))
+        if isinstance(inner, (ast.Tuple, ast.List)):
             yield from _unpack(inner, item, names)
-        elif isinstance(inner, cst.Name) and inner.value == "_":
+        elif isinstance(inner, ast.Name) and inner.id == "_":
             continue
         else:
-            yield cst.Module(body=[]).code_for_node(inner), _describe_value(item, names)
+            yield text_of(inner), _describe_value(item, names)
 
 
 def _item(value, index: int, count: int):

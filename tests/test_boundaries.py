@@ -1,4 +1,4 @@
-"""Import boundaries: the linter needs no torch, the runtime side needs no libcst.
+"""Import boundaries: the linter needs only the standard library, the runtime side no static analysis.
 
 Each check runs in a fresh interpreter; a companion test proves the check can fail.
 """
@@ -25,7 +25,7 @@ BLOCK_TORCH = textwrap.dedent(
 
 
 def _loaded_after(code: str) -> dict:
-    script = code + "\nimport json, sys\nprint(json.dumps({name: name in sys.modules for name in ('torch', 'libcst')}))"
+    script = code + "\nimport json, sys\nprint(json.dumps({name: name in sys.modules for name in ('torch', 'libcst', 'rnnlint._analysis')}))"
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -61,16 +61,37 @@ def test_blocking_torch_really_blocks_it():
     assert "torch is not installed" in completed.stderr
 
 
-def test_runtime_loads_no_libcst():
-    assert _loaded_after("import rnnlint.runtime")["libcst"] is False
+def test_runtime_loads_no_static_analysis():
+    assert _loaded_after("import rnnlint.runtime")["rnnlint._analysis"] is False
 
 
-def test_the_libcst_check_can_fail():
-    assert _loaded_after("import rnnlint.runtime\nimport libcst")["libcst"] is True
+def test_the_static_analysis_check_can_fail():
+    assert _loaded_after("import rnnlint.runtime\nimport rnnlint._analysis")["rnnlint._analysis"] is True
 
 
-def test_linting_a_file_without_recurrent_modules_does_not_import_libcst(tmp_path):
-    plain = tmp_path / "plain.py"
-    plain.write_text("def add(a, b):\n    return a + b\n")
-    code = f"from rnnlint.cli import main\nassert main(['--no-cache', '--quiet', {str(plain)!r}]) == 0"
-    assert _loaded_after(code)["libcst"] is False
+def test_linting_fixing_and_shapes_need_only_the_standard_library(tmp_path):
+    import shutil
+
+    copy = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", copy)
+    blocked = BLOCK_TORCH.replace('name == "torch" or name.startswith("torch.")',
+                                  'name.split(".")[0] in ("torch", "libcst", "jaxtyping", "beartype")')
+    code = blocked + textwrap.dedent(
+        f"""
+        from rnnlint.cli import main
+        assert main(["--no-cache", "--quiet", {str(copy)!r}]) == 1
+        assert main(["--no-cache", "--quiet", "--fix", "--unsafe-fixes", {str(copy)!r}]) in (0, 1)
+        assert main(["shapes", {str(copy / "rnn001_head_features_mismatch" / "buggy.py")!r}]) == 0
+        """
+    )
+    loaded = _loaded_after(code)
+    assert not loaded["torch"] and not loaded["libcst"]
+    fixed = (copy / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    assert "nn.Linear(2 * hidden_size, n_classes)" in fixed
+
+
+def test_blocking_libcst_really_blocks_it():
+    blocked = BLOCK_TORCH.replace('name == "torch" or name.startswith("torch.")', 'name == "libcst"')
+    completed = subprocess.run([sys.executable, "-c", blocked + "import libcst\n"], capture_output=True, text=True,
+                               cwd=ROOT, timeout=120)
+    assert completed.returncode != 0 and "not installed" in completed.stderr

@@ -131,41 +131,40 @@ def test_default_cache_folder_is_created_with_gitignore(tmp_path):
     assert (tmp_path / ".rnnlint_cache" / ".gitignore").exists()
 
 
-def test_definitions_that_cannot_matter_are_blanked_line_for_line():
-    from rnnlint._engine import analysis_source
+def test_definitions_that_cannot_matter_are_left_out_of_the_analysis():
+    import ast
+
+    from rnnlint._engine import selected_body
 
     buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
     unrelated = "\n\n@decorated\nclass Unrelated:\n    def method(self):\n        return 'LSTM in a string'\n"
     source = buggy + unrelated
-    reduced = analysis_source(source)
-    assert reduced is not None and reduced.count("\n") == source.count("\n")
-    assert "class Unrelated" not in reduced and "class SentenceClassifier" in reduced
-    assert "def build" in reduced  # it names the model class: kept
-    assert analysis_source("x = isinstance(m, nn.LSTM)\n") is None
-    assert analysis_source("def f():\n    from torch.nn import GRU as G\n    return G(1, 2)\n") is not None
+    body = selected_body(ast.parse(source), source)
+    names = [getattr(node, "name", None) for node in body]
+    assert "Unrelated" not in names and "SentenceClassifier" in names
+    assert "build" in names  # it names the model class: kept
+    tested_only = "x = isinstance(m, nn.LSTM)\n"
+    assert selected_body(ast.parse(tested_only), tested_only) is None
+    imported_inside = "def f():\n    from torch.nn import GRU as G\n    return G(1, 2)\n"
+    assert selected_body(ast.parse(imported_inside), imported_inside) is not None
     findings = check_source(source, "m.py", Config()).findings
     assert [(f.row, f.code) for f in findings] == [(19, "RNN001")]
     fixed = check_source(source, "m.py", Config(), fix=True).fixed_source
     assert fixed.endswith(unrelated) and "nn.Linear(2 * hidden_size, n_classes)" in fixed
 
 
-def test_a_large_file_read_in_parts_gives_the_same_findings_as_a_whole_read():
+def test_a_large_module_gives_the_same_findings_with_and_without_the_selection():
     import importlib.util
-
-    from rnnlint._engine import PART_LIMIT, analysis_parts
 
     spec = importlib.util.spec_from_file_location("bench_gen_corpus", ROOT / "bench" / "gen_corpus.py")
     generator = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = generator  # its dataclasses look their module up
     spec.loader.exec_module(generator)
     source = generator.rnn_big_module(8000)
-    # plant a bug in a few heads so there is something to find in several parts
+    # plant a bug in a few heads so there is something to find in several classes
     source = re.sub(r"nn\.Linear\((\w+) \* 2,", r"nn.Linear(\1,", source, count=3)
-    assert len(source) > PART_LIMIT
-    parts = analysis_parts(source)
-    assert len(parts) > 1
-    in_parts = check_source(source, "big.py", Config())
+    selected = check_source(source, "big.py", Config())
     whole = check_source(source, "big.py", Config(), prefilter=False)
-    assert [(f.row, f.column, f.code, f.message) for f in in_parts.findings] == \
+    assert [(f.row, f.column, f.code, f.message) for f in selected.findings] == \
         [(f.row, f.column, f.code, f.message) for f in whole.findings]
     assert len(whole.findings) >= 3

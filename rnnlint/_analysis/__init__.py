@@ -1,15 +1,22 @@
-"""libcst -> facts: the recurrent modules of a file, their layers and what forward does.
+"""Syntax tree -> facts: the recurrent modules of a file, their layers and what forward does.
 
 Facts are computed once per file and shared by every rule; rules never re-walk the tree.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from ._interpreter import MODULE_BASES, ClassInfo, Event, Interpreter, ShapeNote
+from .._source import SourceLines
+from ._interpreter import (
+    MODULE_BASES,
+    ClassInfo,
+    Event,
+    Interpreter,
+    ShapeNote,
+    positional_parameters,
+)
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Alt, Const, Value
 
@@ -22,7 +29,7 @@ class ScopeFacts:
 
     name: str
     kind: str  # "class" or "function" or "module"
-    node: cst.CSTNode
+    node: ast.AST
     layers: list = field(default_factory=list)  # every layer constructed, with its attribute name
     attributes: dict = field(default_factory=dict)  # self attributes after __init__
     events: list = field(default_factory=list)
@@ -32,9 +39,10 @@ class ScopeFacts:
 
 @dataclass
 class FileFacts:
-    module: cst.Module
+    module: ast.Module
     imports: ImportTable
     scopes: list
+    lines: SourceLines  # positions and original text of the analysed source
 
     @property
     def events(self):
@@ -52,68 +60,51 @@ class FileFacts:
                     yield scope, layer
 
 
-def analyse(module: cst.Module) -> FileFacts:
-    """Compute the facts of one parsed file."""
+def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFacts:
+    """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
+    default all of them; the engine leaves out definitions that cannot matter)."""
+    body = module.body if body is None else body
     imports = ImportTable()
-    _collect_imports(module, imports)
-    constants = _module_constants(module, imports)
-    classes = _collect_classes(module, imports)
+    _collect_imports(body, imports)
+    constants = _module_constants(body, imports)
+    classes = _collect_classes(body, imports)
     scopes = []
     for info in classes.values():
         if _is_module_class(info, imports, classes):
             scopes.append(_analyse_class(info, imports, constants, classes))
-    for statement in module.body:
-        if isinstance(statement, cst.FunctionDef):
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes))
-    scopes.append(_analyse_module_level(module, imports, constants, classes))
-    return FileFacts(module=module, imports=imports, scopes=scopes)
+    scopes.append(_analyse_module_level(module, body, imports, constants, classes))
+    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
 
 
-def _collect_imports(module: cst.Module, imports: ImportTable) -> None:
-    """Read every import statement, at any depth, without a visitor (visitors rebuild the tree)."""
-    pending = list(module.body)
+def _collect_imports(body: list, imports: ImportTable) -> None:
+    """Read every import statement, at any depth, without walking expressions."""
+    pending = list(body)
     while pending:
         statement = pending.pop()
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
-                    imports.add(small)
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.add(statement)
             continue
-        for block in _blocks_of(statement):
-            pending.extend(block)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if isinstance(block, list):
+                pending.extend(block)
+        for handler in getattr(statement, "handlers", ()) or ():
+            pending.extend(handler.body)
 
 
-def _blocks_of(statement: cst.CSTNode) -> list:
-    """The statement lists nested in a compound statement."""
-    blocks = []
-    for name in ("body", "orelse", "finalbody"):
-        part = getattr(statement, name, None)
-        if part is None:
-            continue
-        if isinstance(part, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-            blocks.append(part.body)
-        elif isinstance(part, (cst.Else, cst.Finally)):
-            blocks.append(part.body.body)
-        elif isinstance(part, cst.If):
-            blocks.append([part])
-    for handler in getattr(statement, "handlers", ()) or ():
-        blocks.append(handler.body.body)
-    return blocks
-
-
-def _module_constants(module: cst.Module, imports: ImportTable) -> dict:
+def _module_constants(body: list, imports: ImportTable) -> dict:
     """Module-level ``NAME = <expression over literals and earlier constants>``."""
     constants: dict = {}
     interpreter = Interpreter(imports, constants, {}, None)
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-                name = small.targets[0].target.value
-                value = interpreter.eval(small.value, {})
-                # a constant is a plain value; layers and tensors built at module level are not constants
-                constants[name] = value if _is_plain(value) else UNKNOWN
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            name = statement.targets[0].id
+            value = interpreter.eval(statement.value, {})
+            # a constant is a plain value; layers and tensors built at module level are not constants
+            constants[name] = value if _is_plain(value) else UNKNOWN
     return constants
 
 
@@ -123,31 +114,27 @@ def _is_plain(value: Value) -> bool:
     return isinstance(value, (Bool, Const, Poly))
 
 
-def _collect_classes(module: cst.Module, imports: ImportTable) -> dict:
+def _collect_classes(body: list, imports: ImportTable) -> dict:
     classes: dict = {}
-    for statement in module.body:
-        if not isinstance(statement, cst.ClassDef):
+    for statement in body:
+        if not isinstance(statement, ast.ClassDef):
             continue
         methods = {}
         class_attributes: dict = {}
-        for item in statement.body.body:
-            if isinstance(item, cst.FunctionDef):
-                methods[item.name.value] = item
-        info = ClassInfo(statement.name.value, statement, methods, [], class_attributes)
+        for item in statement.body:
+            if isinstance(item, ast.FunctionDef):
+                methods[item.name] = item
+        info = ClassInfo(statement.name, statement, methods, [], class_attributes)
         classes[info.name] = info
     interpreter = Interpreter(imports, {}, classes, None)
     for info in classes.values():
         for base in info.node.bases:
-            name = base.value
-            if isinstance(name, cst.Name) and name.value in classes:
-                info.bases.append(classes[name.value])
-        for item in info.node.body.body:
-            if isinstance(item, cst.SimpleStatementLine):
-                for small in item.body:
-                    if isinstance(small, cst.Assign) and len(small.targets) == 1 \
-                            and isinstance(small.targets[0].target, cst.Name):
-                        value = interpreter.eval(small.value, {})
-                        info.class_attributes[small.targets[0].target.value] = value if _is_plain(value) else UNKNOWN
+            if isinstance(base, ast.Name) and base.id in classes:
+                info.bases.append(classes[base.id])
+        for item in info.node.body:
+            if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+                value = interpreter.eval(item.value, {})
+                info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
     return classes
 
 
@@ -155,11 +142,11 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
     if info.name in seen:
         return False
     for base in info.node.bases:
-        qualified = imports.resolve(base.value)
+        qualified = imports.resolve(base)
         if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
             return True
-        if isinstance(base.value, cst.Name) and base.value.value in classes:
-            if _is_module_class(classes[base.value.value], imports, classes, seen | {info.name}):
+        if isinstance(base, ast.Name) and base.id in classes:
+            if _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
                 return True
     # a base from another file: a class with forward() is most likely a module
     return "forward" in info.methods and bool(info.node.bases)
@@ -193,7 +180,7 @@ STATE_INITIALISERS = {
 }
 
 
-def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: dict, forward: cst.FunctionDef,
+def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: dict, forward: ast.FunctionDef,
                             owner: ClassInfo | None, args: list, events: list) -> None:
     """A class whose forward passes a state parameter straight to one RNN, and that offers one
     method building that state: forward runs again on the method's result, as its callers do."""
@@ -230,35 +217,35 @@ def _class_chain(info: ClassInfo) -> list:
     return chain
 
 
-def _forward_arguments(forward: cst.FunctionDef, interpreter: Interpreter) -> list:
+def _forward_arguments(forward: ast.FunctionDef, interpreter: Interpreter) -> list:
     """forward's parameters are tensors of unknown shape unless their default says otherwise."""
     from ._values import Tensor
 
     args = []
-    for param in list(forward.params.posonly_params) + list(forward.params.params)[1:]:
-        name = param.name.value
-        default = param.default
+    for param, default in positional_parameters(forward)[1:]:
+        name = param.arg
         if default is None:
             args.append(Tensor(key=name))
-        elif isinstance(default, cst.Name) and default.value == "None":
+        elif isinstance(default, ast.Constant) and default.value is None:
             # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
             atom = f"{name} is None"
             args.append(Alt(((frozenset({(atom, True)}), Const(None)), (frozenset({(atom, False)}), Tensor(key=name)))))
         else:
-            args.append(interpreter.parameter_symbol(name, param))
+            args.append(interpreter.parameter_symbol(name, param, default))
     return args
 
 
-def _analyse_function(function: cst.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
     interpreter = Interpreter(imports, constants, classes, None)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
-    return ScopeFacts(name=function.name.value, kind="function", node=function, layers=interpreter.layers,
+    return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases)
 
 
-def _analyse_module_level(module: cst.Module, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
+                          classes: dict) -> ScopeFacts:
     interpreter = Interpreter(imports, constants, classes, None)
-    statements = [s for s in module.body if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
     try:
         interpreter.exec_block(statements, state)

@@ -6,12 +6,12 @@ events (layer calls, recurrent calls, indexing, reshapes) for the rules to judge
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-import libcst as cst
-
 from .. import _shapes
+from .._source import text_of
 from . import _tensor_ops as ops
 from ._names import ImportTable, dotted_name
 from ._symbolic import (
@@ -34,10 +34,10 @@ from ._symbolic import (
 )
 from ._values import (
     CONTAINERS,
-    DictValue,
     LAYER_PARAMETERS,
     RNN_KINDS,
     SHAPE_PRESERVING,
+    DictValue,
     Layer,
     ListValue,
     Packed,
@@ -64,7 +64,7 @@ class Event:
     """Something the code does that a rule may judge."""
 
     kind: str  # "layer_call", "rnn_call", "subscript", "reshape", "reduce", "unpack", "pack", "pad", "return"
-    node: cst.CSTNode
+    node: ast.AST
     guard: frozenset
     data: dict
 
@@ -73,7 +73,7 @@ class Event:
 class ShapeNote:
     """What a forward statement produced, for ``rnnlint shapes``."""
 
-    node: cst.CSTNode
+    node: ast.AST
     name: str
     value: Value
 
@@ -81,7 +81,7 @@ class ShapeNote:
 @dataclass
 class ClassInfo:
     name: str
-    node: cst.ClassDef
+    node: ast.ClassDef
     methods: dict
     bases: list  # in-file ClassInfo bases
     class_attributes: dict = field(default_factory=dict)
@@ -131,7 +131,7 @@ class Interpreter:
             pending.extend(current.bases)
         return None, None
 
-    def call_function(self, function: cst.FunctionDef, state: dict, args: list, kwargs: dict,
+    def call_function(self, function: ast.FunctionDef, state: dict, args: list, kwargs: dict,
                       bound_self: bool, owner: ClassInfo | None = None) -> Value:
         if self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN
@@ -157,54 +157,51 @@ class Interpreter:
             return Const(None)
         return alternatives(returned)
 
-    def bind_parameters(self, function: cst.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
-        params = function.params
-        positional = list(params.posonly_params) + list(params.params)
+    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+        params = function.args
+        positional = positional_parameters(function)
         if bound_self and positional:
             positional = positional[1:]
         remaining = list(args)
-        for param in positional:
-            name = param.name.value
+        for param, default in positional:
+            name = param.arg
             if remaining:
                 local[name] = remaining.pop(0)
             elif name in kwargs:
                 local[name] = kwargs[name]
             elif self.depth == 0 and not args and not kwargs:
-                local[name] = self.parameter_symbol(name, param)
-            elif param.default is not None:
-                local[name] = self.eval(param.default, {})
+                local[name] = self.parameter_symbol(name, param, default)
+            elif default is not None:
+                local[name] = self.eval(default, {})
             else:
                 local[name] = UNKNOWN
-        for param in params.kwonly_params:
-            name = param.name.value
+        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+            name = param.arg
             if name in kwargs:
                 local[name] = kwargs[name]
             elif self.depth == 0 and not args and not kwargs:
-                local[name] = self.parameter_symbol(name, param)
-            elif param.default is not None:
-                local[name] = self.eval(param.default, {})
+                local[name] = self.parameter_symbol(name, param, default)
+            elif default is not None:
+                local[name] = self.eval(default, {})
             else:
                 local[name] = UNKNOWN
-        if isinstance(params.star_arg, cst.Param):
-            local[params.star_arg.name.value] = UNKNOWN
-        if params.star_kwarg is not None:
-            local[params.star_kwarg.name.value] = UNKNOWN
+        if params.vararg is not None:
+            local[params.vararg.arg] = UNKNOWN
+        if params.kwarg is not None:
+            local[params.kwarg.arg] = UNKNOWN
 
-    def parameter_symbol(self, name: str, param: cst.Param) -> Value:
+    def parameter_symbol(self, name: str, param: ast.arg, default: ast.expr | None) -> Value:
         """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
-        annotation = param.annotation.annotation if param.annotation else None
+        annotation = param.annotation
         annotated = dotted_name(annotation) if annotation is not None else None
         if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
             return Tensor(key=name)
-        if annotated == "bool" or (param.default is not None and isinstance(param.default, cst.Name)
-                                   and param.default.value in ("True", "False")):
+        if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
             return Bool(atom=name)
-        if annotated == "str" or isinstance(param.default, (cst.SimpleString, cst.ConcatenatedString)):
-            return Poly.atom(name)
         return Poly.atom(name)
 
-    def _is_tensor_annotation(self, annotation: cst.BaseExpression) -> bool:
-        if isinstance(annotation, cst.Subscript):
+    def _is_tensor_annotation(self, annotation: ast.expr) -> bool:
+        if isinstance(annotation, ast.Subscript):
             return self._is_tensor_annotation(annotation.value)
         qualified = self.imports.resolve(annotation)
         return qualified in ("torch.Tensor", "torch.FloatTensor", "torch.LongTensor") or (
@@ -228,51 +225,48 @@ class Interpreter:
 
     # --- statements ---------------------------------------------------------------------------
 
-    def exec_block(self, body: Any, state: dict) -> None:
-        statements = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else body
+    def exec_block(self, statements: list, state: dict) -> None:
         for statement in statements:
             self.exec_statement(statement, state)
 
-    def exec_statement(self, statement: cst.CSTNode, state: dict) -> None:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                self.exec_small(small, state)
-        elif isinstance(statement, cst.If):
+    def exec_statement(self, statement: ast.stmt, state: dict) -> None:
+        if isinstance(statement, ast.If):
             self.exec_if(statement, state)
-        elif isinstance(statement, (cst.For, cst.While)):
+        elif isinstance(statement, (ast.For, ast.While)):
             self.exec_loop(statement, state)
-        elif isinstance(statement, cst.With):
+        elif isinstance(statement, ast.With):
             for item in statement.items:
-                value = self.eval(item.item, state)
-                if item.asname is not None:
-                    self.assign(item.asname.name, UNKNOWN if isinstance(value, Layer) else value, state)
+                value = self.eval(item.context_expr, state)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, UNKNOWN if isinstance(value, Layer) else value, state)
             self.exec_block(statement.body, state)
-        elif isinstance(statement, cst.Try):
+        elif isinstance(statement, _TRY_STATEMENTS):
             self.exec_block(statement.body, state)
-        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            if isinstance(statement, cst.FunctionDef):
-                state[statement.name.value] = UNKNOWN
+        elif isinstance(statement, ast.FunctionDef):
+            state[statement.name] = UNKNOWN
+        else:
+            self.exec_small(statement, state)
 
-    def exec_small(self, small: cst.CSTNode, state: dict) -> None:
-        if isinstance(small, cst.Assign):
+    def exec_small(self, small: ast.stmt, state: dict) -> None:
+        if isinstance(small, ast.Assign):
             value = self.eval(small.value, state)
             for target in small.targets:
-                self.learn_rank(target.target, small.value, state)
-                self.assign(target.target, value, state)
-                self.note_shape(target.target, value, small)
-        elif isinstance(small, cst.AnnAssign):
+                self.learn_rank(target, small.value, state)
+                self.assign(target, value, state)
+                self.note_shape(target, value, small)
+        elif isinstance(small, ast.AnnAssign):
             if small.value is not None:
                 value = self.eval(small.value, state)
                 self.assign(small.target, value, state)
                 self.note_shape(small.target, value, small)
-        elif isinstance(small, cst.AugAssign):
+        elif isinstance(small, ast.AugAssign):
             current = self.eval(small.target, state)
             operand = self.eval(small.value, state)
-            result = self.binary(current, operand, small.operator, small)
+            result = self.binary(current, operand, small.op, small)
             self.assign(small.target, result, state)
-        elif isinstance(small, cst.Expr):
+        elif isinstance(small, ast.Expr):
             self.eval(small.value, state)
-        elif isinstance(small, cst.Return):
+        elif isinstance(small, ast.Return):
             value = self.eval(small.value, state) if small.value is not None else Const(None)
             if self.returns:
                 self.returns[-1].append((self.guard, value))
@@ -281,50 +275,43 @@ class Interpreter:
                 "value": value, "forward": self.recording_shapes and self.depth == 1}))
             self.note_shape(None, value, small)
             raise Return()
-        elif isinstance(small, cst.Raise):
+        elif isinstance(small, ast.Raise):
             raise Return()
 
-    def learn_rank(self, target: cst.BaseExpression, value: cst.BaseExpression, state: dict) -> None:
+    def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
-        if not isinstance(target, (cst.Tuple, cst.List)):
+        if not isinstance(target, (ast.Tuple, ast.List)):
             return
-        if any(isinstance(element, cst.StarredElement) for element in target.elements):
+        if any(isinstance(element, ast.Starred) for element in target.elts):
             return
         source = value
-        if isinstance(source, cst.Call) and isinstance(source.func, cst.Attribute) and source.func.attr.value == "size" \
-                and not source.args:
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr == "size" \
+                and not source.args and not source.keywords:
             source = source.func.value
-        elif isinstance(source, cst.Attribute) and source.attr.value == "shape":
+        elif isinstance(source, ast.Attribute) and source.attr == "shape":
             source = source.value
         else:
             return
         name = dotted_name(source)
         tensor = state.get(name) if name is not None else None
         if isinstance(tensor, Tensor) and tensor.shape is None and tensor.key is not None:
-            state[name] = ops.with_rank(tensor, len(target.elements)) if not isinstance(tensor.feature, Unknown) \
-                else Tensor(shape=tuple(Poly.atom(f"{tensor.key}.shape[{i}]") for i in range(len(target.elements))),
+            state[name] = ops.with_rank(tensor, len(target.elts)) if not isinstance(tensor.feature, Unknown) \
+                else Tensor(shape=tuple(Poly.atom(f"{tensor.key}.shape[{i}]") for i in range(len(target.elts))),
                             rnn=tensor.rnn, key=tensor.key)
 
-    def note_shape(self, target: cst.CSTNode | None, value: Value, node: cst.CSTNode) -> None:
+    def note_shape(self, target: ast.AST | None, value: Value, node: ast.AST) -> None:
         if not self.recording_shapes:
             return
         if any(isinstance(case, (Tensor, TupleValue, Packed)) for _, case in cases(value)):
-            name = "return" if target is None else _source_text(target)
+            name = "return" if target is None else text_of(target)
             self.shape_notes.append(ShapeNote(node, name, value))
 
-    def exec_if(self, statement: cst.If, state: dict) -> None:
+    def exec_if(self, statement: ast.If, state: dict) -> None:
         condition = self.condition(statement.test, state)
         continuing = []  # (guard, state) of the paths that go on after the if
         for guard, taken in self.branch_cases(condition, statement.test):
             branch_state = dict(state)
-            if taken:
-                body = statement.body
-            elif isinstance(statement.orelse, cst.If):
-                body = [statement.orelse]
-            elif statement.orelse is not None:
-                body = statement.orelse.body
-            else:
-                body = None
+            body = statement.body if taken else (statement.orelse or None)
             returned = self.exec_guarded(body, branch_state, guard) if body is not None else False
             if not returned:
                 continuing.append((guard, branch_state))
@@ -338,13 +325,13 @@ class Interpreter:
             return
         self.merge_into(state, continuing)
 
-    def branch_cases(self, condition: Value, test: cst.BaseExpression) -> list:
+    def branch_cases(self, condition: Value, test: ast.expr) -> list:
         """``(guard, taken)`` for each way ``if test`` can go under the current path."""
         outcomes = []
         for guard, case in cases(condition, self.guard):
             case_truth = _case_truth(case)
             if case_truth is None:
-                atom = OPAQUE_CONDITION + _source_text(test)
+                atom = OPAQUE_CONDITION + text_of(test)
                 for truth in (True, False):
                     merged = merge_guards(guard, frozenset({(atom, truth)}))
                     if merged is not None:
@@ -352,7 +339,7 @@ class Interpreter:
             else:
                 outcomes.append((guard, case_truth))
         if len(outcomes) > MAX_BRANCH_CASES:
-            atom = OPAQUE_CONDITION + _source_text(test)
+            atom = OPAQUE_CONDITION + text_of(test)
             outcomes = [(merge_guards(self.guard, frozenset({(atom, truth)})), truth) for truth in (True, False)]
         return [(guard, taken) for guard, taken in outcomes if guard is not None]
 
@@ -382,7 +369,7 @@ class Interpreter:
             else:
                 state[key] = alternatives([(_drop_common(guard, self.guard), value) for guard, value in values])
 
-    def exec_loop(self, statement: cst.For | cst.While, state: dict) -> None:
+    def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
         self._loop_pass(statement, state, first=True)
         # later iterations start where the first one ended; what they do is recorded when one more
@@ -390,7 +377,7 @@ class Interpreter:
         later = dict(state)
         recorded = len(self.events), len(self.layers), len(self.shape_notes)
         self._loop_pass(statement, later, first=False)
-        settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, cst.For) else set())
+        settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, ast.For) else set())
         if not settled:
             del self.events[recorded[0]:], self.layers[recorded[1]:]
         del self.shape_notes[recorded[2]:]
@@ -405,12 +392,12 @@ class Interpreter:
         for key, value in joined.items():
             grown = _grown_module_list(before.get(key), state.get(key), later.get(key) if settled else None)
             state[key] = grown if grown is not None else _agreeing_collection(value, second.get(key, UNKNOWN))
-        if statement.orelse is not None:
-            self.exec_block(statement.orelse.body, state)
+        if statement.orelse:
+            self.exec_block(statement.orelse, state)
 
-    def _loop_pass(self, statement: cst.For | cst.While, state: dict, first: bool) -> None:
+    def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)
-        if isinstance(statement, cst.For):
+        if isinstance(statement, ast.For):
             iterable = self.eval(statement.iter, state)
             self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
         else:
@@ -426,20 +413,20 @@ class Interpreter:
 
     # --- assignment ---------------------------------------------------------------------------
 
-    def assign(self, target: cst.BaseExpression, value: Value, state: dict, node: cst.CSTNode | None = None) -> None:
-        if isinstance(target, cst.Name):
-            state[target.value] = value
-        elif isinstance(target, cst.Attribute) and _is_self(target.value):
+    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+        if isinstance(target, ast.Name):
+            state[target.id] = value
+        elif isinstance(target, ast.Attribute) and _is_self(target.value):
             if isinstance(value, Layer):
-                value = value.with_name(f"self.{target.attr.value}")
+                value = value.with_name(f"self.{target.attr}")
                 self._rename_layer(value)
             elif isinstance(value, Alt):
-                value = alternatives((g, v.with_name(f"self.{target.attr.value}") if isinstance(v, Layer) else v)
+                value = alternatives((g, v.with_name(f"self.{target.attr}") if isinstance(v, Layer) else v)
                                      for g, v in value.cases)
-            state[f"self.{target.attr.value}"] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            elements = target.elements
-            starred = any(isinstance(element, cst.StarredElement) for element in elements)
+            state[f"self.{target.attr}"] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elements = target.elts
+            starred = any(isinstance(element, ast.Starred) for element in elements)
             if not starred:
                 self.record_unpack(target, value)
             for index, element in enumerate(elements):
@@ -447,8 +434,8 @@ class Interpreter:
                     self.assign(_element_target(element), UNKNOWN, state)
                     continue
                 item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
-                self.assign(element.value, item, state)
-        elif isinstance(target, cst.Subscript):
+                self.assign(element, item, state)
+        elif isinstance(target, ast.Subscript):
             base = self.eval(target.value, state)
             if isinstance(base, (ListValue, TupleValue, DictValue)):
                 name = dotted_name(target.value)
@@ -460,19 +447,19 @@ class Interpreter:
             if known.node is layer.node and not known.name:
                 self.layers[index] = layer
 
-    def record_unpack(self, target: cst.BaseExpression, value: Value) -> None:
+    def record_unpack(self, target: ast.expr, value: Value) -> None:
         for guard, case in cases(value, self.guard):
             if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
-                self.events.append(Event("unpack", target, guard, {"value": case, "count": len(target.elements)}))
+                self.events.append(Event("unpack", target, guard, {"value": case, "count": len(target.elts)}))
 
     # --- expressions ---------------------------------------------------------------------------
 
-    def condition(self, expression: cst.BaseExpression, state: dict) -> Value:
+    def condition(self, expression: ast.expr, state: dict) -> Value:
         """A value in a boolean context: symbols become named conditions."""
         value = self.eval(expression, state)
         return map_cases(lambda case: _as_condition(case, expression), value)
 
-    def eval(self, node: cst.BaseExpression | None, state: dict) -> Value:
+    def eval(self, node: ast.expr | None, state: dict) -> Value:
         if node is None:
             return UNKNOWN
         method = getattr(self, f"eval_{type(node).__name__}", None)
@@ -480,37 +467,20 @@ class Interpreter:
             return UNKNOWN
         return method(node, state)
 
-    def eval_Integer(self, node: cst.Integer, state: dict) -> Value:
-        return number(int(node.value.replace("_", ""), 0))
+    def eval_Constant(self, node: ast.Constant, state: dict) -> Value:
+        value = node.value
+        if isinstance(value, bool):
+            return Bool(value)
+        if isinstance(value, (int, float)):
+            return number(value)
+        if value is None or isinstance(value, (str, bytes)) or value is Ellipsis:
+            return Const(value)
+        return UNKNOWN  # complex
 
-    def eval_Float(self, node: cst.Float, state: dict) -> Value:
-        try:
-            return number(float(node.value.replace("_", "")))
-        except ValueError:
-            return UNKNOWN
-
-    def eval_SimpleString(self, node: cst.SimpleString, state: dict) -> Value:
-        text = node.value
-        # a plain 'x' or "x" needs no evaluation (libcst's goes through Python's compiler)
-        if len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0] and "\\" not in text \
-                and not text.startswith(("'''", '"""')):
-            return Const(text[1:-1])
-        try:
-            return Const(node.evaluated_value)
-        except Exception:  # noqa: BLE001 - odd prefixes (bytes, f-less formats): unknown text
-            return UNKNOWN
-
-    def eval_ConcatenatedString(self, node, state) -> Value:
-        return UNKNOWN
-
-    def eval_Name(self, node: cst.Name, state: dict) -> Value:
-        name = node.value
+    def eval_Name(self, node: ast.Name, state: dict) -> Value:
+        name = node.id
         if name in state:
             return state[name]
-        if name in ("True", "False"):
-            return Bool(name == "True")
-        if name == "None":
-            return Const(None)
         qualified = self.imports.resolve(node)
         if qualified is not None:
             return Ref(qualified)
@@ -524,8 +494,8 @@ class Interpreter:
             return Ref(f"builtins.{name}")
         return UNKNOWN
 
-    def eval_Attribute(self, node: cst.Attribute, state: dict) -> Value:
-        attribute = node.attr.value
+    def eval_Attribute(self, node: ast.Attribute, state: dict) -> Value:
+        attribute = node.attr
         if _is_self(node.value):
             key = f"self.{attribute}"
             if key in state:
@@ -533,7 +503,7 @@ class Interpreter:
             class_value = self._class_attribute(attribute)
             return class_value
         qualified = self.imports.resolve(node)
-        if qualified is not None and not isinstance(node.value, cst.Call):
+        if qualified is not None and not isinstance(node.value, ast.Call):
             base_name = dotted_name(node.value)
             if base_name is not None and base_name.split(".")[0] not in state:
                 return Ref(qualified)
@@ -549,7 +519,7 @@ class Interpreter:
             pending.extend(current.bases)
         return UNKNOWN
 
-    def attribute_of(self, base: Value, attribute: str, node: cst.Attribute) -> Value:
+    def attribute_of(self, base: Value, attribute: str, node: ast.Attribute) -> Value:
         if isinstance(base, Tensor):
             if attribute == "shape":
                 return self.shape_of(base)
@@ -598,20 +568,20 @@ class Interpreter:
             return Poly.atom(f"{tensor.key}.shape[{index}]")
         return value
 
-    def eval_Subscript(self, node: cst.Subscript, state: dict) -> Value:
+    def eval_Subscript(self, node: ast.Subscript, state: dict) -> Value:
         base = self.eval(node.value, state)
-        items = [self.index_item(element, state) for element in node.slice]
+        index = node.slice
+        elements = index.elts if isinstance(index, ast.Tuple) and index.elts else [index]
+        items = [self.index_item(element, state) for element in elements]
         return self.guarded_map(lambda case: self.subscript(case, items, node), base)
 
-    def index_item(self, element: cst.SubscriptElement, state: dict) -> tuple:
-        index = element.slice
-        if isinstance(index, cst.Slice):
-            return ("slice", self._optional(index.lower, state), self._optional(index.upper, state),
-                    self._optional(index.step, state))
-        value = index.value
-        if isinstance(value, cst.Name) and value.value == "None":
+    def index_item(self, value: ast.expr, state: dict) -> tuple:
+        if isinstance(value, ast.Slice):
+            return ("slice", self._optional(value.lower, state), self._optional(value.upper, state),
+                    self._optional(value.step, state))
+        if isinstance(value, ast.Constant) and value.value is None:
             return ("none",)
-        if isinstance(value, cst.Ellipsis):
+        if isinstance(value, ast.Constant) and value.value is Ellipsis:
             return ("ellipsis",)
         evaluated = self.eval(value, state)
         if isinstance(evaluated, (Tensor, ListValue, TupleValue)):
@@ -620,10 +590,10 @@ class Interpreter:
             return ("int", evaluated)
         return ("int", UNKNOWN) if not isinstance(evaluated, Const) else ("key", evaluated)
 
-    def _optional(self, node: cst.BaseExpression | None, state: dict) -> Value | None:
+    def _optional(self, node: ast.expr | None, state: dict) -> Value | None:
         return None if node is None else self.eval(node, state)
 
-    def subscript(self, base: Value, items: list, node: cst.Subscript) -> Value:
+    def subscript(self, base: Value, items: list, node: ast.Subscript) -> Value:
         if isinstance(base, Tensor):
             self.events.append(Event("subscript", node, self.guard, {"tensor": base, "items": items}))
             result = ops.index_tensor(base, items)
@@ -666,40 +636,35 @@ class Interpreter:
             return Poly.atom(f"{base.terms[0][0][0]}[{items[0][1].value!r}]")
         return UNKNOWN
 
-    def eval_Tuple(self, node: cst.Tuple, state: dict) -> Value:
-        if any(isinstance(element, cst.StarredElement) for element in node.elements):
+    def eval_Tuple(self, node: ast.Tuple, state: dict) -> Value:
+        if any(isinstance(element, ast.Starred) for element in node.elts):
             return UNKNOWN
-        return TupleValue(tuple(self.eval(element.value, state) for element in node.elements))
+        return TupleValue(tuple(self.eval(element, state) for element in node.elts))
 
-    def eval_List(self, node: cst.List, state: dict) -> Value:
-        if any(isinstance(element, cst.StarredElement) for element in node.elements):
+    def eval_List(self, node: ast.List, state: dict) -> Value:
+        if any(isinstance(element, ast.Starred) for element in node.elts):
             return ListValue(UNKNOWN)
-        items = tuple(self.eval(element.value, state) for element in node.elements)
+        items = tuple(self.eval(element, state) for element in node.elts)
         if not items:
             return ListValue(UNKNOWN)
         return TupleValue(items)
 
-    def eval_ListComp(self, node: cst.ListComp, state: dict) -> Value:
+    def eval_ListComp(self, node: ast.ListComp, state: dict) -> Value:
         inner = dict(state)
-        self._bind_comprehension(node.for_in, inner)
+        for generator in node.generators:
+            self.assign(generator.target, _loop_item(self.eval(generator.iter, inner)), inner)
         return ListValue(self.eval(node.elt, inner))
 
     eval_GeneratorExp = eval_ListComp
 
-    def _bind_comprehension(self, for_in: cst.CompFor, state: dict) -> None:
-        iterable = self.eval(for_in.iter, state)
-        self.assign(for_in.target, _loop_item(iterable), state)
-        if for_in.inner_for_in is not None:
-            self._bind_comprehension(for_in.inner_for_in, state)
-
-    def eval_Dict(self, node, state) -> Value:
+    def eval_Dict(self, node: ast.Dict, state: dict) -> Value:
         items = []
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
+        for key_node, value_node in zip(node.keys, node.values):
+            if key_node is None:
                 items = None  # `**other`: the keys are not all known
                 continue
-            value = self.eval(element.value, state)
-            key = self.eval(element.key, state)
+            value = self.eval(value_node, state)
+            key = self.eval(key_node, state)
             key = key.value if isinstance(key, Const) and isinstance(key.value, str) else as_int(key)
             if items is not None and key is not None and all(key != known for known, _ in items):
                 items.append((key, value))
@@ -707,7 +672,7 @@ class Interpreter:
                 items = None
         return DictValue(tuple(items)) if items else UNKNOWN
 
-    def eval_IfExp(self, node: cst.IfExp, state: dict) -> Value:
+    def eval_IfExp(self, node: ast.IfExp, state: dict) -> Value:
         condition = self.condition(node.test, state)
         options = []
         previous = self.guard
@@ -719,61 +684,62 @@ class Interpreter:
             self.guard = previous
         return alternatives(options)
 
-    def eval_UnaryOperation(self, node: cst.UnaryOperation, state: dict) -> Value:
-        if isinstance(node.operator, cst.Not):
-            value = self.condition(node.expression, state)
+    def eval_UnaryOp(self, node: ast.UnaryOp, state: dict) -> Value:
+        if isinstance(node.op, ast.Not):
+            value = self.condition(node.operand, state)
             return map_cases(lambda case: Bool(not case.truth) if isinstance(case, Bool) and case.truth is not None
                              else UNKNOWN, value)
-        value = self.eval(node.expression, state)
-        if isinstance(node.operator, cst.Minus):
+        value = self.eval(node.operand, state)
+        if isinstance(node.op, ast.USub):
             return map_cases(lambda case: -case if isinstance(case, Poly) else case if isinstance(case, Tensor)
                              else UNKNOWN, value)
         return value
 
-    def eval_BooleanOperation(self, node: cst.BooleanOperation, state: dict) -> Value:
-        left = self.condition(node.left, state)
-        right = self.condition(node.right, state)
-        is_and = isinstance(node.operator, cst.And)
+    def eval_BoolOp(self, node: ast.BoolOp, state: dict) -> Value:
+        is_and = isinstance(node.op, ast.And)
 
         def combine(a: Value, b: Value) -> Value:
             if not isinstance(a, Bool) or not isinstance(b, Bool) or a.truth is None or b.truth is None:
                 return UNKNOWN
             return Bool(a.truth and b.truth) if is_and else Bool(a.truth or b.truth)
 
-        return map_cases(combine, left, right)
+        # `a and b and c` is one node with three operands: fold left to right
+        result = self.condition(node.values[0], state)
+        for operand in node.values[1:]:
+            result = map_cases(combine, result, self.condition(operand, state))
+        return result
 
-    def eval_Comparison(self, node: cst.Comparison, state: dict) -> Value:
-        if len(node.comparisons) != 1:
+    def eval_Compare(self, node: ast.Compare, state: dict) -> Value:
+        if len(node.ops) != 1:
             return UNKNOWN
-        comparison = node.comparisons[0]
         left = self.eval(node.left, state)
-        right = self.eval(comparison.comparator, state)
-        operator = comparison.operator
+        right = self.eval(node.comparators[0], state)
+        operator = node.ops[0]
         return map_cases(lambda a, b: _compare_values(a, b, operator, node), left, right)
 
-    def eval_BinaryOperation(self, node: cst.BinaryOperation, state: dict) -> Value:
+    def eval_BinOp(self, node: ast.BinOp, state: dict) -> Value:
         left = self.eval(node.left, state)
         right = self.eval(node.right, state)
-        return self.binary(left, right, node.operator, node)
+        return self.binary(left, right, node.op, node)
 
-    def binary(self, left: Value, right: Value, operator: cst.CSTNode, node: cst.CSTNode) -> Value:
+    def binary(self, left: Value, right: Value, operator: ast.AST, node: ast.AST) -> Value:
         def apply(a: Value, b: Value) -> Value:
             if isinstance(a, Poly) and isinstance(b, Poly):
-                if isinstance(operator, (cst.Add, cst.AddAssign)):
+                if isinstance(operator, ast.Add):
                     return a + b
-                if isinstance(operator, (cst.Subtract, cst.SubtractAssign)):
+                if isinstance(operator, ast.Sub):
                     return a - b
-                if isinstance(operator, (cst.Multiply, cst.MultiplyAssign)):
+                if isinstance(operator, ast.Mult):
                     return a * b
-                if isinstance(operator, (cst.FloorDivide, cst.FloorDivideAssign)):
+                if isinstance(operator, ast.FloorDiv):
                     return a.floordiv(b)
-                if isinstance(operator, (cst.Divide, cst.DivideAssign)):
+                if isinstance(operator, ast.Div):
                     divisor = b.constant
                     if divisor:
                         return Poly(tuple((mono, coeff / divisor) for mono, coeff in a.terms))
                     return UNKNOWN
                 return UNKNOWN
-            if isinstance(operator, (cst.MatrixMultiply, cst.MatrixMultiplyAssign)):
+            if isinstance(operator, ast.MatMult):
                 return ops.matmul(a, b) if isinstance(a, Tensor) and isinstance(b, Tensor) else Tensor()
             if isinstance(a, Tensor) and isinstance(b, Tensor):
                 return _broadcast(a, b)
@@ -787,12 +753,12 @@ class Interpreter:
 
         return map_cases(apply, left, right)
 
-    def eval_Call(self, node: cst.Call, state: dict) -> Value:
+    def eval_Call(self, node: ast.Call, state: dict) -> Value:
         function = node.func
         args, kwargs, opaque = self.arguments(node, state)
         # self.method(...) -> inline the method
-        if isinstance(function, cst.Attribute) and _is_self(function.value):
-            name = function.attr.value
+        if isinstance(function, ast.Attribute) and _is_self(function.value):
+            name = function.attr
             if f"self.{name}" in state or self.find_method(name, self.info)[0] is None:
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
@@ -801,13 +767,13 @@ class Interpreter:
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
-        if isinstance(function, cst.Call) and isinstance(function.func, cst.Name) and function.func.value == "super":
+        if isinstance(function, ast.Call) and isinstance(function.func, ast.Name) and function.func.id == "super":
             return self.call_super(function, node, state, args, kwargs)
-        if isinstance(function, cst.Attribute):
+        if isinstance(function, ast.Attribute):
             base = self.eval(function.value, state)
             if isinstance(base, Ref):
-                return self.call_ref(Ref(f"{base.qualified}.{function.attr.value}"), node, args, kwargs, opaque, state)
-            method = function.attr.value
+                return self.call_ref(Ref(f"{base.qualified}.{function.attr}"), node, args, kwargs, opaque, state)
+            method = function.attr
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(Event("tensor_op", node, self.guard, {"operand": base, "op": method}))
@@ -817,7 +783,7 @@ class Interpreter:
         self.learn_input_features(callee, node, state)
         return result
 
-    def learn_input_features(self, callee: Value, node: cst.Call, state: dict) -> None:
+    def learn_input_features(self, callee: Value, node: ast.Call, state: dict) -> None:
         """After `out, _ = self.rnn(x)` succeeds, `x` has `input_size` features: a later
         `torch.cat([out, x], dim=-1)` knows its width."""
         if not isinstance(callee, Layer) or callee.kind not in RNN_KINDS:
@@ -833,23 +799,26 @@ class Interpreter:
         elif value.shape is None:
             state[name] = replace(value, feature=features)
 
-    def arguments(self, node: cst.Call, state: dict) -> tuple[list, dict, bool]:
+    def arguments(self, node: ast.Call, state: dict) -> tuple[list, dict, bool]:
         args, kwargs, opaque, starred = [], {}, False, []
         for arg in node.args:
-            value = self.eval(arg.value, state)
-            if arg.star:
+            if isinstance(arg, ast.Starred):
                 opaque = True
-                starred.append(value if arg.star == "*" else UNKNOWN)
+                starred.append(self.eval(arg.value, state))
                 continue
-            if arg.keyword is not None:
-                kwargs[arg.keyword.value] = value
+            args.append(self.eval(arg, state))
+        for keyword in node.keywords:
+            value = self.eval(keyword.value, state)
+            if keyword.arg is None:  # **kwargs
+                opaque = True
+                starred.append(UNKNOWN)
             else:
-                args.append(value)
+                kwargs[keyword.arg] = value
         self.starred = starred  # `nn.Sequential(*blocks)` reads it right after
         return args, kwargs, opaque
 
-    def call_super(self, super_call: cst.Call, node: cst.Call, state: dict, args: list, kwargs: dict) -> Value:
-        attribute = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+    def call_super(self, super_call: ast.Call, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
+        attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN
         for base in self.info.bases:
@@ -858,7 +827,7 @@ class Interpreter:
                 return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
         return UNKNOWN
 
-    def call_value(self, callee: Value, node: cst.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+    def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, opaque, state)
         if isinstance(callee, Layer):
@@ -867,7 +836,7 @@ class Interpreter:
 
     # --- calls of layers ------------------------------------------------------------------------
 
-    def call_layer(self, layer: Layer, node: cst.Call, args: list, kwargs: dict) -> Value:
+    def call_layer(self, layer: Layer, node: ast.Call, args: list, kwargs: dict) -> Value:
         if layer.kind in RNN_KINDS:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
@@ -886,7 +855,7 @@ class Interpreter:
             return UNKNOWN
         return self.guarded_map(lambda first: ops.call_layer(layer, [first, *args[1:]], self.guard), args[0])
 
-    def call_sequential(self, layer: Layer, node: cst.Call, first: Value) -> Value:
+    def call_sequential(self, layer: Layer, node: ast.Call, first: Value) -> Value:
         """A Sequential holding in-file modules: each child runs on what the previous returned."""
         if layer.items is not None:
             current = first
@@ -918,7 +887,7 @@ class Interpreter:
 
     # --- calls of imported names ------------------------------------------------------------------
 
-    def call_ref(self, ref: Ref, node: cst.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
         name = ref.qualified
         if name.startswith("<class>."):
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
@@ -935,7 +904,7 @@ class Interpreter:
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
 
-    def construct_in_file(self, class_name: str, node: cst.Call, args: list, kwargs: dict) -> Value:
+    def construct_in_file(self, class_name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
         """An instance of a class from this file: its ``__init__`` runs with the arguments given."""
         info = self.classes.get(class_name)
         if info is None:
@@ -963,7 +932,7 @@ class Interpreter:
         self.call_function(forward, dict(instance.module_state), _forward_arguments(forward, self), {},
                            bound_self=True, owner=owner)
 
-    def construct(self, kind: str, node: cst.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+    def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
         if kind in RNN_KINDS:
             layer = self._bind(kind, _shapes.constructor_parameters(kind), node, args, kwargs, opaque,
                                accepted=_shapes.accepted_keywords(kind))
@@ -992,7 +961,7 @@ class Interpreter:
         self.layers.append(layer)
         return layer
 
-    def _bind(self, kind: str, parameters: tuple, node: cst.Call, args: list, kwargs: dict, opaque: bool,
+    def _bind(self, kind: str, parameters: tuple, node: ast.Call, args: list, kwargs: dict, opaque: bool,
               accepted: tuple | None = None) -> Layer:
         names = [name for name, _ in parameters]
         bound: dict = {}
@@ -1016,7 +985,7 @@ class Interpreter:
         return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
                      opaque_arguments=opaque)
 
-    def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Value:
+    def call_builtin(self, name: str, args: list, kwargs: dict, node: ast.Call) -> Value:
         if name == "next" and args:
             return _loop_item(args[0])
         if name == "iter" and args:
@@ -1046,7 +1015,7 @@ class Interpreter:
             return ListValue(_loop_item(args[0]))
         return UNKNOWN
 
-    def pack(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False, layout_free: bool = False) -> Value:
+    def pack(self, node: ast.Call, args: list, kwargs: dict, opaque: bool = False, layout_free: bool = False) -> Value:
         inputs = args[0] if args else kwargs.get("input", UNKNOWN)
         batch_first = args[2] if len(args) > 2 else kwargs.get("batch_first", Bool(False))
         explicit = len(args) > 2 or "batch_first" in kwargs
@@ -1059,7 +1028,7 @@ class Interpreter:
             inputs = map_cases(_sequence_of_steps, inputs)
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
 
-    def pad(self, node: cst.Call, args: list, kwargs: dict, opaque: bool = False) -> Value:
+    def pad(self, node: ast.Call, args: list, kwargs: dict, opaque: bool = False) -> Value:
         packed = args[0] if args else kwargs.get("sequence", UNKNOWN)
         batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
         if opaque and not (len(args) > 1 or "batch_first" in kwargs):
@@ -1068,7 +1037,7 @@ class Interpreter:
                                                            "explicit": len(args) > 1 or "batch_first" in kwargs}))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
 
-    def call_torch(self, short: str, name: str, node: cst.Call, args: list, kwargs: dict) -> Value:
+    def call_torch(self, short: str, name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
         if short in ("cat", "concat", "concatenate"):
             tensors = args[0] if args else kwargs.get("tensors", UNKNOWN)
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
@@ -1101,7 +1070,7 @@ class Interpreter:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
         return Tensor()
 
-    def created_tensor(self, args: list, node: cst.Call) -> Value:
+    def created_tensor(self, args: list, node: ast.Call) -> Value:
         dims = args
         if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
             dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
@@ -1111,14 +1080,14 @@ class Interpreter:
 
     # --- tensor methods ---------------------------------------------------------------------------
 
-    def call_method(self, base: Value, method: str, args: list, kwargs: dict, node: cst.Call, state: dict) -> Value:
+    def call_method(self, base: Value, method: str, args: list, kwargs: dict, node: ast.Call, state: dict) -> Value:
         if isinstance(base, Tensor):
             return self.tensor_method(base, method, args, kwargs, node)
         if isinstance(base, Unknown) and method in ops.NEW_CREATION_METHODS and method != "new_tensor":
             # `next(self.parameters()).new_zeros(...)`: only a tensor has these methods
             return self.created_tensor(args[:1] if method == "new_full" else args, node)
         if isinstance(base, ListValue) and method == "append" and args:
-            target = node.func.value if isinstance(node.func, cst.Attribute) else None
+            target = node.func.value if isinstance(node.func, ast.Attribute) else None
             name = dotted_name(target) if target is not None else None
             if name is not None:
                 key = name if name in state else (name if name.startswith("self.") else None)
@@ -1131,7 +1100,7 @@ class Interpreter:
             if method == "get" and args and isinstance(args[0], Const) and not kwargs:
                 found = [value for key, value in base.items if key == args[0].value]
                 return found[0] if found else (args[1] if len(args) > 1 else Const(None))
-            name = dotted_name(node.func.value) if isinstance(node.func, cst.Attribute) else None
+            name = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
             if name is not None and name in state and method not in ("keys", "values", "items", "copy"):
                 state[name] = UNKNOWN  # `update`, `pop`, `setdefault`: the entries change
             return UNKNOWN
@@ -1146,8 +1115,8 @@ class Interpreter:
             return Const(getattr(base.value, method)())
         return UNKNOWN
 
-    def _fill_module_list(self, module_list: Layer, method: str, args: list, node: cst.Call, state: dict) -> None:
-        target = dotted_name(node.func.value) if isinstance(node.func, cst.Attribute) else None
+    def _fill_module_list(self, module_list: Layer, method: str, args: list, node: ast.Call, state: dict) -> None:
+        target = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
         if target is None or target not in state or not args:
             return
         added = args[0] if method == "append" else _loop_item(args[0])
@@ -1164,7 +1133,7 @@ class Interpreter:
             element = UNKNOWN
         state[target] = replace(module_list, items=None, element=element)
 
-    def tensor_method(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: cst.Call) -> Value:
+    def tensor_method(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value:
         if method in ("size",):
             axis = args[0] if args else kwargs.get("dim")
             shape = self.shape_of(tensor)
@@ -1270,31 +1239,35 @@ def _as_dimension(value: Value) -> Value:
     return value if isinstance(value, Poly) else UNKNOWN
 
 
-def _is_staticmethod(function: cst.FunctionDef) -> bool:
+def _is_staticmethod(function: ast.FunctionDef) -> bool:
     """``@staticmethod``: called through ``self``, it takes no ``self`` parameter."""
-    return any(isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
-               for decorator in function.decorators)
+    return any(isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+               for decorator in function.decorator_list)
 
 
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "self"
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
 
 
-def _source_text(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+def positional_parameters(function: ast.FunctionDef) -> list:
+    """``(parameter, default or None)`` for each positional parameter: the defaults given belong
+    to the last ones."""
+    positional = list(function.args.posonlyargs) + list(function.args.args)
+    defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
+    return list(zip(positional, defaults))
 
 
-def _element_target(element: cst.BaseElement) -> cst.BaseExpression:
-    return element.value
+def _element_target(element: ast.expr) -> ast.expr:
+    return element.value if isinstance(element, ast.Starred) else element
 
 
-def _argument_node(call: cst.Call, position: int, keyword: str) -> cst.CSTNode | None:
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
+def _argument_node(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    for given in call.keywords:
+        if given.arg == keyword:
+            return given.value
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
     if len(positional) > position:
-        return positional[position].value
+        return positional[position]
     return None
 
 
@@ -1391,11 +1364,11 @@ def _first_item(iterable: Value) -> Value:
     return _loop_item(iterable)
 
 
-def _target_names(target: cst.BaseExpression) -> set:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return set().union(*(_target_names(element.value) for element in target.elements))
+def _target_names(target: ast.expr) -> set:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_target_names(_element_target(element)) for element in target.elts))
     return set()
 
 
@@ -1474,7 +1447,7 @@ def _case_truth(case: Value) -> bool | None:
     return None
 
 
-def _as_condition(case: Value, expression: cst.CSTNode) -> Value:
+def _as_condition(case: Value, expression: ast.AST) -> Value:
     """A boolean from any value; a bare symbol becomes a named condition."""
     if isinstance(case, Bool):
         if case.truth is not None:
@@ -1496,39 +1469,39 @@ def _as_condition(case: Value, expression: cst.CSTNode) -> Value:
     return UNKNOWN
 
 
-def _compare_values(a: Value, b: Value, operator: cst.CSTNode, node: cst.CSTNode) -> Value:
-    negate = isinstance(operator, (cst.NotEqual, cst.IsNot, cst.NotIn))
+def _compare_values(a: Value, b: Value, operator: ast.AST, node: ast.AST) -> Value:
+    negate = isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn))
     if _is_symbol(a) and not a.is_opaque and isinstance(b, Poly) and b.constant == 0 \
-            and isinstance(operator, (cst.Equal, cst.NotEqual, cst.GreaterThan)):
+            and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
-        positive = not isinstance(operator, cst.Equal)
+        positive = not isinstance(operator, ast.Eq)
         atom = _symbol_name(a)
         return Alt(((frozenset({(atom, True)}), Bool(positive)), (frozenset({(atom, False)}), Bool(not positive))))
-    if isinstance(operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
+    if isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         result = _equality(a, b)
         if result is None:
             return UNKNOWN
         if isinstance(result, Alt):
             return map_cases(lambda case: Bool(not case.truth) if negate else case, result)
         return Bool(result != negate)
-    if isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, TupleValue) and isinstance(a, Const):
+    if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and isinstance(a, Const):
         if all(isinstance(item, Const) for item in b.items):
             return Bool((a in b.items) != negate)
         return UNKNOWN
-    if isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, TupleValue) and _is_symbol(a):
+    if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_symbol(a):
         if all(isinstance(item, Const) for item in b.items):
             atom = f"{_symbol_name(a)} in {tuple(item.value for item in b.items)!r}"
             return Alt(((frozenset({(atom, not negate)}), Bool(True)), (frozenset({(atom, negate)}), Bool(False))))
         return UNKNOWN
     if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
         x, y = a.constant, b.constant
-        if isinstance(operator, cst.LessThan):
+        if isinstance(operator, ast.Lt):
             return Bool(x < y)
-        if isinstance(operator, cst.LessThanEqual):
+        if isinstance(operator, ast.LtE):
             return Bool(x <= y)
-        if isinstance(operator, cst.GreaterThan):
+        if isinstance(operator, ast.Gt):
             return Bool(x > y)
-        if isinstance(operator, cst.GreaterThanEqual):
+        if isinstance(operator, ast.GtE):
             return Bool(x >= y)
     if isinstance(a, Poly) and isinstance(b, Poly) and not a.is_opaque and not b.is_opaque:
         symbol = f"{a.describe()} {_OPERATOR_TEXT.get(type(operator), '?')} {b.describe()}"
@@ -1536,7 +1509,8 @@ def _compare_values(a: Value, b: Value, operator: cst.CSTNode, node: cst.CSTNode
     return UNKNOWN
 
 
-_OPERATOR_TEXT = {cst.LessThan: "<", cst.LessThanEqual: "<=", cst.GreaterThan: ">", cst.GreaterThanEqual: ">="}
+_OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 
 def _is_symbol(value: Value) -> bool:
@@ -1638,7 +1612,7 @@ def _broadcast_axis(x: Value, y: Value) -> Value:
     return UNKNOWN
 
 
-def _packed_from(tensor: Value, batch_first: Value, node: cst.CSTNode) -> Value:
+def _packed_from(tensor: Value, batch_first: Value, node: ast.AST) -> Value:
     if not isinstance(tensor, Tensor):
         return Packed(batch_first=batch_first, pack_node=node)
     batch: Value = UNKNOWN

@@ -5,27 +5,23 @@ Only import statements are read; no scope analysis beyond the file's own imports
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 # Classes that live in torch.nn.modules.* but are exported as torch.nn.*
 _MODULE_PACKAGES = ("torch.nn.modules.",)
 _RNN_UTILS = "torch.nn.utils.rnn."
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
     parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
         node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
         return ".".join(reversed(parts))
     return None
-
-
-def _module_name(node: cst.BaseExpression) -> str:
-    return dotted_name(node) or ""
 
 
 def canonical(qualified: str) -> str:
@@ -48,29 +44,24 @@ class ImportTable:
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
 
-    def add(self, node: cst.Import | cst.ImportFrom) -> None:
-        if isinstance(node, cst.Import):
+    def add(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
             for alias in node.names:
-                full = _module_name(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.aliases[alias.asname.name.value] = full
+                if alias.asname is not None:
+                    self.aliases[alias.asname] = alias.name
                 else:
                     # `import torch.nn` binds `torch`
-                    top = full.split(".")[0]
+                    top = alias.name.split(".")[0]
                     self.aliases[top] = top
             return
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if node.level or node.module is None:
             return
-        module = _module_name(node.module)
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
+            if alias.name == "*":
                 continue
-            local = alias.name.value
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.aliases[local] = f"{module}.{alias.name.value}"
+            self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
-    def resolve(self, node: cst.BaseExpression) -> str | None:
+    def resolve(self, node: ast.expr) -> str | None:
         """The canonical qualified name of an expression such as ``nn.LSTM``, or None."""
         dotted = dotted_name(node)
         if dotted is None:

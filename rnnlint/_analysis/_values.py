@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-
 from .. import _shapes
 from ._symbolic import (
     EMPTY_GUARD,

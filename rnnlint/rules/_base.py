@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator
 
-import libcst as cst
+from .._source import Span
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,10 @@ class Invalid:
 class Report:
     """A rule's raw result: the node to point at and the fields for its message."""
 
-    node: cst.CSTNode
+    node: ast.AST | Span
     fields: dict
-    replacements: tuple = ()  # ((old_node, new_node), ...) forming the fix
+    # ((node or Span, new text), ...) forming the fix: each replaces the node's original text
+    replacements: tuple = ()
     fix_safe: bool = True
     help: str | None = None
 
@@ -50,7 +52,7 @@ class Rule:
     def check(self, context: RuleContext) -> Iterator[Report]:
         raise NotImplementedError
 
-    def report(self, node: cst.CSTNode, *, replacements: tuple = (), fix_safe: bool = True,
+    def report(self, node: ast.AST | Span, *, replacements: tuple = (), fix_safe: bool = True,
                help: str | None = None, **fields: Any) -> Report:
         return Report(node=node, fields=fields, replacements=replacements, fix_safe=fix_safe, help=help)
 

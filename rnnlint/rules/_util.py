@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
-
-import libcst as cst
 
 from .._analysis._symbolic import Alt, Poly, Value, cases
 from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
+from .._source import text_of
 
 
 def layers_in(value: Value, guard: frozenset, kinds: tuple | None = None) -> Iterator[tuple[frozenset, Layer]]:
@@ -79,15 +79,20 @@ def direction_word(layer: Layer, guard: frozenset) -> str:
     return "bidirectional " if flags == {True} else ""
 
 
-def argument(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
-    """The argument bound to a parameter, given its position and keyword."""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    if len(positional) > position and not any(arg.star for arg in call.args[:position + 1]):
-        return positional[position]
-    return None
+def argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
+    """The argument bound to a parameter, given its position and keyword: the ``ast.keyword``
+    when it is passed by keyword, else the positional expression (see ``argument_value``)."""
+    for given in call.keywords:
+        if given.arg == keyword:
+            return given
+    if any(isinstance(arg, ast.Starred) for arg in call.args[:position + 1]):
+        return None
+    return call.args[position] if len(call.args) > position else None
+
+
+def argument_value(node: ast.AST) -> ast.expr:
+    """The value of what ``argument`` returned."""
+    return node.value if isinstance(node, ast.keyword) else node
 
 
 def configs(layer: Layer, guard: frozenset):
@@ -98,9 +103,9 @@ def is_constant(value: Value, number: int) -> bool:
     return isinstance(value, Poly) and value.constant == number
 
 
-def source_of(node: cst.CSTNode, limit: int = 60) -> str:
+def source_of(node: ast.AST, limit: int = 60) -> str:
     """The code of ``node`` on one line, shortened for a message."""
-    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
+    text = " ".join(text_of(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

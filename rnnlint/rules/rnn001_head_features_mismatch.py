@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from .. import _shapes
-from .._analysis._symbolic import DIFFERENT, UNKNOWN_ORDER, Comparison, Poly, compare, restrict, substitute
+from .._analysis._symbolic import (
+    DIFFERENT,
+    UNKNOWN_ORDER,
+    Comparison,
+    Poly,
+    compare,
+    restrict,
+    substitute,
+)
 from .._analysis._values import rnn_configs
 from ._base import Invalid, Rule
-from ._util import argument, condition_of, direction_word, head_linear, layer_label, layers_in, show, tensors_in, when
+from ._util import (
+    argument,
+    argument_value,
+    condition_of,
+    direction_word,
+    head_linear,
+    layer_label,
+    layers_in,
+    show,
+    tensors_in,
+    when,
+)
 
 
 class HeadFeaturesMismatch(Rule):
@@ -213,10 +232,11 @@ class Streaming(nn.Module):
                         comparison = _compare_projected(expected, tensor, tensor_guard)
                     if comparison.verdict != DIFFERENT:
                         continue
-                    yield self._report(head, called, tensor, comparison, scope, condition_of(comparison, tensor_guard, event.guard))
+                    yield self._report(head, called, tensor, comparison, scope,
+                                       condition_of(comparison, tensor_guard, event.guard), context.facts.lines)
                     break
 
-    def _report(self, head, called, tensor, comparison, scope, condition):
+    def _report(self, head, called, tensor, comparison, scope, condition, lines):
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
         rnn = tensor.rnn
         source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
@@ -229,11 +249,10 @@ class Streaming(nn.Module):
         in_features = argument(head.node, 0, "in_features")
         if not condition and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
                 and in_features is not None and direction_word(rnn, condition):
-            doubled = cst.BinaryOperation(
-                left=cst.Integer("2"), operator=cst.Multiply(), right=_parenthesized(in_features.value)
-            )
-            replacements = ((in_features.value, doubled),)
-            fields["fixed"] = f"`{cst.Module(body=[]).code_for_node(doubled)}`"
+            value = argument_value(in_features)
+            doubled = _doubled(lines, value)
+            replacements = ((value, doubled),)
+            fields["fixed"] = f"`{doubled}`"
         return self.report(
             head.node, replacements=replacements,
             help=f"build the head with {show(second, scope.aliases)} input features", **fields,
@@ -263,7 +282,10 @@ def _is_symbol(value) -> bool:
     return isinstance(value, Poly) and not value.is_opaque and value.symbol is not None
 
 
-def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(node, (cst.Name, cst.Attribute, cst.Integer, cst.Call, cst.Subscript)):
-        return node
-    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+def _doubled(lines, value: ast.expr) -> str:
+    """``2 * <value>``, the value in parentheses unless it binds tighter than ``*``."""
+    atomic = isinstance(value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
+        isinstance(value, ast.Constant) and (value.value is None or type(value.value) in (int, bool))
+    )
+    text = lines.segment(value)
+    return f"2 * {text}" if atomic else f"2 * ({text})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from .._analysis._symbolic import Poly, Unknown, cases
 from ._base import Invalid, Rule
@@ -156,7 +156,7 @@ class Bridge(nn.Module):
         for scope, event in context.facts.events:
             if event.kind != "layer_call" or not event.data["args"]:
                 continue
-            argument = event.node.args[0].value if isinstance(event.node, cst.Call) and event.node.args else None
+            argument = event.node.args[0] if isinstance(event.node, ast.Call) and event.node.args else None
             for guard, called in layers_in(event.data["layer"], event.guard):
                 if head_linear(called) is None:
                     continue

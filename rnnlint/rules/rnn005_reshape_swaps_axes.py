@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from .._analysis import _tensor_ops as ops
 from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare
 from .._analysis._values import BATCH, Tensor
+from .._source import Span
 from ._base import Invalid, Rule
 from ._util import source_of
 
@@ -95,6 +96,22 @@ class Encoder(nn.Module):
 """,
     ]
     INVALID = [
+        # the function form is reported too; its fix is left to the reader (no receiver to keep)
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return torch.reshape(out, (out.size(1), out.size(0), 16))
+""",
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -192,7 +209,7 @@ class Summary(nn.Module):
             method = event.data["method"]
             reordered = _reordered_axes(tensor, dims, event.guard)
             if reordered is not None:
-                yield self._swap_report(event, tensor, dims, method, reordered)
+                yield self._swap_report(event, tensor, dims, method, reordered, context.facts)
             elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, event.guard):
                 yield self.report(
                     event.node, call=f"`{source_of(event.node)}`", method=method, replacement="",
@@ -201,7 +218,7 @@ class Summary(nn.Module):
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
 
-    def _swap_report(self, event, tensor, dims, method, reordered):
+    def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
         replacements = ()
         call = event.node
@@ -221,21 +238,40 @@ class Summary(nn.Module):
             or (index == len(dims) - 1 and as_int(dims[index]) == -1)
             for index in range(2, len(dims))
         )
-        if pure and isinstance(call.func, cst.Attribute):
-            transposed = cst.Call(
-                func=cst.Attribute(value=call.func.value, attr=cst.Name("transpose")),
-                args=[cst.Arg(cst.Integer("0"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                      cst.Arg(cst.Integer("1"))],
-            )
-            new = transposed
-            if method == "view":
-                new = cst.Call(func=cst.Attribute(value=transposed, attr=cst.Name("contiguous")), args=[])
-            replacements = ((call, new),)
+        # `x.view(...)` only: in `torch.reshape(x, ...)` the attribute's value is the module
+        if pure and isinstance(call.func, ast.Attribute) and facts.imports.resolve(call.func.value) is None:
+            replacements = ((call, _receiver(facts.lines, call.func) + replacement),)
         return self.report(
             call, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
             problem="swaps the first two axes by reshaping", replacements=replacements,
             help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
         )
+
+
+def _receiver(lines, method: ast.Attribute) -> str:
+    """The code of what a method is called on, with its own parentheses (``(x + 1)`` of
+    ``(x + 1).view``), which Python's parser leaves out of the value's span."""
+    value = method.value
+    # the attribute starts at the value's first own `(`: between them only `(`, layout, comments
+    before = lines.segment(Span(method.lineno, method.col_offset, value.lineno, value.col_offset))
+    opening = list(_outside_comments(before, "("))
+    if not opening:
+        return lines.segment(value)
+    after = lines.segment(Span(value.end_lineno, value.end_col_offset, method.end_lineno, method.end_col_offset))
+    closing = [index for _, index in zip(opening, _outside_comments(after, ")"))]
+    return before + lines.segment(value) + after[:closing[-1] + 1]
+
+
+def _outside_comments(text: str, wanted: str):
+    """Indexes of ``wanted`` in ``text``, a stretch of layout and brackets (no strings), comments skipped."""
+    in_comment = False
+    for index, character in enumerate(text):
+        if character == "#":
+            in_comment = True
+        elif character in "\r\n":
+            in_comment = False
+        elif character == wanted and not in_comment:
+            yield index
 
 
 def _axis(tensor: Tensor, index: int):

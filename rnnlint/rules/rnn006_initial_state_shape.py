@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
-
-import libcst as cst
 
 from .. import _shapes
 from .._analysis._symbolic import (
@@ -18,16 +17,17 @@ from .._analysis._symbolic import (
     compare_numbers,
 )
 from .._analysis._values import RNN_KINDS, Packed, Tensor, TupleValue, dim
+from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._util import (
     argument,
+    argument_value,
     configs,
     definite,
     direction_word,
     layer_label,
     layers_in,
     show,
-    source_of,
     tensors_in,
     when,
 )
@@ -241,9 +241,9 @@ class Speller(Module):
                 reported.add((id(node), state))
                 replacements, fixed = (), ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
-                    replacements = _double_layers(tensor, rnn, comparison)
+                    replacements = _double_layers(tensor, rnn, comparison, context.facts.lines)
                     if replacements:
-                        fixed = f"`{source_of(replacements[0][1])}`"
+                        fixed = f"`{replacements[0][1]}`"
                 yield self.report(
                     node, replacements=replacements, state=state, actual=show(comparison.first, scope.aliases),
                     axis=axis, rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
@@ -378,7 +378,7 @@ def _size_name(config, state: str) -> str:
     return "proj_size" if projected else "hidden_size" if projected is False else "H_out"
 
 
-def _double_layers(tensor: Tensor, rnn, comparison) -> tuple:
+def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple:
     """``((E, E * 2),)`` for the layers argument ``E`` of the call that made ``tensor``."""
     given, wanted = comparison.first, comparison.second
     num_layers = rnn.param("num_layers")
@@ -387,19 +387,22 @@ def _double_layers(tensor: Tensor, rnn, comparison) -> tuple:
     if given != num_layers or compare(wanted, num_layers * 2).verdict != EQUAL:
         return ()
     call = tensor.source
-    if not isinstance(call, cst.Call):
+    if not isinstance(call, ast.Call):
         return ()
     first = argument(call, 0, "size")
-    if first is None or any(arg.star for arg in call.args):
+    if first is None or any(isinstance(arg, ast.Starred) for arg in call.args) \
+            or any(keyword.arg is None for keyword in call.keywords):
         return ()
-    layers = first.value
-    if isinstance(layers, (cst.Tuple, cst.List)):
-        if not layers.elements or isinstance(layers.elements[0], cst.StarredElement):
+    layers = argument_value(first)
+    if isinstance(layers, (ast.Tuple, ast.List)):
+        if not layers.elts or isinstance(layers.elts[0], ast.Starred):
             return ()
-        layers = layers.elements[0].value
-    elif len([arg for arg in call.args if arg.keyword is None]) < 3:
+        layers = layers.elts[0]
+    elif len(call.args) < 3:
         return ()
-    operand = layers
-    if not isinstance(layers, (cst.Name, cst.Attribute, cst.Integer, cst.Call, cst.Subscript)):
-        operand = layers.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return ((layers, cst.BinaryOperation(left=operand, operator=cst.Multiply(), right=cst.Integer("2"))),)
+    # the parser's span leaves out the operand's own parentheses: they stay around the edit
+    operand = lines.segment(layers)
+    atomic = isinstance(layers, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
+        isinstance(layers, ast.Constant) and (layers.value is None or type(layers.value) in (int, bool))
+    )
+    return ((layers, f"{operand if atomic else f'({operand})'} * 2"),)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
-import libcst as cst
-
-from .._analysis._symbolic import DIFFERENT, as_int, cases, compare, merge_guards, number
+from .._analysis._symbolic import (
+    DIFFERENT,
+    as_int,
+    cases,
+    compare,
+    merge_guards,
+    number,
+)
 from .._analysis._values import (
     LAYER_PARAMETERS,
     SHAPE_PRESERVING,
@@ -14,7 +20,9 @@ from .._analysis._values import (
     Tensor,
     TupleValue,
 )
+from .._source import SourceLines
 from ._base import Invalid, Rule
+from ._edits import past_parentheses, text_between
 from ._util import definite, layer_label, layers_in, source_of, when
 
 # layers whose first argument must be one tensor (nn.Identity passes anything through)
@@ -209,6 +217,7 @@ class StatefulLSTM(Module):
         groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
         # the `return` that handed back each value a helper built: a bare state is reported there
         self._returned: dict = {}
+        self._lines = context.facts.lines  # the fix is built from the original text
         for _, event in context.facts.events:
             if event.kind == "return" and event.node.value is not None:
                 self._returned.setdefault(id(event.data["value"]), []).append((event.guard, event.node.value))
@@ -216,7 +225,7 @@ class StatefulLSTM(Module):
             if event.kind in ("subscript", "layer_call", "tensor_op", "rnn_call", "unpack"):
                 groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
         nested = {id(event.node.value) for _, event in context.facts.events
-                  if event.kind == "subscript" and isinstance(event.node, cst.Subscript)}
+                  if event.kind == "subscript" and isinstance(event.node, ast.Subscript)}
         for (kind, _), (scope, events) in groups.items():
             judge = getattr(self, f"_{kind}")
             outcomes = [outcome for event in events for outcome in judge(event)]
@@ -224,7 +233,7 @@ class StatefulLSTM(Module):
                 replacements, fixed = (), ""
                 unconditional = all(flagged is True for _, flagged, _ in outcomes)
                 if fix is not None and unconditional and id(node) not in nested:
-                    replacements, fixed = ((node, fix),), f"`{source_of(fix)}`"
+                    replacements, fixed = ((node, fix),), f"`{fix}`"
                 yield self.report(
                     node, replacements=replacements, fix_safe=False, help=_HELP[kind],
                     observed=observed, rnn=layer_label(rnn), expected=expected,
@@ -248,9 +257,7 @@ class StatefulLSTM(Module):
         flagged = base.origin == "state" and len(items) == 1 and items[0][0] == "int" and as_int(items[0][1]) == -1
         fix = None
         if flagged:
-            node = event.node
-            first = cst.SubscriptElement(cst.Index(cst.Integer("0")))
-            fix = node.with_changes(value=cst.Subscript(value=node.value, slice=[first]))
+            fix = _first_item(event.node, self._lines)
         yield event.guard, flagged, (event.node, base.rnn, f"`{source_of(event.node)}` is the `c_n`",
                                      "not the last layer of `h_n`", fix)
 
@@ -267,7 +274,7 @@ class StatefulLSTM(Module):
 
     def _tensor_op(self, event):
         call = event.node
-        if "." in event.data["op"] or not isinstance(call.func, cst.Attribute):
+        if "." in event.data["op"] or not isinstance(call.func, ast.Attribute):
             observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
         else:
             observed = f"`.{event.data['op']}()` is called on the `(h_n, c_n)` tuple"
@@ -300,8 +307,10 @@ class StatefulLSTM(Module):
         rnn = value.rnn
         if rnn.kind not in ("GRU", "RNN"):
             return
-        second = target.elements[1].value
-        named_cell = isinstance(second, cst.Name) and CELL_NAME.match(second.value) is not None
+        second = target.elts[1]
+        if isinstance(second, ast.Starred):
+            second = second.value
+        named_cell = isinstance(second, ast.Name) and CELL_NAME.match(second.id) is not None
         rows = compare(value.shape[0], number(2), event.guard) if value.shape else None
         wrong_count = rows is not None and rows.verdict == DIFFERENT
         if not (named_cell or wrong_count):
@@ -318,6 +327,15 @@ _HELP = {
     "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple",
     "unpack": "a GRU or an RNN returns `(output, h_n)` alone: `out, h_n = self.gru(x)`",
 }
+
+
+def _first_item(subscript: ast.Subscript, lines: SourceLines) -> str:
+    """The text of ``subscript`` taking the first item of its value: ``hidden[-1]`` -> ``hidden[0][-1]``."""
+    row, column, end_row, end_column = lines.characters(subscript)
+    # `[0]` goes after the value's own parentheses and before any space ahead of its `[`
+    value_end, _ = past_parentheses(lines, lines.characters(subscript.value)[2:], (end_row, end_column))
+    before, after = text_between(lines, (row, column), value_end), text_between(lines, value_end, (end_row, end_column))
+    return f"{before}[0]{after}"
 
 
 def _takes_tensor(layer: Layer) -> bool:

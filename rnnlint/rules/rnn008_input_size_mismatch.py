@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._analysis._symbolic import DIFFERENT, compare
-from .._analysis._values import Packed, RNN_KINDS
+from .._analysis._values import RNN_KINDS, Packed
 from ._base import Invalid, Rule
 from ._util import condition_of, layer_label, layers_in, show, when
 

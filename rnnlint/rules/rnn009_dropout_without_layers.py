@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from .._analysis._symbolic import OPAQUE_CONDITION, as_int, as_number, cases
 from .._analysis._values import RNN_KINDS
+from .._source import SourceLines
 from ._base import Invalid, Rule
+from ._edits import arguments_of, next_column, span_between
 from ._util import layer_label, when
 
 
@@ -197,7 +199,13 @@ import torch.nn as nn
 
 def make_encoder(hidden):
     return nn.LSTM(16, hidden, num_layers=1, dropout=0.4, bidirectional=True)
-"""
+""",
+            fixed="""
+import torch.nn as nn
+
+def make_encoder(hidden):
+    return nn.LSTM(16, hidden, num_layers=1, bidirectional=True)
+""",
         ),
     ]
 
@@ -215,7 +223,8 @@ def make_encoder(hidden):
             # removing the argument changes nothing only if no configuration and no call stacks layers
             single = all(as_int(each.param("num_layers")) == 1 for each in layers)
             yield self.report(
-                layer.node, replacements=_remove_dropout(layer.node) if single else (), fix_safe=False,
+                layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
+                fix_safe=False,
                 rnn=layer_label(layer), dropout=dropout.describe(), condition=when(guard),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",
@@ -238,24 +247,37 @@ def _useless_dropout(layer):
             yield layer, guard, dropout
 
 
-def _remove_dropout(call: cst.Call) -> tuple:
+def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
     """Edits deleting the ``dropout=`` argument with one comma and the spacing before what follows."""
-    args = list(call.args)
-    index = next((i for i, arg in enumerate(args) if arg.keyword is not None and arg.keyword.value == "dropout"), None)
+    found = arguments_of(call, lines)
+    index = next((i for i, written in enumerate(found)
+                  if isinstance(written.node, ast.keyword) and written.node.arg == "dropout"), None)
     if index is None:
         return ()  # passed by position: removing it would shift the arguments after it
-    removed = args[index]
-    if index + 1 < len(args):
+    removed = found[index]
+    previous = found[index - 1] if index else None
+    if index + 1 < len(found):
         # `a, dropout=0.3, b` -> `a, b`: its comma and the spacing (or comment) after it go too
-        doomed = [removed, removed.comma, removed.comma.whitespace_after]
-    elif isinstance(removed.comma, cst.Comma):
+        doomed = [(removed.start, removed.end), (removed.comma, found[index + 1].start)]
+    elif removed.comma is not None:
         # the last argument with a trailing comma: what closes the call stays as it was
-        doomed = [removed, removed.comma] + ([args[index - 1].comma.whitespace_after] if index else [])
-    elif index:
-        # the last argument: the comma before it goes
-        comma = args[index - 1].comma
-        doomed = [comma, comma.whitespace_before, comma.whitespace_after, removed]
+        doomed = [(removed.start, removed.end), (removed.comma, next_column(removed.comma))]
+        if previous is not None:
+            doomed.append((next_column(previous.comma), removed.start))
+    elif previous is not None:
+        # the last argument: the comma before it goes, with the spacing around that comma
+        doomed = [(previous.end, removed.end)]
     else:
-        doomed = [removed]
-    empty = cst.SimpleWhitespace("")
-    return tuple((node, empty) for node in doomed)
+        doomed = [(removed.start, removed.end)]
+    return tuple((span_between(lines, start, end), "") for start, end in _merged(doomed))
+
+
+def _merged(stretches: list) -> list:
+    """Stretches that touch joined into one: one deletion each."""
+    merged = []
+    for start, end in sorted(stretches):
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from .._analysis._symbolic import OPAQUE_CONDITION, Poly, as_int, cases, merge_guards
-from .._analysis._values import BATCH, RNN_KINDS, TIME, Packed, Tensor, TupleValue, split_flag
+from .._analysis._values import (
+    BATCH,
+    RNN_KINDS,
+    TIME,
+    Packed,
+    Tensor,
+    TupleValue,
+    split_flag,
+)
+from .._source import SourceLines
 from ._base import Invalid, Rule
-from ._util import argument, layer_label, layers_in, source_of, when
+from ._edits import arguments_of, next_column, text_between
+from ._util import argument, argument_value, layer_label, layers_in, source_of, when
 
 
 class PackedLayoutMismatch(Rule):
@@ -349,8 +359,8 @@ class Tagger(nn.Module):
             if finding is None:
                 continue
             condition, pack_flag, reason, wanted, fixable = finding
-            pack = _callee(node)
-            fix = _set_batch_first(node, wanted, context.facts.module) if fixable and not condition else ()
+            pack = _callee(node, context.facts.lines)
+            fix = _set_batch_first(node, wanted, context.facts.lines) if fixable and not condition else ()
             yield self.report(
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
                 condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`", action="packs",
@@ -366,7 +376,7 @@ class Tagger(nn.Module):
             if finding is None:
                 continue
             node, condition, pad_flag, rnn, rnn_flag, use = finding
-            pad = _callee(node)
+            pad = _callee(node, context.facts.lines)
             yield self.report(
                 node, pack=pad, pack_flag=pad_flag, flag=rnn_flag, condition=when(condition), action="pads",
                 reason=f"{layer_label(rnn)} is built with `batch_first={rnn_flag}` and {use}",
@@ -503,95 +513,57 @@ def _selects_step(items: list, axis: int) -> bool:
     return items[axis][0] == "int" and as_int(items[axis][1]) in (0, -1)
 
 
-def _callee(call: cst.Call) -> str:
+def _callee(call: ast.Call, lines: SourceLines) -> str:
     func = call.func
-    return func.attr.value if isinstance(func, cst.Attribute) else cst.Module(body=[]).code_for_node(func)
+    return func.attr if isinstance(func, ast.Attribute) else lines.segment(func)
 
 
-def _set_batch_first(call: cst.Call, flag: bool, module: cst.Module) -> tuple:
+def _set_batch_first(call: ast.Call, flag: bool, lines: SourceLines) -> tuple:
     """Edits giving ``call`` a literal ``batch_first=flag``: the keyword added, or a literal replaced."""
-    if any(arg.star for arg in call.args):
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(given.arg is None for given in call.keywords):
         return ()
     given = argument(call, 2, "batch_first")
-    literal = cst.Name("True" if flag else "False")
+    literal = "True" if flag else "False"
     if given is not None:
-        if isinstance(given.value, cst.Name) and given.value.value in ("True", "False"):
-            return ((given.value, literal),)
+        value = argument_value(given)
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            return ((value, literal),)
         return ()  # an expression: which side should change is for its author
-    last = call.args[-1]
-    separator = _separator(call.args[-2].comma if len(call.args) > 1 else None)
+    found = arguments_of(call, lines)
+    if not found:
+        return ()
+    last = found[-1]
+    separator, indentation = ", ", None
+    if len(found) > 1:
+        # one argument a line: the new one goes on a line of its own, indented like the last
+        spacing = text_between(lines, next_column(found[-2].comma), last.start)
+        if _breaks_line(spacing):
+            indentation = _last_line(spacing)
+            separator = "," + _newline(spacing) + indentation
     # what follows the last argument (a trailing comma's spacing, or the spacing before `)`)
-    trailing = isinstance(last.comma, cst.Comma)
-    tail = last.comma.whitespace_after if trailing else last.whitespace_after_arg
-    multiline = isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace)
-    if multiline and isinstance(tail, cst.ParenthesizedWhitespace):
+    _, _, end_row, end_column = lines.characters(call)
+    tail = text_between(lines, next_column(last.comma) if last.comma else last.end, (end_row, end_column - 1))
+    if indentation is not None and _breaks_line(tail):
         # a comment after the last argument stays on its line
-        separator = separator.with_changes(whitespace_after=separator.whitespace_after.with_changes(
-            first_line=tail.first_line, empty_lines=tail.empty_lines))
-        tail = tail.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
-    added = cst.Arg(
-        keyword=cst.Name("batch_first"), value=literal,
-        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
-        comma=last.comma.with_changes(whitespace_after=tail) if trailing else cst.MaybeSentinel.DEFAULT,
-        whitespace_after_arg=last.whitespace_after_arg if trailing else tail,
-    )
-    args = list(call.args[:-1]) + [last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace("")),
-                                   added]
-    return ((call, _standalone(call.with_changes(args=args), call, module)),)
+        separator = "," + tail[: len(tail) - len(_last_line(tail))] + indentation
+        tail = _newline(tail) + _last_line(tail)
+    if last.comma:
+        # the trailing comma, with any spacing before it, now follows the added keyword
+        tail = text_between(lines, last.end, last.comma) + "," + tail
+    start = lines.characters(call)[:2]
+    new = f"{text_between(lines, start, last.end)}{separator}batch_first={literal}{tail})"
+    return ((call, new),)
 
 
-def _separator(comma) -> cst.Comma:
-    """A comma laid out like ``comma`` (one argument a line, or not), without its comments."""
-    spacing = comma.whitespace_after if isinstance(comma, cst.Comma) else None
-    if isinstance(spacing, cst.ParenthesizedWhitespace):
-        return cst.Comma(whitespace_after=spacing.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
-    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+def _breaks_line(spacing: str) -> bool:
+    """Whether layout between arguments goes to another line (a line continuation does not)."""
+    return "\n" in spacing.replace("\\\r\n", "").replace("\\\n", "")
 
 
-def _standalone(new: cst.Call, old: cst.Call, module: cst.Module) -> cst.Call:
-    """``new`` with the indentation of its lines written out, as it renders outside its block."""
-    if "\n" not in module.code_for_node(new):
-        return new
-    finder = _IndentationFinder(old, module.default_indent)
-    module.visit(finder)
-    return new.visit(_AbsoluteIndentation(finder.indentation or ""))
+def _newline(spacing: str) -> str:
+    return "\r\n" if "\r\n" in spacing else "\n"
 
 
-class _IndentationFinder(cst.CSTVisitor):
-    def __init__(self, target: cst.CSTNode, default_indent: str):
-        self.target, self.default_indent = target, default_indent
-        self.blocks: list = []
-        self.indentation: str | None = None
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.indentation is not None:
-            return False
-        if node is self.target:
-            self.indentation = "".join(self.blocks)
-            return False
-        return super().on_visit(node)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.blocks.append(self.default_indent if node.indent is None else node.indent)
-
-    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        if self.indentation is None:
-            self.blocks.pop()
-
-
-class _AbsoluteIndentation(cst.CSTTransformer):
-    # a line inside brackets is indented relative to its block; the edit is written without one
-    def __init__(self, indentation: str):
-        self.indentation = indentation
-
-    def leave_ParenthesizedWhitespace(self, original, updated):
-        if not updated.indent:
-            return updated
-        indented = cst.SimpleWhitespace(self.indentation + updated.last_line.value)
-        return updated.with_changes(indent=False, last_line=indented)
-
-    def leave_EmptyLine(self, original, updated):
-        if not updated.indent:
-            return updated
-        indented = cst.SimpleWhitespace(self.indentation + updated.whitespace.value)
-        return updated.with_changes(indent=False, whitespace=indented)
+def _last_line(spacing: str) -> str:
+    """The indentation before the code that follows ``spacing``."""
+    return spacing[spacing.rfind("\n") + 1:]

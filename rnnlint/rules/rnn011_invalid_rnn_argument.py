@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 
-import libcst as cst
-
 from .. import _shapes
-from .._analysis._symbolic import OPAQUE_CONDITION, Bool, Const, Poly, as_int, as_number, cases
+from .._analysis._symbolic import (
+    OPAQUE_CONDITION,
+    Bool,
+    Const,
+    Poly,
+    as_int,
+    as_number,
+    cases,
+)
 from .._analysis._values import RNN_KINDS
+from .._source import SourceLines, Span
 from ._base import Invalid, Rule
+from ._edits import arguments_of, span_between
 from ._util import layer_label, when
 
 # Positions of the constructor parameters (nn.RNN alone takes `nonlinearity` third).
@@ -244,8 +253,9 @@ class Regularised(nn.Module):
                 keyword, suggestion, replacements = fix or ("", "", ())
                 advice = f"did you mean `{suggestion}`? " if suggestion else ""
                 yield self.report(
-                    node, replacements=replacements, rnn=layer_label(layer), given=given, expected=expected,
-                    condition=when(guard), keyword=keyword, suggestion=suggestion,
+                    _as_written(node, layer.node, context.facts.lines), replacements=replacements,
+                    rnn=layer_label(layer), given=given, expected=expected, condition=when(guard),
+                    keyword=keyword, suggestion=suggestion,
                     help=f"{advice}PyTorch raises `{error}` when it builds this module",
                 )
 
@@ -259,7 +269,7 @@ def _problems(layer):
         for guard, value in _definite(layer.param("nonlinearity")):
             if _not_a_nonlinearity(value):
                 # `nn.RNN(input_size, hidden_size, num_layers, bias)` puts `bias` where `nonlinearity` goes
-                positional = argument is not None and argument.keyword is None
+                positional = argument is not None and not isinstance(argument, ast.keyword)
                 yield (argument or call, f"`nonlinearity` `{value.describe()}`",
                        "the fourth positional argument of `RNN` is `nonlinearity`, `'tanh'` or `'relu'`" if positional
                        else "`RNN` takes `'tanh'` or `'relu'`",
@@ -304,7 +314,7 @@ def _keyword_problems(layer):
     call, kind = layer.node, layer.kind
     accepted = _shapes.accepted_keywords(kind)
     positional = _positional_count(call)
-    given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+    given = {keyword.arg for keyword in call.keywords if keyword.arg is not None}
     bound = set(_POSITIONS[kind][:positional]) | given
     suggestions = {
         name: difflib.get_close_matches(name, accepted, n=2, cutoff=0.8) for name in layer.unknown_keywords
@@ -323,14 +333,14 @@ def _keyword_problems(layer):
             suggestion = matches[0]
             fix = (name, suggestion, ())
             clashes = [other for other, found in suggestions.items() if other != name and suggestion in found]
-            opaque = layer.opaque_arguments or any(arg.star for arg in call.args)
-            if suggestion not in bound and not clashes and not opaque and isinstance(node, cst.Arg):
-                fix = (name, suggestion, ((node.keyword, cst.Name(suggestion)),))
+            opaque = layer.opaque_arguments or _unpacks(call)
+            if suggestion not in bound and not clashes and not opaque and isinstance(node, ast.keyword):
+                fix = (name, suggestion, ((_name_span(node), suggestion),))
         yield node, f"`{name}`", f"`{kind}` takes no such keyword", "TypeError", frozenset(), fix
     # positional arguments before any `*args` bind the first parameters for certain
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in _POSITIONS[kind][:positional]:
-            yield (arg, f"`{arg.keyword.value}` by keyword", "it is already given by position", "TypeError",
+    for keyword in call.keywords:
+        if keyword.arg is not None and keyword.arg in _POSITIONS[kind][:positional]:
+            yield (keyword, f"`{keyword.arg}` by keyword", "it is already given by position", "TypeError",
                    frozenset(), None)
 
 
@@ -364,26 +374,39 @@ def _definite(value, guard: frozenset = frozenset()):
             yield case_guard, case
 
 
-def _positional_count(call: cst.Call) -> int:
-    count = 0
-    for arg in call.args:
-        if arg.star:
-            break
-        if arg.keyword is None:
-            count += 1
-    return count
+def _positional_count(call: ast.Call) -> int:
+    """How many arguments are passed by position before any ``*args``."""
+    return next((index for index, arg in enumerate(call.args) if isinstance(arg, ast.Starred)), len(call.args))
 
 
-def _keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
-    return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
+def _unpacks(call: ast.Call) -> bool:
+    """Whether ``*args`` or ``**kwargs`` may pass any argument."""
+    return any(isinstance(arg, ast.Starred) for arg in call.args) \
+        or any(keyword.arg is None for keyword in call.keywords)
 
 
-def _argument(call: cst.Call, kind: str, name: str) -> cst.Arg | None:
+def _name_span(keyword: ast.keyword) -> Span:
+    """Just the name of a keyword argument (its span runs on to the value)."""
+    end = keyword.col_offset + len(keyword.arg.encode("utf-8"))
+    return Span(keyword.lineno, keyword.col_offset, keyword.lineno, end)
+
+
+def _as_written(node: ast.AST, call: ast.Call, lines: SourceLines) -> ast.AST | Span:
+    """An argument of ``call`` with its own parentheses, which Python's parser leaves out of its span."""
+    written = next((found for found in arguments_of(call, lines) if found.node is node), None)
+    return node if written is None else span_between(lines, written.start, written.end)
+
+
+def _keyword_arg(call: ast.Call, name: str) -> ast.keyword | None:
+    return next((keyword for keyword in call.keywords if keyword.arg == name), None)
+
+
+def _argument(call: ast.Call, kind: str, name: str) -> ast.AST | None:
+    """The ``ast.keyword`` passing parameter ``name``, or the expression passing it by position."""
     keyword = _keyword_arg(call, name)
     if keyword is not None:
         return keyword
     position = _POSITIONS[kind].index(name)
     if _positional_count(call) > position:
-        return [arg for arg in call.args if arg.keyword is None][position]
+        return call.args[position]
     return None
-

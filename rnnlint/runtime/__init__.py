@@ -1,6 +1,6 @@
 """Runtime shape checks for PyTorch recurrent networks: annotations and module watchers.
 
-Needs the ``runtime`` extra (torch, jaxtyping, beartype); never imports libcst.
+Needs the ``runtime`` extra (torch, jaxtyping, beartype); never loads the static analysis.
 """
 
 from ._annotations import (

@@ -1,7 +1,7 @@
 """The checks the watcher runs on each call of a recurrent module and of the layers after it.
 
 Reads ``.shape`` only (no device synchronisation); every expected shape comes from
-``rnnlint._shapes``. Never imports libcst.
+``rnnlint._shapes``. Never loads the static analysis.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Import boundaries, each in a fresh interpreter: the runtime side never loads libcst and the
-pytest plugin loads no torch until a test asks for it. A control run proves the probe can fail.
+"""Import boundaries, each in a fresh interpreter: the runtime side never loads the static
+analysis and the pytest plugin loads no torch until a test asks for it. A control run proves the probe can fail.
 """
 
 import subprocess
@@ -16,7 +16,7 @@ def modules_loaded_by(statement):
 
 
 @pytest.mark.parametrize(("statement", "forbidden"), [
-    ("import rnnlint.runtime", "libcst"),
+    ("import rnnlint.runtime", "rnnlint._analysis"),
     ("import pytest_rnnlint", "torch"),
     ("import pytest_rnnlint", "jaxtyping"),
 ])
