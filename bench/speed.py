@@ -520,7 +520,6 @@ def startup(tools: list[Tool], files: list[tuple[str, Path]], rounds: int, work:
         if ruff:
             commands.append((f"ruff check, {label}", ruff.command(str(path))))
     commands.append(("python -c pass (reference)", [repo_python(), "-c", "pass"]))
-    commands.append(("python -c 'import libcst' (reference)", [repo_python(), "-c", "import libcst"]))
     times: dict[str, list[float]] = {label: [] for label, _ in commands}
     for _ in range(rounds):
         for label, cmd in commands:

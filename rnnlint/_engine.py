@@ -61,7 +61,7 @@ CHUNK_BYTES = 500_000
 _TOP_LEVEL_START = re.compile(r"^(?:@|class\b|def\b|async[ \t]+def\b)", re.MULTILINE)
 
 
-def _parse(source: str, path: str):
+def parse_source(source: str, path: str):
     """The syntax tree of ``source``, or the RNN000 finding that says why Python cannot read it."""
     import ast
 
@@ -75,7 +75,10 @@ def _parse(source: str, path: str):
         row = error.lineno or 1
         column = max((error.offset or 1) - 1, 0)
         return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {error.msg}", name="syntax-error")
-    except (ValueError, MemoryError, RecursionError) as error:  # null bytes, absurd nesting
+    except (MemoryError, RecursionError):  # Python's parser gives up on absurd nesting
+        return Finding(path, 1, 0, PARSE_ERROR_CODE, "cannot parse file: nesting too deep for Python's parser",
+                       name="syntax-error")
+    except ValueError as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {message}", name="syntax-error")
 
@@ -215,7 +218,7 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
     result = FileResult(path)
     if prefilter and not needs_analysis(source):
         return result
-    tree = _parse(source, path)
+    tree = parse_source(source, path)
     if isinstance(tree, Finding):
         result.findings.append(tree)
         return result
@@ -234,7 +237,7 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
         new_source = apply_edits(current_source, applicable)
         if new_source == current_source:
             break
-        new_tree = _parse(new_source, path)
+        new_tree = parse_source(new_source, path)
         if isinstance(new_tree, Finding):
             result.warnings.append(f"{path}: a fix produced code that does not parse; fixes not applied")
             current_source = source

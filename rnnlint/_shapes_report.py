@@ -11,9 +11,9 @@ from ._source import text_of
 
 def shapes_report(source: str, path: str) -> str:
     from ._analysis import analyse
-    from ._engine import _parse
+    from ._engine import parse_source
 
-    tree = _parse(source, path)
+    tree = parse_source(source, path)
     if not isinstance(tree, ast.Module):
         return f"error: {tree.message} at line {tree.row}"
     facts = analyse(tree, source)

@@ -142,3 +142,18 @@ def test_stdin_with_filename():
     result = run_rnnlint("-", "--stdin-filename", "model.py", stdin=BUGGY_HEAD.read_text())
     assert result.returncode == 1
     assert result.stdout.startswith("model.py:19:19: RNN001")
+
+
+def test_null_bytes_and_absurd_nesting_are_one_line_parse_errors(tmp_path):
+    header = "import torch.nn as nn\nm = nn.LSTM(1, 2)\n"
+    (tmp_path / "nul.py").write_text(header + "x = 1\x00\n")
+    (tmp_path / "parens.py").write_text(header + "x = " + "(" * 300 + "1" + ")" * 300 + "\n")
+    (tmp_path / "unary.py").write_text(header + "x = " + "-" * 20000 + "1\n")
+    result = run_rnnlint("--no-cache", tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = sorted(line for line in result.stdout.splitlines() if ": RNN000 " in line)
+    assert len(lines) == 3, result.stdout
+    assert "null bytes" in lines[0]
+    assert lines[1].startswith(str(tmp_path / "parens.py") + ":3:") and "nested parentheses" in lines[1]
+    assert "nesting too deep" in lines[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from rnnlint._config import Config
-from rnnlint._engine import CHUNK_BYTES, _parse, check_source
+from rnnlint._engine import CHUNK_BYTES, check_source, parse_source
 from rnnlint._source import SourceLines, split_rows
 
 from conftest import ROOT
@@ -63,7 +63,7 @@ def _big_module(classes: int) -> str:
 def test_a_large_file_parsed_in_groups_gives_the_tree_of_one_parse():
     source = _big_module(CHUNK_BYTES // len(BUGGY_HEAD) * 3)
     assert len(source) > 2 * CHUNK_BYTES
-    chunked = _parse(source, "big.py")
+    chunked = parse_source(source, "big.py")
     assert ast.dump(chunked, include_attributes=True) == ast.dump(ast.parse(source), include_attributes=True)
 
 
@@ -71,6 +71,6 @@ def test_a_group_cut_inside_a_string_falls_back_to_one_parse():
     body = _big_module(CHUNK_BYTES // len(BUGGY_HEAD) * 2)
     # a column-0 `class` line inside a string, past the first group's size: a cut there would not parse
     source = body + '\n\nNOTE = """\n' + "x = 1\n" * (CHUNK_BYTES // 6) + 'class NotAClass:\n"""\n'
-    tree = _parse(source, "big.py")
+    tree = parse_source(source, "big.py")
     assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(source), include_attributes=True)
     assert isinstance(tree.body[-1], ast.Assign)

@@ -103,7 +103,7 @@ def is_constant(value: Value, number: int) -> bool:
     return isinstance(value, Poly) and value.constant == number
 
 
-def source_of(node: ast.AST, limit: int = 60) -> str:
+def source_of(node: ast.AST, limit: int = 80) -> str:
     """The code of ``node`` on one line, shortened for a message."""
     text = " ".join(text_of(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
