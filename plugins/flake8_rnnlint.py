@@ -21,6 +21,7 @@ class RnnlintChecker:
     version = __version__
 
     def __init__(self, tree, lines: list, filename: str = "<stdin>"):
+        self.tree = tree  # flake8's own parse of the file: rnnlint reads the same tree
         self.lines = lines
         self.filename = filename
 
@@ -30,7 +31,7 @@ class RnnlintChecker:
 
         source = "".join(self.lines)
         # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are flake8's)
-        result = check_source(source, self.filename, Config(), fix=False)
+        result = check_source(source, self.filename, Config(), fix=False, tree=self.tree)
         for finding in result.findings:
             if finding.code == PARSE_ERROR_CODE:
                 continue

@@ -213,12 +213,14 @@ def _recurrent_uses(top, names: set) -> tuple[bool, bool]:
 
 
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
-                 prefilter: bool = True) -> FileResult:
-    """Lint one file: parse it once with Python's parser, analyse what can matter, run the rules."""
+                 prefilter: bool = True, tree=None) -> FileResult:
+    """Lint one file: parse it once with Python's parser, analyse what can matter, run the rules.
+    ``tree``: the file's ``ast`` tree when the caller has parsed it already (flake8 has)."""
     result = FileResult(path)
     if prefilter and not needs_analysis(source):
         return result
-    tree = parse_source(source, path)
+    if tree is None:
+        tree = parse_source(source, path)
     if isinstance(tree, Finding):
         result.findings.append(tree)
         return result
