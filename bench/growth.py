@@ -57,6 +57,15 @@ def row(size: int, runs: list[speed.Run], unit: str, base: tuple[int, float] | N
             f"{speed.mb(max(r.tree for r in runs)):>9}  {growth}{note}")
 
 
+def bar_chart(points: list[tuple[int, float]], title: str) -> list[str]:
+    """``size  ####`` lines, one ``#`` a tenth of a second: a straight line means linear growth
+    in the size, whatever the fixed cost."""
+    lines = [f"{title}, # = 0.1 s"]
+    for size, seconds in points:
+        lines.append(f"{size:>9,}  {'#' * max(1, round(seconds * 10))} {seconds:.2f} s")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=sizes, default=sizes(DEFAULT_FILES),
@@ -86,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         out += ["", "== files: generated corpora (5 % recurrent model files)", header]
         base = None
         ruff_rows = []
+        curve: list[tuple[int, float]] = []
         for count in args.files:
             folder = work / f"corpus{count}"
             print(f"generating {count} files", file=sys.stderr, flush=True)
@@ -99,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
             if ruff:
                 ruff_rows.append(f"{count:>9,}{statistics.median(r.wall for r in runs['ruff']):>10.2f}")
             base = base or (count, seconds)
+            curve.append((count, seconds))
             print(out[-1], file=sys.stderr, flush=True)
         if ruff_rows:
             out += ["   ruff check on the same corpora (median s):"] + ruff_rows
+        out += ["", *bar_chart(curve, "files vs seconds (rnnlint cold)")]
 
         out += ["", "== lines: one module of recurrent model classes", header]
         base = None
