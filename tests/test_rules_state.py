@@ -22,6 +22,19 @@ RNN006_EXAMPLE = ROOT / "examples" / "rnn006_initial_state_shape"
 RNN007_EXAMPLE = ROOT / "examples" / "rnn007_lstm_state_tuple"
 
 FLAGGED = {
+    "decoder_state_unsqueezed_for_two_layers": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, embed_dim, hidden_size):
+        super().__init__()
+        self.rnn = nn.GRU(embed_dim, hidden_size, num_layers=2, batch_first=True)
+
+    def forward(self, embedded, hidden: torch.Tensor):
+        output, h_n = self.rnn(embedded, hidden.unsqueeze(0))  # expect: RNN006
+        return output, h_n.squeeze(0)
+""",
     "seq_taken_for_batch_before_a_permute": """
 import torch
 from torch import nn
@@ -178,6 +191,21 @@ class Regressor(nn.Module):
 }
 
 CLEAN = {
+    "decoder_state_unsqueezed_for_one_layer": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, embed_dim, hidden_size, layers):
+        super().__init__()
+        self.rnn = nn.GRU(embed_dim, hidden_size, batch_first=True)
+        self.deep = nn.GRU(embed_dim, hidden_size, num_layers=layers, batch_first=True)
+
+    def forward(self, embedded, hidden: torch.Tensor):
+        output, h_n = self.rnn(embedded, hidden.unsqueeze(0))
+        deeper, _ = self.deep(embedded, hidden.unsqueeze(0))  # `layers` may be 1: unknown
+        return output + deeper, h_n.squeeze(0)
+""",
     "batch_taken_before_a_permute": """
 import torch
 from torch import nn
@@ -463,3 +491,15 @@ def test_rnn006_buggy_raises_and_the_fixed_copy_runs(tmp_path):
     model, inputs = _load(copy, "rnnlint_initial_copy").build()
     with torch.no_grad():
         assert model(*inputs).shape == (4, 3)
+
+
+def test_an_unsqueezed_one_layer_state_for_a_two_layer_gru_raises_in_torch():
+    import torch
+
+    namespace: dict = {}
+    exec(FLAGGED["decoder_state_unsqueezed_for_two_layers"], namespace)
+    decoder = namespace["Decoder"](6, 8)
+    with pytest.raises(RuntimeError, match="hidden size"):
+        decoder(torch.randn(3, 5, 6), torch.randn(3, 8))
+    (finding,) = [f for f in lint_source(FLAGGED["decoder_state_unsqueezed_for_two_layers"]) if f.code == "RNN006"]
+    assert "`1` on axis 0" in finding.message and "`2`" in finding.message

@@ -416,6 +416,8 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
     if tensor.shape is not None or rank < 1:
         return tensor
     leading = tuple(Poly.atom(f"{tensor.key}.shape[{i}]") if tensor.key else UNKNOWN for i in range(rank - 1))
+    if rank > 1 and not isinstance(tensor.lead, Unknown):
+        leading = (tensor.lead,) + leading[1:]
     return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)
 
 
@@ -470,7 +472,9 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     if rank is None:
         # a new first axis (or one before the last) leaves the last axis in place
         keeps_last = as_int(axis) is not None and (as_int(axis) == 0 or as_int(axis) <= -2)
-        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN)
+        # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN,
+                      lead=number(1) if as_int(axis) == 0 else UNKNOWN)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)

@@ -30,7 +30,8 @@ BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
 
 @dataclass(frozen=True)
 class Tensor(Value):
-    """A tensor; ``shape`` None when its rank is not known (then ``feature`` may still be)."""
+    """A tensor; ``shape`` None when its rank is not known (then ``lead`` and ``feature`` may
+    still be)."""
 
     shape: tuple | None = None
     roles: tuple | None = None
@@ -39,6 +40,7 @@ class Tensor(Value):
     rnn: Any = field(default=None, compare=False)  # the Layer that produced it
     key: str | None = None  # names the atoms of its unknown axes
     source: Any = field(default=None, compare=False)  # the call that created it (torch.zeros(...))
+    lead: Value = UNKNOWN  # first axis, when the rank is unknown (`x.unsqueeze(0)`)
 
     @property
     def last_axis(self) -> Value:
@@ -55,9 +57,10 @@ class Tensor(Value):
 
     def describe(self, names=None) -> str:
         if self.shape is None:
+            first = "" if isinstance(self.lead, Unknown) else f"{self.lead.describe(names)}, "
             if isinstance(self.feature, Unknown):
-                return "tensor"
-            return f"(..., {self.feature.describe(names)})"
+                return f"({first}...)" if first else "tensor"
+            return f"({first}..., {self.feature.describe(names)})"
         return "(" + ", ".join(dim.describe(names) for dim in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
 
 

@@ -11,6 +11,7 @@ from .._analysis._symbolic import (
     DIFFERENT,
     EQUAL,
     UNKNOWN,
+    Unknown,
     Poly,
     cases,
     compare,
@@ -44,7 +45,8 @@ class InitialStateShape(Rule):
     `(num_layers * num_directions, batch, hidden_size)`, where `H_out` is `proj_size` for an
     LSTM with a projection and `hidden_size` otherwise. States built inline, in helpers such
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
-    so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`.
+    so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
+    and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -218,6 +220,21 @@ class Speller(Module):
         return out
 """
         ),
+        # whatever the rank of `hidden`, `unsqueeze(0)` makes a layers axis of 1
+        Invalid(
+            """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, embed_dim, hidden_size):
+        super().__init__()
+        self.rnn = nn.GRU(embed_dim, hidden_size, num_layers=2, batch_first=True)
+
+    def forward(self, embedded, hidden):
+        output, h_n = self.rnn(embedded, hidden.unsqueeze(0))
+        return output, h_n[-1]
+"""
+        ),
     ]
 
     def check(self, context):
@@ -277,6 +294,10 @@ def _outcomes(event, rnn, guard):
 def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
     """``(wrong, axis, comparison)``: wrong is True at the first axis that certainly differs,
     False when every axis is certainly right, None when some axis is not known."""
+    if tensor.shape is None and not isinstance(tensor.lead, Unknown):
+        # rank unknown, first axis known (`hidden.unsqueeze(0)`): that axis is the layers axis
+        comparison = compare(tensor.lead, expected[0], guard)
+        return (True, 0, comparison) if comparison.verdict == DIFFERENT else (None, None, None)
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
