@@ -191,6 +191,25 @@ class Regressor(nn.Module):
 }
 
 CLEAN = {
+    "state_parameter_tested_for_a_tuple": """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, rnn_type="gru", hidden_size=8):
+        super().__init__()
+        rnn = nn.GRU if rnn_type == "gru" else nn.LSTM
+        self.rnn = rnn(4, hidden_size, batch_first=True)
+
+    def forward(self, x, hidden=None):
+        # callers give an LSTM its (h, c) pair: the code asks which it got
+        if isinstance(hidden, tuple):
+            h, c = hidden
+            hidden = (h.permute(1, 0, 2).contiguous(), c.permute(1, 0, 2).contiguous())
+        elif hidden is not None:
+            hidden = hidden.permute(1, 0, 2).contiguous()
+        _, hidden = self.rnn(x, hidden)
+        return hidden
+""",
     "decoder_state_unsqueezed_for_one_layer": """
 import torch
 import torch.nn as nn

@@ -1549,6 +1549,10 @@ _PYTHON_TYPES = {"builtins.tuple": (TupleValue,), "builtins.list": (TupleValue, 
 
 def _isinstance(value: Value, kind: Value) -> Value:
     if isinstance(kind, Ref) and kind.qualified in _PYTHON_TYPES:
+        if isinstance(value, Tensor) and value.key is not None and value.shape is None:
+            # a parameter taken to be a tensor: code that asks may well be given a tuple
+            # (`if isinstance(hidden, tuple)` for an LSTM's state), so the answer is not known
+            return UNKNOWN
         if isinstance(value, (Tensor, TupleValue, ListValue, Packed)):
             if isinstance(value, TupleValue) and kind.qualified == "builtins.list":
                 return UNKNOWN  # a literal list and a tuple look alike here
