@@ -13,6 +13,21 @@ from rnnlint import lint_source
 from conftest import expected_markers
 
 FLAGGED = {
+    "in_place_transpose_back_to_sequence_first": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        seq_first = out
+        out.transpose_(0, 1)
+        return self.fc(seq_first[:, -1])  # expect: RNN004
+""",
     # a @staticmethod called through self takes no self: the tensor reaches its parameter
     "staticmethod_pools_the_batch_axis": """
 import torch
@@ -280,6 +295,26 @@ class Averager(nn.Module):
 }
 
 CLEAN = {
+    "in_place_transpose_to_batch_first": """
+import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16)
+        self.gru = nn.GRU(8, 16, num_layers=2)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        out.transpose_(0, 1)
+        h = torch.zeros(x.size(1), 16).unsqueeze(0)
+        h.unsqueeze_(0)
+        h.squeeze_(0)
+        deep, _ = self.gru(x, h.repeat(2, 1, 1))
+        return self.fc(out[:, -1]), deep
+""",
     "staticmethod_pools_time": """
 import torch.nn as nn
 

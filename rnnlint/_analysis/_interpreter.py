@@ -777,10 +777,31 @@ class Interpreter:
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(Event("tensor_op", node, self.guard, {"operand": base, "op": method}))
+            if method in IN_PLACE_SHAPE_METHODS:
+                return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
         result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
         self.learn_input_features(callee, node, state)
+        return result
+
+    def reshape_in_place(self, base: Value, method: str, args: list, kwargs: dict, node: ast.Call,
+                         state: dict) -> Value:
+        """``x.transpose_(0, 1)`` is ``x = x.transpose(0, 1)`` for ``x`` and every name bound to
+        the same tensor; a shape set from elsewhere (``resize_``) leaves them unknown."""
+        counterpart = IN_PLACE_SHAPE_METHODS[method]
+
+        def apply(case: Value) -> Value:
+            if not isinstance(case, Tensor):
+                return UNKNOWN
+            if counterpart is None:
+                return Tensor(rnn=case.rnn)
+            return self.tensor_method(case, counterpart, args, kwargs, node)
+
+        result = self.guarded_map(apply, base)
+        for name, value in list(state.items()):
+            if value is base:
+                state[name] = result
         return result
 
     def learn_input_features(self, callee: Value, node: ast.Call, state: dict) -> None:
@@ -1509,6 +1530,12 @@ def _compare_values(a: Value, b: Value, operator: ast.AST, node: ast.AST) -> Val
     return UNKNOWN
 
 
+# Methods that change a tensor's shape in place, and the method that returns the same shape.
+IN_PLACE_SHAPE_METHODS = {
+    "transpose_": "transpose", "t_": "t", "squeeze_": "squeeze", "unsqueeze_": "unsqueeze",
+    "swapaxes_": "swapaxes", "swapdims_": "swapdims", "resize_": None, "resize_as_": None,
+    "set_": None, "as_strided_": None,
+}
 _OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 

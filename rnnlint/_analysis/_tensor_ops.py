@@ -48,7 +48,7 @@ ELEMENTWISE_METHODS = {
     "tanh", "sigmoid", "exp", "log", "abs", "neg", "sqrt", "softmax", "log_softmax", "masked_fill",
     "clamp", "pow", "mul", "add", "sub", "div", "type_as", "requires_grad_", "relu_", "tanh_",
     "sigmoid_", "mul_", "add_", "masked_fill_", "fill_", "zero_", "pin_memory", "long", "int", "bool",
-    "type", "squeeze_", "unsqueeze_", "copy_", "normal_", "uniform_", "requires_grad", "retain_grad",
+    "type", "copy_", "normal_", "uniform_", "requires_grad", "retain_grad",
     "sign", "floor", "ceil", "round", "reciprocal", "rsqrt", "erf", "sin", "cos", "clamp_", "lt", "gt",
     "le", "ge", "eq", "ne", "logical_not", "where", "masked_scatter", "nan_to_num", "dropout", "flip", "roll",
 }
