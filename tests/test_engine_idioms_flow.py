@@ -13,6 +13,20 @@ from rnnlint import lint_source
 from conftest import expected_markers
 
 FLAGGED = {
+    "batch_first_cleared_after_construction": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.lstm.batch_first = False
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])  # expect: RNN004
+""",
     "in_place_transpose_back_to_sequence_first": """
 import torch.nn as nn
 
@@ -295,6 +309,20 @@ class Averager(nn.Module):
 }
 
 CLEAN = {
+    "batch_first_set_after_construction": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16)
+        self.lstm.batch_first = True  # read at every call, like the constructor argument
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+""",
     "in_place_transpose_to_batch_first": """
 import torch
 import torch.nn as nn

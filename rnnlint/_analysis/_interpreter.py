@@ -441,6 +441,11 @@ class Interpreter:
                 name = dotted_name(target.value)
                 if name in state:
                     state[name] = UNKNOWN if isinstance(base, DictValue) else ListValue(UNKNOWN)
+        elif isinstance(target, ast.Attribute):
+            # `self.lstm.batch_first = True` after construction: the module reads it at every call
+            owner = dotted_name(target.value)
+            if owner is not None and owner in state:
+                state[owner] = map_cases(lambda case: _with_attribute(case, target.attr, value), state[owner])
 
     def _rename_layer(self, layer: Layer) -> None:
         for index, known in enumerate(self.layers):
@@ -1268,6 +1273,19 @@ def _is_staticmethod(function: ast.FunctionDef) -> bool:
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _with_attribute(value: Value, attribute: str, new: Value) -> Value:
+    """A layer after ``layer.<attribute> = new``. ``batch_first`` and ``dropout`` are read at
+    every call: they take the new value. Any other constructor argument no longer says what
+    the weights are (they keep their sizes), so it becomes unknown."""
+    if not isinstance(value, Layer) or value.module_class is not None:
+        return value
+    if all(name != attribute for name, _ in value.params):
+        return value
+    if attribute not in ("batch_first", "dropout"):
+        new = UNKNOWN
+    return replace(value, params=tuple((name, new if name == attribute else old) for name, old in value.params))
 
 
 def positional_parameters(function: ast.FunctionDef) -> list:
