@@ -309,6 +309,50 @@ class Averager(nn.Module):
 }
 
 CLEAN = {
+    "branches_on_the_layer_count_agree": """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    # one bidirectional layer of hidden // 2, or a deep unidirectional stack of hidden
+    def __init__(self, hidden, n_layers=1):
+        super().__init__()
+        self.n_layers = n_layers
+        if n_layers > 1:
+            self.rnn = nn.LSTM(8, hidden, n_layers, batch_first=True)
+        else:
+            self.rnn = nn.LSTM(8, hidden // 2, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        _, (h, _) = self.rnn(x)
+        if self.n_layers == 1:
+            last = torch.cat((h[-1], h[-2]), 1)
+        else:
+            last = h[-1]
+        return self.fc(last)
+
+for n in (1, 2, 3):
+    print(n, Encoder(16, n)(torch.randn(2, 5, 8)).shape)
+""",
+    "input_width_shares_a_size_with_the_constructor": """
+import torch
+import torch.nn as nn
+
+class ConditionedDecoder(nn.Module):
+    def __init__(self, embed_size, latent_size, hidden_size, classes):
+        super().__init__()
+        self.latent_size = latent_size
+        self.rnn = nn.LSTM(embed_size + latent_size, hidden_size, batch_first=True)
+        self.fc = nn.Linear(hidden_size + latent_size, classes)
+
+    def forward(self, x, z):
+        batch, steps, _ = x.size()
+        z = z.unsqueeze(1).repeat(1, steps, 1).view(batch, steps, self.latent_size)
+        out, _ = self.rnn(torch.cat([x, z], 2))
+        extra = z[:, -1]
+        return self.fc(torch.cat([out[:, -1], x[:, -1, :self.latent_size]], 1)), extra
+""",
     "batch_first_set_after_construction": """
 import torch.nn as nn
 

@@ -14,6 +14,7 @@ from rnnlint._analysis._symbolic import (
     Alt,
     Poly,
     compare,
+    merge_guards,
     number,
 )
 from rnnlint._engine import lint_source
@@ -66,7 +67,10 @@ two = number(2)
         (h * two, two * h, EQUAL),
         ((two * h).floordiv(two), h, EQUAL),  # exact: (2*h)//2 is h
         (two * h.floordiv(two), h, UNKNOWN_ORDER),  # h may be even
-        (h * layers, two * h, DIFFERENT),  # agree only by coincidence
+        (h * layers, two * h, UNKNOWN_ORDER),  # equal when num_layers is 2
+        (two * h + Poly.atom("e"), h + Poly.atom("e"), DIFFERENT),  # differ by h, never 0
+        (h + Poly.atom("extra"), h, DIFFERENT),  # a size added is never 0
+        (Poly.atom("e") + Poly.atom("z"), Poly.atom("z") + Poly.atom("x.shape[2]"), UNKNOWN_ORDER),  # x may have e
         (h, number(64), UNKNOWN_ORDER),  # the constant may be the configured value
         (number(64), number(128), DIFFERENT),
         (h, h + number(1), DIFFERENT),
@@ -126,3 +130,20 @@ def test_a_misspelt_keyword_is_reported_once_without_cascading_findings():
     )
     # the keyword was meant for batch_first: reading `out[:, -1]` as sequence-first would be a guess
     assert [finding.code for finding in lint_source(source)] == ["RNN011"]
+
+
+@pytest.mark.parametrize(
+    "first, second, satisfiable",
+    [
+        ({("n_layers == 1", True)}, {("n_layers > 1", True)}, False),
+        ({("n_layers == 1", False)}, {("n_layers > 1", False)}, True),  # n_layers <= 0
+        ({("n_layers", True)}, {("n_layers == 0", True)}, False),  # `if n_layers:` is n_layers != 0
+        ({("n > 1", True)}, {("n < 3", True), ("n != 2", True)}, False),
+        ({("n > 1", True)}, {("n < 4", True), ("n != 2", True)}, True),  # n == 3
+        ({("n == 1", True)}, {("m > 1", True)}, True),  # other symbols
+        ({("?n == 1", True)}, {("?n > 1", True)}, True),  # opaque conditions are never related
+    ],
+)
+def test_guards_with_relations_no_integer_satisfies_contradict(first, second, satisfiable):
+    merged = merge_guards(frozenset(first), frozenset(second))
+    assert (merged is not None) == satisfiable

@@ -1581,8 +1581,8 @@ def _equality(a: Value, b: Value) -> Any:
             return False
     for symbol, constant in ((a, b), (b, a)):
         if _is_symbol(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_symbol(constant):
-            shown = constant.value if isinstance(constant, Const) else constant.describe()
-            atom = f"{_symbol_name(symbol)} == {shown!r}"
+            shown = repr(constant.value) if isinstance(constant, Const) else constant.describe()
+            atom = f"{_symbol_name(symbol)} == {shown}"
             return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
     if isinstance(a, Layer) or isinstance(b, Layer):
         return None

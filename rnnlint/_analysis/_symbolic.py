@@ -6,6 +6,7 @@ a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNO
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator
@@ -22,12 +23,59 @@ OPAQUE_CONDITION = "?"
 
 
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
-    """The conjunction of two guards, or None when they contradict each other."""
+    """The conjunction of two guards, or None when they contradict each other: one atom both
+    true and false, or relations no integer satisfies (`n_layers == 1` and `n_layers > 1`)."""
     merged = first | second
     atoms = [atom for atom, _ in merged]
     if len(atoms) != len(set(atoms)):
         return None
+    if len(merged) > 1 and not _relations_satisfiable(merged):
+        return None
     return merged
+
+
+# `n_layers > 1`, `rnn_layers == 2`: a configuration symbol against an integer
+_RELATION = re.compile(r"^(?P<symbol>[^?\s][^\s]*) (?P<operator>==|!=|<=|>=|<|>) (?P<number>-?\d+)$")
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def _relations_satisfiable(guard: frozenset) -> bool:
+    """Whether the relations a guard states about each symbol hold for some integer; a bare
+    symbol's truth counts as a relation with 0 (`if n_layers:` is `n_layers != 0`)."""
+    relations: dict = {}
+    for atom, truth in guard:
+        match = _RELATION.match(atom)
+        if match is not None:
+            operator = match["operator"] if truth else _NEGATED[match["operator"]]
+            relations.setdefault(match["symbol"], []).append((operator, int(match["number"])))
+    if not relations:
+        return True
+    for atom, truth in guard:
+        if atom in relations:
+            relations[atom].append(("!=" if truth else "==", 0))
+    return all(len(constraints) < 2 or _integer_exists(constraints) for constraints in relations.values())
+
+
+def _integer_exists(constraints: list) -> bool:
+    low, high, equal, excluded = None, None, None, set()
+    for operator, number in constraints:
+        if operator == "==":
+            if equal is not None and equal != number:
+                return False
+            equal = number
+        elif operator == "!=":
+            excluded.add(number)
+        elif operator in ("<", "<="):
+            bound = number - 1 if operator == "<" else number
+            high = bound if high is None else min(high, bound)
+        else:
+            bound = number + 1 if operator == ">" else number
+            low = bound if low is None else max(low, bound)
+    if equal is not None:
+        return (low is None or low <= equal) and (high is None or equal <= high) and equal not in excluded
+    if low is not None and high is not None:
+        return any(value not in excluded for value in range(low, min(high, low + len(excluded)) + 1))
+    return True
 
 
 class Value:
@@ -293,9 +341,11 @@ EQUAL, DIFFERENT, UNKNOWN_ORDER = "equal", "different", "unknown"
 def compare_numbers(first: Value, second: Value) -> str:
     """Compare two plain (unguarded) numeric values.
 
-    DIFFERENT only where no choice of the symbols could make them agree except by
-    coincidence: two different constants, or two expressions over a shared symbol.
-    A constant against a symbol is UNKNOWN (the constant may be the configured value).
+    DIFFERENT only where no choice of sizes could make them agree: their difference is a
+    nonzero constant, or a sum of terms all of one sign (`2*h` against `h`, `a + b` against
+    `a`), which cannot vanish while every size is positive. `h*L` against `2*h` is UNKNOWN
+    (`L` may be 2), as is a constant against a symbol (the constant may be the configured
+    value) or `e + z` against `z + x.shape[2]` (the input may have `e` features).
     """
     if not isinstance(first, Poly) or not isinstance(second, Poly):
         return UNKNOWN_ORDER
@@ -308,9 +358,8 @@ def compare_numbers(first: Value, second: Value) -> str:
         return DIFFERENT  # differ by a nonzero constant for every value of the symbols
     if first.constant is not None or second.constant is not None:
         return UNKNOWN_ORDER
-    if first.atoms & second.atoms:
-        return DIFFERENT
-    return UNKNOWN_ORDER
+    signs = {coefficient > 0 for _, coefficient in difference.terms}
+    return DIFFERENT if len(signs) == 1 else UNKNOWN_ORDER
 
 
 @dataclass(frozen=True)

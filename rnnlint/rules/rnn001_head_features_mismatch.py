@@ -7,6 +7,7 @@ import ast
 from .. import _shapes
 from .._analysis._symbolic import (
     DIFFERENT,
+    EQUAL,
     UNKNOWN_ORDER,
     Comparison,
     Poly,
@@ -20,6 +21,7 @@ from ._util import (
     argument,
     argument_value,
     condition_of,
+    definite,
     direction_word,
     head_linear,
     layer_label,
@@ -223,15 +225,20 @@ class Streaming(nn.Module):
                 head = head_linear(called)
                 if head is None:
                     continue
+                # every case of the features is judged, so that a case behind a condition the
+                # analysis cannot evaluate is reported only if no other case fits the head
+                outcomes = []
                 for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    if tensor.rnn is None:
-                        continue  # only features that come from a recurrent module
                     expected = head.param("in_features")
                     comparison = compare(expected, tensor.last_axis, tensor_guard)
-                    if comparison.verdict != DIFFERENT:
-                        comparison = _compare_projected(expected, tensor, tensor_guard)
-                    if comparison.verdict != DIFFERENT:
-                        continue
+                    if comparison.verdict != DIFFERENT and tensor.rnn is not None:
+                        projected = _compare_projected(expected, tensor, tensor_guard)
+                        comparison = projected if projected.verdict == DIFFERENT else comparison
+                    # only features that come from a recurrent module are reported
+                    flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
+                        False if comparison.verdict == EQUAL else None)
+                    outcomes.append((tensor_guard | comparison.guard, flagged, (tensor, comparison, tensor_guard)))
+                for _, (tensor, comparison, tensor_guard) in definite(outcomes):
                     yield self._report(head, called, tensor, comparison, scope,
                                        condition_of(comparison, tensor_guard, event.guard), context.facts.lines)
                     break
