@@ -13,6 +13,24 @@ from rnnlint import lint_source
 from conftest import expected_markers
 
 FLAGGED = {
+    "swap_after_per_series_normalisation": """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_features, hidden):
+        super().__init__()
+        self.rnn = nn.GRU(n_features, hidden)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        # per-series normalisation: the statistics broadcast back to the shape of x
+        mean = x.mean(dim=1, keepdim=True)
+        std = x.std(dim=1, keepdim=True) + 1e-5
+        x = (x - mean) / std
+        x = x.view(x.size(1), x.size(0), -1)  # expect: RNN005
+        out, _ = self.rnn(x)
+        return self.head(out[-1])
+""",
     "batch_first_cleared_after_construction": """
 import torch.nn as nn
 
@@ -309,6 +327,24 @@ class Averager(nn.Module):
 }
 
 CLEAN = {
+    "transpose_after_per_series_normalisation": """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_features, hidden):
+        super().__init__()
+        self.rnn = nn.GRU(n_features, hidden)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        # per-series normalisation: the statistics broadcast back to the shape of x
+        mean = x.mean(dim=1, keepdim=True)
+        std = x.std(dim=1, keepdim=True) + 1e-5
+        x = (x - mean) / std
+        x = x.transpose(0, 1)
+        out, _ = self.rnn(x)
+        return self.head(out[-1])
+""",
     "branches_on_the_layer_count_agree": """
 import torch
 import torch.nn as nn

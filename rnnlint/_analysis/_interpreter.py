@@ -748,10 +748,11 @@ class Interpreter:
                 return ops.matmul(a, b) if isinstance(a, Tensor) and isinstance(b, Tensor) else Tensor()
             if isinstance(a, Tensor) and isinstance(b, Tensor):
                 return _broadcast(a, b)
+            # a number keeps a tensor's shape; a tensor of unknown rank keeps the names of its axes
             if isinstance(a, Tensor) and isinstance(b, (Poly, Bool)):
-                return a if a.shape is not None else Tensor(feature=a.feature)
+                return a if a.shape is not None or a.key or a.like else Tensor(feature=a.feature)
             if isinstance(b, Tensor) and isinstance(a, (Poly, Bool)):
-                return b if b.shape is not None else Tensor(feature=b.feature)
+                return b if b.shape is not None or b.key or b.like else Tensor(feature=b.feature)
             if isinstance(a, (TupleValue, ListValue)) or isinstance(b, (TupleValue, ListValue)):
                 return UNKNOWN
             return UNKNOWN
@@ -1629,6 +1630,13 @@ def _broadcast(a: Tensor, b: Tensor) -> Tensor:
     rnn = a.rnn if a.rnn is not None else b.rnn
     if a.shape == () or b.shape == ():
         return b if a.shape == () else a
+    if a.shape is None and b.shape is None:
+        # `x - x.mean(1, keepdim=True)`: the shape of `x`, whatever its rank
+        for tensor, other in ((a, b), (b, a)):
+            if tensor.key is not None and other.like == tensor.key:
+                return replace(tensor, rnn=rnn)
+        if a.like is not None and a.like == b.like and a.key is None and b.key is None:
+            return Tensor(rnn=rnn, like=a.like)
     if a.shape is None or b.shape is None:
         return Tensor(feature=_broadcast_axis(a.last_axis, b.last_axis), rnn=rnn)
     if a.shape == b.shape:

@@ -503,6 +503,8 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
         return Tensor(shape=())
     index = normalize_axis(axis, rank)
     if index is None:
+        if keepdim and rank is None and tensor.key is not None and as_int(axis) is not None:
+            return Tensor(rnn=tensor.rnn, like=tensor.key)
         return Tensor(rnn=tensor.rnn)
     roles = list(tensor.roles or (None,) * rank)
     if keepdim:

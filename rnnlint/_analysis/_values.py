@@ -41,6 +41,9 @@ class Tensor(Value):
     key: str | None = None  # names the atoms of its unknown axes
     source: Any = field(default=None, compare=False)  # the call that created it (torch.zeros(...))
     lead: Value = UNKNOWN  # first axis, when the rank is unknown (`x.unsqueeze(0)`)
+    # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
+    # combined elementwise with that tensor, it gives that tensor's shape
+    like: str | None = None
 
     @property
     def last_axis(self) -> Value:
