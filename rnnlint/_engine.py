@@ -277,6 +277,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
             result.warnings.append(f"{path}: {rule_class.CODE} skipped: {type(error).__name__}: {error}")
     if not reports:
         return []
+    reports = _robust_to_unknown_conditions(reports, facts)
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
@@ -298,6 +299,37 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
         ))
     findings.sort()
     return findings
+
+
+def _robust_to_unknown_conditions(reports: list, facts) -> list:
+    """Drop a finding that holds only on one side of a condition the analysis cannot evaluate
+    (or only where an optional argument is left out, under some configuration), when the same
+    code on the other side was not flagged by the same rule: that side may be the only one that
+    ever runs."""
+    from ._analysis._symbolic import OPAQUE_CONDITION, merge_guards
+    from .rules._util import OPTIONAL_SUFFIX
+
+    def set_aside(guard: frozenset) -> frozenset:
+        unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
+        optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
+        return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
+
+    runs: dict = {}  # every execution of a piece of code: (node, kind) -> events
+    for _, event in facts.events:
+        runs.setdefault((id(event.node), event.kind), []).append(event)
+    flagged = {(rule_class.CODE, id(report.event)) for rule_class, report in reports if report.event is not None}
+    kept = []
+    for rule_class, report in reports:
+        event = report.event
+        aside = set_aside(event.guard) if event is not None else frozenset()
+        if aside:
+            free = event.guard - aside
+            others = runs.get((id(event.node), event.kind), ())
+            if any((rule_class.CODE, id(other)) not in flagged
+                   and merge_guards(other.guard - set_aside(other.guard), free) is not None for other in others):
+                continue
+        kept.append((rule_class, report))
+    return kept
 
 
 def _fix_for(rule_class, report, lines) -> Fix | None:

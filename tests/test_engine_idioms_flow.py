@@ -13,6 +13,27 @@ from rnnlint import lint_source
 from conftest import expected_markers
 
 FLAGGED = {
+    "default_state_built_with_the_time_axis_as_batch": """
+import torch
+import torch.nn as nn
+
+class LanguageModel(nn.Module):
+    def __init__(self, vocab, embed, hidden, layers=2):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed)
+        self.lstm = nn.LSTM(embed, hidden, layers)
+        self.layers, self.hidden = layers, hidden
+
+    def init_state(self, batch):
+        zeros = torch.zeros(self.layers, batch, self.hidden)  # expect: RNN006
+        return zeros, zeros.clone()
+
+    def forward(self, tokens, state=None):
+        if state is None:
+            state = self.init_state(tokens.size(0))  # the time axis
+        out, state = self.lstm(self.embedding(tokens), state)
+        return out, state
+""",
     "swap_after_per_series_normalisation": """
 import torch.nn as nn
 
@@ -327,6 +348,130 @@ class Averager(nn.Module):
 }
 
 CLEAN = {
+    "rnn002_case_on_one_side_of_a_data_dependent_branch": """
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, num_layers=2)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x, lengths):
+        _, h = self.gru(x)
+        if lengths.numel() > 3:
+            h = h[-1]
+        return self.fc(h)
+""",
+    "rnn003_case_on_one_side_of_a_data_dependent_branch": """
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, bidirectional=True)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x, lengths):
+        _, h = self.gru(x)
+        if lengths.numel() > 3:
+            h = h.view(1, 2, -1, 16).sum(1)
+        return self.fc(h[-1])
+""",
+    "rnn004_case_on_one_side_of_a_data_dependent_branch": """
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(x)
+        if lengths.numel() > 3:
+            out = out.transpose(0, 1)
+        return self.fc(out[:, -1])
+""",
+    "rnn005_case_on_one_side_of_a_data_dependent_branch": """
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        if lengths.numel() > 3:
+            x = x.transpose(0, 1)
+        x = x.view(x.size(1), x.size(0), -1)
+        out, _ = self.gru(x)
+        return out
+""",
+    "rnn008_case_on_one_side_of_a_data_dependent_branch": """
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 8)
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        x = torch.zeros(5, 2, 4)
+        if lengths.numel() > 3:
+            x = self.proj(x)
+        out, _ = self.gru(x)
+        return out
+""",
+    "optional_conditioning_vector_for_the_head": """
+import torch
+import torch.nn as nn
+
+
+class ConditionedEncoder(nn.Module):
+    # A GRU summary, optionally concatenated with a conditioning vector of cond_dim features.
+
+    def __init__(self, n_in, hidden, n_out, cond_dim=None):
+        super().__init__()
+        self.gru = nn.GRU(n_in, hidden, batch_first=True)
+        in_features = hidden + cond_dim if cond_dim else hidden
+        self.head = nn.Linear(in_features, n_out)
+
+    def forward(self, x, cond=None):
+        _, h = self.gru(x)
+        z = h[-1]
+        if cond is not None:  # callers pass cond exactly when the model was built with cond_dim
+            z = torch.cat([z, cond], dim=-1)
+        return self.head(z)
+""",
+    "optional_speaker_embedding_for_the_rnn_input": """
+import torch
+import torch.nn as nn
+
+
+class SpeakerConditionedDecoder(nn.Module):
+    # Prenet + LSTM; the LSTM input is optionally extended with a speaker embedding.
+
+    def __init__(self, n_in, prenet_dim, hidden, spk_dim=None):
+        super().__init__()
+        self.prenet = nn.Linear(n_in, prenet_dim)
+        self.lstm = nn.LSTM(prenet_dim + spk_dim if spk_dim else prenet_dim, hidden, batch_first=True)
+
+    def forward(self, x, spk=None):
+        x = self.prenet(x)
+        if spk is not None:  # callers pass spk exactly when the model was built with spk_dim
+            x = torch.cat([x, spk.unsqueeze(1).expand(-1, x.size(1), -1)], dim=-1)
+        out, _ = self.lstm(x)
+        return out
+""",
     "transpose_after_per_series_normalisation": """
 import torch.nn as nn
 

@@ -204,7 +204,15 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
         return
     index = fed.pop()
     linked = args[:index] + [built] + args[index + 1:]
-    interpreter.call_function(forward, dict(state), linked, {}, bound_self=True, owner=owner)
+    parameter, default = positional_parameters(forward)[1:][index]
+    previous = interpreter.guard
+    if isinstance(default, ast.Constant) and default.value is None:
+        # this run is the one where the caller passes the state: `state is None` is false in it
+        interpreter.guard = previous | {(f"{parameter.arg} is None", False)}
+    try:
+        interpreter.call_function(forward, dict(state), linked, {}, bound_self=True, owner=owner)
+    finally:
+        interpreter.guard = previous
 
 
 def _class_chain(info: ClassInfo) -> list:

@@ -27,6 +27,9 @@ class Report:
     replacements: tuple = ()
     fix_safe: bool = True
     help: str | None = None
+    # the event judged: the engine sets aside a finding that holds on one side of a condition
+    # the analysis cannot evaluate when the same code, on the other side, was not flagged
+    event: Any = None
 
 
 @dataclass
@@ -53,8 +56,9 @@ class Rule:
         raise NotImplementedError
 
     def report(self, node: ast.AST | Span, *, replacements: tuple = (), fix_safe: bool = True,
-               help: str | None = None, **fields: Any) -> Report:
-        return Report(node=node, fields=fields, replacements=replacements, fix_safe=fix_safe, help=help)
+               help: str | None = None, event: Any = None, **fields: Any) -> Report:
+        return Report(node=node, fields=fields, replacements=replacements, fix_safe=fix_safe, help=help,
+                      event=event)
 
     @classmethod
     def has_fix(cls) -> bool:

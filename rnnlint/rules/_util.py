@@ -112,15 +112,32 @@ def source_of(node: ast.AST, limit: int = 80) -> str:
 def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
     """``(guard, payload)`` of each ``(guard, True, payload)`` outcome that no ``(guard, False, _)``
     outcome contradicts once opaque conditions are set aside: they may be tied to facts unseen.
-    ``None`` marks an outcome nothing is known about; it contradicts nothing."""
+    ``None`` marks an outcome nothing is known about; it contradicts nothing.
+
+    An outcome that needs both an optional forward argument left out (``cond is None``) and a
+    configuration (``cond_dim``) may never happen: callers may pass the argument exactly when
+    the model is so configured. It is kept only if every outcome with the argument left out is
+    flagged (the default call breaks whatever the configuration), or every outcome under that
+    configuration is (passing the argument does not help)."""
     from .._analysis._symbolic import OPAQUE_CONDITION, merge_guards
 
     for guard, flagged, payload in outcomes:
         if flagged is not True:
             continue
         free = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
+        optional = frozenset(literal for literal in free if literal[0].endswith(OPTIONAL_SUFFIX))
+        if optional and free - optional:
+            for reduced in (optional, free - optional):
+                if all(other is True for other_guard, other, _ in outcomes
+                       if merge_guards(other_guard, reduced) is not None):
+                    yield reduced, payload
+                    break
+            continue
         if all(other is not False for other_guard, other, _ in outcomes if merge_guards(other_guard, free) is not None):
             yield free, payload
+
+
+OPTIONAL_SUFFIX = " is None"  # the atom of a forward argument that defaults to None
 
 
 def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:

@@ -11,6 +11,7 @@ from .._analysis._symbolic import (
     UNKNOWN_ORDER,
     Comparison,
     Poly,
+    cases,
     compare,
     restrict,
     substitute,
@@ -229,18 +230,25 @@ class Streaming(nn.Module):
                 # analysis cannot evaluate is reported only if no other case fits the head
                 outcomes = []
                 for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    expected = head.param("in_features")
-                    comparison = compare(expected, tensor.last_axis, tensor_guard)
-                    if comparison.verdict != DIFFERENT and tensor.rnn is not None:
-                        projected = _compare_projected(expected, tensor, tensor_guard)
-                        comparison = projected if projected.verdict == DIFFERENT else comparison
-                    # only features that come from a recurrent module are reported
-                    flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
-                        False if comparison.verdict == EQUAL else None)
-                    outcomes.append((tensor_guard | comparison.guard, flagged, (tensor, comparison, tensor_guard)))
-                for _, (tensor, comparison, tensor_guard) in definite(outcomes):
+                    # one outcome per configuration: each says whether the head fits there
+                    for expected_guard, expected in cases(head.param("in_features"), tensor_guard):
+                        for case_guard, features in cases(tensor.last_axis, expected_guard):
+                            comparison = compare(expected, features, case_guard)
+                            if comparison.verdict != DIFFERENT and tensor.rnn is not None:
+                                projected = _compare_projected(expected, tensor, case_guard)
+                                comparison = projected if projected.verdict == DIFFERENT else comparison
+                            # only features that come from a recurrent module are reported
+                            flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
+                                False if comparison.verdict == EQUAL else None)
+                            outcomes.append((case_guard | comparison.guard, flagged,
+                                             (tensor, comparison, case_guard, tensor_guard)))
+                for _, (tensor, comparison, case_guard, tensor_guard) in definite(outcomes):
+                    # say the fewest conditions: all configurations at once where they all differ
+                    whole = compare(head.param("in_features"), tensor.last_axis, tensor_guard)
+                    if whole.verdict == DIFFERENT:
+                        comparison, case_guard = whole, tensor_guard
                     yield self._report(head, called, tensor, comparison, scope,
-                                       condition_of(comparison, tensor_guard, event.guard), context.facts.lines)
+                                       condition_of(comparison, case_guard, event.guard), context.facts.lines)
                     break
 
     def _report(self, head, called, tensor, comparison, scope, condition, lines):

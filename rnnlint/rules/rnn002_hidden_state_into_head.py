@@ -6,7 +6,7 @@ import ast
 
 from .._analysis._symbolic import Poly, Unknown, cases
 from ._base import Invalid, Rule
-from ._util import head_linear, layer_label, layers_in, show_shape, tensors_in
+from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
 
 
 class HiddenStateIntoHead(Rule):
@@ -160,15 +160,14 @@ class Bridge(nn.Module):
             for guard, called in layers_in(event.data["layer"], event.guard):
                 if head_linear(called) is None:
                     continue
+                # every case of the argument is judged together: a whole state on one side of a
+                # condition the analysis cannot evaluate is reported only if no other case is fine
+                outcomes = []
                 for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    if tensor.origin not in ("h_n", "c_n") or not tensor.shape or len(tensor.shape) != 3:
-                        continue
-                    if tensor.origin == "c_n" and id(argument) in tuple_items:
-                        continue
-                    if not _may_exceed_one(tensor.shape[0], tensor_guard, tensor.rnn):
-                        continue
+                    outcomes.append((tensor_guard, _whole_state(tensor, tensor_guard, argument, tuple_items), tensor))
+                for _, tensor in definite(outcomes):
                     yield self.report(
-                        event.node, head=layer_label(called), state=tensor.origin, rnn=layer_label(tensor.rnn),
+                        event.node, event=event, head=layer_label(called), state=tensor.origin, rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
                         help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "
                              f"{tensor.origin}[-1]), dim=1)` when bidirectional",
@@ -177,6 +176,16 @@ class Bridge(nn.Module):
                 else:
                     continue
                 break
+
+
+def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool | None:
+    """True for a whole ``h_n``/``c_n`` of more than one layer and direction, False for
+    features known to be something else, None when nothing is known."""
+    if tensor.origin in ("h_n", "c_n") and tensor.shape and len(tensor.shape) == 3:
+        if tensor.origin == "c_n" and id(argument) in tuple_items:
+            return None  # `hidden[-1]` of an LSTM's `(h_n, c_n)`: RNN007's finding
+        return True if _may_exceed_one(tensor.shape[0], guard, tensor.rnn) else False
+    return False if tensor.shape is not None else None
 
 
 def _may_exceed_one(layers, guard, rnn) -> bool:

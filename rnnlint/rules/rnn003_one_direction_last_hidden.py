@@ -165,7 +165,7 @@ class Encoder(nn.Module):
             for guard, bidirectional in split_flag(tensor.rnn.param("bidirectional"), event.guard):
                 if bidirectional:
                     yield self.report(
-                        event.node, rnn=layer_label(tensor.rnn), condition=when(guard),
+                        event.node, event=event, rnn=layer_label(tensor.rnn), condition=when(guard),
                         help="use `torch.cat((h_n[-2], h_n[-1]), dim=1)` with a head of `2 * hidden_size`",
                     )
                     break

@@ -184,7 +184,7 @@ class Packed(nn.Module):
         time_axis = tensor.roles.index(TIME) if tensor.roles and TIME in tensor.roles else None
         help_text = f"time is axis {time_axis} here" if time_axis is not None else None
         return self.report(
-            event.node, operation=operation, axis=axis, rnn=layer_label(tensor.rnn), layout=layout,
+            event.node, event=event, operation=operation, axis=axis, rnn=layer_label(tensor.rnn), layout=layout,
             shape=show_shape(tensor, scope.aliases), help=help_text,
         )
 

@@ -212,7 +212,7 @@ class Summary(nn.Module):
                 yield self._swap_report(event, tensor, dims, method, reordered, context.facts)
             elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, event.guard):
                 yield self.report(
-                    event.node, call=f"`{source_of(event.node)}`", method=method, replacement="",
+                    event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
                     problem=f"folds the `num_layers * num_directions` axis of `{tensor.origin}` into the other axes",
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
@@ -228,7 +228,7 @@ class Summary(nn.Module):
             order = list(reordered) + [axis for axis in range(rank or len(dims)) if axis not in reordered]
             text = f"permute({', '.join(map(str, order))})" if rank == len(dims) else "permute(...)"
             return self.report(
-                call, call=f"`{source_of(call)}`", method=method, replacement=text,
+                call, event=event, call=f"`{source_of(call)}`", method=method, replacement=text,
                 problem=f"puts axis {reordered[0]} before axis {reordered[1]} by reshaping",
                 help=f"use `.{text}`",
             )
@@ -242,7 +242,7 @@ class Summary(nn.Module):
         if pure and isinstance(call.func, ast.Attribute) and facts.imports.resolve(call.func.value) is None:
             replacements = ((call, _receiver(facts.lines, call.func) + replacement),)
         return self.report(
-            call, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
+            call, event=event, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
             problem="swaps the first two axes by reshaping", replacements=replacements,
             help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._analysis._symbolic import DIFFERENT, compare
 from .._analysis._values import RNN_KINDS, Packed
 from ._base import Invalid, Rule
-from ._util import condition_of, layer_label, layers_in, show, when
+from ._util import condition_of, definite, layer_label, layers_in, show, when
 
 
 class InputSizeMismatch(Rule):
@@ -125,18 +125,33 @@ class CRNN(nn.Module):
             if event.kind != "rnn_call":
                 continue
             for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
-                from .._analysis._symbolic import cases
+                from .._analysis._symbolic import EQUAL, cases
 
+                # every case of the input is judged together: one behind a condition the
+                # analysis cannot evaluate is reported only if no other case fits
+                outcomes = []
                 for input_guard, fed in cases(event.data["input"], guard):
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     if features is None:
+                        outcomes.append((input_guard, None, None))
                         continue
-                    comparison = compare(rnn.param("input_size"), features, input_guard)
-                    if comparison.verdict != DIFFERENT:
-                        continue
+                    # one outcome per configuration: each says whether the input fits there
+                    for size_guard, size in cases(rnn.param("input_size"), input_guard):
+                        for case_guard, width in cases(features, size_guard):
+                            comparison = compare(size, width, case_guard)
+                            flagged = True if comparison.verdict == DIFFERENT else (
+                                False if comparison.verdict == EQUAL else None)
+                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard, input_guard)))
+                for _, (comparison, case_guard, input_guard) in definite(outcomes):
+                    # say the fewest conditions: all configurations at once where they all differ
+                    fed = dict(cases(event.data["input"], guard)).get(input_guard)
+                    features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
+                    whole = compare(rnn.param("input_size"), features, input_guard) if features is not None else None
+                    if whole is not None and whole.verdict == DIFFERENT:
+                        comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, input_guard, event.guard)),
+                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard, event.guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break
