@@ -313,7 +313,8 @@ class Generator(nn.Module):
         weight = next(self.parameters()).data
         return weight.new(self.layers, batch, self.hidden).zero_()  # expect: RNN007
 """,
-    # pad_packed_sequence back to the other layout than the RNN and the pack, returned as is
+    # pad_packed_sequence back to the other layout than the RNN and the pack, then a step taken
+    # on what is now its batch axis
     "pad_defaults_to_sequence_first": """
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -328,7 +329,7 @@ class Tagger(nn.Module):
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         out, _ = pad_packed_sequence(out)  # expect: RNN010
-        return self.out(out)
+        return self.out(out[:, 0])  # expect: RNN004
 """,
     # ... or reduced where the RNN's layout has time
     "pad_to_batch_first_then_summed_over_time": """

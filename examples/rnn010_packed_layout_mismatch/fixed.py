@@ -1,5 +1,6 @@
 """Clip classifier: padded batch-first clips (batch, seq, input_size) with
-their lengths, packed so the LSTM skips the padding.
+their lengths. A causal frame encoder runs over the padded clips; its
+batch-first output is packed so the LSTM skips the padding.
 """
 
 import torch
@@ -13,11 +14,14 @@ class ClipClassifier(nn.Module):
     def __init__(self, input_size=10, hidden_size=16, n_classes=3):
         super().__init__()
         self.input_size = input_size
-        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+        # one direction: a frame's encoding never sees the padding after it
+        self.frames = nn.GRU(input_size, hidden_size, batch_first=True)
+        self.lstm = nn.LSTM(hidden_size, hidden_size, batch_first=True)
         self.fc = nn.Linear(hidden_size, n_classes)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, batch_first=True)
+        frames, _ = self.frames(x)
+        packed = pack_padded_sequence(frames, lengths, batch_first=True)
         _, (h_n, _) = self.lstm(packed)
         return self.fc(h_n[-1])
 

@@ -135,6 +135,15 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
             if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
                 value = interpreter.eval(item.value, {})
                 info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
+    for info in classes.values():
+        ancestors, pending = [], list(info.bases)
+        while pending:
+            base = pending.pop()
+            if all(base is not known for known in ancestors):
+                ancestors.append(base)
+                pending.extend(base.bases)
+        for ancestor in ancestors:
+            ancestor.overridden |= set(info.class_attributes) & set(ancestor.class_attributes)
     return classes
 
 
@@ -159,6 +168,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
     forward, owner = interpreter.find_method("forward", info)
     if forward is not None:
+        interpreter.guard = interpreter.assumptions  # what __init__ asserted holds for forward
         interpreter.recording_shapes = True
         forward_state = dict(state)
         args = _forward_arguments(forward, interpreter)

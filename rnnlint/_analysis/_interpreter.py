@@ -85,6 +85,8 @@ class ClassInfo:
     methods: dict
     bases: list  # in-file ClassInfo bases
     class_attributes: dict = field(default_factory=dict)
+    # class attributes some in-file subclass sets again: placeholders, unknown for this class
+    overridden: set = field(default_factory=set)
 
 
 class Return(Exception):
@@ -98,7 +100,8 @@ class Interpreter:
         self.imports = imports
         self.constants = constants
         self.classes = classes
-        self.info = info
+        self.info = info  # the class whose method is running (``super()`` starts above it)
+        self.instance = info  # the class of ``self``: its attributes and methods win
         self.events: list[Event] = []
         self.layers: list[Layer] = []
         self.shape_notes: list[ShapeNote] = []
@@ -108,15 +111,20 @@ class Interpreter:
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
         self.starred: list = []  # the `*args` values of the call being evaluated
+        self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
 
     # --- entry points -------------------------------------------------------------------------
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:
-        method, owner = self.find_method(name, info or self.info)
+        method, owner = self.find_method(name, info or self.instance or self.info)
         if method is None:
             return UNKNOWN
-        return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
+        previous, self.instance = self.instance, info or self.instance
+        try:
+            return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
+        finally:
+            self.instance = previous
 
     def find_method(self, name: str, info: ClassInfo | None) -> tuple:
         seen = set()
@@ -277,6 +285,15 @@ class Interpreter:
             raise Return()
         elif isinstance(small, ast.Raise):
             raise Return()
+        elif isinstance(small, ast.Assert):
+            # `assert self.num_layers == 1`: what follows runs only where it holds
+            condition = self.condition(small.test, state)
+            holding = [guard for guard, taken in self.branch_cases(condition, small.test) if taken]
+            if not holding:
+                raise Return()
+            if len(holding) == 1 and not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in holding[0]):
+                self.assumptions |= holding[0] - self.guard  # `__init__`'s hold in forward too
+                self.guard = holding[0]
 
     def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
@@ -506,6 +523,9 @@ class Interpreter:
             if key in state:
                 return state[key]
             class_value = self._class_attribute(attribute)
+            if attribute == "training" and isinstance(class_value, Unknown) and self.info is not None:
+                # nn.Module's mode flag: either way is a configuration the model runs in
+                return Bool(atom="self.training")
             return class_value
         qualified = self.imports.resolve(node)
         if qualified is not None and not isinstance(node.value, ast.Call):
@@ -516,7 +536,10 @@ class Interpreter:
         return map_cases(lambda case: self.attribute_of(case, attribute, node), base)
 
     def _class_attribute(self, attribute: str) -> Value:
-        pending = [self.info] if self.info else []
+        start = self.instance or self.info
+        if start is not None and attribute in start.overridden:
+            return UNKNOWN  # `N_FEATURES = 0` in an abstract base: each subclass says the real value
+        pending = [start] if start else []
         while pending:
             current = pending.pop(0)
             if attribute in current.class_attributes:
@@ -765,7 +788,7 @@ class Interpreter:
         # self.method(...) -> inline the method
         if isinstance(function, ast.Attribute) and _is_self(function.value):
             name = function.attr
-            if f"self.{name}" in state or self.find_method(name, self.info)[0] is None:
+            if f"self.{name}" in state or self.find_method(name, self.instance or self.info)[0] is None:
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
@@ -956,8 +979,12 @@ class Interpreter:
         forward, owner = self.find_method("forward", info)
         if forward is None:
             return
-        self.call_function(forward, dict(instance.module_state), _forward_arguments(forward, self), {},
-                           bound_self=True, owner=owner)
+        previous, self.instance = self.instance, info
+        try:
+            self.call_function(forward, dict(instance.module_state), _forward_arguments(forward, self), {},
+                               bound_self=True, owner=owner)
+        finally:
+            self.instance = previous
 
     def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
         if kind in RNN_KINDS:
@@ -1137,7 +1164,15 @@ class Interpreter:
         if isinstance(base, Layer) and method in ("parameters", "named_parameters", "modules", "children"):
             return UNKNOWN
         if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and len(base.terms[0][0]) == 1:
-            return Poly.atom(f"{base.terms[0][0][0]}.{method}()")
+            # `cfg.get("hidden")`: a symbol of its own for each call written with other constants;
+            # a call whose arguments are not constants is unknown (two such calls may differ)
+            constants = [repr(arg.value) if isinstance(arg, Const) else
+                         arg.describe() if isinstance(arg, Poly) and arg.constant is not None else None
+                         for arg in args]
+            if kwargs or None in constants:
+                return UNKNOWN
+            shown = ", ".join(constants)
+            return Poly.atom(f"{base.terms[0][0][0]}.{method}({shown})")
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
         return UNKNOWN

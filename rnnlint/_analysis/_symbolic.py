@@ -381,7 +381,14 @@ def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comp
     combos = []
     for first_guard, first_case in cases(first, guard):
         for both_guard, second_case in cases(second, first_guard):
-            combos.append((both_guard, first_case, second_case, compare_numbers(first_case, second_case)))
+            # a size the case's conditions pin down (`if self.extra:` false: extra is 0)
+            pinned_first, pinned_second = first_case, second_case
+            for atom, value in _pinned_sizes(both_guard).items():
+                pinned_first, pinned_second = substitute(pinned_first, atom, value), substitute(pinned_second, atom, value)
+            verdict = compare_numbers(pinned_first, pinned_second)
+            if verdict == DIFFERENT and (_vanished(first_case, pinned_first) or _vanished(second_case, pinned_second)):
+                verdict = UNKNOWN_ORDER  # a size of 0 (`proj_size * 2` with no projection) describes no layer
+            combos.append((both_guard, first_case, second_case, verdict))
     if combos and all(verdict == EQUAL for *_, verdict in combos):
         return Comparison(EQUAL)
     for both_guard, first_case, second_case, verdict in combos:
@@ -395,6 +402,27 @@ def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comp
                     free = free - {literal}
             return Comparison(DIFFERENT, frozenset(free), first_case, second_case)
     return Comparison(UNKNOWN_ORDER)
+
+
+_BARE_SYMBOL = re.compile(r"^[A-Za-z_][\w.\[\]'\"()]*$")
+
+
+def _vanished(before: Value, after: Value) -> bool:
+    return isinstance(after, Poly) and after.constant == 0 and not (isinstance(before, Poly) and before.constant == 0)
+
+
+def _pinned_sizes(guard: frozenset) -> dict:
+    """Symbols whose value a guard fixes: false (`if n_static:` not taken) is 0, and
+    `n_layers == 1` taken is 1."""
+    pinned = {}
+    for atom, truth in guard:
+        if not truth and _BARE_SYMBOL.match(atom):
+            pinned[atom] = Poly.const(0)
+            continue
+        match = _RELATION.match(atom)
+        if match is not None and ((match["operator"] == "==") == truth) and match["operator"] in ("==", "!="):
+            pinned[match["symbol"]] = Poly.const(int(match["number"]))
+    return pinned
 
 
 def _all_different(combos: list, choice: frozenset) -> bool:

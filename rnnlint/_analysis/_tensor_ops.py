@@ -27,6 +27,7 @@ from ._values import (
     FEATURE,
     STATE,
     TIME,
+    HeadCall,
     Layer,
     Packed,
     Tensor,
@@ -99,6 +100,25 @@ def derived(tensor: Tensor, shape: tuple | None, roles: tuple | None, keep_origi
 
 def call_layer(layer: Layer, args: list, guard: frozenset = EMPTY_GUARD) -> Value:
     """The result of calling a non-recurrent layer on ``args``."""
+    result = _layer_result(layer, args, guard)
+    if args and isinstance(args[0], Tensor) and isinstance(result, Tensor):
+        return _mark_head_call(layer, args[0], result)
+    return result
+
+
+def _mark_head_call(layer: Layer, first: Tensor, result: Tensor) -> Tensor:
+    """A head called on an RNN's state returns one row per layer and direction: the result
+    names that call (a Sequential names itself once its children kept the rows), and a Linear
+    applied next keeps the name, since it acts on the last axis only."""
+    kept_rows = layer.kind == "Linear" or (layer.kind == "Sequential" and result.head_call is not None)
+    if first.origin in ("h_n", "c_n") and kept_rows:
+        return replace(result, head_call=HeadCall(layer, first))
+    if first.head_call is not None and layer.kind == "Linear":
+        return replace(result, head_call=first.head_call)
+    return result
+
+
+def _layer_result(layer: Layer, args: list, guard: frozenset) -> Value:
     if not args:
         return UNKNOWN
     first = args[0]
@@ -223,6 +243,9 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
                               else Poly.atom(f"{key}.shape[{axis}]") for axis in (batch_axis, time_axis))
             else:
                 batch, seq = Poly.atom(f"{key}.shape[{batch_axis}]"), Poly.atom(f"{key}.shape[{time_axis}]")
+                if not isinstance(inputs.lead, Unknown):
+                    # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
+                    batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
         else:
             batch, seq = None, inputs.shape[0]
         shape = _unprojected(_shapes.output_shape, config, batch, seq)
@@ -442,6 +465,26 @@ def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
 
 
 def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
+    result = _squeeze(tensor, axis)
+    if tensor.head_call is not None and isinstance(result, Tensor) and _keeps_first_axis(tensor, axis):
+        # a head's per-layer result keeps its layers*directions axis: `fc(h_n).squeeze(-1)`
+        return replace(result, head_call=tensor.head_call)
+    return result
+
+
+def _keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
+    """Squeezing never drops an axis of size other than 1: the first one stays unless it is
+    the axis squeezed, or every axis is and the first may be 1."""
+    rank = known_rank(tensor)
+    if rank is None:
+        return False
+    if axis is None:
+        return as_int(tensor.shape[0]) not in (None, 1)
+    index = normalize_axis(axis, rank)
+    return index is not None and index != 0
+
+
+def _squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
     rank = known_rank(tensor)
     if rank is None:
         return Tensor(rnn=tensor.rnn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from .._analysis._symbolic import Poly, Unknown, cases
+from .._analysis._values import CELL_KINDS, DictValue, ListValue, Tensor, TupleValue
 from ._base import Invalid, Rule
 from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
 
@@ -13,7 +14,10 @@ class HiddenStateIntoHead(Rule):
     """
     ## What it does
     Checks for `h_n` passed whole into a `Linear` head (directly or through an activation or
-    dropout) when `num_layers * num_directions` is not known to be 1.
+    dropout) when `num_layers * num_directions` is not known to be 1. The head is reported
+    only where its per-layer result reaches the model's result: what `forward` returns (alone
+    or inside a tuple, list or dict, after elementwise operations only), a loss module or a
+    recurrent cell.
 
     ## Why is this bad?
     `h_n` has shape `(num_layers * num_directions, batch, hidden_size)` whatever
@@ -23,10 +27,16 @@ class HiddenStateIntoHead(Rule):
     has the same layout and is checked the same way. An RNN built with `**kwargs` may have
     any number of layers and directions, so its state is reported too.
 
+    A head applied per layer is fine when its result is then treated as per layer: indexed
+    (`logits[-1]`), pooled over the layers axis (`logits.mean(dim=0)`), or passed on as an
+    RNN's initial state (a bridge between an encoder and a decoder). Only a per-layer result
+    that reaches the model's result unchanged but for elementwise operations (and squeezes of
+    other axes) is reported: one reshaped or combined with other tensors first is not.
+
     ## Example
     ```python
     _, h_n = self.gru(x)
-    return self.fc(h_n)
+    return self.fc(h_n)  # the model's output: (num_layers, batch, out)
     ```
 
     ## Use instead
@@ -44,6 +54,37 @@ class HiddenStateIntoHead(Rule):
     MESSAGE = "{head} receives the whole `{state}` of {rnn}, shape {shape}; a head expects `(batch, features)`"
 
     VALID = [
+        """
+import torch
+import torch.nn as nn
+
+class Seq2Seq(nn.Module):
+    def __init__(self, n_in, hidden, layers):
+        super().__init__()
+        self.encoder = nn.GRU(n_in, hidden, num_layers=layers)
+        self.bridge = nn.Linear(hidden, hidden)
+        self.decoder = nn.GRU(n_in, hidden, num_layers=layers)
+
+    def forward(self, src, tgt):
+        _, h_n = self.encoder(src)
+        h_0 = torch.tanh(self.bridge(h_n))
+        out, _ = self.decoder(tgt, h_0)
+        return out
+""",
+        """
+import torch.nn as nn
+
+class Layerwise(nn.Module):
+    def __init__(self, n_in, hidden, layers):
+        super().__init__()
+        self.gru = nn.GRU(n_in, hidden, num_layers=layers, batch_first=True)
+        self.fc = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        logits = self.fc(h_n)
+        return logits[-1], logits.mean(dim=0)
+""",
         """
 import torch.nn as nn
 
@@ -153,18 +194,23 @@ class Bridge(nn.Module):
         # `hidden[-1]` of an LSTM's `(h_n, c_n)` is RNN007's finding: the tuple taken for a tensor
         tuple_items = {id(event.node) for _, event in context.facts.events
                        if event.kind == "subscript" and "tuple" in event.data}
+        delivered = _delivered_head_calls(context.facts.events)
+        bridges = _bridge_layers(context.facts.events)
         for scope, event in context.facts.events:
             if event.kind != "layer_call" or not event.data["args"]:
                 continue
             argument = event.node.args[0] if isinstance(event.node, ast.Call) and event.node.args else None
             for guard, called in layers_in(event.data["layer"], event.guard):
-                if head_linear(called) is None:
+                if head_linear(called) is None or called.node in bridges:
                     continue
                 # every case of the argument is judged together: a whole state on one side of a
                 # condition the analysis cannot evaluate is reported only if no other case is fine
                 outcomes = []
                 for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    outcomes.append((tensor_guard, _whole_state(tensor, tensor_guard, argument, tuple_items), tensor))
+                    whole = _whole_state(tensor, tensor_guard, argument, tuple_items)
+                    if whole and (id(called), id(tensor)) not in delivered:
+                        whole = False  # the per-layer result is indexed, pooled or passed on as a state: fine
+                    outcomes.append((tensor_guard, whole, tensor))
                 for _, tensor in definite(outcomes):
                     yield self.report(
                         event.node, event=event, head=layer_label(called), state=tensor.origin, rnn=layer_label(tensor.rnn),
@@ -176,6 +222,56 @@ class Bridge(nn.Module):
                 else:
                     continue
                 break
+
+
+def _delivered_head_calls(events) -> set:
+    """``(id(head), id(state))`` of the head calls on a state whose per-layer result,
+    unchanged but for elementwise operations, is what forward returns (alone or inside a
+    tuple, list or dict), or goes into a loss module or a recurrent cell (which takes
+    `(batch, features)` and a state of that layout). The events keep both objects alive."""
+    delivered: set = set()
+    for _, event in events:
+        if event.kind == "return" and event.data["forward"]:
+            values = [event.data["value"]]
+        elif event.kind == "layer_call" and any(_takes_one_row_per_sample(called)
+                                                for _, called in layers_in(event.data["layer"], event.guard)):
+            values = list(event.data["args"])
+        else:
+            continue
+        for value in values:
+            for tensor in _tensors_within(value):
+                if tensor.head_call is not None:
+                    delivered.add((id(tensor.head_call.layer), id(tensor.head_call.state)))
+    return delivered
+
+
+def _bridge_layers(events) -> set:
+    """Heads (by the call that built them) whose per-layer result becomes an RNN's initial
+    state somewhere in the file: an encoder that returns `tanh(self.fc(h_n))` hands a state
+    to a decoder, not a prediction."""
+    return {tensor.head_call.layer.node for _, event in events if event.kind == "rnn_call"
+            for tensor in _tensors_within(event.data["hx"])
+            if tensor.head_call is not None and tensor.head_call.layer.node is not None}
+
+
+def _takes_one_row_per_sample(layer) -> bool:
+    return layer.kind.endswith("Loss") or layer.kind in CELL_KINDS
+
+
+def _tensors_within(value, depth: int = 0):
+    """The tensors ``value`` holds, in every case, inside tuples, lists and dicts."""
+    if depth > 4:
+        return
+    for _, case in cases(value):
+        if isinstance(case, Tensor):
+            yield case
+        elif isinstance(case, (TupleValue, DictValue)):
+            for item in case.items:
+                yield from _tensors_within(item[1] if isinstance(case, DictValue) else item, depth + 1)
+        elif isinstance(case, ListValue):
+            for item in (case.item, case.first):
+                if item is not None:
+                    yield from _tensors_within(item, depth + 1)
 
 
 def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool | None:

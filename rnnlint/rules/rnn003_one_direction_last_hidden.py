@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from .._analysis._symbolic import as_int
-from .._analysis._values import split_flag
+from .._analysis._symbolic import EQUAL, Value, as_int, cases, compare, multiply
+from .._analysis._values import TIME, ListValue, Packed, Tensor, TupleValue, split_flag
 from ._base import Invalid, Rule
-from ._util import layer_label, when
+from ._util import head_linear, layer_label, layers_in, tensors_in, when
 
 
 class OneDirectionLastHidden(Rule):
     """
     ## What it does
     Checks for `h_n[-1]` (also `h_n[-1, :, :]`, or `hidden[0][-1]` of an LSTM state) taken
-    from a bidirectional RNN as "the last hidden state".
+    from a bidirectional RNN as "the last hidden state". It stays silent when something else
+    in the file reads that RNN's forward direction: another row or a slice of the same `h_n`
+    (`h_n[-2]`, `h_n[0]`, `h_n[-2:]`), a `view` or a reduction of the whole `h_n`, or the
+    RNN's output, which holds both directions at every step (attention over `outputs`,
+    `out[:, -1, :hidden_size]`). With the output used, the backward direction alone can be a
+    choice (a Bahdanau decoder's initial state), unless a head fed from the state takes twice
+    its width: that head was built for both directions.
 
     ## Why is this bad?
     For a bidirectional RNN, `h_n` stacks `(layer, direction)` pairs: `h_n[-2]` is the
@@ -153,7 +159,11 @@ class Encoder(nn.Module):
     ]
 
     def check(self, context):
-        both_directions = _rnns_read_both_directions(context.facts)
+        rows_read = _rnns_whose_other_rows_are_read(context.facts)
+        # the output holds both directions; a head twice as wide as the state row it gets was
+        # still built for both, so that row alone is a mistake whatever else reads the output
+        outputs_used = _rnns_whose_output_is_used(context.facts) - _rnns_with_a_head_for_both_rows(context.facts)
+        both_directions = rows_read | outputs_used
         for scope, event in context.facts.events:
             if event.kind != "subscript" or "tensor" not in event.data:
                 continue
@@ -161,7 +171,7 @@ class Encoder(nn.Module):
             if tensor.origin != "h_n" or tensor.rnn is None or not _selects_last_layer(event.data["items"]):
                 continue
             if tensor.rnn.node in both_directions:
-                continue  # h_n[-2] is read too: both directions are used
+                continue  # the forward direction is read elsewhere: both directions are used
             for guard, bidirectional in split_flag(tensor.rnn.param("bidirectional"), event.guard):
                 if bidirectional:
                     yield self.report(
@@ -178,18 +188,75 @@ def _selects_last_layer(items: list) -> bool:
     return all(item[0] == "slice" and item[1:] == (None, None, None) for item in items[1:])
 
 
-def _rnns_read_both_directions(facts) -> set:
-    """RNNs whose h_n is also read at index -2 (or sliced from -2) somewhere in the file."""
+def _rnns_whose_other_rows_are_read(facts) -> set:
+    """RNNs (by construction node) whose h_n is read beyond its last row somewhere in the file:
+    another row, a slice, a view or a reduction of the whole."""
     seen = set()
     for _, event in facts.events:
-        if event.kind != "subscript" or "tensor" not in event.data:
+        if event.kind not in ("subscript", "reshape", "reduce") or "tensor" not in event.data:
             continue
         tensor = event.data["tensor"]
-        if tensor.origin != "h_n" or tensor.rnn is None or not event.data["items"]:
-            continue
-        first = event.data["items"][0]
-        if first[0] == "int" and as_int(first[1]) == -2:
-            seen.add(tensor.rnn.node)
-        elif first[0] == "slice" and first[1] is not None and as_int(first[1]) == -2:
+        if tensor.origin == "h_n" and tensor.rnn is not None and not (
+                event.kind == "subscript" and _reads_last_row_only(event.data["items"])):
             seen.add(tensor.rnn.node)
     return seen
+
+
+def _rnns_whose_output_is_used(facts) -> set:
+    """RNNs whose output (or a tensor computed from it) takes part in any event of the file."""
+    seen = set()
+    for _, event in facts.events:
+        if event.kind == "return" and not event.data.get("forward", True):
+            continue  # a helper's return: what its caller does with the value is an event of its own
+        for value in event.data.values():
+            seen.update(_rnns_of_outputs(value))
+    return seen
+
+
+def _rnns_with_a_head_for_both_rows(facts) -> set:
+    """RNNs a tensor of which, with no time axis (a row of the state), reaches a head taking
+    twice its features: the concatenation of both directions was meant."""
+    seen = set()
+    for _, event in facts.events:
+        if event.kind != "layer_call" or not event.data["args"]:
+            continue
+        for guard, called in layers_in(event.data["layer"], event.guard):
+            head = head_linear(called)
+            if head is None:
+                continue
+            for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+                if tensor.rnn is None or tensor.roles is None or TIME in tensor.roles:
+                    continue
+                doubled = multiply(tensor.last_axis, 2)
+                if any(compare(expected, doubled, expected_guard).verdict == EQUAL
+                       for expected_guard, expected in cases(head.param("in_features"), tensor_guard)):
+                    seen.add(tensor.rnn.node)
+    return seen
+
+
+def _reads_last_row_only(items: list) -> bool:
+    """``h_n[-1, ...]``: the first index is the constant -1 (anything else may reach ``h_n[-2]``)."""
+    return bool(items) and items[0][0] == "int" and as_int(items[0][1]) == -1
+
+
+def _rnns_of_outputs(value) -> set:
+    """The RNNs whose output ``value`` holds or was computed from; an RNN call's whole result
+    tuple does not count: its unpacking is an event of its own."""
+    if isinstance(value, list):
+        return set().union(*map(_rnns_of_outputs, value)) if value else set()
+    found = set()
+    for _, case in cases(value) if isinstance(value, Value) else ():
+        if isinstance(case, Tensor) and case.rnn is not None and _from_output(case):
+            found.add(case.rnn.node)
+        elif isinstance(case, Packed) and case.rnn is not None:
+            found.add(case.rnn.node)  # only a recurrent call gives a PackedSequence an RNN
+        elif isinstance(case, TupleValue) and case.origin != "result":
+            found.update(*map(_rnns_of_outputs, case.items))
+        elif isinstance(case, ListValue):
+            found.update(_rnns_of_outputs(case.item))
+    return found
+
+
+def _from_output(tensor: Tensor) -> bool:
+    # a state has no time axis: a tensor of the RNN that has one was computed from its output
+    return tensor.origin == "output" or (tensor.origin is None and tensor.roles is not None and TIME in tensor.roles)

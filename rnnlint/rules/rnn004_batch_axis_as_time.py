@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from .._analysis._symbolic import as_int, cases
 from .._analysis._values import BATCH, TIME, Tensor
 from ._base import Invalid, Rule
@@ -15,7 +17,9 @@ class BatchAxisAsTime(Rule):
     ## What it does
     Checks for a first/last time-step selection (`out[:, -1]`, `out[-1]`, `out[:, 0]`) or a
     pooling (`mean`, `sum`, `max` with `dim=`) that lands on the batch axis of an RNN's
-    output, including a sequence padded back by `pad_packed_sequence`.
+    output, including a sequence padded back by `pad_packed_sequence`. A reduction with
+    `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
+    (recurrent batch normalisation), where a pooling for a prediction drops it.
 
     ## Why is this bad?
     An RNN's output is `(seq, batch, features)` unless `batch_first=True`. On a
@@ -156,7 +160,7 @@ class Packed(nn.Module):
             if event.kind == "subscript" and "tensor" in event.data:
                 yield from self._check_selection(scope, event)
             elif event.kind == "reduce" and event.data["method"] in POOLINGS:
-                yield from self._check_pooling(scope, event)
+                yield from self._check_pooling(scope, event, context.facts.imports)
 
     def _check_selection(self, scope, event):
         tensor = event.data["tensor"]
@@ -169,10 +173,10 @@ class Packed(nn.Module):
                 yield self._report(event, scope, tensor, axis, f"`{source_of(event.node)}`")
                 return
 
-    def _check_pooling(self, scope, event):
+    def _check_pooling(self, scope, event, imports):
         tensor = event.data["tensor"]
         axis = as_int(event.data["axis"]) if event.data["axis"] is not None else None
-        if axis is None or not _from_rnn(tensor):
+        if axis is None or not _from_rnn(tensor) or _may_keep_dim(event.node, imports):
             return
         if axis < 0:
             axis += len(tensor.shape)
@@ -198,6 +202,24 @@ def _is_batch(tensor: Tensor, axis: int) -> bool:
         return False
     # a batch known to hold one sample may be indexed freely
     return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))
+
+
+def _may_keep_dim(call, imports) -> bool:
+    """A ``keepdim`` argument that is not plainly ``False``: statistics kept per sample axis
+    (recurrent batch normalisation, ``x - x.mean(1, keepdim=True)``) are deliberate, while a
+    pooling that feeds a prediction drops the axis."""
+    if not isinstance(call, ast.Call):
+        return False
+    if any(keyword.arg is None for keyword in call.keywords):
+        return True  # `**options` may hold keepdim
+    keepdim = next((keyword.value for keyword in call.keywords if keyword.arg == "keepdim"), None)
+    if keepdim is None:
+        # `x.mean(dim, keepdim)`, `torch.mean(x, dim, keepdim)`
+        position = 2 if imports.resolve(call.func) is not None else 1
+        if any(isinstance(arg, ast.Starred) for arg in call.args[:position + 1]):
+            return True
+        keepdim = call.args[position] if len(call.args) > position else None
+    return keepdim is not None and not (isinstance(keepdim, ast.Constant) and keepdim.value is False)
 
 
 def _indexed_axes(items: list, rank: int):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from .._analysis import _tensor_ops as ops
-from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare
+from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare, number
 from .._analysis._values import BATCH, Tensor
 from .._source import Span
 from ._base import Invalid, Rule
@@ -288,7 +288,9 @@ def _equal(first, second, guard) -> bool:
 
 
 def _not_one(value, guard) -> bool:
-    return all(as_int(size) != 1 for _, size in cases(value, guard))
+    """No case of ``value`` is 1, with the sizes the guard pins (`if num_layers == 1:`) put in."""
+    return all(compare(size, number(1), case_guard).verdict != EQUAL and as_int(size) != 1
+               for case_guard, size in cases(value, guard))
 
 
 def _reordered_axes(tensor: Tensor, dims: list, guard) -> tuple | None:
@@ -322,6 +324,8 @@ def _folds_state(tensor: Tensor, dims: list, guard) -> bool:
     result = ops.reshape(tensor, list(dims)).shape
     if _equal(dims[0], batch, guard):
         return True  # the batch moved to the front without moving the data
+    if _equal(dims[0], layers, guard):
+        return False  # the layers axis stays first: only batch and hidden, adjacent, are merged
     last = result[-1] if result else None
     if last is None or isinstance(last, Unknown) or _equal(last, hidden, guard):
         return False

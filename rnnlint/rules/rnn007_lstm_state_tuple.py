@@ -35,9 +35,10 @@ class LstmStateTuple(Rule):
     """
     ## What it does
     Checks for an LSTM's `(h_n, c_n)` state used as one tensor, or one tensor used as that
-    state. It flags `hidden[-1]` on the tuple (that is `c_n`), the tuple indexed like a tensor
-    (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor given to
-    an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
+    state. It flags `hidden[-1]` on the tuple (that is `c_n`; not when it is assigned to a name
+    that says cell state, as in `h_n, c_n = hidden[0], hidden[-1]`), the tuple indexed like a
+    tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor
+    given to an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
 
     ## Why is this bad?
     An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.
@@ -218,6 +219,7 @@ class StatefulLSTM(Module):
         # the `return` that handed back each value a helper built: a bare state is reported there
         self._returned: dict = {}
         self._lines = context.facts.lines  # the fix is built from the original text
+        self._module, self._cell_bindings = context.facts.module, None  # read only when a case needs it
         for _, event in context.facts.events:
             if event.kind == "return" and event.node.value is not None:
                 self._returned.setdefault(id(event.data["value"]), []).append((event.guard, event.node.value))
@@ -255,11 +257,21 @@ class StatefulLSTM(Module):
                                       "which is not a tensor", None)
             return
         flagged = base.origin == "state" and len(items) == 1 and items[0][0] == "int" and as_int(items[0][1]) == -1
+        if flagged and self._bound_to_cell_name(event.node):
+            yield event.guard, False, None  # `h_n, c_n = hidden[0], hidden[-1]`: the cell state, on purpose
+            return
         fix = None
         if flagged:
             fix = _first_item(event.node, self._lines)
         yield event.guard, flagged, (event.node, base.rnn, f"`{source_of(event.node)}` is the `c_n`",
                                      "not the last layer of `h_n`", fix)
+
+    def _bound_to_cell_name(self, node: ast.AST) -> bool:
+        """``node`` is assigned, alone or as one element of a tuple, to a name that says "cell
+        state" (``c_n = hidden[-1]``, ``h, c = hidden[0], hidden[-1]``)."""
+        if self._cell_bindings is None:
+            self._cell_bindings = _cell_bindings(self._module)
+        return id(node) in self._cell_bindings
 
     def _layer_call(self, event):
         layer, args = event.data["layer"], event.data["args"]
@@ -336,6 +348,27 @@ def _first_item(subscript: ast.Subscript, lines: SourceLines) -> str:
     value_end, _ = past_parentheses(lines, lines.characters(subscript.value)[2:], (end_row, end_column))
     before, after = text_between(lines, (row, column), value_end), text_between(lines, value_end, (end_row, end_column))
     return f"{before}[0]{after}"
+
+
+def _cell_bindings(module: ast.Module) -> set:
+    """The ids of the expressions a plain assignment binds to a name matching ``CELL_NAME``."""
+    bound = set()
+    for statement in ast.walk(module):
+        if isinstance(statement, ast.Assign):
+            pairs = [(target, statement.value) for target in statement.targets]
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            pairs = [(statement.target, statement.value)]
+        else:
+            continue
+        while pairs:
+            target, value = pairs.pop()
+            if isinstance(target, ast.Name) and CELL_NAME.match(target.id):
+                bound.add(id(value))
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(value.elts) \
+                    and not any(isinstance(element, ast.Starred) for element in target.elts + value.elts):
+                pairs.extend(zip(target.elts, value.elts))
+    return bound
 
 
 def _takes_tensor(layer: Layer) -> bool:

@@ -1,17 +1,24 @@
-"""RNN010: ``pack_padded_sequence`` told a different ``batch_first`` than the RNN it feeds."""
+"""RNN010: ``pack_padded_sequence`` told a different ``batch_first`` than the code shows its input in."""
 
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
-from .._analysis._symbolic import OPAQUE_CONDITION, Poly, as_int, cases, merge_guards
+from .._analysis._symbolic import (
+    OPAQUE_CONDITION,
+    Poly,
+    Unknown,
+    as_int,
+    cases,
+    merge_guards,
+)
 from .._analysis._values import (
     BATCH,
     RNN_KINDS,
     TIME,
     Packed,
     Tensor,
-    TupleValue,
     split_flag,
 )
 from .._source import SourceLines
@@ -24,14 +31,19 @@ class PackedLayoutMismatch(Rule):
     """
     ## What it does
     Checks that `pack_padded_sequence` is given the `batch_first` layout of the tensor it packs.
-    That layout is the one the analysis knows (the output of another RNN), or else the one
-    declared by the RNN that consumes the packed sequence, when the tensor reaches the call
-    with its axes as the code received them (no `transpose` or `permute` on the way).
+    It reports where the code shows that layout: the tensor is the output of another RNN, or the
+    code reads the same axes elsewhere the way the RNN fed by the pack declares, unpacked by an
+    RNN (as in `if lengths is None:`) or in another pack that agrees with its RNN. The RNN's own
+    `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
+    fed packed sequences may declare either, and the tensor may come from `pad_sequence`,
+    sequence first.
 
     It also checks `pad_packed_sequence`, when it is asked for the other layout than the RNN
     that produced the packed sequence declares (and than the sequence was packed in), and its
-    output is then used in that layout: handed back from `forward` as it is, or reduced or
-    indexed at its first or last step along the axis where the RNN's layout has time.
+    output is then used where batch and time are not interchangeable: a first or last step
+    taken, or a pooling, along its batch axis, or an RNN reading it unpacked in the other
+    layout. Handing the output back, or a head or elementwise work on it, is no finding: the
+    caller may want that layout (`ctc_loss` takes `(seq, batch, classes)`).
 
     ## Why is this bad?
     `pack_padded_sequence` reads its padded input as `(seq, batch, *)` unless it is told
@@ -44,29 +56,32 @@ class PackedLayoutMismatch(Rule):
 
     `pad_packed_sequence` has the same default: it pads back to `(seq, batch, *)` unless told
     `batch_first=True`. After a batch-first pack and a batch-first RNN, the default hands the
-    rest of the model a sequence-first tensor: a head applied to it runs, and the caller gets
-    `(seq, batch, n)` where it expects `(batch, seq, n)`.
+    rest of the model a sequence-first tensor: the step it takes as the last one is the last
+    sample of the batch.
 
     ## Example
     ```python
-    self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+    self.frames = nn.GRU(input_size, hidden_size, batch_first=True)
+    self.lstm = nn.LSTM(hidden_size, hidden_size, batch_first=True)
     ...
-    packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+    frames, _ = self.frames(x)
+    packed = pack_padded_sequence(frames, lengths, enforce_sorted=False)
     out, (h_n, c_n) = self.lstm(packed)
     ```
 
     ## Use instead
     ```python
-    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    packed = pack_padded_sequence(frames, lengths, batch_first=True, enforce_sorted=False)
     ```
 
     ## Fix safety
     A `pad_packed_sequence` finding gets advice only: the code after it may be the part to
-    change. The fix passes the right `batch_first` to `pack_padded_sequence`: it adds the keyword
-    when the call leaves it out, or replaces a literal `True`/`False`. It is offered only when
-    that layout holds unconditionally: the packed tensor's known layout, or a literal
-    `batch_first` on which every RNN fed by the call agrees. The code it replaces packs the
-    wrong axis, so the fix is safe.
+    change. So does a pack whose input's layout only another read of the same axes shows: the
+    code contradicts itself, and which side is wrong is for its author. Where the analysis knows
+    the layout of the packed tensor (an RNN's output), the fix passes it to
+    `pack_padded_sequence`: it adds the `batch_first` keyword when the call leaves it out, or
+    replaces a literal `True`/`False`; it is offered only when that layout holds
+    unconditionally. The code it replaces packs the wrong axis, so the fix is safe.
     """
 
     CODE = "RNN010"
@@ -166,6 +181,36 @@ class Tagger(nn.Module):
         out, _ = pad_packed_sequence(out)
         return self.out(out.transpose(0, 1))
 """,
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, batch_first=True)  # only ever fed packed sequences
+
+    def forward(self, padded, lengths):
+        # padded comes from pad_sequence, sequence first: the GRU's flag says nothing about it
+        _, h_n = self.gru(pack_padded_sequence(padded, lengths, enforce_sorted=False))
+        return h_n[-1]
+""",
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class CTCModel(nn.Module):
+    def __init__(self, feats, hidden, classes):
+        super().__init__()
+        self.lstm = nn.LSTM(feats, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, classes)
+
+    def forward(self, feats, lengths):
+        out, _ = self.lstm(pack_padded_sequence(feats, lengths, batch_first=True, enforce_sorted=False))
+        # (seq, batch, hidden) on purpose: ctc_loss takes (seq, batch, classes)
+        out, out_lengths = pad_packed_sequence(out)
+        return self.fc(out).log_softmax(-1), out_lengths
+""",
     ]
     INVALID = [
         Invalid(
@@ -176,10 +221,12 @@ from torch.nn.utils.rnn import pack_padded_sequence
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.frames = nn.GRU(8, 16, batch_first=True)
+        self.lstm = nn.LSTM(16, 16, batch_first=True)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        frames, _ = self.frames(x)
+        packed = pack_padded_sequence(frames, lengths, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
         return h_n[-1]
 """,
@@ -190,10 +237,12 @@ from torch.nn.utils.rnn import pack_padded_sequence
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.frames = nn.GRU(8, 16, batch_first=True)
+        self.lstm = nn.LSTM(16, 16, batch_first=True)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, enforce_sorted=False, batch_first=True)
+        frames, _ = self.frames(x)
+        packed = pack_padded_sequence(frames, lengths, enforce_sorted=False, batch_first=True)
         _, (h_n, _) = self.lstm(packed)
         return h_n[-1]
 """,
@@ -209,11 +258,13 @@ class Tagger(nn.Module):
     def __init__(self, vocab, dim=32):
         super().__init__()
         self.embedding = nn.Embedding(vocab, dim)
+        self.context = nn.GRU(dim, dim, batch_first=BATCH_FIRST)
         self.gru = nn.GRU(dim, dim, batch_first=BATCH_FIRST, bidirectional=True)
 
     def forward(self, tokens, lengths):
+        context, _ = self.context(self.embedding(tokens))
         packed = nn.utils.rnn.pack_padded_sequence(
-            self.embedding(tokens),
+            context,
             lengths.cpu(),
             enforce_sorted=False,
         )
@@ -231,11 +282,13 @@ class Tagger(nn.Module):
     def __init__(self, vocab, dim=32):
         super().__init__()
         self.embedding = nn.Embedding(vocab, dim)
+        self.context = nn.GRU(dim, dim, batch_first=BATCH_FIRST)
         self.gru = nn.GRU(dim, dim, batch_first=BATCH_FIRST, bidirectional=True)
 
     def forward(self, tokens, lengths):
+        context, _ = self.context(self.embedding(tokens))
         packed = nn.utils.rnn.pack_padded_sequence(
-            self.embedding(tokens),
+            context,
             lengths.cpu(),
             enforce_sorted=False,
             batch_first=True,
@@ -253,10 +306,12 @@ import torch.nn.utils.rnn as rnn_utils
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
-        self.rnn = nn.RNN(4, 8)
+        self.first = nn.RNN(4, 8)
+        self.rnn = nn.RNN(8, 8)
 
     def forward(self, x, lengths):
-        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(x, lengths, True))
+        out, _ = self.first(x)
+        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(out, lengths, True))
         return h_n
 """,
             fixed="""
@@ -266,10 +321,12 @@ import torch.nn.utils.rnn as rnn_utils
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
-        self.rnn = nn.RNN(4, 8)
+        self.first = nn.RNN(4, 8)
+        self.rnn = nn.RNN(8, 8)
 
     def forward(self, x, lengths):
-        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(x, lengths, False))
+        out, _ = self.first(x)
+        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(out, lengths, False))
         return h_n
 """,
         ),
@@ -313,11 +370,31 @@ from torch.nn.utils.rnn import pack_padded_sequence
 class Encoder(nn.Module):
     def __init__(self, cfg, batch_first=True):
         super().__init__()
-        self.lstm = nn.LSTM(cfg.dim, cfg.hidden, batch_first=batch_first)
+        self.frames = nn.GRU(cfg.dim, cfg.hidden, batch_first=batch_first)
+        self.lstm = nn.LSTM(cfg.hidden, cfg.hidden, batch_first=batch_first)
 
     def forward(self, x, lengths):
-        out, _ = self.lstm(pack_padded_sequence(x, lengths, enforce_sorted=False))
+        frames, _ = self.frames(x)
+        out, _ = self.lstm(pack_padded_sequence(frames, lengths, enforce_sorted=False))
         return out
+"""
+        ),
+        Invalid(
+            """
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, x, lengths=None):
+        # unpacked, the LSTM reads x batch first; packed, the same x is read sequence first
+        if lengths is not None:
+            x = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        _, (h_n, _) = self.lstm(x)
+        return h_n[-1]
 """
         ),
         Invalid(
@@ -325,37 +402,49 @@ class Encoder(nn.Module):
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-class Tagger(nn.Module):
-    def __init__(self, tags):
+class Stacked(nn.Module):
+    def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(8, 16, batch_first=True)
-        self.out = nn.Linear(16, tags)
+        self.first = nn.LSTM(8, 16, batch_first=True)
+        self.second = nn.GRU(16, 16, batch_first=True)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-        out, _ = self.lstm(packed)
+        out, _ = self.first(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
         out, _ = pad_packed_sequence(out)
-        return self.out(out)
+        out, _ = self.second(out)
+        return out
 """
         ),
     ]
 
     def check(self, context):
-        packs: dict = {}  # pack call -> its pack events (one per analysed path)
-        consumers: dict = {}  # pack call -> [(event guard, guard, Packed, rnn), ...]
+        packs: dict = {}  # pack call -> [(scope, pack event), ...] (one event per analysed path)
+        consumers: dict = {}  # pack call -> [(scope, guard, Packed, rnn), ...]
+        readings = []  # where the code shows which axis of a tensor it was given is the batch
+        fed_by: dict = {}  # RNN -> the pack calls (None: anything else) whose results it is given
         for scope, event in context.facts.events:
             if event.kind == "pack":
-                packs.setdefault(id(event.node), []).append(event)
+                packs.setdefault(id(event.node), []).append((scope, event))
+            if event.kind == "reshape":
+                readings += _state_readings(scope, event)
             if event.kind != "rnn_call":
                 continue
             for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
-                for input_guard, packed in cases(event.data["input"], guard):
+                for input_guard, value in cases(event.data["input"], guard):
                     # an RNN's own packed output carries no pack call: its layout is not in question
-                    if isinstance(packed, Packed) and packed.pack_node is not None and packed.rnn is None:
-                        consumers.setdefault(id(packed.pack_node), []).append((event.guard, input_guard, packed, rnn))
+                    if isinstance(value, Packed) and value.pack_node is not None and value.rnn is None:
+                        consumers.setdefault(id(value.pack_node), []).append((scope, input_guard, value, rnn))
+                    fed_by.setdefault(id(rnn), set()).add(id(value.pack_node) if isinstance(value, Packed) else None)
+                    if isinstance(value, Tensor):
+                        flag = _literal_flag(rnn.param("batch_first"), input_guard)
+                        reading = _reading(scope, input_guard, value, flag, event.node, rnn, "unpacked")
+                        if reading is not None:
+                            readings.append(reading)
+        readings += _agreeing_packs(packs, consumers)
         for events in packs.values():
-            node = events[0].node
-            finding = _against_input(events) or _against_consumers(events, consumers.get(id(node), []))
+            node = events[0][1].node
+            finding = _against_input([event for _, event in events]) \
+                or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
                 continue
             condition, pack_flag, reason, wanted, fixable = finding
@@ -365,8 +454,7 @@ class Tagger(nn.Module):
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
                 condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`", action="packs",
             )
-        uses = [event for _, event in context.facts.events
-                if event.kind in ("subscript", "reduce") or (event.kind == "return" and event.data["forward"])]
+        uses = [event for _, event in context.facts.events if event.kind in ("subscript", "reduce", "rnn_call")]
         pads: dict = {}
         for _, event in context.facts.events:
             if event.kind == "pad":
@@ -384,23 +472,11 @@ class Tagger(nn.Module):
             )
 
 
-UNTOUCHED = "untouched"
-
-
-def _layout(tensor) -> bool | str | None:
-    """Whether a padded tensor is batch first; UNTOUCHED when its first two axes are still those
-    of a tensor the code was given (its layout is then the one the RNN declares); else None."""
-    if not isinstance(tensor, Tensor):
-        return None
-    if tensor.roles and len(tensor.roles) == 3 and set(tensor.roles[:2]) == {BATCH, TIME}:
-        return tensor.roles[0] == BATCH
-    if tensor.shape is None:
-        return UNTOUCHED if tensor.key is not None else None
-    # after a transpose or permute the axes read `x.shape[1], x.shape[0]`: the code moved them on purpose
-    first = tensor.shape[0] if len(tensor.shape) == 3 and isinstance(tensor.shape[0], Poly) else None
-    atom = next(iter(first.atoms)) if first is not None and len(first.atoms) == 1 else ""
-    if atom.endswith(".shape[0]") and first == Poly.atom(atom) and tensor.shape[1] == Poly.atom(atom[:-3] + "[1]"):
-        return UNTOUCHED
+def _layout(tensor) -> bool | None:
+    """Whether a padded tensor is batch first, when the analysis knows (an RNN's output)."""
+    roles = tensor.roles if isinstance(tensor, Tensor) else None
+    if roles and len(roles) == 3 and set(roles[:2]) == {BATCH, TIME}:
+        return roles[0] == BATCH
     return None
 
 
@@ -416,7 +492,7 @@ def _against_input(events):
     for event in events:
         for input_guard, tensor in cases(event.data["input"], event.guard):
             layout = _layout(tensor)
-            if not isinstance(layout, bool):
+            if layout is None:
                 continue
             for guard, flag in split_flag(event.data["batch_first"], input_guard):
                 condition = _decided(guard, event.guard)
@@ -426,38 +502,174 @@ def _against_input(events):
                     found.append((condition, flag, reason, layout))
     if not found:
         return None
-    condition, flag, reason, layout = min(found, key=lambda item: len(item[0]))
+    condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
     layouts = {_layout(case) for event in events for _, case in cases(event.data["input"])}
     return condition, flag, reason, layout, layouts == {layout}
 
 
-def _against_consumers(events, uses):
-    """The call reads its input unlike the RNN it feeds declares, and nothing shows the input moved."""
-    layouts = [_layout(case) for event in events for _, case in cases(event.data["input"])]
+class _Reading(NamedTuple):
+    """Code that shows which axis of a tensor it was given is the batch: ``batch``, an atom
+    `x.shape[i]` (``kind``: "unpacked" for an RNN given the tensor, "pack" for a pack that agrees
+    with the RNN it feeds, "state" for a reshape of ``reader``'s state sized with that axis)."""
+
+    scope: object
+    guard: frozenset
+    batch: Poly
+    node: ast.AST
+    reader: object  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
+    kind: str
+
+
+def _literal_flag(value, guard: frozenset) -> bool | None:
+    """The one `batch_first` a value gives under ``guard``; None when configuration decides it."""
+    flags = list(split_flag(value, guard))
+    return flags[0][1] if len(flags) == 1 and flags[0][0] == guard else None
+
+
+def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.AST, reader, kind: str):
+    """How ``tensor`` is read in the layout ``batch_first``; None unless its first two axes are
+    named after a tensor the code was given, so that another read of the same axes can be told."""
+    axes = _leading_axes(tensor)
+    if batch_first is None or axes is None:
+        return None
+    return _Reading(scope, guard, axes[0] if batch_first else axes[1], node, reader, kind)
+
+
+def _leading_axes(tensor) -> tuple | None:
+    """The first two axes of ``tensor`` as atoms `x.shape[i]` of a tensor the code was given
+    (its own axes, or those it was computed from), else None: equal sizes alone name no axis."""
+    if not isinstance(tensor, Tensor):
+        return None
+    if tensor.shape is None:
+        if tensor.key is None or not isinstance(tensor.lead, Unknown):
+            return None
+        axes = (Poly.atom(f"{tensor.key}.shape[0]"), Poly.atom(f"{tensor.key}.shape[1]"))
+    elif len(tensor.shape) >= 3:
+        axes = tensor.shape[:2]
+    else:
+        return None
+    if axes[0] == axes[1] or not all(_names_an_axis(axis) for axis in axes):
+        return None
+    return tuple(axes)
+
+
+def _names_an_axis(size) -> bool:
+    """``x.shape[1]`` alone: a size that is one axis of a given tensor, not a number or a sum."""
+    return isinstance(size, Poly) and size.symbol is not None and ".shape[" in size.symbol
+
+
+def _state_readings(scope, event) -> list:
+    """``h_n.view(layers, directions, x.size(0), hidden)`` on the state of an RNN given a packed
+    sequence of unknown batch: the view holds only if that batch is the axis it names."""
+    state, dims = event.data["tensor"], event.data["dims"]
+    if not isinstance(state, Tensor) or state.rnn is None or state.origin not in ("h_n", "c_n") \
+            or state.shape is None or state.roles is None or not all(isinstance(size, Poly) for size in dims) \
+            or any(size.constant is not None and size.constant < 0 for size in dims):
+        return []
+    unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly)]
+    if len(unknown) != 1 or state.roles[unknown[0]] != BATCH:
+        return []
+    known = _product(size for size in state.shape if isinstance(size, Poly))
+    wanted = _product(dims)
+    return [_Reading(scope, event.guard, size, event.node, state.rnn, "state")
+            for size in dims if _names_an_axis(size) and known * size == wanted]
+
+
+def _product(sizes) -> Poly:
+    total = Poly.const(1)
+    for size in sizes:
+        total = total * size
+    return total
+
+
+def _agreeing_packs(packs: dict, consumers: dict) -> list:
+    """Packs whose literal `batch_first` every RNN they feed also declares: the code agrees with
+    itself there, so they tell how it lays out the tensor they pack."""
     found = []
-    for event_guard, guard, packed, rnn in uses:
-        for pack_guard, pack_flag in split_flag(packed.batch_first, guard):
-            for both_guard, rnn_flag in split_flag(rnn.param("batch_first"), pack_guard):
-                condition = _decided(both_guard, event_guard)
-                if pack_flag is None or rnn_flag is None or pack_flag == rnn_flag or condition is None:
-                    continue
-                # the padded tensor must be shown to be laid out unlike the call reads it
-                if layouts and all(layout in (UNTOUCHED, rnn_flag) for layout in layouts):
-                    found.append((condition, pack_flag, rnn, rnn_flag))
+    for events in packs.values():
+        fed = consumers.get(id(events[0][1].node), [])
+        rnn_flags = {_literal_flag(rnn.param("batch_first"), frozenset()) for *_, rnn in fed}
+        if len(rnn_flags) != 1 or None in rnn_flags:
+            continue
+        for scope, event in events:
+            for guard, tensor in cases(event.data["input"], event.guard):
+                flag = _literal_flag(event.data["batch_first"], guard)
+                # a pack that contradicts the known layout of its input shows nothing
+                agrees = {flag} == rnn_flags and _layout(tensor) in (None, flag)
+                reading = _reading(scope, guard, tensor, flag, event.node, None, "pack") if agrees else None
+                if reading is not None:
+                    found.append(reading)
+    return found
+
+
+def _against_readings(events, fed: list, readings: list, fed_by: dict):
+    """The call reads its input unlike the RNN it feeds declares, and the code shows elsewhere that
+    the axis it reads as time is the batch: an RNN given the same tensor unpacked, a pack of it
+    that agrees with its RNN, or a reshape of the state of the RNN this call alone feeds."""
+    found = []
+    for scope, event in events:
+        for input_guard, tensor in cases(event.data["input"], event.guard):
+            for pack_guard, pack_flag in split_flag(event.data["batch_first"], input_guard):
+                axes = _leading_axes(tensor)
+                if pack_flag is None or axes is None or _layout(tensor) is not None:
+                    continue  # a known layout is judged on its own, by _against_input
+                time = axes[1] if pack_flag else axes[0]  # the axis this call reads as time
+                for fed_scope, fed_guard, _, rnn in fed:
+                    for rnn_guard, rnn_flag in split_flag(rnn.param("batch_first"), fed_guard):
+                        both = merge_guards(rnn_guard, pack_guard) if fed_scope is scope else None
+                        if both is None or rnn_flag is None or rnn_flag == pack_flag:
+                            continue
+                        alone = fed_by.get(id(rnn)) == {id(event.node)}
+                        for reading in readings:
+                            if reading.kind == "state" and (reading.reader is not rnn or not alone):
+                                continue  # the state of another RNN, or of other inputs too
+                            guard = _joint(both, reading.guard) if reading.scope is scope else None
+                            condition = _decided(guard, event.guard) if guard is not None else None
+                            if condition is not None and reading.batch == time:
+                                witness = _witness(rnn, rnn_flag, reading, axes.index(time))
+                                found.append((condition, pack_flag, witness, rnn_flag))
     if not found:
         return None
-    condition, pack_flag, rnn, rnn_flag = min(found, key=lambda item: len(item[0]))
-    # every RNN this call feeds builds the same literal `batch_first`
-    fixable = all({flag for _, flag in split_flag(consumer.param("batch_first"), frozenset())} == {rnn_flag}
-                  for *_, consumer in uses)
-    reason = f"{layer_label(rnn)} that it feeds is built with `batch_first={rnn_flag}`"
-    return condition, pack_flag, reason, rnn_flag, fixable
+    condition, pack_flag, reason, rnn_flag = min(_unconditional(found), key=lambda item: len(item[0]))
+    # the code contradicts itself: which side is wrong is for its author
+    return condition, pack_flag, reason, rnn_flag, False
+
+
+def _unconditional(found: list) -> list:
+    """``found`` with the conditions that two findings split between them dropped: a finding
+    under `bidirectional` and one under `not bidirectional` make one that holds either way."""
+    found = list(found)
+    conditions = {item[0] for item in found}
+    for item in list(found):
+        for literal in item[0]:
+            if (item[0] - {literal}) | {(literal[0], not literal[1])} in conditions:
+                found.append((item[0] - {literal}, *item[1:]))
+    return found
+
+
+def _joint(first: frozenset, second: frozenset) -> frozenset | None:
+    """Both guards at once; whether an optional argument was passed (`lengths is None`) does not
+    change how the tensors the code was given are laid out, so it may differ between them."""
+    optional = {atom for atom, truth in first if atom.endswith(" is None") and (atom, not truth) in second}
+    return merge_guards(first, frozenset(literal for literal in second if literal[0] not in optional))
+
+
+def _witness(rnn, rnn_flag: bool, reading: _Reading, axis: int) -> str:
+    fed = f"{layer_label(rnn)} that it feeds is built with `batch_first={rnn_flag}`"
+    row = reading.node.lineno
+    if reading.kind == "state":
+        return f"{fed}, and `{source_of(reading.node)}` takes axis {axis} of the packed tensor for its batch"
+    if reading.kind == "pack":
+        return f"{fed}, and line {row} packs the same tensor that way"
+    if reading.reader is rnn:
+        return f"{fed} and reads the same tensor that way unpacked on line {row}"
+    return f"{fed}, as is {layer_label(reading.reader)}, which reads the same tensor unpacked on line {row}"
 
 
 def _pad_against_rnn(events, uses):
     """A ``pad_packed_sequence`` that lays its output out unlike the RNN that produced the packed
-    sequence (and the pack before it) declares, whose output is then used in that other layout:
-    handed back from ``forward`` as it is, or reduced or indexed where the RNN's layout has time."""
+    sequence (and the pack before it) declares, whose output is then used where its batch axis
+    and its time axis are not interchangeable."""
     for event in events:
         for packed_guard, packed in cases(event.data["packed"], event.guard):
             if not isinstance(packed, Packed) or packed.rnn is None:
@@ -480,7 +692,9 @@ PADDED_SEQ = Poly.atom("padded_seq")  # the time axis of a padded output
 
 
 def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
-    """How the padded output of ``rnn`` is still used in the pad's layout, if it is."""
+    """How the padded output of ``rnn`` is used where its layout matters, if it is: a step taken or
+    a pooling on its batch axis, or an RNN that reads it unpacked the other way. Handing it back,
+    a head, elementwise work: those run the same in either layout, and the caller may want it so."""
     batch_axis = 0 if pad_flag else 1
     roles = (BATCH, TIME) if pad_flag else (TIME, BATCH)
 
@@ -492,11 +706,12 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
     for use in uses:
         if merge_guards(use.guard, guard) is None:
             continue
-        if use.kind == "return":
-            for _, case in cases(use.data["value"], use.guard):
-                items = case.items if isinstance(case, TupleValue) else (case,)
-                if any(padded(item) for item in items):
-                    return "its padded output leaves `forward` laid out that way"
+        if use.kind == "rnn_call":
+            for reader_guard, reader in layers_in(use.data["rnn"], use.guard, RNN_KINDS):
+                for input_guard, tensor in cases(use.data["input"], reader_guard):
+                    flags = {flag for _, flag in split_flag(reader.param("batch_first"), input_guard)}
+                    if padded(tensor) and flags == {not pad_flag} and merge_guards(input_guard, guard) is not None:
+                        return f"{layer_label(reader)} reads its padded output with `batch_first={not pad_flag}`"
         elif padded(use.data.get("tensor")):
             tensor = use.data["tensor"]
             if use.kind == "reduce" and as_int(use.data["axis"]) in (batch_axis, batch_axis - len(tensor.shape)):
