@@ -39,6 +39,18 @@ def head_linear(layer: Layer) -> Layer | None:
     return None
 
 
+def head_calls(facts) -> Iterator[tuple]:
+    """``(scope, event, guard, called, head)`` for every call of a layer whose first step is a
+    ``Linear`` (the layer itself, or a Sequential's), under each case of the called layer."""
+    for scope, event in facts.events:
+        if event.kind != "layer_call" or not event.data["args"]:
+            continue
+        for guard, called in layers_in(event.data["layer"], event.guard):
+            head = head_linear(called)
+            if head is not None:
+                yield scope, event, guard, called, head
+
+
 def show(value: Value, aliases: dict | None = None) -> str:
     """A value as it reads in a message, in backticks."""
     names = (lambda atom: aliases.get(atom, atom)) if aliases else None

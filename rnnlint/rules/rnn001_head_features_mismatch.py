@@ -24,9 +24,8 @@ from ._util import (
     condition_of,
     definite,
     direction_word,
-    head_linear,
+    head_calls,
     layer_label,
-    layers_in,
     show,
     tensors_in,
     when,
@@ -219,37 +218,31 @@ class Streaming(nn.Module):
     ]
 
     def check(self, context):
-        for scope, event in context.facts.events:
-            if event.kind != "layer_call" or not event.data["args"]:
-                continue
-            for guard, called in layers_in(event.data["layer"], event.guard):
-                head = head_linear(called)
-                if head is None:
-                    continue
-                # every case of the features is judged, so that a case behind a condition the
-                # analysis cannot evaluate is reported only if no other case fits the head
-                outcomes = []
-                for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                    # one outcome per configuration: each says whether the head fits there
-                    for expected_guard, expected in cases(head.param("in_features"), tensor_guard):
-                        for case_guard, features in cases(tensor.last_axis, expected_guard):
-                            comparison = compare(expected, features, case_guard)
-                            if comparison.verdict != DIFFERENT and tensor.rnn is not None:
-                                projected = _compare_projected(expected, tensor, case_guard)
-                                comparison = projected if projected.verdict == DIFFERENT else comparison
-                            # only features that come from a recurrent module are reported
-                            flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
-                                False if comparison.verdict == EQUAL else None)
-                            outcomes.append((case_guard | comparison.guard, flagged,
-                                             (tensor, comparison, case_guard, tensor_guard)))
-                for _, (tensor, comparison, case_guard, tensor_guard) in definite(outcomes):
-                    # say the fewest conditions: all configurations at once where they all differ
-                    whole = compare(head.param("in_features"), tensor.last_axis, tensor_guard)
-                    if whole.verdict == DIFFERENT:
-                        comparison, case_guard = whole, tensor_guard
-                    yield self._report(head, called, tensor, comparison, scope,
-                                       condition_of(comparison, case_guard, event.guard), context.facts.lines)
-                    break
+        for scope, event, guard, called, head in head_calls(context.facts):
+            # every case of the features is judged, so that a case behind a condition the
+            # analysis cannot evaluate is reported only if no other case fits the head
+            outcomes = []
+            for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+                # one outcome per configuration: each says whether the head fits there
+                for expected_guard, expected in cases(head.param("in_features"), tensor_guard):
+                    for case_guard, features in cases(tensor.last_axis, expected_guard):
+                        comparison = compare(expected, features, case_guard)
+                        if comparison.verdict != DIFFERENT and tensor.rnn is not None:
+                            projected = _compare_projected(expected, tensor, case_guard)
+                            comparison = projected if projected.verdict == DIFFERENT else comparison
+                        # only features that come from a recurrent module are reported
+                        flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
+                            False if comparison.verdict == EQUAL else None)
+                        outcomes.append((case_guard | comparison.guard, flagged,
+                                         (tensor, comparison, case_guard, tensor_guard)))
+            for _, (tensor, comparison, case_guard, tensor_guard) in definite(outcomes):
+                # say the fewest conditions: all configurations at once where they all differ
+                whole = compare(head.param("in_features"), tensor.last_axis, tensor_guard)
+                if whole.verdict == DIFFERENT:
+                    comparison, case_guard = whole, tensor_guard
+                yield self._report(head, called, tensor, comparison, scope,
+                                   condition_of(comparison, case_guard, event.guard), context.facts.lines)
+                break
 
     def _report(self, head, called, tensor, comparison, scope, condition, lines):
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"

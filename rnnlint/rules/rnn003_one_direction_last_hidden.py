@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._analysis._symbolic import EQUAL, Value, as_int, cases, compare, multiply
 from .._analysis._values import TIME, ListValue, Packed, Tensor, TupleValue, split_flag
 from ._base import Invalid, Rule
-from ._util import head_linear, layer_label, layers_in, tensors_in, when
+from ._util import head_calls, layer_label, tensors_in, when
 
 
 class OneDirectionLastHidden(Rule):
@@ -217,20 +217,14 @@ def _rnns_with_a_head_for_both_rows(facts) -> set:
     """RNNs a tensor of which, with no time axis (a row of the state), reaches a head taking
     twice its features: the concatenation of both directions was meant."""
     seen = set()
-    for _, event in facts.events:
-        if event.kind != "layer_call" or not event.data["args"]:
-            continue
-        for guard, called in layers_in(event.data["layer"], event.guard):
-            head = head_linear(called)
-            if head is None:
+    for _, event, guard, _, head in head_calls(facts):
+        for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+            if tensor.rnn is None or tensor.roles is None or TIME in tensor.roles:
                 continue
-            for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
-                if tensor.rnn is None or tensor.roles is None or TIME in tensor.roles:
-                    continue
-                doubled = multiply(tensor.last_axis, 2)
-                if any(compare(expected, doubled, expected_guard).verdict == EQUAL
-                       for expected_guard, expected in cases(head.param("in_features"), tensor_guard)):
-                    seen.add(tensor.rnn.node)
+            doubled = multiply(tensor.last_axis, 2)
+            if any(compare(expected, doubled, expected_guard).verdict == EQUAL
+                   for expected_guard, expected in cases(head.param("in_features"), tensor_guard)):
+                seen.add(tensor.rnn.node)
     return seen
 
 
