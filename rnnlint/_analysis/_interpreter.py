@@ -13,7 +13,7 @@ from typing import Any, Callable
 from .. import _shapes
 from .._source import text_of
 from . import _tensor_ops as ops
-from ._names import ImportTable, dotted_name
+from ._names import ImportTable, argument, argument_value, dotted_name
 from ._symbolic import (
     EMPTY_GUARD,
     OPAQUE_CONDITION,
@@ -1337,14 +1337,7 @@ def _element_target(element: ast.expr) -> ast.expr:
 
 
 def _argument_node(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
-    for given in call.keywords:
-        if given.arg == keyword:
-            return given.value
-    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
-    if len(positional) > position:
-        return positional[position]
-    return None
-
+    return argument_value(argument(call, position, keyword))
 
 def _unpack_item(value: Value, index: int, count: int) -> Value:
     if isinstance(value, TupleValue):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from .._analysis._names import argument, argument_value, unpacks  # noqa: F401 - the rules' API
 from .._analysis._symbolic import Alt, Poly, Value, cases
 from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
 from .._source import text_of
@@ -91,28 +92,23 @@ def direction_word(layer: Layer, guard: frozenset) -> str:
     return "bidirectional " if flags == {True} else ""
 
 
-def argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
-    """The argument bound to a parameter, given its position and keyword: the ``ast.keyword``
-    when it is passed by keyword, else the positional expression (see ``argument_value``)."""
-    for given in call.keywords:
-        if given.arg == keyword:
-            return given
-    if any(isinstance(arg, ast.Starred) for arg in call.args[:position + 1]):
-        return None
-    return call.args[position] if len(call.args) > position else None
-
-
-def argument_value(node: ast.AST) -> ast.expr:
-    """The value of what ``argument`` returned."""
-    return node.value if isinstance(node, ast.keyword) else node
-
-
 def configs(layer: Layer, guard: frozenset):
     return rnn_configs(layer, guard)
 
 
 def is_constant(value: Value, number: int) -> bool:
     return isinstance(value, Poly) and value.constant == number
+
+
+def operand(lines, node: ast.expr) -> str:
+    """The original text of ``node`` as an operand of ``*``: in parentheses unless it binds
+    tighter (a name, attribute, call, subscript or plain constant). The parser's span leaves
+    out the node's own parentheses, which stay around an edit."""
+    atomic = isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
+        isinstance(node, ast.Constant) and (node.value is None or type(node.value) in (int, bool))
+    )
+    text = lines.segment(node)
+    return text if atomic else f"({text})"
 
 
 def source_of(node: ast.AST, limit: int = 80) -> str:

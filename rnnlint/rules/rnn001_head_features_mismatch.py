@@ -26,6 +26,7 @@ from ._util import (
     direction_word,
     head_calls,
     layer_label,
+    operand,
     show,
     tensors_in,
     when,
@@ -291,9 +292,4 @@ def _is_symbol(value) -> bool:
 
 
 def _doubled(lines, value: ast.expr) -> str:
-    """``2 * <value>``, the value in parentheses unless it binds tighter than ``*``."""
-    atomic = isinstance(value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
-        isinstance(value, ast.Constant) and (value.value is None or type(value.value) in (int, bool))
-    )
-    text = lines.segment(value)
-    return f"2 * {text}" if atomic else f"2 * ({text})"
+    return f"2 * {operand(lines, value)}"

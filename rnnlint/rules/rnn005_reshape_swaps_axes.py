@@ -7,8 +7,8 @@ import ast
 from .._analysis import _tensor_ops as ops
 from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare, number
 from .._analysis._values import BATCH, Tensor
-from .._source import Span
 from ._base import Invalid, Rule
+from ._edits import past_parentheses, text_between
 from ._util import source_of
 
 
@@ -250,28 +250,11 @@ class Summary(nn.Module):
 
 def _receiver(lines, method: ast.Attribute) -> str:
     """The code of what a method is called on, with its own parentheses (``(x + 1)`` of
-    ``(x + 1).view``), which Python's parser leaves out of the value's span."""
-    value = method.value
-    # the attribute starts at the value's first own `(`: between them only `(`, layout, comments
-    before = lines.segment(Span(method.lineno, method.col_offset, value.lineno, value.col_offset))
-    opening = list(_outside_comments(before, "("))
-    if not opening:
-        return lines.segment(value)
-    after = lines.segment(Span(value.end_lineno, value.end_col_offset, method.end_lineno, method.end_col_offset))
-    closing = [index for _, index in zip(opening, _outside_comments(after, ")"))]
-    return before + lines.segment(value) + after[:closing[-1] + 1]
-
-
-def _outside_comments(text: str, wanted: str):
-    """Indexes of ``wanted`` in ``text``, a stretch of layout and brackets (no strings), comments skipped."""
-    in_comment = False
-    for index, character in enumerate(text):
-        if character == "#":
-            in_comment = True
-        elif character in "\r\n":
-            in_comment = False
-        elif character == wanted and not in_comment:
-            yield index
+    ``(x + 1).view``), which Python's parser leaves out of the value's span: the attribute's
+    span starts at them, and they close before the ``.``."""
+    start = lines.characters(method)[:2]
+    end, _ = past_parentheses(lines, lines.characters(method.value)[2:], lines.characters(method)[2:])
+    return text_between(lines, start, end)
 
 
 def _axis(tensor: Tensor, index: int):

@@ -28,8 +28,10 @@ from ._util import (
     direction_word,
     layer_label,
     layers_in,
+    operand,
     show,
     tensors_in,
+    unpacks,
     when,
 )
 
@@ -411,8 +413,7 @@ def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple
     if not isinstance(call, ast.Call):
         return ()
     first = argument(call, 0, "size")
-    if first is None or any(isinstance(arg, ast.Starred) for arg in call.args) \
-            or any(keyword.arg is None for keyword in call.keywords):
+    if first is None or unpacks(call):
         return ()
     layers = argument_value(first)
     if isinstance(layers, (ast.Tuple, ast.List)):
@@ -421,9 +422,4 @@ def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple
         layers = layers.elts[0]
     elif len(call.args) < 3:
         return ()
-    # the parser's span leaves out the operand's own parentheses: they stay around the edit
-    operand = lines.segment(layers)
-    atomic = isinstance(layers, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
-        isinstance(layers, ast.Constant) and (layers.value is None or type(layers.value) in (int, bool))
-    )
-    return ((layers, f"{operand if atomic else f'({operand})'} * 2"),)
+    return ((layers, f"{operand(lines, layers)} * 2"),)

@@ -19,7 +19,7 @@ from .._analysis._values import RNN_KINDS
 from .._source import SourceLines, Span
 from ._base import Invalid, Rule
 from ._edits import arguments_of, span_between
-from ._util import layer_label, when
+from ._util import argument, layer_label, unpacks, when
 
 # Positions of the constructor parameters (nn.RNN alone takes `nonlinearity` third).
 _POSITIONS = {kind: [name for name, _ in _shapes.constructor_parameters(kind)] for kind in RNN_KINDS}
@@ -333,7 +333,7 @@ def _keyword_problems(layer):
             suggestion = matches[0]
             fix = (name, suggestion, ())
             clashes = [other for other, found in suggestions.items() if other != name and suggestion in found]
-            opaque = layer.opaque_arguments or _unpacks(call)
+            opaque = layer.opaque_arguments or unpacks(call)
             if suggestion not in bound and not clashes and not opaque and isinstance(node, ast.keyword):
                 fix = (name, suggestion, ((_name_span(node), suggestion),))
         yield node, f"`{name}`", f"`{kind}` takes no such keyword", "TypeError", frozenset(), fix
@@ -379,12 +379,6 @@ def _positional_count(call: ast.Call) -> int:
     return next((index for index, arg in enumerate(call.args) if isinstance(arg, ast.Starred)), len(call.args))
 
 
-def _unpacks(call: ast.Call) -> bool:
-    """Whether ``*args`` or ``**kwargs`` may pass any argument."""
-    return any(isinstance(arg, ast.Starred) for arg in call.args) \
-        or any(keyword.arg is None for keyword in call.keywords)
-
-
 def _name_span(keyword: ast.keyword) -> Span:
     """Just the name of a keyword argument (its span runs on to the value)."""
     end = keyword.col_offset + len(keyword.arg.encode("utf-8"))
@@ -403,10 +397,4 @@ def _keyword_arg(call: ast.Call, name: str) -> ast.keyword | None:
 
 def _argument(call: ast.Call, kind: str, name: str) -> ast.AST | None:
     """The ``ast.keyword`` passing parameter ``name``, or the expression passing it by position."""
-    keyword = _keyword_arg(call, name)
-    if keyword is not None:
-        return keyword
-    position = _POSITIONS[kind].index(name)
-    if _positional_count(call) > position:
-        return call.args[position]
-    return None
+    return argument(call, _POSITIONS[kind].index(name), name)
