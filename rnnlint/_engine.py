@@ -306,13 +306,8 @@ def _robust_to_unknown_conditions(reports: list, facts) -> list:
     (or only where an optional argument is left out, under some configuration), when the same
     code on the other side was not flagged by the same rule: that side may be the only one that
     ever runs."""
-    from ._analysis._symbolic import OPAQUE_CONDITION, merge_guards
-    from .rules._util import OPTIONAL_SUFFIX
-
-    def set_aside(guard: frozenset) -> frozenset:
-        unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
-        optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
-        return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
+    from ._analysis._symbolic import merge_guards
+    from .rules._util import set_aside
 
     runs: dict = {}  # every execution of a piece of code: (node, kind) -> events
     for _, event in facts.events:

@@ -127,15 +127,16 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
     the model is so configured. It is kept only if every outcome with the argument left out is
     flagged (the default call breaks whatever the configuration), or every outcome under that
     configuration is (passing the argument does not help)."""
-    from .._analysis._symbolic import OPAQUE_CONDITION, merge_guards
+    from .._analysis._symbolic import merge_guards
 
     for guard, flagged, payload in outcomes:
         if flagged is not True:
             continue
-        free = frozenset(literal for literal in guard if not literal[0].startswith(OPAQUE_CONDITION))
-        optional = frozenset(literal for literal in free if literal[0].endswith(OPTIONAL_SUFFIX))
-        if optional and free - optional:
-            for reduced in (optional, free - optional):
+        aside = set_aside(guard)
+        free = guard - aside
+        optional = frozenset(literal for literal in aside if literal[0].endswith(OPTIONAL_SUFFIX))
+        if optional:
+            for reduced in (optional, free):
                 if all(other is True for other_guard, other, _ in outcomes
                        if merge_guards(other_guard, reduced) is not None):
                     yield reduced, payload
@@ -146,6 +147,16 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
 
 
 OPTIONAL_SUFFIX = " is None"  # the atom of a forward argument that defaults to None
+
+
+def set_aside(guard: frozenset) -> frozenset:
+    """The literals of a guard no finding may rest on: conditions the analysis cannot evaluate,
+    and whether an optional argument was passed where a configuration is needed too."""
+    from .._analysis._symbolic import OPAQUE_CONDITION
+
+    unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
+    optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
+    return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
 
 
 def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:
