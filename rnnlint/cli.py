@@ -14,7 +14,6 @@ from . import __version__
 from ._config import Config, ConfigError, find_pyproject, load_config, validate_codes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "shapes", "rule")
 
 
 class UsageError(Exception):

@@ -797,7 +797,7 @@ class Interpreter:
                 return result
             return self.run_method(name, state, args, kwargs)
         if isinstance(function, ast.Call) and isinstance(function.func, ast.Name) and function.func.id == "super":
-            return self.call_super(function, node, state, args, kwargs)
+            return self.call_super(node, state, args, kwargs)
         if isinstance(function, ast.Attribute):
             base = self.eval(function.value, state)
             if isinstance(base, Ref):
@@ -867,7 +867,7 @@ class Interpreter:
         self.starred = starred  # `nn.Sequential(*blocks)` reads it right after
         return args, kwargs, opaque
 
-    def call_super(self, super_call: ast.Call, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
+    def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN

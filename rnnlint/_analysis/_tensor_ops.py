@@ -649,6 +649,3 @@ def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
         return Tensor(rnn=tensor.rnn)
     return derived(tensor, tuple(shape), tuple(roles))
 
-
-def replace_shape(tensor: Tensor, **changes) -> Tensor:
-    return replace(tensor, **changes)

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from .._analysis._names import argument, argument_value, unpacks  # noqa: F401 - the rules' API
-from .._analysis._symbolic import Alt, Poly, Value, cases
+from .._analysis._symbolic import Alt, Value, cases
 from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
 from .._source import text_of
 
@@ -94,10 +94,6 @@ def direction_word(layer: Layer, guard: frozenset) -> str:
 
 def configs(layer: Layer, guard: frozenset):
     return rnn_configs(layer, guard)
-
-
-def is_constant(value: Value, number: int) -> bool:
-    return isinstance(value, Poly) and value.constant == number
 
 
 def operand(lines, node: ast.expr) -> str:
