@@ -67,6 +67,13 @@ class SourceLines:
             return byte_column
         return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="replace"))
 
+    def byte_column(self, row: int, character_column: int) -> int:
+        """The inverse of ``character_column``: a character position in the parser's bytes."""
+        line = self._line(row)
+        if line.isascii():
+            return character_column
+        return len(line[:character_column].encode("utf-8"))
+
     def characters(self, node: ast.AST | Span) -> tuple[int, int, int, int] | None:
         """``(row, column, end_row, end_column)`` in characters, rows 1-based, columns 0-based."""
         span = span_of(node)

@@ -76,17 +76,11 @@ def code_after(lines: SourceLines, position: tuple) -> tuple:
 
 def span_between(lines: SourceLines, start: tuple, end: tuple) -> Span:
     """The span from ``start`` to ``end`` (characters) in the parser's coordinates (UTF-8 bytes)."""
-    return Span(start[0], _byte_column(lines, start), end[0], _byte_column(lines, end))
+    return Span(start[0], lines.byte_column(*start), end[0], lines.byte_column(*end))
 
 
 def text_between(lines: SourceLines, start: tuple, end: tuple) -> str:
     return lines.segment(span_between(lines, start, end))
-
-
-def _byte_column(lines: SourceLines, position: tuple) -> int:
-    row, column = position
-    line = lines.lines[row - 1] if 1 <= row <= len(lines.lines) else ""
-    return column if line.isascii() else len(line[:column].encode("utf-8"))
 
 
 def next_column(position: tuple) -> tuple:
