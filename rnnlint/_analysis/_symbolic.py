@@ -6,6 +6,7 @@ a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNO
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -107,7 +108,11 @@ class Poly(Value):
     terms: tuple = ()
 
     @staticmethod
-    def const(number: int | float | Fraction) -> "Poly":
+    def const(number: int | float | complex | Fraction) -> "Poly":
+        """The constant ``number``; a literal that is no finite real number (``1e999``,
+        ``float("nan")``, ``1j``) is an opaque atom: no size, compared with nothing."""
+        if isinstance(number, complex) or (isinstance(number, float) and not math.isfinite(number)):
+            return Poly.atom(f"{OPAQUE_PREFIX}{number!r}")
         number = Fraction(number)
         return Poly((((), number),) if number else ())
 
@@ -194,7 +199,7 @@ class Poly(Value):
                     text = text[len(OPAQUE_PREFIX):]
                 factors.append(text)
             magnitude = abs(coeff)
-            number = str(magnitude.numerator) if magnitude.denominator == 1 else str(float(magnitude))
+            number = _number_text(magnitude)
             if not factors:
                 body = number
             elif magnitude == 1:
@@ -209,6 +214,18 @@ class Poly(Value):
 
     def __repr__(self) -> str:
         return f"Poly({self.describe()})"
+
+
+def _number_text(magnitude: Fraction) -> str:
+    """A coefficient as text, whatever its size: Python refuses to write an integer of more
+    than a few thousand digits in decimal, and a huge fraction overflows a float."""
+    if magnitude.denominator == 1:
+        if magnitude.numerator.bit_length() < 10_000:
+            return str(magnitude.numerator)
+        return hex(magnitude.numerator)
+    if max(magnitude.numerator.bit_length(), magnitude.denominator.bit_length()) < 1_000:
+        return str(float(magnitude))
+    return f"({_number_text(Fraction(magnitude.numerator))}/{_number_text(Fraction(magnitude.denominator))})"
 
 
 @dataclass(frozen=True)
