@@ -34,6 +34,17 @@ class FileResult:
     findings: list = field(default_factory=list)
     fixed_source: str | None = None
     warnings: list = field(default_factory=list)
+    # why the file was not fully checked (an internal error, nesting too deep): its findings
+    # may be incomplete, so the run is incomplete too
+    errors: list = field(default_factory=list)
+
+
+def internal_error(path: str, stage: str, error: BaseException) -> str:
+    """The one line that reports an internal error: the file, the stage, and a request."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+    return (f"{path}: internal error in {stage} ({detail}); the file was not fully checked, "
+            f"please report this to rnnlint with the file if you can")
 
 
 def needs_analysis(source: str) -> bool:
@@ -231,6 +242,19 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
     if not fix:
         result.findings = findings
         return result
+    try:
+        findings = _fixed(tree, body, source, path, config, result, findings, unsafe_fixes)
+    except Exception as error:  # noqa: BLE001 - the file stays as it is
+        result.errors.append(internal_error(path, "the fixes", error))
+        result.fixed_source = None
+    result.errors = list(dict.fromkeys(result.errors))  # each pass may meet the same error
+    result.findings = findings
+    return result
+
+
+def _fixed(tree, body: list, source: str, path: str, config: Config, result: FileResult, findings: list,
+           unsafe_fixes: bool) -> list[Finding]:
+    """Apply fixes until none applies; sets ``result.fixed_source``, returns the findings left."""
     current_source = source
     for _ in range(MAX_FIX_PASSES):
         applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
@@ -250,8 +274,7 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
         findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
-    result.findings = findings
-    return result
+    return findings
 
 
 def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
@@ -262,7 +285,10 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     try:
         facts = analyse(tree, source, body)
     except RecursionError:
-        result.warnings.append(f"{path}: skipped: nesting too deep to analyse")
+        result.errors.append(f"{path}: could not be analysed: nesting too deep")
+        return []
+    except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run
+        result.errors.append(internal_error(path, "the analysis", error))
         return []
     context = RuleContext(facts=facts, source=source)
     reports = []
@@ -274,9 +300,18 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
             for report in rule.check(context):
                 reports.append((rule_class, report))
         except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
-            result.warnings.append(f"{path}: {rule_class.CODE} skipped: {type(error).__name__}: {error}")
+            result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
     if not reports:
         return []
+    try:
+        return _reported(reports, facts, path, config)
+    except Exception as error:  # noqa: BLE001
+        result.errors.append(internal_error(path, "the findings", error))
+        return []
+
+
+def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
+    """Findings from the rules' reports: unknown conditions dropped, positions, noqa, fixes."""
     reports = _robust_to_unknown_conditions(reports, facts)
     lines = facts.lines
     findings, seen = [], set()

@@ -84,17 +84,22 @@ def github(findings: Iterable[Finding]) -> str:
     return "\n".join(lines)
 
 
-def summary(findings: list, files: int, fixed: int = 0) -> str:
+def summary(findings: list, files: int, fixed: int = 0, incomplete: int = 0) -> str:
+    """The last line of a run. ``incomplete``: files whose analysis failed part-way (an internal
+    error): like a file that cannot be read, never counted as a pass."""
     errors = sum(1 for finding in findings if finding.code == "RNN000")
     count = len(findings) - errors
     parts = []
     if fixed:
         parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
-    if count or errors:
+    if count or errors or incomplete:
         text_count = f"Found {count} finding{'s' if count != 1 else ''}"
         if errors:
             text_count += f" and {errors} file{'s' if errors != 1 else ''} that could not be read"
-        parts.append(f"{text_count} in {files} file{'s' if files != 1 else ''} checked.")
+        text_count += f" in {files} file{'s' if files != 1 else ''} checked"
+        if incomplete:
+            text_count += f"; {incomplete} file{'s' if incomplete != 1 else ''} could not be analysed"
+        parts.append(text_count + ".")
         fixable = sum(1 for finding in findings if finding.fix is not None and finding.fix.safe)
         if fixable:
             parts.append(f"[*] {fixable} fixable with `--fix`.")

@@ -15,8 +15,9 @@ from typing import Iterator
 
 from . import __version__
 from ._config import Config
-from ._engine import PARSE_ERROR_CODE, FileResult, check_source, needs_analysis
+from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
+from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD_BYTES = 150_000  # measured break-even on two cores: about 120 kB
@@ -43,6 +44,8 @@ class RunResult:
     diffs: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # internal errors: the run is incomplete
+    incomplete: int = 0  # files not fully analysed (not counting those that cannot be read)
 
 
 def discover(paths: list, config: Config) -> list[Path]:
@@ -50,11 +53,13 @@ def discover(paths: list, config: Config) -> list[Path]:
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if not path.exists():
-            raise PathError(f"{given}: no such file or directory")
-        if path.is_file():
+        kind = file_kind(path)
+        if kind is None:
             found.append(path)  # a file named explicitly is always checked
             continue
+        if kind != "a directory":
+            # only regular files are read: a named pipe would block the run forever
+            raise PathError(f"{given}: {_not_readable(kind)}")
         for root, folders, files in os.walk(path):
             root_path = Path(root)
             # exclusions apply below the folder given, never to the folder itself
@@ -66,24 +71,22 @@ def discover(paths: list, config: Config) -> list[Path]:
                 and not config.is_excluded(relative / name)
             )
             for name in sorted(files):
-                if name.endswith((".py", ".pyi")) and not config.is_excluded(relative / name):
+                if name.endswith((".py", ".pyi")) and not config.is_excluded(relative / name) \
+                        and file_kind(root_path / name) is None:  # no pipe, socket, device or broken link
                     found.append(root_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
 
 
-def read_source(path: Path) -> tuple[str | None, Finding | None, bytes]:
-    """The file's text, or a RNN000 finding saying why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE, f"cannot read file: {error.strerror}",
-                             name="unreadable-file"), b""
-    try:
-        return data.decode("utf-8-sig"), None, data
-    except UnicodeDecodeError as error:
-        return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE,
-                             f"cannot decode file as UTF-8 (byte {error.start})", name="undecodable-file"), data
+def _not_readable(kind: str) -> str:
+    if kind.startswith("a "):
+        return f"not a regular file ({kind[2:]}); only regular files are read"
+    return kind[:1].lower() + kind[1:]  # the system's words: "no such file or directory"
+
+
+def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding | None, bytes]:
+    """The file's text, or a RNN000 finding saying why it cannot be read (see ``read_file``)."""
+    return read_file(path, prefilter)
 
 
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
@@ -92,6 +95,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     pending: list[tuple[Path, str, str | None]] = []
+    originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     for path in files:
         source, error, data = read_source(path)
         if error is not None:
@@ -105,15 +109,21 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             result.findings.extend(cached)
             continue
         pending.append((path, source, key))
+        if options.fix and not options.diff:
+            originals[path] = data[:4096]  # the BOM and the coding cookie are in the first two lines
     for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
         result.findings.extend(file_result.findings)
         result.warnings.extend(file_result.warnings)
-        if cache is not None and not file_result.warnings:
+        result.errors.extend(file_result.errors)
+        result.incomplete += bool(file_result.errors)
+        if cache is not None and not file_result.warnings and not file_result.errors:
             cache.store(key, file_result.findings)
         if file_result.fixed_source is not None:
-            _apply_fixed(path, source, file_result, options, result)
+            _apply_fixed(path, source, file_result, options, result, originals.get(path, b""))
         if file_result.findings:
             result.sources[str(path)] = file_result.fixed_source or source
+    if cache is not None and cache.problem:
+        result.warnings.append(cache.problem)
     result.findings.sort()
     return result
 
@@ -144,12 +154,13 @@ def _check_one(task: tuple) -> FileResult:
     try:
         return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe)
     except RecursionError:
-        return FileResult(path, warnings=[f"{path}: skipped: nesting too deep to analyse"])
+        return FileResult(path, errors=[f"{path}: could not be analysed: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run
-        return FileResult(path, warnings=[f"{path}: skipped: internal error: {type(error).__name__}: {error}"])
+        return FileResult(path, errors=[internal_error(path, "the engine", error)])
 
 
-def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunOptions, result: RunResult) -> None:
+def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunOptions, result: RunResult,
+                 original: bytes = b"") -> None:
     import difflib
 
     fixed = file_result.fixed_source
@@ -162,7 +173,11 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
             fromfile=f"a/{path}", tofile=f"b/{path}",
         )))
         return
-    write_atomically(path, fixed)
+    data = encode_like(fixed, original)
+    if data is None:
+        result.warnings.append(f"{path}: the fixed code cannot be written in the file's encoding; file left as it is")
+        return
+    write_atomically(path, data)
 
 
 def _count_fixed(source: str, fixed: str) -> int:
@@ -172,14 +187,16 @@ def _count_fixed(source: str, fixed: str) -> int:
     return max(1, sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal"))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and rename: a crash never leaves half a file."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write through a temporary file and rename: a crash never leaves half a file.
+    ``text``: the bytes to write (a str is written as UTF-8)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     folder = path.parent
     mode = path.stat().st_mode
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rnnlint", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
@@ -195,6 +212,7 @@ class Cache:
         self.folder = Path(folder) / __version__
         self.salt = f"{__version__}:{config.fingerprint()}".encode()
         self.ready = False
+        self.problem: str | None = None  # why results could not be stored: one warning a run
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.salt + b"\0" + data).hexdigest()
@@ -208,21 +226,28 @@ class Cache:
             return [_finding_from(record, path) for record in records]
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, TypeError, KeyError):
+        except Exception:  # noqa: BLE001 - deep nesting (RecursionError), a foreign shape, bad bytes
             return None  # a corrupt or foreign entry is recomputed and overwritten
 
     def store(self, key: str, findings: list) -> None:
+        if self.problem is not None:
+            return
         try:
             self._prepare()
             target = self._file(key)
             target.parent.mkdir(parents=True, exist_ok=True)
             records = [_record_of(finding) for finding in findings]
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(records, stream)
-            os.replace(temporary, target)  # concurrent runs write whole files or nothing
-        except OSError:
-            pass  # a read-only or full disk only costs the cache
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(records, stream)
+                os.replace(temporary, target)  # concurrent runs write whole files or nothing
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as error:  # a read-only or full disk only costs the cache
+            where = error.filename or self.folder
+            self.problem = f"cannot write the cache in {where}: {error.strerror or error}; results are not cached"
 
     def _prepare(self) -> None:
         if self.ready:

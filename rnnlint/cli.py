@@ -1,6 +1,7 @@
 """The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
 
-Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input, or a file not
+fully analysed (an internal error), 130 interrupted. ``--exit-zero``: 0 once the check has run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from ._config import Config, ConfigError, find_pyproject, load_config, validate_codes
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
@@ -27,6 +28,8 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _readable_streams()
+    previous = _terminate_as_interrupt()
     try:
         if argv and argv[0] == "shapes":
             return _shapes_command(argv[1:])
@@ -40,9 +43,43 @@ def main(argv: list | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         _error("interrupted")
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_ERROR
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _readable_streams() -> None:
+    """A file name that is not valid UTF-8 is printed with escapes, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
+def _terminate_as_interrupt():
+    """SIGTERM shuts down as Ctrl-C does: workers stopped, no file half written, exit 130.
+    Returns the handler to put back, or None when none was set (not the main thread)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        return None
 
 
 def _error(message: str) -> None:
@@ -120,31 +157,60 @@ def _check_command(argv: list) -> int:
         raise UsageError(str(error)) from None
     for warning in result.warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    for error in result.errors:
+        _error(error)
     if args.diff:
         sys.stdout.write("".join(result.diffs))
     _print_findings(args, result.findings, result.sources)
     if not args.quiet and args.output_format in ("text", "full"):
-        print(_render.summary(result.findings, result.files, result.fixed), file=sys.stderr if args.diff else sys.stdout)
-    return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff)
+        print(_render.summary(result.findings, result.files, result.fixed, incomplete=result.incomplete),
+              file=sys.stderr if args.diff else sys.stdout)
+    return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff, incomplete=result.incomplete)
 
 
 def _check_stdin(args, config: Config) -> int:
-    from ._engine import check_source
+    from ._engine import FileResult, check_source, internal_error
+    from ._reading import decode_source, encode_like
 
-    source = sys.stdin.read()
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
     name = args.stdin_filename or "-"
-    file_result = check_source(source, name, config, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
+    # the same reading as a file's: BOM, coding cookie, and no error for code that cannot matter
+    source, problem = decode_source(data, name)
+    if problem is not None:
+        file_result = FileResult(name, findings=[problem])
+    else:
+        try:
+            file_result = check_source(source, name, config, fix=args.fix or args.diff,
+                                       unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes)
+        except Exception as error:  # noqa: BLE001 - one line, never a traceback
+            file_result = FileResult(name, errors=[internal_error(name, "the engine", error)])
+    for warning in file_result.warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    for error in file_result.errors:
+        _error(error)
     if args.fix and not args.diff:
-        sys.stdout.write(file_result.fixed_source if file_result.fixed_source is not None else source)
+        fixed = encode_like(file_result.fixed_source, data) if file_result.fixed_source is not None else None
+        _write_bytes(fixed if fixed is not None else data)
         print_to = sys.stderr
     else:
         print_to = sys.stdout
     findings = file_result.findings
 
-    rendered = _render_findings(args, findings, {name: source})
+    rendered = _render_findings(args, findings, {name: source or ""})
     if rendered:
         print(rendered, file=print_to)
-    return _exit_code(findings, args)
+    return _exit_code(findings, args, incomplete=int(bool(file_result.errors)))
+
+
+def _write_bytes(data: bytes) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _render_findings(args, findings: list, sources: dict) -> str:
@@ -165,11 +231,11 @@ def _print_findings(args, findings: list, sources: dict) -> None:
         print(rendered)
 
 
-def _exit_code(findings: list, args, diffs: bool = False) -> int:
-    if any(finding.code == "RNN000" for finding in findings):
-        return EXIT_ERROR
+def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -> int:
     if args.exit_zero:
-        return EXIT_CLEAN
+        return EXIT_CLEAN  # the check ran: what it found is on stdout and stderr
+    if incomplete or any(finding.code == "RNN000" for finding in findings):
+        return EXIT_ERROR  # the run is incomplete: some file was not (fully) checked
     return EXIT_FINDINGS if findings or diffs else EXIT_CLEAN
 
 
@@ -180,20 +246,29 @@ def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
     parser.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
-    from ._runner import read_source
+    from ._engine import internal_error
+    from ._reading import file_kind, read_file
     from ._shapes_report import shapes_report
 
     status = EXIT_CLEAN
     for name in args.files:
         path = Path(name)
-        if not path.is_file():
+        kind = file_kind(path)
+        if kind == "a directory" or (kind is not None and not kind.startswith("a ")):
             raise UsageError(f"{name}: no such file")
-        source, error, _ = read_source(path)
+        if kind is not None:
+            raise UsageError(f"{name}: not a regular file ({kind[2:]}); only regular files are read")
+        source, error, _ = read_file(path, prefilter=False)
         if error is not None:
             _error(f"{name}: {error.message}")
             status = EXIT_ERROR
             continue
-        report = shapes_report(source, name)
+        try:
+            report = shapes_report(source, name)
+        except Exception as error:  # noqa: BLE001 - one line, never a traceback
+            _error(internal_error(name, "shapes", error))
+            status = EXIT_ERROR
+            continue
         if report.startswith("error:"):
             _error(f"{name}: {report[len('error: '):]}")
             status = EXIT_ERROR

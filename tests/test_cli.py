@@ -47,7 +47,8 @@ def test_unknown_option_and_code_are_one_line_errors():
 
 def test_syntax_error_and_undecodable_file_are_reported_and_others_still_checked(tmp_path):
     (tmp_path / "broken.py").write_text("import torch.nn as nn\nclass M(nn.Module:\n    lstm = nn.LSTM(2, 4)\n")
-    (tmp_path / "latin.py").write_bytes(b"# LSTM caf\xe9\nx = 1\n")
+    (tmp_path / "latin.py").write_bytes(b"# caf\xe9\nimport torch.nn as nn\nrnn = nn.LSTM(2, 4)\n")
+    (tmp_path / "skipped.py").write_bytes(b"# LSTM caf\xe9\nx = 1\n")  # names no torch module: not read
     (tmp_path / "model.py").write_text(BUGGY_HEAD.read_text())
     result = run_rnnlint("--no-cache", tmp_path)
     assert result.returncode == 2
@@ -55,7 +56,8 @@ def test_syntax_error_and_undecodable_file_are_reported_and_others_still_checked
     codes = {line.split(": ")[1].split()[0] for line in result.stdout.splitlines() if ": RNN" in line}
     assert codes == {"RNN000", "RNN001"}
     assert "broken.py:2:" in result.stdout
-    assert "latin.py:1:1: RNN000 cannot decode" in result.stdout
+    assert "latin.py:1:1: RNN000 cannot decode file as UTF-8 (byte 5)" in result.stdout
+    assert "skipped.py" not in result.stdout
 
 
 def test_json_output_uses_ruff_field_names():
