@@ -48,7 +48,11 @@ def span_of(node: ast.AST | Span) -> Span | None:
 
 def text_of(node: ast.AST) -> str:
     """The code of ``node`` as Python writes it back: one canonical form, whatever the layout."""
-    return ast.unparse(node)
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        # too deep to write back: a text of its own, equal to no other expression's
+        return f"<expression at {getattr(node, 'lineno', '?')}:{getattr(node, 'col_offset', '?')}>"
 
 
 class SourceLines:

@@ -50,6 +50,9 @@ from ._values import (
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
+# Expressions nested deeper than this (500 chained `a if c else ...`, 2,000 chained subscripts)
+# are unknown: one such expression must not cost the findings of the rest of the file.
+MAX_EXPRESSION_NESTING = 100
 TORCH_NN = "torch.nn."
 MODULE_BASES = {
     "torch.nn.Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
@@ -108,6 +111,7 @@ class Interpreter:
         self.recording_shapes = False
         self.guard: frozenset = EMPTY_GUARD
         self.depth = 0
+        self.nesting = 0  # expressions being evaluated, one inside the other
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
         self.starred: list = []  # the `*args` values of the call being evaluated
@@ -485,9 +489,13 @@ class Interpreter:
         if node is None:
             return UNKNOWN
         method = getattr(self, f"eval_{type(node).__name__}", None)
-        if method is None:
+        if method is None or self.nesting >= MAX_EXPRESSION_NESTING:
             return UNKNOWN
-        return method(node, state)
+        self.nesting += 1
+        try:
+            return method(node, state)
+        finally:
+            self.nesting -= 1
 
     def eval_Constant(self, node: ast.Constant, state: dict) -> Value:
         value = node.value
