@@ -136,17 +136,132 @@ def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[F
         for task in tasks:
             yield _check_one(task)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     # largest files first, one at a time: no worker is left with a big file at the end
     order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index][1]))
     results: list = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        for index, file_result in zip(order, pool.map(_check_one, [tasks[index] for index in order])):
-            results[index] = file_result
+    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks))):
+        results[index] = file_result
     yield from results  # the input order: output is deterministic whatever finishes first
+
+
+def _in_workers(tasks: list, order: list, count: int) -> Iterator[tuple[int, FileResult]]:
+    """``(index, result)`` for every task, computed by ``count`` worker processes.
+
+    Each worker has a pipe of its own and is given one file at a time: nothing is shared, so
+    nothing can be left locked. On Ctrl-C or SIGTERM (a KeyboardInterrupt here) every worker
+    is killed and reaped before the exception goes on: no process is left waiting for another.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        from . import _analysis, rules  # noqa: F401 - imported once here, not once a worker
+    pending = list(reversed(order))  # popped from the end: largest first
+    workers: dict = {}  # connection -> (process, index of the task it runs, or None)
+    try:
+        with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
+            for _ in range(count):
+                parent, child = context.Pipe()
+                process = context.Process(target=_worker_loop, args=(child,), daemon=True)
+                process.start()
+                child.close()
+                workers[parent] = (process, None)
+        for connection in list(workers):
+            _give(workers, connection, pending, tasks)
+        while any(index is not None for _, index in workers.values()):
+            busy = {connection: process for connection, (process, index) in workers.items() if index is not None}
+            by_sentinel = {process.sentinel: connection for connection, process in busy.items()}
+            for ready in wait(list(busy) + list(by_sentinel)):
+                connection = by_sentinel.get(ready, ready)  # a result, or a worker that stopped
+                if connection not in workers or workers[connection][1] is None:
+                    continue
+                process, index = workers[connection]
+                try:
+                    file_result = connection.recv()
+                except (EOFError, OSError):  # the worker died: killed, or out of memory
+                    path = tasks[index][0]
+                    file_result = FileResult(path, errors=[f"{path}: internal error in a worker process (it stopped "
+                                                           f"with code {process.exitcode}); the file was not checked, "
+                                                           "please report this to rnnlint with the file if you can"])
+                    connection.close()
+                    del workers[connection]
+                    if pending:
+                        with _interrupts_held():
+                            parent, child = context.Pipe()
+                            process = context.Process(target=_worker_loop, args=(child,), daemon=True)
+                            process.start()
+                            child.close()
+                        workers[parent] = (process, None)
+                        _give(workers, parent, pending, tasks)
+                    yield index, file_result
+                    continue
+                workers[connection] = (process, None)
+                _give(workers, connection, pending, tasks)
+                yield index, file_result
+        for connection in workers:
+            connection.send(None)  # done: the worker returns
+    except BaseException:
+        for process, _ in workers.values():
+            process.kill()
+        raise
+    finally:
+        for connection, (process, _) in workers.items():
+            process.join(1)
+            if process.is_alive():
+                process.kill()
+                process.join(1)
+            connection.close()
+
+
+def _give(workers: dict, connection, pending: list, tasks: list) -> None:
+    if pending:
+        index = pending.pop()
+        connection.send(tasks[index])
+        workers[connection] = (workers[connection][0], index)
+
+
+def _worker_loop(connection) -> None:
+    """A worker: check each file it is sent until it is sent None. Ctrl-C is the main
+    process's to handle; SIGTERM ends a worker at once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        connection.send(_check_one(task))
+
+
+_INTERRUPTS = ("SIGINT", "SIGTERM")
+
+
+def _interrupts_held():
+    """A context in which SIGINT and SIGTERM wait until it ends (where the system allows)."""
+    import contextlib
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def held():
+        signals = {getattr(signal, name) for name in _INTERRUPTS}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    return held()
 
 
 def _check_one(task: tuple) -> FileResult:
@@ -177,7 +292,8 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
     if data is None:
         result.warnings.append(f"{path}: the fixed code cannot be written in the file's encoding; file left as it is")
         return
-    write_atomically(path, data)
+    with _interrupts_held():  # Ctrl-C waits for the file to be whole: fully fixed or untouched
+        write_atomically(path, data)
 
 
 def _count_fixed(source: str, fixed: str) -> int:

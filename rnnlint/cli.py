@@ -53,6 +53,20 @@ def main(argv: list | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def entry() -> None:
+    """The ``rnnlint`` program: ``main`` and exit. After Ctrl-C or SIGTERM the process ends at
+    once with 130, leaving nothing to the interpreter's shutdown for a late signal to break."""
+    status = main()
+    if status == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(EXIT_INTERRUPTED)
+    raise SystemExit(status)
+
+
 def _readable_streams() -> None:
     """A file name that is not valid UTF-8 is printed with escapes, never a crash."""
     for stream in (sys.stdout, sys.stderr):
