@@ -48,6 +48,12 @@ class _Attachment:
         self.unverified = False
         self.pre_hook = module.register_forward_pre_hook(self.before, with_kwargs=True)
         self.result_hook: Any = None
+        # copies (copy.deepcopy, pickle, torch.save) take the module's state without these
+        # hooks, and torch.jit.script says why it cannot compile them: both look these names
+        # up on the instance
+        reference = weakref.ref(self)
+        module.__dict__["__getstate__"] = _StateWithoutWatch(reference, weakref.ref(module))
+        module.__dict__["__prepare_scriptable__"] = _RefuseScript(reference)
 
     def __reduce__(self) -> tuple:
         # a model copied or pickled while watched keeps inert hooks: the watch stays with
@@ -106,9 +112,79 @@ class _Attachment:
             self.result_hook.remove()
             self.result_hook = None
 
+    def hook_ids(self) -> set:
+        ids = {self.pre_hook.id}
+        if self.result_hook is not None:
+            ids.add(self.result_hook.id)
+        return ids
+
     def remove(self) -> None:
         self.pre_hook.remove()
         self._drop_result_hook()
+        module = self.module()
+        if module is not None:
+            for name, kind in (("__getstate__", _StateWithoutWatch), ("__prepare_scriptable__", _RefuseScript)):
+                if isinstance(module.__dict__.get(name), kind):
+                    del module.__dict__[name]
+
+
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
+               "_forward_hooks_with_kwargs", "_forward_hooks_always_called")
+
+
+class _StateWithoutWatch:
+    """A watched module's ``__getstate__``: its usual state, less the watch's hooks."""
+
+    def __init__(self, attachment: Any, module: Any) -> None:
+        self.attachment, self.module = attachment, module
+
+    def __call__(self) -> dict:
+        module, attachment = self.module(), self.attachment()
+        state = dict(type(module).__getstate__(module))
+        state.pop("__getstate__", None)
+        state.pop("__prepare_scriptable__", None)
+        ours = attachment.hook_ids() if attachment is not None and hasattr(attachment, "pre_hook") else set()
+        for name in _HOOK_DICTS:
+            hooks = state.get(name)
+            if isinstance(hooks, dict) and ours & hooks.keys():
+                state[name] = type(hooks)((key, value) for key, value in hooks.items() if key not in ours)
+        return state
+
+    def __reduce__(self) -> tuple:
+        return (_no_state, ())  # a module's __dict__ copied whole (DataParallel) carries nothing
+
+
+def _no_state() -> None:
+    return None
+
+
+class _RefuseScript:
+    """``torch.jit.script`` calls a module's ``__prepare_scriptable__`` first: the watch's
+    hooks are Python, and TorchScript cannot compile them."""
+
+    def __init__(self, attachment: Any) -> None:
+        self.attachment = attachment
+
+    def __call__(self) -> nn.Module:
+        attachment = self.attachment()
+        module = attachment.module() if attachment is not None else None
+        names = [watch_name(spec) for _, spec in attachment.entries] if attachment is not None else []
+        where = f" on `{names[-1]}`" if names else ""
+        raise RuntimeError(
+            f"rnnlint: torch.jit.script cannot compile the hooks that rnnlint.runtime.watch puts{where} "
+            f"({type(module).__name__}); script the model outside the `with watch(...)` block, "
+            "and watch the Python model (a scripted model is never watched)")
+
+    def __reduce__(self) -> tuple:
+        return (_no_state, ())
+
+
+def watch_name(spec: Any) -> str:
+    name = getattr(spec, "name", "")
+    try:
+        return name() if callable(name) else str(name)
+    except Exception:  # noqa: BLE001 - a name is only for the message
+        return "model"
 
 
 def _inert_attachment() -> _Attachment:
