@@ -57,6 +57,15 @@ def entry() -> None:
     """The ``rnnlint`` program: ``main`` and exit. After Ctrl-C or SIGTERM the process ends at
     once with 130, leaving nothing to the interpreter's shutdown for a late signal to break."""
     status = main()
+    import signal
+
+    # the run is over: a signal that comes now has nothing left to stop, and must not turn the
+    # exit status into "killed by a signal"
+    for name in ("SIGINT", "SIGTERM"):
+        try:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        except (AttributeError, ValueError, OSError):
+            pass
     if status == EXIT_INTERRUPTED:
         for stream in (sys.stdout, sys.stderr):
             try:
