@@ -93,7 +93,7 @@ def test_programs_from_the_grammar(code):
 
 
 @pytest.mark.slow
-@settings(max_examples=15, **SETTINGS)
+@settings(max_examples=10, **SETTINGS)
 @given(hypothesmith.from_node())
 def test_programs_from_libcst_nodes(code):
     check_generated(code)

@@ -111,6 +111,7 @@ def test_empty_file(tmp_path):
     assert rnnlint("empty.py", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
 
 
+@pytest.mark.slow
 def test_fifty_thousand_lines(tmp_path):
     filler = "".join(f"value_{index} = {index}\n" for index in range(50_000))
     (tmp_path / "big.py").write_text(filler + BUGGY)
