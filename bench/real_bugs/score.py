@@ -297,6 +297,9 @@ def main(argv=None) -> int:
         cases = read_manifest(args.manifest, known_codes=set(RULES_BY_CODE))
         if args.only:
             wanted = set(args.only.split(","))
+            unknown = wanted - {c.id for c in cases}
+            if unknown:
+                raise ValueError(f"--only: no case {', '.join(sorted(unknown))}")
             cases = [c for c in cases if c.id in wanted]
         scratch = check_scratch(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="rnnlint-real-bugs-"))
     except (ManifestError, ValueError, OSError) as exc:
