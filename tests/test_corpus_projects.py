@@ -61,6 +61,7 @@ def run_project(project: Path):
     before = set(sys.modules)
     added = _import_paths(project)
     sys.path[:0] = added
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave no __pycache__
     try:
         name = f"rnnlint_project_{project.name}_build"
         spec = importlib.util.spec_from_file_location(name, project / "build.py")
@@ -75,6 +76,7 @@ def run_project(project: Path):
             with torch.no_grad():
                 output = model(*inputs)
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         for path in added:
             sys.path.remove(path)
         for module_name in set(sys.modules) - before:
