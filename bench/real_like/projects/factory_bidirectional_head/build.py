@@ -1,0 +1,11 @@
+import torch
+
+from model import Tagger
+
+EFFECT = "raises"
+ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
+
+
+def build():
+    torch.manual_seed(0)
+    return Tagger(), (torch.randn(2, 7, 6),)
