@@ -3,6 +3,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "mixes_samples"
 
 

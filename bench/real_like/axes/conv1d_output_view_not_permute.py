@@ -3,6 +3,8 @@ values are reinterpreted, not moved, so each 'time step' holds pieces of several
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "differs_from_intended"
 
 

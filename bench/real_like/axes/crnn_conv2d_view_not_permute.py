@@ -3,6 +3,8 @@ width, channels * height) with a view, where the width axis must first be moved 
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "differs_from_intended"
 
 

@@ -3,6 +3,8 @@ never act (it applies between stacked layers), and torch warns when it is built.
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "smaller gaps"
 EFFECT = "dropout_warning"
 
 

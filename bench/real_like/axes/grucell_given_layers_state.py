@@ -3,6 +3,8 @@ hidden)."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "recurrent cells"
 EFFECT = "raises"
 ERROR = "Expected hidden to be 1D or 2D"  # what torch says
 

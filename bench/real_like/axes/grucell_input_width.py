@@ -2,6 +2,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "recurrent cells"
 EFFECT = "raises"
 ERROR = "inconsistent input_size"  # what torch says
 

@@ -3,6 +3,8 @@ splits the batch (and raises unless the batch has exactly two samples)."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "recurrent cells"
 EFFECT = "raises"
 ERROR = "too many values to unpack"  # what torch says
 

@@ -3,6 +3,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "roles from use"
 EFFECT = "raises"
 ERROR = "Expected hidden size"  # what torch says
 

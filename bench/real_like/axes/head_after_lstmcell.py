@@ -2,6 +2,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "recurrent cells"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

@@ -4,6 +4,8 @@ here with three layers to show it."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "roles from use"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

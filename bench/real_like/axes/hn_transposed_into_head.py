@@ -3,6 +3,8 @@ per layer when it reaches the head, so the model returns (batch, layers, n_class
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: state into head"
 EFFECT = "wrong_shape"
 EXPECTED_SHAPE = (4, 3)
 

@@ -3,6 +3,8 @@ bidirectional GRU as the summary: the backward direction only."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "smaller gaps"
 EFFECT = "ignores_parameters"
 # the forward direction of the only layer
 IGNORED_PARAMETERS = ("gru.weight_ih_l0", "gru.weight_hh_l0", "gru.bias_ih_l0", "gru.bias_hh_l0")

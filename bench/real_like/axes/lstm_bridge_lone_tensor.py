@@ -3,6 +3,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "smaller gaps"
 EFFECT = "raises"
 ERROR = "index 1 is out of bounds"  # what torch says
 

@@ -3,6 +3,8 @@ batch, hidden), where the cell wants the last layer's (batch, hidden)."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "recurrent cells"
 EFFECT = "raises"
 ERROR = r"Expected hx\[0\] to be 1D or 2D"  # what torch says
 

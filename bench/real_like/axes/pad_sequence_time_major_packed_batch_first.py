@@ -4,6 +4,8 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 
+ISSUE = 13
+CAPABILITY = "layout evidence"
 EFFECT = "raises"
 ERROR = "exceeds dimension size"  # what torch says
 

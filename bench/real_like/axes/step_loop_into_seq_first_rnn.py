@@ -3,6 +3,8 @@ features), into a sequence-first LSTM: it reads the batch as time and one sample
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "layout evidence"
 EFFECT = "mixes_samples"
 
 

@@ -3,6 +3,8 @@ not time steps, so with fewer samples than steps the end of every sequence is ne
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "step-loop-over-batch"
 EFFECT = "differs_from_intended"
 
 

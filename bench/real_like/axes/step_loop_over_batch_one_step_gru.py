@@ -3,6 +3,8 @@
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "step-loop-over-batch"
 EFFECT = "differs_from_intended"
 
 

@@ -4,6 +4,8 @@ of two different samples, not the two directions of one."""
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "mixes_samples"
 BATCH_AXES = (1, 1)  # both inputs are sequence first
 

@@ -3,6 +3,8 @@ out (layers, directions) on axis 0, so `view(2, layers, ...)[:, -1]` picks a mix
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "differs_from_intended"
 
 

@@ -3,6 +3,8 @@ are swapped: (batch, seq, 2 * hidden) is (batch, seq, 2, hidden), not (batch, 2,
 import torch
 import torch.nn as nn
 
+ISSUE = 13
+CAPABILITY = "axis algebra: view/reshape"
 EFFECT = "differs_from_intended"
 
 

@@ -2,6 +2,8 @@ import torch
 
 from train import main
 
+ISSUE = 12
+CAPABILITY = "argparse defaults"
 EFFECT = "raises"
 ERROR = "must be equal to input_size"  # what torch says
 

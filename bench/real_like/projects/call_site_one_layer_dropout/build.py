@@ -2,6 +2,8 @@ import torch
 
 from train import make_decoder
 
+ISSUE = 12
+CAPABILITY = "construction sites"
 EFFECT = "dropout_warning"
 
 

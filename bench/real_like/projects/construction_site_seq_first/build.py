@@ -2,6 +2,8 @@ import torch
 
 from train import create
 
+ISSUE = 12
+CAPABILITY = "construction sites"
 EFFECT = "wrong_shape"
 EXPECTED_SHAPE = (3, 4)
 

@@ -3,6 +3,8 @@ import torch
 from config import EncoderConfig
 from model import ActivityModel
 
+ISSUE = 12
+CAPABILITY = "dataclass and dict configs"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

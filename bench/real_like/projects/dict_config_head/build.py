@@ -2,6 +2,8 @@ import torch
 
 from model import GestureClassifier
 
+ISSUE = 12
+CAPABILITY = "dataclass and dict configs"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

@@ -2,6 +2,8 @@ import torch
 
 from model import Tagger
 
+ISSUE = 12
+CAPABILITY = "factories and partial"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

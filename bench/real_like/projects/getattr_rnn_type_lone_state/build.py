@@ -3,6 +3,8 @@ import torch
 from model import Forecaster
 from options import get_args
 
+ISSUE = 12
+CAPABILITY = "getattr(nn, name)"
 EFFECT = "raises"
 ERROR = "hx and cx should also be 3-D"  # what torch says
 

@@ -2,6 +2,8 @@ import torch
 
 import train
 
+ISSUE = 12
+CAPABILITY = "module globals"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

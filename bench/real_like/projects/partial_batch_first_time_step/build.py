@@ -2,6 +2,8 @@ import torch
 
 from model import Forecaster
 
+ISSUE = 12
+CAPABILITY = "factories and partial"
 EFFECT = "wrong_shape"
 EXPECTED_SHAPE = (4, 2)
 

@@ -2,6 +2,8 @@ import torch
 
 from kws import N_MELS, KeywordSpotter
 
+ISSUE = 12
+CAPABILITY = "imports and re-exports"
 EFFECT = "raises"
 ERROR = "must be equal to input_size"  # what torch says
 

@@ -2,6 +2,8 @@ import torch
 
 from tagger import NERTagger
 
+ISSUE = 12
+CAPABILITY = "class hierarchies"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

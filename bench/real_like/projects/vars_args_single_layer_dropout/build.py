@@ -2,6 +2,8 @@ import torch
 
 from train import create_model
 
+ISSUE = 12
+CAPABILITY = "argparse defaults"
 EFFECT = "dropout_warning"
 
 
