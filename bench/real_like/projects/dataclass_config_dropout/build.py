@@ -4,7 +4,7 @@ from config import RecognizerConfig
 from recognizer import WordRecognizer
 
 ISSUE = 12
-CAPABILITY = "dataclass and dict configs"
+CAPABILITY = "config objects"
 EFFECT = "dropout_warning"
 
 

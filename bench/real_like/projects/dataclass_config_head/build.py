@@ -4,7 +4,7 @@ from config import EncoderConfig
 from model import ActivityModel
 
 ISSUE = 12
-CAPABILITY = "dataclass and dict configs"
+CAPABILITY = "config objects"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 

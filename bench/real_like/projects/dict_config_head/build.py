@@ -3,7 +3,7 @@ import torch
 from model import GestureClassifier
 
 ISSUE = 12
-CAPABILITY = "dataclass and dict configs"
+CAPABILITY = "config objects"
 EFFECT = "raises"
 ERROR = "mat1 and mat2 shapes cannot be multiplied"  # what torch says
 
