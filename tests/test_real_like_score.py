@@ -63,12 +63,13 @@ def test_score_counts_found_missed_and_extra(tmp_path):
     project.mkdir(parents=True)
     (project / "model.py").write_text(shifted)
     (project / "build.py").write_text('ISSUE = 12\nCAPABILITY = "b"\n')
-    result = {case["case"]: case for case in score.score(tmp_path)["cases"]}
+    scored = score.score(tmp_path)
+    result = {case["case"]: case for case in scored["cases"]}
     assert result["axes/found"]["found"] == ["axes/found.py:10: RNN001"]
     assert result["axes/found"]["found_alone"] == ["axes/found.py:10: RNN001"]
     assert result["axes/found"]["extra"] == []
     assert result["projects/missed"]["markers"] == ["projects/missed/model.py:12: RNN001"]
     assert result["projects/missed"]["found"] == []
     assert result["projects/missed"]["extra"] == ["projects/missed/model.py:8: RNN001"]
-    text = score.report(score.score(tmp_path), verbose=True)
+    text = score.report(scored, verbose=True)
     assert "missed projects/missed/model.py:12: RNN001" in text
