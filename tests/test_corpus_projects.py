@@ -3,8 +3,7 @@
 Every folder of tests/corpus/projects is a small project whose sizes, flags and layers are set
 in other files (configs, argparse, factories, base classes, construction sites). Its `build.py`
 provides `build() -> (model, inputs, expected_shape)`; the project's root (and `src/` where
-there is one) is put on `sys.path` while it is imported, and its modules are dropped afterwards
-so that one project's `model` or `config` never shadows another's.
+there is one) is put on `sys.path` while it is imported (conftest.project_on_path).
 """
 import importlib.util
 import json
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from rnnlint import lint_paths
+
+from conftest import project_on_path
 
 PROJECTS_DIR = Path(__file__).parent / "corpus" / "projects"
 PROJECTS = sorted(path.parent for path in PROJECTS_DIR.glob("*/build.py"))
@@ -50,22 +51,11 @@ def _known(checked: Path) -> list:
                   if entry[0] == prefix or entry[0].startswith(prefix + "/"))
 
 
-def _import_paths(project: Path) -> list:
-    paths = [str(project)]
-    if (project / "src").is_dir():
-        paths.insert(0, str(project / "src"))
-    return paths
-
-
 def run_project(project: Path):
     """Import `build.py` of `project`, build its model and run it once; returns (output, expected, warnings)."""
     torch = pytest.importorskip("torch")
     torch.set_num_threads(1)
-    before = set(sys.modules)
-    added = _import_paths(project)
-    sys.path[:0] = added
-    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave no __pycache__
-    try:
+    with project_on_path(project):
         name = f"rnnlint_project_{project.name}_build"
         spec = importlib.util.spec_from_file_location(name, project / "build.py")
         module = importlib.util.module_from_spec(spec)
@@ -78,12 +68,6 @@ def run_project(project: Path):
             model.eval()
             with torch.no_grad():
                 output = model(*inputs)
-    finally:
-        sys.dont_write_bytecode = writes_bytecode
-        for path in added:
-            sys.path.remove(path)
-        for module_name in set(sys.modules) - before:
-            del sys.modules[module_name]
     if isinstance(output, tuple):
         output = output[0]
     return output, expected_shape, [str(warning.message) for warning in caught]
@@ -115,6 +99,15 @@ def test_modules_of_one_project_do_not_leak_into_the_next():
     pytest.importorskip("torch")
     run_project(PROJECTS_DIR / "head_sized_in_other_file")
     assert "config" not in sys.modules and "model" not in sys.modules
+
+
+def test_a_loaded_module_of_the_same_name_is_set_aside_and_restored(monkeypatch):
+    pytest.importorskip("torch")
+    stranger = type(sys)("config")  # a module named like the project's config.py, without Config
+    monkeypatch.setitem(sys.modules, "config", stranger)
+    output, expected_shape, _ = run_project(PROJECTS_DIR / "head_sized_in_other_file")
+    assert tuple(output.shape) == tuple(expected_shape)
+    assert sys.modules["config"] is stranger
 
 
 @pytest.fixture(scope="module")

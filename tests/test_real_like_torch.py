@@ -19,12 +19,15 @@ A case is a single file (bench/real_like/axes/NAME.py) or a small project
 The checks are tried on correct models too (the control tests at the end): each must be able
 to fail. rnnlint's recall on these cases is a benchmark (bench/real_like/score.py), not a test.
 """
+import contextlib
 import importlib.util
 import sys
 import warnings
 from pathlib import Path
 
 import pytest
+
+from conftest import project_on_path
 
 torch = pytest.importorskip("torch")
 
@@ -45,15 +48,13 @@ class Loaded:
     """A case's entry module, imported with its project on `sys.path`; undone by `close()`."""
 
     def __init__(self, case: Path):
-        self._modules = set(sys.modules)
-        self._paths = []
+        self._stack = contextlib.ExitStack()
+        entry = case
         if case.is_dir():
             entry = case / "build.py"
-            self._paths = [str(case / "src"), str(case)] if (case / "src").is_dir() else [str(case)]
+            self._stack.enter_context(project_on_path(case))
         else:
-            entry = case
-        sys.path[:0] = self._paths
-        self._bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+            self._stack.enter_context(project_on_path(case.parent))
         name = f"rnnlint_real_like_{case.parent.name}_{case.stem}"
         spec = importlib.util.spec_from_file_location(name, entry)
         self.module = importlib.util.module_from_spec(spec)
@@ -65,11 +66,7 @@ class Loaded:
             raise
 
     def close(self):
-        sys.dont_write_bytecode = self._bytecode
-        for path in self._paths:
-            sys.path.remove(path)
-        for name in set(sys.modules) - self._modules:
-            del sys.modules[name]
+        self._stack.close()
 
 
 @pytest.fixture
