@@ -13,13 +13,13 @@ class StridedBridgeSeq2Seq(nn.Module):
         self.out = nn.Linear(2 * hidden, vocab)
 
     @staticmethod
-    def fix_enc_hidden(h):
+    def join_directions(h):
         # (layers * directions, batch, hidden) -> (layers, batch, directions * hidden)
         return torch.cat([h[0:h.size(0):2], h[1:h.size(0):2]], 2)
 
     def forward(self, src, tgt):
         _, h_n = self.encoder(self.embed(src))
-        dec_out, _ = self.decoder(self.embed(tgt), self.fix_enc_hidden(h_n))
+        dec_out, _ = self.decoder(self.embed(tgt), self.join_directions(h_n))
         return self.out(dec_out)
 
 

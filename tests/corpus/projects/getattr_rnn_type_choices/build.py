@@ -2,23 +2,23 @@ import torch
 import torch.nn as nn
 
 from cli import get_args
-from model import RNNModel
+from model import CharLM
 
 
-class WithState(nn.Module):
-    """Runs the language model from a fresh state, as the training loop does per epoch."""
+class FromZeroState(nn.Module):
+    """Runs the model from a zero state, as the sampling script does for every prompt."""
 
     def __init__(self, lm):
         super().__init__()
         self.lm = lm
 
-    def forward(self, tokens):
-        return self.lm(tokens, self.lm.init_hidden(tokens.size(1)))
+    def forward(self, chars):
+        return self.lm(chars, self.lm.zero_state(chars.size(1)))
 
 
 def build():
     torch.manual_seed(0)
     args = get_args([])
-    lm = RNNModel(args.model, 50, args.emsize, args.nhid, args.nlayers, args.dropout)
-    tokens = torch.randint(0, 50, (9, 4))
-    return WithState(lm), (tokens,), (9, 4, 50)
+    lm = CharLM(args.cell, 50, args.embedding_size, args.state_size, args.depth, args.dropout)
+    chars = torch.randint(0, 50, (9, 4))
+    return FromZeroState(lm), (chars,), (9, 4, 50)

@@ -1,29 +1,29 @@
+import torch
 import torch.nn as nn
 
 
-class RNNModel(nn.Module):
-    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5):
+class CharLM(nn.Module):
+    """Time-major character model; the recurrent class is named on the command line."""
+
+    def __init__(self, cell, n_chars, embedding_size, state_size, depth, dropout=0.5):
         super().__init__()
+        self.cell = cell
+        self.depth = depth
+        self.state_size = state_size
+        self.chars = nn.Embedding(n_chars, embedding_size)
+        recurrent_class = getattr(nn, cell)
+        self.core = recurrent_class(embedding_size, state_size, depth,
+                                    dropout=dropout if depth > 1 else 0.0)
         self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        if rnn_type in ["LSTM", "GRU"]:
-            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
-        else:
-            nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
-            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
-        self.decoder = nn.Linear(nhid, ntoken)
-        self.rnn_type = rnn_type
-        self.nhid = nhid
-        self.nlayers = nlayers
+        self.readout = nn.Linear(state_size, n_chars)
 
-    def init_hidden(self, bsz):
-        weight = next(self.parameters())
-        if self.rnn_type == "LSTM":
-            return (weight.new_zeros(self.nlayers, bsz, self.nhid),
-                    weight.new_zeros(self.nlayers, bsz, self.nhid))
-        return weight.new_zeros(self.nlayers, bsz, self.nhid)
+    def zero_state(self, batch):
+        shape = (self.depth, batch, self.state_size)
+        if self.cell == "LSTM":
+            return torch.zeros(shape), torch.zeros(shape)
+        return torch.zeros(shape)
 
-    def forward(self, input, hidden):
-        # input: (seq, batch)
-        output, hidden = self.rnn(self.drop(self.encoder(input)), hidden)
-        return self.decoder(self.drop(output)), hidden
+    def forward(self, chars, state):
+        # chars: (seq, batch)
+        hidden_seq, state = self.core(self.drop(self.chars(chars)), state)
+        return self.readout(self.drop(hidden_seq)), state

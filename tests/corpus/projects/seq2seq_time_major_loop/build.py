@@ -1,23 +1,21 @@
 import torch
 
-from modules import Decoder, Encoder
-from seq2seq import Seq2Seq
+from modules import SourceReader, StepDecoder
+from seq2seq import Translator
 
-INPUT_DIM = 25
-OUTPUT_DIM = 27
-ENC_EMB_DIM = 12
-DEC_EMB_DIM = 10
-HID_DIM = 16
-N_LAYERS = 2
-ENC_DROPOUT = 0.5
-DEC_DROPOUT = 0.5
+SRC_VOCAB = 25
+TGT_VOCAB = 27
+EMB = 12
+STATE = 16
+DEPTH = 2
+DROPOUT = 0.5
 
 
 def build():
     torch.manual_seed(0)
-    enc = Encoder(INPUT_DIM, ENC_EMB_DIM, HID_DIM, N_LAYERS, ENC_DROPOUT)
-    dec = Decoder(OUTPUT_DIM, DEC_EMB_DIM, HID_DIM, N_LAYERS, DEC_DROPOUT)
-    model = Seq2Seq(enc, dec)
-    src = torch.randint(0, INPUT_DIM, (9, 4))
-    trg = torch.randint(0, OUTPUT_DIM, (6, 4))
-    return model, (src, trg), (6, 4, OUTPUT_DIM)
+    reader = SourceReader(SRC_VOCAB, EMB, STATE, DEPTH, DROPOUT)
+    decoder = StepDecoder(TGT_VOCAB, EMB - 2, STATE, DEPTH, DROPOUT)
+    model = Translator(reader, decoder)
+    src = torch.randint(0, SRC_VOCAB, (9, 4))
+    tgt = torch.randint(0, TGT_VOCAB, (6, 4))
+    return model, (src, tgt), (6, 4, TGT_VOCAB)

@@ -1,34 +1,34 @@
 import torch.nn as nn
 
 
-class Encoder(nn.Module):
-    def __init__(self, input_dim, emb_dim, hid_dim, n_layers, dropout):
+class SourceReader(nn.Module):
+    """Reads a time-major source sentence, (src_len, batch), into the LSTM's final state."""
+
+    def __init__(self, vocab_size, emb_size, state_size, depth, dropout):
         super().__init__()
-        self.hid_dim = hid_dim
-        self.n_layers = n_layers
-        self.embedding = nn.Embedding(input_dim, emb_dim)
-        self.rnn = nn.LSTM(emb_dim, hid_dim, n_layers, dropout=dropout)
-        self.dropout = nn.Dropout(dropout)
+        self.state_size = state_size
+        self.depth = depth
+        self.words = nn.Embedding(vocab_size, emb_size)
+        self.lstm = nn.LSTM(emb_size, state_size, depth, dropout=dropout)
+        self.drop = nn.Dropout(dropout)
 
     def forward(self, src):
-        # src: (src_len, batch)
-        _, (hidden, cell) = self.rnn(self.dropout(self.embedding(src)))
-        return hidden, cell
+        _, state = self.lstm(self.drop(self.words(src)))
+        return state
 
 
-class Decoder(nn.Module):
-    def __init__(self, output_dim, emb_dim, hid_dim, n_layers, dropout):
+class StepDecoder(nn.Module):
+    """Decodes one time step: a (batch,) vector of previous words becomes (1, batch, emb)."""
+
+    def __init__(self, vocab_size, emb_size, state_size, depth, dropout):
         super().__init__()
-        self.output_dim = output_dim
-        self.hid_dim = hid_dim
-        self.n_layers = n_layers
-        self.embedding = nn.Embedding(output_dim, emb_dim)
-        self.rnn = nn.LSTM(emb_dim, hid_dim, n_layers, dropout=dropout)
-        self.fc_out = nn.Linear(hid_dim, output_dim)
-        self.dropout = nn.Dropout(dropout)
+        self.vocab_size = vocab_size
+        self.words = nn.Embedding(vocab_size, emb_size)
+        self.lstm = nn.LSTM(emb_size, state_size, depth, dropout=dropout)
+        self.scores = nn.Linear(state_size, vocab_size)
+        self.drop = nn.Dropout(dropout)
 
-    def forward(self, input, hidden, cell):
-        # input: (batch,) -> (1, batch): one time step
-        embedded = self.dropout(self.embedding(input.unsqueeze(0)))
-        output, (hidden, cell) = self.rnn(embedded, (hidden, cell))
-        return self.fc_out(output.squeeze(0)), hidden, cell
+    def forward(self, previous, state):
+        step = self.drop(self.words(previous)).unsqueeze(0)
+        out, state = self.lstm(step, state)
+        return self.scores(out[0]), state
