@@ -5,7 +5,6 @@ The recall itself is a benchmark figure (printed by score.py), not asserted here
 import importlib.util
 import sys
 import textwrap
-from pathlib import Path
 
 from rnnlint.rules import ALL_RULES
 
