@@ -36,3 +36,5 @@ class RnnlintChecker:
             if finding.code == PARSE_ERROR_CODE:
                 continue
             yield finding.row, finding.column, f"{finding.code} {finding.message}", type(self)
+        for error in result.errors:  # the file was not fully checked: say so, never stay silent
+            yield 1, 0, f"{PARSE_ERROR_CODE} {error}", type(self)

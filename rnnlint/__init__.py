@@ -28,7 +28,11 @@ def lint_paths(paths, select=None, ignore=None):
     config = Config()
     if select is not None or ignore is not None:
         config = Config(select=tuple(select or ("RNN",)), ignore=tuple(ignore or ()))
-    return run(list(paths), config, RunOptions(jobs=1)).findings
+    from ._engine import _warn_incomplete
+
+    result = run(list(paths), config, RunOptions(jobs=1))
+    _warn_incomplete(result.errors)
+    return result.findings
 
 
 def __getattr__(name: str):

@@ -63,7 +63,18 @@ def lint_source(source: str, path: str = "<string>", config: Config | None = Non
     >>> lint_source("import torch.nn as nn\\nrnn = nn.LSTM(8, 16, num_layers=0)\\n")[0].code
     'RNN011'
     """
-    return check_source(source, path, config or Config()).findings
+    result = check_source(source, path, config or Config())
+    _warn_incomplete(result.errors)
+    return result.findings
+
+
+def _warn_incomplete(errors: list) -> None:
+    """An internal error is never silent, through the API either: one RuntimeWarning each."""
+    if errors:
+        import warnings
+
+        for error in errors:
+            warnings.warn(f"rnnlint: {error}", RuntimeWarning, stacklevel=3)
 
 
 # Python's parser needs about twice the memory of the tree it returns, for the whole file at

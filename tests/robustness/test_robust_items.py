@@ -273,3 +273,24 @@ def test_copies_of_a_watched_model_carry_no_hooks_and_script_says_why_not(tmp_pa
         "(a scripted model is never watched)")
     assert lines[2] == "RNNShapeError"  # the original is still watched
     assert lines[3] == "True True"  # after the watch, scripting works, on the original and the copy
+
+
+def test_internal_errors_reach_the_api_and_flake8(monkeypatch, tmp_path):
+    import rnnlint
+    import rnnlint._analysis as analysis
+    from flake8_rnnlint import RnnlintChecker
+
+    def fail(*args, **kwargs):
+        raise TypeError("unexpected")
+
+    monkeypatch.setattr(analysis, "analyse", fail)
+    with pytest.warns(RuntimeWarning, match=r"m\.py: internal error in the analysis \(TypeError: unexpected\)"):
+        assert rnnlint.lint_source(BUGGY, "m.py") == []
+    (tmp_path / "m.py").write_text(BUGGY)
+    with pytest.warns(RuntimeWarning, match="internal error in the analysis"):
+        assert rnnlint.lint_paths([tmp_path / "m.py"]) == []
+    import ast
+
+    reported = list(RnnlintChecker(ast.parse(BUGGY), BUGGY.splitlines(keepends=True), "m.py").run())
+    assert [(row, column, text.split(" ")[0]) for row, column, text, _ in reported] == [(1, 0, "RNN000")]
+    assert "internal error in the analysis" in reported[0][2]
