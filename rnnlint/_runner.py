@@ -110,7 +110,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         pending.append((path, source, key))
         if options.fix and not options.diff:
-            originals[path] = data[:4096]  # the BOM and the coding cookie are in the first two lines
+            originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
     for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
         result.findings.extend(file_result.findings)
         result.warnings.extend(file_result.warnings)
