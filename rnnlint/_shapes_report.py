@@ -145,9 +145,9 @@ def _class_data(scope, lines: SourceLines) -> dict:
     node = scope.node
     entry = {
         "name": scope.name,
-        "location": {"row": node.lineno, "column": node.col_offset + 1},
+        "location": _location(node, lines),
         "end_row": node.end_lineno,
-        "layers": [_layer_data(name, value, names) for name, value in _layer_attributes(scope)],
+        "layers": [_layer_data(name, value, names, lines) for name, value in _layer_attributes(scope)],
         "forward": _forward_data(scope, names, lines),
         "recurrent": _recurrent_data(scope, names, lines),
         "findings": [],
@@ -155,13 +155,13 @@ def _class_data(scope, lines: SourceLines) -> dict:
     return entry
 
 
-def _layer_data(name: str, value, names) -> dict:
+def _layer_data(name: str, value, names, lines: SourceLines) -> dict:
     first = next(case for _, case in cases(value) if isinstance(case, Layer))
     node = first.node
     return {
         "attribute": f"self.{name}",
         "text": _describe_layer(value, names),
-        "location": _location(node),
+        "location": _location(node, lines),
         "end_row": getattr(node, "end_lineno", None),
         "cases": [{"when": _guard_json(guard), "kind": case.kind,
                    "config": {key: _scalar(param, names) for key, param in case.params}}
@@ -233,10 +233,10 @@ def _guard_json(guard) -> list:
              "is": truth} for atom, truth in sorted(guard)]
 
 
-def _location(node) -> dict | None:
+def _location(node, lines: SourceLines) -> dict | None:
     if node is None or getattr(node, "lineno", None) is None:
         return None
-    return {"row": node.lineno, "column": node.col_offset + 1}
+    return {"row": node.lineno, "column": lines.character_column(node.lineno, node.col_offset) + 1}
 
 
 def _span(node, lines: SourceLines) -> dict:
@@ -300,7 +300,7 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             "attribute": layer.name or None,
             "kind": layer.kind,
             **_span(event.node, lines),
-            "defined": _location(layer.node),
+            "defined": _location(layer.node, lines),
             "input_text": text_of(event.data["input_node"]) if event.data.get("input_node") is not None else None,
             "cases": configurations,
             "reads": _reads(scope, layer, lines, names),
@@ -513,7 +513,7 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
                 "attribute": layer_cases[0].name or None,
                 "kind": layer_cases[0].kind,
                 **_span(event.node, lines),
-                "defined": _location(layer_cases[0].node),
+                "defined": _location(layer_cases[0].node, lines),
                 "argument": text_of(event.node.args[0]),
                 "in_features": _scalar(heads[0].param("in_features"), names),
                 "receives": received.pop() if len(received) == 1 else None,
