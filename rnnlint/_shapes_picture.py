@@ -162,7 +162,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     head_h = 46 if heads else 0
     read_top = head_top + head_h + (44 if heads else 0)
     read_h = 30 if reads else 0
-    output_top = read_top + read_h + (52 if reads else 0)
+    output_top = max(56, read_top + read_h + (52 if reads else 0))
     rows = []  # (label, layer index, direction, y)
     y = output_top + CELL_H + 40
     for layer in reversed(layers):
@@ -333,6 +333,9 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
         notes.extend(((bx + read_w / 2, read_top), finding) for finding in finding_list)
     for index, finding_list in sorted(findings["heads"].items()):
         notes.extend((head_corners[index], finding) for finding in finding_list)
+    if findings["input"]:
+        canvas.rect(left - 6, input_top - 6, right - left + 12, CELL_H + 12, "none", stroke=RED, width=2.4, dash="6 4")
+        notes.extend(((right + 6, input_top - 6), finding) for finding in findings["input"])
     if findings["rnn"]:
         # the layer itself is wrong: outline the grid
         grid_top = output_top - 20
@@ -425,7 +428,7 @@ def _shape_label(name: str, value) -> tuple:
 def _input_label(call: dict, case: dict) -> tuple:
     given = call["input_text"] or "input"
     actual = case["input"]
-    known = [c for c in actual["cases"] if c.get("shape")]
+    known = [c for c in actual["cases"] if c.get("shape") or c["kind"] == "packed"]
     if known:
         return f"{given}: {actual['text']}", f"axes: {_axes_text(actual)}" if _axes_text(actual) else ""
     expected = case.get("expected_input")
@@ -469,7 +472,7 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
 def _findings_by_place(entry: dict, call: dict) -> dict:
     """The class's findings that this picture shows where they happen: on a read, a head,
     or the recurrent layer itself."""
-    places = {"reads": {}, "heads": {}, "rnn": []}
+    places = {"reads": {}, "heads": {}, "rnn": [], "input": []}
     for finding in _class_findings(entry):
         row, column = finding["location"]["row"], finding["location"]["column"]
         placed = False
@@ -490,6 +493,8 @@ def _findings_by_place(entry: dict, call: dict) -> dict:
         if _inside(row, column, call) or (call["defined"] and call["defined"]["row"] == row) \
                 or _on_layer(entry, call, row):
             places["rnn"].append(finding)
+        elif row in call.get("input_rows", ())[1:]:
+            places["input"].append(finding)  # made where the input is built (`pack_padded_sequence(...)`)
     return places
 
 
@@ -590,6 +595,8 @@ def _flowchart(entry: dict) -> str:
                 problems.append((node, places["heads"][index]))
         if places["rnn"]:
             problems.append((prefix, places["rnn"]))
+        if places["input"]:
+            problems.append((f"{prefix}_in", places["input"]))
     for number, (node, findings) in enumerate(problems):
         text = "; ".join(f"{finding['code']}: {finding['message']}" for finding in findings)
         lines.append(f"  finding{number}[{_quote(text.replace('`', ''))}]")

@@ -302,6 +302,7 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             **_span(event.node, lines),
             "defined": _location(layer.node, lines),
             "input_text": text_of(event.data["input_node"]) if event.data.get("input_node") is not None else None,
+            "input_rows": _input_rows(scope, event),
             "cases": configurations,
             "reads": _reads(scope, layer, lines, names),
         })
@@ -532,6 +533,18 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
     for call in calls:
         for read in call["reads"]:
             del read["_node"]
+
+
+def _input_rows(scope, event) -> list:
+    """The rows of the statements whose values flow into the call's input, the call's own first."""
+    node = event.data.get("input_node")
+    if node is None:
+        return [event.node.lineno]
+    functions = [item for item in ast.walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    reached = _reaching(node, functions, event.node.lineno)
+    rows = {statement.lineno for function in functions for statement in ast.walk(function)
+            if isinstance(statement, ast.Assign) and id(statement.value) in reached}
+    return [event.node.lineno] + sorted(rows - {event.node.lineno})
 
 
 def _reaching(expression: ast.expr, functions: list, row: int, depth: int = 0) -> set:
