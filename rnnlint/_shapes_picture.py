@@ -58,6 +58,12 @@ def _class_section(path: str, entry: dict) -> str:
         parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{rows}</table>")
     for call in entry["recurrent"]:
         for case in call["cases"][:4]:
+            if case["num_directions"] is None or case["batch_first"] is None:
+                # precision first: no grid drawn on a guess
+                parts.append(f'<p class="when"><code>{escape(call["attribute"] or call["kind"])}</code>: '
+                             f'{"bidirectional" if case["num_directions"] is None else "batch_first"} is not known '
+                             "from this file, so no picture is drawn.</p>")
+                continue
             parts.append(_figure(path, entry, call, case))
     if entry["forward"]:
         rows = []
@@ -400,7 +406,9 @@ def _row_label(row: tuple, directions: int) -> str:
 def _layer_label(layer: int, num_layers) -> str:
     if layer >= 0:
         return f"layer {layer + 1}"
-    return f"layer {num_layers}" if layer == -1 and num_layers is not None else f"layer {layer}"
+    if layer == -1:
+        return f"layer {num_layers}" if num_layers is not None else "last layer"
+    return f"layer {layer}"
 
 
 def _slot_name(layer: int, direction: int, directions: int, num_layers) -> str:
@@ -558,7 +566,10 @@ def _flowchart(entry: dict) -> str:
         lines.append(f"  subgraph {prefix}[{_quote((call['attribute'] or call['kind']) + ': ' + call['kind'])}]")
         lines.append("    direction BT")
         previous = f"{prefix}_in"
-        for layer in _drawn_layers(case["num_layers"]):
+        if case["num_directions"] is None:
+            lines.append(f"    {prefix}_unknown[{_quote('directions not known from this file')}]")
+            lines.append(f"    {previous} --> {prefix}_unknown")
+        for layer in _drawn_layers(case["num_layers"]) if case["num_directions"] is not None else ():
             if layer is None:
                 continue
             ids = []
@@ -601,7 +612,8 @@ def _flowchart(entry: dict) -> str:
         text = "; ".join(f"{finding['code']}: {finding['message']}" for finding in findings)
         lines.append(f"  finding{number}[{_quote(text.replace('`', ''))}]")
         lines.append(f"  finding{number} -.- {node}")
-        lines.append(f"  class finding{number},{node} finding")
+        # a subgraph takes no class in every Mermaid version: the finding node alone is styled then
+        lines.append(f"  class finding{number}{'' if node.startswith('r') and node[1:].isdigit() else ',' + node} finding")
     if problems:
         lines.append("  classDef finding stroke:#b3261e,stroke-width:3px,color:#b3261e")
     if len(lines) == 1:
