@@ -437,9 +437,12 @@ def _input_label(call: dict, case: dict) -> tuple:
     given = call["input_text"] or "input"
     actual = case["input"]
     known = [c for c in actual["cases"] if c.get("shape") or c["kind"] == "packed"]
-    if known:
-        return f"{given}: {actual['text']}", f"axes: {_axes_text(actual)}" if _axes_text(actual) else ""
     expected = case.get("expected_input")
+    expects = expected and (f"expects ({', '.join(size or '?' for size in expected['shape'])}): "
+                            + " × ".join(expected["axes"]))
+    if known:
+        axes = _axes_text(actual)
+        return f"{given}: {actual['text']}", (f"axes: {axes}" if axes and axes.strip("?× ") else expects or "")
     if expected:
         return (f"{given}: expected ({', '.join(size or '?' for size in expected['shape'])})",
                 "axes: " + " × ".join(expected["axes"]))

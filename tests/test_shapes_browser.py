@@ -113,3 +113,38 @@ def test_picture_of_the_correct_model_has_no_red(tmp_path):
     assert _count(rows, RED) == 0
     dom = _chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
     assert "h_n[-2]" in dom and "self.fc = Linear(in_features=2*HL_size)" in dom
+
+
+def test_mermaid_output_renders_in_mermaid(tmp_path):
+    """Every example's and tutorial model's flowchart goes through Mermaid itself; a chart that
+    does not parse is reported by Mermaid's own error (this harness was seen to catch one)."""
+    import html
+    import os
+    import re
+    from pathlib import Path
+
+    from conftest import ROOT
+
+    script = os.environ.get("RNNLINT_MERMAID_JS")
+    if not script or not Path(script).is_file():
+        pytest.skip("set RNNLINT_MERMAID_JS to a mermaid.min.js (from `npm pack mermaid`) to render the charts")
+    models = sorted((ROOT / "examples").glob("*/*.py")) + sorted((ROOT / "docs" / "tutorial").rglob("*.py"))
+    charts = []
+    for model in models:
+        result = run_rnnlint("shapes", "--format", "mermaid", model)
+        charts.extend(re.findall(r"```mermaid\n(.*?)```", result.stdout, re.DOTALL))
+    assert len(charts) >= len(models)
+    sources = "".join(f"<div id='chart{index}'>{html.escape(chart)}</div>" for index, chart in enumerate(charts))
+    page = tmp_path / "mermaid.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><script>" + Path(script).read_text(encoding="utf-8")
+        + "</script></head><body>" + sources + "<pre id='result'>pending</pre><script>"
+        "mermaid.initialize({startOnLoad: false});"
+        f"(async () => {{ const out = []; for (let i = 0; i < {len(charts)}; i++) {{"
+        "try { await mermaid.render('g' + i, document.getElementById('chart' + i).textContent); out.push('ok'); }"
+        "catch (error) { out.push('error ' + i + ': ' + String(error.message || error).slice(0, 200)); } }"
+        "document.getElementById('result').textContent = out.join(' | '); })();"
+        "</script></body></html>", encoding="utf-8")
+    dom = _chromium(tmp_path, "--virtual-time-budget=30000", "--dump-dom", page.as_uri()).stdout
+    result = html.unescape(re.search(r'<pre id="result">(.*?)</pre>', dom, re.DOTALL).group(1))
+    assert result == " | ".join(["ok"] * len(charts)), result
