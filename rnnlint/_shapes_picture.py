@@ -44,6 +44,7 @@ th { background: #f3f5f8; font-weight: 600; }
 .when { color: #5b6470; font-style: italic; }
 figure { margin: 8px 0 18px; }
 figcaption { color: #5b6470; font-size: 13px; }
+svg { max-width: 100%; height: auto; }
 svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
 """
 
@@ -64,7 +65,7 @@ def _class_section(path: str, entry: dict) -> str:
                              f'{"bidirectional" if case["num_directions"] is None else "batch_first"} is not known '
                              "from this file, so no picture is drawn.</p>")
                 continue
-            parts.append(_figure(path, entry, call, case))
+            parts.append(_figure(call, case, recurrent_svg(entry, call, case)))
     if entry["forward"]:
         rows = []
         for line in entry["forward"]:
@@ -106,8 +107,7 @@ def _axes_text(value: dict) -> str:
 # --- one recurrent layer as a grid -------------------------------------------------------------
 
 
-def _figure(path: str, entry: dict, call: dict, case: dict) -> str:
-    svg = recurrent_svg(entry, call, case)
+def _figure(call: dict, case: dict, svg: str) -> str:
     label = call["attribute"] or call["kind"]
     when = " and ".join(f'{item["condition"]} is {"true" if item["is"] else "false"}' for item in case["when"])
     caption = (f"<code>{escape(label)}</code>: {escape(call['kind'])}, "
@@ -160,8 +160,11 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     layers = _drawn_layers(case["num_layers"])
     findings = _findings_by_place(entry, call)
     seq = _axis_size(case["output"], "seq") or _axis_size(case.get("expected_input"), "seq") or "seq"
-    reads = call["reads"]
-    heads = call.get("heads", [])
+    # the reads (and heads fed by them) that happen under this configuration
+    cells = {index: found for index, read in enumerate(call["reads"])
+             if (found := _case_under(read["cases"], case["when"])) is not None}
+    reads = cells
+    heads = {index: head for index, head in enumerate(call.get("heads", [])) if set(head["reads"]) & set(cells)}
 
     # vertical bands, top to bottom: heads, reads, output row, layer rows, input row
     head_top = 30
@@ -191,6 +194,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     out_text = _shape_label("output", case["output"])
     state_label = _shape_label("h_n", case["h_n"])
     cell_label = _shape_label("c_n", case["c_n"]) if case.get("c_n") else None
+    if cell_label:
+        cell_label = (cell_label[0] + " (same slots)", cell_label[1])
     input_text = _input_label(call, case)
     widest = max(len(text) for text in out_text + state_label + (cell_label or ("",)))
     width = max(slot_x + SLOT_W + 30, right + 40 + 7.3 * widest + 20, left + 7.3 * max(map(len, input_text)) + 20)
@@ -211,16 +216,12 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
 
     # layer rows: cells, recurrence arrows, the final states
     slot_centres = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
-    cell_rows = {}  # (layer, direction) -> y
-    first_row_y = {}
     for label, layer, direction, row_y in rows:
         if layer is None:
             for x in columns:
                 canvas.text(x + CELL_W / 2, row_y + 14, "⋮", size=16)
             canvas.text(side - 12, row_y + 14, "⋮", anchor="end", size=16)
             continue
-        cell_rows[(layer, direction)] = row_y
-        first_row_y.setdefault(layer, row_y)
         fill = ORANGE if direction == 1 else BLUE
         canvas.text(side - 12, row_y + CELL_H / 2 + 4, _row_label((label, layer, direction, row_y), directions),
                     anchor="end", weight="bold")
@@ -255,6 +256,9 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
             continue
         cx = x + CELL_W / 2
         canvas.line([(cx, input_top), (cx, ordered[0][3] + CELL_H + 2)], color="#8a94a3", width=1)
+        for lower, upper in zip(ordered, ordered[1:]):
+            if lower[1] != upper[1]:  # a layer reads the outputs of the layer below it
+                canvas.line([(cx, lower[3]), (cx, upper[3] + CELL_H + 2)], color="#8a94a3", width=1)
         canvas.line([(cx, rows[0][3]), (cx, output_top + CELL_H + 2)], color="#8a94a3", width=1)
 
     # output row: both directions of the last layer at every step
@@ -279,7 +283,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     canvas.text(slot_x - 10, input_top + CELL_H + 22, state_label[0], anchor="start", size=12, fill="#2f6f3e")
     canvas.text(slot_x - 10, input_top + CELL_H + 40, state_label[1], anchor="start", size=11, fill="#5b6470")
     if cell_label:
-        canvas.text(slot_x - 10, input_top + CELL_H + 56, cell_label[0] + " (same slots)", anchor="start", size=12,
+        canvas.text(slot_x - 10, input_top + CELL_H + 56, cell_label[0], anchor="start", size=12,
                     fill="#2f6f3e")
         height += 18
     # where each direction's final state comes from
@@ -288,12 +292,13 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
         canvas.text(side + SLOT_W / 2, input_top - 8, "← after t=1", size=11, fill="#2f6f3e")
 
     # the reads, each above the cells it takes, and the heads they feed
-    read_boxes = []
+    read_boxes = {}
     read_w = 150
-    sources = [_read_sources(read, read["cases"][0] if read["cases"] else {}, columns, output_top, slot_centres,
-                             directions) for read in reads]
-    wanted = [sum(x for x, _ in points) / len(points) if points else left + CELL_W for points in sources]
-    order = sorted(range(len(reads)), key=lambda index: wanted[index])
+    sources = {index: _read_sources(call["reads"][index], cells[index], columns, output_top, slot_centres, directions)
+               for index in reads}
+    wanted = {index: sum(x for x, _ in points) / len(points) if points else left + CELL_W
+              for index, points in sources.items()}
+    order = sorted(reads, key=lambda index: (wanted[index], index))
     placed = {}
     edge = 12.0
     for index in order:
@@ -301,44 +306,49 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
         placed[index] = x
         edge = x + read_w + 14
     width = max(width, edge + 10)
-    for index, read in enumerate(reads):
+    for index in order:
+        read = call["reads"][index]
         rx = placed[index]
         problem = findings["reads"].get(index)
         canvas.rect(rx, read_top, read_w, read_h, "#ffffff", stroke=RED if problem else "#1d232b",
                     width=2.4 if problem else 1.4)
         canvas.text(rx + read_w / 2, read_top + read_h / 2 + 4, _clip(read["text"], int(read_w / 7.4)), weight="bold",
                     fill=RED if problem else "#1d232b")
-        read_boxes.append((rx + read_w / 2, read_top + read_h))
+        read_boxes[index] = (rx + read_w / 2, read_top + read_h)
         colour = RED if problem else "#1f4e9a"
         level = read_top + read_h + 12 + 9 * order.index(index)
         for sx, sy in sources[index]:
             canvas.line([(sx, sy), (sx, level), (rx + read_w / 2, level), (rx + read_w / 2, read_top + read_h + 2)],
                         color=colour, width=1.8)
     head_corners = {}
-    for index, head in enumerate(heads):
+    for index, head in heads.items():
         problem = findings["heads"].get(index)
-        centres = [read_boxes[i][0] for i in head["reads"] if i < len(read_boxes)] or [width / 2]
+        centres = [read_boxes[i][0] for i in head["reads"] if i in read_boxes] or [width / 2]
         hw = min(max(440, max(centres) - min(centres) + 60), width - 24)
         hx = min(max(12, (max(centres) + min(centres)) / 2 - hw / 2), width - hw - 12)
         head_corners[index] = (hx + hw, head_top)
         canvas.rect(hx, head_top, hw, head_h, "#f7f2ff", stroke=RED if problem else "#5b3c9a", width=2.4 if problem else 1.6)
         name = head["attribute"] or head["kind"]
-        canvas.text(hx + 10, head_top + 19, f"{name} = {head['kind']}(in_features={head['in_features']})", anchor="start",
-                    weight="bold", fill=RED if problem else "#3d2a73")
-        canvas.text(hx + 10, head_top + 37, _clip(f"receives {head['receives'] or '?'} from {head['argument']}", int(hw / 7)),
-                    anchor="start", size=11)
+        under = _case_under(head.get("cases", []), case["when"]) or head
+        canvas.text(hx + 10, head_top + 19, _clip(f"{name} = {head['kind']}(in_features={under['in_features']})",
+                                                  int(hw / 7.4)), anchor="start", weight="bold",
+                    fill=RED if problem else "#3d2a73")
+        canvas.text(hx + 10, head_top + 37, _clip(f"receives {under['receives'] or '?'} from {head['argument']}",
+                                                  int(hw / 7)), anchor="start", size=11)
         for read_index in head["reads"]:
-            if read_index < len(read_boxes):
+            if read_index in read_boxes:
                 bx, by = read_boxes[read_index]
                 canvas.line([(bx, read_top), (bx, head_top + head_h + 2)], color=RED if problem else "#5b3c9a", width=1.8)
 
     # findings where they happen: a numbered badge on the element, the message below
     notes = []  # (x, y) of the badge, finding
     for index, finding_list in sorted(findings["reads"].items()):
-        bx, _ = read_boxes[index]
-        notes.extend(((bx + read_w / 2, read_top), finding) for finding in finding_list)
+        if index in read_boxes:
+            bx, _ = read_boxes[index]
+            notes.extend(((bx + read_w / 2, read_top), finding) for finding in finding_list)
     for index, finding_list in sorted(findings["heads"].items()):
-        notes.extend((head_corners[index], finding) for finding in finding_list)
+        if index in head_corners:
+            notes.extend((head_corners[index], finding) for finding in finding_list)
     if findings["input"]:
         canvas.rect(left - 6, input_top - 6, right - left + 12, CELL_H + 12, "none", stroke=RED, width=2.4, dash="6 4")
         notes.extend(((right + 6, input_top - 6), finding) for finding in findings["input"])
@@ -384,6 +394,16 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     title = f"<title>{escape(label)}: {escape(kind)} over time steps and layers</title>"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}">{title}{defs}' + "".join(canvas.items) + "</svg>")
+
+
+def _case_under(read_cases: list, when: list):
+    """The cells a read takes under a picture's configuration: its first case that no condition
+    of ``when`` contradicts; None when it happens under none (another branch of ``forward``)."""
+    stated = {item["condition"]: item["is"] for item in when}
+    for read_case in read_cases:
+        if all(stated.get(item["condition"], item["is"]) == item["is"] for item in read_case["when"]):
+            return read_case
+    return None
 
 
 def _drawn_layers(num_layers) -> list:
@@ -593,6 +613,8 @@ def _flowchart(entry: dict) -> str:
             lines.append(f"  {prefix} --> {prefix}_cn")
         places = _findings_by_place(entry, call)
         for index, read in enumerate(call["reads"]):
+            if _case_under(read["cases"], case["when"]) is None:
+                continue  # another configuration's branch
             node = f"{prefix}_read{index}"
             source = {"output": f"{prefix}_out", "h_n": f"{prefix}_hn", "c_n": f"{prefix}_cn"}[read["of"]]
             lines.append(f"  {node}[{_quote(read['text'])}]")
@@ -600,10 +622,13 @@ def _flowchart(entry: dict) -> str:
             if index in places["reads"]:
                 problems.append((node, places["reads"][index]))
         for index, head in enumerate(call.get("heads", [])):
+            fed = [i for i in head["reads"] if _case_under(call["reads"][i]["cases"], case["when"]) is not None]
+            if not fed:
+                continue
             node = f"{prefix}_head{index}"
             label = f"{head['attribute'] or head['kind']}: {head['kind']}(in_features={head['in_features']})"
             lines.append(f"  {node}[{_quote(label)}]")
-            for read_index in head["reads"]:
+            for read_index in fed:
                 lines.append(f"  {prefix}_read{read_index} -- {_quote('receives ' + str(head['receives'] or '?'))} --> {node}")
             if index in places["heads"]:
                 problems.append((node, places["heads"][index]))

@@ -510,6 +510,17 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
             if not fed:
                 continue
             received = {_dim(case.last_axis, names) for _, case in cases(event.data["args"][0]) if isinstance(case, Tensor)}
+            head_cases = []
+            for guard, tensor in cases(event.data["args"][0], event.guard):
+                if not isinstance(tensor, Tensor):
+                    continue
+                for layer_guard, called in cases(event.data["layer"], guard):
+                    head = head_linear(called) if isinstance(called, Layer) else None
+                    if head is None:
+                        continue
+                    for feature_guard, features in cases(head.param("in_features"), layer_guard):
+                        head_cases.append({"when": _guard_json(feature_guard), "in_features": _scalar(features, names),
+                                           "receives": _dim(tensor.last_axis, names)})
             entry = {
                 "attribute": layer_cases[0].name or None,
                 "kind": layer_cases[0].kind,
@@ -518,6 +529,7 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
                 "argument": text_of(event.node.args[0]),
                 "in_features": _scalar(heads[0].param("in_features"), names),
                 "receives": received.pop() if len(received) == 1 else None,
+                "cases": head_cases,
                 "reads": fed,
             }
             if all(entry["location"] != head["location"] for head in call["heads"]):
@@ -557,23 +569,48 @@ def _reaching(expression: ast.expr, functions: list, row: int, depth: int = 0) -
         for inner in ast.walk(node):
             reached.add(id(inner))
             if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load) and level < 8:
-                value = _last_assignment(inner.id, functions, before)
-                if value is not None and id(value) not in reached:
-                    pending.append((value, value.lineno, level + 1))
+                for value in _reaching_assignments(inner.id, functions, before):
+                    if id(value) not in reached:
+                        pending.append((value, value.lineno, level + 1))
     return reached
 
 
-def _last_assignment(name: str, functions: list, row: int):
-    best = None
+def _reaching_assignments(name: str, functions: list, row: int) -> list:
+    """The values of the assignments to ``name`` before ``row`` that a later one does not
+    certainly replace: a later assignment in the same block, or in a block around the first,
+    replaces it; one in a branch does not (``if bidirectional: h = cat(...) else: h = h_n[-1]``)."""
     for function in functions:
         if not function.lineno <= row <= (function.end_lineno or row):
             continue
-        for statement in ast.walk(function):
-            if isinstance(statement, ast.Assign) and statement.lineno < row and \
-                    any(name in _target_names(target) for target in statement.targets):
-                if best is None or statement.lineno > best.lineno:
-                    best = statement
-    return best.value if best is not None else None
+        blocks = _blocks_of(function)  # id(statement) -> ids of the statement lists around it
+        assignments = sorted((statement for statement in ast.walk(function)
+                              if isinstance(statement, ast.Assign) and statement.lineno < row
+                              and any(name in _target_names(target) for target in statement.targets)),
+                             key=lambda statement: statement.lineno)
+        alive = []
+        for index, first in enumerate(assignments):
+            later = assignments[index + 1:]
+            if not any(blocks.get(id(other), (None,))[0] in blocks.get(id(first), ()) for other in later):
+                alive.append(first.value)
+        return alive
+    return []
+
+
+def _blocks_of(function) -> dict:
+    chains: dict = {}
+    pending = [(function.body, ())]
+    while pending:
+        body, outer = pending.pop()
+        chain = (id(body),) + outer
+        for statement in body:
+            chains[id(statement)] = chain
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    pending.append((inner, chain))
+            for handler in list(getattr(statement, "handlers", ()) or ()) + list(getattr(statement, "cases", ()) or ()):
+                pending.append((handler.body, chain))
+    return chains
 
 
 def _target_names(target) -> set:

@@ -194,3 +194,17 @@ def test_mermaid_is_markdown_with_a_flowchart_and_the_finding(tmp_path):
     clean = tmp_path / "clean.py"
     clean.write_text(SEED)
     assert "finding" not in run_rnnlint("shapes", "--format", "mermaid", clean).stdout
+
+
+def test_every_correct_corpus_model_draws_in_every_format_without_a_finding():
+    from rnnlint._shapes_picture import html_page, mermaid
+
+    files = sorted((ROOT / "tests" / "corpus").rglob("*.py"))
+    grids = 0
+    for path in files:
+        data = shapes_data(path.read_text(encoding="utf-8"), str(path))
+        page, chart = html_page([data]), mermaid([data])
+        grids += page.count("<svg")
+        assert "RNN0" not in page and "finding" not in chart, path
+        json.dumps(data)  # plain data only
+    assert len(files) >= 70 and grids >= len(files)
