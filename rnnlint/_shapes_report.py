@@ -382,14 +382,16 @@ def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
             read_cases.append({"when": _guard_json(guard), **_cells(origin, kind, detail, config, names)})
         reads.append({"of": origin, "text": text_of(node), **_span(node, lines), "into": None,
                       "cases": read_cases, "_node": node})
-    # one entry per place in the code: a loop or a second configuration records it again
-    unique, seen = [], set()
+    # one entry per place in the code: a loop, or each configuration of the tensor, records it again
+    unique: dict = {}
     for read in reads:
         key = (read["location"]["row"], read["location"]["column"], read["text"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(read)
-    return unique
+        if key not in unique:
+            unique[key] = read
+            continue
+        known = unique[key]["cases"]
+        known.extend(case for case in read["cases"] if all(case["when"] != other["when"] for other in known))
+    return list(unique.values())
 
 
 def _cells(origin: str, kind: str, detail, config, names) -> dict:

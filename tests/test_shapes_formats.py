@@ -208,3 +208,53 @@ def test_every_correct_corpus_model_draws_in_every_format_without_a_finding():
         assert "RNN0" not in page and "finding" not in chart, path
         json.dumps(data)  # plain data only
     assert len(files) >= 70 and grids >= len(files)
+
+
+BRANCHES = textwrap.dedent("""
+    import torch
+    import torch.nn as nn
+
+
+    class Classifier(nn.Module):
+        def __init__(self, hidden, bidirectional=False):
+            super().__init__()
+            self.bidirectional = bidirectional
+            self.gru = nn.GRU(8, hidden, batch_first=True, bidirectional=bidirectional)
+            self.fc = nn.Linear(2 * hidden if bidirectional else hidden, 3)
+
+        def forward(self, x):
+            _, h_n = self.gru(x)
+            first = h_n[0]
+            first = h_n[-1]
+            if self.bidirectional:
+                feature = torch.cat((h_n[-2], h_n[-1]), dim=1)
+            else:
+                feature = first
+            return self.fc(feature)
+""")
+
+
+def test_reads_in_branches_reach_the_head_and_an_overwritten_one_does_not():
+    from rnnlint._shapes_picture import html_page
+
+    data = shapes_data(BRANCHES, "m.py")
+    assert data["classes"][0]["findings"] == [] and all(not line["findings"] for line in data["classes"][0]["forward"])
+    call = _call(data)
+    into = {(read["location"]["row"], read["text"]): read["into"] for read in call["reads"]}
+    assert into == {(15, "h_n[0]"): None, (16, "h_n[-1]"): "self.fc", (18, "h_n[-2]"): "self.fc",
+                    (18, "h_n[-1]"): "self.fc"}
+    slots = {(read["location"]["row"], case["when"][0]["is"]): case["slots"] for read in call["reads"]
+             for case in read["cases"]}
+    assert slots[(16, False)] == [{"layer": 0, "direction": "forward"}]  # h_n[-1] of one direction
+    assert slots[(16, True)] == [{"layer": 0, "direction": "backward"}]
+    assert (18, False) not in slots  # the branch runs only where the RNN is bidirectional
+    (head,) = call["heads"]
+    assert sorted((case["when"][0]["is"], case["in_features"], case["receives"]) for case in head["cases"]) == [
+        (False, "hidden", "hidden"), (True, "2*hidden", "2*hidden")]
+    figures = {}
+    for figure in html_page([data]).split("<figure>")[1:]:
+        figure = figure[:figure.index("</figure>")]
+        figures["bidirectional is true" in figure] = figure
+    # the read of the forward direction happens only where the RNN is bidirectional
+    assert ">h_n[-2]<" in figures[True] and "in_features=2*hidden)" in figures[True]
+    assert ">h_n[-2]<" not in figures[False] and "in_features=hidden)" in figures[False]
