@@ -258,3 +258,34 @@ def test_reads_in_branches_reach_the_head_and_an_overwritten_one_does_not():
     # the read of the forward direction happens only where the RNN is bidirectional
     assert ">h_n[-2]<" in figures[True] and "in_features=2*hidden)" in figures[True]
     assert ">h_n[-2]<" not in figures[False] and "in_features=hidden)" in figures[False]
+
+
+def test_slot_of_an_index_counts_layers_from_the_end_when_their_number_is_not_known():
+    from rnnlint._shapes_report import _slot
+
+    assert _slot(-3, 2, None) == {"layer": -2, "direction": "backward"}
+    assert _slot(-4, 2, None) == {"layer": -2, "direction": "forward"}
+    assert _slot(3, 2, None) == {"layer": 1, "direction": "backward"}
+    assert _slot(-1, 1, 3) == {"layer": 2, "direction": "forward"}
+    assert _slot(-1, 2, 3) == {"layer": 2, "direction": "backward"}
+
+
+def test_a_read_returned_by_forward_flows_into_return():
+    source = textwrap.dedent("""
+        import torch.nn as nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True)
+
+            def forward(self, x):
+                out, (h_n, c_n) = self.lstm(x)
+                summary = h_n[-1]
+                return summary
+    """)
+    call = _call(shapes_data(source, "m.py"))
+    (read,) = call["reads"]
+    assert (read["of"], read["into"], read["cases"][0]["slots"]) == ("h_n", "return", [{"layer": 1, "direction": "forward"}])
+    assert call["heads"] == [] and call["cases"][0]["c_n"]["text"] == "(2, batch, 16)"
