@@ -185,6 +185,9 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
         y += LAYER_GAP - ROW_GAP
     input_top = y + 24
     height = input_top + CELL_H + 64
+    state_text = _state_label(call, case)
+    if state_text:
+        height += 30
 
     side = max(90, 7.4 * max([len(_row_label(row, directions)) for row in rows] + [6]) + 24)
     left = side + (SLOT_W + 24 if directions == 2 else 0)
@@ -198,7 +201,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
         cell_label = (cell_label[0] + " (same slots)", cell_label[1])
     input_text = _input_label(call, case)
     widest = max(len(text) for text in out_text + state_label + (cell_label or ("",)))
-    width = max(slot_x + SLOT_W + 30, right + 40 + 7.3 * widest + 20, left + 7.3 * max(map(len, input_text)) + 20)
+    width = max(slot_x + SLOT_W + 30, right + 40 + 7.3 * widest + 20,
+                left + 7.3 * max(len(text) for text in input_text + (state_text,)) + 20)
     steps = ["t=1", "t=2", "⋯", f"t={seq}"]
     canvas = _Canvas()
     kind = call["kind"]
@@ -213,6 +217,9 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     canvas.text(side - 12, input_top + CELL_H / 2 + 4, "input", anchor="end", weight="bold")
     canvas.text(left, input_top + CELL_H + 22, input_text[0], anchor="start", size=12)
     canvas.text(left, input_top + CELL_H + 40, input_text[1], anchor="start", size=11, fill="#5b6470")
+    if state_text:
+        canvas.text(left, input_top + CELL_H + 74, state_text, anchor="start", size=12,
+                    fill=RED if findings["state"] else "#2f6f3e")
 
     # layer rows: cells, recurrence arrows, the final states
     slot_centres = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
@@ -349,6 +356,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     for index, finding_list in sorted(findings["heads"].items()):
         if index in head_corners:
             notes.extend((head_corners[index], finding) for finding in finding_list)
+    if findings["state"]:
+        notes.extend(((left - 14, input_top + CELL_H + 70), finding) for finding in findings["state"])
     if findings["input"]:
         canvas.rect(left - 6, input_top - 6, right - left + 12, CELL_H + 12, "none", stroke=RED, width=2.4, dash="6 4")
         notes.extend(((right + 6, input_top - 6), finding) for finding in findings["input"])
@@ -469,6 +478,18 @@ def _input_label(call: dict, case: dict) -> tuple:
     return f"{given}: {actual['text']}", ""
 
 
+def _state_label(call: dict, case: dict) -> str:
+    """``h_0`` when forward passes one: what it is, and what the module expects."""
+    given = case.get("initial_state")
+    if not given or not call.get("state_text"):
+        return ""
+    expected = case.get("expected_h_0")
+    text = f"h_0 = {call['state_text']}: {given['text']}"
+    if expected:
+        text += f", expects ({', '.join(size or '?' for size in expected)})"
+    return text
+
+
 def _output_index(case: dict, step: str) -> str:
     return f"output[:, {step}]" if case["batch_first"] else f"output[{step}]"
 
@@ -503,7 +524,7 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
 def _findings_by_place(entry: dict, call: dict) -> dict:
     """The class's findings that this picture shows where they happen: on a read, a head,
     or the recurrent layer itself."""
-    places = {"reads": {}, "heads": {}, "rnn": [], "input": []}
+    places = {"reads": {}, "heads": {}, "rnn": [], "input": [], "state": []}
     for finding in _class_findings(entry):
         row, column = finding["location"]["row"], finding["location"]["column"]
         placed = False
@@ -520,6 +541,9 @@ def _findings_by_place(entry: dict, call: dict) -> dict:
                 placed = True
                 break
         if placed:
+            continue
+        if row in call.get("state_rows", ())[1:]:
+            places["state"].append(finding)  # made where the initial state is built
             continue
         if _inside(row, column, call) or (call["defined"] and call["defined"]["row"] == row) \
                 or _on_layer(entry, call, row):

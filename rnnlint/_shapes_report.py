@@ -302,7 +302,9 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             **_span(event.node, lines),
             "defined": _location(layer.node, lines),
             "input_text": text_of(event.data["input_node"]) if event.data.get("input_node") is not None else None,
-            "input_rows": _input_rows(scope, event),
+            "input_rows": _input_rows(scope, event, "input_node"),
+            "state_text": text_of(event.data["hx_node"]) if event.data.get("hx_node") is not None else None,
+            "state_rows": _input_rows(scope, event, "hx_node") if event.data.get("hx_node") is not None else [],
             "cases": configurations,
             "reads": _reads(scope, layer, lines, names),
         })
@@ -334,7 +336,15 @@ def _configuration(guard, config, event, result, names) -> dict:
         "output": output and _value_json(output, names, guard),
         "h_n": state[0] and _value_json(state[0], names, guard),
         "c_n": state[1] and _value_json(state[1], names, guard),
+        "initial_state": None if event.data.get("hx") is None else _value_json(restrict(event.data["hx"], guard), names, guard),
+        "expected_h_0": _shape_list(_shapes.hidden_state_shape(config, batch), names),
     }
+
+
+def _shape_list(shape, names):
+    if shape is None:
+        return None
+    return [str(axis) if isinstance(axis, int) else _dim(axis, names) for axis in shape]
 
 
 def _result_parts(result):
@@ -549,9 +559,10 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
             del read["_node"]
 
 
-def _input_rows(scope, event) -> list:
-    """The rows of the statements whose values flow into the call's input, the call's own first."""
-    node = event.data.get("input_node")
+def _input_rows(scope, event, argument: str) -> list:
+    """The rows of the statements whose values flow into the call's input (or initial state),
+    the call's own first."""
+    node = event.data.get(argument)
     if node is None:
         return [event.node.lineno]
     functions = [item for item in ast.walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
