@@ -19,7 +19,7 @@ def html_page(files: list, title: str = "rnnlint shapes") -> str:
     sections = []
     for data in files:
         for entry in data["classes"]:
-            sections.append(_class_section(data["path"], entry))
+            sections.append(_class_section(data["path"], entry, f"s{len(sections)}"))
         for finding in data["findings"]:
             sections.append(f'<p class="finding">{escape(_finding_line(data["path"], finding))}</p>')
     if not sections:
@@ -49,7 +49,7 @@ svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
 """
 
 
-def _class_section(path: str, entry: dict) -> str:
+def _class_section(path: str, entry: dict, ident: str = "s0") -> str:
     parts = [f'<section class="module"><h2>class <code>{escape(entry["name"])}</code> '
              f'<span class="when">{escape(path)}:{entry["location"]["row"]}</span></h2>']
     if entry["layers"]:
@@ -57,15 +57,16 @@ def _class_section(path: str, entry: dict) -> str:
             f'<tr><td class="mono">{escape(layer["attribute"])}</td><td class="mono">{escape(layer["text"])}</td></tr>'
             for layer in entry["layers"])
         parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{rows}</table>")
-    for call in entry["recurrent"]:
-        for case in call["cases"][:4]:
+    for call_index, call in enumerate(entry["recurrent"]):
+        for case_index, case in enumerate(call["cases"][:4]):
             if case["num_directions"] is None or case["batch_first"] is None:
                 # precision first: no grid drawn on a guess
                 parts.append(f'<p class="when"><code>{escape(call["attribute"] or call["kind"])}</code>: '
                              f'{"bidirectional" if case["num_directions"] is None else "batch_first"} is not known '
                              "from this file, so no picture is drawn.</p>")
                 continue
-            parts.append(_figure(call, case, recurrent_svg(entry, call, case)))
+            svg = recurrent_svg(entry, call, case, ident=f"{ident}-{call_index}-{case_index}")
+            parts.append(_figure(call, case, svg))
     if entry["forward"]:
         rows = []
         for line in entry["forward"]:
@@ -130,12 +131,12 @@ def _direction_words(case: dict) -> str:
 
 
 class _Canvas:
-    def __init__(self):
+    def __init__(self, ident: str):
         self.items: list = []
+        self.ident = ident  # marker ids are unique on a page that holds several pictures
 
-    def rect(self, x, y, w, h, fill, stroke="#4a5563", width=1.2, rx=6, dash=None, klass=None):
+    def rect(self, x, y, w, h, fill, stroke="#4a5563", width=1.2, rx=6, dash=None):
         extra = f' stroke-dasharray="{dash}"' if dash else ""
-        extra += f' class="{klass}"' if klass else ""
         self.items.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{rx}" fill="{fill}" '
                           f'stroke="{stroke}" stroke-width="{width}"{extra}/>')
 
@@ -143,17 +144,17 @@ class _Canvas:
         self.items.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
                           f'font-weight="{weight}">{escape(content)}</text>')
 
-    def line(self, points, color="#4a5563", width=1.4, arrow=True, dash=None):
+    def line(self, points, color="#4a5563", width=1.4):
+        """An arrow along ``points``."""
         path = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in points)
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        marker = f' marker-end="url(#{"arrow-red" if color == RED else "arrow"})"' if arrow else ""
-        self.items.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{extra}{marker}/>')
+        marker = f' marker-end="url(#{"arrow-red" if color == RED else "arrow"}-{self.ident})"'
+        self.items.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{marker}/>')
 
 
 RED, BLUE, ORANGE, GREY = "#b3261e", "#dbe8fb", "#fde5cc", "#eef0f3"
 
 
-def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
+def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
     """The grid of time steps x layers (x directions) of one recurrent call under one
     configuration, with its input, output, h_n/c_n, the slices forward reads and the findings."""
     directions = case["num_directions"] or 1
@@ -204,7 +205,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
     width = max(slot_x + SLOT_W + 30, right + 40 + 7.3 * widest + 20,
                 left + 7.3 * max(len(text) for text in input_text + (state_text,)) + 20)
     steps = ["t=1", "t=2", "⋯", f"t={seq}"]
-    canvas = _Canvas()
+    canvas = _Canvas(ident)
     kind = call["kind"]
 
     # input row
@@ -396,9 +397,9 @@ def recurrent_svg(entry: dict, call: dict, case: dict) -> str:
 
     label = call["attribute"] or kind
     canvas.text(12, 18, f"{label}: {kind}", anchor="start", size=13, weight="bold")
-    defs = ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+    defs = (f'<defs><marker id="arrow-{ident}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#4a5563"/></marker>'
-            '<marker id="arrow-red" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+            f'<marker id="arrow-red-{ident}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
             f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{RED}"/></marker></defs>')
     title = f"<title>{escape(label)}: {escape(kind)} over time steps and layers</title>"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" height="{height:.0f}" '

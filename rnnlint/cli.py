@@ -226,6 +226,8 @@ def _shapes_command(argv: list) -> int:
             _error(f"{path}: {data['error']['message']} at line {data['error']['location']['row']}")
             status = EXIT_ERROR
         datas.append(data)
+    if not texts and not datas and status == EXIT_CLEAN:
+        print("rnnlint: warning: no file uses nn.RNN, nn.LSTM or nn.GRU", file=sys.stderr)
     if args.format == "text":
         output = "\n\n".join(texts)
     elif args.format == "json":

@@ -135,6 +135,10 @@ def test_folder_is_walked_like_check(tmp_path):
     result = run_rnnlint("shapes", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(": class BiRNN") == 1 and "util.py" not in result.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    quiet = run_rnnlint("shapes", empty)
+    assert (quiet.returncode, quiet.stdout) == (0, "") and quiet.stderr.startswith("rnnlint: warning: no file uses")
     as_json = json.loads(run_rnnlint("shapes", "--format", "json", tmp_path).stdout)
     assert [file["path"] for file in as_json["files"]] == [str(tmp_path / "model.py")]
     assert as_json["version"] == 1
@@ -169,6 +173,10 @@ def test_html_is_one_self_contained_page_with_the_labels(tmp_path):
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 1
     assert "<script" not in html and "<link" not in html and "@import" not in html
     assert re.findall(r"(?:src|href)=", html) == []
+    two = run_rnnlint("shapes", "--format", "html", model, ROOT / "examples" / "rnn010_packed_layout_mismatch").stdout
+    ids = re.findall(r'id="([^"]+)"', two)
+    assert len(ids) == len(set(ids)) and two.count("<svg") >= 3  # several pictures, each with its own markers
+    assert set(re.findall(r"url\(#([^)]+)\)", two)) <= set(ids)
     for label in ("output: (batch, seq, 2*HL_size)", "h_n: (2*num_layers, batch, HL_size)",
                   "h_n[-1]", "h_n[-2]", "output[:, -1]", "self.fc = Linear(in_features=HL_size)",
                   "axes: batch × seq × feature", "RNN001 (line 10)"):
