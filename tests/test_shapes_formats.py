@@ -207,7 +207,8 @@ def test_mermaid_is_markdown_with_a_flowchart_and_the_finding(tmp_path):
 def test_every_correct_corpus_model_draws_in_every_format_without_a_finding():
     from rnnlint._shapes_picture import html_page, mermaid
 
-    files = sorted((ROOT / "tests" / "corpus").rglob("*.py"))
+    # the single-file corpora of correct models (tests/corpus/projects is read as whole projects)
+    files = sorted(path for folder in ("clean", "clean_axes") for path in (ROOT / "tests" / "corpus" / folder).rglob("*.py"))
     grids = 0
     for path in files:
         data = shapes_data(path.read_text(encoding="utf-8"), str(path))
@@ -216,6 +217,9 @@ def test_every_correct_corpus_model_draws_in_every_format_without_a_finding():
         assert "RNN0" not in page and "finding" not in chart, path
         json.dumps(data)  # plain data only
     assert len(files) >= 70 and grids >= len(files)
+    for path in sorted((ROOT / "tests" / "corpus" / "projects").rglob("*.py")):  # drawn without an error
+        data = shapes_data(path.read_text(encoding="utf-8"), str(path))
+        assert html_page([data]).endswith("</html>\n") and mermaid([data])
 
 
 BRANCHES = textwrap.dedent("""
