@@ -670,5 +670,5 @@ def _flowchart(entry: dict) -> str:
     if problems:
         lines.append("  classDef finding stroke:#b3261e,stroke-width:3px,color:#b3261e")
     if len(lines) == 1:
-        lines.append(f"  {_quote('class ' + entry['name'] + ': no recurrent call in forward')}")
+        lines.append(f"  none[{_quote('class ' + entry['name'] + ': no recurrent call in forward')}]")
     return "\n".join(lines)

@@ -128,7 +128,9 @@ def test_mermaid_output_renders_in_mermaid(tmp_path):
     script = os.environ.get("RNNLINT_MERMAID_JS")
     if not script or not Path(script).is_file():
         pytest.skip("set RNNLINT_MERMAID_JS to a mermaid.min.js (from `npm pack mermaid`) to render the charts")
-    models = sorted((ROOT / "examples").glob("*/*.py")) + sorted((ROOT / "docs" / "tutorial").rglob("*.py"))
+    plain = tmp_path / "plain.py"  # a module class with no recurrent call, next to one with
+    plain.write_text(SEED + "\n\nclass Head(nn.Module):\n    def forward(self, x):\n        return x\n")
+    models = sorted((ROOT / "examples").glob("*/*.py")) + sorted((ROOT / "docs" / "tutorial").rglob("*.py")) + [plain]
     charts = []
     for model in models:
         result = run_rnnlint("shapes", "--format", "mermaid", model)
