@@ -17,7 +17,8 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (Debian package `chromium`; .ci/run installs it)")
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+         "--disable-dev-shm-usage"]
 
 FORWARD, BACKWARD, RED = (0xDB, 0xE8, 0xFB), (0xFD, 0xE5, 0xCC), (0xB3, 0x26, 0x1E)
 
