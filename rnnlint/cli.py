@@ -1,4 +1,4 @@
-"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes PATH...``, ``rnnlint rule CODE``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input, or a file not
 fully analysed (an internal error), 130 interrupted. ``--exit-zero``: 0 once the check has run.
@@ -267,37 +267,118 @@ def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -
 
 def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders walked as `rnnlint check` walks them")
+    parser.add_argument("--format", choices=("text", "json", "html", "mermaid"), default="text",
+                        help="text (default); json (docs/shapes-json.md); html: a page with a picture per "
+                             "recurrent layer; mermaid: Markdown with a flowchart per class")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)
     from ._engine import internal_error
-    from ._reading import file_kind, read_file
-    from ._shapes_report import shapes_report
+    from ._reading import file_kind
+    from ._runner import PathError, discover, read_source
 
-    status = EXIT_CLEAN
-    for name in args.files:
+    config = _shapes_config(args.paths)
+    files = []
+    for name in args.paths:
         path = Path(name)
         kind = file_kind(path)
-        if kind == "a directory" or (kind is not None and not kind.startswith("a ")):
-            raise UsageError(f"{name}: no such file")
-        if kind is not None:
+        if kind == "a directory":
+            try:
+                files.extend((found, False) for found in discover([name], config))
+            except PathError as error:
+                raise UsageError(str(error)) from None
+        elif kind is None:
+            files.append((path, True))
+        elif kind.startswith("a "):  # only regular files are read: a named pipe would block
             raise UsageError(f"{name}: not a regular file ({kind[2:]}); only regular files are read")
-        source, error, _ = read_file(path, prefilter=False)
+        else:  # the system's words: "no such file or directory", "too many levels of symbolic links"
+            raise UsageError(f"{name}: {kind[:1].lower() + kind[1:]}")
+    status = EXIT_CLEAN
+    texts, datas = [], []
+    for path, named in files:
+        # a file named explicitly is read whatever it contains; a folder's as `check` reads them
+        source, error, _ = read_source(path, prefilter=not named)
         if error is not None:
-            _error(f"{name}: {error.message}")
+            _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
+        if not named:
+            from ._engine import needs_analysis
+
+            if not needs_analysis(source):
+                continue  # a folder's files without recurrent code, as `rnnlint check` skips them
+        if args.format == "text":
+            try:
+                report = _shapes_text(source, str(path))
+            except Exception as failure:  # noqa: BLE001 - one line, never a traceback
+                _error(internal_error(str(path), "shapes", failure))
+                report = None
+            if report is None:
+                status = EXIT_ERROR
+            else:
+                texts.append(report)
+            continue
+        from ._shapes_report import shapes_data
+
         try:
-            report = shapes_report(source, name)
-        except Exception as error:  # noqa: BLE001 - one line, never a traceback
-            _error(internal_error(name, "shapes", error))
+            data = shapes_data(source, str(path), config)
+        except Exception as failure:  # noqa: BLE001 - one line, never a traceback
+            _error(internal_error(str(path), "shapes", failure))
             status = EXIT_ERROR
             continue
-        if report.startswith("error:"):
-            _error(f"{name}: {report[len('error: '):]}")
+        if data["error"] is not None:
+            _error(f"{path}: {data['error']['message']} at line {data['error']['location']['row']}")
             status = EXIT_ERROR
-            continue
-        print(report)
+        datas.append(data)
+    if not texts and not datas and status == EXIT_CLEAN:
+        print("rnnlint: warning: no file uses nn.RNN, nn.LSTM or nn.GRU", file=sys.stderr)
+    if args.format == "text":
+        output = "\n\n".join(texts)
+    elif args.format == "json":
+        import json
+
+        from ._shapes_report import SCHEMA_VERSION
+
+        output = json.dumps({"version": SCHEMA_VERSION, "files": datas}, indent=2)
+    elif args.format == "html":
+        from ._shapes_picture import html_page
+
+        output = html_page(datas, title="rnnlint shapes: " + ", ".join(args.paths)).rstrip("\n")
+    else:
+        from ._shapes_picture import mermaid
+
+        output = mermaid(datas)
+    if args.output:
+        try:
+            Path(args.output).write_text(output + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{args.output}: {error.strerror}") from None
+    elif output:
+        print(output)
     return status
+
+
+def _shapes_config(paths: list) -> Config:
+    """The configuration the findings drawn with the shapes are selected by."""
+    start = Path(paths[0]) if Path(paths[0]).exists() else Path.cwd()
+    config = load_config(find_pyproject(start))
+    if not config.exclude:
+        from dataclasses import replace
+
+        from ._config import DEFAULT_EXCLUDE
+
+        config = replace(config, exclude=DEFAULT_EXCLUDE)
+    return config
+
+
+def _shapes_text(source: str, name: str) -> str | None:
+    from ._shapes_report import shapes_report
+
+    report = shapes_report(source, name)
+    if report.startswith("error:"):
+        _error(f"{name}: {report[len('error: '):]}")
+        return None
+    return report
 
 
 # --- rnnlint rule ------------------------------------------------------------------------------
