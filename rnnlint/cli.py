@@ -133,6 +133,8 @@ def _check_stdin(args, config: Config) -> int:
 
     source = sys.stdin.read()
     name = args.stdin_filename or "-"
+    if name.endswith(".ipynb"):
+        return _check_stdin_notebook(args, config, source, name)
     file_result = check_source(source, name, config, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
     if args.fix and not args.diff:
         sys.stdout.write(file_result.fixed_source if file_result.fixed_source is not None else source)
@@ -142,6 +144,27 @@ def _check_stdin(args, config: Config) -> int:
     findings = file_result.findings
 
     rendered = _render_findings(args, findings, {name: source})
+    if rendered:
+        print(rendered, file=print_to)
+    return _exit_code(findings, args)
+
+
+def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
+    """A notebook's JSON on stdin; with ``--fix`` the fixed notebook goes to stdout."""
+    from ._notebook import NotebookError, check_notebook
+
+    try:
+        findings, fixed, warnings = check_notebook(source, name, config, fix=args.fix and not args.diff,
+                                                   unsafe_fixes=args.unsafe_fixes)
+    except NotebookError as error:
+        raise UsageError(f"{name}: {error}") from None
+    for warning in warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    print_to = sys.stdout
+    if args.fix and not args.diff:
+        sys.stdout.write(fixed if fixed is not None else source)
+        print_to = sys.stderr
+    rendered = _render_findings(args, findings, {})
     if rendered:
         print(rendered, file=print_to)
     return _exit_code(findings, args)
@@ -193,6 +216,15 @@ def _shapes_command(argv: list) -> int:
             _error(f"{name}: {error.message}")
             status = EXIT_ERROR
             continue
+        if name.endswith(".ipynb"):  # a notebook's code cells, as one program
+            from ._notebook import NotebookError, notebook_text
+
+            try:
+                source = notebook_text(source, name)
+            except NotebookError as error:
+                _error(f"{name}: {error}")
+                status = EXIT_ERROR
+                continue
         report = shapes_report(source, name)
         if report.startswith("error:"):
             _error(f"{name}: {report[len('error: '):]}")
