@@ -89,6 +89,14 @@ def read_notebook(text: str, path: str) -> Notebook:
     return notebook
 
 
+def notebook_from_cells(path: str, cells: list) -> Notebook:
+    """A notebook made of ``(number, text)`` code cells, as an editor holds them."""
+    notebook = Notebook(path=path, text="")
+    notebook.cells = [Cell(number, text, blank_ipython(text)) for number, text in cells]
+    _build_program(notebook)
+    return notebook
+
+
 def _is_python(data: dict) -> bool:
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):

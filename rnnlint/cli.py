@@ -1,4 +1,5 @@
-"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``,
+``rnnlint server``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
 """
@@ -32,6 +33,8 @@ def main(argv: list | None = None) -> int:
             return _shapes_command(argv[1:])
         if argv and argv[0] == "rule":
             return _rule_command(argv[1:])
+        if argv and argv[0] == "server":
+            return _server_command(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return _check_command(argv)
@@ -232,6 +235,21 @@ def _shapes_command(argv: list) -> int:
             continue
         print(report)
     return status
+
+
+# --- rnnlint server ----------------------------------------------------------------------------
+
+
+def _server_command(argv: list) -> int:
+    parser = _Parser(prog="rnnlint server", description="Run the language server (LSP) over stdin and stdout.")
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin and stdout (the default and only way)")
+    parser.parse_args(argv)
+    try:
+        from ._server import serve
+    except ImportError as error:
+        raise UsageError(f"rnnlint server needs the lsp extra: pip install 'rnnlint[lsp]' ({error})") from None
+    serve()
+    return EXIT_CLEAN
 
 
 # --- rnnlint rule ------------------------------------------------------------------------------
