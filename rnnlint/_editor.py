@@ -189,15 +189,32 @@ def shape_hover(facts, row: int, line: str, column: int) -> str | None:
         return None
     first, last = function.lineno, function.end_lineno or function.lineno
     # a name is shown as the latest statement of this function before the hover bound it
-    notes = [(note.node.lineno, text) for note in scope.shape_notes if first <= note.node.lineno <= min(row, last)
+    notes = [(note.node.lineno, text, note) for note in scope.shape_notes if first <= note.node.lineno <= min(row, last)
              for bound, text in _bindings(note, names) if bound == label]
     if not notes:
         return None
-    latest = max(lineno for lineno, _ in notes)
-    texts = list(dict.fromkeys(text for lineno, text in notes if lineno == latest))
+    latest = max(lineno for lineno, _, _ in notes)
+    texts = list(dict.fromkeys(text for lineno, text, _ in notes if lineno == latest))
     shown = "\n".join(f"{label}: {text}" for text in texts)
     where = f"line {latest}" if latest != row else "this line"
-    return f"```\n{shown}\n```\n\nin `{scope.name}.{function.name}`, from {where}"
+    origins = list(dict.fromkeys(origin for lineno, _, note in notes if lineno == latest
+                                 for origin in _origins(note.value, names)))
+    sizes = "".join(f"\n\nsizes from {origin}" for origin in origins)
+    return f"```\n{shown}\n```\n\nin `{scope.name}.{function.name}`, from {where}{sizes}"
+
+
+def _origins(value, names) -> list:
+    """The recurrent layers a value comes straight from: ``self.lstm = LSTM(...)``."""
+    found = []
+    for _, case in _cases(value):
+        for part in [case, *(case.items if _is_tuple(case) else ())]:
+            for _, inner in _cases(part):
+                layer = getattr(inner, "rnn", None)
+                name = getattr(layer, "name", "") if _is_layer(layer) else ""
+                if name:
+                    shown = name if name.startswith("self.") else f"self.{name}"
+                    found.append(f"`{shown} = {layer.describe(names)}`")
+    return found
 
 
 def _class_at(facts, row: int):

@@ -109,6 +109,7 @@ async def test_open_hover_fix_and_the_finding_goes_away(client: LanguageClient, 
     # hover: a tensor in forward, a layer, the value forward returns
     out = await _hover(client, uri, _position_of(BUGGY, "out, _ = self.lstm(x)"))
     assert "out: (batch, seq, 2*hidden_size)" in out and "SentenceClassifier.forward" in out
+    assert "sizes from `self.lstm = LSTM(input_size=input_size, hidden_size=hidden_size" in out
     later = await _hover(client, uri, _position_of(BUGGY, "out.mean", shift=1))
     assert "out: (batch, seq, 2*hidden_size)" in later
     layer = await _hover(client, uri, _position_of(BUGGY, "self.lstm(x)", shift=6))
