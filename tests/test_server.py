@@ -205,7 +205,10 @@ async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, 
     notebook = (tmp_path / "model.ipynb").as_uri()
     cells = [("import torch.nn as nn\n%matplotlib inline", f"{notebook}#cell1"),
              ("def broken(:\n    pass", f"{notebook}#cell2"),
-             ("x = 1\nrnn = nn.GRU(8, 16, dropout=0.5)", f"{notebook}#cell3")]
+             ("x = 1\nrnn = nn.GRU(8, 16, dropout=0.5)", f"{notebook}#cell3"),
+             ("class Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+              "        self.rnn = nn.GRU(8, 16, bidirectional=True)\n\n"
+              "    def forward(self, x):\n        out, h_n = self.rnn(x)\n        return out", f"{notebook}#cell4")]
     client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
         notebook_document=types.NotebookDocument(
             uri=notebook, notebook_type="jupyter-notebook", version=1,
@@ -225,3 +228,19 @@ async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, 
     # a fix in a cell is told in the cell's rows
     actions = await _actions(client, cells[2][1], finding)
     assert actions[0].edit.changes[cells[2][1]][0].range.start.line == 1
+    # a hover in a cell: the class uses `nn` from cell 1
+    shape = await _hover(client, cells[3][1], types.Position(line=6, character=9))
+    assert "out: (seq, batch, 32)" in shape and "in `Tagger.forward`" in shape, shape
+    # an edit in one cell checks the notebook again
+    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+        notebook_document=types.VersionedNotebookDocumentIdentifier(uri=notebook, version=2),
+        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(text_content=[
+            types.NotebookDocumentCellContentChanges(
+                document=types.VersionedTextDocumentIdentifier(uri=cells[2][1], version=2),
+                changes=[types.TextDocumentContentChangeWholeDocument(text="rnn = nn.GRU(8, 16)")])]))))
+    # (the cells are published together: read what the client holds)
+    for _ in range(TIMEOUT * 10):
+        if not client.diagnostics[cells[2][1]]:
+            break
+        await asyncio.sleep(0.1)
+    assert list(client.diagnostics[cells[2][1]]) == [] and len(client.diagnostics[cells[3][1]]) == 0
