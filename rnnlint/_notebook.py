@@ -50,6 +50,7 @@ class Notebook:
     cells: list = field(default_factory=list)  # code cells only, in order
     program: str = ""
     python: bool = True  # False for a notebook of another language: nothing to check
+    bom: bool = False  # the file starts with a UTF-8 byte order mark
 
     def cell_at(self, row: int) -> tuple[Cell | None, int]:
         """The cell holding program row ``row`` and the row inside it (1-based)."""

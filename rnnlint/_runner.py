@@ -100,7 +100,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             result.findings.append(error)
             continue
         if is_notebook(path):
-            source, error = _notebook_program(path, source, notebooks)
+            source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
                 result.findings.append(error)
                 continue
@@ -147,7 +147,7 @@ def is_notebook(path) -> bool:
     return str(path).endswith(".ipynb")
 
 
-def _notebook_program(path: Path, source: str, notebooks: dict) -> tuple[str | None, Finding | None]:
+def _notebook_program(path: Path, source: str, notebooks: dict, data: bytes) -> tuple[str | None, Finding | None]:
     """The program made of a notebook's code cells, or the RNN000 saying why it cannot be read."""
     from ._notebook import NotebookError, read_notebook
 
@@ -157,6 +157,7 @@ def _notebook_program(path: Path, source: str, notebooks: dict) -> tuple[str | N
         return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE, str(error), name="invalid-notebook")
     if not notebook.python:
         return None, None
+    notebook.bom = data.startswith(b"\xef\xbb\xbf")  # written back as it was read
     notebooks[str(path)] = notebook
     return notebook.program, None
 
@@ -181,7 +182,7 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
     except NotebookError as error:
         result.warnings.append(f"{path}: fixes not applied: {error}")
         return
-    write_atomically(path, text)
+    write_atomically(path, "\ufeff" + text if notebook.bom else text)
 
 
 def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[FileResult]:

@@ -106,8 +106,10 @@ def _unit_for(ls: RnnlintServer, uri: str) -> tuple[Unit, list]:
 
 
 def _check(ls: RnnlintServer, unit: Unit, fix: bool = False):
+    """Check the unit; with ``fix``, apply the safe fixes (and the unsafe ones where the project's
+    ``unsafe-fixes = true`` says so, as ``rnnlint --fix`` does)."""
     config = _config_for(ls, unit.path if os.path.isabs(unit.path) else None)
-    return check_source(unit.program, unit.path, config, fix=fix)
+    return check_source(unit.program, unit.path, config, fix=fix, unsafe_fixes=fix and config.unsafe_fixes)
 
 
 # --- diagnostics ----------------------------------------------------------------------------
@@ -312,7 +314,10 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
             continue  # offered once in a plain request; a fixAll-on-save request asks for its kind
         edit = _fix_all(ls, unit, encoding)
         if edit is not None:
-            actions.append(types.CodeAction(title="rnnlint: apply all safe fixes", kind=FIX_ALL_KIND, edit=edit))
+            unsafe = _config_for(ls, unit.path if os.path.isabs(unit.path) else None).unsafe_fixes
+            title = "rnnlint: apply all fixes (unsafe ones too: unsafe-fixes = true)" if unsafe \
+                else "rnnlint: apply all safe fixes"
+            actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=edit))
         break
     return actions
 

@@ -237,3 +237,12 @@ def test_shapes_of_a_notebook():
     assert result.returncode == 0, result.stderr
     assert "class SentenceClassifier" in result.stdout
     assert "out: (batch, seq, 2*hidden_size)" in result.stdout
+
+
+def test_fix_keeps_a_byte_order_mark(tmp_path):
+    target = tmp_path / "classifier.ipynb"
+    target.write_bytes(b"\xef\xbb\xbf" + CLASSIFIER.read_bytes())
+    run_rnnlint("--no-cache", "--fix", target)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"nn.Linear(2 * hidden_size, n_classes)" in data
+    assert data.count(b"\xef\xbb\xbf") == 1

@@ -244,3 +244,14 @@ async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, 
             break
         await asyncio.sleep(0.1)
     assert list(client.diagnostics[cells[2][1]]) == [] and len(client.diagnostics[cells[3][1]]) == 0
+
+
+@pytest.mark.asyncio
+async def test_fix_all_takes_unsafe_fixes_where_the_project_says_so(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\nunsafe-fixes = true\n", encoding="utf-8")
+    uri = (tmp_path / "unsafe.py").as_uri()
+    _open(client, uri, NON_ASCII)
+    [finding] = await _diagnostics(client, uri)
+    [action] = await _actions(client, uri, only=["source.fixAll.rnnlint"], whole=finding.range)
+    assert "unsafe" in action.title
+    assert _apply(NON_ASCII, action.edit.changes[uri]).endswith('rnn = nn.GRU(8, 16, num_layers=1)\n')
