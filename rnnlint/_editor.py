@@ -167,26 +167,31 @@ def facts_of(program: str, path: str):
 def shape_hover(facts, row: int, line: str, column: int) -> str | None:
     """The hover text at program ``row`` and character ``column``: a layer's configuration
     (``self.lstm``), a tensor's symbolic shape in ``forward`` (as ``rnnlint shapes`` prints it),
-    or the shape ``return`` gives back."""
-    found = word_at(line, column)
-    if facts is None or found is None:
+    the shape ``return`` gives back, or the shape of the expression under the cursor."""
+    if facts is None:
         return None
-    word, start, _ = found
     scope = _class_at(facts, row)
     if scope is None:
         return None
     names = (lambda aliases: (lambda atom: aliases.get(atom, atom)))(scope.aliases)
-    if line[:start].rstrip().endswith("self.") or re.search(r"\bself\s*\.\s*$", line[:start]):
+    found = word_at(line, column)
+    word, start = (found[0], found[1]) if found else ("", column)
+    if word and re.search(r"\bself\s*\.\s*$", line[:start]):
         value = scope.attributes.get(word)
         if value is not None and any(_is_layer(case) for _, case in _cases(value)):
             return f"```python\nself.{word} = {_describe(value, names)}\n```\n\nin `{scope.name}.__init__`"
         return None
-    if line[:start].rstrip().endswith("."):
-        return None  # an attribute of something else: `x.size`
-    label = "return" if word == "return" else word
     function = _function_at(scope.node, row)
     if function is None:
         return None
+    if word and not line[:start].rstrip().endswith("."):  # a name, not an attribute (`x.size`)
+        named = _name_hover(scope, function, names, word, row)
+        if named is not None:
+            return named
+    return _expression_hover(facts, scope, function, names, row, column)
+
+
+def _name_hover(scope, function, names, label: str, row: int) -> str | None:
     first, last = function.lineno, function.end_lineno or function.lineno
     # a name is shown as the latest statement of this function before the hover bound it
     notes = [(note.node.lineno, text, note) for note in scope.shape_notes if first <= note.node.lineno <= min(row, last)
@@ -203,13 +208,65 @@ def shape_hover(facts, row: int, line: str, column: int) -> str | None:
     return f"```\n{shown}\n```\n\nin `{scope.name}.{function.name}`, from {where}{sizes}"
 
 
+def _expression_hover(facts, scope, function, names, row: int, column: int) -> str | None:
+    """The smallest expression under the cursor whose value the analysis recorded: the value of
+    a statement (``out[:, -1]`` in ``last = out[:, -1]``), an argument of a layer call, the
+    input of a recurrent call."""
+    first, last = function.lineno, function.end_lineno or function.lineno
+    best = None
+    for node, value in _recorded_expressions(scope):
+        position = facts.lines.characters(node)
+        if position is None or not first <= position[0] <= last:
+            continue
+        start, end = (position[0], position[1]), (position[2], position[3])
+        if not start <= (row, column) < end:
+            continue
+        size = (position[2] - position[0], position[3] - position[1] if position[0] == position[2] else 0)
+        if best is None or size < best[0]:
+            best = (size, node, [value])
+        elif size == best[0] and node is best[1]:
+            best[2].append(value)
+    if best is None:
+        return None
+    _, node, values = best
+    texts = list(dict.fromkeys(_describe(value, names) for value in values))
+    texts = [text for text in texts if text not in ("?", "tensor")]
+    if not texts:
+        return None
+    shown = facts.lines.segment(node).replace("\n", " ")
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"```\n{shown}: {' | '.join(texts)}\n```\n\nin `{scope.name}.{function.name}`"
+
+
+def _recorded_expressions(scope):
+    """``(expression node, value)`` pairs the facts hold for one class."""
+    for note in scope.shape_notes:
+        statement = note.node
+        value_node = getattr(statement, "value", None)
+        if isinstance(value_node, ast.expr):
+            yield value_node, note.value
+    for event in scope.events:
+        data = event.data
+        if event.kind == "layer_call" and isinstance(event.node, ast.Call):
+            for argument, value in zip(event.node.args, data.get("args", ())):
+                if not isinstance(argument, ast.Starred):
+                    yield argument, value
+        elif event.kind == "rnn_call":
+            if data.get("input_node") is not None:
+                yield data["input_node"], data.get("input")
+            if data.get("hx_node") is not None and data.get("hx") is not None:
+                yield data["hx_node"], data["hx"]
+
+
 def _origins(value, names) -> list:
-    """The recurrent layers a value comes straight from: ``self.lstm = LSTM(...)``."""
+    """The recurrent layers a value comes straight from (``output``, ``h_n``, ``c_n`` or the
+    whole result of a call, not what a head made of them): ``self.lstm = LSTM(...)``."""
     found = []
     for _, case in _cases(value):
         for part in [case, *(case.items if _is_tuple(case) else ())]:
             for _, inner in _cases(part):
-                layer = getattr(inner, "rnn", None)
+                layer = getattr(inner, "rnn", None) if getattr(inner, "origin", None) else None
                 name = getattr(layer, "name", "") if _is_layer(layer) else ""
                 if name:
                     shown = name if name.startswith("self.") else f"self.{name}"

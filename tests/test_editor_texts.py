@@ -75,3 +75,15 @@ def test_no_hover_where_nothing_is_known():
     source = "import torch.nn as nn\n\ndef helper(x):\n    y = x.sum()\n    return y\n"
     assert _hover_at(source, "y = ") is None
     assert shape_hover(None, 1, "x = 1", 0) is None
+
+
+def test_an_expression_shows_its_shape():
+    source = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text(encoding="utf-8")
+    # on `mean`: the argument of the head, `out.mean(dim=1)`
+    text = _hover_at(source, "out.mean", shift=5)
+    assert text.startswith("```\nout.mean(dim=1): (batch, 2*hidden_size)\n```")
+    # the head's result is not straight from the LSTM: no "sizes from" there
+    returned = _hover_at(source, "return self.fc")
+    assert "return: (batch, n_classes)" in returned and "sizes from" not in returned
+    forecaster = (ROOT / "examples" / "rnn004_batch_axis_as_time" / "buggy.py").read_text(encoding="utf-8")
+    assert "out[:, -1, :]: (seq, hidden_size)" in _hover_at(forecaster, "last = out[", shift=11)
