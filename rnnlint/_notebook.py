@@ -51,6 +51,7 @@ class Notebook:
     program: str = ""
     python: bool = True  # False for a notebook of another language: nothing to check
     bom: bool = False  # the file starts with a UTF-8 byte order mark
+    aliases: dict = field(default_factory=dict)  # the names given to earlier versions of a redefined class
 
     def cell_at(self, row: int) -> tuple[Cell | None, int]:
         """The cell holding program row ``row`` and the row inside it (1-based)."""
@@ -66,7 +67,7 @@ class Notebook:
 # --- reading --------------------------------------------------------------------------------
 
 
-def read_notebook(text: str, path: str) -> Notebook:
+def read_notebook(text: str, path: str, rename: bool = True) -> Notebook:
     """Parse a notebook's JSON; ``NotebookError`` says in one line why it cannot be read."""
     try:
         data = json.loads(text)
@@ -86,7 +87,7 @@ def read_notebook(text: str, path: str) -> Notebook:
         else:
             raise NotebookError(f"not a valid notebook: cell {number}: source is neither text nor a list of lines")
         notebook.cells.append(Cell(number, cell_text, blank_ipython(cell_text), as_list=as_list))
-    _build_program(notebook)
+    _build_program(notebook, rename)
     return notebook
 
 
@@ -111,14 +112,14 @@ def _is_python(data: dict) -> bool:
     return name is None or str(name).lower() in ("python", "python3", "ipython", "ipython3")
 
 
-def _build_program(notebook: Notebook) -> None:
+def _build_program(notebook: Notebook, rename: bool = True) -> None:
     """Code cells one after the other; a cell that does not parse alone stays out (as blank
     rows) and is an RNN000 finding of its own: IPython runs each cell on its own too."""
-    parts, row = [], 1
-    for cell in notebook.cells:
+    texts, definitions = [], []  # definitions: (name, cell index, row in cell) of top-level defs
+    for index, cell in enumerate(notebook.cells):
         text = cell.blanked if cell.blanked.endswith(("\n", "\r")) or not cell.blanked else cell.blanked + "\n"
         try:
-            ast.parse(text, filename=notebook.path)
+            tree = ast.parse(text, filename=notebook.path)
         except SyntaxError as error:
             cell.parses = False
             cell.error = Finding(notebook.path, error.lineno or 1, max((error.offset or 1) - 1, 0), PARSE_ERROR_CODE,
@@ -128,12 +129,85 @@ def _build_program(notebook: Notebook) -> None:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             cell.error = Finding(notebook.path, 1, 0, PARSE_ERROR_CODE, f"cannot parse cell: {message}",
                                  name="syntax-error", cell=cell.number)
-        if not cell.parses:
+        if cell.parses:
+            definitions.extend((node.name, index, node.lineno) for node in tree.body
+                               if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
+        else:
             text = "\n" * len(split_rows(text))
+        texts.append(text)
+    if rename:
+        texts = _rename_redefinitions(texts, definitions, notebook.aliases)
+    parts, row = [], 1
+    for cell, text in zip(notebook.cells, texts):
+        if cell.parses:
+            cell.blanked = text if cell.blanked.endswith(("\n", "\r")) or not cell.blanked else text[:-1]
         cell.first_row = row
         parts.append(text)
         row += len(split_rows(text))
     notebook.program = "".join(parts)
+
+
+def _rename_redefinitions(texts: list, definitions: list, aliases: dict) -> list:
+    """A class or function defined again in a later cell (as notebooks are written, one version
+    after the other) is two things: each use between two definitions means the one above it.
+    Every version but the last gets a name of its own, of the same length, so columns hold."""
+    by_name: dict = {}
+    for name, index, row in definitions:
+        by_name.setdefault(name, []).append((index, row))
+    repeated = {name: places for name, places in by_name.items() if len(places) > 1}
+    if not repeated:
+        return texts
+    taken = set(_IDENTIFIER.findall("".join(texts)))
+    rows = [split_rows(text) for text in texts]
+    for name, places in repeated.items():
+        for (index, row), (next_index, next_row) in zip(places, places[1:]):
+            alias = _same_length_alias(name, taken)
+            if alias is None:
+                continue
+            taken.add(alias)
+            aliases[alias] = name
+            # from this definition to the next one: every use of the name (not `x.name`) is this version
+            for cell in range(index, next_index + 1):
+                first = row if cell == index else 1
+                last = next_row - 1 if cell == next_index else len(rows[cell])
+                rows[cell] = _rename_in_rows(rows[cell], name, alias, first, last)
+    return ["".join(cell_rows) for cell_rows in rows]
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _same_length_alias(name: str, taken: set) -> str | None:
+    letters = "ZQXJKVWYzqxjkvwy0123456789"
+    for position in range(len(name) - 1, -1, -1):
+        for letter in letters:
+            if position == 0 and letter.isdigit():
+                continue
+            alias = name[:position] + letter + name[position + 1:]
+            if alias != name and alias not in taken:
+                return alias
+    return None
+
+
+def _rename_in_rows(rows: list, name: str, alias: str, first: int, last: int) -> list:
+    """``rows`` with the name tokens ``name`` (not attributes) on rows ``first..last`` renamed."""
+    text = "".join(rows)
+    spots = []
+    try:
+        previous = None
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and token.string == name and first <= token.start[0] <= last \
+                    and not (previous is not None and previous.type == tokenize.OP and previous.string == "."):
+                spots.append(token.start)
+            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                previous = token
+    except (tokenize.TokenError, SyntaxError):
+        return rows
+    renamed = list(rows)
+    for row, column in spots:
+        line = renamed[row - 1]
+        renamed[row - 1] = line[:column] + alias + line[column + len(name):]
+    return renamed
 
 
 def blank_ipython(text: str) -> str:
@@ -381,8 +455,9 @@ def cell_diffs(notebook: Notebook, sources: dict) -> str:
 
 
 def notebook_text(text: str, path: str) -> str:
-    """A notebook's code cells as one program (a cell that does not parse left blank)."""
-    return read_notebook(text, path).program
+    """A notebook's code cells as one program (a cell that does not parse left blank; a class
+    defined in several cells is its last version)."""
+    return read_notebook(text, path, rename=False).program
 
 
 def check_notebook(text: str, path: str, config, fix: bool = False, unsafe_fixes: bool = False):

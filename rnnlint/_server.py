@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -357,6 +358,8 @@ def hover(ls: RnnlintServer, params: types.HoverParams):
         text = shape_hover(cached[1], part.first_row + row - 1, line, column)
     if text is None:
         return None
+    for alias, name in getattr(unit.notebook, "aliases", {}).items():
+        text = re.sub(rf"\b{alias}\b", name, text)  # an earlier version of a class redefined in a later cell
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
 

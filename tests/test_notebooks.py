@@ -246,3 +246,52 @@ def test_fix_keeps_a_byte_order_mark(tmp_path):
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"nn.Linear(2 * hidden_size, n_classes)" in data
     assert data.count(b"\xef\xbb\xbf") == 1
+
+
+REDEFINED = [
+    "import torch\nimport torch.nn as nn",
+    "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+    "        self.rnn = nn.LSTM(10, 16, batch_first=True)\n        self.fc = nn.Linear(16, 3)\n\n"
+    "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out[:, -1])",
+    "model = Model()\ny = model(torch.randn(4, 7, 10))",
+    "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+    "        self.rnn = nn.LSTM(20, 32, bidirectional=True, batch_first=True)\n        self.fc = nn.Linear(64, 3)\n\n"
+    "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out[:, -1])",
+    "model = Model()\ny = model(torch.randn(4, 7, 20))",
+]
+
+
+def _in_memory(cells: list) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": text} for text in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_class_defined_again_is_a_new_version_for_the_cells_below():
+    # cell 3 feeds the first Model 10 features, which it takes: no RNN008 against the second one
+    findings, _, _ = check_notebook(_in_memory(REDEFINED), "m.ipynb", Config())
+    assert findings == []
+    # the same uses, swapped: each version is fed the other's features, and each is found
+    swapped = [REDEFINED[0], REDEFINED[1], REDEFINED[4], REDEFINED[3], REDEFINED[2]]
+    findings, _, _ = check_notebook(_in_memory(swapped), "m.ipynb", Config())
+    assert sorted((f.code, f.cell, f.row) for f in findings) == [("RNN008", 2, 4), ("RNN008", 4, 4)]
+
+
+def test_the_renamed_version_keeps_its_columns_and_its_name_on_disk(tmp_path):
+    cells = list(REDEFINED)
+    cells[1] = cells[1].replace("nn.LSTM(10, 16, batch_first=True)", "nn.LSTM(10, 16, batch_first=True, bidirectional=True)")
+    text = _in_memory(cells)
+    notebook = read_notebook(text, "m.ipynb")
+    first = notebook.cells[1].blanked.splitlines()[0]
+    assert first != "class Model(nn.Module):" and len(first) == len("class Model(nn.Module):")
+    findings, fixed, _ = check_notebook(text, "m.ipynb", Config(), fix=True)
+    assert findings == []
+    written = json.loads(fixed)["cells"]
+    assert written[1]["source"].startswith("class Model(nn.Module):") and "nn.Linear(2 * 16, 3)" in written[1]["source"]
+    assert written[2]["source"] == "model = Model()\ny = model(torch.randn(4, 7, 10))"
+
+
+def test_shapes_of_a_redefined_class_show_its_last_version(tmp_path):
+    path = _notebook(tmp_path, REDEFINED)
+    result = run_rnnlint("shapes", path)
+    assert result.returncode == 0 and result.stdout.count("class Model") == 1
+    assert "LSTM(input_size=20" in result.stdout
