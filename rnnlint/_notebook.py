@@ -115,7 +115,7 @@ def _is_python(data: dict) -> bool:
 def _build_program(notebook: Notebook, rename: bool = True) -> None:
     """Code cells one after the other; a cell that does not parse alone stays out (as blank
     rows) and is an RNN000 finding of its own: IPython runs each cell on its own too."""
-    texts, definitions = [], []  # definitions: (name, cell index, row in cell) of top-level defs
+    texts, definitions, bodies = [], [], []  # definitions: (name, cell index, row, kind) bound at the top level
     for index, cell in enumerate(notebook.cells):
         text = cell.blanked if cell.blanked.endswith(("\n", "\r")) or not cell.blanked else cell.blanked + "\n"
         try:
@@ -129,14 +129,20 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             cell.error = Finding(notebook.path, 1, 0, PARSE_ERROR_CODE, f"cannot parse cell: {message}",
                                  name="syntax-error", cell=cell.number)
+        cell_bodies = []
         if cell.parses:
-            definitions.extend((node.name, index, node.lineno) for node in tree.body
-                               if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
+            for node in tree.body:
+                if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                    definitions.append((node.name, index, node.lineno, "definition"))
+                    cell_bodies.append((node.body[0].lineno, node.end_lineno or node.lineno))
+                else:
+                    definitions.extend((name, index, node.lineno, "variable") for name in _bound_names(node))
         else:
             text = "\n" * len(split_rows(text))
         texts.append(text)
+        bodies.append(cell_bodies)
     if rename:
-        texts = _rename_redefinitions(texts, definitions, notebook.aliases)
+        texts = _rename_redefinitions(texts, definitions, bodies, notebook.aliases)
     parts, row = [], 1
     for cell, text in zip(notebook.cells, texts):
         if cell.parses:
@@ -147,31 +153,75 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
     notebook.program = "".join(parts)
 
 
-def _rename_redefinitions(texts: list, definitions: list, aliases: dict) -> list:
-    """A class or function defined again in a later cell (as notebooks are written, one version
-    after the other) is two things: each use between two definitions means the one above it.
-    Every version but the last gets a name of its own, of the same length, so columns hold."""
+def _rename_redefinitions(texts: list, definitions: list, bodies: list, aliases: dict) -> list:
+    """A name bound again in a later statement (as notebooks are written: a class, a constant or
+    a model, one version after the other) is several things. A use in top-level code means the
+    version bound above it; so does a use inside a class or function that is defined again (a
+    new version is a new definition). Inside a function or class body a module-level variable
+    is read when the code runs, so which version it sees is unknown: it gets a name nothing
+    binds. Versions but the last get names of their own, of the same length, so columns hold."""
     by_name: dict = {}
-    for name, index, row in definitions:
-        by_name.setdefault(name, []).append((index, row))
+    for name, index, row, kind in definitions:
+        by_name.setdefault(name, []).append((index, row, kind))
     repeated = {name: places for name, places in by_name.items() if len(places) > 1}
     if not repeated:
         return texts
     taken = set(_IDENTIFIER.findall("".join(texts)))
     rows = [split_rows(text) for text in texts]
+    tokens = [_name_tokens(text, repeated) for text in texts]
     for name, places in repeated.items():
-        for (index, row), (next_index, next_row) in zip(places, places[1:]):
-            alias = _same_length_alias(name, taken)
-            if alias is None:
-                continue
+        versions = []  # (cell index, row, alias or None for the last version)
+        for number, (index, row, _) in enumerate(places):
+            alias = None if number == len(places) - 1 else _same_length_alias(name, taken)
+            if number < len(places) - 1 and alias is None:
+                break  # no name of the same length is free: leave this name as it is
             taken.add(alias)
-            aliases[alias] = name
-            # from this definition to the next one: every use of the name (not `x.name`) is this version
-            for cell in range(index, next_index + 1):
-                first = row if cell == index else 1
-                last = next_row - 1 if cell == next_index else len(rows[cell])
-                rows[cell] = _rename_in_rows(rows[cell], name, alias, first, last)
+            versions.append((index, row, alias))
+        else:
+            variable = any(kind == "variable" for _, _, kind in places)
+            unbound = _same_length_alias(name, taken) if variable else None
+            taken.add(unbound)
+            for alias in (alias for _, _, alias in versions):
+                if alias:
+                    aliases[alias] = name
+            if unbound:
+                aliases[unbound] = name
+
+            def choose(cell: int, row: int, versions=versions, unbound=unbound, variable=variable):
+                if variable and any(first <= row <= last for first, last in bodies[cell]):
+                    return unbound
+                current = [alias for index, first, alias in versions if (index, first) <= (cell, row)]
+                return current[-1] if current else None
+
+            for cell, cell_tokens in enumerate(tokens):
+                for row, column in cell_tokens.get(name, ()):
+                    alias = choose(cell, row)
+                    if alias is not None:
+                        line = rows[cell][row - 1]
+                        rows[cell][row - 1] = line[:column] + alias + line[column + len(name):]
     return ["".join(cell_rows) for cell_rows in rows]
+
+
+def _bound_names(statement) -> list:
+    """The names a top-level assignment binds: ``x = ...``, ``a, b = ...``, ``x: int = ...``, ``x += 1``."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target] if getattr(statement, "value", None) is not None else []
+    else:
+        return []
+    names = []
+    for target in targets:
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                pending.extend(node.elts)
+            elif isinstance(node, ast.Starred):
+                pending.append(node.value)
+    return names
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -189,22 +239,83 @@ def _same_length_alias(name: str, taken: set) -> str | None:
     return None
 
 
-def _rename_in_rows(rows: list, name: str, alias: str, first: int, last: int) -> list:
-    """``rows`` with the name tokens ``name`` (not attributes) on rows ``first..last`` renamed."""
+def _name_tokens(text: str, wanted) -> dict:
+    """``{name: [(row, column), ...]}``: where the names in ``wanted`` are used or bound in
+    ``text`` (attributes ``x.name``, strings and comments left out)."""
+    found: dict = {}
+    if not any(name in text for name in wanted):
+        return found
+    try:
+        previous = None
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and token.string in wanted \
+                    and not (previous is not None and previous.type == tokenize.OP and previous.string == "."):
+                found.setdefault(token.string, []).append(token.start)
+            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                previous = token
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return found
+
+
+def _bound_names(statement) -> list:
+    """The names a top-level assignment binds: ``x = ...``, ``a, b = ...``, ``x: int = ...``, ``x += 1``."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target] if getattr(statement, "value", None) is not None else []
+    else:
+        return []
+    names = []
+    for target in targets:
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                pending.extend(node.elts)
+            elif isinstance(node, ast.Starred):
+                pending.append(node.value)
+    return names
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _same_length_alias(name: str, taken: set) -> str | None:
+    letters = "ZQXJKVWYzqxjkvwy0123456789"
+    for position in range(len(name) - 1, -1, -1):
+        for letter in letters:
+            if position == 0 and letter.isdigit():
+                continue
+            alias = name[:position] + letter + name[position + 1:]
+            if alias != name and alias not in taken:
+                return alias
+    return None
+
+
+def _rename_in_rows(rows: list, name: str, choose) -> list:
+    """``rows`` with each name token ``name`` (not an attribute ``x.name``) renamed to what
+    ``choose(row)`` says (None: kept)."""
     text = "".join(rows)
+    if name not in text:
+        return rows
     spots = []
     try:
         previous = None
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NAME and token.string == name and first <= token.start[0] <= last \
+            if token.type == tokenize.NAME and token.string == name \
                     and not (previous is not None and previous.type == tokenize.OP and previous.string == "."):
-                spots.append(token.start)
+                alias = choose(token.start[0])
+                if alias is not None:
+                    spots.append((token.start, alias))
             if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
                 previous = token
     except (tokenize.TokenError, SyntaxError):
         return rows
     renamed = list(rows)
-    for row, column in spots:
+    for (row, column), alias in spots:
         line = renamed[row - 1]
         renamed[row - 1] = line[:column] + alias + line[column + len(name):]
     return renamed

@@ -295,3 +295,23 @@ def test_shapes_of_a_redefined_class_show_its_last_version(tmp_path):
     result = run_rnnlint("shapes", path)
     assert result.returncode == 0 and result.stdout.count("class Model") == 1
     assert "LSTM(input_size=20" in result.stdout
+
+
+def test_a_constant_set_again_is_unknown_inside_code_run_later():
+    cells = ["import torch.nn as nn\nH = 16",
+             "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+             "        self.rnn = nn.LSTM(8, H)\n        self.fc = nn.Linear(16, 3)\n\n"
+             "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)",
+             "m = M()", "H = 32"]
+    # M is built while H is 16; which H a later M() reads is unknown: no finding either way
+    findings, _, _ = check_notebook(_in_memory(cells), "m.ipynb", Config())
+    assert findings == []
+    # top-level code reads the version above it: a head built for H = 16 is right for the
+    # LSTM of cell 2, and wrong for the LSTM of cell 3 that it is then fed
+    cells = ["import torch\nimport torch.nn as nn\nH = 16",
+             "rnn = nn.LSTM(8, H, batch_first=True)\nout, _ = rnn(torch.randn(4, 7, 8))\nhead = nn.Linear(16, 3)\n"
+             "y = head(out)", "H = 32"]
+    assert check_notebook(_in_memory(cells), "m.ipynb", Config())[0] == []
+    cells[2] = "H = 32\nrnn = nn.LSTM(8, H, batch_first=True)\nout, _ = rnn(torch.randn(4, 7, 8))\ny = head(out)"
+    findings, _, _ = check_notebook(_in_memory(cells), "m.ipynb", Config())
+    assert [(f.code, f.cell, f.row) for f in findings] == [("RNN001", 2, 3)]
