@@ -184,12 +184,17 @@ async def test_fix_all_and_project_configuration(client: LanguageClient, tmp_pat
 @pytest.mark.asyncio
 async def test_changes_in_a_burst_end_in_the_last_text(client: LanguageClient, tmp_path):
     uri = (tmp_path / "burst.py").as_uri()
-    _open(client, uri, "import torch.nn as nn\n")
-    assert list(await _diagnostics(client, uri)) == []
-    for version, dropout in enumerate(("0.1", "0.2", "0.3"), start=2):
-        _change(client, uri, f"import torch.nn as nn\nrnn = nn.LSTM(8, 16, dropout={dropout})\n", version)
+    text = "import torch.nn as nn\nrnn = nn.LSTM(8, 16, dropout=0.1)\n"
+    _open(client, uri, text)
+    assert "`0.1`" in (await _diagnostics(client, uri))[0].message
+    # keystrokes as an editor sends them: ranges of the text, UTF-16 positions
+    digit = types.Range(start=types.Position(line=1, character=31), end=types.Position(line=1, character=32))
+    for version, typed in enumerate("234", start=2):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=digit, text=typed)]))
     [finding] = await _diagnostics(client, uri)
-    assert "`0.3`" in finding.message
+    assert "`0.4`" in finding.message
 
 
 @pytest.mark.asyncio
@@ -255,3 +260,15 @@ async def test_fix_all_takes_unsafe_fixes_where_the_project_says_so(client: Lang
     [action] = await _actions(client, uri, only=["source.fixAll.rnnlint"], whole=finding.range)
     assert "unsafe" in action.title
     assert _apply(NON_ASCII, action.edit.changes[uri]).endswith('rnn = nn.GRU(8, 16, num_layers=1)\n')
+
+
+@pytest.mark.asyncio
+async def test_a_bad_configuration_is_one_message_and_the_defaults(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nselect = ["RNN999"]\n', encoding="utf-8")
+    uri = (tmp_path / "model.py").as_uri()
+    _open(client, uri, BUGGY)
+    assert [d.code for d in await _diagnostics(client, uri)] == ["RNN001"]
+    _change(client, uri, BUGGY + "\n", 2)
+    await _diagnostics(client, uri)
+    errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    assert errors == ["rnnlint: pyproject.toml: [tool.rnnlint] select: unknown code RNN999"]
