@@ -184,11 +184,23 @@ def shape_hover(facts, row: int, line: str, column: int) -> str | None:
     function = _function_at(scope.node, row)
     if function is None:
         return None
-    if word and not line[:start].rstrip().endswith("."):  # a name, not an attribute (`x.size`)
+    if word and _names_code_at(facts, function, word, row, start):  # a name in code, not `x.size` or a comment
         named = _name_hover(scope, function, names, word, row)
         if named is not None:
             return named
     return _expression_hover(facts, scope, function, names, row, column)
+
+
+def _names_code_at(facts, function, word: str, row: int, column: int) -> bool:
+    """Whether the code of ``function`` has the name ``word`` (or a ``return``) starting at
+    character ``column`` of ``row``: not in a comment, a string or an attribute."""
+    for node in ast.walk(function):
+        if getattr(node, "lineno", None) != row:
+            continue
+        if isinstance(node, ast.Name) and node.id == word or isinstance(node, ast.Return) and word == "return":
+            if facts.lines.character_column(row, node.col_offset) == column:
+                return True
+    return False
 
 
 def _name_hover(scope, function, names, label: str, row: int) -> str | None:

@@ -87,3 +87,21 @@ def test_an_expression_shows_its_shape():
     assert "return: (batch, n_classes)" in returned and "sizes from" not in returned
     forecaster = (ROOT / "examples" / "rnn004_batch_axis_as_time" / "buggy.py").read_text(encoding="utf-8")
     assert "out[:, -1, :]: (seq, hidden_size)" in _hover_at(forecaster, "last = out[", shift=11)
+
+
+def test_a_name_in_a_comment_or_string_has_no_shape():
+    source = (
+        "import torch.nn as nn\n\n"
+        "class Tagger(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.rnn = nn.GRU(8, 16)\n\n"
+        "    def forward(self, x):\n"
+        "        out, h_n = self.rnn(x)\n"
+        "        # out is the output\n"
+        "        label = 'out'\n"
+        "        return out\n"
+    )
+    assert _hover_at(source, "# out", shift=2) is None
+    assert _hover_at(source, "'out'", shift=1) is None
+    assert "out: (seq, batch, 16)" in _hover_at(source, "return out", shift=7)
