@@ -103,6 +103,9 @@ def _unit_for(ls: RnnlintServer, uri: str) -> tuple[Unit, list]:
         return notebook_unit(path, cells), [uri for uri, _ in cells]
     document = ls.workspace.get_text_document(uri)
     path = _path_of(uri) or uri
+    if path.endswith(".ipynb") or getattr(document, "language_id", None) not in (None, "python"):
+        # a notebook opened as its JSON, or another language: nothing to check as Python
+        return file_unit(uri, path, ""), [uri]
     return file_unit(uri, path, document.source), [uri]
 
 

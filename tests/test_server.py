@@ -272,3 +272,14 @@ async def test_a_bad_configuration_is_one_message_and_the_defaults(client: Langu
     await _diagnostics(client, uri)
     errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
     assert errors == ["rnnlint: pyproject.toml: [tool.rnnlint] select: unknown code RNN999"]
+
+
+@pytest.mark.asyncio
+async def test_a_notebook_opened_as_json_is_not_read_as_python(client: LanguageClient, tmp_path):
+    # a client that sends a document of another language: it is not checked, even where its
+    # text would read as Python with a finding
+    for name, language in (("model.ipynb", "json"), ("notes.txt", "plaintext")):
+        uri = (tmp_path / name).as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id=language, version=1, text=NON_ASCII)))
+        assert list(await _diagnostics(client, uri)) == []
