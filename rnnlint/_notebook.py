@@ -13,11 +13,10 @@ import re
 import tokenize
 from dataclasses import dataclass, field, replace
 
+from ._engine import PARSE_ERROR_CODE
 from ._finding import Edit, Finding, Fix
 from ._source import split_rows
 
-NOTEBOOK_SUFFIX = ".ipynb"
-PARSE_ERROR_CODE = "RNN000"
 # cell magics whose body is Python run as written: the body is checked, the magic line blanked
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 # a line of IPython syntax: `%magic`, `!shell`, `?help`, `x = !ls`, `x = %env`
@@ -34,11 +33,10 @@ class NotebookError(Exception):
 class Cell:
     number: int  # counted from 1 over all cells, code or not
     text: str  # the source as written
-    blanked: str  # the source with IPython syntax blanked, row for row
+    blanked: str  # the source as checked: IPython syntax blanked, earlier versions of names renamed, row for row
     parses: bool = True
     error: Finding | None = None
     first_row: int = 0  # its first row in the program (0: not in the program)
-    as_list: bool = True  # `source` was a list of lines (nbformat writes lists)
 
 
 @dataclass
@@ -51,7 +49,7 @@ class Notebook:
     program: str = ""
     python: bool = True  # False for a notebook of another language: nothing to check
     bom: bool = False  # the file starts with a UTF-8 byte order mark
-    aliases: dict = field(default_factory=dict)  # the names given to earlier versions of a redefined class
+    aliases: dict = field(default_factory=dict)  # alias -> the name bound again in a later cell
 
     def cell_at(self, row: int) -> tuple[Cell | None, int]:
         """The cell holding program row ``row`` and the row inside it (1-based)."""
@@ -81,12 +79,12 @@ def read_notebook(text: str, path: str, rename: bool = True) -> Notebook:
             continue
         source = cell.get("source", "")
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            cell_text, as_list = "".join(source), True
+            cell_text = "".join(source)
         elif isinstance(source, str):
-            cell_text, as_list = source, False
+            cell_text = source
         else:
             raise NotebookError(f"not a valid notebook: cell {number}: source is neither text nor a list of lines")
-        notebook.cells.append(Cell(number, cell_text, blank_ipython(cell_text), as_list=as_list))
+        notebook.cells.append(Cell(number, cell_text, blank_ipython(cell_text)))
     _build_program(notebook, rename)
     return notebook
 
