@@ -457,7 +457,9 @@ def fixed_cells(notebook: Notebook, fixed_program: str) -> dict:
         new_rows = list(original)
         for start, end, replacement in sorted(changed[cell.number], reverse=True):
             if any(original[index] != blanked[index] for index in range(start, min(end, len(original)))):
-                return {}  # a fix on a row of IPython syntax: leave the notebook as it is
+                return {}  # a fix on a row of IPython syntax or a renamed name: leave the notebook as it is
+            if uses_alias(notebook, "".join(replacement)):
+                return {}  # a fix written with a name only the checked program has
             new_rows[start:end] = replacement
         text = "".join(new_rows)
         if not cell.text.endswith("\n") and text.endswith("\n"):
@@ -465,6 +467,12 @@ def fixed_cells(notebook: Notebook, fixed_program: str) -> dict:
         if text != cell.text:
             result[cell.number] = text
     return result
+
+
+def uses_alias(notebook: Notebook, text: str) -> bool:
+    """Whether ``text`` names one of the aliases given to earlier versions of a name (nothing
+    the user wrote has them: they were chosen free)."""
+    return bool(notebook.aliases) and any(word in notebook.aliases for word in _IDENTIFIER.findall(text))
 
 
 def write_cells(text: str, sources: dict) -> str:

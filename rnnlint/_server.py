@@ -292,7 +292,7 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
             diagnostic = _diagnostic(finding, rows, encoding)
             if not _overlaps(diagnostic.range, params.range):
                 continue
-            if finding.fix is not None:
+            if finding.fix is not None and not _written_with_aliases(unit, part, finding.fix.edits):
                 edits = [_shift(edit, part) for edit in finding.fix.edits]
                 title = f"{finding.code}: {finding.fix.title}" + ("" if finding.fix.safe else " (unsafe fix)")
                 actions.append(types.CodeAction(
@@ -311,19 +311,32 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
                         title=f"{finding.code}: add `# noqa: {finding.code}` to this line",
                         kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                         edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=span, new_text=text)]})))
-    for kind in (FIX_ALL_KIND, types.CodeActionKind.SourceFixAll):
-        if only is not None and not wanted(kind):
-            continue
-        if only is None and kind != FIX_ALL_KIND:
-            continue  # offered once in a plain request; a fixAll-on-save request asks for its kind
+    if wanted(FIX_ALL_KIND):  # `source`, `source.fixAll` (on save) and our own kind all ask for it
         edit = _fix_all(ls, unit, encoding)
         if edit is not None:
             unsafe = _config_for(ls, unit.path if os.path.isabs(unit.path) else None).unsafe_fixes
             title = "rnnlint: apply all fixes (unsafe ones too: unsafe-fixes = true)" if unsafe \
                 else "rnnlint: apply all safe fixes"
             actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=edit))
-        break
     return actions
+
+
+def _written_with_aliases(unit: Unit, part, edits) -> bool:
+    """A fix in a notebook that touches a row the checked program changed (IPython syntax, a
+    renamed name) or writes a renamed name: not offered, it would not be the user's code."""
+    if unit.notebook is None:
+        return False
+    from ._notebook import uses_alias
+
+    cell = next(cell for cell in unit.notebook.cells if cell.number == part.cell)
+    original, checked = split_rows(cell.text), split_rows(cell.blanked)
+    for edit in edits:
+        rows = range(edit.row - part.first_row, edit.end_row - part.first_row + 1)
+        if any(index >= len(original) or index >= len(checked) or original[index] != checked[index] for index in rows):
+            return True
+        if uses_alias(unit.notebook, edit.content):
+            return True
+    return False
 
 
 def _shift(edit, part):

@@ -315,3 +315,15 @@ def test_a_constant_set_again_is_unknown_inside_code_run_later():
     cells[2] = "H = 32\nrnn = nn.LSTM(8, H, batch_first=True)\nout, _ = rnn(torch.randn(4, 7, 8))\ny = head(out)"
     findings, _, _ = check_notebook(_in_memory(cells), "m.ipynb", Config())
     assert [(f.code, f.cell, f.row) for f in findings] == [("RNN001", 2, 3)]
+
+
+def test_a_fix_is_not_written_with_a_renamed_name():
+    from rnnlint._notebook import fixed_cells, notebook_from_cells
+
+    notebook = notebook_from_cells("m.ipynb", [(1, "H = 16\nrnn = nn.LSTM(8, H)"), (2, "H = 32\nx = 1")])
+    [alias] = [name for name in notebook.aliases if name in notebook.program]  # (the other one is for bodies)
+    assert notebook.program.startswith(f"{alias} = 16\nrnn = nn.LSTM(8, {alias})\n")
+    assert fixed_cells(notebook, notebook.program.replace("x = 1", "x = 2")) == {2: "H = 32\nx = 2"}
+    # a change written with the alias, or on a row that holds it, is not the user's code
+    assert fixed_cells(notebook, notebook.program.replace("x = 1", f"x = {alias}")) == {}
+    assert fixed_cells(notebook, notebook.program.replace("(8, ", "(9, ")) == {}
