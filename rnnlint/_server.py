@@ -30,7 +30,7 @@ from ._editor import (
     shape_hover,
     to_units,
 )
-from ._engine import PARSE_ERROR_CODE, check_source
+from ._engine import PARSE_ERROR_CODE, FileResult, check_source
 from ._source import split_rows
 
 DEBOUNCE_SECONDS = 0.25
@@ -112,8 +112,25 @@ def _unit_for(ls: RnnlintServer, uri: str) -> tuple[Unit, list]:
 def _check(ls: RnnlintServer, unit: Unit, fix: bool = False):
     """Check the unit; with ``fix``, apply the safe fixes (and the unsafe ones where the project's
     ``unsafe-fixes = true`` says so, as ``rnnlint --fix`` does)."""
-    config = _config_for(ls, unit.path if os.path.isabs(unit.path) else None)
+    path = unit.path if os.path.isabs(unit.path) else None
+    config = _config_for(ls, path)
+    if path is not None and _excluded(Path(path), config):
+        return FileResult(unit.path)
     return check_source(unit.program, unit.path, config, fix=fix, unsafe_fixes=fix and config.unsafe_fixes)
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    """A file a folder walk would skip (a virtualenv, site-packages, the project's `exclude`):
+    opened in the editor, say from go-to-definition, it is not checked either."""
+    pyproject = find_pyproject(path.parent)
+    root = pyproject.parent if pyproject is not None else path.parent
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        parts = path.parts
+    if any(part in ("site-packages", "dist-packages") for part in path.parts[:-1]):
+        return True  # installed code, wherever it lies
+    return any(config.is_excluded(Path(*parts[:index + 1])) for index in range(len(parts)))
 
 
 # --- diagnostics ----------------------------------------------------------------------------

@@ -283,3 +283,23 @@ async def test_a_notebook_opened_as_json_is_not_read_as_python(client: LanguageC
         client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
             uri=uri, language_id=language, version=1, text=NON_ASCII)))
         assert list(await _diagnostics(client, uri)) == []
+
+
+@pytest.mark.asyncio
+async def test_files_a_folder_walk_skips_are_not_checked(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["generated"]\n', encoding="utf-8")
+    for folder in ("generated", ".venv/lib/site-packages/torch", "src"):
+        uri = (tmp_path / folder / "model.py").as_uri()
+        _open(client, uri, NON_ASCII)
+        codes = [d.code for d in await _diagnostics(client, uri)]
+        assert codes == (["RNN009"] if folder == "src" else []), folder
+
+
+@pytest.mark.asyncio
+async def test_a_project_inside_a_folder_named_like_an_exclusion_is_checked(client: LanguageClient, tmp_path):
+    project = tmp_path / "build" / "project"  # `build` is excluded inside a project, not above it
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.rnnlint]\n", encoding="utf-8")
+    uri = (project / "model.py").as_uri()
+    _open(client, uri, NON_ASCII)
+    assert [d.code for d in await _diagnostics(client, uri)] == ["RNN009"]
