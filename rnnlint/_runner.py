@@ -169,7 +169,8 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
     sources = fixed_cells(notebook, file_result.fixed_source)
     if not sources:
         if file_result.fixed_source != notebook.program:
-            result.warnings.append(f"{path}: a fix spans IPython syntax or several cells; fixes not applied")
+            result.warnings.append(f"{path}: a fix touches IPython syntax, several cells or a name bound in several "
+                                   "cells; fixes not applied")
         return
     for number, text in sources.items():
         before = next(cell.text for cell in notebook.cells if cell.number == number)

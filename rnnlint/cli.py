@@ -157,20 +157,27 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
     from ._notebook import NotebookError, check_notebook
 
     try:
-        findings, fixed, warnings = check_notebook(source, name, config, fix=args.fix and not args.diff,
+        findings, fixed, warnings = check_notebook(source, name, config, fix=args.fix or args.diff,
                                                    unsafe_fixes=args.unsafe_fixes)
     except NotebookError as error:
         raise UsageError(f"{name}: {error}") from None
     for warning in warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
     print_to = sys.stdout
+    if args.diff:
+        from ._notebook import cell_diffs, read_notebook
+
+        before = read_notebook(source, name)
+        after = {cell.number: cell.text for cell in read_notebook(fixed, name).cells} if fixed is not None else {}
+        sys.stdout.write(cell_diffs(before, {number: text for number, text in after.items()
+                                             if text != next(c.text for c in before.cells if c.number == number)}))
     if args.fix and not args.diff:
         sys.stdout.write(fixed if fixed is not None else source)
         print_to = sys.stderr
     rendered = _render_findings(args, findings, {})
     if rendered:
         print(rendered, file=print_to)
-    return _exit_code(findings, args)
+    return _exit_code(findings, args, diffs=args.diff and fixed is not None)
 
 
 def _render_findings(args, findings: list, sources: dict) -> str:

@@ -327,3 +327,10 @@ def test_a_fix_is_not_written_with_a_renamed_name():
     # a change written with the alias, or on a row that holds it, is not the user's code
     assert fixed_cells(notebook, notebook.program.replace("x = 1", f"x = {alias}")) == {}
     assert fixed_cells(notebook, notebook.program.replace("(8, ", "(9, ")) == {}
+
+
+def test_stdin_notebook_diff():
+    result = run_rnnlint("--diff", "--stdin-filename", "model.ipynb", "-", stdin=CLASSIFIER.read_text(encoding="utf-8"))
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- a/model.ipynb:cell 3\n+++ b/model.ipynb:cell 3\n")
+    assert "+        self.fc = nn.Linear(2 * hidden_size, n_classes)" in result.stdout
