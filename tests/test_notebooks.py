@@ -334,3 +334,24 @@ def test_stdin_notebook_diff():
     assert result.returncode == 1
     assert result.stdout.startswith("--- a/model.ipynb:cell 3\n+++ b/model.ipynb:cell 3\n")
     assert "+        self.fc = nn.Linear(2 * hidden_size, n_classes)" in result.stdout
+
+
+TUTORIAL = NOTEBOOKS / "tutorial_clean.ipynb"
+
+
+def test_a_correct_tutorial_notebook_is_silent():
+    # magics, shell escapes in a loop, help, %%writefile, a magic-looking string, a model class
+    # defined twice and hyperparameters set twice: nothing is wrong, nothing is reported
+    result = run_rnnlint("--no-cache", TUTORIAL)
+    assert result.returncode == 0 and result.stdout.startswith("All checks passed"), result.stdout
+
+
+@pytest.mark.parametrize(("correct", "buggy", "cell"), [
+    ('"        self.fc = nn.Linear(2 * hl_size, out)\\n"', '"        self.fc = nn.Linear(hl_size, out)\\n"', 10),
+    ('"        self.fc = nn.Linear(hl_size, out)\\n"', '"        self.fc = nn.Linear(2 * hl_size, out)\\n"', 5),
+])
+def test_each_version_of_the_tutorial_model_is_checked(correct, buggy, cell):
+    text = TUTORIAL.read_text(encoding="utf-8")
+    assert text.count(correct) == 1
+    findings, _, _ = check_notebook(text.replace(correct, buggy), "tutorial.ipynb", Config())
+    assert [(f.code, f.cell) for f in findings] == [("RNN001", cell)]
