@@ -71,6 +71,8 @@ def read_notebook(text: str, path: str, rename: bool = True) -> Notebook:
         data = json.loads(text)
     except ValueError as error:
         raise NotebookError(f"not a valid notebook: invalid JSON: {error}") from None
+    except RecursionError:
+        raise NotebookError("not a valid notebook: JSON nested too deep") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError("not a valid notebook: no list of cells (only nbformat 4 is read)")
     notebook = Notebook(path=path, text=text, python=_is_python(data))
@@ -478,7 +480,10 @@ def uses_alias(notebook: Notebook, text: str) -> bool:
 def write_cells(text: str, sources: dict) -> str:
     """The notebook's JSON ``text`` with the ``source`` of the cells in ``sources`` replaced,
     and every other byte as it was (outputs, counts, metadata, ids, indentation, key order)."""
-    spans = _source_spans(text)
+    try:
+        spans = _source_spans(text)
+    except (ValueError, IndexError, RecursionError):
+        raise NotebookError("cannot find the cells' source in the file") from None
     pieces, last = [], 0
     for number in sorted(sources):
         if number not in spans:

@@ -355,3 +355,20 @@ def test_each_version_of_the_tutorial_model_is_checked(correct, buggy, cell):
     assert text.count(correct) == 1
     findings, _, _ = check_notebook(text.replace(correct, buggy), "tutorial.ipynb", Config())
     assert [(f.code, f.cell) for f in findings] == [("RNN001", cell)]
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000, '{"cells": [{"cell_type": "code", "source": 5}]}', "[]", '{"cells": {}}',
+])
+def test_odd_json_is_one_line_and_no_traceback(tmp_path, text):
+    path = tmp_path / "odd.ipynb"
+    path.write_text(text, encoding="utf-8")
+    result = run_rnnlint("--no-cache", path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{path}:1:1: RNN000 not a valid notebook" in result.stdout
+
+
+def test_cells_that_are_not_code_still_count():
+    text = json.dumps({"cells": [{"cell_type": "raw", "source": "x"}, "junk", {"cell_type": "code", "source": "import torch.nn as nn\nrnn = nn.GRU(8, 16, dropout=0.2)"}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    assert [(f.code, f.cell) for f in check_notebook(text, "m.ipynb", Config())[0]] == [("RNN009", 3)]
