@@ -237,6 +237,10 @@ def test_shapes_of_a_notebook():
     assert result.returncode == 0, result.stderr
     assert "class SentenceClassifier" in result.stdout
     assert "out: (batch, seq, 2*hidden_size)" in result.stdout
+    # a folder walk finds notebooks, and the JSON format reads their cells too
+    walked = run_rnnlint("shapes", "--format", "json", NOTEBOOKS)
+    files = {entry["path"]: entry for entry in json.loads(walked.stdout)["files"]}
+    assert [c["name"] for c in files[str(CLASSIFIER)]["classes"]] == ["SentenceClassifier"]
 
 
 def test_fix_keeps_a_byte_order_mark(tmp_path):
