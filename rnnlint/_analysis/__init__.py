@@ -7,20 +7,110 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Iterator, TypeVar
 
 from .._source import SourceLines
+from ._facts import (
+    FACT_KINDS,
+    WHOLE_SLICE,
+    Fact,
+    IndexEllipsis,
+    IndexInt,
+    IndexItem,
+    IndexKey,
+    IndexNone,
+    IndexSlice,
+    IndexTensor,
+    LayerCall,
+    Pack,
+    Pad,
+    Reduce,
+    Reshape,
+    Return,
+    RnnCall,
+    TensorOp,
+    TensorSubscript,
+    TupleSubscript,
+    Unpack,
+    takes_axis,
+)
 from ._interpreter import (
     MODULE_BASES,
     ClassInfo,
-    Event,
     Interpreter,
+    PathEnds,
     ShapeNote,
     positional_parameters,
 )
-from ._names import ImportTable
-from ._symbolic import UNKNOWN, Alt, Const, Value
+from ._names import ImportTable, argument, argument_value, unpacks
+from ._symbolic import (
+    DIFFERENT,
+    EQUAL,
+    OPAQUE_CONDITION,
+    UNKNOWN,
+    UNKNOWN_ORDER,
+    Alt,
+    Bool,
+    Comparison,
+    Const,
+    Poly,
+    Unknown,
+    Value,
+    as_int,
+    as_number,
+    cases,
+    compare,
+    compare_numbers,
+    merge_guards,
+    multiply,
+    number,
+    restrict,
+    substitute,
+)
+from ._tensor_ops import exact_quotient, reshape
+from ._values import (
+    BATCH,
+    CELL_KINDS,
+    FEATURE,
+    LAYER_PARAMETERS,
+    RNN_KINDS,
+    SHAPE_PRESERVING,
+    STATE,
+    TIME,
+    DictValue,
+    Layer,
+    ListValue,
+    Packed,
+    Tensor,
+    TupleValue,
+    dim,
+    rnn_configs,
+    split_flag,
+)
 
-__all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse"]
+__all__ = [
+    # the result of one file's analysis
+    "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
+    # facts
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "TensorSubscript", "TupleSubscript", "Unpack",
+    "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
+    "takes_axis",
+    # values and what they mean
+    "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
+    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME",
+    "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
+    "rnn_configs", "split_flag", "reshape", "exact_quotient",
+    # comparisons and conditions
+    "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers", "OPAQUE_CONDITION",
+    # what the analysis knows of PyTorch
+    "CELL_KINDS", "LAYER_PARAMETERS", "RNN_KINDS", "SHAPE_PRESERVING",
+    # reading a call's arguments
+    "argument", "argument_value", "unpacks",
+]
+
+
+F = TypeVar("F", bound=Fact)
 
 
 @dataclass
@@ -35,6 +125,7 @@ class ScopeFacts:
     events: list = field(default_factory=list)
     shape_notes: list = field(default_factory=list)
     aliases: dict = field(default_factory=dict)  # atom -> display name (batch, seq)
+    bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
 
 
 @dataclass
@@ -49,6 +140,21 @@ class FileFacts:
         for scope in self.scopes:
             for event in scope.events:
                 yield scope, event
+
+    def of(self, *kinds: type[F]) -> Iterator[tuple[ScopeFacts, F]]:
+        """``(scope, fact)`` for every fact of the given classes, in the order recorded."""
+        for scope in self.scopes:
+            for event in scope.events:
+                if isinstance(event, kinds):
+                    yield scope, event
+
+    def names_bound(self, node: ast.AST) -> tuple[str, ...]:
+        """The names a plain assignment binds the expression ``node`` to."""
+        for scope in self.scopes:
+            names = scope.bound_names.get(id(node))
+            if names:
+                return names
+        return ()
 
     @property
     def layers(self):
@@ -179,6 +285,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
+        bound_names=interpreter.bound_names,
     )
 
 
@@ -197,9 +304,9 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
     from ._symbolic import cases
     from ._values import Tensor, TupleValue
 
-    fed = {index for event in events if event.kind == "rnn_call" and event.data["hx"] is not None
+    fed = {index for event in events if isinstance(event, RnnCall) and event.hx is not None
            for index, arg in enumerate(args)
-           for _, case in cases(event.data["hx"]) if isinstance(case, Tensor) and case.key is not None
+           for _, case in cases(event.hx) if isinstance(case, Tensor) and case.key is not None
            and any(case == param for _, param in cases(arg))}
     builders = {name for current in _class_chain(info) for name in current.methods
                 if name.lower().replace("_", "") in STATE_INITIALISERS}
@@ -257,7 +364,7 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
     interpreter = Interpreter(imports, constants, classes, None)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases)
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names)
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
@@ -267,10 +374,7 @@ def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, 
     state: dict = {}
     try:
         interpreter.exec_block(statements, state)
-    except Exception as error:  # noqa: BLE001
-        from ._interpreter import Return
-
-        if not isinstance(error, Return):
-            raise
+    except PathEnds:
+        pass
     return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases)
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names)

@@ -10,9 +10,30 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from .. import _shapes
+from .. import _pytorch, _shapes
 from .._source import text_of
 from . import _tensor_ops as ops
+from ._facts import (
+    Fact,
+    IndexEllipsis,
+    IndexInt,
+    IndexItem,
+    IndexKey,
+    IndexNone,
+    IndexSlice,
+    IndexTensor,
+    LayerCall,
+    Pack,
+    Pad,
+    Reduce,
+    Reshape,
+    Return,
+    RnnCall,
+    TensorOp,
+    TensorSubscript,
+    TupleSubscript,
+    Unpack,
+)
 from ._names import ImportTable, argument, argument_value, dotted_name
 from ._symbolic import (
     EMPTY_GUARD,
@@ -33,10 +54,8 @@ from ._symbolic import (
     truth,
 )
 from ._values import (
-    CONTAINERS,
     LAYER_PARAMETERS,
     RNN_KINDS,
-    SHAPE_PRESERVING,
     DictValue,
     Layer,
     ListValue,
@@ -60,16 +79,6 @@ PAD = "torch.nn.utils.rnn.pad_packed_sequence"
 
 
 @dataclass
-class Event:
-    """Something the code does that a rule may judge."""
-
-    kind: str  # "layer_call", "rnn_call", "subscript", "reshape", "reduce", "unpack", "pack", "pad", "return"
-    node: ast.AST
-    guard: frozenset
-    data: dict
-
-
-@dataclass
 class ShapeNote:
     """What a forward statement produced, for ``rnnlint shapes``."""
 
@@ -89,8 +98,8 @@ class ClassInfo:
     overridden: set = field(default_factory=set)
 
 
-class Return(Exception):
-    """Internal: a ``return`` ends the current straight-line path."""
+class PathEnds(Exception):
+    """Internal: a ``return`` (or ``raise``) ends the current straight-line path."""
 
 
 class Interpreter:
@@ -102,9 +111,11 @@ class Interpreter:
         self.classes = classes
         self.info = info  # the class whose method is running (``super()`` starts above it)
         self.instance = info  # the class of ``self``: its attributes and methods win
-        self.events: list[Event] = []
+        self.events: list[Fact] = []
         self.layers: list[Layer] = []
         self.shape_notes: list[ShapeNote] = []
+        # id(expression) -> the names a plain assignment binds it to (`c_n = hidden[-1]`)
+        self.bound_names: dict[int, tuple[str, ...]] = {}
         self.recording_shapes = False
         self.guard: frozenset = EMPTY_GUARD
         self.depth = 0
@@ -151,7 +162,7 @@ class Interpreter:
         self.returns.append([])
         try:
             self.exec_block(function.body, local)
-        except Return:
+        except PathEnds:
             pass
         finally:
             self.depth -= 1
@@ -257,6 +268,7 @@ class Interpreter:
 
     def exec_small(self, small: ast.stmt, state: dict) -> None:
         if isinstance(small, ast.Assign):
+            self.note_bindings(small.targets, small.value)
             value = self.eval(small.value, state)
             for target in small.targets:
                 self.learn_rank(target, small.value, state)
@@ -264,6 +276,7 @@ class Interpreter:
                 self.note_shape(target, value, small)
         elif isinstance(small, ast.AnnAssign):
             if small.value is not None:
+                self.note_bindings([small.target], small.value)
                 value = self.eval(small.value, state)
                 self.assign(small.target, value, state)
                 self.note_shape(small.target, value, small)
@@ -279,21 +292,35 @@ class Interpreter:
             if self.returns:
                 self.returns[-1].append((self.guard, value))
             # `forward`: what the analysed module's forward hands back to its callers
-            self.events.append(Event("return", small, self.guard, {
-                "value": value, "forward": self.recording_shapes and self.depth == 1}))
+            self.events.append(Return(small, self.guard, value, forward=self.recording_shapes and self.depth == 1))
             self.note_shape(None, value, small)
-            raise Return()
+            raise PathEnds()
         elif isinstance(small, ast.Raise):
-            raise Return()
+            raise PathEnds()
         elif isinstance(small, ast.Assert):
             # `assert self.num_layers == 1`: what follows runs only where it holds
             condition = self.condition(small.test, state)
             holding = [guard for guard, taken in self.branch_cases(condition, small.test) if taken]
             if not holding:
-                raise Return()
+                raise PathEnds()
             if len(holding) == 1 and not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in holding[0]):
                 self.assumptions |= holding[0] - self.guard  # `__init__`'s hold in forward too
                 self.guard = holding[0]
+
+    def note_bindings(self, targets: list[ast.expr], value: ast.expr) -> None:
+        """Which names each expression is assigned to, element by element for a tuple assigned
+        to a tuple of names (``h, c = hidden[0], hidden[-1]``)."""
+        pairs = [(target, value) for target in targets]
+        while pairs:
+            target, expression = pairs.pop()
+            if isinstance(target, ast.Name):
+                known = self.bound_names.get(id(expression), ())
+                if target.id not in known:
+                    self.bound_names[id(expression)] = known + (target.id,)
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(expression, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(expression.elts) \
+                    and not any(isinstance(element, ast.Starred) for element in target.elts + expression.elts):
+                pairs.extend(zip(target.elts, expression.elts))
 
     def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
@@ -333,7 +360,7 @@ class Interpreter:
             if not returned:
                 continuing.append((guard, branch_state))
         if not continuing:
-            raise Return()
+            raise PathEnds()
         if len(continuing) == 1:
             guard, only = continuing[0]
             state.clear()
@@ -366,7 +393,7 @@ class Interpreter:
         self.guard = guard
         try:
             self.exec_block(body, state)
-        except Return:
+        except PathEnds:
             return True
         finally:
             self.guard = previous
@@ -422,7 +449,7 @@ class Interpreter:
         previous_guard = self.guard
         try:
             self.exec_block(statement.body, state)
-        except Return:
+        except PathEnds:
             state.clear()
             state.update(before)
         finally:
@@ -472,7 +499,7 @@ class Interpreter:
     def record_unpack(self, target: ast.expr, value: Value) -> None:
         for guard, case in cases(value, self.guard):
             if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
-                self.events.append(Event("unpack", target, guard, {"value": case, "count": len(target.elts)}))
+                self.events.append(Unpack(target, guard, case, len(target.elts)))
 
     # --- expressions ---------------------------------------------------------------------------
 
@@ -600,68 +627,69 @@ class Interpreter:
         base = self.eval(node.value, state)
         index = node.slice
         elements = index.elts if isinstance(index, ast.Tuple) and index.elts else [index]
-        items = [self.index_item(element, state) for element in elements]
+        items = tuple(self.index_item(element, state) for element in elements)
         return self.guarded_map(lambda case: self.subscript(case, items, node), base)
 
-    def index_item(self, value: ast.expr, state: dict) -> tuple:
+    def index_item(self, value: ast.expr, state: dict) -> IndexItem:
         if isinstance(value, ast.Slice):
-            return ("slice", self._optional(value.lower, state), self._optional(value.upper, state),
-                    self._optional(value.step, state))
+            return IndexSlice(self._optional(value.lower, state), self._optional(value.upper, state),
+                              self._optional(value.step, state))
         if isinstance(value, ast.Constant) and value.value is None:
-            return ("none",)
+            return IndexNone()
         if isinstance(value, ast.Constant) and value.value is Ellipsis:
-            return ("ellipsis",)
+            return IndexEllipsis()
         evaluated = self.eval(value, state)
         if isinstance(evaluated, (Tensor, ListValue, TupleValue)):
-            return ("tensor",)
+            return IndexTensor()
         if isinstance(evaluated, Poly):
-            return ("int", evaluated)
-        return ("int", UNKNOWN) if not isinstance(evaluated, Const) else ("key", evaluated)
+            return IndexInt(evaluated)
+        return IndexInt(UNKNOWN) if not isinstance(evaluated, Const) else IndexKey(evaluated)
 
     def _optional(self, node: ast.expr | None, state: dict) -> Value | None:
         return None if node is None else self.eval(node, state)
 
-    def subscript(self, base: Value, items: list, node: ast.Subscript) -> Value:
+    def subscript(self, base: Value, items: tuple[IndexItem, ...], node: ast.Subscript) -> Value:
+        single = items[0] if len(items) == 1 else None
         if isinstance(base, Tensor):
-            self.events.append(Event("subscript", node, self.guard, {"tensor": base, "items": items}))
+            self.events.append(TensorSubscript(node, self.guard, base, items))
             result = ops.index_tensor(base, items)
             if base.origin in ("h_n", "c_n") and result.shape is not None and base.shape is not None \
                     and len(result.shape) == len(base.shape):
                 # h_n[-2:] keeps the layers*directions axis: still a whole state for the head check
                 result = Tensor(shape=result.shape, roles=result.roles, origin=base.origin, rnn=base.rnn)
             return result
-        if isinstance(base, ShapeValue) and len(items) == 1 and items[0][0] == "int":
-            index = as_int(items[0][1])
+        if isinstance(base, ShapeValue) and isinstance(single, IndexInt):
+            index = as_int(single.value)
             return base.axis(index) if index is not None else UNKNOWN
         if isinstance(base, TupleValue):
-            self.events.append(Event("subscript", node, self.guard, {"tuple": base, "items": items}))
-            if len(items) == 1 and items[0][0] == "int":
-                index = as_int(items[0][1])
+            self.events.append(TupleSubscript(node, self.guard, base, items))
+            if isinstance(single, IndexInt):
+                index = as_int(single.value)
                 if index is not None and -len(base.items) <= index < len(base.items):
                     return base.items[index]
             return UNKNOWN
         if isinstance(base, ListValue):
-            if len(items) == 1 and items[0][0] == "int":
+            if isinstance(single, IndexInt):
                 return base.item
             return UNKNOWN
-        if isinstance(base, DictValue) and len(items) == 1:
-            return _dict_lookup(base, items[0])
+        if isinstance(base, DictValue) and single is not None:
+            return _dict_lookup(base, single)
         if isinstance(base, Layer) and base.kind in ("ModuleList", "Sequential") and base.items is not None:
-            if len(items) == 1 and items[0][0] == "int":
-                index = as_int(items[0][1])
+            if isinstance(single, IndexInt):
+                index = as_int(single.value)
                 if index is not None and -len(base.items) <= index < len(base.items):
                     return base.items[index]
             return UNKNOWN
-        if isinstance(base, Layer) and base.kind == "ModuleList" and len(items) == 1 and items[0][0] == "int":
+        if isinstance(base, Layer) and base.kind == "ModuleList" and isinstance(single, IndexInt):
             # filled in a loop: `[0]` is the first child; alike children answer any index
-            index = as_int(items[0][1])
+            index = as_int(single.value)
             if index == 0 and base.first is not None:
                 return base.first
             return base.element if index is not None and base.first is None else UNKNOWN
-        if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 and len(items) == 1 \
-                and items[0][0] == "key":
+        if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 \
+                and isinstance(single, IndexKey):
             # config["hidden_size"]
-            return Poly.atom(f"{base.terms[0][0][0]}[{items[0][1].value!r}]")
+            return Poly.atom(f"{base.terms[0][0][0]}[{single.value.value!r}]")
         return UNKNOWN
 
     def eval_Tuple(self, node: ast.Tuple, state: dict) -> Value:
@@ -805,8 +833,8 @@ class Interpreter:
             method = function.attr
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
-                self.events.append(Event("tensor_op", node, self.guard, {"operand": base, "op": method}))
-            if method in IN_PLACE_SHAPE_METHODS:
+                self.events.append(TensorOp(node, self.guard, base, method))
+            if method in _pytorch.IN_PLACE_SHAPE_METHODS:
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
@@ -818,7 +846,7 @@ class Interpreter:
                          state: dict) -> Value:
         """``x.transpose_(0, 1)`` is ``x = x.transpose(0, 1)`` for ``x`` and every name bound to
         the same tensor; a shape set from elsewhere (``resize_``) leaves them unknown."""
-        counterpart = IN_PLACE_SHAPE_METHODS[method]
+        counterpart = _pytorch.IN_PLACE_SHAPE_METHODS[method]
 
         def apply(case: Value) -> Value:
             if not isinstance(case, Tensor):
@@ -891,12 +919,10 @@ class Interpreter:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
             hx_node = _argument_node(node, 1, "hx")
-            self.events.append(Event("rnn_call", node, self.guard, {
-                "rnn": layer, "input": inputs, "hx": hx, "hx_node": hx_node, "input_node": _argument_node(node, 0, "input"),
-            }))
+            self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
             return ops.call_rnn(layer, inputs, self.guard, node)
-        self.events.append(Event("layer_call", node, self.guard, {"layer": layer, "args": args}))
+        self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
         if layer.kind == "Sequential" and args and _holds_in_file_modules(layer):
@@ -987,12 +1013,13 @@ class Interpreter:
             self.instance = previous
 
     def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
-        if kind in RNN_KINDS:
-            layer = self._bind(kind, _shapes.constructor_parameters(kind), node, args, kwargs, opaque,
-                               accepted=_shapes.accepted_keywords(kind))
-        elif kind in LAYER_PARAMETERS:
-            layer = self._bind(kind, LAYER_PARAMETERS[kind], node, args, kwargs, opaque)
-        elif kind in CONTAINERS:
+        spec = _pytorch.LAYERS.get(kind)
+        if spec is not None and spec.family == _pytorch.RECURRENT:
+            layer = self._bind(kind, spec.parameters or (), node, args, kwargs, opaque,
+                               accepted=spec.accepted_keywords)
+        elif spec is not None and spec.parameters is not None:
+            layer = self._bind(kind, spec.parameters, node, args, kwargs, opaque)
+        elif spec is not None and spec.family == _pytorch.CONTAINER:
             items: tuple | None = None
             if kind == "Sequential" and not opaque and not kwargs:
                 items = tuple(args) if all(isinstance(a, Layer) for a in args) else None
@@ -1008,8 +1035,6 @@ class Interpreter:
                 items = args[0].items
             element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) else UNKNOWN
             layer = Layer(kind=kind, node=node, items=items, element=element)
-        elif kind in SHAPE_PRESERVING:
-            layer = Layer(kind=kind, node=node)
         else:
             layer = Layer(kind=kind, node=node)
         self.layers.append(layer)
@@ -1076,8 +1101,7 @@ class Interpreter:
         if layout_free or (opaque and not explicit):
             # pack_sequence takes a list of (seq, *) tensors: no layout; **kwargs may carry batch_first
             batch_first = UNKNOWN
-        self.events.append(Event("pack", node, self.guard, {"input": inputs, "batch_first": batch_first,
-                                                            "explicit": explicit}))
+        self.events.append(Pack(node, self.guard, inputs, batch_first, explicit))
         if layout_free:
             inputs = map_cases(_sequence_of_steps, inputs)
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
@@ -1087,21 +1111,23 @@ class Interpreter:
         batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
         if opaque and not (len(args) > 1 or "batch_first" in kwargs):
             batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
-        self.events.append(Event("pad", node, self.guard, {"packed": packed, "batch_first": batch_first,
-                                                           "explicit": len(args) > 1 or "batch_first" in kwargs}))
+        self.events.append(Pad(node, self.guard, packed, batch_first, len(args) > 1 or "batch_first" in kwargs))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
 
     def call_torch(self, short: str, name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
-        if short in ("cat", "concat", "concatenate"):
+        """``torch.<short>(...)``, by the function's behaviour in the registry."""
+        function = _pytorch.TORCH_FUNCTIONS.get(short)
+        behaviour = function.behaviour if function is not None else None
+        if behaviour == _pytorch.CONCATENATE:
             tensors = args[0] if args else kwargs.get("tensors", UNKNOWN)
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
             if isinstance(tensors, TupleValue):
                 return map_cases(lambda *items: ops.concatenate(list(items), axis), *tensors.items)
             return Tensor()
-        if short in ("bmm", "matmul") and len(args) >= 2:
+        if behaviour == _pytorch.MATMUL and len(args) >= 2:
             return map_cases(lambda a, b: ops.matmul(a, b) if isinstance(a, Tensor) and isinstance(b, Tensor)
                              else Tensor(), args[0], args[1])
-        if short == "stack":
+        if behaviour == _pytorch.STACK:
             tensors = args[0] if args else UNKNOWN
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
             if isinstance(tensors, TupleValue):
@@ -1109,18 +1135,17 @@ class Interpreter:
             if isinstance(tensors, ListValue):
                 return map_cases(lambda item: ops.stack([item], axis, UNKNOWN), tensors.item)
             return Tensor()
-        if short in ops.CREATION_FUNCTIONS:
-            if short.endswith("_like"):
-                return args[0] if args and isinstance(args[0], Tensor) else Tensor()
-            return self.created_tensor(args if short != "full" else args[:1], node)
-        if short == "Variable" and args:
+        if behaviour == _pytorch.CREATE_LIKE:
+            return args[0] if args and isinstance(args[0], Tensor) else Tensor()
+        if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
+            return self.created_tensor(args[:1] if behaviour == _pytorch.CREATE_FULL else args, node)
+        if behaviour == _pytorch.WRAP and args:
             return args[0]  # the legacy autograd wrapper keeps the tensor it wraps
-        if args and _holds_recurrent_tuple(args[0]) and (short in ops.ELEMENTWISE_FUNCTIONS or short in ops.SHAPE_FUNCTIONS):
-            self.events.append(Event("tensor_op", node, self.guard, {"operand": args[0], "op": name}))
-        if short in ops.ELEMENTWISE_FUNCTIONS and args:
+        if args and function is not None and function.one_tensor and _holds_recurrent_tuple(args[0]):
+            self.events.append(TensorOp(node, self.guard, args[0], name))
+        if behaviour == _pytorch.ELEMENTWISE and args:
             return args[0] if isinstance(args[0], Tensor) else Tensor()
-        if short in ("transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum",
-                     "max", "min", "amax", "amin", "argmax", "logsumexp", "softmax", "log_softmax") and args:
+        if behaviour == _pytorch.AS_METHOD and args:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
         return Tensor()
 
@@ -1137,7 +1162,7 @@ class Interpreter:
     def call_method(self, base: Value, method: str, args: list, kwargs: dict, node: ast.Call, state: dict) -> Value:
         if isinstance(base, Tensor):
             return self.tensor_method(base, method, args, kwargs, node)
-        if isinstance(base, Unknown) and method in ops.NEW_CREATION_METHODS and method != "new_tensor":
+        if isinstance(base, Unknown) and method in _pytorch.NEW_TENSOR_METHODS and method != "new_tensor":
             # `next(self.parameters()).new_zeros(...)`: only a tensor has these methods
             return self.created_tensor(args[:1] if method == "new_full" else args, node)
         if isinstance(base, ListValue) and method == "append" and args:
@@ -1196,90 +1221,144 @@ class Interpreter:
         state[target] = replace(module_list, items=None, element=element)
 
     def tensor_method(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value:
-        if method in ("size",):
-            axis = args[0] if args else kwargs.get("dim")
-            shape = self.shape_of(tensor)
-            if axis is None:
-                return shape
-            if isinstance(shape, ShapeValue):
-                index = as_int(axis)
-                if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
-                    return self._named_dim(tensor, index)
-            if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
-                return Poly.atom(f"{tensor.key}.shape[{as_int(axis)}]")
-            return UNKNOWN
-        if method == "dim" or method == "ndimension":
-            return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
-        if method in ("view", "reshape"):
-            dims = args
-            if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
-                dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
-            if len(args) == 1 and isinstance(args[0], Tensor):
-                return Tensor()  # view_as style
-            if any(isinstance(d, Alt) for d in dims):
-                # `view(layers, self.num_directions, batch, hidden)`: one shape (and one event) per configuration
-                return self.guarded_map(lambda *sizes: self.tensor_method(tensor, method, list(sizes), {}, node), *dims)
-            self.events.append(Event("reshape", node, self.guard, {"tensor": tensor, "dims": list(dims), "method": method}))
-            if not all(isinstance(d, (Poly, Unknown)) for d in dims):
-                return Tensor(rnn=tensor.rnn)
-            return ops.reshape(tensor, list(dims))
-        if method in ("bmm", "matmul") and args:
-            return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
-        if method in ("view_as", "reshape_as", "expand_as", "type_as") and args:
-            other = args[0]
-            return other if isinstance(other, Tensor) and method != "type_as" else tensor
-        if method == "permute":
-            order = args
-            if len(args) == 1 and isinstance(args[0], TupleValue):
-                order = list(args[0].items)
-            return ops.permute(tensor, list(order))
-        if method in ("transpose", "swapaxes", "swapdims") and len(args) == 2:
-            return ops.transpose(tensor, args[0], args[1])
-        if method == "t":
-            return ops.transpose(tensor, number(0), number(1)) if tensor.shape is not None and len(tensor.shape) == 2 else Tensor()
-        if method == "squeeze":
-            axis = args[0] if args else kwargs.get("dim")
-            return ops.squeeze(tensor, axis)
-        if method == "unsqueeze":
-            axis = args[0] if args else kwargs.get("dim", UNKNOWN)
-            return ops.unsqueeze(tensor, axis)
-        if method == "flatten":
-            start = args[0] if args else kwargs.get("start_dim", number(0))
-            end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
-            return ops.flatten(tensor, start, end)
-        if method in ops.REDUCTIONS or method in ops.VALUE_INDEX_REDUCTIONS or method in ops.ARG_REDUCTIONS:
-            axis = args[0] if args else kwargs.get("dim")
-            keepdim = truth(args[1]) if len(args) > 1 else truth(kwargs.get("keepdim", Bool(False)))
-            if isinstance(axis, TupleValue):
-                return Tensor()
-            self.events.append(Event("reduce", node, self.guard, {"tensor": tensor, "axis": axis, "method": method}))
-            if axis is not None and isinstance(axis, Poly):
-                reduced = ops.reduce(tensor, axis, bool(keepdim))
-                if method in ops.VALUE_INDEX_REDUCTIONS:
-                    return TupleValue((reduced, reduced))
-                return reduced
-            if axis is None:
-                return Tensor(shape=())
+        """``tensor.<method>(*args, **kwargs)``, by the method's behaviour in the registry; a
+        method not listed (or a call its handler does not follow) returns a tensor of unknown
+        shape, from the same RNN."""
+        behaviour = _pytorch.TENSOR_METHODS.get(method)
+        handler = _METHOD_HANDLERS.get(behaviour) if behaviour is not None else None
+        result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
+        return result if result is not None else Tensor(rnn=tensor.rnn)
+
+    def method_size(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        axis = args[0] if args else kwargs.get("dim")
+        shape = self.shape_of(tensor)
+        if axis is None:
+            return shape
+        if isinstance(shape, ShapeValue):
+            index = as_int(axis)
+            if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
+                return self._named_dim(tensor, index)
+        if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
+            return Poly.atom(f"{tensor.key}.shape[{as_int(axis)}]")
+        return UNKNOWN
+
+    def method_rank(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
+
+    def method_reshape(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        dims = args
+        if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
+            dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            return Tensor()  # view_as style
+        if any(isinstance(d, Alt) for d in dims):
+            # `view(layers, self.num_directions, batch, hidden)`: one shape (and one fact) per configuration
+            return self.guarded_map(lambda *sizes: self.tensor_method(tensor, method, list(sizes), {}, node), *dims)
+        self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
+        if not all(isinstance(d, (Poly, Unknown)) for d in dims):
+            return Tensor(rnn=tensor.rnn)
+        return ops.reshape(tensor, list(dims))
+
+    def method_matmul(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        if not args:
+            return None
+        return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
+
+    def method_like_other(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                          node: ast.Call) -> Value | None:
+        if not args:
+            return None
+        return args[0] if isinstance(args[0], Tensor) else tensor
+
+    def method_permute(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        order = args
+        if len(args) == 1 and isinstance(args[0], TupleValue):
+            order = list(args[0].items)
+        return ops.permute(tensor, list(order))
+
+    def method_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                         node: ast.Call) -> Value | None:
+        return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
+
+    def method_matrix_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                                node: ast.Call) -> Value | None:
+        if tensor.shape is not None and len(tensor.shape) == 2:
+            return ops.transpose(tensor, number(0), number(1))
+        return Tensor()
+
+    def method_squeeze(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        return ops.squeeze(tensor, args[0] if args else kwargs.get("dim"))
+
+    def method_unsqueeze(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                         node: ast.Call) -> Value | None:
+        return ops.unsqueeze(tensor, args[0] if args else kwargs.get("dim", UNKNOWN))
+
+    def method_flatten(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        start = args[0] if args else kwargs.get("start_dim", number(0))
+        end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
+        return ops.flatten(tensor, start, end)
+
+    def method_reduce(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        axis = args[0] if args else kwargs.get("dim")
+        keepdim = truth(args[1]) if len(args) > 1 else truth(kwargs.get("keepdim", Bool(False)))
+        if isinstance(axis, TupleValue):
             return Tensor()
-        if method in ops.NEW_CREATION_METHODS:
-            if method == "new_full":
-                args = args[:1]
-            return self.created_tensor(args, node)
-        if method == "new":
-            # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
-            if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
-                return Tensor(source=node)
-            return self.created_tensor(args, node)
-        if method in ("softmax", "log_softmax"):
-            return tensor
-        if method in ops.ELEMENTWISE_METHODS:
-            return tensor
-        if method in ("chunk", "split", "unbind"):
-            return UNKNOWN
-        if method in ("expand", "repeat"):
-            sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
-            return ops.repeat(tensor, sizes, expand=method == "expand")
-        return Tensor(rnn=tensor.rnn) if method not in ("item", "tolist", "numel", "numpy") else UNKNOWN
+        self.events.append(Reduce(node, self.guard, tensor, axis, method))
+        if axis is not None and isinstance(axis, Poly):
+            reduced = ops.reduce(tensor, axis, bool(keepdim))
+            if _pytorch.TENSOR_METHODS[method] == _pytorch.REDUCE_VALUES_INDICES:
+                return TupleValue((reduced, reduced))
+            return reduced
+        if axis is None:
+            return Tensor(shape=())
+        return Tensor()
+
+    def method_new_tensor(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                          node: ast.Call) -> Value | None:
+        return self.created_tensor(args[:1] if method == "new_full" else args, node)
+
+    def method_new_legacy(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                          node: ast.Call) -> Value | None:
+        # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
+        if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
+            return Tensor(source=node)
+        return self.created_tensor(args, node)
+
+    def method_elementwise(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                           node: ast.Call) -> Value | None:
+        return tensor
+
+    def method_unknown(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        return UNKNOWN
+
+    def method_repeat(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
+        return ops.repeat(tensor, sizes, expand=method == "expand")
+
+
+# tensor method behaviour (the registry's) -> the interpreter's handler
+_METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
+    _pytorch.SIZE: Interpreter.method_size,
+    _pytorch.RANK: Interpreter.method_rank,
+    _pytorch.RESHAPE: Interpreter.method_reshape,
+    _pytorch.MATMUL: Interpreter.method_matmul,
+    _pytorch.LIKE_OTHER: Interpreter.method_like_other,
+    _pytorch.PERMUTE: Interpreter.method_permute,
+    _pytorch.TRANSPOSE: Interpreter.method_transpose,
+    _pytorch.MATRIX_TRANSPOSE: Interpreter.method_matrix_transpose,
+    _pytorch.SQUEEZE: Interpreter.method_squeeze,
+    _pytorch.UNSQUEEZE: Interpreter.method_unsqueeze,
+    _pytorch.FLATTEN: Interpreter.method_flatten,
+    _pytorch.REDUCE: Interpreter.method_reduce,
+    _pytorch.REDUCE_VALUES_INDICES: Interpreter.method_reduce,
+    _pytorch.NEW_TENSOR: Interpreter.method_new_tensor,
+    _pytorch.NEW_LEGACY: Interpreter.method_new_legacy,
+    _pytorch.ELEMENTWISE: Interpreter.method_elementwise,
+    _pytorch.PIECES: Interpreter.method_unknown,
+    _pytorch.REPEAT: Interpreter.method_repeat,
+    _pytorch.EXPAND: Interpreter.method_repeat,
+    _pytorch.NOT_A_TENSOR: Interpreter.method_unknown,
+}
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -1350,14 +1429,14 @@ def _unpack_item(value: Value, index: int, count: int) -> Value:
         return UNKNOWN
     if isinstance(value, Tensor):
         if value.shape is not None and len(value.shape) > 0:
-            return ops.index_tensor(value, [("int", number(index))])
+            return ops.index_tensor(value, (IndexInt(number(index)),))
         return Tensor()
     return UNKNOWN
 
 
-def _dict_lookup(table: DictValue, item: tuple) -> Value:
+def _dict_lookup(table: DictValue, item: IndexItem) -> Value:
     """``table[key]``; a symbolic key picks each entry under ``key == entry`` (an if/elif chain)."""
-    key = item[1] if item[0] in ("int", "key") else UNKNOWN
+    key = item.value if isinstance(item, (IndexInt, IndexKey)) else UNKNOWN
     if isinstance(key, Const) or (isinstance(key, Poly) and key.constant is not None):
         wanted = key.value if isinstance(key, Const) else key.constant
         found = [value for entry, value in table.items if entry == wanted]
@@ -1391,7 +1470,7 @@ def _loop_item(iterable: Value) -> Value:
         return iterable.element
     if isinstance(iterable, Tensor):
         # iterating a tensor walks its first axis
-        return ops.index_tensor(iterable, [("int", number(0))]) if iterable.shape else Tensor()
+        return ops.index_tensor(iterable, (IndexInt(number(0)),)) if iterable.shape else Tensor()
     return UNKNOWN
 
 
@@ -1577,12 +1656,6 @@ def _compare_values(a: Value, b: Value, operator: ast.AST, node: ast.AST) -> Val
     return UNKNOWN
 
 
-# Methods that change a tensor's shape in place, and the method that returns the same shape.
-IN_PLACE_SHAPE_METHODS = {
-    "transpose_": "transpose", "t_": "t", "squeeze_": "squeeze", "unsqueeze_": "unsqueeze",
-    "swapaxes_": "swapaxes", "swapdims_": "swapdims", "resize_": None, "resize_as_": None,
-    "set_": None, "as_strided_": None,
-}
 _OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 

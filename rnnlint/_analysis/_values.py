@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from .. import _shapes
+from .. import _pytorch, _shapes
 from ._symbolic import (
     EMPTY_GUARD,
     UNKNOWN,
@@ -172,42 +172,12 @@ class Layer(Value):
         return self if self.name else replace(self, name=name)
 
 
-RNN_KINDS = _shapes.RNN_KINDS
-CELL_KINDS = ("RNNCell", "LSTMCell", "GRUCell")
-
-# Constructor parameters of the non-recurrent layers the analysis understands.
-LAYER_PARAMETERS: dict[str, tuple[tuple[str, Any], ...]] = {
-    "Linear": (("in_features", None), ("out_features", None), ("bias", True)),
-    "Bilinear": (("in1_features", None), ("in2_features", None), ("out_features", None)),
-    "Embedding": (("num_embeddings", None), ("embedding_dim", None), ("padding_idx", None)),
-    "Conv1d": (
-        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
-        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
-    ),
-    "Conv2d": (
-        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
-        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
-    ),
-    "AdaptiveAvgPool2d": (("output_size", None),),
-    "LayerNorm": (("normalized_shape", None), ("eps", 1e-5)),
-    "RNNCell": (("input_size", None), ("hidden_size", None), ("bias", True), ("nonlinearity", "tanh")),
-    "LSTMCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
-    "GRUCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
-}
-SHAPE_PRESERVING = {
-    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "ReLU", "ReLU6", "Tanh", "Sigmoid", "GELU", "ELU",
-    "SELU", "CELU", "SiLU", "Mish", "LeakyReLU", "PReLU", "Softmax", "LogSoftmax", "Softplus", "Hardtanh",
-    "Identity", "LayerNorm", "BatchNorm1d", "Tanhshrink", "Softsign", "GLU",
-}
-SHAPE_PRESERVING.discard("GLU")  # GLU halves an axis
-SHAPE_PRESERVING |= {"BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "GroupNorm", "Dropout3d"}
-# layers that return one tensor of a shape the analysis does not follow
-OPAQUE_TENSOR_LAYERS = {
-    "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
-    "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
-    "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "PixelShuffle",
-}
-CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
+# what the analysis knows of torch.nn: the registry's lists
+RNN_KINDS = _pytorch.RNN_KINDS
+CELL_KINDS = _pytorch.CELL_KINDS
+LAYER_PARAMETERS = _pytorch.LAYER_PARAMETERS
+SHAPE_PRESERVING = _pytorch.SHAPE_PRESERVING
+CONTAINERS = _pytorch.CONTAINERS
 
 
 def python_value(literal: Any) -> Value:

@@ -5,9 +5,22 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from .._analysis._names import argument, argument_value, unpacks  # noqa: F401 - the rules' API
-from .._analysis._symbolic import Alt, Value, cases
-from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
+from .._analysis import (
+    OPAQUE_CONDITION,
+    SHAPE_PRESERVING,
+    Alt,
+    Layer,
+    LayerCall,
+    Tensor,
+    Value,
+    argument,
+    argument_value,
+    cases,
+    merge_guards,
+    rnn_configs,
+    split_flag,
+    unpacks,
+)
 from .._source import text_of
 
 
@@ -25,8 +38,6 @@ def tensors_in(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, Tens
 
 def head_linear(layer: Layer) -> Layer | None:
     """The Linear that first touches the features when ``layer`` is called: itself or a Sequential's."""
-    from .._analysis._values import SHAPE_PRESERVING
-
     if layer.kind == "Linear":
         return layer
     if layer.kind == "Sequential" and layer.items:
@@ -43,10 +54,10 @@ def head_linear(layer: Layer) -> Layer | None:
 def head_calls(facts) -> Iterator[tuple]:
     """``(scope, event, guard, called, head)`` for every call of a layer whose first step is a
     ``Linear`` (the layer itself, or a Sequential's), under each case of the called layer."""
-    for scope, event in facts.events:
-        if event.kind != "layer_call" or not event.data["args"]:
+    for scope, event in facts.of(LayerCall):
+        if not event.args:
             continue
-        for guard, called in layers_in(event.data["layer"], event.guard):
+        for guard, called in layers_in(event.layer, event.guard):
             head = head_linear(called)
             if head is not None:
                 yield scope, event, guard, called, head
@@ -67,8 +78,6 @@ def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
 
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
-    from .._analysis._symbolic import OPAQUE_CONDITION
-
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
     guard = frozenset(literal for literal in guard
@@ -123,8 +132,6 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
     the model is so configured. It is kept only if every outcome with the argument left out is
     flagged (the default call breaks whatever the configuration), or every outcome under that
     configuration is (passing the argument does not help)."""
-    from .._analysis._symbolic import merge_guards
-
     for guard, flagged, payload in outcomes:
         if flagged is not True:
             continue
@@ -148,8 +155,6 @@ OPTIONAL_SUFFIX = " is None"  # the atom of a forward argument that defaults to 
 def set_aside(guard: frozenset) -> frozenset:
     """The literals of a guard no finding may rest on: conditions the analysis cannot evaluate,
     and whether an optional argument was passed where a configuration is needed too."""
-    from .._analysis._symbolic import OPAQUE_CONDITION
-
     unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
     optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
     return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)

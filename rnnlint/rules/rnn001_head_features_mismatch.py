@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from .. import _shapes
-from .._analysis._symbolic import (
+from .._analysis import (
     DIFFERENT,
     EQUAL,
     UNKNOWN_ORDER,
@@ -14,9 +14,9 @@ from .._analysis._symbolic import (
     cases,
     compare,
     restrict,
+    rnn_configs,
     substitute,
 )
-from .._analysis._values import rnn_configs
 from ._base import Invalid, Rule
 from ._util import (
     argument,
@@ -223,7 +223,7 @@ class Streaming(nn.Module):
             # every case of the features is judged, so that a case behind a condition the
             # analysis cannot evaluate is reported only if no other case fits the head
             outcomes = []
-            for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+            for tensor_guard, tensor in tensors_in(event.args[0], guard):
                 # one outcome per configuration: each says whether the head fits there
                 for expected_guard, expected in cases(head.param("in_features"), tensor_guard):
                     for case_guard, features in cases(tensor.last_axis, expected_guard):

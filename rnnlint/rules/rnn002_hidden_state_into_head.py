@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis._symbolic import Poly, Unknown, cases
-from .._analysis._values import CELL_KINDS, DictValue, ListValue, Tensor, TupleValue
+from .._analysis import (
+    CELL_KINDS,
+    DictValue,
+    LayerCall,
+    ListValue,
+    Poly,
+    Return,
+    RnnCall,
+    Tensor,
+    TupleSubscript,
+    TupleValue,
+    Unknown,
+    cases,
+)
 from ._base import Invalid, Rule
 from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
 
@@ -192,21 +204,20 @@ class Bridge(nn.Module):
 
     def check(self, context):
         # `hidden[-1]` of an LSTM's `(h_n, c_n)` is RNN007's finding: the tuple taken for a tensor
-        tuple_items = {id(event.node) for _, event in context.facts.events
-                       if event.kind == "subscript" and "tuple" in event.data}
+        tuple_items = {id(event.node) for _, event in context.facts.of(TupleSubscript)}
         delivered = _delivered_head_calls(context.facts.events)
         bridges = _bridge_layers(context.facts.events)
-        for scope, event in context.facts.events:
-            if event.kind != "layer_call" or not event.data["args"]:
+        for scope, event in context.facts.of(LayerCall):
+            if not event.args:
                 continue
             argument = event.node.args[0] if isinstance(event.node, ast.Call) and event.node.args else None
-            for guard, called in layers_in(event.data["layer"], event.guard):
+            for guard, called in layers_in(event.layer, event.guard):
                 if head_linear(called) is None or called.node in bridges:
                     continue
                 # every case of the argument is judged together: a whole state on one side of a
                 # condition the analysis cannot evaluate is reported only if no other case is fine
                 outcomes = []
-                for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+                for tensor_guard, tensor in tensors_in(event.args[0], guard):
                     whole = _whole_state(tensor, tensor_guard, argument, tuple_items)
                     if whole and (id(called), id(tensor)) not in delivered:
                         whole = False  # the per-layer result is indexed, pooled or passed on as a state: fine
@@ -231,11 +242,11 @@ def _delivered_head_calls(events) -> set:
     `(batch, features)` and a state of that layout). The events keep both objects alive."""
     delivered: set = set()
     for _, event in events:
-        if event.kind == "return" and event.data["forward"]:
-            values = [event.data["value"]]
-        elif event.kind == "layer_call" and any(_takes_one_row_per_sample(called)
-                                                for _, called in layers_in(event.data["layer"], event.guard)):
-            values = list(event.data["args"])
+        if isinstance(event, Return) and event.forward:
+            values = [event.value]
+        elif isinstance(event, LayerCall) and any(_takes_one_row_per_sample(called)
+                                                  for _, called in layers_in(event.layer, event.guard)):
+            values = list(event.args)
         else:
             continue
         for value in values:
@@ -249,8 +260,8 @@ def _bridge_layers(events) -> set:
     """Heads (by the call that built them) whose per-layer result becomes an RNN's initial
     state somewhere in the file: an encoder that returns `tanh(self.fc(h_n))` hands a state
     to a decoder, not a prediction."""
-    return {tensor.head_call.layer.node for _, event in events if event.kind == "rnn_call"
-            for tensor in _tensors_within(event.data["hx"])
+    return {tensor.head_call.layer.node for _, event in events if isinstance(event, RnnCall)
+            for tensor in _tensors_within(event.hx)
             if tensor.head_call is not None and tensor.head_call.layer.node is not None}
 
 

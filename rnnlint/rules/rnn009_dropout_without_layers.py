@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis._symbolic import OPAQUE_CONDITION, as_int, as_number, cases
-from .._analysis._values import RNN_KINDS
+from .._analysis import (
+    OPAQUE_CONDITION,
+    RNN_KINDS,
+    as_int,
+    as_number,
+    cases,
+)
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import arguments_of, next_column, span_between

@@ -5,20 +5,27 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from .._analysis._symbolic import (
+from .._analysis import (
+    BATCH,
     OPAQUE_CONDITION,
+    RNN_KINDS,
+    TIME,
+    IndexInt,
+    IndexSlice,
+    Pack,
+    Packed,
+    Pad,
     Poly,
+    Reduce,
+    Reshape,
+    RnnCall,
+    Tensor,
+    TensorSubscript,
+    TupleSubscript,
     Unknown,
     as_int,
     cases,
     merge_guards,
-)
-from .._analysis._values import (
-    BATCH,
-    RNN_KINDS,
-    TIME,
-    Packed,
-    Tensor,
     split_flag,
 )
 from .._source import SourceLines
@@ -422,15 +429,15 @@ class Stacked(nn.Module):
         consumers: dict = {}  # pack call -> [(scope, guard, Packed, rnn), ...]
         readings = []  # where the code shows which axis of a tensor it was given is the batch
         fed_by: dict = {}  # RNN -> the pack calls (None: anything else) whose results it is given
-        for scope, event in context.facts.events:
-            if event.kind == "pack":
+        for scope, event in context.facts.of(Pack, Reshape, RnnCall):
+            if isinstance(event, Pack):
                 packs.setdefault(id(event.node), []).append((scope, event))
-            if event.kind == "reshape":
+            if isinstance(event, Reshape):
                 readings += _state_readings(scope, event)
-            if event.kind != "rnn_call":
+            if not isinstance(event, RnnCall):
                 continue
-            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
-                for input_guard, value in cases(event.data["input"], guard):
+            for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
+                for input_guard, value in cases(event.input, guard):
                     # an RNN's own packed output carries no pack call: its layout is not in question
                     if isinstance(value, Packed) and value.pack_node is not None and value.rnn is None:
                         consumers.setdefault(id(value.pack_node), []).append((scope, input_guard, value, rnn))
@@ -454,11 +461,10 @@ class Stacked(nn.Module):
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
                 condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`", action="packs",
             )
-        uses = [event for _, event in context.facts.events if event.kind in ("subscript", "reduce", "rnn_call")]
+        uses = [event for _, event in context.facts.of(TensorSubscript, TupleSubscript, Reduce, RnnCall)]
         pads: dict = {}
-        for _, event in context.facts.events:
-            if event.kind == "pad":
-                pads.setdefault(id(event.node), []).append(event)
+        for _, event in context.facts.of(Pad):
+            pads.setdefault(id(event.node), []).append(event)
         for events in pads.values():
             finding = _pad_against_rnn(events, uses)
             if finding is None:
@@ -490,11 +496,11 @@ def _against_input(events):
     """The call reads a tensor whose layout the analysis knows (an RNN's output) the other way."""
     found = []
     for event in events:
-        for input_guard, tensor in cases(event.data["input"], event.guard):
+        for input_guard, tensor in cases(event.input, event.guard):
             layout = _layout(tensor)
             if layout is None:
                 continue
-            for guard, flag in split_flag(event.data["batch_first"], input_guard):
+            for guard, flag in split_flag(event.batch_first, input_guard):
                 condition = _decided(guard, event.guard)
                 if flag is not None and condition is not None and flag != layout:
                     origin = f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
@@ -503,7 +509,7 @@ def _against_input(events):
     if not found:
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
-    layouts = {_layout(case) for event in events for _, case in cases(event.data["input"])}
+    layouts = {_layout(case) for event in events for _, case in cases(event.input)}
     return condition, flag, reason, layout, layouts == {layout}
 
 
@@ -561,7 +567,7 @@ def _names_an_axis(size) -> bool:
 def _state_readings(scope, event) -> list:
     """``h_n.view(layers, directions, x.size(0), hidden)`` on the state of an RNN given a packed
     sequence of unknown batch: the view holds only if that batch is the axis it names."""
-    state, dims = event.data["tensor"], event.data["dims"]
+    state, dims = event.tensor, event.dims
     if not isinstance(state, Tensor) or state.rnn is None or state.origin not in ("h_n", "c_n") \
             or state.shape is None or state.roles is None or not all(isinstance(size, Poly) for size in dims) \
             or any(size.constant is not None and size.constant < 0 for size in dims):
@@ -592,8 +598,8 @@ def _agreeing_packs(packs: dict, consumers: dict) -> list:
         if len(rnn_flags) != 1 or None in rnn_flags:
             continue
         for scope, event in events:
-            for guard, tensor in cases(event.data["input"], event.guard):
-                flag = _literal_flag(event.data["batch_first"], guard)
+            for guard, tensor in cases(event.input, event.guard):
+                flag = _literal_flag(event.batch_first, guard)
                 # a pack that contradicts the known layout of its input shows nothing
                 agrees = {flag} == rnn_flags and _layout(tensor) in (None, flag)
                 reading = _reading(scope, guard, tensor, flag, event.node, None, "pack") if agrees else None
@@ -608,8 +614,8 @@ def _against_readings(events, fed: list, readings: list, fed_by: dict):
     that agrees with its RNN, or a reshape of the state of the RNN this call alone feeds."""
     found = []
     for scope, event in events:
-        for input_guard, tensor in cases(event.data["input"], event.guard):
-            for pack_guard, pack_flag in split_flag(event.data["batch_first"], input_guard):
+        for input_guard, tensor in cases(event.input, event.guard):
+            for pack_guard, pack_flag in split_flag(event.batch_first, input_guard):
                 axes = _leading_axes(tensor)
                 if pack_flag is None or axes is None or _layout(tensor) is not None:
                     continue  # a known layout is judged on its own, by _against_input
@@ -671,11 +677,11 @@ def _pad_against_rnn(events, uses):
     sequence (and the pack before it) declares, whose output is then used where its batch axis
     and its time axis are not interchangeable."""
     for event in events:
-        for packed_guard, packed in cases(event.data["packed"], event.guard):
+        for packed_guard, packed in cases(event.packed, event.guard):
             if not isinstance(packed, Packed) or packed.rnn is None:
                 continue
             rnn = packed.rnn
-            for pad_guard, pad_flag in split_flag(event.data["batch_first"], packed_guard):
+            for pad_guard, pad_flag in split_flag(event.batch_first, packed_guard):
                 for rnn_guard, rnn_flag in split_flag(rnn.param("batch_first"), pad_guard):
                     for guard, pack_flag in split_flag(packed.batch_first, rnn_guard):
                         condition = _decided(guard, event.guard)
@@ -706,26 +712,27 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
     for use in uses:
         if merge_guards(use.guard, guard) is None:
             continue
-        if use.kind == "rnn_call":
-            for reader_guard, reader in layers_in(use.data["rnn"], use.guard, RNN_KINDS):
-                for input_guard, tensor in cases(use.data["input"], reader_guard):
+        if isinstance(use, RnnCall):
+            for reader_guard, reader in layers_in(use.rnn, use.guard, RNN_KINDS):
+                for input_guard, tensor in cases(use.input, reader_guard):
                     flags = {flag for _, flag in split_flag(reader.param("batch_first"), input_guard)}
                     if padded(tensor) and flags == {not pad_flag} and merge_guards(input_guard, guard) is not None:
                         return f"{layer_label(reader)} reads its padded output with `batch_first={not pad_flag}`"
-        elif padded(use.data.get("tensor")):
-            tensor = use.data["tensor"]
-            if use.kind == "reduce" and as_int(use.data["axis"]) in (batch_axis, batch_axis - len(tensor.shape)):
+        elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
+            tensor = use.tensor
+            if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
-            if use.kind == "subscript" and _selects_step(use.data["items"], batch_axis):
+            if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
                 return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
     return None
 
 
-def _selects_step(items: list, axis: int) -> bool:
+def _selects_step(items: tuple, axis: int) -> bool:
     """``out[-1]`` / ``out[:, 0]``: a first or last index on ``axis`` (the items before it plain)."""
-    if len(items) <= axis or any(item[0] != "slice" for item in items[:axis]):
+    if len(items) <= axis or any(not isinstance(item, IndexSlice) for item in items[:axis]):
         return False
-    return items[axis][0] == "int" and as_int(items[axis][1]) in (0, -1)
+    item = items[axis]
+    return isinstance(item, IndexInt) and as_int(item.value) in (0, -1)
 
 
 def _callee(call: ast.Call, lines: SourceLines) -> str:
