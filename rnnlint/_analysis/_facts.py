@@ -7,9 +7,11 @@ classes through ``rnnlint._analysis``; nothing here walks a tree or judges anyth
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, fields
-from typing import ClassVar, Iterator, Union
+from dataclasses import dataclass, field, fields
+from typing import ClassVar, Iterator, TypeVar, Union
 
+from .._source import SourceLines
+from ._names import ImportTable
 from ._symbolic import Const, Value
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
@@ -201,3 +203,62 @@ class TensorOp(Fact):
 FACT_KINDS: tuple[type[Fact], ...] = (
     RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
 )
+
+
+# --- what one file's analysis returns -------------------------------------------------------------
+
+
+F = TypeVar("F", bound=Fact)
+
+
+@dataclass
+class ScopeFacts:
+    """Facts for one class (its ``__init__`` and ``forward``) or one function."""
+
+    name: str
+    kind: str  # "class" or "function" or "module"
+    node: ast.AST
+    layers: list = field(default_factory=list)  # every layer constructed, with its attribute name
+    attributes: dict = field(default_factory=dict)  # self attributes after __init__
+    events: list[Fact] = field(default_factory=list)
+    shape_notes: list = field(default_factory=list)
+    aliases: dict = field(default_factory=dict)  # atom -> display name (batch, seq)
+    bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
+
+
+@dataclass
+class FileFacts:
+    module: ast.Module
+    imports: ImportTable
+    scopes: list
+    lines: SourceLines  # positions and original text of the analysed source
+
+    @property
+    def events(self):
+        for scope in self.scopes:
+            for event in scope.events:
+                yield scope, event
+
+    def of(self, *kinds: type[F]) -> Iterator[tuple[ScopeFacts, F]]:
+        """``(scope, fact)`` for every fact of the given classes, in the order recorded."""
+        for scope in self.scopes:
+            for event in scope.events:
+                if isinstance(event, kinds):
+                    yield scope, event
+
+    def names_bound(self, node: ast.AST) -> tuple[str, ...]:
+        """The names a plain assignment binds the expression ``node`` to."""
+        for scope in self.scopes:
+            names = scope.bound_names.get(id(node))
+            if names:
+                return names
+        return ()
+
+    @property
+    def layers(self):
+        seen = set()
+        for scope in self.scopes:
+            for layer in scope.layers:
+                if id(layer.node) not in seen:
+                    seen.add(id(layer.node))
+                    yield scope, layer

@@ -121,7 +121,6 @@ class Interpreter:
         self.depth = 0
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
-        self.starred: list = []  # the `*args` values of the call being evaluated
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
 
     # --- entry points -------------------------------------------------------------------------
@@ -149,6 +148,34 @@ class Interpreter:
                 return current.methods[name], current
             pending.extend(current.bases)
         return None, None
+
+    def call_bound(self, function: ast.FunctionDef, state: dict, args: list, owner: ClassInfo | None, *,
+                   guard: frozenset, record_shapes: bool = False) -> Value:
+        """A method of the analysed class run on ``args`` where ``guard`` holds (what ``__init__``
+        asserted, or the case its caller picks); ``record_shapes``: note what each statement of
+        this run produces, for ``rnnlint shapes``."""
+        previous = self.guard, self.recording_shapes
+        self.guard, self.recording_shapes = guard, record_shapes
+        try:
+            return self.call_function(function, state, args, {}, bound_self=True, owner=owner)
+        finally:
+            self.guard, self.recording_shapes = previous
+
+    def forward_arguments(self, forward: ast.FunctionDef) -> list:
+        """forward's parameters are tensors of unknown shape unless their default says otherwise."""
+        args: list = []
+        for param, default in positional_parameters(forward)[1:]:
+            name = param.arg
+            if default is None:
+                args.append(Tensor(key=name))
+            elif isinstance(default, ast.Constant) and default.value is None:
+                # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
+                atom = f"{name} is None"
+                args.append(Alt(((frozenset({(atom, True)}), Const(None)),
+                                 (frozenset({(atom, False)}), Tensor(key=name)))))
+            else:
+                args.append(self.parameter_symbol(name, param, default))
+        return args
 
     def call_function(self, function: ast.FunctionDef, state: dict, args: list, kwargs: dict,
                       bound_self: bool, owner: ClassInfo | None = None) -> Value:
@@ -812,7 +839,7 @@ class Interpreter:
 
     def eval_Call(self, node: ast.Call, state: dict) -> Value:
         function = node.func
-        args, kwargs, opaque = self.arguments(node, state)
+        args, kwargs, opaque, starred = self.arguments(node, state)
         # self.method(...) -> inline the method
         if isinstance(function, ast.Attribute) and _is_self(function.value):
             name = function.attr
@@ -820,7 +847,7 @@ class Interpreter:
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
-                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
@@ -829,7 +856,8 @@ class Interpreter:
         if isinstance(function, ast.Attribute):
             base = self.eval(function.value, state)
             if isinstance(base, Ref):
-                return self.call_ref(Ref(f"{base.qualified}.{function.attr}"), node, args, kwargs, opaque, state)
+                return self.call_ref(Ref(f"{base.qualified}.{function.attr}"), node, args, kwargs, opaque, state,
+                                     starred)
             method = function.attr
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
@@ -838,7 +866,7 @@ class Interpreter:
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
-        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state), callee)
+        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
         self.learn_input_features(callee, node, state)
         return result
 
@@ -877,8 +905,13 @@ class Interpreter:
         elif value.shape is None:
             state[name] = replace(value, feature=features)
 
-    def arguments(self, node: ast.Call, state: dict) -> tuple[list, dict, bool]:
-        args, kwargs, opaque, starred = [], {}, False, []
+    def arguments(self, node: ast.Call, state: dict) -> tuple[list, dict, bool, list]:
+        """The values of a call's arguments: positional, by keyword, whether ``*args`` or
+        ``**kwargs`` may pass more, and the values those unpack (``nn.Sequential(*blocks)``)."""
+        args: list = []
+        kwargs: dict = {}
+        opaque = False
+        starred: list = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 opaque = True
@@ -892,8 +925,7 @@ class Interpreter:
                 starred.append(UNKNOWN)
             else:
                 kwargs[keyword.arg] = value
-        self.starred = starred  # `nn.Sequential(*blocks)` reads it right after
-        return args, kwargs, opaque
+        return args, kwargs, opaque, starred
 
     def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
@@ -905,9 +937,10 @@ class Interpreter:
                 return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
         return UNKNOWN
 
-    def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+    def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+                   starred: list) -> Value:
         if isinstance(callee, Ref):
-            return self.call_ref(callee, node, args, kwargs, opaque, state)
+            return self.call_ref(callee, node, args, kwargs, opaque, state, starred)
         if isinstance(callee, Layer):
             return self.call_layer(callee, node, args, kwargs)
         return UNKNOWN
@@ -963,12 +996,13 @@ class Interpreter:
 
     # --- calls of imported names ------------------------------------------------------------------
 
-    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict) -> Value:
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+                 starred: list) -> Value:
         name = ref.qualified
         if name.startswith("<class>."):
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
         if name.startswith(TORCH_NN) and name.count(".") == 2:
-            return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque)
+            return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque, starred)
         if name.startswith("builtins."):
             return self.call_builtin(name[len("builtins."):], args, kwargs, node)
         short = name.rsplit(".", 1)[-1]
@@ -1000,19 +1034,17 @@ class Interpreter:
     def run_instance(self, instance: Layer, info: ClassInfo) -> None:
         """``Seq2Seq(encoder, decoder)`` outside any class: the modules it is given decide what its
         forward sees, so forward runs once on this instance (inputs as in the class's own analysis)."""
-        from . import _forward_arguments
-
         forward, owner = self.find_method("forward", info)
         if forward is None:
             return
         previous, self.instance = self.instance, info
         try:
-            self.call_function(forward, dict(instance.module_state), _forward_arguments(forward, self), {},
+            self.call_function(forward, dict(instance.module_state), self.forward_arguments(forward), {},
                                bound_self=True, owner=owner)
         finally:
             self.instance = previous
 
-    def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+    def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool, starred: list) -> Value:
         spec = _pytorch.LAYERS.get(kind)
         if spec is not None and spec.family == _pytorch.RECURRENT:
             layer = self._bind(kind, spec.parameters or (), node, args, kwargs, opaque,
@@ -1023,10 +1055,10 @@ class Interpreter:
             items: tuple | None = None
             if kind == "Sequential" and not opaque and not kwargs:
                 items = tuple(args) if all(isinstance(a, Layer) for a in args) else None
-            elif kind == "Sequential" and not args and not kwargs and len(self.starred) == 1 \
-                    and isinstance(self.starred[0], ListValue) and isinstance(self.starred[0].item, Layer):
+            elif kind == "Sequential" and not args and not kwargs and len(starred) == 1 \
+                    and isinstance(starred[0], ListValue) and isinstance(starred[0].item, Layer):
                 # `nn.Sequential(*[Block(d) for _ in range(n)])`: n alike children
-                layer = Layer(kind=kind, node=node, element=self.starred[0].item)
+                layer = Layer(kind=kind, node=node, element=starred[0].item)
                 self.layers.append(layer)
                 return layer
             elif kind == "ModuleList" and not args:

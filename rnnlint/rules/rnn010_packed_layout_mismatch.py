@@ -30,7 +30,7 @@ from .._analysis import (
 )
 from .._source import SourceLines
 from ._base import Invalid, Rule
-from ._edits import arguments_of, next_column, text_between
+from ._edits import add_keyword
 from ._util import argument, argument_value, layer_label, layers_in, source_of, when
 
 
@@ -751,41 +751,4 @@ def _set_batch_first(call: ast.Call, flag: bool, lines: SourceLines) -> tuple:
         if isinstance(value, ast.Constant) and isinstance(value.value, bool):
             return ((value, literal),)
         return ()  # an expression: which side should change is for its author
-    found = arguments_of(call, lines)
-    if not found:
-        return ()
-    last = found[-1]
-    separator, indentation = ", ", None
-    if len(found) > 1:
-        # one argument a line: the new one goes on a line of its own, indented like the last
-        spacing = text_between(lines, next_column(found[-2].comma), last.start)
-        if _breaks_line(spacing):
-            indentation = _last_line(spacing)
-            separator = "," + _newline(spacing) + indentation
-    # what follows the last argument (a trailing comma's spacing, or the spacing before `)`)
-    _, _, end_row, end_column = lines.characters(call)
-    tail = text_between(lines, next_column(last.comma) if last.comma else last.end, (end_row, end_column - 1))
-    if indentation is not None and _breaks_line(tail):
-        # a comment after the last argument stays on its line
-        separator = "," + tail[: len(tail) - len(_last_line(tail))] + indentation
-        tail = _newline(tail) + _last_line(tail)
-    if last.comma:
-        # the trailing comma, with any spacing before it, now follows the added keyword
-        tail = text_between(lines, last.end, last.comma) + "," + tail
-    start = lines.characters(call)[:2]
-    new = f"{text_between(lines, start, last.end)}{separator}batch_first={literal}{tail})"
-    return ((call, new),)
-
-
-def _breaks_line(spacing: str) -> bool:
-    """Whether layout between arguments goes to another line (a line continuation does not)."""
-    return "\n" in spacing.replace("\\\r\n", "").replace("\\\n", "")
-
-
-def _newline(spacing: str) -> str:
-    return "\r\n" if "\r\n" in spacing else "\n"
-
-
-def _last_line(spacing: str) -> str:
-    """The indentation before the code that follows ``spacing``."""
-    return spacing[spacing.rfind("\n") + 1:]
+    return add_keyword(call, "batch_first", literal, lines)
