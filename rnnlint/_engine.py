@@ -272,7 +272,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     except RecursionError:
         result.warnings.append(f"{path}: skipped: nesting too deep to analyse")
         return []
-    context = RuleContext(facts=facts, source=source)
+    context = RuleContext(facts=facts)
     reports = []
     for rule_class in ALL_RULES:
         if not config.is_selected(rule_class.CODE, path):

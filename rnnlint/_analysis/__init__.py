@@ -59,7 +59,7 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._tensor_ops import exact_quotient, reshape
+from ._tensor_ops import exact_quotient, product, reshape
 from ._values import (
     BATCH,
     CELL_KINDS,
@@ -92,7 +92,7 @@ __all__ = [
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
-    "rnn_configs", "split_flag", "reshape", "exact_quotient",
+    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product",
     # comparisons and conditions
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers", "OPAQUE_CONDITION",
     # what the analysis knows of PyTorch

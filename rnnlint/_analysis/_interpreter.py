@@ -47,6 +47,7 @@ from ._symbolic import (
     Value,
     alternatives,
     as_int,
+    case_truth,
     cases,
     map_cases,
     merge_guards,
@@ -65,6 +66,7 @@ from ._values import (
     Tensor,
     TupleValue,
     python_value,
+    rnn_configs,
 )
 
 MAX_INLINE_DEPTH = 4
@@ -264,7 +266,7 @@ class Interpreter:
         try:
             for guard, items in combos:
                 self.guard = guard
-                results.append((_drop_common(guard, previous), function(*items)))
+                results.append((guard - previous, function(*items)))
         finally:
             self.guard = previous
         return alternatives(results)
@@ -310,7 +312,7 @@ class Interpreter:
         elif isinstance(small, ast.AugAssign):
             current = self.eval(small.target, state)
             operand = self.eval(small.value, state)
-            result = self.binary(current, operand, small.op, small)
+            result = self.binary(current, operand, small.op)
             self.assign(small.target, result, state)
         elif isinstance(small, ast.Expr):
             self.eval(small.value, state)
@@ -400,7 +402,7 @@ class Interpreter:
         """``(guard, taken)`` for each way ``if test`` can go under the current path."""
         outcomes = []
         for guard, case in cases(condition, self.guard):
-            case_truth = _case_truth(case)
+            case_truth = _branch_truth(case)
             if case_truth is None:
                 atom = OPAQUE_CONDITION + text_of(test)
                 for truth in (True, False):
@@ -438,7 +440,7 @@ class Interpreter:
             if all(value == first and _same_layer_identity(value, first) for _, value in values):
                 state[key] = first
             else:
-                state[key] = alternatives([(_drop_common(guard, self.guard), value) for guard, value in values])
+                state[key] = alternatives([(guard - self.guard, value) for guard, value in values])
 
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
@@ -533,7 +535,7 @@ class Interpreter:
     def condition(self, expression: ast.expr, state: dict) -> Value:
         """A value in a boolean context: symbols become named conditions."""
         value = self.eval(expression, state)
-        return map_cases(lambda case: _as_condition(case, expression), value)
+        return map_cases(_as_condition, value)
 
     def eval(self, node: ast.expr | None, state: dict) -> Value:
         if node is None:
@@ -609,8 +611,6 @@ class Interpreter:
                 return ops.transpose(base, number(0), number(1))
             if attribute in ("data", "real"):
                 return base
-            if attribute in ("device", "dtype"):
-                return UNKNOWN
             return UNKNOWN
         if isinstance(base, TupleValue) and base.origin is None and len(base.items) == 2 \
                 and attribute in ("values", "indices"):
@@ -762,7 +762,7 @@ class Interpreter:
         try:
             for guard, taken in self.branch_cases(condition, node.test):
                 self.guard = guard
-                options.append((_drop_common(guard, previous), self.eval(node.body if taken else node.orelse, state)))
+                options.append((guard - previous, self.eval(node.body if taken else node.orelse, state)))
         finally:
             self.guard = previous
         return alternatives(options)
@@ -798,14 +798,14 @@ class Interpreter:
         left = self.eval(node.left, state)
         right = self.eval(node.comparators[0], state)
         operator = node.ops[0]
-        return map_cases(lambda a, b: _compare_values(a, b, operator, node), left, right)
+        return map_cases(lambda a, b: _compare_values(a, b, operator), left, right)
 
     def eval_BinOp(self, node: ast.BinOp, state: dict) -> Value:
         left = self.eval(node.left, state)
         right = self.eval(node.right, state)
-        return self.binary(left, right, node.op, node)
+        return self.binary(left, right, node.op)
 
-    def binary(self, left: Value, right: Value, operator: ast.AST, node: ast.AST) -> Value:
+    def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
         def apply(a: Value, b: Value) -> Value:
             if isinstance(a, Poly) and isinstance(b, Poly):
                 if isinstance(operator, ast.Add):
@@ -831,8 +831,6 @@ class Interpreter:
                 return a if a.shape is not None or a.key or a.like else Tensor(feature=a.feature)
             if isinstance(b, Tensor) and isinstance(a, (Poly, Bool)):
                 return b if b.shape is not None or b.key or b.like else Tensor(feature=b.feature)
-            if isinstance(a, (TupleValue, ListValue)) or isinstance(b, (TupleValue, ListValue)):
-                return UNKNOWN
             return UNKNOWN
 
         return map_cases(apply, left, right)
@@ -985,7 +983,7 @@ class Interpreter:
         return self.run_method("forward", state, args, kwargs, info=info)
 
     def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
-        for guard, config in _configs(layer, self.guard):
+        for guard, config in rnn_configs(layer, self.guard):
             for _, case in cases(inputs, guard):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
                     key = ops.input_key(layer, case)
@@ -1113,7 +1111,7 @@ class Interpreter:
                 return value.shape[0]
             return UNKNOWN
         if name == "bool" and args:
-            return map_cases(lambda case: _as_condition(case, node), args[0])
+            return map_cases(_as_condition, args[0])
         # the first iteration sees the first children of a ModuleList built in a loop; an index
         # stays unknown (a loop over the batch is not a constant index)
         if name == "enumerate" and args:
@@ -1396,12 +1394,6 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _configs(layer: Layer, guard: frozenset):
-    from ._values import rnn_configs
-
-    return rnn_configs(layer, guard)
-
-
 def known_rank_is_3(tensor: Tensor) -> bool:
     """Batched input: rank 3, or rank not known (a batched call is the usual case)."""
     return tensor.shape is None or len(tensor.shape) == 3
@@ -1473,12 +1465,12 @@ def _dict_lookup(table: DictValue, item: IndexItem) -> Value:
         wanted = key.value if isinstance(key, Const) else key.constant
         found = [value for entry, value in table.items if entry == wanted]
         return found[0] if found else UNKNOWN
-    if not _is_symbol(key) or key.is_opaque:
+    if not _is_named(key) or key.is_opaque:
         return UNKNOWN
     # the atoms read like those of `if key == "lstm":`, so later branches on the same key agree
     options, earlier = [], frozenset()
     for entry, value in table.items:
-        atom = f"{_symbol_name(key)} == {entry if isinstance(entry, str) else str(entry)!r}"
+        atom = f"{key.symbol} == {entry if isinstance(entry, str) else str(entry)!r}"
         options.append((earlier | {(atom, True)}, value))
         earlier = earlier | {(atom, False)}
     return Alt(tuple(options)) if len(options) > 1 else options[0][1]
@@ -1610,23 +1602,12 @@ def _same_layer_identity(a: Value, b: Value) -> bool:
     return True
 
 
-def _drop_common(guard: frozenset, outer: frozenset) -> frozenset:
-    return guard - outer
+def _branch_truth(case: Value) -> bool | None:
+    """Which way ``if case:`` goes: a built module is always true, a tensor is not known."""
+    return True if isinstance(case, Layer) else case_truth(case)
 
 
-def _case_truth(case: Value) -> bool | None:
-    if isinstance(case, Bool):
-        return case.truth
-    if isinstance(case, Poly):
-        return None if case.constant is None else bool(case.constant)
-    if isinstance(case, Const):
-        return bool(case.value)
-    if isinstance(case, (Layer, Tensor, TupleValue)):
-        return True if isinstance(case, Layer) else None
-    return None
-
-
-def _as_condition(case: Value, expression: ast.AST) -> Value:
+def _as_condition(case: Value) -> Value:
     """A boolean from any value; a bare symbol becomes a named condition."""
     if isinstance(case, Bool):
         if case.truth is not None:
@@ -1648,13 +1629,13 @@ def _as_condition(case: Value, expression: ast.AST) -> Value:
     return UNKNOWN
 
 
-def _compare_values(a: Value, b: Value, operator: ast.AST, node: ast.AST) -> Value:
+def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
     negate = isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn))
-    if _is_symbol(a) and not a.is_opaque and isinstance(b, Poly) and b.constant == 0 \
+    if _is_named(a) and not a.is_opaque and isinstance(b, Poly) and b.constant == 0 \
             and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
         positive = not isinstance(operator, ast.Eq)
-        atom = _symbol_name(a)
+        atom = a.symbol
         return Alt(((frozenset({(atom, True)}), Bool(positive)), (frozenset({(atom, False)}), Bool(not positive))))
     if isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         result = _equality(a, b)
@@ -1667,9 +1648,9 @@ def _compare_values(a: Value, b: Value, operator: ast.AST, node: ast.AST) -> Val
         if all(isinstance(item, Const) for item in b.items):
             return Bool((a in b.items) != negate)
         return UNKNOWN
-    if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_symbol(a):
+    if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_named(a):
         if all(isinstance(item, Const) for item in b.items):
-            atom = f"{_symbol_name(a)} in {tuple(item.value for item in b.items)!r}"
+            atom = f"{a.symbol} in {tuple(item.value for item in b.items)!r}"
             return Alt(((frozenset({(atom, not negate)}), Bool(True)), (frozenset({(atom, negate)}), Bool(False))))
         return UNKNOWN
     if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
@@ -1692,12 +1673,9 @@ _OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 
-def _is_symbol(value: Value) -> bool:
+def _is_named(value: Value) -> bool:
+    """A number that is one named atom (``hidden_size``, ``cfg.layers``)."""
     return isinstance(value, Poly) and value.symbol is not None
-
-
-def _symbol_name(value: Poly) -> str:
-    return value.symbol
 
 
 def _equality(a: Value, b: Value) -> Any:
@@ -1714,12 +1692,10 @@ def _equality(a: Value, b: Value) -> Any:
         if a.constant is not None and b.constant is not None:
             return False
     for symbol, constant in ((a, b), (b, a)):
-        if _is_symbol(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_symbol(constant):
+        if _is_named(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_named(constant):
             shown = repr(constant.value) if isinstance(constant, Const) else constant.describe()
-            atom = f"{_symbol_name(symbol)} == {shown}"
+            atom = f"{symbol.symbol} == {shown}"
             return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
-    if isinstance(a, Layer) or isinstance(b, Layer):
-        return None
     return None
 
 

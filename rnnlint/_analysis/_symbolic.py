@@ -12,8 +12,6 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator
 
 # A guard is a conjunction of literals: (atom, truth) pairs.
-Guard = frozenset
-
 EMPTY_GUARD: frozenset = frozenset()
 OPAQUE_PREFIX = "~"  # atoms whose value cannot be reasoned about (floor division, modulo, ...)
 # A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim() == 3`).
@@ -318,13 +316,14 @@ def truth(value: Value) -> bool | None:
     """A Python-style truth value that holds in every case, else None."""
     results = set()
     for _, case_value in cases(value):
-        results.add(_case_truth(case_value))
+        results.add(case_truth(case_value))
         if None in results or len(results) > 1:
             return None
     return results.pop() if results else None
 
 
-def _case_truth(value: Value) -> bool | None:
+def case_truth(value: Value) -> bool | None:
+    """The truth of one plain value (a bool, a number, a constant); None when not known."""
     if isinstance(value, Bool):
         return value.truth
     if isinstance(value, Poly):

@@ -381,8 +381,8 @@ def reshape(tensor: Tensor, new_dims: list) -> Tensor:
     dims = list(new_dims)
     minus = [index for index, value in enumerate(dims) if as_int(value) == -1]
     if len(minus) == 1 and tensor.shape is not None:
-        total = _product(tensor.shape)
-        known = _product([value for index, value in enumerate(dims) if index != minus[0]])
+        total = product(tensor.shape)
+        known = product([value for index, value in enumerate(dims) if index != minus[0]])
         dims[minus[0]] = exact_quotient(total, known)
     elif minus:
         dims = [UNKNOWN if as_int(value) == -1 else value for value in dims]
@@ -404,7 +404,8 @@ def _carried_roles(tensor: Tensor, dims: list) -> tuple:
     return tuple(roles)
 
 
-def _product(dims) -> Value:
+def product(dims) -> Value:
+    """The product of sizes; unknown unless every one is a number."""
     total: Value = number(1)
     for value in dims:
         if not isinstance(value, Poly) or not isinstance(total, Poly):
@@ -536,7 +537,7 @@ def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
     a, b = normalize_axis(start, rank), normalize_axis(end, rank)
     if a is None or b is None or b < a:
         return Tensor(rnn=tensor.rnn)
-    merged = _product(tensor.shape[a:b + 1])
+    merged = product(tensor.shape[a:b + 1])
     roles = list(tensor.roles or (None,) * rank)
     merged_role = roles[a] if a == b else None
     return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]))

@@ -8,7 +8,6 @@ from typing import Iterator
 from .._analysis import (
     OPAQUE_CONDITION,
     SHAPE_PRESERVING,
-    Alt,
     Layer,
     LayerCall,
     Tensor,
@@ -66,8 +65,6 @@ def head_calls(facts) -> Iterator[tuple]:
 def show(value: Value, aliases: dict | None = None) -> str:
     """A value as it reads in a message, in backticks."""
     names = (lambda atom: aliases.get(atom, atom)) if aliases else None
-    if isinstance(value, Alt):
-        return f"`{value.describe(names)}`"
     return f"`{value.describe(names)}`"
 
 
@@ -160,6 +157,6 @@ def set_aside(guard: frozenset) -> frozenset:
     return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
 
 
-def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:
+def condition_of(comparison, case_guard: frozenset) -> frozenset:
     """The configuration under which a DIFFERENT comparison holds (``when`` drops opaque conditions)."""
     return comparison.guard | case_guard

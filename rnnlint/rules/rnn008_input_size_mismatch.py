@@ -154,7 +154,7 @@ class CRNN(nn.Module):
                         comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard, event.guard)),
+                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

@@ -26,6 +26,7 @@ from .._analysis import (
     as_int,
     cases,
     merge_guards,
+    product,
     split_flag,
 )
 from .._source import SourceLines
@@ -575,17 +576,10 @@ def _state_readings(scope, event) -> list:
     unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly)]
     if len(unknown) != 1 or state.roles[unknown[0]] != BATCH:
         return []
-    known = _product(size for size in state.shape if isinstance(size, Poly))
-    wanted = _product(dims)
+    known = product(size for size in state.shape if isinstance(size, Poly))
+    wanted = product(dims)
     return [_Reading(scope, event.guard, size, event.node, state.rnn, "state")
             for size in dims if _names_an_axis(size) and known * size == wanted]
-
-
-def _product(sizes) -> Poly:
-    total = Poly.const(1)
-    for size in sizes:
-        total = total * size
-    return total
 
 
 def _agreeing_packs(packs: dict, consumers: dict) -> list:
