@@ -58,7 +58,7 @@ def test_constructor_parameters_are_torchs():
 
 
 def test_every_tensor_method_behaviour_has_a_handler():
-    from rnnlint._analysis._interpreter import _METHOD_HANDLERS
+    from rnnlint._analysis._calls import _METHOD_HANDLERS
 
     assert set(_pytorch.TENSOR_METHODS.values()) == set(_METHOD_HANDLERS)
 
