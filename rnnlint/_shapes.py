@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ._pytorch import RNN_KINDS  # noqa: F401 - the recurrent kinds these shapes are for
+from . import _pytorch
 
 Dim = TypeVar("Dim")
+RNN_KINDS = _pytorch.RNN_KINDS  # the recurrent kinds these shapes are for
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,15 @@ from __future__ import annotations
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
+    TO_CELL,
+    TO_LOSS,
+    TO_RETURN,
+    TO_STATE,
     WHOLE_SLICE,
     Fact,
     FileFacts,
+    HeadCall,
+    HeadFlow,
     IndexEllipsis,
     IndexInt,
     IndexItem,
@@ -32,6 +38,7 @@ from ._facts import (
     TupleSubscript,
     Unpack,
     takes_axis,
+    tensors_within,
 )
 from ._interpreter import ShapeNote
 from ._names import argument, argument_value, unpacks
@@ -88,6 +95,8 @@ __all__ = [
     "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",
+    # provenance: who produced a value, where it goes
+    "HeadCall", "HeadFlow", "TO_CELL", "TO_LOSS", "TO_RETURN", "TO_STATE", "tensors_within",
     # values and what they mean
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME",

@@ -11,7 +11,7 @@ from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
-from ._facts import LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
+from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._symbolic import (
     UNKNOWN,
@@ -172,7 +172,38 @@ class Calls(InterpreterBase):
             return self.call_sequential(layer, node, args[0])
         if not args:
             return UNKNOWN
-        return self.guarded_map(lambda first: ops.call_layer(layer, [first, *args[1:]], self.guard), args[0])
+        return self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+
+    def apply_layer(self, layer: Layer, args: list) -> Value:
+        """What a built-in layer returns on ``args`` (a Sequential: its children one after the
+        other), and whose per-layer result that is when it is a head on an RNN's state."""
+        if layer.kind == "Sequential":
+            first = args[0] if args else UNKNOWN
+            if not isinstance(first, Tensor):
+                return UNKNOWN
+            result: Value = first
+            for item in layer.items or ():
+                if not isinstance(item, Layer) or item.kind in RNN_KINDS:
+                    return UNKNOWN
+                result = self.apply_layer(item, [result])
+            if layer.items is None:
+                return UNKNOWN
+        else:
+            result = ops.call_layer(layer, args)
+        if args and isinstance(args[0], Tensor) and isinstance(result, Tensor):
+            self.note_head_call(layer, args[0], result)
+        return result
+
+    def note_head_call(self, layer: Layer, first: Tensor, result: Tensor) -> None:
+        """A head called on an RNN's state returns one row per layer and direction: the result
+        names that call (a Sequential names itself once its children kept the rows), and a Linear
+        applied next keeps the name, since it acts on the last axis only."""
+        kept_rows = layer.kind == "Linear" or (layer.kind == "Sequential" and self.head_call_of(result) is not None)
+        before = self.head_call_of(first)
+        if first.origin in ("h_n", "c_n") and kept_rows:
+            self.head_calls[id(result)] = (result, HeadCall(layer, first))
+        elif before is not None and layer.kind == "Linear":
+            self.head_calls[id(result)] = (result, before)
 
     def call_sequential(self, layer: Layer, node: ast.Call, first: Value) -> Value:
         """A Sequential holding in-file modules: each child runs on what the previous returned."""
@@ -525,7 +556,13 @@ class Calls(InterpreterBase):
         return Tensor()
 
     def method_squeeze(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
-        return ops.squeeze(tensor, args[0] if args else kwargs.get("dim"))
+        axis = args[0] if args else kwargs.get("dim")
+        result = ops.squeeze(tensor, axis)
+        before = self.head_call_of(tensor)
+        if before is not None and ops.keeps_first_axis(tensor, axis):
+            # a head's per-layer result keeps its layers*directions axis: `fc(h_n).squeeze(-1)`
+            self.head_calls[id(result)] = (result, before)
+        return result
 
     def method_unsqueeze(self, tensor: Tensor, method: str, args: list, kwargs: dict,
                          node: ast.Call) -> Value | None:

@@ -21,7 +21,6 @@ from ._symbolic import (
     cases,
     map_cases,
     merge_guards,
-    truth,
 )
 from ._values import RNN_KINDS, Layer, ListValue, Packed, Ref, Tensor, TupleValue
 

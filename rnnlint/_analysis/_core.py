@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import _tensor_ops as ops
-from ._facts import Fact, IndexInt
+from ._facts import Fact, HeadCall, IndexInt
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Poly, Value, alternatives, cases, number
 from ._values import Layer, ListValue, Tensor, TupleValue
@@ -64,6 +64,9 @@ class InterpreterBase:
         self.shape_notes: list[ShapeNote] = []
         # id(expression) -> the names a plain assignment binds it to (`c_n = hidden[-1]`)
         self.bound_names: dict[int, tuple[str, ...]] = {}
+        # id(tensor) -> (tensor, the head call on an RNN's state it is the per-layer result of);
+        # the tensor is kept so that its id stays its own
+        self.head_calls: dict[int, tuple[Tensor, HeadCall]] = {}
         self.recording_shapes = False
         self.guard: frozenset = EMPTY_GUARD
         self.depth = 0
@@ -81,6 +84,10 @@ class InterpreterBase:
             return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
         finally:
             self.instance = previous
+
+    def head_call_of(self, tensor: Tensor) -> HeadCall | None:
+        entry = self.head_calls.get(id(tensor))
+        return entry[1] if entry is not None and entry[0] is tensor else None
 
     def find_method(self, name: str, info: ClassInfo | None) -> tuple:
         seen = set()

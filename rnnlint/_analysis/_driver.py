@@ -134,7 +134,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
-        bound_names=interpreter.bound_names,
+        bound_names=interpreter.bound_names, head_calls=interpreter.head_calls,
     )
 
 
@@ -189,7 +189,8 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
     interpreter = Interpreter(imports, constants, classes, None)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names)
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
+                      head_calls=interpreter.head_calls)
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
@@ -202,4 +203,5 @@ def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, 
     except PathEnds:
         pass
     return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names)
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
+                      head_calls=interpreter.head_calls)

@@ -10,9 +10,11 @@ import ast
 from dataclasses import dataclass, field, fields
 from typing import ClassVar, Iterator, TypeVar, Union
 
+from .._pytorch import CELL_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
-from ._symbolic import Const, Value
+from ._symbolic import Const, Value, cases
+from ._values import DictValue, Layer, ListValue, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
 
@@ -86,8 +88,8 @@ class Fact:
 
     def values(self) -> Iterator[Value]:
         """The abstract values this fact involves (its operands, arguments and results)."""
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for slot in fields(self):
+            value = getattr(self, slot.name)
             if isinstance(value, Value):
                 yield value
             elif isinstance(value, tuple):
@@ -200,6 +202,35 @@ class TensorOp(Fact):
     op: str  # the method name, or the qualified torch function
 
 
+# --- provenance: who produced a value, and where it goes -----------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class HeadCall:
+    """A head (a ``Linear``, or a ``Sequential`` of such and shape-preserving layers) called on
+    an RNN's ``h_n`` or ``c_n``: its result keeps the layers*directions axis. Compared by
+    identity: each call gets its own."""
+
+    layer: Value  # the Layer called
+    state: Value  # the state Tensor it was called on
+
+
+# where a head's per-layer result goes
+TO_RETURN = "return"  # what the analysed module's forward returns (alone or inside a tuple, list or dict)
+TO_LOSS = "loss"  # a loss module
+TO_CELL = "cell"  # a recurrent cell (which takes `(batch, features)`)
+TO_STATE = "state"  # an RNN's initial state
+
+
+@dataclass(frozen=True)
+class HeadFlow:
+    """The per-layer result of ``call``, unchanged but for elementwise operations (and squeezes
+    of other axes), reaches ``sink`` (one of the ``TO_*`` above)."""
+
+    call: HeadCall
+    sink: str
+
+
 FACT_KINDS: tuple[type[Fact], ...] = (
     RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
 )
@@ -224,17 +255,22 @@ class ScopeFacts:
     shape_notes: list = field(default_factory=list)
     aliases: dict = field(default_factory=dict)  # atom -> display name (batch, seq)
     bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
+    # id(tensor) -> (tensor, the head call it is the per-layer result of)
+    head_calls: dict = field(default_factory=dict)
 
 
 @dataclass
 class FileFacts:
+    """Everything the analysis found in one file: what each scope does, in recorded order."""
+
     module: ast.Module
     imports: ImportTable
     scopes: list
     lines: SourceLines  # positions and original text of the analysed source
+    _head_flows: list | None = field(default=None, repr=False)
 
     @property
-    def events(self):
+    def events(self) -> Iterator[tuple[ScopeFacts, Fact]]:
         for scope in self.scopes:
             for event in scope.events:
                 yield scope, event
@@ -254,6 +290,23 @@ class FileFacts:
                 return names
         return ()
 
+    def head_call_of(self, tensor: Value) -> HeadCall | None:
+        """The head call on an RNN's state whose per-layer result ``tensor`` is (``self.fc(h_n)``,
+        and what elementwise operations, a further ``Linear`` or a squeeze of another axis make
+        of it); None for any other value."""
+        for scope in self.scopes:
+            entry = scope.head_calls.get(id(tensor))
+            if entry is not None and entry[0] is tensor:
+                return entry[1]
+        return None
+
+    def head_flows(self) -> list[HeadFlow]:
+        """Where the per-layer results of head calls go: forward's return, a loss module, a
+        recurrent cell, an RNN's initial state. Computed once, on first use."""
+        if self._head_flows is None:
+            self._head_flows = list(_head_flows(self))
+        return self._head_flows
+
     @property
     def layers(self):
         seen = set()
@@ -262,3 +315,40 @@ class FileFacts:
                 if id(layer.node) not in seen:
                     seen.add(id(layer.node))
                     yield scope, layer
+
+
+def _head_flows(facts: FileFacts) -> Iterator[HeadFlow]:
+    for _, event in facts.events:
+        if isinstance(event, Return) and event.forward:
+            sinks = [(TO_RETURN, event.value)]
+        elif isinstance(event, LayerCall):
+            # a loss or a cell takes one row per sample: `(batch, features)`
+            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL for _, called in cases(event.layer, event.guard)
+                         if isinstance(called, Layer) and (called.kind.endswith("Loss") or called.kind in CELL_KINDS)),
+                        None)
+            sinks = [(sink, value) for value in event.args] if sink is not None else []
+        elif isinstance(event, RnnCall) and event.hx is not None:
+            sinks = [(TO_STATE, event.hx)]
+        else:
+            continue
+        for sink, value in sinks:
+            for tensor in tensors_within(value):
+                call = facts.head_call_of(tensor)
+                if call is not None:
+                    yield HeadFlow(call, sink)
+
+
+def tensors_within(value: Value | None, depth: int = 0) -> Iterator[Tensor]:
+    """The tensors ``value`` holds, in every case, inside tuples, lists and dicts."""
+    if value is None or depth > 4:
+        return
+    for _, case in cases(value):
+        if isinstance(case, Tensor):
+            yield case
+        elif isinstance(case, (TupleValue, DictValue)):
+            for item in case.items:
+                yield from tensors_within(item[1] if isinstance(case, DictValue) else item, depth + 1)
+        elif isinstance(case, ListValue):
+            for item in (case.item, case.first):
+                if item is not None:
+                    yield from tensors_within(item, depth + 1)

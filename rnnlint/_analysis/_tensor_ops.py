@@ -37,7 +37,6 @@ from ._values import (
     FEATURE,
     STATE,
     TIME,
-    HeadCall,
     Layer,
     Packed,
     Tensor,
@@ -78,40 +77,14 @@ def derived(tensor: Tensor, shape: tuple | None, roles: tuple | None, keep_origi
 # --- layers ---------------------------------------------------------------------------------
 
 
-def call_layer(layer: Layer, args: list, guard: frozenset = EMPTY_GUARD) -> Value:
-    """The result of calling a non-recurrent layer on ``args``."""
-    result = _layer_result(layer, args, guard)
-    if args and isinstance(args[0], Tensor) and isinstance(result, Tensor):
-        return _mark_head_call(layer, args[0], result)
-    return result
-
-
-def _mark_head_call(layer: Layer, first: Tensor, result: Tensor) -> Tensor:
-    """A head called on an RNN's state returns one row per layer and direction: the result
-    names that call (a Sequential names itself once its children kept the rows), and a Linear
-    applied next keeps the name, since it acts on the last axis only."""
-    kept_rows = layer.kind == "Linear" or (layer.kind == "Sequential" and result.head_call is not None)
-    if first.origin in ("h_n", "c_n") and kept_rows:
-        return replace(result, head_call=HeadCall(layer, first))
-    if first.head_call is not None and layer.kind == "Linear":
-        return replace(result, head_call=first.head_call)
-    return result
-
-
-def _layer_result(layer: Layer, args: list, guard: frozenset) -> Value:
+def call_layer(layer: Layer, args: list) -> Value:
+    """The result of calling one non-recurrent, non-container layer on ``args``."""
     if not args:
         return UNKNOWN
     first = args[0]
     if not isinstance(first, Tensor):
         return UNKNOWN
     spec = _pytorch.LAYERS.get(layer.kind)
-    if layer.kind == "Sequential":
-        current: Value = first
-        for item in layer.items or ():
-            if not isinstance(item, Layer) or item.kind in _pytorch.RNN_KINDS:
-                return UNKNOWN
-            current = call_layer(item, [current], guard)
-        return current if layer.items is not None else UNKNOWN
     if spec is None:
         return UNKNOWN
     result = _LAYER_RESULTS.get(spec.family)
@@ -467,15 +440,7 @@ def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
     return permute(tensor, [number(i) for i in order])
 
 
-def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
-    result = _squeeze(tensor, axis)
-    if tensor.head_call is not None and isinstance(result, Tensor) and _keeps_first_axis(tensor, axis):
-        # a head's per-layer result keeps its layers*directions axis: `fc(h_n).squeeze(-1)`
-        return replace(result, head_call=tensor.head_call)
-    return result
-
-
-def _keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
+def keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
     """Squeezing never drops an axis of size other than 1: the first one stays unless it is
     the axis squeezed, or every axis is and the first may be 1."""
     rank = known_rank(tensor)
@@ -487,7 +452,7 @@ def _keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
     return index is not None and index != 0
 
 
-def _squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
+def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
     rank = known_rank(tensor)
     if rank is None:
         return Tensor(rnn=tensor.rnn)

@@ -44,10 +44,6 @@ class Tensor(Value):
     # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
     # combined elementwise with that tensor, it gives that tensor's shape
     like: str | None = None
-    # the head call on an RNN's state this tensor is the per-layer result of (`self.fc(h_n)`): kept
-    # by what leaves the layers*directions axis first (elementwise operations, a further Linear, a
-    # squeeze of another axis), dropped by indexing, reductions, reshapes and combinations
-    head_call: Any = field(default=None, compare=False)
 
     @property
     def last_axis(self) -> Value:
@@ -69,16 +65,6 @@ class Tensor(Value):
                 return f"({first}...)" if first else "tensor"
             return f"({first}..., {self.feature.describe(names)})"
         return "(" + ", ".join(dim.describe(names) for dim in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
-
-
-@dataclass(frozen=True, eq=False)
-class HeadCall:
-    """A head (a ``Linear``, or a ``Sequential`` of such and shape-preserving layers) called on
-    an RNN's ``h_n`` or ``c_n``: its result keeps the layers*directions axis. Compared by
-    identity: each call gets its own."""
-
-    layer: Any  # the Layer called
-    state: Any  # the state Tensor it was called on
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ from .._analysis import (
     LayerCall,
     Tensor,
     Value,
-    argument,
-    argument_value,
     cases,
     merge_guards,
     rnn_configs,
     split_flag,
-    unpacks,
 )
+from .._analysis import argument, argument_value, unpacks  # noqa: F401 - the rules' API
 from .._source import text_of
 
 
