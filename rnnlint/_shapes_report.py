@@ -50,7 +50,7 @@ def _describe_layer(value, names) -> str:
 
 
 def _guard_text(guard) -> str:
-    return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
+    return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
 def _bindings(note, names):

@@ -49,10 +49,15 @@ from ._symbolic import (
     UNKNOWN,
     UNKNOWN_ORDER,
     Alt,
+    Atom,
     Bool,
     Comparison,
     Const,
+    Flag,
+    Omitted,
+    Opaque,
     Poly,
+    Relation,
     Unknown,
     Value,
     as_int,
@@ -102,8 +107,9 @@ __all__ = [
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
     "rnn_configs", "split_flag", "reshape", "exact_quotient", "product",
-    # comparisons and conditions
-    "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers", "OPAQUE_CONDITION",
+    # comparisons, and the atoms of the conditions guards state
+    "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
+    "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",
     # what the analysis knows of PyTorch
     "CELL_KINDS", "LAYER_PARAMETERS", "RNN_KINDS", "SHAPE_PRESERVING",
     # reading a call's arguments

@@ -9,14 +9,18 @@ from typing import Any
 from .._source import text_of
 from ._core import MAX_BRANCH_CASES, TORCH_NN, InterpreterBase
 from ._symbolic import (
-    OPAQUE_CONDITION,
+    OPAQUE_PREFIX,
     UNKNOWN,
     Alt,
     Bool,
     Const,
+    Flag,
+    Opaque,
     Poly,
+    Relation,
     Value,
     alternatives,
+    both_ways,
     case_truth,
     cases,
     map_cases,
@@ -34,7 +38,7 @@ class Conditions(InterpreterBase):
         for guard, case in cases(condition, self.guard):
             case_truth = _branch_truth(case)
             if case_truth is None:
-                atom = OPAQUE_CONDITION + text_of(test)
+                atom = Opaque(text_of(test))
                 for truth in (True, False):
                     merged = merge_guards(guard, frozenset({(atom, truth)}))
                     if merged is not None:
@@ -42,7 +46,7 @@ class Conditions(InterpreterBase):
             else:
                 outcomes.append((guard, case_truth))
         if len(outcomes) > MAX_BRANCH_CASES:
-            atom = OPAQUE_CONDITION + text_of(test)
+            atom = Opaque(text_of(test))
             outcomes = [(merge_guards(self.guard, frozenset({(atom, truth)})), truth) for truth in (True, False)]
         return [(guard, taken) for guard, taken in outcomes if guard is not None]
 
@@ -107,15 +111,13 @@ def _as_condition(case: Value) -> Value:
     if isinstance(case, Bool):
         if case.truth is not None:
             return case
-        return Alt(((frozenset({(case.atom, True)}), Bool(True)), (frozenset({(case.atom, False)}), Bool(False)))) \
-            if case.atom else UNKNOWN
+        return both_ways(Flag(case.atom)) if case.atom else UNKNOWN
     if isinstance(case, Poly):
         if case.constant is not None:
             return Bool(bool(case.constant))
-        atom = case.symbol
-        if atom is not None:
-            if not atom.startswith("~"):
-                return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
+        name = case.symbol
+        if name is not None and not name.startswith(OPAQUE_PREFIX):
+            return both_ways(Flag(name))
         return UNKNOWN
     if isinstance(case, Const):
         return Bool(bool(case.value))
@@ -130,7 +132,7 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
             and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
         positive = not isinstance(operator, ast.Eq)
-        atom = a.symbol
+        atom = Flag(a.symbol)
         return Alt(((frozenset({(atom, True)}), Bool(positive)), (frozenset({(atom, False)}), Bool(not positive))))
     if isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         result = _equality(a, b)
@@ -145,7 +147,7 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
         return UNKNOWN
     if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_named(a):
         if all(isinstance(item, Const) for item in b.items):
-            atom = f"{a.symbol} in {tuple(item.value for item in b.items)!r}"
+            atom = Relation(a.symbol, "in", repr(tuple(item.value for item in b.items)))
             return Alt(((frozenset({(atom, not negate)}), Bool(True)), (frozenset({(atom, negate)}), Bool(False))))
         return UNKNOWN
     if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
@@ -159,8 +161,7 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
         if isinstance(operator, ast.GtE):
             return Bool(x >= y)
     if isinstance(a, Poly) and isinstance(b, Poly) and not a.is_opaque and not b.is_opaque:
-        symbol = f"{a.describe()} {_OPERATOR_TEXT.get(type(operator), '?')} {b.describe()}"
-        return Alt(((frozenset({(symbol, True)}), Bool(True)), (frozenset({(symbol, False)}), Bool(False))))
+        return both_ways(Relation(a.describe(), _OPERATOR_TEXT.get(type(operator), "?"), b.describe()))
     return UNKNOWN
 
 
@@ -188,8 +189,7 @@ def _equality(a: Value, b: Value) -> Any:
     for symbol, constant in ((a, b), (b, a)):
         if _is_named(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_named(constant):
             shown = repr(constant.value) if isinstance(constant, Const) else constant.describe()
-            atom = f"{symbol.symbol} == {shown}"
-            return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
+            return both_ways(Relation(symbol.symbol, "==", shown))
     return None
 
 

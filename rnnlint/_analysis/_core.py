@@ -13,7 +13,7 @@ from typing import Callable
 from . import _tensor_ops as ops
 from ._facts import Fact, HeadCall, IndexInt
 from ._names import ImportTable, dotted_name
-from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Poly, Value, alternatives, cases, number
+from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
 from ._values import Layer, ListValue, Tensor, TupleValue
 
 
@@ -123,7 +123,7 @@ class InterpreterBase:
                 args.append(Tensor(key=name))
             elif isinstance(default, ast.Constant) and default.value is None:
                 # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
-                atom = f"{name} is None"
+                atom = Omitted(name)
                 args.append(Alt(((frozenset({(atom, True)}), Const(None)),
                                  (frozenset({(atom, False)}), Tensor(key=name)))))
             else:

@@ -16,7 +16,7 @@ from ._interpreter import (
     positional_parameters,
 )
 from ._names import ImportTable
-from ._symbolic import UNKNOWN, Bool, Const, Poly, Value, cases
+from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
@@ -171,7 +171,7 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
     guard = assumed
     if isinstance(default, ast.Constant) and default.value is None:
         # this run is the one where the caller passes the state: `state is None` is false in it
-        guard = assumed | {(f"{parameter.arg} is None", False)}
+        guard = assumed | {(Omitted(parameter.arg), False)}
     interpreter.call_bound(forward, dict(state), linked, owner, guard=guard)
 
 

@@ -20,7 +20,7 @@ from ._facts import (
     TupleSubscript,
 )
 from ._names import dotted_name
-from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Unknown, Value, as_int, map_cases, number
+from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Relation, Unknown, Value, as_int, map_cases, number
 from ._values import (
     LAYER_PARAMETERS,
     RNN_KINDS,
@@ -304,7 +304,7 @@ def _dict_lookup(table: DictValue, item: IndexItem) -> Value:
     # the atoms read like those of `if key == "lstm":`, so later branches on the same key agree
     options, earlier = [], frozenset()
     for entry, value in table.items:
-        atom = f"{key.symbol} == {entry if isinstance(entry, str) else str(entry)!r}"
+        atom = Relation(key.symbol, "==", repr(entry if isinstance(entry, str) else str(entry)))
         options.append((earlier | {(atom, True)}, value))
         earlier = earlier | {(atom, False)}
     return Alt(tuple(options)) if len(options) > 1 else options[0][1]

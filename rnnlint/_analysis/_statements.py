@@ -13,10 +13,10 @@ from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, 
 from ._facts import IndexInt, Return, Unpack
 from ._names import dotted_name
 from ._symbolic import (
-    OPAQUE_CONDITION,
     UNKNOWN,
     Alt,
     Const,
+    Opaque,
     Poly,
     Unknown,
     Value,
@@ -90,7 +90,7 @@ class Statements(InterpreterBase):
             holding = [guard for guard, taken in self.branch_cases(condition, small.test) if taken]
             if not holding:
                 raise PathEnds()
-            if len(holding) == 1 and not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in holding[0]):
+            if len(holding) == 1 and not any(isinstance(atom, Opaque) for atom, _ in holding[0]):
                 self.assumptions |= holding[0] - self.guard  # `__init__`'s hold in forward too
                 self.guard = holding[0]
 

@@ -13,11 +13,92 @@ from typing import Any, Callable, Iterable, Iterator
 
 # A guard is a conjunction of literals: (atom, truth) pairs.
 EMPTY_GUARD: frozenset = frozenset()
-OPAQUE_PREFIX = "~"  # atoms whose value cannot be reasoned about (floor division, modulo, ...)
-# A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim() == 3`).
-# Unlike a configuration flag, it may be tied to other facts in ways the analysis cannot see,
-# so a finding must not depend on which way it goes.
-OPAQUE_CONDITION = "?"
+OPAQUE_PREFIX = "~"  # size atoms whose value cannot be reasoned about (floor division, modulo, ...)
+OPAQUE_CONDITION = "?"  # how an opaque condition reads: `?isinstance(h, tuple)`
+
+
+class Atom:
+    """A condition that a guard states true or false. Atoms are ordered by their text, which is
+    what messages show."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __lt__(self, other: Atom) -> bool:
+        return self.text < other.text
+
+
+@dataclass(frozen=True)
+class Flag(Atom):
+    """A configuration value taken as a truth: `bidirectional`, `self.training`, `proj_size`
+    (a size is true when positive)."""
+
+    name: str
+
+    @property
+    def text(self) -> str:
+        return self.name
+
+
+_INTEGER = re.compile(r"-?\d+")
+
+
+@dataclass(frozen=True)
+class Relation(Atom):
+    """A comparison the analysis cannot decide: `n_layers > 1`, `rnn_type == 'lstm'`,
+    `mode in ('a', 'b')`. ``left`` and ``right`` are as the analysis describes them."""
+
+    left: str
+    operator: str
+    right: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} {self.operator} {self.right}"
+
+    @property
+    def bound(self) -> tuple[str, str, int] | None:
+        """``(symbol, operator, integer)`` when this relates one size symbol to an integer."""
+        if self.operator not in _NEGATED or not _INTEGER.fullmatch(self.right) \
+                or not self.left or self.left.startswith(OPAQUE_CONDITION) or any(c.isspace() for c in self.left):
+            return None
+        return self.left, self.operator, int(self.right)
+
+
+@dataclass(frozen=True)
+class Omitted(Atom):
+    """An optional argument of forward (`lengths=None`) left out by the caller: true where it
+    is None. Callers may pass it exactly when the model is configured to need it."""
+
+    parameter: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.parameter} is None"
+
+
+@dataclass(frozen=True)
+class Opaque(Atom):
+    """A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim()
+    == 3`). Unlike a configuration flag, it may be tied to other facts in ways the analysis
+    cannot see, so a finding must not depend on which way it goes."""
+
+    source: str
+
+    @property
+    def text(self) -> str:
+        return OPAQUE_CONDITION + self.source
+
+
+def both_ways(atom: Atom) -> Alt:
+    """``True`` where ``atom`` holds, ``False`` where it does not."""
+    return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
 
 
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
@@ -32,8 +113,6 @@ def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
     return merged
 
 
-# `n_layers > 1`, `rnn_layers == 2`: a configuration symbol against an integer
-_RELATION = re.compile(r"^(?P<symbol>[^?\s][^\s]*) (?P<operator>==|!=|<=|>=|<|>) (?P<number>-?\d+)$")
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 
 
@@ -42,15 +121,15 @@ def _relations_satisfiable(guard: frozenset) -> bool:
     symbol's truth counts as a relation with 0 (`if n_layers:` is `n_layers != 0`)."""
     relations: dict = {}
     for atom, truth in guard:
-        match = _RELATION.match(atom)
-        if match is not None:
-            operator = match["operator"] if truth else _NEGATED[match["operator"]]
-            relations.setdefault(match["symbol"], []).append((operator, int(match["number"])))
+        bound = atom.bound if isinstance(atom, Relation) else None
+        if bound is not None:
+            symbol, operator, number = bound
+            relations.setdefault(symbol, []).append((operator if truth else _NEGATED[operator], number))
     if not relations:
         return True
     for atom, truth in guard:
-        if atom in relations:
-            relations[atom].append(("!=" if truth else "==", 0))
+        if isinstance(atom, Flag) and atom.name in relations:
+            relations[atom.name].append(("!=" if truth else "==", 0))
     return all(len(constraints) < 2 or _integer_exists(constraints) for constraints in relations.values())
 
 
@@ -246,7 +325,7 @@ class Alt(Value):
 
 
 def describe_guard(guard: frozenset) -> str:
-    return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
+    return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
 def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, Value]]:
@@ -415,12 +494,12 @@ def _pinned_sizes(guard: frozenset) -> dict:
     `n_layers == 1` taken is 1."""
     pinned = {}
     for atom, truth in guard:
-        if not truth and _BARE_SYMBOL.match(atom):
-            pinned[atom] = Poly.const(0)
+        if isinstance(atom, Flag) and not truth and _BARE_SYMBOL.match(atom.name):
+            pinned[atom.name] = Poly.const(0)
             continue
-        match = _RELATION.match(atom)
-        if match is not None and ((match["operator"] == "==") == truth) and match["operator"] in ("==", "!="):
-            pinned[match["symbol"]] = Poly.const(int(match["number"]))
+        bound = atom.bound if isinstance(atom, Relation) else None
+        if bound is not None and ((bound[1] == "==") == truth) and bound[1] in ("==", "!="):
+            pinned[bound[0]] = Poly.const(bound[2])
     return pinned
 
 
@@ -430,7 +509,7 @@ def _all_different(combos: list, choice: frozenset) -> bool:
 
 
 def _free_literals(guard: frozenset) -> frozenset:
-    return frozenset((atom, value) for atom, value in guard if not atom.startswith(OPAQUE_CONDITION))
+    return frozenset((atom, value) for atom, value in guard if not isinstance(atom, Opaque))
 
 
 def multiply(first: Value, second: Value | int) -> Value:

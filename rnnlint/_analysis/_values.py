@@ -16,6 +16,7 @@ from ._symbolic import (
     Alt,
     Bool,
     Const,
+    Flag,
     Poly,
     Unknown,
     Value,
@@ -201,9 +202,9 @@ def split_flag(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool
             yield case_guard, None
 
 
-def _split_atom(atom: str, guard: frozenset) -> Iterator[tuple[frozenset, bool]]:
+def _split_atom(name: str, guard: frozenset) -> Iterator[tuple[frozenset, bool]]:
     for truth in (True, False):
-        merged = merge_guards(guard, frozenset({(atom, truth)}))
+        merged = merge_guards(guard, frozenset({(Flag(name), truth)}))
         if merged is not None:
             yield merged, truth
 

@@ -6,9 +6,10 @@ import ast
 from typing import Iterator
 
 from .._analysis import (
-    OPAQUE_CONDITION,
     SHAPE_PRESERVING,
     Layer,
+    Omitted,
+    Opaque,
     LayerCall,
     Tensor,
     Value,
@@ -75,13 +76,14 @@ def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
-    guard = frozenset(literal for literal in guard
-                      if not literal[0].startswith(OPAQUE_CONDITION) and not literal[0].endswith(" is None"))
+    guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
     if not guard:
         return ""
     parts = []
     for atom, truth in sorted(guard):
-        parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not any(op in atom for op in ("==", " in ", "<", ">"))
+        # a relation reads as a statement; a flag (even one spelt with an operator) as a truth
+        reads_as_statement = any(op in atom.text for op in ("==", " in ", "<", ">"))
+        parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not reads_as_statement
                      else (f"`{atom}`" if truth else f"not `{atom}`"))
     return " when " + " and ".join(parts)
 
@@ -132,7 +134,7 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
             continue
         aside = set_aside(guard)
         free = guard - aside
-        optional = frozenset(literal for literal in aside if literal[0].endswith(OPTIONAL_SUFFIX))
+        optional = frozenset(literal for literal in aside if isinstance(literal[0], Omitted))
         if optional:
             for reduced in (optional, free):
                 if all(other is True for other_guard, other, _ in outcomes
@@ -144,14 +146,11 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
             yield free, payload
 
 
-OPTIONAL_SUFFIX = " is None"  # the atom of a forward argument that defaults to None
-
-
 def set_aside(guard: frozenset) -> frozenset:
     """The literals of a guard no finding may rest on: conditions the analysis cannot evaluate,
     and whether an optional argument was passed where a configuration is needed too."""
-    unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
-    optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
+    unknown = {literal for literal in guard if isinstance(literal[0], Opaque)}
+    optional = {literal for literal in guard if isinstance(literal[0], Omitted)}
     return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from .._analysis import (
-    OPAQUE_CONDITION,
     RNN_KINDS,
+    Opaque,
     as_int,
     as_number,
     cases,
@@ -240,7 +240,7 @@ def _cases_of(layer):
     """Every consistent ``(guard, num_layers, dropout)`` of ``layer``, opaque branches left out."""
     for layers_guard, num_layers in cases(layer.param("num_layers")):
         for guard, dropout in cases(layer.param("dropout"), layers_guard):
-            if not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in guard):
+            if not any(isinstance(atom, Opaque) for atom, _ in guard):
                 yield guard, num_layers, dropout
 
 

@@ -7,11 +7,12 @@ from typing import NamedTuple
 
 from .._analysis import (
     BATCH,
-    OPAQUE_CONDITION,
     RNN_KINDS,
     TIME,
     IndexInt,
     IndexSlice,
+    Omitted,
+    Opaque,
     Pack,
     Packed,
     Pad,
@@ -490,7 +491,7 @@ def _layout(tensor) -> bool | None:
 def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     """The condition a finding holds under, or None when a branch the analysis cannot decide picks it."""
     condition = guard - event_guard
-    return None if any(atom.startswith(OPAQUE_CONDITION) for atom, _ in condition) else condition
+    return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
 def _against_input(events):
@@ -650,7 +651,7 @@ def _unconditional(found: list) -> list:
 def _joint(first: frozenset, second: frozenset) -> frozenset | None:
     """Both guards at once; whether an optional argument was passed (`lengths is None`) does not
     change how the tensors the code was given are laid out, so it may differ between them."""
-    optional = {atom for atom, truth in first if atom.endswith(" is None") and (atom, not truth) in second}
+    optional = {atom for atom, truth in first if isinstance(atom, Omitted) and (atom, not truth) in second}
     return merge_guards(first, frozenset(literal for literal in second if literal[0] not in optional))
 
 

@@ -7,10 +7,10 @@ import difflib
 
 from .. import _pytorch
 from .._analysis import (
-    OPAQUE_CONDITION,
     RNN_KINDS,
     Bool,
     Const,
+    Opaque,
     Poly,
     as_int,
     as_number,
@@ -370,7 +370,7 @@ def _projection_problems(layer):
 def _definite(value, guard: frozenset = frozenset()):
     """The cases of ``value``, leaving out those chosen by a branch the analysis cannot decide."""
     for case_guard, case in cases(value, guard):
-        if not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in case_guard):
+        if not any(isinstance(atom, Opaque) for atom, _ in case_guard):
             yield case_guard, case
 
 
