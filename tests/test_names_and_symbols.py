@@ -164,3 +164,14 @@ def _atom(literal):
         if found:
             return Relation(left, operator, right), truth
     return Flag(text), truth
+
+
+def test_an_axis_symbol_knows_its_tensor_and_axis():
+    from rnnlint._analysis import axis_of, axis_symbol
+
+    size = axis_symbol("x", 1)
+    assert size == Poly.atom("x.shape[1]")  # it reads, and compares, as its text
+    assert (axis_of(size).key, axis_of(size).index) == ("x", 1)
+    # a symbol that only looks like one, a product, a number: no axis of a given tensor
+    assert axis_of(Poly.atom("x.shape[1]")) is None
+    assert axis_of(size * number(2)) is None and axis_of(number(3)) is None

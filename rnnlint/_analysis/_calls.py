@@ -37,6 +37,7 @@ from ._values import (
     ShapeValue,
     Tensor,
     TupleValue,
+    axis_symbol,
     python_value,
     rnn_configs,
 )
@@ -231,7 +232,7 @@ class Calls(InterpreterBase):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
                     key = ops.input_key(layer, case)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
-                        size = case.shape[axis] if case.shape is not None else Poly.atom(f"{key}.shape[{axis}]")
+                        size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, label)
 
@@ -508,7 +509,7 @@ class Calls(InterpreterBase):
             if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
                 return self._named_dim(tensor, index)
         if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
-            return Poly.atom(f"{tensor.key}.shape[{as_int(axis)}]")
+            return axis_symbol(tensor.key, as_int(axis))
         return UNKNOWN
 
     def method_rank(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:

@@ -32,6 +32,7 @@ from ._values import (
     ShapeValue,
     Tensor,
     TupleValue,
+    axis_symbol,
 )
 
 
@@ -148,7 +149,7 @@ class Expressions(InterpreterBase):
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
         value = tensor.shape[index]
         if isinstance(value, Unknown) and tensor.key is not None:
-            return Poly.atom(f"{tensor.key}.shape[{index}]")
+            return axis_symbol(tensor.key, index)
         return value
 
     def eval_Subscript(self, node: ast.Subscript, state: dict) -> Value:

@@ -17,7 +17,6 @@ from ._symbolic import (
     Alt,
     Const,
     Opaque,
-    Poly,
     Unknown,
     Value,
     alternatives,
@@ -25,7 +24,7 @@ from ._symbolic import (
     map_cases,
     number,
 )
-from ._values import DictValue, Layer, ListValue, Packed, ShapeValue, Tensor, TupleValue
+from ._values import DictValue, Layer, ListValue, Packed, ShapeValue, Tensor, TupleValue, axis_symbol
 
 
 class Statements(InterpreterBase):
@@ -127,7 +126,7 @@ class Statements(InterpreterBase):
         tensor = state.get(name) if name is not None else None
         if isinstance(tensor, Tensor) and tensor.shape is None and tensor.key is not None:
             state[name] = ops.with_rank(tensor, len(target.elts)) if not isinstance(tensor.feature, Unknown) \
-                else Tensor(shape=tuple(Poly.atom(f"{tensor.key}.shape[{i}]") for i in range(len(target.elts))),
+                else Tensor(shape=tuple(axis_symbol(tensor.key, i) for i in range(len(target.elts))),
                             rnn=tensor.rnn, key=tensor.key)
 
     def note_shape(self, target: ast.AST | None, value: Value, node: ast.AST) -> None:

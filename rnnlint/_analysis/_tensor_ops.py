@@ -41,6 +41,7 @@ from ._values import (
     Packed,
     Tensor,
     TupleValue,
+    axis_symbol,
     dim,
     rnn_configs,
 )
@@ -158,7 +159,7 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
         # Conv1d takes (batch, channels, length); the unbatched form is rare in models
         key = tensor.key
-        axes = tuple(Poly.atom(f"{key}.shape[{axis}]") if key else UNKNOWN for axis in range(3))
+        axes = tuple(axis_symbol(key, axis) if key else UNKNOWN for axis in range(3))
         length = axes[2] if isinstance(tensor.feature, Unknown) else tensor.feature
         tensor = Tensor(shape=(axes[0], axes[1], length), rnn=tensor.rnn, key=key)
     if len(tensor.shape) != 3:
@@ -217,9 +218,9 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             if rank == 3:
                 # an axis nothing names is named after the call's input, as for an input of unknown rank
                 batch, seq = (inputs.shape[axis] if not isinstance(inputs.shape[axis], Unknown)
-                              else Poly.atom(f"{key}.shape[{axis}]") for axis in (batch_axis, time_axis))
+                              else axis_symbol(key, axis) for axis in (batch_axis, time_axis))
             else:
-                batch, seq = Poly.atom(f"{key}.shape[{batch_axis}]"), Poly.atom(f"{key}.shape[{time_axis}]")
+                batch, seq = axis_symbol(key, batch_axis), axis_symbol(key, time_axis)
                 if not isinstance(inputs.lead, Unknown):
                     # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
                     batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
@@ -414,7 +415,7 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
     """A tensor of unknown rank, once an operation tells its rank: unknown axes get symbols."""
     if tensor.shape is not None or rank < 1:
         return tensor
-    leading = tuple(Poly.atom(f"{tensor.key}.shape[{i}]") if tensor.key else UNKNOWN for i in range(rank - 1))
+    leading = tuple(axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
     if rank > 1 and not isinstance(tensor.lead, Unknown):
         leading = (tensor.lead,) + leading[1:]
     return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)

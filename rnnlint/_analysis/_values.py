@@ -25,6 +25,33 @@ from ._symbolic import (
     number,
 )
 
+class AxisOf(str):
+    """The symbol for one axis of a tensor the code was given, ``x.shape[1]``: it reads as that
+    text and knows which tensor (``key``) and which axis (``index``) it names."""
+
+    key: str
+    index: int
+
+    def __new__(cls, key: str, index: int) -> AxisOf:
+        name = super().__new__(cls, f"{key}.shape[{index}]")
+        name.key, name.index = key, index
+        return name
+
+    def __reduce__(self) -> tuple:
+        return AxisOf, (self.key, self.index)
+
+
+def axis_symbol(key: str, index: int) -> Poly:
+    """The size of axis ``index`` of the tensor named ``key``, as a symbol."""
+    return Poly.atom(AxisOf(key, index))
+
+
+def axis_of(size: Value) -> AxisOf | None:
+    """Which axis of a given tensor ``size`` is exactly (``x.shape[1]``, not a number or a sum)."""
+    symbol = size.symbol if isinstance(size, Poly) else None
+    return symbol if isinstance(symbol, AxisOf) else None
+
+
 # Axis roles: what an axis of a tensor means.
 BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
 
@@ -118,7 +145,7 @@ class ShapeValue(Value):
         if self.dims:
             return self.dims[index] if -len(self.dims) <= index < len(self.dims) else UNKNOWN
         if self.key is not None and index >= 0:
-            return Poly.atom(f"{self.key}.shape[{index}]")
+            return axis_symbol(self.key, index)
         return UNKNOWN
 
 

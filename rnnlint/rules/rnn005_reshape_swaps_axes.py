@@ -12,6 +12,7 @@ from .._analysis import (
     Tensor,
     Unknown,
     as_int,
+    axis_symbol,
     cases,
     compare,
     exact_quotient,
@@ -271,7 +272,7 @@ def _axis(tensor: Tensor, index: int):
     if tensor.shape is not None:
         return tensor.shape[index] if index < len(tensor.shape) else None
     if tensor.key is not None:
-        return Poly.atom(f"{tensor.key}.shape[{index}]")
+        return axis_symbol(tensor.key, index)
     return None
 
 

@@ -18,6 +18,7 @@ from .._analysis import (
     Tensor,
     TupleValue,
     Unknown,
+    axis_symbol,
     cases,
     compare,
     compare_numbers,
@@ -351,7 +352,7 @@ def _input_batch(inputs, config, guard):
         elif case.shape is not None:
             yield case_guard, (case.shape[axis] if len(case.shape) == 3 else None if len(case.shape) == 2 else UNKNOWN)
         elif case.key is not None:
-            yield case_guard, Poly.atom(f"{case.key}.shape[{axis}]")
+            yield case_guard, axis_symbol(case.key, axis)
         else:
             yield case_guard, UNKNOWN
 

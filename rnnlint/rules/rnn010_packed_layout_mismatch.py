@@ -25,6 +25,8 @@ from .._analysis import (
     TupleSubscript,
     Unknown,
     as_int,
+    axis_of,
+    axis_symbol,
     cases,
     merge_guards,
     product,
@@ -551,7 +553,7 @@ def _leading_axes(tensor) -> tuple | None:
     if tensor.shape is None:
         if tensor.key is None or not isinstance(tensor.lead, Unknown):
             return None
-        axes = (Poly.atom(f"{tensor.key}.shape[0]"), Poly.atom(f"{tensor.key}.shape[1]"))
+        axes = (axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1))
     elif len(tensor.shape) >= 3:
         axes = tensor.shape[:2]
     else:
@@ -563,7 +565,7 @@ def _leading_axes(tensor) -> tuple | None:
 
 def _names_an_axis(size) -> bool:
     """``x.shape[1]`` alone: a size that is one axis of a given tensor, not a number or a sum."""
-    return isinstance(size, Poly) and size.symbol is not None and ".shape[" in size.symbol
+    return axis_of(size) is not None
 
 
 def _state_readings(scope, event) -> list:
