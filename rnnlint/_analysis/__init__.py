@@ -28,6 +28,7 @@ from ._facts import (
     LayerCall,
     Pack,
     Pad,
+    RecurrentInput,
     Reduce,
     Reshape,
     Return,
@@ -37,6 +38,7 @@ from ._facts import (
     TensorSubscript,
     TupleSubscript,
     Unpack,
+    inputs_of,
     takes_axis,
     tensors_within,
 )
@@ -105,6 +107,7 @@ __all__ = [
     "takes_axis",
     # provenance: who produced a value, where it goes
     "HeadCall", "HeadFlow", "TO_CELL", "TO_LOSS", "TO_RETURN", "TO_STATE", "tensors_within",
+    "RecurrentInput", "inputs_of",
     # values and what they mean
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",

@@ -10,11 +10,11 @@ import ast
 from dataclasses import dataclass, field, fields
 from typing import ClassVar, Iterator, TypeVar, Union
 
-from .._pytorch import CELL_KINDS
+from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
 from ._symbolic import Const, Value, cases
-from ._values import DictValue, Layer, ListValue, Tensor, TupleValue
+from ._values import DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
 
@@ -229,6 +229,32 @@ class HeadFlow:
 
     call: HeadCall
     sink: str
+
+
+@dataclass(frozen=True)
+class RecurrentInput:
+    """One way an RNN call is fed: one case of the recurrent layer called and one case of its
+    input, under ``guard``."""
+
+    call: RnnCall
+    guard: Guard
+    rnn: Layer
+    value: Value
+
+    @property
+    def pack_node(self) -> ast.AST | None:
+        """The ``pack_padded_sequence``/``pack_sequence`` call whose result feeds the RNN here;
+        None for anything else (an RNN's own packed output included: its layout is its RNN's)."""
+        value = self.value
+        return value.pack_node if isinstance(value, Packed) and value.rnn is None else None
+
+
+def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
+    """Every (recurrent layer, input) case of one RNN call: the pack -> RNN edges among them."""
+    for guard, rnn in cases(call.rnn, call.guard):
+        if isinstance(rnn, Layer) and rnn.kind in RNN_KINDS:
+            for input_guard, value in cases(call.input, guard):
+                yield RecurrentInput(call, input_guard, rnn, value)
 
 
 FACT_KINDS: tuple[type[Fact], ...] = (

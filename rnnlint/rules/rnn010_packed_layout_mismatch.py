@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 from .._analysis import (
     BATCH,
-    RNN_KINDS,
     TIME,
     IndexInt,
     IndexSlice,
@@ -28,6 +27,7 @@ from .._analysis import (
     axis_of,
     axis_symbol,
     cases,
+    inputs_of,
     merge_guards,
     product,
     split_flag,
@@ -35,7 +35,7 @@ from .._analysis import (
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import add_keyword
-from ._util import argument, argument_value, layer_label, layers_in, source_of, when
+from ._util import argument, argument_value, layer_label, source_of, when
 
 
 class PackedLayoutMismatch(Rule):
@@ -440,17 +440,17 @@ class Stacked(nn.Module):
                 readings += _state_readings(scope, event)
             if not isinstance(event, RnnCall):
                 continue
-            for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
-                for input_guard, value in cases(event.input, guard):
-                    # an RNN's own packed output carries no pack call: its layout is not in question
-                    if isinstance(value, Packed) and value.pack_node is not None and value.rnn is None:
-                        consumers.setdefault(id(value.pack_node), []).append((scope, input_guard, value, rnn))
-                    fed_by.setdefault(id(rnn), set()).add(id(value.pack_node) if isinstance(value, Packed) else None)
-                    if isinstance(value, Tensor):
-                        flag = _literal_flag(rnn.param("batch_first"), input_guard)
-                        reading = _reading(scope, input_guard, value, flag, event.node, rnn, "unpacked")
-                        if reading is not None:
-                            readings.append(reading)
+            for feed in inputs_of(event):
+                value, rnn = feed.value, feed.rnn
+                # an RNN's own packed output carries no pack call: its layout is not in question
+                if feed.pack_node is not None:
+                    consumers.setdefault(id(feed.pack_node), []).append((scope, feed.guard, value, rnn))
+                fed_by.setdefault(id(rnn), set()).add(id(value.pack_node) if isinstance(value, Packed) else None)
+                if isinstance(value, Tensor):
+                    flag = _literal_flag(rnn.param("batch_first"), feed.guard)
+                    reading = _reading(scope, feed.guard, value, flag, event.node, rnn, "unpacked")
+                    if reading is not None:
+                        readings.append(reading)
         readings += _agreeing_packs(packs, consumers)
         for events in packs.values():
             node = events[0][1].node
@@ -710,11 +710,10 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
         if merge_guards(use.guard, guard) is None:
             continue
         if isinstance(use, RnnCall):
-            for reader_guard, reader in layers_in(use.rnn, use.guard, RNN_KINDS):
-                for input_guard, tensor in cases(use.input, reader_guard):
-                    flags = {flag for _, flag in split_flag(reader.param("batch_first"), input_guard)}
-                    if padded(tensor) and flags == {not pad_flag} and merge_guards(input_guard, guard) is not None:
-                        return f"{layer_label(reader)} reads its padded output with `batch_first={not pad_flag}`"
+            for feed in inputs_of(use):
+                flags = {flag for _, flag in split_flag(feed.rnn.param("batch_first"), feed.guard)}
+                if padded(feed.value) and flags == {not pad_flag} and merge_guards(feed.guard, guard) is not None:
+                    return f"{layer_label(feed.rnn)} reads its padded output with `batch_first={not pad_flag}`"
         elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
             tensor = use.tensor
             if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
