@@ -132,8 +132,8 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
             and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
         positive = not isinstance(operator, ast.Eq)
-        atom = Flag(a.symbol)
-        return Alt(((frozenset({(atom, True)}), Bool(positive)), (frozenset({(atom, False)}), Bool(not positive))))
+        flag = Flag(a.symbol)
+        return Alt(((frozenset({(flag, True)}), Bool(positive)), (frozenset({(flag, False)}), Bool(not positive))))
     if isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         result = _equality(a, b)
         if result is None:
@@ -147,8 +147,8 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
         return UNKNOWN
     if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_named(a):
         if all(isinstance(item, Const) for item in b.items):
-            atom = Relation(a.symbol, "in", repr(tuple(item.value for item in b.items)))
-            return Alt(((frozenset({(atom, not negate)}), Bool(True)), (frozenset({(atom, negate)}), Bool(False))))
+            member = Relation(a.symbol, "in", repr(tuple(item.value for item in b.items)))
+            return Alt(((frozenset({(member, not negate)}), Bool(True)), (frozenset({(member, negate)}), Bool(False))))
         return UNKNOWN
     if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
         x, y = a.constant, b.constant

@@ -94,7 +94,8 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 value = interpreter.eval(item.value, {})
                 info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
     for info in classes.values():
-        ancestors, pending = [], list(info.bases)
+        ancestors: list[ClassInfo] = []
+        pending = list(info.bases)
         while pending:
             base = pending.pop()
             if all(base is not known for known in ancestors):
@@ -175,8 +176,9 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
     interpreter.call_bound(forward, dict(state), linked, owner, guard=guard)
 
 
-def _class_chain(info: ClassInfo) -> list:
-    chain, pending = [], [info]
+def _class_chain(info: ClassInfo) -> list[ClassInfo]:
+    chain: list[ClassInfo] = []
+    pending = [info]
     while pending:
         current = pending.pop(0)
         if current is not None and all(current is not known for known in chain):

@@ -101,7 +101,8 @@ class RnnCall(Fact):
     """``self.rnn(input, hx)`` of an ``nn.RNN``/``LSTM``/``GRU``."""
 
     kind: ClassVar[str] = "rnn_call"
-    rnn: Value  # the layer (or alternatives of layers) called
+    node: ast.Call
+    rnn: Layer  # the recurrent layer called
     input: Value
     hx: Value | None  # None when no initial state is passed
     hx_node: ast.expr | None
@@ -113,7 +114,8 @@ class LayerCall(Fact):
     """A call of any other layer (a ``Linear``, a ``Sequential``, an in-file module...)."""
 
     kind: ClassVar[str] = "layer_call"
-    layer: Value
+    node: ast.Call
+    layer: Layer
     args: tuple[Value, ...]
 
 
@@ -122,7 +124,8 @@ class TensorSubscript(Fact):
     """``tensor[items]``."""
 
     kind: ClassVar[str] = "subscript"
-    tensor: Value  # a Tensor
+    node: ast.Subscript
+    tensor: Tensor
     items: tuple[IndexItem, ...]
 
 
@@ -131,7 +134,8 @@ class TupleSubscript(Fact):
     """``pair[items]`` of a tuple value (an RNN's result, an LSTM's ``(h_n, c_n)``)."""
 
     kind: ClassVar[str] = "subscript"
-    value: Value  # a TupleValue
+    node: ast.Subscript
+    value: TupleValue
     items: tuple[IndexItem, ...]
 
 
@@ -140,7 +144,8 @@ class Reshape(Fact):
     """``tensor.view(*dims)`` / ``tensor.reshape(*dims)``."""
 
     kind: ClassVar[str] = "reshape"
-    tensor: Value
+    node: ast.Call
+    tensor: Tensor
     dims: tuple[Value, ...]
     method: str
 
@@ -150,7 +155,8 @@ class Reduce(Fact):
     """``tensor.mean(axis)`` and the other reductions; ``axis`` None when none is given."""
 
     kind: ClassVar[str] = "reduce"
-    tensor: Value
+    node: ast.Call
+    tensor: Tensor
     axis: Value | None
     method: str
 
@@ -160,7 +166,8 @@ class Unpack(Fact):
     """``a, b = value`` of a value an RNN produced; ``node`` is the target tuple."""
 
     kind: ClassVar[str] = "unpack"
-    value: Value
+    node: ast.Tuple | ast.List
+    value: Value  # a Tensor or a TupleValue an RNN produced
     count: int
 
 
@@ -169,6 +176,7 @@ class Pack(Fact):
     """``pack_padded_sequence(input, lengths, batch_first)`` (or ``pack_sequence``)."""
 
     kind: ClassVar[str] = "pack"
+    node: ast.Call
     input: Value
     batch_first: Value
     explicit: bool  # batch_first is written in the call
@@ -179,6 +187,7 @@ class Pad(Fact):
     """``pad_packed_sequence(packed, batch_first)``."""
 
     kind: ClassVar[str] = "pad"
+    node: ast.Call
     packed: Value
     batch_first: Value
     explicit: bool
@@ -189,6 +198,7 @@ class Return(Fact):
     """``return value``; ``forward``: what the analysed module's forward hands its callers."""
 
     kind: ClassVar[str] = "return"
+    node: ast.Return
     value: Value
     forward: bool
 
@@ -198,6 +208,7 @@ class TensorOp(Fact):
     """A tensor method or ``torch`` function applied to a value that may be an RNN's tuple."""
 
     kind: ClassVar[str] = "tensor_op"
+    node: ast.Call
     operand: Value
     op: str  # the method name, or the qualified torch function
 
@@ -211,8 +222,8 @@ class HeadCall:
     an RNN's ``h_n`` or ``c_n``: its result keeps the layers*directions axis. Compared by
     identity: each call gets its own."""
 
-    layer: Value  # the Layer called
-    state: Value  # the state Tensor it was called on
+    layer: Layer  # the head called
+    state: Tensor  # the h_n or c_n it was called on
 
 
 # where a head's per-layer result goes

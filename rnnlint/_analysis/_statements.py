@@ -262,7 +262,7 @@ class Statements(InterpreterBase):
             if known.node is layer.node and not known.name:
                 self.layers[index] = layer
 
-    def record_unpack(self, target: ast.expr, value: Value) -> None:
+    def record_unpack(self, target: ast.Tuple | ast.List, value: Value) -> None:
         for guard, case in cases(value, self.guard):
             if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
                 self.events.append(Unpack(target, guard, case, len(target.elts)))

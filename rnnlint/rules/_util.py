@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Any, Iterator, TypeVar
 
 from .._analysis import (
     SHAPE_PRESERVING,
@@ -15,11 +15,12 @@ from .._analysis import (
     Value,
     cases,
     merge_guards,
-    rnn_configs,
     split_flag,
 )
 from .._analysis import argument, argument_value, unpacks  # noqa: F401 - the rules' API
 from .._source import text_of
+
+T = TypeVar("T")
 
 
 def layers_in(value: Value, guard: frozenset, kinds: tuple | None = None) -> Iterator[tuple[frozenset, Layer]]:
@@ -98,10 +99,6 @@ def direction_word(layer: Layer, guard: frozenset) -> str:
     return "bidirectional " if flags == {True} else ""
 
 
-def configs(layer: Layer, guard: frozenset):
-    return rnn_configs(layer, guard)
-
-
 def operand(lines, node: ast.expr) -> str:
     """The original text of ``node`` as an operand of ``*``: in parentheses unless it binds
     tighter (a name, attribute, call, subscript or plain constant). The parser's span leaves
@@ -119,7 +116,7 @@ def source_of(node: ast.AST, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
+def definite(outcomes: list[tuple[frozenset, Any, T]]) -> Iterator[tuple[frozenset, T]]:
     """``(guard, payload)`` of each ``(guard, True, payload)`` outcome that no ``(guard, False, _)``
     outcome contradicts once opaque conditions are set aside: they may be tied to facts unseen.
     ``None`` marks an outcome nothing is known about; it contradicts nothing.

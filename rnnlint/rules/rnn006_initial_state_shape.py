@@ -23,13 +23,13 @@ from .._analysis import (
     compare,
     compare_numbers,
     dim,
+    rnn_configs,
 )
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._util import (
     argument,
     argument_value,
-    configs,
     definite,
     direction_word,
     layer_label,
@@ -282,7 +282,7 @@ class Decoder(nn.Module):
 
 def _outcomes(event, rnn, guard):
     """``(guard, wrong: True | False | None, payload)`` for each state tensor in each case."""
-    for config_guard, config in configs(rnn, guard):
+    for config_guard, config in rnn_configs(rnn, guard):
         for input_guard, batch in _input_batch(event.input, config, config_guard):
             if batch is None:
                 continue  # unbatched or unknown layout: the state's rank is not known
