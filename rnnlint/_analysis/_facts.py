@@ -14,7 +14,7 @@ from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
 from ._symbolic import Const, Value, cases
-from ._values import DictValue, Layer, ListValue, Packed, Tensor, TupleValue
+from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
 
@@ -344,6 +344,17 @@ class FileFacts:
             self._head_flows = list(_head_flows(self))
         return self._head_flows
 
+    def rnns_whose_output_is_used(self) -> set[ast.AST]:
+        """The RNNs (by the call that built them) whose output, or a tensor computed from it,
+        takes part in some fact of the file; what a helper returns counts where it is used."""
+        seen: set[ast.AST] = set()
+        for _, event in self.events:
+            if isinstance(event, Return) and not event.forward:
+                continue  # a helper's return: what its caller does with the value is a fact of its own
+            for value in event.values():
+                seen.update(rnns_of_outputs(value))
+        return seen
+
     @property
     def layers(self):
         seen = set()
@@ -389,3 +400,24 @@ def tensors_within(value: Value | None, depth: int = 0) -> Iterator[Tensor]:
             for item in (case.item, case.first):
                 if item is not None:
                     yield from tensors_within(item, depth + 1)
+
+
+def rnns_of_outputs(value: Value) -> set[ast.AST]:
+    """The RNNs (by the call that built them) whose output ``value`` holds or was computed from;
+    an RNN call's whole result tuple does not count: its unpacking is a fact of its own."""
+    found: set[ast.AST] = set()
+    for _, case in cases(value):
+        if isinstance(case, Tensor) and case.rnn is not None and from_output(case):
+            found.add(case.rnn.node)
+        elif isinstance(case, Packed) and case.rnn is not None:
+            found.add(case.rnn.node)  # only a recurrent call gives a PackedSequence an RNN
+        elif isinstance(case, TupleValue) and case.origin != "result":
+            found.update(*map(rnns_of_outputs, case.items))
+        elif isinstance(case, ListValue):
+            found.update(rnns_of_outputs(case.item))
+    return found
+
+
+def from_output(tensor: Tensor) -> bool:
+    """Whether an RNN's tensor was computed from its output: a state has no time axis."""
+    return tensor.origin == "output" or (tensor.origin is None and tensor.roles is not None and TIME in tensor.roles)

@@ -109,8 +109,8 @@ def _same_shape(layer: Layer, tensor: Tensor) -> Value:
 
 def _cell_step(layer: Layer, tensor: Tensor) -> Value:
     hidden = _cell(layer, tensor)
-    # an LSTMCell returns (h', c'), alike; the other cells h' alone
-    return TupleValue((hidden, hidden)) if layer.kind == "LSTMCell" else hidden
+    # a step of an LSTM returns (h', c'), alike; the other cells h' alone
+    return TupleValue((hidden, hidden)) if _pytorch.LAYERS[layer.kind].steps_of == "LSTM" else hidden
 
 
 def _conv2d(layer: Layer, tensor: Tensor) -> Value:

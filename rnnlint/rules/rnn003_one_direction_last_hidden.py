@@ -7,15 +7,9 @@ from .._analysis import (
     TIME,
     IndexInt,
     IndexSlice,
-    ListValue,
-    Packed,
     Reduce,
     Reshape,
-    Return,
-    Tensor,
     TensorSubscript,
-    TupleValue,
-    Value,
     as_int,
     cases,
     compare,
@@ -180,7 +174,7 @@ class Encoder(nn.Module):
         rows_read = _rnns_whose_other_rows_are_read(context.facts)
         # the output holds both directions; a head twice as wide as the state row it gets was
         # still built for both, so that row alone is a mistake whatever else reads the output
-        outputs_used = _rnns_whose_output_is_used(context.facts) - _rnns_with_a_head_for_both_rows(context.facts)
+        outputs_used = context.facts.rnns_whose_output_is_used() - _rnns_with_a_head_for_both_rows(context.facts)
         both_directions = rows_read | outputs_used
         for _, event in context.facts.of(TensorSubscript):
             tensor = event.tensor
@@ -216,17 +210,6 @@ def _rnns_whose_other_rows_are_read(facts) -> set:
     return seen
 
 
-def _rnns_whose_output_is_used(facts) -> set:
-    """RNNs whose output (or a tensor computed from it) takes part in any event of the file."""
-    seen = set()
-    for _, event in facts.events:
-        if isinstance(event, Return) and not event.forward:
-            continue  # a helper's return: what its caller does with the value is an event of its own
-        for value in event.values():
-            seen.update(_rnns_of_outputs(value))
-    return seen
-
-
 def _rnns_with_a_head_for_both_rows(facts) -> set:
     """RNNs a tensor of which, with no time axis (a row of the state), reaches a head taking
     twice its features: the concatenation of both directions was meant."""
@@ -245,26 +228,3 @@ def _rnns_with_a_head_for_both_rows(facts) -> set:
 def _reads_last_row_only(items: tuple) -> bool:
     """``h_n[-1, ...]``: the first index is the constant -1 (anything else may reach ``h_n[-2]``)."""
     return bool(items) and isinstance(items[0], IndexInt) and as_int(items[0].value) == -1
-
-
-def _rnns_of_outputs(value) -> set:
-    """The RNNs whose output ``value`` holds or was computed from; an RNN call's whole result
-    tuple does not count: its unpacking is an event of its own."""
-    if isinstance(value, list):
-        return set().union(*map(_rnns_of_outputs, value)) if value else set()
-    found = set()
-    for _, case in cases(value) if isinstance(value, Value) else ():
-        if isinstance(case, Tensor) and case.rnn is not None and _from_output(case):
-            found.add(case.rnn.node)
-        elif isinstance(case, Packed) and case.rnn is not None:
-            found.add(case.rnn.node)  # only a recurrent call gives a PackedSequence an RNN
-        elif isinstance(case, TupleValue) and case.origin != "result":
-            found.update(*map(_rnns_of_outputs, case.items))
-        elif isinstance(case, ListValue):
-            found.update(_rnns_of_outputs(case.item))
-    return found
-
-
-def _from_output(tensor: Tensor) -> bool:
-    # a state has no time axis: a tensor of the RNN that has one was computed from its output
-    return tensor.origin == "output" or (tensor.origin is None and tensor.roles is not None and TIME in tensor.roles)
