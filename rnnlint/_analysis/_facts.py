@@ -7,7 +7,7 @@ classes through ``rnnlint._analysis``; nothing here walks a tree or judges anyth
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import ClassVar, Iterator, TypeVar, Union
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
@@ -88,8 +88,7 @@ class Fact:
 
     def values(self) -> Iterator[Value]:
         """The abstract values this fact involves (its operands, arguments and results)."""
-        for slot in fields(self):
-            value = getattr(self, slot.name)
+        for value in vars(self).values():  # the fields, in order
             if isinstance(value, Value):
                 yield value
             elif isinstance(value, tuple):

@@ -17,39 +17,37 @@ OPAQUE_PREFIX = "~"  # size atoms whose value cannot be reasoned about (floor di
 OPAQUE_CONDITION = "?"  # how an opaque condition reads: `?isinstance(h, tuple)`
 
 
-class Atom:
-    """A condition that a guard states true or false. Atoms are ordered by their text, which is
-    what messages show."""
+class Atom(str):
+    """A condition that a guard states true or false. An atom reads, compares and sorts as its
+    text (what messages show), and its class says what kind of condition it is."""
 
     __slots__ = ()
 
     @property
     def text(self) -> str:
-        raise NotImplementedError
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __lt__(self, other: Atom) -> bool:
-        return self.text < other.text
+        return str.__str__(self)
 
 
-@dataclass(frozen=True)
 class Flag(Atom):
     """A configuration value taken as a truth: `bidirectional`, `self.training`, `proj_size`
     (a size is true when positive)."""
 
-    name: str
+    __slots__ = ()
+
+    def __new__(cls, name: str) -> Flag:
+        return super().__new__(cls, name)
 
     @property
-    def text(self) -> str:
-        return self.name
+    def name(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Flag({self.text!r})"
 
 
 _INTEGER = re.compile(r"-?\d+")
 
 
-@dataclass(frozen=True)
 class Relation(Atom):
     """A comparison the analysis cannot decide: `n_layers > 1`, `rnn_type == 'lstm'`,
     `mode in ('a', 'b')`. ``left`` and ``right`` are as the analysis describes them."""
@@ -58,9 +56,16 @@ class Relation(Atom):
     operator: str
     right: str
 
-    @property
-    def text(self) -> str:
-        return f"{self.left} {self.operator} {self.right}"
+    def __new__(cls, left: str, operator: str, right: str) -> Relation:
+        atom = super().__new__(cls, f"{left} {operator} {right}")
+        atom.left, atom.operator, atom.right = left, operator, right
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Relation, (self.left, self.operator, self.right)
+
+    def __repr__(self) -> str:
+        return f"Relation({self.text!r})"
 
     @property
     def bound(self) -> tuple[str, str, int] | None:
@@ -71,19 +76,24 @@ class Relation(Atom):
         return self.left, self.operator, int(self.right)
 
 
-@dataclass(frozen=True)
 class Omitted(Atom):
     """An optional argument of forward (`lengths=None`) left out by the caller: true where it
     is None. Callers may pass it exactly when the model is configured to need it."""
 
     parameter: str
 
-    @property
-    def text(self) -> str:
-        return f"{self.parameter} is None"
+    def __new__(cls, parameter: str) -> Omitted:
+        atom = super().__new__(cls, f"{parameter} is None")
+        atom.parameter = parameter
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Omitted, (self.parameter,)
+
+    def __repr__(self) -> str:
+        return f"Omitted({self.parameter!r})"
 
 
-@dataclass(frozen=True)
 class Opaque(Atom):
     """A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim()
     == 3`). Unlike a configuration flag, it may be tied to other facts in ways the analysis
@@ -91,9 +101,16 @@ class Opaque(Atom):
 
     source: str
 
-    @property
-    def text(self) -> str:
-        return OPAQUE_CONDITION + self.source
+    def __new__(cls, source: str) -> Opaque:
+        atom = super().__new__(cls, OPAQUE_CONDITION + source)
+        atom.source = source
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Opaque, (self.source,)
+
+    def __repr__(self) -> str:
+        return f"Opaque({self.source!r})"
 
 
 def both_ways(atom: Atom) -> Alt:
