@@ -69,3 +69,11 @@ def test_every_layer_family_is_handled():
     # recurrent calls go to _shapes, containers run their children, unfollowed layers return nothing known
     handled = set(_LAYER_RESULTS) | {_pytorch.RECURRENT, _pytorch.CONTAINER, _pytorch.UNFOLLOWED}
     assert {spec.family for spec in _pytorch.LAYERS.values()} == handled
+
+
+def test_the_readme_names_every_recurrent_module_the_registry_has():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    intro = readme[:readme.index("## Quick start")]
+    assert all(f"`nn.{kind}`" in intro for kind in _pytorch.RNN_KINDS)
