@@ -1,4 +1,5 @@
-"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes PATH...``, ``rnnlint rule CODE``,
+``rnnlint server``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
 """
@@ -32,6 +33,8 @@ def main(argv: list | None = None) -> int:
             return _shapes_command(argv[1:])
         if argv and argv[0] == "rule":
             return _rule_command(argv[1:])
+        if argv and argv[0] == "server":
+            return _server_command(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return _check_command(argv)
@@ -133,6 +136,8 @@ def _check_stdin(args, config: Config) -> int:
 
     source = sys.stdin.read()
     name = args.stdin_filename or "-"
+    if name.endswith(".ipynb"):
+        return _check_stdin_notebook(args, config, source, name)
     file_result = check_source(source, name, config, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
     if args.fix and not args.diff:
         sys.stdout.write(file_result.fixed_source if file_result.fixed_source is not None else source)
@@ -145,6 +150,34 @@ def _check_stdin(args, config: Config) -> int:
     if rendered:
         print(rendered, file=print_to)
     return _exit_code(findings, args)
+
+
+def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
+    """A notebook's JSON on stdin; with ``--fix`` the fixed notebook goes to stdout."""
+    from ._notebook import NotebookError, check_notebook
+
+    try:
+        findings, fixed, warnings = check_notebook(source, name, config, fix=args.fix or args.diff,
+                                                   unsafe_fixes=args.unsafe_fixes)
+    except NotebookError as error:
+        raise UsageError(f"{name}: {error}") from None
+    for warning in warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    print_to = sys.stdout
+    if args.diff:
+        from ._notebook import cell_diffs, read_notebook
+
+        before = read_notebook(source, name)
+        after = {cell.number: cell.text for cell in read_notebook(fixed, name).cells} if fixed is not None else {}
+        sys.stdout.write(cell_diffs(before, {number: text for number, text in after.items()
+                                             if text != next(c.text for c in before.cells if c.number == number)}))
+    if args.fix and not args.diff:
+        sys.stdout.write(fixed if fixed is not None else source)
+        print_to = sys.stderr
+    rendered = _render_findings(args, findings, {})
+    if rendered:
+        print(rendered, file=print_to)
+    return _exit_code(findings, args, diffs=args.diff and fixed is not None)
 
 
 def _render_findings(args, findings: list, sources: dict) -> str:
@@ -178,28 +211,127 @@ def _exit_code(findings: list, args, diffs: bool = False) -> int:
 
 def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders walked as `rnnlint check` walks them")
+    parser.add_argument("--format", choices=("text", "json", "html", "mermaid"), default="text",
+                        help="text (default); json (docs/shapes-json.md); html: a page with a picture per "
+                             "recurrent layer; mermaid: Markdown with a flowchart per class")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)
-    from ._runner import read_source
-    from ._shapes_report import shapes_report
+    from ._runner import PathError, discover, read_source
 
-    status = EXIT_CLEAN
-    for name in args.files:
+    config = _shapes_config(args.paths)
+    files = []
+    for name in args.paths:
         path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"{name}: no such file")
+        if not path.exists():
+            raise UsageError(f"{name}: no such file or directory")
+        if path.is_dir():
+            try:
+                files.extend((found, False) for found in discover([name], config))
+            except PathError as error:
+                raise UsageError(str(error)) from None
+        else:
+            files.append((path, True))
+    status = EXIT_CLEAN
+    texts, datas = [], []
+    for path, named in files:
         source, error, _ = read_source(path)
         if error is not None:
-            _error(f"{name}: {error.message}")
+            _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
-        report = shapes_report(source, name)
-        if report.startswith("error:"):
-            _error(f"{name}: {report[len('error: '):]}")
-            status = EXIT_ERROR
+        if path.suffix == ".ipynb":  # a notebook's code cells, as one program
+            from ._notebook import NotebookError, notebook_text
+
+            try:
+                source = notebook_text(source, str(path))
+            except NotebookError as error:
+                _error(f"{path}: {error}")
+                status = EXIT_ERROR
+                continue
+        if not named:
+            from ._engine import needs_analysis
+
+            if not needs_analysis(source):
+                continue  # a folder's files without recurrent code, as `rnnlint check` skips them
+        if args.format == "text":
+            report = _shapes_text(source, str(path))
+            if report is None:
+                status = EXIT_ERROR
+            else:
+                texts.append(report)
             continue
-        print(report)
+        from ._shapes_report import shapes_data
+
+        data = shapes_data(source, str(path), config)
+        if data["error"] is not None:
+            _error(f"{path}: {data['error']['message']} at line {data['error']['location']['row']}")
+            status = EXIT_ERROR
+        datas.append(data)
+    if not texts and not datas and status == EXIT_CLEAN:
+        print("rnnlint: warning: no file uses nn.RNN, nn.LSTM or nn.GRU", file=sys.stderr)
+    if args.format == "text":
+        output = "\n\n".join(texts)
+    elif args.format == "json":
+        import json
+
+        from ._shapes_report import SCHEMA_VERSION
+
+        output = json.dumps({"version": SCHEMA_VERSION, "files": datas}, indent=2)
+    elif args.format == "html":
+        from ._shapes_picture import html_page
+
+        output = html_page(datas, title="rnnlint shapes: " + ", ".join(args.paths)).rstrip("\n")
+    else:
+        from ._shapes_picture import mermaid
+
+        output = mermaid(datas)
+    if args.output:
+        try:
+            Path(args.output).write_text(output + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{args.output}: {error.strerror}") from None
+    elif output:
+        print(output)
     return status
+
+
+def _shapes_config(paths: list) -> Config:
+    """The configuration the findings drawn with the shapes are selected by."""
+    start = Path(paths[0]) if Path(paths[0]).exists() else Path.cwd()
+    config = load_config(find_pyproject(start))
+    if not config.exclude:
+        from dataclasses import replace
+
+        from ._config import DEFAULT_EXCLUDE
+
+        config = replace(config, exclude=DEFAULT_EXCLUDE)
+    return config
+
+
+def _shapes_text(source: str, name: str) -> str | None:
+    from ._shapes_report import shapes_report
+
+    report = shapes_report(source, name)
+    if report.startswith("error:"):
+        _error(f"{name}: {report[len('error: '):]}")
+        return None
+    return report
+
+
+# --- rnnlint server ----------------------------------------------------------------------------
+
+
+def _server_command(argv: list) -> int:
+    parser = _Parser(prog="rnnlint server", description="Run the language server (LSP) over stdin and stdout.")
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin and stdout (the default and only way)")
+    parser.parse_args(argv)
+    try:
+        from ._server import serve
+    except ImportError as error:
+        raise UsageError(f"rnnlint server needs the lsp extra: pip install 'rnnlint[lsp]' ({error})") from None
+    serve()
+    return EXIT_CLEAN
 
 
 # --- rnnlint rule ------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ._facts import (
     TupleSubscript,
     Unpack,
     inputs_of,
+    recurrent_result,
     takes_axis,
     tensors_within,
 )
@@ -107,7 +108,7 @@ __all__ = [
     "takes_axis",
     # provenance: who produced a value, where it goes
     "HeadCall", "HeadFlow", "TO_CELL", "TO_LOSS", "TO_RETURN", "TO_STATE", "tensors_within",
-    "RecurrentInput", "inputs_of",
+    "RecurrentInput", "inputs_of", "recurrent_result",
     # values and what they mean
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",

@@ -259,6 +259,14 @@ class RecurrentInput:
         return value.pack_node if isinstance(value, Packed) and value.rnn is None else None
 
 
+def recurrent_result(call: RnnCall) -> Value:
+    """What an RNN call returns: ``(output, h_n)``, or ``(output, (h_n, c_n))`` for an LSTM,
+    over every configuration of the layer (the shapes come from ``_shapes``)."""
+    from ._tensor_ops import call_rnn
+
+    return call_rnn(call.rnn, call.input, call.guard, call.node)
+
+
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
     """Every (recurrent layer, input) case of one RNN call: the pack -> RNN edges among them."""
     for guard, rnn in cases(call.rnn, call.guard):
