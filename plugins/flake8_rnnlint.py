@@ -1,6 +1,6 @@
 """flake8 plugin: rnnlint's findings as flake8 errors (codes RNN...).
 
-A thin adapter over ``rnnlint.lint_source``; it imports no torch.
+A thin adapter over ``rnnlint.lint_tree``; it imports no torch.
 """
 
 from __future__ import annotations
@@ -26,15 +26,18 @@ class RnnlintChecker:
         self.filename = filename
 
     def run(self) -> Iterator[tuple]:
-        from rnnlint._config import Config
-        from rnnlint._engine import PARSE_ERROR_CODE, check_source
+        import warnings
 
-        source = "".join(self.lines)
-        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are flake8's)
-        result = check_source(source, self.filename, Config(), fix=False, tree=self.tree)
-        for finding in result.findings:
-            if finding.code == PARSE_ERROR_CODE:
-                continue
+        from rnnlint import lint_tree
+
+        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are
+        # flake8's: it hands over a tree only for a file that parses)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            findings = lint_tree(self.tree, "".join(self.lines), self.filename)
+        for finding in findings:
             yield finding.row, finding.column, f"{finding.code} {finding.message}", type(self)
-        for error in result.errors:  # the file was not fully checked: say so, never stay silent
-            yield 1, 0, f"{PARSE_ERROR_CODE} {error}", type(self)
+        for warning in caught:  # an internal error: the file was not fully checked, never silent
+            text = str(warning.message)
+            if text.startswith("rnnlint: "):
+                yield 1, 0, f"RNN000 {text[len('rnnlint: '):]}", type(self)
