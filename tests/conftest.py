@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -31,3 +32,33 @@ def run_rnnlint(*args, cwd=None, stdin=None):
 @pytest.fixture
 def rnnlint_cli():
     return run_rnnlint
+
+
+def checkout_files(root: Path, git: str = "git") -> frozenset:
+    """Every file in the checkout that git does not track unchanged, one entry each (ignored ones
+    too); Python's own bytecode aside. Without git (or outside a repository): every file's path."""
+    try:
+        completed = subprocess.run([git, "status", "--porcelain", "-z", "--ignored", "--untracked-files=all"],
+                                   cwd=root, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        completed = None
+    if completed is not None and completed.returncode == 0:
+        entries = [entry for entry in completed.stdout.decode("utf-8", "replace").split("\0") if entry]
+    else:
+        entries = []
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = [name for name in subfolders if name != ".git"]
+            entries.extend(os.path.relpath(os.path.join(folder, name), root) for name in files)
+    return frozenset(entry for entry in entries
+                     if "__pycache__" not in Path(entry).parts and not entry.endswith((".pyc", ".pyo")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_stays_clean():
+    """Fails the run if the tests leave a file in the checkout (a cache, a mutant, an output):
+    they write under tmp_path only."""
+    before = checkout_files(ROOT)
+    yield
+    gained = sorted(checkout_files(ROOT) - before)
+    if gained:
+        pytest.fail("the test run left files in the checkout:\n  " + "\n  ".join(gained), pytrace=False)

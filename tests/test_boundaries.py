@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import ROOT
 
 BLOCK_TORCH = textwrap.dedent(
@@ -35,6 +37,7 @@ def test_import_rnnlint_loads_no_torch():
     assert _loaded_after("import rnnlint")["torch"] is False
 
 
+@pytest.mark.slow
 def test_the_torch_check_can_fail():
     assert _loaded_after("import rnnlint\nimport torch")["torch"] is True
 
@@ -61,10 +64,12 @@ def test_blocking_torch_really_blocks_it():
     assert "torch is not installed" in completed.stderr
 
 
+@pytest.mark.slow
 def test_runtime_loads_no_static_analysis():
     assert _loaded_after("import rnnlint.runtime")["rnnlint._analysis"] is False
 
 
+@pytest.mark.slow
 def test_the_static_analysis_check_can_fail():
     assert _loaded_after("import rnnlint.runtime\nimport rnnlint._analysis")["rnnlint._analysis"] is True
 
