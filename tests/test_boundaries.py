@@ -27,7 +27,8 @@ BLOCK_TORCH = textwrap.dedent(
 
 
 def _loaded_after(code: str) -> dict:
-    script = code + "\nimport json, sys\nprint(json.dumps({name: name in sys.modules for name in ('torch', 'libcst', 'rnnlint._analysis')}))"
+    names = ("torch", "libcst", "rnnlint._analysis")
+    script = code + f"\nimport json, sys\nprint(json.dumps({{name: name in sys.modules for name in {names!r}}}))"
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -51,6 +51,6 @@ def test_pre_commit_hook_entry_points_at_the_cli():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: rnnlint" in text and "entry: rnnlint" in text
     # the hook's entry is a real command: pre-commit passes file names after it
-    entry = [line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line][0]
+    entry = next(line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line)
     result = run_rnnlint(*entry[1:], EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py")
     assert result.returncode == 1 and "RNN001" in result.stdout
