@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import importlib.util
 import json
 import os
 import re
@@ -379,11 +378,13 @@ def torch_package() -> Path | None:
 
 
 def load_gen_corpus():
-    spec = importlib.util.spec_from_file_location("gen_corpus", Path(__file__).with_name("gen_corpus.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The corpus generator, the package bench/synthetic/ (bench/ itself is no package)."""
+    folder = str(Path(__file__).resolve().parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    import synthetic
+
+    return synthetic
 
 
 def subsample(corpus: Corpus, count: int, dest: Path) -> Corpus:

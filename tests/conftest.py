@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -32,6 +33,14 @@ def run_rnnlint(*args, cwd=None, stdin=None):
 @pytest.fixture
 def rnnlint_cli():
     return run_rnnlint
+
+
+def bench_package(name: str):
+    """One of bench/'s packages (``mutants``, ``synthetic``): bench/ is a folder of scripts, not a package."""
+    folder = str(ROOT / "bench")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    return importlib.import_module(name)
 
 
 def checkout_files(root: Path, git: str = "git") -> frozenset:

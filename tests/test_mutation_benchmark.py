@@ -1,33 +1,23 @@
-"""The mutation benchmark (bench/mutation.py) as a test: no finding on the clean corpus, and
+"""The mutation benchmark (bench/mutation.py, the package bench/mutants/) as a test: no finding on the clean corpus, and
 every rule reports at least 95 % of the torch-confirmed bugs injected for it (RNN010: see
 LAYOUT_FLIP_OPERATORS below).
 
 Runs the whole benchmark once per session (about half a minute); nothing is cached.
 """
-import importlib.util
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, bench_package
+
 pytest.importorskip("torch")
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_RECALL = 0.95
 MIN_CONFIRMED_TOTAL = 150
 MIN_CONFIRMED_PER_RULE = 5
 
 
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("rnnlint_mutation_benchmark", ROOT / "bench" / "mutation.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-mutation = _load_benchmark()
+mutation = bench_package("mutants")
 CODES_WITH_OPERATORS = sorted({op.code for op in mutation.OPERATORS})
 
 

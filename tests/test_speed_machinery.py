@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from rnnlint._engine import check_source, needs_analysis
 from rnnlint._runner import Cache, RunOptions, run
 from rnnlint.rules import ALL_RULES
 
-from conftest import ROOT, run_rnnlint
+from conftest import ROOT, bench_package, run_rnnlint
 
 CORPUS_FILES = sorted((ROOT / "tests" / "corpus").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
 
@@ -160,12 +159,7 @@ def test_definitions_that_cannot_matter_are_left_out_of_the_analysis():
 
 @pytest.mark.slow
 def test_a_large_module_gives_the_same_findings_with_and_without_the_selection():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_gen_corpus", ROOT / "bench" / "gen_corpus.py")
-    generator = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generator  # its dataclasses look their module up
-    spec.loader.exec_module(generator)
+    generator = bench_package("synthetic")
     source = generator.rnn_big_module(8000)
     # plant a bug in a few heads so there is something to find in several classes
     source = re.sub(r"nn\.Linear\((\w+) \* 2,", r"nn.Linear(\1,", source, count=3)
