@@ -12,17 +12,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECT = re.compile(r"#\s*expect:\s*(RNN\d{3}(?:\s*,\s*RNN\d{3})*)")
+# `# expect: RNN001` marks a finding on its line; `# expect: RNN001:19` also its column, 1-based as
+# rnnlint prints it; several findings are separated by commas: `# expect: RNN011:39, RNN011:52`
+EXPECT = re.compile(r"#\s*expect:\s*(RNN\d{3}(?::\d+)?(?:\s*,\s*RNN\d{3}(?::\d+)?)*)")
+MARKER = re.compile(r"[ \t]*#\s*expect:.*$", re.MULTILINE)
 
 
-def expected_markers(source: str) -> list:
-    """``(row, code)`` for every ``# expect: CODE`` comment in ``source``."""
+def expected_positions(source: str) -> list:
+    """``(row, column or None, code)`` for every finding the ``# expect:`` comments in ``source`` mark."""
     found = []
     for row, line in enumerate(source.splitlines(), start=1):
         match = EXPECT.search(line)
         if match:
-            found.extend((row, code.strip()) for code in match.group(1).split(","))
-    return sorted(found)
+            for item in match.group(1).split(","):
+                code, _, column = item.strip().partition(":")
+                found.append((row, int(column) if column else None, code))
+    return sorted(found, key=lambda item: (item[0], item[1] or 0, item[2]))
+
+
+def expected_markers(source: str) -> list:
+    """``(row, code)`` for every finding the ``# expect:`` comments in ``source`` mark."""
+    return sorted((row, code) for row, _, code in expected_positions(source))
+
+
+def without_markers(source: str) -> str:
+    """``source`` with its ``# expect:`` comments taken out; no row or column moves."""
+    return MARKER.sub("", source)
 
 
 def run_rnnlint(*args, cwd=None, stdin=None):
