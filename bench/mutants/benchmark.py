@@ -1,5 +1,4 @@
-"""The benchmark: make every mutant of every clean file, confirm it with torch, lint it, tally.
-"""
+"""The benchmark: make every mutant of every clean file, confirm it with torch, lint it, tally."""
 
 from __future__ import annotations
 

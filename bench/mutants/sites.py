@@ -83,7 +83,6 @@ class Sites:
         return from_rnn(prov) and self.named(prov.rnn)
 
 
-
 def rnn_arg(call: cst.Call, module, name: str):
     found = keyword(call, name)
     if found is not None:

@@ -1,5 +1,4 @@
-"""`--check`: parse every file, then build each recurrent model with torch and run it once.
-"""
+"""`--check`: parse every file, then build each recurrent model with torch and run it once."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Assembling modules from pieces: imports merged and grouped, sizes within bounds.
-"""
+"""Assembling modules from pieces: imports merged and grouped, sizes within bounds."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ STDLIB = {
     "argparse", "collections", "contextlib", "copy", "dataclasses", "functools", "itertools",
     "json", "logging", "math", "os", "pathlib", "random", "re", "time", "typing", "warnings",
 }
-
 
 
 def render(doc: str, pieces: list[Piece]) -> str:

@@ -1,5 +1,4 @@
-"""Operators on packed sequences: RNN010 (batch_first of a pack or a pad flipped).
-"""
+"""Operators on packed sequences: RNN010 (batch_first of a pack or a pad flipped)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Operators on an RNN's state: RNN007 (the LSTM's (h, c) tuple) and RNN006 (h0's shape).
-"""
+"""Operators on an RNN's state: RNN007 (the LSTM's (h, c) tuple) and RNN006 (h0's shape)."""
 
 from __future__ import annotations
 
@@ -98,10 +97,6 @@ def _hx_of_named(sites: Sites) -> set:
             for seen in event.hx_lineage:
                 ends |= seen
     return ends
-
-
-
-
 
 
 @operator("RNN006", "drop the directions from the layers axis of h0/c0")

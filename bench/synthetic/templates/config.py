@@ -1,5 +1,4 @@
-"""Ordinary code, configuration: dataclasses, argparse, merged config files, registries.
-"""
+"""Ordinary code, configuration: dataclasses, argparse, merged config files, registries."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Ordinary code, data: datasets, collate functions, samplers, transforms, data loaders.
-"""
+"""Ordinary code, data: datasets, collate functions, samplers, transforms, data loaders."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Ordinary code, metrics: accuracy, confusion matrices, metric collections.
-"""
+"""Ordinary code, metrics: accuracy, confusion matrices, metric collections."""
 
 from __future__ import annotations
 

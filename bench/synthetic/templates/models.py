@@ -1,5 +1,4 @@
-"""Ordinary code, models: CNN blocks and transformer blocks.
-"""
+"""Ordinary code, models: CNN blocks and transformer blocks."""
 
 from __future__ import annotations
 

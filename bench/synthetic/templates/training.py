@@ -1,5 +1,4 @@
-"""Ordinary code, training: a trainer, schedules, early stopping, weight averaging.
-"""
+"""Ordinary code, training: a trainer, schedules, early stopping, weight averaging."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Ordinary code, utilities: meters, timers, seeding, records, retries, distributed helpers, paths.
-"""
+"""Ordinary code, utilities: meters, timers, seeding, records, retries, distributed helpers, paths."""
 
 from __future__ import annotations
 
