@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -48,6 +49,31 @@ def run_rnnlint(*args, cwd=None, stdin=None):
 @pytest.fixture
 def rnnlint_cli():
     return run_rnnlint
+
+
+@contextlib.contextmanager
+def project_on_path(root: Path):
+    """Import a corpus project's modules: `root` (and `root/src`) first on `sys.path`, any loaded
+    module that one of the project's own would shadow set aside, and everything undone after, so
+    that one project's `model` or `config` never stands in for another's."""
+    roots = [root / "src", root] if (root / "src").is_dir() else [root]
+    own = {path.stem if path.is_file() else path.name for folder in roots for path in folder.iterdir()
+           if path.suffix == ".py" or path.is_dir()}
+    shadowed = {name: module for name, module in sys.modules.items() if name.split(".")[0] in own}
+    for name in shadowed:
+        del sys.modules[name]
+    before = set(sys.modules)
+    sys.path[:0] = [str(folder) for folder in roots]
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave no __pycache__
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+        for folder in roots:
+            sys.path.remove(str(folder))
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+        sys.modules.update(shadowed)
 
 
 def bench_package(name: str):

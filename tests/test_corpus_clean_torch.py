@@ -1,7 +1,7 @@
-"""Runs every model of the clean corpus with real torch and checks the shape it returns.
+"""Runs every model of the clean corpora with real torch and checks the shape it returns.
 
-The corpus in tests/corpus/clean is data, not a package: each file is imported by path and
-provides `build() -> (model, inputs, expected_shape)`.
+The corpora in tests/corpus/clean and tests/corpus/clean_axes are data, not packages: each file
+is imported by path and provides `build() -> (model, inputs, expected_shape)`.
 """
 import importlib.util
 import sys
@@ -13,7 +13,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 CLEAN_CORPUS_DIR = Path(__file__).parent / "corpus" / "clean"
-CORPUS_FILES = sorted(CLEAN_CORPUS_DIR.glob("*.py"))
+# correct look-alikes of axis, layout and cell code (see tests/test_corpus_clean_axes.py)
+AXES_CORPUS_DIR = Path(__file__).parent / "corpus" / "clean_axes"
+CORPUS_FILES = sorted(CLEAN_CORPUS_DIR.glob("*.py")) + sorted(AXES_CORPUS_DIR.glob("*.py"))
 MINIMUM_CORPUS_SIZE = 60
 SINGLE_LAYER_DROPOUT_WARNING = "dropout option adds dropout after all but last recurrent layer"
 
@@ -60,4 +62,4 @@ def test_clean_model_returns_expected_shape(path):
 
 
 def test_clean_corpus_is_large_enough():
-    assert len(CORPUS_FILES) >= MINIMUM_CORPUS_SIZE
+    assert len(list(CLEAN_CORPUS_DIR.glob("*.py"))) >= MINIMUM_CORPUS_SIZE

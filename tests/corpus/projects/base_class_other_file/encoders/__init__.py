@@ -1,0 +1,3 @@
+from .base import RecurrentBase
+
+__all__ = ["RecurrentBase"]

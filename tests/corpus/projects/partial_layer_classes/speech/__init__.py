@@ -1,0 +1,3 @@
+from .listener import Listener
+
+__all__ = ["Listener"]

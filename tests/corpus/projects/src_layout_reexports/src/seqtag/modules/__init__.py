@@ -1,0 +1,3 @@
+from .encoder import HalfWidthBiLSTM
+
+__all__ = ["HalfWidthBiLSTM"]
