@@ -1,4 +1,4 @@
-"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes FILE``, ``rnnlint rule CODE``.
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes PATH...``, ``rnnlint rule CODE``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
 """
@@ -178,28 +178,103 @@ def _exit_code(findings: list, args, diffs: bool = False) -> int:
 
 def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders walked as `rnnlint check` walks them")
+    parser.add_argument("--format", choices=("text", "json", "html", "mermaid"), default="text",
+                        help="text (default); json (docs/shapes-json.md); html: a page with a picture per "
+                             "recurrent layer; mermaid: Markdown with a flowchart per class")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)
-    from ._runner import read_source
-    from ._shapes_report import shapes_report
+    from ._runner import PathError, discover, read_source
 
-    status = EXIT_CLEAN
-    for name in args.files:
+    config = _shapes_config(args.paths)
+    files = []
+    for name in args.paths:
         path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"{name}: no such file")
+        if not path.exists():
+            raise UsageError(f"{name}: no such file or directory")
+        if path.is_dir():
+            try:
+                files.extend((found, False) for found in discover([name], config))
+            except PathError as error:
+                raise UsageError(str(error)) from None
+        else:
+            files.append((path, True))
+    status = EXIT_CLEAN
+    texts, datas = [], []
+    for path, named in files:
         source, error, _ = read_source(path)
         if error is not None:
-            _error(f"{name}: {error.message}")
+            _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
-        report = shapes_report(source, name)
-        if report.startswith("error:"):
-            _error(f"{name}: {report[len('error: '):]}")
-            status = EXIT_ERROR
+        if not named:
+            from ._engine import needs_analysis
+
+            if not needs_analysis(source):
+                continue  # a folder's files without recurrent code, as `rnnlint check` skips them
+        if args.format == "text":
+            report = _shapes_text(source, str(path))
+            if report is None:
+                status = EXIT_ERROR
+            else:
+                texts.append(report)
             continue
-        print(report)
+        from ._shapes_report import shapes_data
+
+        data = shapes_data(source, str(path), config)
+        if data["error"] is not None:
+            _error(f"{path}: {data['error']['message']} at line {data['error']['location']['row']}")
+            status = EXIT_ERROR
+        datas.append(data)
+    if not texts and not datas and status == EXIT_CLEAN:
+        print("rnnlint: warning: no file uses nn.RNN, nn.LSTM or nn.GRU", file=sys.stderr)
+    if args.format == "text":
+        output = "\n\n".join(texts)
+    elif args.format == "json":
+        import json
+
+        from ._shapes_report import SCHEMA_VERSION
+
+        output = json.dumps({"version": SCHEMA_VERSION, "files": datas}, indent=2)
+    elif args.format == "html":
+        from ._shapes_picture import html_page
+
+        output = html_page(datas, title="rnnlint shapes: " + ", ".join(args.paths)).rstrip("\n")
+    else:
+        from ._shapes_picture import mermaid
+
+        output = mermaid(datas)
+    if args.output:
+        try:
+            Path(args.output).write_text(output + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{args.output}: {error.strerror}") from None
+    elif output:
+        print(output)
     return status
+
+
+def _shapes_config(paths: list) -> Config:
+    """The configuration the findings drawn with the shapes are selected by."""
+    start = Path(paths[0]) if Path(paths[0]).exists() else Path.cwd()
+    config = load_config(find_pyproject(start))
+    if not config.exclude:
+        from dataclasses import replace
+
+        from ._config import DEFAULT_EXCLUDE
+
+        config = replace(config, exclude=DEFAULT_EXCLUDE)
+    return config
+
+
+def _shapes_text(source: str, name: str) -> str | None:
+    from ._shapes_report import shapes_report
+
+    report = shapes_report(source, name)
+    if report.startswith("error:"):
+        _error(f"{name}: {report[len('error: '):]}")
+        return None
+    return report
 
 
 # --- rnnlint rule ------------------------------------------------------------------------------

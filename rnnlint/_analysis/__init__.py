@@ -20,7 +20,7 @@ from ._interpreter import (
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Alt, Const, Value
 
-__all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse"]
+__all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse", "recurrent_result"]
 
 
 @dataclass
@@ -274,3 +274,11 @@ def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, 
             raise
     return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases)
+
+
+def recurrent_result(event: Event) -> Value:
+    """What the recurrent call of an ``rnn_call`` event returns: ``(output, h_n)``, or
+    ``(output, (h_n, c_n))`` for an LSTM, over every configuration of the layer."""
+    from ._tensor_ops import call_rnn
+
+    return call_rnn(event.data["rnn"], event.data["input"], event.guard, event.node)
