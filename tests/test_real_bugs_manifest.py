@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 from rnnlint.rules import RULES_BY_CODE
+
+from conftest import ROOT
 
 BENCH = ROOT / "bench" / "real_bugs"
 
