@@ -15,7 +15,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 _CODE_PREFIX = re.compile(r"^RNN[0-9]{0,3}$")
-_KNOWN_KEYS = {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes"}
+_KNOWN_KEYS = {"select", "ignore", "exclude", "extend-exclude", "extend-include", "per-file-ignores", "unsafe-fixes"}
+DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", ".mypy_cache", ".ruff_cache",
     ".pytest_cache", ".tox", ".nox", "build", "dist", "node_modules", "site-packages", ".rnnlint_cache",
@@ -36,6 +37,13 @@ class Config:
     exclude: tuple = ()
     per_file_ignores: tuple = ()  # ((glob, (codes...)), ...)
     unsafe_fixes: bool = False
+    extend_include: tuple = ()  # file name patterns a folder walk checks besides DEFAULT_INCLUDE
+
+    def is_included(self, path: Path) -> bool:
+        """Whether a folder walk checks this file (relative to the folder given); a file given
+        by name is always checked."""
+        return any(fnmatch.fnmatch(path.name, pattern) or _path_matches(str(path), pattern)
+                   for pattern in DEFAULT_INCLUDE + self.extend_include)
 
     def is_selected(self, code: str, path: str = "") -> bool:
         if code == "RNN000":
@@ -133,6 +141,7 @@ def load_config(pyproject: Path | None) -> Config:
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise ConfigError(f"{where} per-file-ignores.{pattern!r} must be a list of codes")
         per_file_ignores.append((pattern, validate_codes(tuple(codes), f"{where} per-file-ignores")))
+    extend_include = _string_list(section, "extend-include", where)
     unsafe = section.get("unsafe-fixes", False)
     if not isinstance(unsafe, bool):
         raise ConfigError(f"{where} unsafe-fixes must be true or false")
@@ -142,6 +151,7 @@ def load_config(pyproject: Path | None) -> Config:
         exclude=tuple(DEFAULT_EXCLUDE) + exclude,
         per_file_ignores=tuple(per_file_ignores),
         unsafe_fixes=unsafe,
+        extend_include=extend_include,
     )
 
 

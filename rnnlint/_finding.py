@@ -37,3 +37,4 @@ class Finding:
     end_column: int = field(default=0, compare=False)
     fix: Fix | None = field(default=None, compare=False)
     help: str | None = field(default=None, compare=False)
+    cell: int | None = None

@@ -11,11 +11,17 @@ from ._source import split_rows
 DOCS_URL = None  # no hosted docs: `rnnlint rule CODE` prints a rule's doc
 
 
+def position(finding: Finding) -> str:
+    """``path:row:column`` (1-based column), with ``cell N:`` before the row in a notebook."""
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{finding.path}:{cell}{finding.row}:{finding.column + 1}"
+
+
 def text(findings: Iterable[Finding], show_fixes: bool = False) -> str:
     lines = []
     for finding in findings:
         marker = " [*]" if show_fixes and finding.fix is not None and finding.fix.safe else ""
-        lines.append(f"{finding.path}:{finding.row}:{finding.column + 1}: {finding.code}{marker} {finding.message}")
+        lines.append(f"{position(finding)}: {finding.code}{marker} {finding.message}")
     return "\n".join(lines)
 
 
@@ -23,8 +29,11 @@ def full(findings: Iterable[Finding], sources: dict) -> str:
     """Each finding with its source line and help, for reading in a terminal."""
     blocks = []
     for finding in findings:
-        block = [f"{finding.path}:{finding.row}:{finding.column + 1}: {finding.code} {finding.message}"]
-        lines = split_rows(sources.get(finding.path, ""))
+        block = [f"{position(finding)}: {finding.code} {finding.message}"]
+        source = sources.get(finding.path, "")
+        if isinstance(source, dict):  # a notebook: the text of each cell
+            source = source.get(finding.cell, "")
+        lines = split_rows(source)
         if 1 <= finding.row <= len(lines):
             line = lines[finding.row - 1].rstrip("\r\n")
             width = max(1, (finding.end_column if finding.end_row == finding.row else len(line)) - finding.column)
@@ -62,6 +71,7 @@ def as_json(findings: Iterable[Finding]) -> str:
             "name": finding.name,
             "message": finding.message,
             "filename": finding.path,
+            "cell": finding.cell,
             "location": {"row": finding.row, "column": finding.column + 1},
             "end_location": {"row": finding.end_row or finding.row, "column": (finding.end_column or finding.column) + 1},
             "fix": fix,
@@ -75,7 +85,8 @@ def github(findings: Iterable[Finding]) -> str:
     """GitHub Actions workflow commands: annotations on the pull request diff."""
     lines = []
     for finding in findings:
-        message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = (f"cell {finding.cell}: " if finding.cell is not None else "") + finding.message
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         lines.append(
             f"::error title=rnnlint ({finding.code}),file={finding.path},line={finding.row},"
             f"col={finding.column + 1},endLine={finding.end_row or finding.row},"

@@ -46,7 +46,8 @@ class RunResult:
 
 
 def discover(paths: list, config: Config) -> list[Path]:
-    """Python files under ``paths``: folders are walked, skipping hidden folders and virtualenvs."""
+    """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders and
+    virtualenvs."""
     found: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -66,7 +67,7 @@ def discover(paths: list, config: Config) -> list[Path]:
                 and not config.is_excluded(relative / name)
             )
             for name in sorted(files):
-                if name.endswith((".py", ".pyi")) and not config.is_excluded(relative / name):
+                if config.is_included(relative / name) and not config.is_excluded(relative / name):
                     found.append(root_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
@@ -92,12 +93,22 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     pending: list[tuple[Path, str, str | None]] = []
+    notebooks: dict = {}  # path -> the notebook whose program is checked
     for path in files:
         source, error, data = read_source(path)
         if error is not None:
             result.findings.append(error)
             continue
+        if is_notebook(path):
+            source, error = _notebook_program(path, source, notebooks, data)
+            if error is not None:
+                result.findings.append(error)
+                continue
+            if source is None:
+                continue  # a notebook in another language
         if not needs_analysis(source):
+            if str(path) in notebooks:
+                result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
         key = cache.key(data) if cache else None
         cached = cache.load(key, str(path)) if cache else None
@@ -106,16 +117,73 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         pending.append((path, source, key))
     for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
+        notebook = notebooks.get(str(path))
+        if notebook is not None:
+            from ._notebook import cell_findings
+
+            file_result.findings = cell_findings(notebook, file_result.findings)
         result.findings.extend(file_result.findings)
         result.warnings.extend(file_result.warnings)
         if cache is not None and not file_result.warnings:
             cache.store(key, file_result.findings)
         if file_result.fixed_source is not None:
-            _apply_fixed(path, source, file_result, options, result)
+            if notebook is not None:
+                _apply_fixed_notebook(path, notebook, file_result, options, result)
+            else:
+                _apply_fixed(path, source, file_result, options, result)
         if file_result.findings:
-            result.sources[str(path)] = file_result.fixed_source or source
-    result.findings.sort()
+            result.sources[str(path)] = {cell.number: cell.text for cell in notebook.cells} \
+                if notebook is not None else file_result.fixed_source or source
+    result.findings.sort(key=finding_order)
     return result
+
+
+def finding_order(finding: Finding) -> tuple:
+    """Files by name, then cells (of a notebook), rows and columns."""
+    return (finding.path, finding.cell or 0, finding.row, finding.column, finding.code)
+
+
+def is_notebook(path) -> bool:
+    return str(path).endswith(".ipynb")
+
+
+def _notebook_program(path: Path, source: str, notebooks: dict, data: bytes) -> tuple[str | None, Finding | None]:
+    """The program made of a notebook's code cells, or the RNN000 saying why it cannot be read."""
+    from ._notebook import NotebookError, read_notebook
+
+    try:
+        notebook = read_notebook(source, str(path))
+    except NotebookError as error:
+        return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE, str(error), name="invalid-notebook")
+    if not notebook.python:
+        return None, None
+    notebook.bom = data.startswith(b"\xef\xbb\xbf")  # written back as it was read
+    notebooks[str(path)] = notebook
+    return notebook.program, None
+
+
+def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options: RunOptions,
+                          result: RunResult) -> None:
+    from ._notebook import NotebookError, cell_diffs, fixed_cells, write_cells
+
+    sources = fixed_cells(notebook, file_result.fixed_source)
+    if not sources:
+        if file_result.fixed_source != notebook.program:
+            result.warnings.append(f"{path}: a fix touches IPython syntax, several cells or a name bound in several "
+                                   "cells; fixes not applied")
+        return
+    for number, text in sources.items():
+        before = next(cell.text for cell in notebook.cells if cell.number == number)
+        result.fixed += _count_fixed(before, text)
+    if options.diff:
+        result.diffs.append(cell_diffs(notebook, sources))
+        return
+    try:
+        text = write_cells(notebook.text, sources)
+    except NotebookError as error:
+        result.warnings.append(f"{path}: fixes not applied: {error}")
+        return
+    write_atomically(path, "\ufeff" + text if notebook.bom else text)
 
 
 def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[FileResult]:
@@ -247,4 +315,4 @@ def _finding_from(record: dict, path: str) -> Finding:
         fix = Fix(title=fix["title"], safe=fix["safe"], edits=tuple(Edit(**edit) for edit in fix["edits"]))
     return Finding(path=path, row=record["row"], column=record["column"], code=record["code"],
                    message=record["message"], name=record.get("name", ""), end_row=record.get("end_row", 0),
-                   end_column=record.get("end_column", 0), fix=fix, help=record.get("help"))
+                   end_column=record.get("end_column", 0), fix=fix, help=record.get("help"), cell=record.get("cell"))

@@ -1,4 +1,5 @@
-"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes PATH...``, ``rnnlint rule CODE``.
+"""The command line: ``rnnlint [check] PATH...``, ``rnnlint shapes PATH...``, ``rnnlint rule CODE``,
+``rnnlint server``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or unreadable input.
 """
@@ -32,6 +33,8 @@ def main(argv: list | None = None) -> int:
             return _shapes_command(argv[1:])
         if argv and argv[0] == "rule":
             return _rule_command(argv[1:])
+        if argv and argv[0] == "server":
+            return _server_command(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return _check_command(argv)
@@ -133,6 +136,8 @@ def _check_stdin(args, config: Config) -> int:
 
     source = sys.stdin.read()
     name = args.stdin_filename or "-"
+    if name.endswith(".ipynb"):
+        return _check_stdin_notebook(args, config, source, name)
     file_result = check_source(source, name, config, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
     if args.fix and not args.diff:
         sys.stdout.write(file_result.fixed_source if file_result.fixed_source is not None else source)
@@ -145,6 +150,34 @@ def _check_stdin(args, config: Config) -> int:
     if rendered:
         print(rendered, file=print_to)
     return _exit_code(findings, args)
+
+
+def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
+    """A notebook's JSON on stdin; with ``--fix`` the fixed notebook goes to stdout."""
+    from ._notebook import NotebookError, check_notebook
+
+    try:
+        findings, fixed, warnings = check_notebook(source, name, config, fix=args.fix or args.diff,
+                                                   unsafe_fixes=args.unsafe_fixes)
+    except NotebookError as error:
+        raise UsageError(f"{name}: {error}") from None
+    for warning in warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    print_to = sys.stdout
+    if args.diff:
+        from ._notebook import cell_diffs, read_notebook
+
+        before = read_notebook(source, name)
+        after = {cell.number: cell.text for cell in read_notebook(fixed, name).cells} if fixed is not None else {}
+        sys.stdout.write(cell_diffs(before, {number: text for number, text in after.items()
+                                             if text != next(c.text for c in before.cells if c.number == number)}))
+    if args.fix and not args.diff:
+        sys.stdout.write(fixed if fixed is not None else source)
+        print_to = sys.stderr
+    rendered = _render_findings(args, findings, {})
+    if rendered:
+        print(rendered, file=print_to)
+    return _exit_code(findings, args, diffs=args.diff and fixed is not None)
 
 
 def _render_findings(args, findings: list, sources: dict) -> str:
@@ -207,6 +240,15 @@ def _shapes_command(argv: list) -> int:
             _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
+        if path.suffix == ".ipynb":  # a notebook's code cells, as one program
+            from ._notebook import NotebookError, notebook_text
+
+            try:
+                source = notebook_text(source, str(path))
+            except NotebookError as error:
+                _error(f"{path}: {error}")
+                status = EXIT_ERROR
+                continue
         if not named:
             from ._engine import needs_analysis
 
@@ -275,6 +317,21 @@ def _shapes_text(source: str, name: str) -> str | None:
         _error(f"{name}: {report[len('error: '):]}")
         return None
     return report
+
+
+# --- rnnlint server ----------------------------------------------------------------------------
+
+
+def _server_command(argv: list) -> int:
+    parser = _Parser(prog="rnnlint server", description="Run the language server (LSP) over stdin and stdout.")
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin and stdout (the default and only way)")
+    parser.parse_args(argv)
+    try:
+        from ._server import serve
+    except ImportError as error:
+        raise UsageError(f"rnnlint server needs the lsp extra: pip install 'rnnlint[lsp]' ({error})") from None
+    serve()
+    return EXIT_CLEAN
 
 
 # --- rnnlint rule ------------------------------------------------------------------------------

@@ -6,6 +6,13 @@ import inspect
 
 DOC_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 
+DOCS_BASE_URL = "https://github.com/rnnlint/rnnlint/blob/main/docs/rules/"
+
+
+def rule_url(code: str) -> str:
+    """The address of a rule's documentation page (docs/rules/CODE.md)."""
+    return f"{DOCS_BASE_URL}{code}.md"
+
 
 def rule_doc(rule) -> str:
     body = inspect.cleandoc(rule.__doc__ or "")
