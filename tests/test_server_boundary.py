@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import ROOT
 
 BLOCK_PYGLS = textwrap.dedent(
@@ -40,6 +42,7 @@ def test_import_rnnlint_and_a_check_load_no_pygls():
     assert _loaded_after(code) == {"pygls": False, "lsprotocol": False}
 
 
+@pytest.mark.slow  # the server's libraries in a fresh interpreter
 def test_the_pygls_check_can_fail():
     assert _loaded_after("import rnnlint._server") == {"pygls": True, "lsprotocol": True}
 
