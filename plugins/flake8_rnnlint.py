@@ -1,6 +1,6 @@
 """flake8 plugin: rnnlint's findings as flake8 errors (codes RNN...).
 
-A thin adapter over ``rnnlint.lint_source``; it imports no torch.
+A thin adapter over ``rnnlint.lint_tree``; it imports no torch.
 """
 
 from __future__ import annotations
@@ -26,13 +26,9 @@ class RnnlintChecker:
         self.filename = filename
 
     def run(self) -> Iterator[tuple]:
-        from rnnlint._config import Config
-        from rnnlint._engine import PARSE_ERROR_CODE, check_source
+        from rnnlint import lint_tree
 
-        source = "".join(self.lines)
-        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are flake8's)
-        result = check_source(source, self.filename, Config(), fix=False, tree=self.tree)
-        for finding in result.findings:
-            if finding.code == PARSE_ERROR_CODE:
-                continue
+        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are
+        # flake8's: it hands over a tree only for a file that parses)
+        for finding in lint_tree(self.tree, "".join(self.lines), self.filename):
             yield finding.row, finding.column, f"{finding.code} {finding.message}", type(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["Finding", "lint_source", "lint_paths", "__version__"]
+__all__ = ["Finding", "lint_source", "lint_tree", "lint_paths", "__version__"]
 
 if TYPE_CHECKING:
     from ._engine import lint_source
@@ -29,6 +29,21 @@ def lint_paths(paths, select=None, ignore=None):
     if select is not None or ignore is not None:
         config = Config(select=tuple(select or ("RNN",)), ignore=tuple(ignore or ()))
     return run(list(paths), config, RunOptions(jobs=1)).findings
+
+
+def lint_tree(tree, source: str, path: str = "<string>"):
+    """Lint one file whose ``ast`` tree the caller has built already (a flake8 plugin has): the
+    sorted findings, with the default configuration. A tree means the file parsed: no RNN000.
+
+    >>> import ast
+    >>> source = "import torch.nn as nn\\nrnn = nn.LSTM(8, 16, num_layers=0)\\n"
+    >>> [finding.code for finding in lint_tree(ast.parse(source), source)]
+    ['RNN011']
+    """
+    from ._config import Config
+    from ._engine import check_source
+
+    return check_source(source, path, Config(), tree=tree).findings
 
 
 def __getattr__(name: str):

@@ -258,17 +258,18 @@ def _recorded_expressions(scope):
         value_node = getattr(statement, "value", None)
         if isinstance(value_node, ast.expr):
             yield value_node, note.value
+    from ._analysis import LayerCall, RnnCall
+
     for event in scope.events:
-        data = event.data
-        if event.kind == "layer_call" and isinstance(event.node, ast.Call):
-            for argument, value in zip(event.node.args, data.get("args", ())):
+        if isinstance(event, LayerCall):
+            for argument, value in zip(event.node.args, event.args):
                 if not isinstance(argument, ast.Starred):
                     yield argument, value
-        elif event.kind == "rnn_call":
-            if data.get("input_node") is not None:
-                yield data["input_node"], data.get("input")
-            if data.get("hx_node") is not None and data.get("hx") is not None:
-                yield data["hx_node"], data["hx"]
+        elif isinstance(event, RnnCall):
+            if event.input_node is not None:
+                yield event.input_node, event.input
+            if event.hx_node is not None and event.hx is not None:
+                yield event.hx_node, event.hx
 
 
 def _origins(value, names) -> list:

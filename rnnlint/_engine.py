@@ -12,14 +12,19 @@ from typing import Iterable
 
 from ._config import Config
 from ._finding import Edit, Finding, Fix
+from ._pytorch import RECURRENT_KINDS
 
 # The analysis only knows recurrent modules reached through torch.nn: `<alias>.LSTM` or a name
 # imported from a torch module. A file with neither cannot produce a finding.
-_RECURRENT_NAMES = ("RNN", "LSTM", "GRU")
-_RECURRENT_WORD = re.compile(r"\b(?:RNN|LSTM|GRU)\b")
-_RECURRENT_ATTRIBUTE = re.compile(r"\.\s*(?:RNN|LSTM|GRU)\b")
+_RECURRENT_NAMES = RECURRENT_KINDS
+# the shortest spellings, for the plain substring tests: every kind contains one (`LSTMCell`: `LSTM`)
+_RECURRENT_STEMS = tuple(kind for kind in RECURRENT_KINDS
+                         if not any(other != kind and other in kind for other in RECURRENT_KINDS))
+_KIND = "(?:" + "|".join(sorted(RECURRENT_KINDS, key=len, reverse=True)) + ")"
+_RECURRENT_WORD = re.compile(rf"\b{_KIND}\b")
+_RECURRENT_ATTRIBUTE = re.compile(rf"\.\s*{_KIND}\b")
 _RECURRENT_IMPORT = re.compile(
-    r"^[ \t]*from[ \t]+torch(?:\.[\w.]+)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b(?:RNN|LSTM|GRU)\b", re.MULTILINE
+    rf"^[ \t]*from[ \t]+torch(?:\.[\w.]+)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b{_KIND}\b", re.MULTILINE
 )
 _NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 PARSE_ERROR_CODE = "RNN000"
@@ -39,7 +44,10 @@ class FileResult:
 def needs_analysis(source: str) -> bool:
     """The cheap prefilter: can this file matter at all? (A test proves it loses no finding.)"""
     # plain substring tests first: ten times faster than any regex on the files that do not matter
-    if "RNN" not in source and "LSTM" not in source and "GRU" not in source:
+    for stem in _RECURRENT_STEMS:
+        if stem in source:
+            break
+    else:
         return False
     if _RECURRENT_WORD.search(source) is None:
         return False
@@ -264,7 +272,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     except RecursionError:
         result.warnings.append(f"{path}: skipped: nesting too deep to analyse")
         return []
-    context = RuleContext(facts=facts, source=source)
+    context = RuleContext(facts=facts)
     reports = []
     for rule_class in ALL_RULES:
         if not config.is_selected(rule_class.CODE, path):

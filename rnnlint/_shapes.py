@@ -9,42 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from . import _pytorch
+
 Dim = TypeVar("Dim")
-
-RNN_KINDS = ("RNN", "LSTM", "GRU")
-
-# Constructor parameters of nn.RNN / nn.LSTM / nn.GRU in positional order, with defaults.
-# nn.RNN alone takes `nonlinearity` (third positionally); nn.LSTM alone takes `proj_size`.
-_COMMON_PARAMETERS: tuple[tuple[str, Any], ...] = (
-    ("input_size", None),
-    ("hidden_size", None),
-    ("num_layers", 1),
-    ("bias", True),
-    ("batch_first", False),
-    ("dropout", 0.0),
-    ("bidirectional", False),
-)
-_KEYWORD_ONLY_PARAMETERS = ("device", "dtype")
-NONLINEARITIES = ("tanh", "relu")
-
-
-def constructor_parameters(kind: str) -> tuple[tuple[str, Any], ...]:
-    """Return ``(name, default)`` pairs in the positional order that ``kind`` accepts.
-
-    >>> [name for name, _ in constructor_parameters("RNN")][:3]
-    ['input_size', 'hidden_size', 'num_layers']
-    """
-    if kind == "RNN":
-        # nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, ...)
-        return _COMMON_PARAMETERS[:3] + (("nonlinearity", "tanh"),) + _COMMON_PARAMETERS[3:]
-    if kind == "LSTM":
-        return _COMMON_PARAMETERS + (("proj_size", 0),)
-    return _COMMON_PARAMETERS
-
-
-def accepted_keywords(kind: str) -> tuple[str, ...]:
-    """Every keyword that ``kind``'s constructor accepts."""
-    return tuple(name for name, _ in constructor_parameters(kind)) + _KEYWORD_ONLY_PARAMETERS
+RNN_KINDS = _pytorch.RNN_KINDS  # the recurrent kinds these shapes are for
 
 
 @dataclass(frozen=True)

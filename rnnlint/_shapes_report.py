@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from ._analysis import WHOLE_SLICE, IndexInt, IndexSlice, LayerCall, Return, takes_axis
 from ._analysis._symbolic import Alt, Bool, Const, Poly, Unknown, as_int, cases
 from ._analysis._values import Layer, Packed, Tensor, TupleValue
 from ._source import SourceLines, text_of
@@ -67,7 +68,7 @@ def _describe_layer(value, names) -> str:
 
 
 def _guard_text(guard) -> str:
-    return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
+    return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
 def _bindings(note):
@@ -227,10 +228,10 @@ def _scalar(value, names):
 
 
 def _guard_json(guard) -> list:
-    from ._analysis._symbolic import OPAQUE_CONDITION
+    from ._analysis import Opaque
 
-    return [{"condition": atom[len(OPAQUE_CONDITION):] if atom.startswith(OPAQUE_CONDITION) else atom,
-             "is": truth} for atom, truth in sorted(guard)]
+    return [{"condition": atom.source if isinstance(atom, Opaque) else str(atom), "is": truth}
+            for atom, truth in sorted(guard)]
 
 
 def _location(node, lines: SourceLines) -> dict | None:
@@ -281,14 +282,14 @@ def _place_findings(data: dict, findings: list) -> None:
 
 
 def _recurrent_data(scope, names, lines: SourceLines) -> list:
-    from ._analysis import recurrent_result
+    from ._analysis import RnnCall, recurrent_result
     from ._analysis._values import rnn_configs
 
     calls, seen = [], set()
     for event in scope.events:
-        if event.kind != "rnn_call" or not isinstance(event.data["rnn"], Layer):
+        if not isinstance(event, RnnCall):
             continue
-        layer = event.data["rnn"]
+        layer = event.rnn
         if id(layer.node) in seen:
             continue  # one picture per layer: the first call shows what later ones return too
         seen.add(id(layer.node))
@@ -301,10 +302,10 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             "kind": layer.kind,
             **_span(event.node, lines),
             "defined": _location(layer.node, lines),
-            "input_text": text_of(event.data["input_node"]) if event.data.get("input_node") is not None else None,
-            "input_rows": _input_rows(scope, event, "input_node"),
-            "state_text": text_of(event.data["hx_node"]) if event.data.get("hx_node") is not None else None,
-            "state_rows": _input_rows(scope, event, "hx_node") if event.data.get("hx_node") is not None else [],
+            "input_text": text_of(event.input_node) if event.input_node is not None else None,
+            "input_rows": _input_rows(scope, event, event.input_node),
+            "state_text": text_of(event.hx_node) if event.hx_node is not None else None,
+            "state_rows": _input_rows(scope, event, event.hx_node) if event.hx_node is not None else [],
             "cases": configurations,
             "reads": _reads(scope, layer, lines, names),
         })
@@ -329,14 +330,14 @@ def _configuration(guard, config, event, result, names) -> dict:
         "num_directions": _shapes.num_directions(config),
         "batch_first": config.batch_first,
         "hidden_size": dim(config.hidden_size),
-        "input": _value_json(restrict(event.data["input"], guard), names, guard),
+        "input": _value_json(restrict(event.input, guard), names, guard),
         "expected_input": None if expected is None or config.batch_first is None else {
             "shape": [_dim(axis, names) if not isinstance(axis, (int, float)) else str(axis) for axis in expected],
             "axes": [AXIS_NAMES[role] for role in roles]},
         "output": output and _value_json(output, names, guard),
         "h_n": state[0] and _value_json(state[0], names, guard),
         "c_n": state[1] and _value_json(state[1], names, guard),
-        "initial_state": None if event.data.get("hx") is None else _value_json(restrict(event.data["hx"], guard), names, guard),
+        "initial_state": None if event.hx is None else _value_json(restrict(event.hx, guard), names, guard),
         "expected_h_0": _shape_list(_shapes.hidden_state_shape(config, batch), names),
     }
 
@@ -368,18 +369,19 @@ def _of_layer(value, layer: Layer):
 
 def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
     """Where forward takes a part of the layer's ``output``, ``h_n`` or ``c_n``."""
+    from ._analysis import Reduce, TensorSubscript
     from ._analysis._values import rnn_configs
 
     reads = []
     for event in scope.events:
-        if event.kind == "subscript" and "tensor" in event.data:
-            found = _of_layer(event.data["tensor"], layer)
-            kind, detail = "index", event.data["items"]
-        elif event.kind == "reduce":
-            found = _of_layer(event.data["tensor"], layer)
-            kind, detail = "reduce", event.data["axis"]
-        elif event.kind == "layer_call" and event.data["args"] and isinstance(event.node, ast.Call) and event.node.args:
-            found = _of_layer(event.data["args"][0], layer)
+        if isinstance(event, TensorSubscript):
+            found = _of_layer(event.tensor, layer)
+            kind, detail = "index", event.items
+        elif isinstance(event, Reduce):
+            found = _of_layer(event.tensor, layer)
+            kind, detail = "reduce", event.axis
+        elif isinstance(event, LayerCall) and event.args and event.node.args:
+            found = _of_layer(event.args[0], layer)
             kind, detail = "whole", None
         else:
             continue
@@ -420,28 +422,27 @@ def _cells(origin: str, kind: str, detail, config, names) -> dict:
             roles = ("batch", "time", "feature") if config.batch_first else ("time", "batch", "feature")
             pooled = AXIS_NAMES[roles[index]] if index is not None and -3 <= index < 3 and time_axis is not None else None
             return {"steps": "all", "directions": "both", "batch": "all", "pooled": pooled}
-        if time_axis is None or any(item[0] not in ("int", "slice") for item in detail):
+        if time_axis is None or not all(takes_axis(item) for item in detail):
             return {"steps": None, "directions": None, "batch": None}
-        items = list(detail) + [("slice", None, None, None)] * (3 - len(detail))
+        items = list(detail) + [WHOLE_SLICE] * (3 - len(detail))
         batch_axis = 1 - time_axis
         return {"steps": _take(items[time_axis]), "directions": _feature_half(items[2], config, directions),
                 "batch": "all" if _take(items[batch_axis]) == "all" else "one"}
     # h_n or c_n
     if kind in ("whole", "reduce"):
         return {"slots": "all", "batch": "all"}
-    if not detail or any(item[0] not in ("int", "slice") for item in detail):
+    if not detail or not all(takes_axis(item) for item in detail):
         return {"slots": None, "batch": None}
-    items = list(detail) + [("slice", None, None, None)] * (3 - len(detail))
+    items = list(detail) + [WHOLE_SLICE] * (3 - len(detail))
     layers = as_int(config.num_layers) if isinstance(config.num_layers, Poly) else (
         config.num_layers if isinstance(config.num_layers, int) else None)
     return {"slots": _slots(items[0], directions, layers), "batch": "all" if _take(items[1]) == "all" else "one"}
 
 
 def _take(item):
-    if item[0] == "slice":
-        _, lower, upper, step = item
-        return "all" if lower is None and upper is None and step is None else "some"
-    index = as_int(item[1])
+    if isinstance(item, IndexSlice):
+        return "all" if item.whole else "some"
+    index = as_int(item.value)
     if index is None:
         return None
     return {0: "first", -1: "last"}.get(index, index)
@@ -450,10 +451,10 @@ def _take(item):
 def _feature_half(item, config, directions):
     from . import _shapes
 
-    if item[0] != "slice":
+    if not isinstance(item, IndexSlice):
         return None
-    _, lower, upper, step = item
-    if lower is None and upper is None and step is None:
+    lower, upper, step = item.lower, item.upper, item.step
+    if item.whole:
         return "both"
     size = _shapes.hidden_output_size(config)
     if directions == 2 and step is None and size is not None:
@@ -470,10 +471,10 @@ def _slots(item, directions, layers):
     if directions is None:
         return None
     total = layers * directions if layers is not None else None
-    if item[0] == "int":
-        index = as_int(item[1])
+    if isinstance(item, IndexInt):
+        index = as_int(item.value)
         return None if index is None else [_slot(index, directions, layers)]
-    _, lower, upper, step = item
+    lower, upper, step = item.lower, item.upper, item.step
     bounds = [None if bound is None else as_int(bound) for bound in (lower, upper, step)]
     if any(bound is None and given is not None for bound, given in zip(bounds, (lower, upper, step))):
         return None
@@ -510,10 +511,9 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
         call["heads"] = []
         reads = call["reads"]
         for event in scope.events:
-            if event.kind != "layer_call" or not event.data["args"] or not isinstance(event.node, ast.Call) \
-                    or not event.node.args:
+            if not isinstance(event, LayerCall) or not event.args or not event.node.args:
                 continue
-            layer_cases = [case for _, case in cases(event.data["layer"]) if isinstance(case, Layer)]
+            layer_cases = [case for _, case in cases(event.layer) if isinstance(case, Layer)]
             heads = [head_linear(case) for case in layer_cases]
             if not layer_cases or heads[0] is None:
                 continue
@@ -521,12 +521,12 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
             fed = [index for index, read in enumerate(reads) if id(read["_node"]) in reached]
             if not fed:
                 continue
-            received = {_dim(case.last_axis, names) for _, case in cases(event.data["args"][0]) if isinstance(case, Tensor)}
+            received = {_dim(case.last_axis, names) for _, case in cases(event.args[0]) if isinstance(case, Tensor)}
             head_cases = []
-            for guard, tensor in cases(event.data["args"][0], event.guard):
+            for guard, tensor in cases(event.args[0], event.guard):
                 if not isinstance(tensor, Tensor):
                     continue
-                for layer_guard, called in cases(event.data["layer"], guard):
+                for layer_guard, called in cases(event.layer, guard):
                     head = head_linear(called) if isinstance(called, Layer) else None
                     if head is None:
                         continue
@@ -549,7 +549,7 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
             for index in fed:
                 reads[index]["into"] = reads[index]["into"] or entry["attribute"]
         for event in scope.events:
-            if event.kind == "return" and event.data.get("forward") and event.node.value is not None:
+            if isinstance(event, Return) and event.forward and event.node.value is not None:
                 reached = _reaching(event.node.value, functions, event.node.lineno)
                 for read in reads:
                     if read["into"] is None and id(read["_node"]) in reached:
@@ -559,10 +559,9 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
             del read["_node"]
 
 
-def _input_rows(scope, event, argument: str) -> list:
-    """The rows of the statements whose values flow into the call's input (or initial state),
-    the call's own first."""
-    node = event.data.get(argument)
+def _input_rows(scope, event, node) -> list:
+    """The rows of the statements whose values flow into the call's input (or initial state)
+    ``node``, the call's own first."""
     if node is None:
         return [event.node.lineno]
     functions = [item for item in ast.walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]

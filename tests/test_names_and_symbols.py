@@ -12,7 +12,10 @@ from rnnlint._analysis._symbolic import (
     EQUAL,
     UNKNOWN_ORDER,
     Alt,
+    Flag,
+    Opaque,
     Poly,
+    Relation,
     compare,
     merge_guards,
     number,
@@ -82,7 +85,8 @@ def test_comparisons_answer_equal_different_or_unknown(first, second, verdict):
 
 
 def test_a_flag_splits_a_dimension_into_cases():
-    directions = Alt(((frozenset({("bidirectional", True)}), two), (frozenset({("bidirectional", False)}), number(1))))
+    bidirectional = Flag("bidirectional")
+    directions = Alt(((frozenset({(bidirectional, True)}), two), (frozenset({(bidirectional, False)}), number(1))))
     features = directions * h
     assert compare(features, h).verdict == DIFFERENT  # wrong when bidirectional is true
     assert compare(features, features).verdict == EQUAL
@@ -142,8 +146,32 @@ def test_a_misspelt_keyword_is_reported_once_without_cascading_findings():
         ({("n > 1", True)}, {("n < 4", True), ("n != 2", True)}, True),  # n == 3
         ({("n == 1", True)}, {("m > 1", True)}, True),  # other symbols
         ({("?n == 1", True)}, {("?n > 1", True)}, True),  # opaque conditions are never related
+        ({("n + 1 == 1", True)}, {("n + 1 > 1", True)}, True),  # a sum is no symbol
     ],
 )
 def test_guards_with_relations_no_integer_satisfies_contradict(first, second, satisfiable):
-    merged = merge_guards(frozenset(first), frozenset(second))
+    merged = merge_guards(frozenset(map(_atom, first)), frozenset(map(_atom, second)))
     assert (merged is not None) == satisfiable
+
+
+def _atom(literal):
+    """A guard literal from its text: `?...` opaque, `a <op> b` a relation, else a flag."""
+    text, truth = literal
+    if text.startswith("?"):
+        return Opaque(text[1:]), truth
+    for operator in ("==", "!=", "<=", ">=", "<", ">"):
+        left, found, right = text.rpartition(f" {operator} ")
+        if found:
+            return Relation(left, operator, right), truth
+    return Flag(text), truth
+
+
+def test_an_axis_symbol_knows_its_tensor_and_axis():
+    from rnnlint._analysis import axis_of, axis_symbol
+
+    size = axis_symbol("x", 1)
+    assert size == Poly.atom("x.shape[1]")  # it reads, and compares, as its text
+    assert (axis_of(size).key, axis_of(size).index) == ("x", 1)
+    # a symbol that only looks like one, a product, a number: no axis of a given tensor
+    assert axis_of(Poly.atom("x.shape[1]")) is None
+    assert axis_of(size * number(2)) is None and axis_of(number(3)) is None

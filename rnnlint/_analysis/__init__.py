@@ -1,284 +1,124 @@
 """Syntax tree -> facts: the recurrent modules of a file, their layers and what forward does.
 
-Facts are computed once per file and shared by every rule; rules never re-walk the tree.
+Facts are computed once per file and shared by every rule; rules never re-walk the tree. This
+package's public names, listed here, are all a rule may import from the analysis.
 """
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass, field
-
-from .._source import SourceLines
-from ._interpreter import (
-    MODULE_BASES,
-    ClassInfo,
-    Event,
-    Interpreter,
-    ShapeNote,
-    positional_parameters,
+from ._driver import analyse
+from ._facts import (
+    FACT_KINDS,
+    TO_CELL,
+    TO_LOSS,
+    TO_RETURN,
+    TO_STATE,
+    WHOLE_SLICE,
+    Fact,
+    FileFacts,
+    HeadCall,
+    HeadFlow,
+    IndexEllipsis,
+    IndexInt,
+    IndexItem,
+    IndexKey,
+    IndexNone,
+    IndexSlice,
+    IndexTensor,
+    LayerCall,
+    Pack,
+    Pad,
+    RecurrentInput,
+    Reduce,
+    Reshape,
+    Return,
+    RnnCall,
+    ScopeFacts,
+    TensorOp,
+    TensorSubscript,
+    TupleSubscript,
+    Unpack,
+    inputs_of,
+    recurrent_result,
+    takes_axis,
+    tensors_within,
 )
-from ._names import ImportTable
-from ._symbolic import UNKNOWN, Alt, Const, Value
+from ._interpreter import ShapeNote
+from ._names import argument, argument_value, unpacks
+from ._symbolic import (
+    DIFFERENT,
+    EQUAL,
+    OPAQUE_CONDITION,
+    UNKNOWN,
+    UNKNOWN_ORDER,
+    Alt,
+    Atom,
+    Bool,
+    Comparison,
+    Const,
+    Flag,
+    Omitted,
+    Opaque,
+    Poly,
+    Relation,
+    Unknown,
+    Value,
+    as_int,
+    as_number,
+    cases,
+    compare,
+    compare_numbers,
+    merge_guards,
+    multiply,
+    number,
+    restrict,
+    substitute,
+)
+from ._tensor_ops import exact_quotient, product, reshape
+from ._values import (
+    BATCH,
+    CELL_KINDS,
+    FEATURE,
+    LAYER_PARAMETERS,
+    RNN_KINDS,
+    SHAPE_PRESERVING,
+    STATE,
+    TIME,
+    AxisOf,
+    DictValue,
+    Layer,
+    ListValue,
+    Packed,
+    Tensor,
+    TupleValue,
+    axis_of,
+    axis_symbol,
+    dim,
+    rnn_configs,
+    split_flag,
+)
 
-__all__ = ["FileFacts", "ScopeFacts", "Event", "ShapeNote", "analyse", "recurrent_result"]
-
-
-@dataclass
-class ScopeFacts:
-    """Facts for one class (its ``__init__`` and ``forward``) or one function."""
-
-    name: str
-    kind: str  # "class" or "function" or "module"
-    node: ast.AST
-    layers: list = field(default_factory=list)  # every layer constructed, with its attribute name
-    attributes: dict = field(default_factory=dict)  # self attributes after __init__
-    events: list = field(default_factory=list)
-    shape_notes: list = field(default_factory=list)
-    aliases: dict = field(default_factory=dict)  # atom -> display name (batch, seq)
-
-
-@dataclass
-class FileFacts:
-    module: ast.Module
-    imports: ImportTable
-    scopes: list
-    lines: SourceLines  # positions and original text of the analysed source
-
-    @property
-    def events(self):
-        for scope in self.scopes:
-            for event in scope.events:
-                yield scope, event
-
-    @property
-    def layers(self):
-        seen = set()
-        for scope in self.scopes:
-            for layer in scope.layers:
-                if id(layer.node) not in seen:
-                    seen.add(id(layer.node))
-                    yield scope, layer
-
-
-def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFacts:
-    """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
-    default all of them; the engine leaves out definitions that cannot matter)."""
-    body = module.body if body is None else body
-    imports = ImportTable()
-    _collect_imports(body, imports)
-    constants = _module_constants(body, imports)
-    classes = _collect_classes(body, imports)
-    scopes = []
-    for info in classes.values():
-        if _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes))
-    for statement in body:
-        if isinstance(statement, ast.FunctionDef):
-            scopes.append(_analyse_function(statement, imports, constants, classes))
-    scopes.append(_analyse_module_level(module, body, imports, constants, classes))
-    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
-
-
-def _collect_imports(body: list, imports: ImportTable) -> None:
-    """Read every import statement, at any depth, without walking expressions."""
-    pending = list(body)
-    while pending:
-        statement = pending.pop()
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            imports.add(statement)
-            continue
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(statement, name, None)
-            if isinstance(block, list):
-                pending.extend(block)
-        for handler in getattr(statement, "handlers", ()) or ():
-            pending.extend(handler.body)
-
-
-def _module_constants(body: list, imports: ImportTable) -> dict:
-    """Module-level ``NAME = <expression over literals and earlier constants>``."""
-    constants: dict = {}
-    interpreter = Interpreter(imports, constants, {}, None)
-    for statement in body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            name = statement.targets[0].id
-            value = interpreter.eval(statement.value, {})
-            # a constant is a plain value; layers and tensors built at module level are not constants
-            constants[name] = value if _is_plain(value) else UNKNOWN
-    return constants
-
-
-def _is_plain(value: Value) -> bool:
-    from ._symbolic import Bool, Const, Poly
-
-    return isinstance(value, (Bool, Const, Poly))
-
-
-def _collect_classes(body: list, imports: ImportTable) -> dict:
-    classes: dict = {}
-    for statement in body:
-        if not isinstance(statement, ast.ClassDef):
-            continue
-        methods = {}
-        class_attributes: dict = {}
-        for item in statement.body:
-            if isinstance(item, ast.FunctionDef):
-                methods[item.name] = item
-        info = ClassInfo(statement.name, statement, methods, [], class_attributes)
-        classes[info.name] = info
-    interpreter = Interpreter(imports, {}, classes, None)
-    for info in classes.values():
-        for base in info.node.bases:
-            if isinstance(base, ast.Name) and base.id in classes:
-                info.bases.append(classes[base.id])
-        for item in info.node.body:
-            if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
-                value = interpreter.eval(item.value, {})
-                info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
-    for info in classes.values():
-        ancestors, pending = [], list(info.bases)
-        while pending:
-            base = pending.pop()
-            if all(base is not known for known in ancestors):
-                ancestors.append(base)
-                pending.extend(base.bases)
-        for ancestor in ancestors:
-            ancestor.overridden |= set(info.class_attributes) & set(ancestor.class_attributes)
-    return classes
-
-
-def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen: frozenset = frozenset()) -> bool:
-    if info.name in seen:
-        return False
-    for base in info.node.bases:
-        qualified = imports.resolve(base)
-        if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
-            return True
-        if isinstance(base, ast.Name) and base.id in classes:
-            if _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
-                return True
-    # a base from another file: a class with forward() is most likely a module
-    return "forward" in info.methods and bool(info.node.bases)
-
-
-def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, info)
-    state: dict = {}
-    interpreter.run_method("__init__", state)
-    attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
-    forward, owner = interpreter.find_method("forward", info)
-    if forward is not None:
-        interpreter.guard = interpreter.assumptions  # what __init__ asserted holds for forward
-        interpreter.recording_shapes = True
-        forward_state = dict(state)
-        args = _forward_arguments(forward, interpreter)
-        recorded = len(interpreter.events)
-        interpreter.call_function(forward, forward_state, args, {}, bound_self=True, owner=owner)
-        interpreter.recording_shapes = False
-        _run_with_initial_state(interpreter, info, state, forward, owner, args, interpreter.events[recorded:])
-    return ScopeFacts(
-        name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
-        events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
-    )
-
-
-# methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`
-STATE_INITIALISERS = {
-    "inithidden", "initstate", "initstates", "initialstate", "initialhidden", "inithiddenstate",
-    "initialhiddenstate", "zerostate", "zerohidden", "beginstate", "getinitialstate", "initializehidden",
-    "initialisehidden", "resethidden", "resetstate",
-}
-
-
-def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: dict, forward: ast.FunctionDef,
-                            owner: ClassInfo | None, args: list, events: list) -> None:
-    """A class whose forward passes a state parameter straight to one RNN, and that offers one
-    method building that state: forward runs again on the method's result, as its callers do."""
-    from ._symbolic import cases
-    from ._values import Tensor, TupleValue
-
-    fed = {index for event in events if event.kind == "rnn_call" and event.data["hx"] is not None
-           for index, arg in enumerate(args)
-           for _, case in cases(event.data["hx"]) if isinstance(case, Tensor) and case.key is not None
-           and any(case == param for _, param in cases(arg))}
-    builders = {name for current in _class_chain(info) for name in current.methods
-                if name.lower().replace("_", "") in STATE_INITIALISERS}
-    if len(fed) != 1 or len(builders) != 1:
-        return
-    name = builders.pop()
-    method, method_owner = interpreter.find_method(name, info)
-    if method is None or method is forward:
-        return
-    built = interpreter.call_function(method, dict(state), [], {}, bound_self=True, owner=method_owner)
-    if not any(isinstance(case, (Tensor, TupleValue)) for _, case in cases(built)):
-        return
-    index = fed.pop()
-    linked = args[:index] + [built] + args[index + 1:]
-    parameter, default = positional_parameters(forward)[1:][index]
-    previous = interpreter.guard
-    if isinstance(default, ast.Constant) and default.value is None:
-        # this run is the one where the caller passes the state: `state is None` is false in it
-        interpreter.guard = previous | {(f"{parameter.arg} is None", False)}
-    try:
-        interpreter.call_function(forward, dict(state), linked, {}, bound_self=True, owner=owner)
-    finally:
-        interpreter.guard = previous
-
-
-def _class_chain(info: ClassInfo) -> list:
-    chain, pending = [], [info]
-    while pending:
-        current = pending.pop(0)
-        if current is not None and all(current is not known for known in chain):
-            chain.append(current)
-            pending.extend(current.bases)
-    return chain
-
-
-def _forward_arguments(forward: ast.FunctionDef, interpreter: Interpreter) -> list:
-    """forward's parameters are tensors of unknown shape unless their default says otherwise."""
-    from ._values import Tensor
-
-    args = []
-    for param, default in positional_parameters(forward)[1:]:
-        name = param.arg
-        if default is None:
-            args.append(Tensor(key=name))
-        elif isinstance(default, ast.Constant) and default.value is None:
-            # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
-            atom = f"{name} is None"
-            args.append(Alt(((frozenset({(atom, True)}), Const(None)), (frozenset({(atom, False)}), Tensor(key=name)))))
-        else:
-            args.append(interpreter.parameter_symbol(name, param, default))
-    return args
-
-
-def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
-    interpreter.call_function(function, {}, [], {}, bound_self=False)
-    return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases)
-
-
-def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
-                          classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
-    statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-    state: dict = {}
-    try:
-        interpreter.exec_block(statements, state)
-    except Exception as error:  # noqa: BLE001
-        from ._interpreter import Return
-
-        if not isinstance(error, Return):
-            raise
-    return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
-                      events=interpreter.events, aliases=interpreter.aliases)
-
-
-def recurrent_result(event: Event) -> Value:
-    """What the recurrent call of an ``rnn_call`` event returns: ``(output, h_n)``, or
-    ``(output, (h_n, c_n))`` for an LSTM, over every configuration of the layer."""
-    from ._tensor_ops import call_rnn
-
-    return call_rnn(event.data["rnn"], event.data["input"], event.guard, event.node)
+__all__ = [
+    # the result of one file's analysis
+    "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
+    # facts
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "TensorSubscript", "TupleSubscript", "Unpack",
+    "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
+    "takes_axis",
+    # provenance: who produced a value, where it goes
+    "HeadCall", "HeadFlow", "TO_CELL", "TO_LOSS", "TO_RETURN", "TO_STATE", "tensors_within",
+    "RecurrentInput", "inputs_of", "recurrent_result",
+    # values and what they mean
+    "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
+    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
+    "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
+    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product",
+    # comparisons, and the atoms of the conditions guards state
+    "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
+    "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",
+    # what the analysis knows of PyTorch
+    "CELL_KINDS", "LAYER_PARAMETERS", "RNN_KINDS", "SHAPE_PRESERVING",
+    # reading a call's arguments
+    "argument", "argument_value", "unpacks",
+]

@@ -12,14 +12,110 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator
 
 # A guard is a conjunction of literals: (atom, truth) pairs.
-Guard = frozenset
-
 EMPTY_GUARD: frozenset = frozenset()
-OPAQUE_PREFIX = "~"  # atoms whose value cannot be reasoned about (floor division, modulo, ...)
-# A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim() == 3`).
-# Unlike a configuration flag, it may be tied to other facts in ways the analysis cannot see,
-# so a finding must not depend on which way it goes.
-OPAQUE_CONDITION = "?"
+OPAQUE_PREFIX = "~"  # size atoms whose value cannot be reasoned about (floor division, modulo, ...)
+OPAQUE_CONDITION = "?"  # how an opaque condition reads: `?isinstance(h, tuple)`
+
+
+class Atom(str):
+    """A condition that a guard states true or false. An atom reads, compares and sorts as its
+    text (what messages show), and its class says what kind of condition it is."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
+
+
+class Flag(Atom):
+    """A configuration value taken as a truth: `bidirectional`, `self.training`, `proj_size`
+    (a size is true when positive)."""
+
+    __slots__ = ()
+
+    def __new__(cls, name: str) -> Flag:
+        return super().__new__(cls, name)
+
+    @property
+    def name(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Flag({self.text!r})"
+
+
+_INTEGER = re.compile(r"-?\d+")
+
+
+class Relation(Atom):
+    """A comparison the analysis cannot decide: `n_layers > 1`, `rnn_type == 'lstm'`,
+    `mode in ('a', 'b')`. ``left`` and ``right`` are as the analysis describes them."""
+
+    left: str
+    operator: str
+    right: str
+
+    def __new__(cls, left: str, operator: str, right: str) -> Relation:
+        atom = super().__new__(cls, f"{left} {operator} {right}")
+        atom.left, atom.operator, atom.right = left, operator, right
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Relation, (self.left, self.operator, self.right)
+
+    def __repr__(self) -> str:
+        return f"Relation({self.text!r})"
+
+    @property
+    def bound(self) -> tuple[str, str, int] | None:
+        """``(symbol, operator, integer)`` when this relates one size symbol to an integer."""
+        if self.operator not in _NEGATED or not _INTEGER.fullmatch(self.right) \
+                or not self.left or self.left.startswith(OPAQUE_CONDITION) or any(c.isspace() for c in self.left):
+            return None
+        return self.left, self.operator, int(self.right)
+
+
+class Omitted(Atom):
+    """An optional argument of forward (`lengths=None`) left out by the caller: true where it
+    is None. Callers may pass it exactly when the model is configured to need it."""
+
+    parameter: str
+
+    def __new__(cls, parameter: str) -> Omitted:
+        atom = super().__new__(cls, f"{parameter} is None")
+        atom.parameter = parameter
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Omitted, (self.parameter,)
+
+    def __repr__(self) -> str:
+        return f"Omitted({self.parameter!r})"
+
+
+class Opaque(Atom):
+    """A branch condition the analysis could not evaluate (`if isinstance(h, tuple)`, `if x.dim()
+    == 3`). Unlike a configuration flag, it may be tied to other facts in ways the analysis
+    cannot see, so a finding must not depend on which way it goes."""
+
+    source: str
+
+    def __new__(cls, source: str) -> Opaque:
+        atom = super().__new__(cls, OPAQUE_CONDITION + source)
+        atom.source = source
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Opaque, (self.source,)
+
+    def __repr__(self) -> str:
+        return f"Opaque({self.source!r})"
+
+
+def both_ways(atom: Atom) -> Alt:
+    """``True`` where ``atom`` holds, ``False`` where it does not."""
+    return Alt(((frozenset({(atom, True)}), Bool(True)), (frozenset({(atom, False)}), Bool(False))))
 
 
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
@@ -34,8 +130,6 @@ def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
     return merged
 
 
-# `n_layers > 1`, `rnn_layers == 2`: a configuration symbol against an integer
-_RELATION = re.compile(r"^(?P<symbol>[^?\s][^\s]*) (?P<operator>==|!=|<=|>=|<|>) (?P<number>-?\d+)$")
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 
 
@@ -44,15 +138,15 @@ def _relations_satisfiable(guard: frozenset) -> bool:
     symbol's truth counts as a relation with 0 (`if n_layers:` is `n_layers != 0`)."""
     relations: dict = {}
     for atom, truth in guard:
-        match = _RELATION.match(atom)
-        if match is not None:
-            operator = match["operator"] if truth else _NEGATED[match["operator"]]
-            relations.setdefault(match["symbol"], []).append((operator, int(match["number"])))
+        bound = atom.bound if isinstance(atom, Relation) else None
+        if bound is not None:
+            symbol, operator, number = bound
+            relations.setdefault(symbol, []).append((operator if truth else _NEGATED[operator], number))
     if not relations:
         return True
     for atom, truth in guard:
-        if atom in relations:
-            relations[atom].append(("!=" if truth else "==", 0))
+        if isinstance(atom, Flag) and atom.name in relations:
+            relations[atom.name].append(("!=" if truth else "==", 0))
     return all(len(constraints) < 2 or _integer_exists(constraints) for constraints in relations.values())
 
 
@@ -248,7 +342,7 @@ class Alt(Value):
 
 
 def describe_guard(guard: frozenset) -> str:
-    return " and ".join(atom if truth else f"not {atom}" for atom, truth in sorted(guard))
+    return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
 def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, Value]]:
@@ -318,13 +412,14 @@ def truth(value: Value) -> bool | None:
     """A Python-style truth value that holds in every case, else None."""
     results = set()
     for _, case_value in cases(value):
-        results.add(_case_truth(case_value))
+        results.add(case_truth(case_value))
         if None in results or len(results) > 1:
             return None
     return results.pop() if results else None
 
 
-def _case_truth(value: Value) -> bool | None:
+def case_truth(value: Value) -> bool | None:
+    """The truth of one plain value (a bool, a number, a constant); None when not known."""
     if isinstance(value, Bool):
         return value.truth
     if isinstance(value, Poly):
@@ -416,12 +511,12 @@ def _pinned_sizes(guard: frozenset) -> dict:
     `n_layers == 1` taken is 1."""
     pinned = {}
     for atom, truth in guard:
-        if not truth and _BARE_SYMBOL.match(atom):
-            pinned[atom] = Poly.const(0)
+        if isinstance(atom, Flag) and not truth and _BARE_SYMBOL.match(atom.name):
+            pinned[atom.name] = Poly.const(0)
             continue
-        match = _RELATION.match(atom)
-        if match is not None and ((match["operator"] == "==") == truth) and match["operator"] in ("==", "!="):
-            pinned[match["symbol"]] = Poly.const(int(match["number"]))
+        bound = atom.bound if isinstance(atom, Relation) else None
+        if bound is not None and ((bound[1] == "==") == truth) and bound[1] in ("==", "!="):
+            pinned[bound[0]] = Poly.const(bound[2])
     return pinned
 
 
@@ -431,7 +526,7 @@ def _all_different(combos: list, choice: frozenset) -> bool:
 
 
 def _free_literals(guard: frozenset) -> frozenset:
-    return frozenset((atom, value) for atom, value in guard if not atom.startswith(OPAQUE_CONDITION))
+    return frozenset((atom, value) for atom, value in guard if not isinstance(atom, Opaque))
 
 
 def multiply(first: Value, second: Value | int) -> Value:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .. import _shapes
+from .. import _pytorch, _shapes
 from ._symbolic import (
     EMPTY_GUARD,
     UNKNOWN,
@@ -22,51 +22,31 @@ from ._symbolic import (
     cases,
     number,
 )
+from ._facts import (
+    WHOLE_SLICE,
+    IndexEllipsis,
+    IndexInt,
+    IndexItem,
+    IndexNone,
+    IndexSlice,
+    IndexTensor,
+    takes_axis,
+)
 from ._values import (
     BATCH,
     FEATURE,
     STATE,
     TIME,
-    HeadCall,
     Layer,
     Packed,
     Tensor,
     TupleValue,
+    axis_symbol,
     dim,
     rnn_configs,
 )
 
 UNKNOWN_TENSOR = Tensor()
-
-REDUCTIONS = {
-    "mean", "sum", "prod", "std", "var", "norm", "logsumexp", "amax", "amin", "all", "any", "nansum",
-    "nanmean", "median",
-}
-VALUE_INDEX_REDUCTIONS = {"max", "min", "median", "mode", "kthvalue"}  # with dim: (values, indices)
-ARG_REDUCTIONS = {"argmax", "argmin"}
-ELEMENTWISE_METHODS = {
-    "contiguous", "float", "double", "half", "bfloat16", "to", "cuda", "cpu", "detach", "clone", "relu",
-    "tanh", "sigmoid", "exp", "log", "abs", "neg", "sqrt", "softmax", "log_softmax", "masked_fill",
-    "clamp", "pow", "mul", "add", "sub", "div", "type_as", "requires_grad_", "relu_", "tanh_",
-    "sigmoid_", "mul_", "add_", "masked_fill_", "fill_", "zero_", "pin_memory", "long", "int", "bool",
-    "type", "copy_", "normal_", "uniform_", "requires_grad", "retain_grad",
-    "sign", "floor", "ceil", "round", "reciprocal", "rsqrt", "erf", "sin", "cos", "clamp_", "lt", "gt",
-    "le", "ge", "eq", "ne", "logical_not", "where", "masked_scatter", "nan_to_num", "dropout", "flip", "roll",
-}
-ELEMENTWISE_FUNCTIONS = {
-    "relu", "tanh", "sigmoid", "gelu", "elu", "selu", "leaky_relu", "silu", "softmax", "log_softmax",
-    "dropout", "exp", "log", "abs", "sqrt", "layer_norm", "normalize", "softplus", "mish", "hardtanh",
-    "clone", "detach", "sign", "neg", "masked_fill", "clamp", "pow", "mul", "add", "sub", "div",
-    "logsigmoid", "alpha_dropout", "feature_alpha_dropout", "nan_to_num", "rsqrt", "erf", "sin", "cos", "flip",
-    "roll",
-}
-CREATION_FUNCTIONS = {"zeros", "ones", "randn", "rand", "empty", "full", "zeros_like", "ones_like",
-                      "randn_like", "rand_like", "empty_like", "full_like"}
-NEW_CREATION_METHODS = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"}
-# torch functions whose first argument must be one tensor (torch.cat and torch.stack take sequences)
-SHAPE_FUNCTIONS = {"transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum", "max",
-                   "min", "amax", "amin", "argmax", "logsumexp", "matmul", "bmm", "flip"}
-
 
 def known_rank(tensor: Tensor) -> int | None:
     return None if tensor.shape is None else len(tensor.shape)
@@ -98,69 +78,54 @@ def derived(tensor: Tensor, shape: tuple | None, roles: tuple | None, keep_origi
 # --- layers ---------------------------------------------------------------------------------
 
 
-def call_layer(layer: Layer, args: list, guard: frozenset = EMPTY_GUARD) -> Value:
-    """The result of calling a non-recurrent layer on ``args``."""
-    result = _layer_result(layer, args, guard)
-    if args and isinstance(args[0], Tensor) and isinstance(result, Tensor):
-        return _mark_head_call(layer, args[0], result)
-    return result
-
-
-def _mark_head_call(layer: Layer, first: Tensor, result: Tensor) -> Tensor:
-    """A head called on an RNN's state returns one row per layer and direction: the result
-    names that call (a Sequential names itself once its children kept the rows), and a Linear
-    applied next keeps the name, since it acts on the last axis only."""
-    kept_rows = layer.kind == "Linear" or (layer.kind == "Sequential" and result.head_call is not None)
-    if first.origin in ("h_n", "c_n") and kept_rows:
-        return replace(result, head_call=HeadCall(layer, first))
-    if first.head_call is not None and layer.kind == "Linear":
-        return replace(result, head_call=first.head_call)
-    return result
-
-
-def _layer_result(layer: Layer, args: list, guard: frozenset) -> Value:
+def call_layer(layer: Layer, args: list) -> Value:
+    """The result of calling one non-recurrent, non-container layer on ``args``."""
     if not args:
         return UNKNOWN
     first = args[0]
-    kind = layer.kind
     if not isinstance(first, Tensor):
         return UNKNOWN
-    if kind == "Linear":
-        return _replace_last(first, layer.param("out_features"))
-    if kind == "Embedding":
-        if first.shape is None:
-            return Tensor(feature=layer.param("embedding_dim"), key=first.key)
-        return Tensor(shape=first.shape + (layer.param("embedding_dim"),), roles=(first.roles or (None,) * len(first.shape)) + (FEATURE,))
-    if kind == "Conv1d":
-        return _conv1d(layer, first)
-    if kind in ("Sequential",):
-        current: Value = first
-        for item in layer.items or ():
-            if not isinstance(item, Layer) or item.kind in _shapes.RNN_KINDS:
-                return UNKNOWN
-            current = call_layer(item, [current], guard)
-        return current if layer.items is not None else UNKNOWN
-    from ._values import SHAPE_PRESERVING
+    spec = _pytorch.LAYERS.get(layer.kind)
+    if spec is None:
+        return UNKNOWN
+    result = _LAYER_RESULTS.get(spec.family)
+    return result(layer, first) if result is not None else UNKNOWN
 
-    if kind in SHAPE_PRESERVING:
-        return first
-    if kind in ("RNNCell", "GRUCell"):
-        return _cell(layer, first)
-    if kind == "LSTMCell":
-        hidden = _cell(layer, first)
-        return TupleValue((hidden, hidden))
-    if kind == "Conv2d":
-        # (batch, channels, height, width) -> (batch, out_channels, ?, ?); unbatched without batch
-        if first.shape is None or len(first.shape) not in (3, 4):
-            return Tensor()
-        return Tensor(shape=first.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN))
-    if kind == "AdaptiveAvgPool2d":
-        return _adaptive_pool2d(first, layer.param("output_size"))
-    from ._values import OPAQUE_TENSOR_LAYERS
 
-    if kind in OPAQUE_TENSOR_LAYERS:
+def _linear(layer: Layer, tensor: Tensor) -> Value:
+    return _replace_last(tensor, layer.param("out_features"))
+
+
+def _embedding(layer: Layer, tensor: Tensor) -> Value:
+    if tensor.shape is None:
+        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key)
+    roles = (tensor.roles or (None,) * len(tensor.shape)) + (FEATURE,)
+    return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
+
+
+def _same_shape(layer: Layer, tensor: Tensor) -> Value:
+    return tensor
+
+
+def _cell_step(layer: Layer, tensor: Tensor) -> Value:
+    hidden = _cell(layer, tensor)
+    # a step of an LSTM returns (h', c'), alike; the other cells h' alone
+    return TupleValue((hidden, hidden)) if _pytorch.LAYERS[layer.kind].steps_of == "LSTM" else hidden
+
+
+def _conv2d(layer: Layer, tensor: Tensor) -> Value:
+    # (batch, channels, height, width) -> (batch, out_channels, ?, ?); unbatched without batch
+    if tensor.shape is None or len(tensor.shape) not in (3, 4):
         return Tensor()
-    return UNKNOWN
+    return Tensor(shape=tensor.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN))
+
+
+def _adaptive_pool(layer: Layer, tensor: Tensor) -> Value:
+    return _adaptive_pool2d(tensor, layer.param("output_size"))
+
+
+def _opaque_tensor(layer: Layer, tensor: Tensor) -> Value:
+    return Tensor()
 
 
 def _adaptive_pool2d(tensor: Tensor, output_size: Value) -> Tensor:
@@ -194,7 +159,7 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
         # Conv1d takes (batch, channels, length); the unbatched form is rare in models
         key = tensor.key
-        axes = tuple(Poly.atom(f"{key}.shape[{axis}]") if key else UNKNOWN for axis in range(3))
+        axes = tuple(axis_symbol(key, axis) if key else UNKNOWN for axis in range(3))
         length = axes[2] if isinstance(tensor.feature, Unknown) else tensor.feature
         tensor = Tensor(shape=(axes[0], axes[1], length), rnn=tensor.rnn, key=key)
     if len(tensor.shape) != 3:
@@ -205,6 +170,19 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     if as_int(stride) == 1 and isinstance(length, Poly) and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
         new_length = length + number(2) * padding - dilation * (kernel - number(1))
     return Tensor(shape=(tensor.shape[0], out_channels, new_length), roles=(BATCH, FEATURE, TIME))
+
+
+# what calling a layer of each family returns, given its first argument (a tensor)
+_LAYER_RESULTS = {
+    _pytorch.LINEAR: _linear,
+    _pytorch.EMBEDDING: _embedding,
+    _pytorch.CONV1D: _conv1d,
+    _pytorch.SAME_SHAPE: _same_shape,
+    _pytorch.CELL: _cell_step,
+    _pytorch.CONV2D: _conv2d,
+    _pytorch.ADAPTIVE_POOL2D: _adaptive_pool,
+    _pytorch.OPAQUE_TENSOR: _opaque_tensor,
+}
 
 
 # --- recurrent calls ----------------------------------------------------------------------------
@@ -240,9 +218,9 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             if rank == 3:
                 # an axis nothing names is named after the call's input, as for an input of unknown rank
                 batch, seq = (inputs.shape[axis] if not isinstance(inputs.shape[axis], Unknown)
-                              else Poly.atom(f"{key}.shape[{axis}]") for axis in (batch_axis, time_axis))
+                              else axis_symbol(key, axis) for axis in (batch_axis, time_axis))
             else:
-                batch, seq = Poly.atom(f"{key}.shape[{batch_axis}]"), Poly.atom(f"{key}.shape[{time_axis}]")
+                batch, seq = axis_symbol(key, batch_axis), axis_symbol(key, time_axis)
                 if not isinstance(inputs.lead, Unknown):
                     # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
                     batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
@@ -296,37 +274,35 @@ def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer) 
 
 # --- indexing -------------------------------------------------------------------------------------
 
-# One index item: ("int", Value) | ("slice", lower, upper, step) | ("none",) | ("ellipsis",) | ("tensor",)
-
-
-def index_tensor(tensor: Tensor, items: list) -> Tensor:
+def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     """``tensor[items]`` for basic indexing; unknown for advanced indexing."""
-    if any(item[0] == "tensor" for item in items):
+    if any(isinstance(item, IndexTensor) for item in items):
         return UNKNOWN_TENSOR
     if tensor.shape is None:
         # x[..., -1] style on unknown rank: nothing to say
         return Tensor(rnn=tensor.rnn)
     shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
-    consumed = sum(1 for item in items if item[0] in ("int", "slice"))
+    consumed = sum(1 for item in items if takes_axis(item))
     if consumed > len(shape):
         return UNKNOWN_TENSOR
-    expanded: list = []
+    expanded: list[IndexItem] = []
     for item in items:
-        if item[0] == "ellipsis":
-            expanded.extend([("slice", None, None, None)] * (len(shape) - consumed))
+        if isinstance(item, IndexEllipsis):
+            expanded.extend([WHOLE_SLICE] * (len(shape) - consumed))
         else:
             expanded.append(item)
     new_shape, new_roles, axis = [], [], 0
     for item in expanded:
-        if item[0] == "none":
+        if isinstance(item, IndexNone):
             new_shape.append(number(1))
             new_roles.append(None)
             continue
-        if item[0] == "int":
+        if isinstance(item, IndexInt):
             axis += 1
             continue
-        _, lower, upper, step = item
-        new_shape.append(_slice_length(shape[axis], lower, upper, step))
+        if not isinstance(item, IndexSlice):
+            return UNKNOWN_TENSOR  # a key: no tensor takes one
+        new_shape.append(_slice_length(shape[axis], item.lower, item.upper, item.step))
         new_roles.append(roles[axis])
         axis += 1
     new_shape.extend(shape[axis:])
@@ -379,9 +355,9 @@ def reshape(tensor: Tensor, new_dims: list) -> Tensor:
     dims = list(new_dims)
     minus = [index for index, value in enumerate(dims) if as_int(value) == -1]
     if len(minus) == 1 and tensor.shape is not None:
-        total = _product(tensor.shape)
-        known = _product([value for index, value in enumerate(dims) if index != minus[0]])
-        dims[minus[0]] = _exact_quotient(total, known)
+        total = product(tensor.shape)
+        known = product([value for index, value in enumerate(dims) if index != minus[0]])
+        dims[minus[0]] = exact_quotient(total, known)
     elif minus:
         dims = [UNKNOWN if as_int(value) == -1 else value for value in dims]
     roles = _carried_roles(tensor, dims)
@@ -402,7 +378,8 @@ def _carried_roles(tensor: Tensor, dims: list) -> tuple:
     return tuple(roles)
 
 
-def _product(dims) -> Value:
+def product(dims) -> Value:
+    """The product of sizes; unknown unless every one is a number."""
     total: Value = number(1)
     for value in dims:
         if not isinstance(value, Poly) or not isinstance(total, Poly):
@@ -411,7 +388,7 @@ def _product(dims) -> Value:
     return total
 
 
-def _exact_quotient(total: Value, divisor: Value) -> Value:
+def exact_quotient(total: Value, divisor: Value) -> Value:
     if not isinstance(total, Poly) or not isinstance(divisor, Poly):
         return UNKNOWN
     if divisor.constant is not None:
@@ -438,7 +415,7 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
     """A tensor of unknown rank, once an operation tells its rank: unknown axes get symbols."""
     if tensor.shape is not None or rank < 1:
         return tensor
-    leading = tuple(Poly.atom(f"{tensor.key}.shape[{i}]") if tensor.key else UNKNOWN for i in range(rank - 1))
+    leading = tuple(axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
     if rank > 1 and not isinstance(tensor.lead, Unknown):
         leading = (tensor.lead,) + leading[1:]
     return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)
@@ -464,15 +441,7 @@ def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
     return permute(tensor, [number(i) for i in order])
 
 
-def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
-    result = _squeeze(tensor, axis)
-    if tensor.head_call is not None and isinstance(result, Tensor) and _keeps_first_axis(tensor, axis):
-        # a head's per-layer result keeps its layers*directions axis: `fc(h_n).squeeze(-1)`
-        return replace(result, head_call=tensor.head_call)
-    return result
-
-
-def _keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
+def keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
     """Squeezing never drops an axis of size other than 1: the first one stays unless it is
     the axis squeezed, or every axis is and the first may be 1."""
     rank = known_rank(tensor)
@@ -484,7 +453,7 @@ def _keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
     return index is not None and index != 0
 
 
-def _squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
+def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
     rank = known_rank(tensor)
     if rank is None:
         return Tensor(rnn=tensor.rnn)
@@ -534,7 +503,7 @@ def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
     a, b = normalize_axis(start, rank), normalize_axis(end, rank)
     if a is None or b is None or b < a:
         return Tensor(rnn=tensor.rnn)
-    merged = _product(tensor.shape[a:b + 1])
+    merged = product(tensor.shape[a:b + 1])
     roles = list(tensor.roles or (None,) * rank)
     merged_role = roles[a] if a == b else None
     return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from .. import _shapes
+from .. import _pytorch, _shapes
 from ._symbolic import (
     EMPTY_GUARD,
     UNKNOWN,
     Alt,
     Bool,
     Const,
+    Flag,
     Poly,
     Unknown,
     Value,
@@ -23,6 +24,33 @@ from ._symbolic import (
     merge_guards,
     number,
 )
+
+class AxisOf(str):
+    """The symbol for one axis of a tensor the code was given, ``x.shape[1]``: it reads as that
+    text and knows which tensor (``key``) and which axis (``index``) it names."""
+
+    key: str
+    index: int
+
+    def __new__(cls, key: str, index: int) -> AxisOf:
+        name = super().__new__(cls, f"{key}.shape[{index}]")
+        name.key, name.index = key, index
+        return name
+
+    def __reduce__(self) -> tuple:
+        return AxisOf, (self.key, self.index)
+
+
+def axis_symbol(key: str, index: int) -> Poly:
+    """The size of axis ``index`` of the tensor named ``key``, as a symbol."""
+    return Poly.atom(AxisOf(key, index))
+
+
+def axis_of(size: Value) -> AxisOf | None:
+    """Which axis of a given tensor ``size`` is exactly (``x.shape[1]``, not a number or a sum)."""
+    symbol = size.symbol if isinstance(size, Poly) else None
+    return symbol if isinstance(symbol, AxisOf) else None
+
 
 # Axis roles: what an axis of a tensor means.
 BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
@@ -44,10 +72,6 @@ class Tensor(Value):
     # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
     # combined elementwise with that tensor, it gives that tensor's shape
     like: str | None = None
-    # the head call on an RNN's state this tensor is the per-layer result of (`self.fc(h_n)`): kept
-    # by what leaves the layers*directions axis first (elementwise operations, a further Linear, a
-    # squeeze of another axis), dropped by indexing, reductions, reshapes and combinations
-    head_call: Any = field(default=None, compare=False)
 
     @property
     def last_axis(self) -> Value:
@@ -69,16 +93,6 @@ class Tensor(Value):
                 return f"({first}...)" if first else "tensor"
             return f"({first}..., {self.feature.describe(names)})"
         return "(" + ", ".join(dim.describe(names) for dim in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
-
-
-@dataclass(frozen=True, eq=False)
-class HeadCall:
-    """A head (a ``Linear``, or a ``Sequential`` of such and shape-preserving layers) called on
-    an RNN's ``h_n`` or ``c_n``: its result keeps the layers*directions axis. Compared by
-    identity: each call gets its own."""
-
-    layer: Any  # the Layer called
-    state: Any  # the state Tensor it was called on
 
 
 @dataclass(frozen=True)
@@ -131,7 +145,7 @@ class ShapeValue(Value):
         if self.dims:
             return self.dims[index] if -len(self.dims) <= index < len(self.dims) else UNKNOWN
         if self.key is not None and index >= 0:
-            return Poly.atom(f"{self.key}.shape[{index}]")
+            return axis_symbol(self.key, index)
         return UNKNOWN
 
 
@@ -172,42 +186,12 @@ class Layer(Value):
         return self if self.name else replace(self, name=name)
 
 
-RNN_KINDS = _shapes.RNN_KINDS
-CELL_KINDS = ("RNNCell", "LSTMCell", "GRUCell")
-
-# Constructor parameters of the non-recurrent layers the analysis understands.
-LAYER_PARAMETERS: dict[str, tuple[tuple[str, Any], ...]] = {
-    "Linear": (("in_features", None), ("out_features", None), ("bias", True)),
-    "Bilinear": (("in1_features", None), ("in2_features", None), ("out_features", None)),
-    "Embedding": (("num_embeddings", None), ("embedding_dim", None), ("padding_idx", None)),
-    "Conv1d": (
-        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
-        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
-    ),
-    "Conv2d": (
-        ("in_channels", None), ("out_channels", None), ("kernel_size", None), ("stride", 1),
-        ("padding", 0), ("dilation", 1), ("groups", 1), ("bias", True),
-    ),
-    "AdaptiveAvgPool2d": (("output_size", None),),
-    "LayerNorm": (("normalized_shape", None), ("eps", 1e-5)),
-    "RNNCell": (("input_size", None), ("hidden_size", None), ("bias", True), ("nonlinearity", "tanh")),
-    "LSTMCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
-    "GRUCell": (("input_size", None), ("hidden_size", None), ("bias", True)),
-}
-SHAPE_PRESERVING = {
-    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "ReLU", "ReLU6", "Tanh", "Sigmoid", "GELU", "ELU",
-    "SELU", "CELU", "SiLU", "Mish", "LeakyReLU", "PReLU", "Softmax", "LogSoftmax", "Softplus", "Hardtanh",
-    "Identity", "LayerNorm", "BatchNorm1d", "Tanhshrink", "Softsign", "GLU",
-}
-SHAPE_PRESERVING.discard("GLU")  # GLU halves an axis
-SHAPE_PRESERVING |= {"BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "GroupNorm", "Dropout3d"}
-# layers that return one tensor of a shape the analysis does not follow
-OPAQUE_TENSOR_LAYERS = {
-    "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
-    "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
-    "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "PixelShuffle",
-}
-CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
+# what the analysis knows of torch.nn: the registry's lists
+RNN_KINDS = _pytorch.RNN_KINDS
+CELL_KINDS = _pytorch.CELL_KINDS
+LAYER_PARAMETERS = _pytorch.LAYER_PARAMETERS
+SHAPE_PRESERVING = _pytorch.SHAPE_PRESERVING
+CONTAINERS = _pytorch.CONTAINERS
 
 
 def python_value(literal: Any) -> Value:
@@ -245,9 +229,9 @@ def split_flag(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool
             yield case_guard, None
 
 
-def _split_atom(atom: str, guard: frozenset) -> Iterator[tuple[frozenset, bool]]:
+def _split_atom(name: str, guard: frozenset) -> Iterator[tuple[frozenset, bool]]:
     for truth in (True, False):
-        merged = merge_guards(guard, frozenset({(atom, truth)}))
+        merged = merge_guards(guard, frozenset({(Flag(name), truth)}))
         if merged is not None:
             yield merged, truth
 

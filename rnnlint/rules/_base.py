@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Iterator
 
 from .._source import Span
@@ -34,11 +34,9 @@ class Report:
 
 @dataclass
 class RuleContext:
-    """What a rule may read: the file's facts and its import table."""
+    """What a rule may read: the file's facts (its import table and source lines among them)."""
 
     facts: Any
-    source: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 class Rule:
@@ -48,7 +46,6 @@ class Rule:
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
     FIX_TITLE: ClassVar[str | None] = None
-    HELP: ClassVar[str | None] = None
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
 

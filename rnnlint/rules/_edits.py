@@ -85,3 +85,47 @@ def text_between(lines: SourceLines, start: tuple, end: tuple) -> str:
 
 def next_column(position: tuple) -> tuple:
     return position[0], position[1] + 1
+
+
+def add_keyword(call: ast.Call, keyword: str, text: str, lines: SourceLines) -> tuple:
+    """The edit that appends ``keyword=text`` to the arguments of ``call``, laid out like them:
+    on a line of its own when they take one a line, after any trailing comma, comments kept on
+    their lines. Nothing when the call has no arguments to follow."""
+    found = arguments_of(call, lines)
+    if not found:
+        return ()
+    last = found[-1]
+    separator, indentation = ", ", None
+    if len(found) > 1:
+        # one argument a line: the new one goes on a line of its own, indented like the last
+        spacing = text_between(lines, next_column(found[-2].comma), last.start)
+        if _breaks_line(spacing):
+            indentation = _last_line(spacing)
+            separator = "," + _newline(spacing) + indentation
+    # what follows the last argument (a trailing comma's spacing, or the spacing before `)`)
+    _, _, end_row, end_column = lines.characters(call)
+    tail = text_between(lines, next_column(last.comma) if last.comma else last.end, (end_row, end_column - 1))
+    if indentation is not None and _breaks_line(tail):
+        # a comment after the last argument stays on its line
+        separator = "," + tail[: len(tail) - len(_last_line(tail))] + indentation
+        tail = _newline(tail) + _last_line(tail)
+    if last.comma:
+        # the trailing comma, with any spacing before it, now follows the added keyword
+        tail = text_between(lines, last.end, last.comma) + "," + tail
+    start = lines.characters(call)[:2]
+    new = f"{text_between(lines, start, last.end)}{separator}{keyword}={text}{tail})"
+    return ((call, new),)
+
+
+def _breaks_line(spacing: str) -> bool:
+    """Whether layout between arguments goes to another line (a line continuation does not)."""
+    return "\n" in spacing.replace("\\\r\n", "").replace("\\\n", "")
+
+
+def _newline(spacing: str) -> str:
+    return "\r\n" if "\r\n" in spacing else "\n"
+
+
+def _last_line(spacing: str) -> str:
+    """The indentation before the code that follows ``spacing``."""
+    return spacing[spacing.rfind("\n") + 1:]

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Any, Iterator, TypeVar
 
-from .._analysis._names import argument, argument_value, unpacks  # noqa: F401 - the rules' API
-from .._analysis._symbolic import Alt, Value, cases
-from .._analysis._values import Layer, Tensor, rnn_configs, split_flag
+from .._analysis import (
+    SHAPE_PRESERVING,
+    Layer,
+    Omitted,
+    Opaque,
+    LayerCall,
+    Tensor,
+    Value,
+    cases,
+    merge_guards,
+    split_flag,
+)
+from .._analysis import argument, argument_value, unpacks  # noqa: F401 - the rules' API
 from .._source import text_of
+
+T = TypeVar("T")
 
 
 def layers_in(value: Value, guard: frozenset, kinds: tuple | None = None) -> Iterator[tuple[frozenset, Layer]]:
@@ -25,8 +37,6 @@ def tensors_in(value: Value, guard: frozenset) -> Iterator[tuple[frozenset, Tens
 
 def head_linear(layer: Layer) -> Layer | None:
     """The Linear that first touches the features when ``layer`` is called: itself or a Sequential's."""
-    from .._analysis._values import SHAPE_PRESERVING
-
     if layer.kind == "Linear":
         return layer
     if layer.kind == "Sequential" and layer.items:
@@ -43,10 +53,10 @@ def head_linear(layer: Layer) -> Layer | None:
 def head_calls(facts) -> Iterator[tuple]:
     """``(scope, event, guard, called, head)`` for every call of a layer whose first step is a
     ``Linear`` (the layer itself, or a Sequential's), under each case of the called layer."""
-    for scope, event in facts.events:
-        if event.kind != "layer_call" or not event.data["args"]:
+    for scope, event in facts.of(LayerCall):
+        if not event.args:
             continue
-        for guard, called in layers_in(event.data["layer"], event.guard):
+        for guard, called in layers_in(event.layer, event.guard):
             head = head_linear(called)
             if head is not None:
                 yield scope, event, guard, called, head
@@ -55,8 +65,6 @@ def head_calls(facts) -> Iterator[tuple]:
 def show(value: Value, aliases: dict | None = None) -> str:
     """A value as it reads in a message, in backticks."""
     names = (lambda atom: aliases.get(atom, atom)) if aliases else None
-    if isinstance(value, Alt):
-        return f"`{value.describe(names)}`"
     return f"`{value.describe(names)}`"
 
 
@@ -67,17 +75,16 @@ def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
 
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
-    from .._analysis._symbolic import OPAQUE_CONDITION
-
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
-    guard = frozenset(literal for literal in guard
-                      if not literal[0].startswith(OPAQUE_CONDITION) and not literal[0].endswith(" is None"))
+    guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
     if not guard:
         return ""
     parts = []
     for atom, truth in sorted(guard):
-        parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not any(op in atom for op in ("==", " in ", "<", ">"))
+        # a relation reads as a statement; a flag (even one spelt with an operator) as a truth
+        reads_as_statement = any(op in atom.text for op in ("==", " in ", "<", ">"))
+        parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not reads_as_statement
                      else (f"`{atom}`" if truth else f"not `{atom}`"))
     return " when " + " and ".join(parts)
 
@@ -90,10 +97,6 @@ def direction_word(layer: Layer, guard: frozenset) -> str:
     """``bidirectional `` when the layer certainly is under ``guard``."""
     flags = {flag for _, flag in split_flag(layer.param("bidirectional"), guard)}
     return "bidirectional " if flags == {True} else ""
-
-
-def configs(layer: Layer, guard: frozenset):
-    return rnn_configs(layer, guard)
 
 
 def operand(lines, node: ast.expr) -> str:
@@ -113,7 +116,7 @@ def source_of(node: ast.AST, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
+def definite(outcomes: list[tuple[frozenset, Any, T]]) -> Iterator[tuple[frozenset, T]]:
     """``(guard, payload)`` of each ``(guard, True, payload)`` outcome that no ``(guard, False, _)``
     outcome contradicts once opaque conditions are set aside: they may be tied to facts unseen.
     ``None`` marks an outcome nothing is known about; it contradicts nothing.
@@ -123,14 +126,12 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
     the model is so configured. It is kept only if every outcome with the argument left out is
     flagged (the default call breaks whatever the configuration), or every outcome under that
     configuration is (passing the argument does not help)."""
-    from .._analysis._symbolic import merge_guards
-
     for guard, flagged, payload in outcomes:
         if flagged is not True:
             continue
         aside = set_aside(guard)
         free = guard - aside
-        optional = frozenset(literal for literal in aside if literal[0].endswith(OPTIONAL_SUFFIX))
+        optional = frozenset(literal for literal in aside if isinstance(literal[0], Omitted))
         if optional:
             for reduced in (optional, free):
                 if all(other is True for other_guard, other, _ in outcomes
@@ -142,19 +143,14 @@ def definite(outcomes: list) -> Iterator[tuple[frozenset, object]]:
             yield free, payload
 
 
-OPTIONAL_SUFFIX = " is None"  # the atom of a forward argument that defaults to None
-
-
 def set_aside(guard: frozenset) -> frozenset:
     """The literals of a guard no finding may rest on: conditions the analysis cannot evaluate,
     and whether an optional argument was passed where a configuration is needed too."""
-    from .._analysis._symbolic import OPAQUE_CONDITION
-
-    unknown = {literal for literal in guard if literal[0].startswith(OPAQUE_CONDITION)}
-    optional = {literal for literal in guard if literal[0].endswith(OPTIONAL_SUFFIX)}
+    unknown = {literal for literal in guard if isinstance(literal[0], Opaque)}
+    optional = {literal for literal in guard if isinstance(literal[0], Omitted)}
     return frozenset(unknown | optional) if optional and guard - unknown - optional else frozenset(unknown)
 
 
-def condition_of(comparison, case_guard: frozenset, event_guard: frozenset) -> frozenset:
+def condition_of(comparison, case_guard: frozenset) -> frozenset:
     """The configuration under which a DIFFERENT comparison holds (``when`` drops opaque conditions)."""
     return comparison.guard | case_guard

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from .. import _shapes
-from .._analysis._symbolic import (
+from .._analysis import (
     DIFFERENT,
     EQUAL,
     UNKNOWN_ORDER,
@@ -14,9 +14,9 @@ from .._analysis._symbolic import (
     cases,
     compare,
     restrict,
+    rnn_configs,
     substitute,
 )
-from .._analysis._values import rnn_configs
 from ._base import Invalid, Rule
 from ._util import (
     argument,
@@ -223,7 +223,7 @@ class Streaming(nn.Module):
             # every case of the features is judged, so that a case behind a condition the
             # analysis cannot evaluate is reported only if no other case fits the head
             outcomes = []
-            for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+            for tensor_guard, tensor in tensors_in(event.args[0], guard):
                 # one outcome per configuration: each says whether the head fits there
                 for expected_guard, expected in cases(head.param("in_features"), tensor_guard):
                     for case_guard, features in cases(tensor.last_axis, expected_guard):
@@ -242,7 +242,7 @@ class Streaming(nn.Module):
                 if whole.verdict == DIFFERENT:
                     comparison, case_guard = whole, tensor_guard
                 yield self._report(head, called, tensor, comparison, scope,
-                                   condition_of(comparison, case_guard, event.guard), context.facts.lines)
+                                   condition_of(comparison, case_guard), context.facts.lines)
                 break
 
     def _report(self, head, called, tensor, comparison, scope, condition, lines):
@@ -273,7 +273,7 @@ def _compare_projected(expected, tensor, guard) -> Comparison:
     refuses anything else): a head built with `hidden_size` then cannot take `proj_size` features."""
     rnn = tensor.rnn
     hidden, proj = rnn.param("hidden_size"), rnn.param("proj_size")
-    if rnn.kind != "LSTM" or not _is_symbol(hidden) or not isinstance(proj, Poly) or proj.is_opaque:
+    if rnn.kind != "LSTM" or not _is_size_symbol(hidden) or not isinstance(proj, Poly) or proj.is_opaque:
         return Comparison(UNKNOWN_ORDER)
     if not all(_shapes.has_projection(config) for _, config in rnn_configs(rnn, guard)):
         return Comparison(UNKNOWN_ORDER)
@@ -287,7 +287,7 @@ def _compare_projected(expected, tensor, guard) -> Comparison:
     return Comparison(DIFFERENT, comparison.guard, restrict(expected, where), restrict(tensor.last_axis, where))
 
 
-def _is_symbol(value) -> bool:
+def _is_size_symbol(value) -> bool:
     return isinstance(value, Poly) and not value.is_opaque and value.symbol is not None
 
 

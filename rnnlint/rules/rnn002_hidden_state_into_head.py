@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis._symbolic import Poly, Unknown, cases
-from .._analysis._values import CELL_KINDS, DictValue, ListValue, Tensor, TupleValue
+from .._analysis import (
+    TO_STATE,
+    LayerCall,
+    Poly,
+    TupleSubscript,
+    Unknown,
+    cases,
+)
 from ._base import Invalid, Rule
 from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
 
@@ -192,21 +198,23 @@ class Bridge(nn.Module):
 
     def check(self, context):
         # `hidden[-1]` of an LSTM's `(h_n, c_n)` is RNN007's finding: the tuple taken for a tensor
-        tuple_items = {id(event.node) for _, event in context.facts.events
-                       if event.kind == "subscript" and "tuple" in event.data}
-        delivered = _delivered_head_calls(context.facts.events)
-        bridges = _bridge_layers(context.facts.events)
-        for scope, event in context.facts.events:
-            if event.kind != "layer_call" or not event.data["args"]:
+        tuple_items = {id(event.node) for _, event in context.facts.of(TupleSubscript)}
+        # a per-layer result handed on as the model's result, to a loss or to a cell is wrong; one
+        # that becomes an RNN's initial state makes the head a bridge between two RNNs
+        flows = context.facts.head_flows()
+        delivered = {(id(flow.call.layer), id(flow.call.state)) for flow in flows if flow.sink != TO_STATE}
+        bridges = {flow.call.layer.node for flow in flows if flow.sink == TO_STATE and flow.call.layer.node is not None}
+        for scope, event in context.facts.of(LayerCall):
+            if not event.args:
                 continue
             argument = event.node.args[0] if isinstance(event.node, ast.Call) and event.node.args else None
-            for guard, called in layers_in(event.data["layer"], event.guard):
+            for guard, called in layers_in(event.layer, event.guard):
                 if head_linear(called) is None or called.node in bridges:
                     continue
                 # every case of the argument is judged together: a whole state on one side of a
                 # condition the analysis cannot evaluate is reported only if no other case is fine
                 outcomes = []
-                for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+                for tensor_guard, tensor in tensors_in(event.args[0], guard):
                     whole = _whole_state(tensor, tensor_guard, argument, tuple_items)
                     if whole and (id(called), id(tensor)) not in delivered:
                         whole = False  # the per-layer result is indexed, pooled or passed on as a state: fine
@@ -222,56 +230,6 @@ class Bridge(nn.Module):
                 else:
                     continue
                 break
-
-
-def _delivered_head_calls(events) -> set:
-    """``(id(head), id(state))`` of the head calls on a state whose per-layer result,
-    unchanged but for elementwise operations, is what forward returns (alone or inside a
-    tuple, list or dict), or goes into a loss module or a recurrent cell (which takes
-    `(batch, features)` and a state of that layout). The events keep both objects alive."""
-    delivered: set = set()
-    for _, event in events:
-        if event.kind == "return" and event.data["forward"]:
-            values = [event.data["value"]]
-        elif event.kind == "layer_call" and any(_takes_one_row_per_sample(called)
-                                                for _, called in layers_in(event.data["layer"], event.guard)):
-            values = list(event.data["args"])
-        else:
-            continue
-        for value in values:
-            for tensor in _tensors_within(value):
-                if tensor.head_call is not None:
-                    delivered.add((id(tensor.head_call.layer), id(tensor.head_call.state)))
-    return delivered
-
-
-def _bridge_layers(events) -> set:
-    """Heads (by the call that built them) whose per-layer result becomes an RNN's initial
-    state somewhere in the file: an encoder that returns `tanh(self.fc(h_n))` hands a state
-    to a decoder, not a prediction."""
-    return {tensor.head_call.layer.node for _, event in events if event.kind == "rnn_call"
-            for tensor in _tensors_within(event.data["hx"])
-            if tensor.head_call is not None and tensor.head_call.layer.node is not None}
-
-
-def _takes_one_row_per_sample(layer) -> bool:
-    return layer.kind.endswith("Loss") or layer.kind in CELL_KINDS
-
-
-def _tensors_within(value, depth: int = 0):
-    """The tensors ``value`` holds, in every case, inside tuples, lists and dicts."""
-    if depth > 4:
-        return
-    for _, case in cases(value):
-        if isinstance(case, Tensor):
-            yield case
-        elif isinstance(case, (TupleValue, DictValue)):
-            for item in case.items:
-                yield from _tensors_within(item[1] if isinstance(case, DictValue) else item, depth + 1)
-        elif isinstance(case, ListValue):
-            for item in (case.item, case.first):
-                if item is not None:
-                    yield from _tensors_within(item, depth + 1)
 
 
 def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool | None:

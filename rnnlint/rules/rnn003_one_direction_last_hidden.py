@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from .._analysis._symbolic import EQUAL, Value, as_int, cases, compare, multiply
-from .._analysis._values import TIME, ListValue, Packed, Tensor, TupleValue, split_flag
+from .._analysis import (
+    EQUAL,
+    TIME,
+    IndexInt,
+    IndexSlice,
+    Reduce,
+    Reshape,
+    TensorSubscript,
+    as_int,
+    cases,
+    compare,
+    multiply,
+    split_flag,
+)
 from ._base import Invalid, Rule
 from ._util import head_calls, layer_label, tensors_in, when
 
@@ -162,13 +174,11 @@ class Encoder(nn.Module):
         rows_read = _rnns_whose_other_rows_are_read(context.facts)
         # the output holds both directions; a head twice as wide as the state row it gets was
         # still built for both, so that row alone is a mistake whatever else reads the output
-        outputs_used = _rnns_whose_output_is_used(context.facts) - _rnns_with_a_head_for_both_rows(context.facts)
+        outputs_used = context.facts.rnns_whose_output_is_used() - _rnns_with_a_head_for_both_rows(context.facts)
         both_directions = rows_read | outputs_used
-        for scope, event in context.facts.events:
-            if event.kind != "subscript" or "tensor" not in event.data:
-                continue
-            tensor = event.data["tensor"]
-            if tensor.origin != "h_n" or tensor.rnn is None or not _selects_last_layer(event.data["items"]):
+        for _, event in context.facts.of(TensorSubscript):
+            tensor = event.tensor
+            if tensor.origin != "h_n" or tensor.rnn is None or not _selects_last_layer(event.items):
                 continue
             if tensor.rnn.node in both_directions:
                 continue  # the forward direction is read elsewhere: both directions are used
@@ -181,35 +191,22 @@ class Encoder(nn.Module):
                     break
 
 
-def _selects_last_layer(items: list) -> bool:
+def _selects_last_layer(items: tuple) -> bool:
     """``[-1]`` or ``[-1, :, :]``: the last entry of the layers*directions axis, all of the rest."""
-    if not items or items[0][0] != "int" or as_int(items[0][1]) != -1:
+    if not _reads_last_row_only(items):
         return False
-    return all(item[0] == "slice" and item[1:] == (None, None, None) for item in items[1:])
+    return all(isinstance(item, IndexSlice) and item.whole for item in items[1:])
 
 
 def _rnns_whose_other_rows_are_read(facts) -> set:
     """RNNs (by construction node) whose h_n is read beyond its last row somewhere in the file:
     another row, a slice, a view or a reduction of the whole."""
     seen = set()
-    for _, event in facts.events:
-        if event.kind not in ("subscript", "reshape", "reduce") or "tensor" not in event.data:
-            continue
-        tensor = event.data["tensor"]
+    for _, event in facts.of(TensorSubscript, Reshape, Reduce):
+        tensor = event.tensor
         if tensor.origin == "h_n" and tensor.rnn is not None and not (
-                event.kind == "subscript" and _reads_last_row_only(event.data["items"])):
+                isinstance(event, TensorSubscript) and _reads_last_row_only(event.items)):
             seen.add(tensor.rnn.node)
-    return seen
-
-
-def _rnns_whose_output_is_used(facts) -> set:
-    """RNNs whose output (or a tensor computed from it) takes part in any event of the file."""
-    seen = set()
-    for _, event in facts.events:
-        if event.kind == "return" and not event.data.get("forward", True):
-            continue  # a helper's return: what its caller does with the value is an event of its own
-        for value in event.data.values():
-            seen.update(_rnns_of_outputs(value))
     return seen
 
 
@@ -218,7 +215,7 @@ def _rnns_with_a_head_for_both_rows(facts) -> set:
     twice its features: the concatenation of both directions was meant."""
     seen = set()
     for _, event, guard, _, head in head_calls(facts):
-        for tensor_guard, tensor in tensors_in(event.data["args"][0], guard):
+        for tensor_guard, tensor in tensors_in(event.args[0], guard):
             if tensor.rnn is None or tensor.roles is None or TIME in tensor.roles:
                 continue
             doubled = multiply(tensor.last_axis, 2)
@@ -228,29 +225,6 @@ def _rnns_with_a_head_for_both_rows(facts) -> set:
     return seen
 
 
-def _reads_last_row_only(items: list) -> bool:
+def _reads_last_row_only(items: tuple) -> bool:
     """``h_n[-1, ...]``: the first index is the constant -1 (anything else may reach ``h_n[-2]``)."""
-    return bool(items) and items[0][0] == "int" and as_int(items[0][1]) == -1
-
-
-def _rnns_of_outputs(value) -> set:
-    """The RNNs whose output ``value`` holds or was computed from; an RNN call's whole result
-    tuple does not count: its unpacking is an event of its own."""
-    if isinstance(value, list):
-        return set().union(*map(_rnns_of_outputs, value)) if value else set()
-    found = set()
-    for _, case in cases(value) if isinstance(value, Value) else ():
-        if isinstance(case, Tensor) and case.rnn is not None and _from_output(case):
-            found.add(case.rnn.node)
-        elif isinstance(case, Packed) and case.rnn is not None:
-            found.add(case.rnn.node)  # only a recurrent call gives a PackedSequence an RNN
-        elif isinstance(case, TupleValue) and case.origin != "result":
-            found.update(*map(_rnns_of_outputs, case.items))
-        elif isinstance(case, ListValue):
-            found.update(_rnns_of_outputs(case.item))
-    return found
-
-
-def _from_output(tensor: Tensor) -> bool:
-    # a state has no time axis: a tensor of the RNN that has one was computed from its output
-    return tensor.origin == "output" or (tensor.origin is None and tensor.roles is not None and TIME in tensor.roles)
+    return bool(items) and isinstance(items[0], IndexInt) and as_int(items[0].value) == -1

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis._symbolic import as_int, cases
-from .._analysis._values import BATCH, TIME, Tensor
+from .._analysis import (
+    BATCH,
+    TIME,
+    IndexEllipsis,
+    IndexInt,
+    IndexNone,
+    Reduce,
+    Tensor,
+    TensorSubscript,
+    as_int,
+    cases,
+    takes_axis,
+)
 from ._base import Invalid, Rule
 from ._util import layer_label, show_shape, source_of
 
@@ -156,26 +167,26 @@ class Packed(nn.Module):
     ]
 
     def check(self, context):
-        for scope, event in context.facts.events:
-            if event.kind == "subscript" and "tensor" in event.data:
+        for scope, event in context.facts.of(TensorSubscript, Reduce):
+            if isinstance(event, TensorSubscript):
                 yield from self._check_selection(scope, event)
-            elif event.kind == "reduce" and event.data["method"] in POOLINGS:
+            elif event.method in POOLINGS:
                 yield from self._check_pooling(scope, event, context.facts.imports)
 
     def _check_selection(self, scope, event):
-        tensor = event.data["tensor"]
+        tensor = event.tensor
         if not _from_rnn(tensor):
             return
-        for axis, item in _indexed_axes(event.data["items"], len(tensor.shape)):
-            if item[0] != "int" or as_int(item[1]) not in (0, -1):
+        for axis, item in _indexed_axes(event.items, len(tensor.shape)):
+            if not isinstance(item, IndexInt) or as_int(item.value) not in (0, -1):
                 continue  # only first/last step selections: other indices may walk the batch on purpose
             if _is_batch(tensor, axis):
                 yield self._report(event, scope, tensor, axis, f"`{source_of(event.node)}`")
                 return
 
     def _check_pooling(self, scope, event, imports):
-        tensor = event.data["tensor"]
-        axis = as_int(event.data["axis"]) if event.data["axis"] is not None else None
+        tensor = event.tensor
+        axis = as_int(event.axis) if event.axis is not None else None
         if axis is None or not _from_rnn(tensor) or _may_keep_dim(event.node, imports):
             return
         if axis < 0:
@@ -222,15 +233,15 @@ def _may_keep_dim(call, imports) -> bool:
     return keepdim is not None and not (isinstance(keepdim, ast.Constant) and keepdim.value is False)
 
 
-def _indexed_axes(items: list, rank: int):
+def _indexed_axes(items: tuple, rank: int):
     """``(axis, item)`` for every index item that consumes an axis of the base tensor."""
-    consuming = sum(1 for item in items if item[0] in ("int", "slice"))
+    consuming = sum(1 for item in items if takes_axis(item))
     axis = 0
     for item in items:
-        if item[0] == "ellipsis":
+        if isinstance(item, IndexEllipsis):
             axis += rank - consuming
-        elif item[0] in ("int", "slice"):
+        elif takes_axis(item):
             yield axis, item
             axis += 1
-        elif item[0] != "none":
+        elif not isinstance(item, IndexNone):
             return

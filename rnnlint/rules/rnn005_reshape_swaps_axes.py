@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis import _tensor_ops as ops
-from .._analysis._symbolic import EQUAL, Poly, Unknown, as_int, cases, compare, number
-from .._analysis._values import BATCH, Tensor
+from .._analysis import (
+    BATCH,
+    EQUAL,
+    Poly,
+    Reshape,
+    Tensor,
+    Unknown,
+    as_int,
+    axis_symbol,
+    cases,
+    compare,
+    exact_quotient,
+    number,
+    reshape,
+)
 from ._base import Invalid, Rule
 from ._edits import past_parentheses, text_between
 from ._util import source_of
@@ -200,13 +212,11 @@ class Summary(nn.Module):
     ]
 
     def check(self, context):
-        for scope, event in context.facts.events:
-            if event.kind != "reshape":
-                continue
-            tensor, dims = event.data["tensor"], event.data["dims"]
+        for _, event in context.facts.of(Reshape):
+            tensor, dims = event.tensor, list(event.dims)
             if len(dims) < 2 or not all(isinstance(d, (Poly, Unknown)) for d in dims):
                 continue
-            method = event.data["method"]
+            method = event.method
             reordered = _reordered_axes(tensor, dims, event.guard)
             if reordered is not None:
                 yield self._swap_report(event, tensor, dims, method, reordered, context.facts)
@@ -262,7 +272,7 @@ def _axis(tensor: Tensor, index: int):
     if tensor.shape is not None:
         return tensor.shape[index] if index < len(tensor.shape) else None
     if tensor.key is not None:
-        return Poly.atom(f"{tensor.key}.shape[{index}]")
+        return axis_symbol(tensor.key, index)
     return None
 
 
@@ -304,7 +314,7 @@ def _folds_state(tensor: Tensor, dims: list, guard) -> bool:
         return False
     if any(as_int(size) == 1 for _, size in cases(layers, guard)):
         return False
-    result = ops.reshape(tensor, list(dims)).shape
+    result = reshape(tensor, list(dims)).shape
     if _equal(dims[0], batch, guard):
         return True  # the batch moved to the front without moving the data
     if _equal(dims[0], layers, guard):
@@ -313,7 +323,7 @@ def _folds_state(tensor: Tensor, dims: list, guard) -> bool:
     if last is None or isinstance(last, Unknown) or _equal(last, hidden, guard):
         return False
     # the last axis now spans more than one hidden vector: it crosses the batch axis
-    ratio = ops._exact_quotient(last, hidden) if isinstance(last, Poly) and isinstance(hidden, Poly) else None
+    ratio = exact_quotient(last, hidden) if isinstance(last, Poly) and isinstance(hidden, Poly) else None
     return isinstance(ratio, Poly) and not ratio.is_opaque and ratio.constant != 1 and (
         ratio.constant is None or ratio.constant > 1
     )

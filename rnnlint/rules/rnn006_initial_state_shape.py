@@ -7,23 +7,29 @@ import re
 from dataclasses import replace
 
 from .. import _shapes
-from .._analysis._symbolic import (
+from .._analysis import (
     DIFFERENT,
     EQUAL,
+    RNN_KINDS,
     UNKNOWN,
+    Packed,
     Poly,
+    RnnCall,
+    Tensor,
+    TupleValue,
     Unknown,
+    axis_symbol,
     cases,
     compare,
     compare_numbers,
+    dim,
+    rnn_configs,
 )
-from .._analysis._values import RNN_KINDS, Packed, Tensor, TupleValue, dim
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._util import (
     argument,
     argument_value,
-    configs,
     definite,
     direction_word,
     layer_label,
@@ -242,10 +248,10 @@ class Decoder(nn.Module):
     def check(self, context):
         groups: dict = {}  # (call, state) -> (scope, [outcome, ...]): a call's cases are judged together
         uses: dict = {}  # id(source call) -> ids of the RNN calls its tensor reaches
-        for scope, event in context.facts.events:
-            if event.kind != "rnn_call" or event.data["hx"] is None:
+        for scope, event in context.facts.of(RnnCall):
+            if event.hx is None:
                 continue
-            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
+            for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 for outcome in _outcomes(event, rnn, guard):
                     groups.setdefault((id(event.node), outcome[2][1]), (scope, event, []))[2].append(outcome)
                     tensor = outcome[2][2]
@@ -254,7 +260,7 @@ class Decoder(nn.Module):
         reported = set()
         for scope, event, outcomes in groups.values():
             for guard, (rnn, state, tensor, axis, comparison, formula, size) in definite(outcomes):
-                node = tensor.source if tensor.source is not None else event.data["hx_node"]
+                node = tensor.source if tensor.source is not None else event.hx_node
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
@@ -276,11 +282,11 @@ class Decoder(nn.Module):
 
 def _outcomes(event, rnn, guard):
     """``(guard, wrong: True | False | None, payload)`` for each state tensor in each case."""
-    for config_guard, config in configs(rnn, guard):
-        for input_guard, batch in _input_batch(event.data["input"], config, config_guard):
+    for config_guard, config in rnn_configs(rnn, guard):
+        for input_guard, batch in _input_batch(event.input, config, config_guard):
             if batch is None:
                 continue  # unbatched or unknown layout: the state's rank is not known
-            for state_guard, hx in cases(event.data["hx"], input_guard):
+            for state_guard, hx in cases(event.hx, input_guard):
                 for state, given, expected in _expected_states(config, hx, batch):
                     size = _size_name(config, state)
                     for tensor_guard, tensor in tensors_in(given, state_guard):
@@ -346,7 +352,7 @@ def _input_batch(inputs, config, guard):
         elif case.shape is not None:
             yield case_guard, (case.shape[axis] if len(case.shape) == 3 else None if len(case.shape) == 2 else UNKNOWN)
         elif case.key is not None:
-            yield case_guard, Poly.atom(f"{case.key}.shape[{axis}]")
+            yield case_guard, axis_symbol(case.key, axis)
         else:
             yield case_guard, UNKNOWN
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 import ast
 import re
 
-from .._analysis._symbolic import (
+from .._analysis import (
     DIFFERENT,
+    LAYER_PARAMETERS,
+    SHAPE_PRESERVING,
+    IndexInt,
+    Layer,
+    LayerCall,
+    Return,
+    RnnCall,
+    Tensor,
+    TensorOp,
+    TensorSubscript,
+    TupleSubscript,
+    TupleValue,
+    Unpack,
     as_int,
     cases,
     compare,
     merge_guards,
     number,
-)
-from .._analysis._values import (
-    LAYER_PARAMETERS,
-    SHAPE_PRESERVING,
-    Layer,
-    Tensor,
-    TupleValue,
 )
 from .._source import SourceLines
 from ._base import Invalid, Rule
@@ -215,22 +221,19 @@ class StatefulLSTM(Module):
     ]
 
     def check(self, context):
-        groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
+        facts = context.facts
         # the `return` that handed back each value a helper built: a bare state is reported there
-        self._returned: dict = {}
-        self._lines = context.facts.lines  # the fix is built from the original text
-        self._module, self._cell_bindings = context.facts.module, None  # read only when a case needs it
-        for _, event in context.facts.events:
-            if event.kind == "return" and event.node.value is not None:
-                self._returned.setdefault(id(event.data["value"]), []).append((event.guard, event.node.value))
-        for scope, event in context.facts.events:
-            if event.kind in ("subscript", "layer_call", "tensor_op", "rnn_call", "unpack"):
-                groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
-        nested = {id(event.node.value) for _, event in context.facts.events
-                  if event.kind == "subscript" and isinstance(event.node, ast.Subscript)}
-        for (kind, _), (scope, events) in groups.items():
-            judge = getattr(self, f"_{kind}")
-            outcomes = [outcome for event in events for outcome in judge(event)]
+        returned: dict = {}
+        for _, event in facts.of(Return):
+            if event.node.value is not None:
+                returned.setdefault(id(event.value), []).append((event.guard, event.node.value))
+        groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
+        for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, Unpack):
+            groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
+        nested = {id(event.node.value) for _, event in facts.of(TensorSubscript, TupleSubscript)
+                  if isinstance(event.node, ast.Subscript)}
+        for (kind, _), (_, events) in groups.items():
+            outcomes = [outcome for event in events for outcome in _judge(event, facts, returned)]
             for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
                 replacements, fixed = (), ""
                 unconditional = all(flagged is True for _, flagged, _ in outcomes)
@@ -243,93 +246,103 @@ class StatefulLSTM(Module):
                 )
                 break
 
-    # Each judge yields (guard, flagged, (node, rnn, observed, expected, fix)) for one event.
 
-    def _subscript(self, event):
-        base = event.data.get("tuple")
-        if base is None:
-            yield event.guard, False, None  # indexing a tensor is what the code should do
-            return
-        items = event.data["items"]
-        if base.origin == "state" and len(items) > 1:
-            # `hidden[-2, :, :]`: a tuple takes one index, so this raises a TypeError
-            yield event.guard, True, (event.node, base.rnn, f"`{source_of(event.node)}` indexes the `(h_n, c_n)` tuple",
-                                      "which is not a tensor", None)
-            return
-        flagged = base.origin == "state" and len(items) == 1 and items[0][0] == "int" and as_int(items[0][1]) == -1
-        if flagged and self._bound_to_cell_name(event.node):
-            yield event.guard, False, None  # `h_n, c_n = hidden[0], hidden[-1]`: the cell state, on purpose
-            return
-        fix = None
-        if flagged:
-            fix = _first_item(event.node, self._lines)
-        yield event.guard, flagged, (event.node, base.rnn, f"`{source_of(event.node)}` is the `c_n`",
-                                     "not the last layer of `h_n`", fix)
+# Each judge yields (guard, flagged, (node, rnn, observed, expected, fix)) for one fact.
 
-    def _bound_to_cell_name(self, node: ast.AST) -> bool:
-        """``node`` is assigned, alone or as one element of a tuple, to a name that says "cell
-        state" (``c_n = hidden[-1]``, ``h, c = hidden[0], hidden[-1]``)."""
-        if self._cell_bindings is None:
-            self._cell_bindings = _cell_bindings(self._module)
-        return id(node) in self._cell_bindings
 
-    def _layer_call(self, event):
-        layer, args = event.data["layer"], event.data["args"]
-        if not args or not isinstance(layer, Layer) or not _takes_tensor(layer):
-            return
-        for guard, case in cases(args[0], event.guard):
-            if isinstance(case, TupleValue) and case.origin == "state":
-                yield guard, True, (event.node, case.rnn, f"{layer_label(layer)} receives the `(h_n, c_n)` tuple",
-                                    "not a tensor", None)
-            elif isinstance(case, Tensor):
-                yield guard, False, None
+def _judge(event, facts, returned: dict):
+    if isinstance(event, TensorSubscript):
+        yield event.guard, False, None  # indexing a tensor is what the code should do
+    elif isinstance(event, TupleSubscript):
+        yield from _tuple_subscript(event, facts)
+    elif isinstance(event, LayerCall):
+        yield from _layer_call(event)
+    elif isinstance(event, TensorOp):
+        yield from _tensor_op(event)
+    elif isinstance(event, RnnCall):
+        yield from _rnn_call(event, returned)
+    elif isinstance(event, Unpack):
+        yield from _unpack(event)
 
-    def _tensor_op(self, event):
-        call = event.node
-        if "." in event.data["op"] or not isinstance(call.func, ast.Attribute):
-            observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
-        else:
-            observed = f"`.{event.data['op']}()` is called on the `(h_n, c_n)` tuple"
-        for guard, case in cases(event.data["operand"], event.guard):
-            if isinstance(case, TupleValue) and case.origin == "state":
-                yield guard, True, (call, case.rnn, observed, "not a tensor", None)
-            elif isinstance(case, Tensor):
-                yield guard, False, None
 
-    def _rnn_call(self, event):
-        hx, hx_node = event.data["hx"], event.data["hx_node"]
-        if hx is None or hx_node is None:
-            return
-        for guard, rnn in layers_in(event.data["rnn"], event.guard):
-            for hx_guard, case in cases(hx, guard):
-                if isinstance(case, TupleValue):
-                    yield hx_guard, False, None
-                elif rnn.kind == "LSTM" and _certainly_tensor(case):
-                    node = next((returned for return_guard, returned in self._returned.get(id(case), ())
-                                 if merge_guards(return_guard, hx_guard) is not None), hx_node)
-                    yield hx_guard, True, (node, rnn, f"`{source_of(node)}` is passed alone as the initial state",
-                                           "not as an `(h_0, c_0)` tuple", None)
+def _tuple_subscript(event: TupleSubscript, facts):
+    base, items = event.value, event.items
+    if base.origin == "state" and len(items) > 1:
+        # `hidden[-2, :, :]`: a tuple takes one index, so this raises a TypeError
+        yield event.guard, True, (event.node, base.rnn, f"`{source_of(event.node)}` indexes the `(h_n, c_n)` tuple",
+                                  "which is not a tensor", None)
+        return
+    flagged = base.origin == "state" and len(items) == 1 and isinstance(items[0], IndexInt) \
+        and as_int(items[0].value) == -1
+    if flagged and any(CELL_NAME.match(name) for name in facts.names_bound(event.node)):
+        # `c_n = hidden[-1]`, `h_n, c_n = hidden[0], hidden[-1]`: the cell state, on purpose
+        yield event.guard, False, None
+        return
+    fix = _first_item(event.node, facts.lines) if flagged else None
+    yield event.guard, flagged, (event.node, base.rnn, f"`{source_of(event.node)}` is the `c_n`",
+                                 "not the last layer of `h_n`", fix)
 
-    def _unpack(self, event):
-        value, target = event.data["value"], event.node
-        if not isinstance(value, Tensor) or value.origin != "h_n" or value.rnn is None or event.data["count"] != 2:
-            if isinstance(value, TupleValue) and value.origin == "state":
-                yield event.guard, False, None
-            return
-        rnn = value.rnn
-        if rnn.kind not in ("GRU", "RNN"):
-            return
-        second = target.elts[1]
-        if isinstance(second, ast.Starred):
-            second = second.value
-        named_cell = isinstance(second, ast.Name) and CELL_NAME.match(second.id) is not None
-        rows = compare(value.shape[0], number(2), event.guard) if value.shape else None
-        wrong_count = rows is not None and rows.verdict == DIFFERENT
-        if not (named_cell or wrong_count):
-            yield event.guard, False, None  # `h_forward, h_backward = h_n`: two rows, two names
-            return
-        guard = event.guard | (rows.guard if wrong_count else frozenset())
-        yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
+
+def _layer_call(event: LayerCall):
+    layer, args = event.layer, event.args
+    if not args or not isinstance(layer, Layer) or not _takes_tensor(layer):
+        return
+    for guard, case in cases(args[0], event.guard):
+        if isinstance(case, TupleValue) and case.origin == "state":
+            yield guard, True, (event.node, case.rnn, f"{layer_label(layer)} receives the `(h_n, c_n)` tuple",
+                                "not a tensor", None)
+        elif isinstance(case, Tensor):
+            yield guard, False, None
+
+
+def _tensor_op(event: TensorOp):
+    call = event.node
+    if "." in event.op or not isinstance(call.func, ast.Attribute):
+        observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
+    else:
+        observed = f"`.{event.op}()` is called on the `(h_n, c_n)` tuple"
+    for guard, case in cases(event.operand, event.guard):
+        if isinstance(case, TupleValue) and case.origin == "state":
+            yield guard, True, (call, case.rnn, observed, "not a tensor", None)
+        elif isinstance(case, Tensor):
+            yield guard, False, None
+
+
+def _rnn_call(event: RnnCall, returned: dict):
+    hx, hx_node = event.hx, event.hx_node
+    if hx is None or hx_node is None:
+        return
+    for guard, rnn in layers_in(event.rnn, event.guard):
+        for hx_guard, case in cases(hx, guard):
+            if isinstance(case, TupleValue):
+                yield hx_guard, False, None
+            elif rnn.kind == "LSTM" and _certainly_tensor(case):
+                node = next((node for return_guard, node in returned.get(id(case), ())
+                             if merge_guards(return_guard, hx_guard) is not None), hx_node)
+                yield hx_guard, True, (node, rnn, f"`{source_of(node)}` is passed alone as the initial state",
+                                       "not as an `(h_0, c_0)` tuple", None)
+
+
+def _unpack(event: Unpack):
+    value, target = event.value, event.node
+    if not isinstance(value, Tensor) or value.origin != "h_n" or value.rnn is None or event.count != 2:
+        if isinstance(value, TupleValue) and value.origin == "state":
+            yield event.guard, False, None
+        return
+    rnn = value.rnn
+    if rnn.kind not in ("GRU", "RNN"):
+        return
+    second = target.elts[1]
+    if isinstance(second, ast.Starred):
+        second = second.value
+    named_cell = isinstance(second, ast.Name) and CELL_NAME.match(second.id) is not None
+    rows = compare(value.shape[0], number(2), event.guard) if value.shape else None
+    wrong_count = rows is not None and rows.verdict == DIFFERENT
+    if not (named_cell or wrong_count):
+        yield event.guard, False, None  # `h_forward, h_backward = h_n`: two rows, two names
+        return
+    guard = event.guard | (rows.guard if wrong_count else frozenset())
+    yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
 
 
 _HELP = {
@@ -348,27 +361,6 @@ def _first_item(subscript: ast.Subscript, lines: SourceLines) -> str:
     value_end, _ = past_parentheses(lines, lines.characters(subscript.value)[2:], (end_row, end_column))
     before, after = text_between(lines, (row, column), value_end), text_between(lines, value_end, (end_row, end_column))
     return f"{before}[0]{after}"
-
-
-def _cell_bindings(module: ast.Module) -> set:
-    """The ids of the expressions a plain assignment binds to a name matching ``CELL_NAME``."""
-    bound = set()
-    for statement in ast.walk(module):
-        if isinstance(statement, ast.Assign):
-            pairs = [(target, statement.value) for target in statement.targets]
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            pairs = [(statement.target, statement.value)]
-        else:
-            continue
-        while pairs:
-            target, value = pairs.pop()
-            if isinstance(target, ast.Name) and CELL_NAME.match(target.id):
-                bound.add(id(value))
-            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
-                    and len(target.elts) == len(value.elts) \
-                    and not any(isinstance(element, ast.Starred) for element in target.elts + value.elts):
-                pairs.extend(zip(target.elts, value.elts))
-    return bound
 
 
 def _takes_tensor(layer: Layer) -> bool:

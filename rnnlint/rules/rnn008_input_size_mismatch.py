@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from .._analysis._symbolic import DIFFERENT, compare
-from .._analysis._values import RNN_KINDS, Packed
+from .._analysis import (
+    DIFFERENT,
+    EQUAL,
+    RNN_KINDS,
+    Packed,
+    RnnCall,
+    cases,
+    compare,
+)
 from ._base import Invalid, Rule
 from ._util import condition_of, definite, layer_label, layers_in, show, when
 
@@ -121,16 +128,12 @@ class CRNN(nn.Module):
     ]
 
     def check(self, context):
-        for scope, event in context.facts.events:
-            if event.kind != "rnn_call":
-                continue
-            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
-                from .._analysis._symbolic import EQUAL, cases
-
+        for scope, event in context.facts.of(RnnCall):
+            for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 # every case of the input is judged together: one behind a condition the
                 # analysis cannot evaluate is reported only if no other case fits
                 outcomes = []
-                for input_guard, fed in cases(event.data["input"], guard):
+                for input_guard, fed in cases(event.input, guard):
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     if features is None:
                         outcomes.append((input_guard, None, None))
@@ -144,14 +147,14 @@ class CRNN(nn.Module):
                             outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard, input_guard)))
                 for _, (comparison, case_guard, input_guard) in definite(outcomes):
                     # say the fewest conditions: all configurations at once where they all differ
-                    fed = dict(cases(event.data["input"], guard)).get(input_guard)
+                    fed = dict(cases(event.input, guard)).get(input_guard)
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     whole = compare(rnn.param("input_size"), features, input_guard) if features is not None else None
                     if whole is not None and whole.verdict == DIFFERENT:
                         comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard, event.guard)),
+                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from .._analysis._symbolic import OPAQUE_CONDITION, as_int, as_number, cases
-from .._analysis._values import RNN_KINDS
+from .._analysis import (
+    RNN_KINDS,
+    Opaque,
+    as_int,
+    as_number,
+    cases,
+)
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import arguments_of, next_column, span_between
@@ -235,7 +240,7 @@ def _cases_of(layer):
     """Every consistent ``(guard, num_layers, dropout)`` of ``layer``, opaque branches left out."""
     for layers_guard, num_layers in cases(layer.param("num_layers")):
         for guard, dropout in cases(layer.param("dropout"), layers_guard):
-            if not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in guard):
+            if not any(isinstance(atom, Opaque) for atom, _ in guard):
                 yield guard, num_layers, dropout
 
 

@@ -5,26 +5,37 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from .._analysis._symbolic import (
-    OPAQUE_CONDITION,
+from .._analysis import (
+    BATCH,
+    TIME,
+    IndexInt,
+    IndexSlice,
+    Omitted,
+    Opaque,
+    Pack,
+    Packed,
+    Pad,
     Poly,
+    Reduce,
+    Reshape,
+    RnnCall,
+    Tensor,
+    TensorSubscript,
+    TupleSubscript,
     Unknown,
     as_int,
+    axis_of,
+    axis_symbol,
     cases,
+    inputs_of,
     merge_guards,
-)
-from .._analysis._values import (
-    BATCH,
-    RNN_KINDS,
-    TIME,
-    Packed,
-    Tensor,
+    product,
     split_flag,
 )
 from .._source import SourceLines
 from ._base import Invalid, Rule
-from ._edits import arguments_of, next_column, text_between
-from ._util import argument, argument_value, layer_label, layers_in, source_of, when
+from ._edits import add_keyword
+from ._util import argument, argument_value, layer_label, source_of, when
 
 
 class PackedLayoutMismatch(Rule):
@@ -422,24 +433,24 @@ class Stacked(nn.Module):
         consumers: dict = {}  # pack call -> [(scope, guard, Packed, rnn), ...]
         readings = []  # where the code shows which axis of a tensor it was given is the batch
         fed_by: dict = {}  # RNN -> the pack calls (None: anything else) whose results it is given
-        for scope, event in context.facts.events:
-            if event.kind == "pack":
+        for scope, event in context.facts.of(Pack, Reshape, RnnCall):
+            if isinstance(event, Pack):
                 packs.setdefault(id(event.node), []).append((scope, event))
-            if event.kind == "reshape":
+            if isinstance(event, Reshape):
                 readings += _state_readings(scope, event)
-            if event.kind != "rnn_call":
+            if not isinstance(event, RnnCall):
                 continue
-            for guard, rnn in layers_in(event.data["rnn"], event.guard, RNN_KINDS):
-                for input_guard, value in cases(event.data["input"], guard):
-                    # an RNN's own packed output carries no pack call: its layout is not in question
-                    if isinstance(value, Packed) and value.pack_node is not None and value.rnn is None:
-                        consumers.setdefault(id(value.pack_node), []).append((scope, input_guard, value, rnn))
-                    fed_by.setdefault(id(rnn), set()).add(id(value.pack_node) if isinstance(value, Packed) else None)
-                    if isinstance(value, Tensor):
-                        flag = _literal_flag(rnn.param("batch_first"), input_guard)
-                        reading = _reading(scope, input_guard, value, flag, event.node, rnn, "unpacked")
-                        if reading is not None:
-                            readings.append(reading)
+            for feed in inputs_of(event):
+                value, rnn = feed.value, feed.rnn
+                # an RNN's own packed output carries no pack call: its layout is not in question
+                if feed.pack_node is not None:
+                    consumers.setdefault(id(feed.pack_node), []).append((scope, feed.guard, value, rnn))
+                fed_by.setdefault(id(rnn), set()).add(id(value.pack_node) if isinstance(value, Packed) else None)
+                if isinstance(value, Tensor):
+                    flag = _literal_flag(rnn.param("batch_first"), feed.guard)
+                    reading = _reading(scope, feed.guard, value, flag, event.node, rnn, "unpacked")
+                    if reading is not None:
+                        readings.append(reading)
         readings += _agreeing_packs(packs, consumers)
         for events in packs.values():
             node = events[0][1].node
@@ -454,11 +465,10 @@ class Stacked(nn.Module):
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
                 condition=when(condition), help=f"pass `batch_first={wanted}` to `{pack}`", action="packs",
             )
-        uses = [event for _, event in context.facts.events if event.kind in ("subscript", "reduce", "rnn_call")]
+        uses = [event for _, event in context.facts.of(TensorSubscript, TupleSubscript, Reduce, RnnCall)]
         pads: dict = {}
-        for _, event in context.facts.events:
-            if event.kind == "pad":
-                pads.setdefault(id(event.node), []).append(event)
+        for _, event in context.facts.of(Pad):
+            pads.setdefault(id(event.node), []).append(event)
         for events in pads.values():
             finding = _pad_against_rnn(events, uses)
             if finding is None:
@@ -483,18 +493,18 @@ def _layout(tensor) -> bool | None:
 def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     """The condition a finding holds under, or None when a branch the analysis cannot decide picks it."""
     condition = guard - event_guard
-    return None if any(atom.startswith(OPAQUE_CONDITION) for atom, _ in condition) else condition
+    return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
 def _against_input(events):
     """The call reads a tensor whose layout the analysis knows (an RNN's output) the other way."""
     found = []
     for event in events:
-        for input_guard, tensor in cases(event.data["input"], event.guard):
+        for input_guard, tensor in cases(event.input, event.guard):
             layout = _layout(tensor)
             if layout is None:
                 continue
-            for guard, flag in split_flag(event.data["batch_first"], input_guard):
+            for guard, flag in split_flag(event.batch_first, input_guard):
                 condition = _decided(guard, event.guard)
                 if flag is not None and condition is not None and flag != layout:
                     origin = f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
@@ -503,7 +513,7 @@ def _against_input(events):
     if not found:
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
-    layouts = {_layout(case) for event in events for _, case in cases(event.data["input"])}
+    layouts = {_layout(case) for event in events for _, case in cases(event.input)}
     return condition, flag, reason, layout, layouts == {layout}
 
 
@@ -543,7 +553,7 @@ def _leading_axes(tensor) -> tuple | None:
     if tensor.shape is None:
         if tensor.key is None or not isinstance(tensor.lead, Unknown):
             return None
-        axes = (Poly.atom(f"{tensor.key}.shape[0]"), Poly.atom(f"{tensor.key}.shape[1]"))
+        axes = (axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1))
     elif len(tensor.shape) >= 3:
         axes = tensor.shape[:2]
     else:
@@ -555,13 +565,13 @@ def _leading_axes(tensor) -> tuple | None:
 
 def _names_an_axis(size) -> bool:
     """``x.shape[1]`` alone: a size that is one axis of a given tensor, not a number or a sum."""
-    return isinstance(size, Poly) and size.symbol is not None and ".shape[" in size.symbol
+    return axis_of(size) is not None
 
 
 def _state_readings(scope, event) -> list:
     """``h_n.view(layers, directions, x.size(0), hidden)`` on the state of an RNN given a packed
     sequence of unknown batch: the view holds only if that batch is the axis it names."""
-    state, dims = event.data["tensor"], event.data["dims"]
+    state, dims = event.tensor, event.dims
     if not isinstance(state, Tensor) or state.rnn is None or state.origin not in ("h_n", "c_n") \
             or state.shape is None or state.roles is None or not all(isinstance(size, Poly) for size in dims) \
             or any(size.constant is not None and size.constant < 0 for size in dims):
@@ -569,17 +579,10 @@ def _state_readings(scope, event) -> list:
     unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly)]
     if len(unknown) != 1 or state.roles[unknown[0]] != BATCH:
         return []
-    known = _product(size for size in state.shape if isinstance(size, Poly))
-    wanted = _product(dims)
+    known = product(size for size in state.shape if isinstance(size, Poly))
+    wanted = product(dims)
     return [_Reading(scope, event.guard, size, event.node, state.rnn, "state")
             for size in dims if _names_an_axis(size) and known * size == wanted]
-
-
-def _product(sizes) -> Poly:
-    total = Poly.const(1)
-    for size in sizes:
-        total = total * size
-    return total
 
 
 def _agreeing_packs(packs: dict, consumers: dict) -> list:
@@ -592,8 +595,8 @@ def _agreeing_packs(packs: dict, consumers: dict) -> list:
         if len(rnn_flags) != 1 or None in rnn_flags:
             continue
         for scope, event in events:
-            for guard, tensor in cases(event.data["input"], event.guard):
-                flag = _literal_flag(event.data["batch_first"], guard)
+            for guard, tensor in cases(event.input, event.guard):
+                flag = _literal_flag(event.batch_first, guard)
                 # a pack that contradicts the known layout of its input shows nothing
                 agrees = {flag} == rnn_flags and _layout(tensor) in (None, flag)
                 reading = _reading(scope, guard, tensor, flag, event.node, None, "pack") if agrees else None
@@ -608,8 +611,8 @@ def _against_readings(events, fed: list, readings: list, fed_by: dict):
     that agrees with its RNN, or a reshape of the state of the RNN this call alone feeds."""
     found = []
     for scope, event in events:
-        for input_guard, tensor in cases(event.data["input"], event.guard):
-            for pack_guard, pack_flag in split_flag(event.data["batch_first"], input_guard):
+        for input_guard, tensor in cases(event.input, event.guard):
+            for pack_guard, pack_flag in split_flag(event.batch_first, input_guard):
                 axes = _leading_axes(tensor)
                 if pack_flag is None or axes is None or _layout(tensor) is not None:
                     continue  # a known layout is judged on its own, by _against_input
@@ -650,7 +653,7 @@ def _unconditional(found: list) -> list:
 def _joint(first: frozenset, second: frozenset) -> frozenset | None:
     """Both guards at once; whether an optional argument was passed (`lengths is None`) does not
     change how the tensors the code was given are laid out, so it may differ between them."""
-    optional = {atom for atom, truth in first if atom.endswith(" is None") and (atom, not truth) in second}
+    optional = {atom for atom, truth in first if isinstance(atom, Omitted) and (atom, not truth) in second}
     return merge_guards(first, frozenset(literal for literal in second if literal[0] not in optional))
 
 
@@ -671,11 +674,11 @@ def _pad_against_rnn(events, uses):
     sequence (and the pack before it) declares, whose output is then used where its batch axis
     and its time axis are not interchangeable."""
     for event in events:
-        for packed_guard, packed in cases(event.data["packed"], event.guard):
+        for packed_guard, packed in cases(event.packed, event.guard):
             if not isinstance(packed, Packed) or packed.rnn is None:
                 continue
             rnn = packed.rnn
-            for pad_guard, pad_flag in split_flag(event.data["batch_first"], packed_guard):
+            for pad_guard, pad_flag in split_flag(event.batch_first, packed_guard):
                 for rnn_guard, rnn_flag in split_flag(rnn.param("batch_first"), pad_guard):
                     for guard, pack_flag in split_flag(packed.batch_first, rnn_guard):
                         condition = _decided(guard, event.guard)
@@ -706,26 +709,26 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
     for use in uses:
         if merge_guards(use.guard, guard) is None:
             continue
-        if use.kind == "rnn_call":
-            for reader_guard, reader in layers_in(use.data["rnn"], use.guard, RNN_KINDS):
-                for input_guard, tensor in cases(use.data["input"], reader_guard):
-                    flags = {flag for _, flag in split_flag(reader.param("batch_first"), input_guard)}
-                    if padded(tensor) and flags == {not pad_flag} and merge_guards(input_guard, guard) is not None:
-                        return f"{layer_label(reader)} reads its padded output with `batch_first={not pad_flag}`"
-        elif padded(use.data.get("tensor")):
-            tensor = use.data["tensor"]
-            if use.kind == "reduce" and as_int(use.data["axis"]) in (batch_axis, batch_axis - len(tensor.shape)):
+        if isinstance(use, RnnCall):
+            for feed in inputs_of(use):
+                flags = {flag for _, flag in split_flag(feed.rnn.param("batch_first"), feed.guard)}
+                if padded(feed.value) and flags == {not pad_flag} and merge_guards(feed.guard, guard) is not None:
+                    return f"{layer_label(feed.rnn)} reads its padded output with `batch_first={not pad_flag}`"
+        elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
+            tensor = use.tensor
+            if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
-            if use.kind == "subscript" and _selects_step(use.data["items"], batch_axis):
+            if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
                 return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
     return None
 
 
-def _selects_step(items: list, axis: int) -> bool:
+def _selects_step(items: tuple, axis: int) -> bool:
     """``out[-1]`` / ``out[:, 0]``: a first or last index on ``axis`` (the items before it plain)."""
-    if len(items) <= axis or any(item[0] != "slice" for item in items[:axis]):
+    if len(items) <= axis or any(not isinstance(item, IndexSlice) for item in items[:axis]):
         return False
-    return items[axis][0] == "int" and as_int(items[axis][1]) in (0, -1)
+    item = items[axis]
+    return isinstance(item, IndexInt) and as_int(item.value) in (0, -1)
 
 
 def _callee(call: ast.Call, lines: SourceLines) -> str:
@@ -744,41 +747,4 @@ def _set_batch_first(call: ast.Call, flag: bool, lines: SourceLines) -> tuple:
         if isinstance(value, ast.Constant) and isinstance(value.value, bool):
             return ((value, literal),)
         return ()  # an expression: which side should change is for its author
-    found = arguments_of(call, lines)
-    if not found:
-        return ()
-    last = found[-1]
-    separator, indentation = ", ", None
-    if len(found) > 1:
-        # one argument a line: the new one goes on a line of its own, indented like the last
-        spacing = text_between(lines, next_column(found[-2].comma), last.start)
-        if _breaks_line(spacing):
-            indentation = _last_line(spacing)
-            separator = "," + _newline(spacing) + indentation
-    # what follows the last argument (a trailing comma's spacing, or the spacing before `)`)
-    _, _, end_row, end_column = lines.characters(call)
-    tail = text_between(lines, next_column(last.comma) if last.comma else last.end, (end_row, end_column - 1))
-    if indentation is not None and _breaks_line(tail):
-        # a comment after the last argument stays on its line
-        separator = "," + tail[: len(tail) - len(_last_line(tail))] + indentation
-        tail = _newline(tail) + _last_line(tail)
-    if last.comma:
-        # the trailing comma, with any spacing before it, now follows the added keyword
-        tail = text_between(lines, last.end, last.comma) + "," + tail
-    start = lines.characters(call)[:2]
-    new = f"{text_between(lines, start, last.end)}{separator}batch_first={literal}{tail})"
-    return ((call, new),)
-
-
-def _breaks_line(spacing: str) -> bool:
-    """Whether layout between arguments goes to another line (a line continuation does not)."""
-    return "\n" in spacing.replace("\\\r\n", "").replace("\\\n", "")
-
-
-def _newline(spacing: str) -> str:
-    return "\r\n" if "\r\n" in spacing else "\n"
-
-
-def _last_line(spacing: str) -> str:
-    """The indentation before the code that follows ``spacing``."""
-    return spacing[spacing.rfind("\n") + 1:]
+    return add_keyword(call, "batch_first", literal, lines)

@@ -5,24 +5,24 @@ from __future__ import annotations
 import ast
 import difflib
 
-from .. import _shapes
-from .._analysis._symbolic import (
-    OPAQUE_CONDITION,
+from .. import _pytorch
+from .._analysis import (
+    RNN_KINDS,
     Bool,
     Const,
+    Opaque,
     Poly,
     as_int,
     as_number,
     cases,
 )
-from .._analysis._values import RNN_KINDS
 from .._source import SourceLines, Span
 from ._base import Invalid, Rule
 from ._edits import arguments_of, span_between
 from ._util import argument, layer_label, unpacks, when
 
 # Positions of the constructor parameters (nn.RNN alone takes `nonlinearity` third).
-_POSITIONS = {kind: [name for name, _ in _shapes.constructor_parameters(kind)] for kind in RNN_KINDS}
+_POSITIONS = {kind: [name for name, _ in _pytorch.constructor_parameters(kind)] for kind in RNN_KINDS}
 
 
 class InvalidRnnArgument(Rule):
@@ -303,7 +303,7 @@ def _problems(layer):
 
 def _not_a_nonlinearity(value) -> bool:
     if isinstance(value, Const):
-        return (value.value is None or isinstance(value.value, str)) and value.value not in _shapes.NONLINEARITIES
+        return (value.value is None or isinstance(value.value, str)) and value.value not in _pytorch.NONLINEARITIES
     # a number or a bool is never one of the two names (a symbol may be a string parameter)
     if isinstance(value, Bool):
         return value.truth is not None
@@ -312,7 +312,7 @@ def _not_a_nonlinearity(value) -> bool:
 
 def _keyword_problems(layer):
     call, kind = layer.node, layer.kind
-    accepted = _shapes.accepted_keywords(kind)
+    accepted = _pytorch.accepted_keywords(kind)
     positional = _positional_count(call)
     given = {keyword.arg for keyword in call.keywords if keyword.arg is not None}
     bound = set(_POSITIONS[kind][:positional]) | given
@@ -370,7 +370,7 @@ def _projection_problems(layer):
 def _definite(value, guard: frozenset = frozenset()):
     """The cases of ``value``, leaving out those chosen by a branch the analysis cannot decide."""
     for case_guard, case in cases(value, guard):
-        if not any(atom.startswith(OPAQUE_CONDITION) for atom, _ in case_guard):
+        if not any(isinstance(atom, Opaque) for atom, _ in case_guard):
             yield case_guard, case
 
 

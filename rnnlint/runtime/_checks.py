@@ -13,13 +13,13 @@ from typing import Any
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
-from .. import _shapes
+from .. import _pytorch, _shapes
 from ._errors import RNNShapeError
 
 Name = str | Callable[[], str]
 
-_KINDS = {"LSTM": "LSTM", "GRU": "GRU", "RNN_TANH": "RNN", "RNN_RELU": "RNN"}
-_STOCK_FORWARDS = {nn.RNN.forward, nn.LSTM.forward, nn.GRU.forward}
+_KINDS = _pytorch.KIND_OF_MODE  # torch's `mode` -> the kind: {"RNN_TANH": "RNN", "LSTM": "LSTM", ...}
+_STOCK_FORWARDS = {getattr(nn, kind).forward for kind in _pytorch.RNN_KINDS}
 # expected shapes are cached per input shape; a bound keeps variable lengths from piling up
 _CACHE_LIMIT = 64
 

@@ -1,0 +1,297 @@
+"""The interpreter's state and how a function runs: binding arguments, inlining calls, paths.
+
+Every part of the interpreter (statements, expressions, conditions, calls) builds on this class;
+what one part asks of another is declared here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import _tensor_ops as ops
+from ._facts import Fact, HeadCall, IndexInt
+from ._names import ImportTable, dotted_name
+from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
+from ._values import Layer, ListValue, Tensor, TupleValue
+
+
+MAX_INLINE_DEPTH = 4
+MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
+TORCH_NN = "torch.nn."
+MODULE_BASES = {
+    "torch.nn.Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
+    "lightning.pytorch.LightningModule", "pl.LightningModule",
+}
+
+
+@dataclass
+class ShapeNote:
+    """What a forward statement produced, for ``rnnlint shapes``."""
+
+    node: ast.AST
+    name: str
+    value: Value
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: ast.ClassDef
+    methods: dict
+    bases: list  # in-file ClassInfo bases
+    class_attributes: dict = field(default_factory=dict)
+    # class attributes some in-file subclass sets again: placeholders, unknown for this class
+    overridden: set = field(default_factory=set)
+
+
+class PathEnds(Exception):
+    """Internal: a ``return`` (or ``raise``) ends the current straight-line path."""
+
+
+class InterpreterBase:
+    """The state of one interpretation, and how a function runs."""
+
+    def __init__(self, imports: ImportTable, constants: dict, classes: dict, info: ClassInfo | None):
+        self.imports = imports
+        self.constants = constants
+        self.classes = classes
+        self.info = info  # the class whose method is running (``super()`` starts above it)
+        self.instance = info  # the class of ``self``: its attributes and methods win
+        self.events: list[Fact] = []
+        self.layers: list[Layer] = []
+        self.shape_notes: list[ShapeNote] = []
+        # id(expression) -> the names a plain assignment binds it to (`c_n = hidden[-1]`)
+        self.bound_names: dict[int, tuple[str, ...]] = {}
+        # id(tensor) -> (tensor, the head call on an RNN's state it is the per-layer result of);
+        # the tensor is kept so that its id stays its own
+        self.head_calls: dict[int, tuple[Tensor, HeadCall]] = {}
+        self.recording_shapes = False
+        self.guard: frozenset = EMPTY_GUARD
+        self.depth = 0
+        self.returns: list[list] = []
+        self.aliases: dict[str, str] = {}
+        self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
+
+    def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
+                   info: ClassInfo | None = None) -> Value:
+        method, owner = self.find_method(name, info or self.instance or self.info)
+        if method is None:
+            return UNKNOWN
+        previous, self.instance = self.instance, info or self.instance
+        try:
+            return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
+        finally:
+            self.instance = previous
+
+    def head_call_of(self, tensor: Tensor) -> HeadCall | None:
+        entry = self.head_calls.get(id(tensor))
+        return entry[1] if entry is not None and entry[0] is tensor else None
+
+    def find_method(self, name: str, info: ClassInfo | None) -> tuple:
+        seen = set()
+        pending = [info] if info else []
+        while pending:
+            current = pending.pop(0)
+            if current is None or current.name in seen:
+                continue
+            seen.add(current.name)
+            if name in current.methods:
+                return current.methods[name], current
+            pending.extend(current.bases)
+        return None, None
+
+    def call_bound(self, function: ast.FunctionDef, state: dict, args: list, owner: ClassInfo | None, *,
+                   guard: frozenset, record_shapes: bool = False) -> Value:
+        """A method of the analysed class run on ``args`` where ``guard`` holds (what ``__init__``
+        asserted, or the case its caller picks); ``record_shapes``: note what each statement of
+        this run produces, for ``rnnlint shapes``."""
+        previous = self.guard, self.recording_shapes
+        self.guard, self.recording_shapes = guard, record_shapes
+        try:
+            return self.call_function(function, state, args, {}, bound_self=True, owner=owner)
+        finally:
+            self.guard, self.recording_shapes = previous
+
+    def forward_arguments(self, forward: ast.FunctionDef) -> list:
+        """forward's parameters are tensors of unknown shape unless their default says otherwise."""
+        args: list = []
+        for param, default in positional_parameters(forward)[1:]:
+            name = param.arg
+            if default is None:
+                args.append(Tensor(key=name))
+            elif isinstance(default, ast.Constant) and default.value is None:
+                # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
+                atom = Omitted(name)
+                args.append(Alt(((frozenset({(atom, True)}), Const(None)),
+                                 (frozenset({(atom, False)}), Tensor(key=name)))))
+            else:
+                args.append(self.parameter_symbol(name, param, default))
+        return args
+
+    def call_function(self, function: ast.FunctionDef, state: dict, args: list, kwargs: dict,
+                      bound_self: bool, owner: ClassInfo | None = None) -> Value:
+        if self.depth >= MAX_INLINE_DEPTH:
+            return UNKNOWN
+        local = {key: value for key, value in state.items() if key.startswith("self.")}
+        self.bind_parameters(function, local, args, kwargs, bound_self and not _is_staticmethod(function))
+        previous_info, self.info = self.info, owner or self.info
+        previous_guard = self.guard
+        self.depth += 1
+        self.returns.append([])
+        try:
+            self.exec_block(function.body, local)
+        except PathEnds:
+            pass
+        finally:
+            self.depth -= 1
+            self.info = previous_info
+            self.guard = previous_guard
+        returned = self.returns.pop()
+        for key, value in local.items():
+            if key.startswith("self."):
+                state[key] = value
+        if not returned:
+            return Const(None)
+        return alternatives(returned)
+
+    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+        params = function.args
+        positional = positional_parameters(function)
+        if bound_self and positional:
+            positional = positional[1:]
+        remaining = list(args)
+        for param, default in positional:
+            name = param.arg
+            if remaining:
+                local[name] = remaining.pop(0)
+            elif name in kwargs:
+                local[name] = kwargs[name]
+            elif self.depth == 0 and not args and not kwargs:
+                local[name] = self.parameter_symbol(name, param, default)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                local[name] = UNKNOWN
+        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+            name = param.arg
+            if name in kwargs:
+                local[name] = kwargs[name]
+            elif self.depth == 0 and not args and not kwargs:
+                local[name] = self.parameter_symbol(name, param, default)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                local[name] = UNKNOWN
+        if params.vararg is not None:
+            local[params.vararg.arg] = UNKNOWN
+        if params.kwarg is not None:
+            local[params.kwarg.arg] = UNKNOWN
+
+    def parameter_symbol(self, name: str, param: ast.arg, default: ast.expr | None) -> Value:
+        """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
+        annotation = param.annotation
+        annotated = dotted_name(annotation) if annotation is not None else None
+        if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
+            return Tensor(key=name)
+        if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
+            return Bool(atom=name)
+        return Poly.atom(name)
+
+    def _is_tensor_annotation(self, annotation: ast.expr) -> bool:
+        if isinstance(annotation, ast.Subscript):
+            return self._is_tensor_annotation(annotation.value)
+        qualified = self.imports.resolve(annotation)
+        return qualified in ("torch.Tensor", "torch.FloatTensor", "torch.LongTensor") or (
+            qualified is not None and qualified.startswith("jaxtyping.")
+        )
+
+    def guarded_map(self, function: Callable[..., Value], *values: Value) -> Value:
+        """Like ``map_cases``, with events recorded under each case's guard."""
+        combos: list = [(self.guard, [])]
+        for value in values:
+            combos = [(case_guard, items + [case]) for guard, items in combos for case_guard, case in cases(value, guard)]
+        results = []
+        previous = self.guard
+        try:
+            for guard, items in combos:
+                self.guard = guard
+                results.append((guard - previous, function(*items)))
+        finally:
+            self.guard = previous
+        return alternatives(results)
+
+    def exec_block(self, statements: list, state: dict) -> None:
+        raise NotImplementedError  # in Statements
+
+    def branch_cases(self, condition: Value, test: ast.expr) -> list:
+        raise NotImplementedError  # in Conditions
+
+    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+        raise NotImplementedError  # in Statements
+
+    def condition(self, expression: ast.expr, state: dict) -> Value:
+        raise NotImplementedError  # in Conditions
+
+    def eval(self, node: ast.expr | None, state: dict) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def shape_of(self, tensor: Tensor) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
+        raise NotImplementedError  # in Expressions
+
+
+def _is_staticmethod(function: ast.FunctionDef) -> bool:
+    """``@staticmethod``: called through ``self``, it takes no ``self`` parameter."""
+    return any(isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+               for decorator in function.decorator_list)
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def positional_parameters(function: ast.FunctionDef) -> list:
+    """``(parameter, default or None)`` for each positional parameter: the defaults given belong
+    to the last ones."""
+    positional = list(function.args.posonlyargs) + list(function.args.args)
+    defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
+    return list(zip(positional, defaults))
+
+
+def _loop_item(iterable: Value) -> Value:
+    if isinstance(iterable, TupleValue) and iterable.items and all(item == iterable.items[0] for item in iterable.items):
+        return iterable.items[0]
+    if isinstance(iterable, ListValue):
+        return iterable.item
+    if isinstance(iterable, Layer) and iterable.kind in ("ModuleList", "Sequential") and iterable.items:
+        first = iterable.items[0]
+        if all(item == first for item in iterable.items):
+            return first
+    if isinstance(iterable, Layer) and iterable.kind == "ModuleList" and iterable.items is None:
+        return iterable.element
+    if isinstance(iterable, Tensor):
+        # iterating a tensor walks its first axis
+        return ops.index_tensor(iterable, (IndexInt(number(0)),)) if iterable.shape else Tensor()
+    return UNKNOWN
+
+
+def _first_item(iterable: Value) -> Value:
+    """What the first iteration over ``iterable`` binds (a number stays unknown: an index that
+    walks the batch is no constant index)."""
+    if isinstance(iterable, TupleValue) and iterable.items and not isinstance(iterable.items[0], Poly):
+        return iterable.items[0]
+    if isinstance(iterable, ListValue) and iterable.first is not None:
+        return iterable.first
+    if isinstance(iterable, Layer) and iterable.kind in ("ModuleList", "Sequential"):
+        if iterable.items:
+            return iterable.items[0]
+        if iterable.items is None and iterable.first is not None:
+            return iterable.first
+    return _loop_item(iterable)

@@ -1,0 +1,371 @@
+"""Statements: assignment, branches joined into guarded alternatives, loops run to a fixed
+point, returns and asserts ending or narrowing a path."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import Any
+
+from .._source import text_of
+from . import _tensor_ops as ops
+from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
+from ._facts import IndexInt, Return, Unpack
+from ._names import dotted_name
+from ._symbolic import (
+    UNKNOWN,
+    Alt,
+    Const,
+    Opaque,
+    Unknown,
+    Value,
+    alternatives,
+    cases,
+    map_cases,
+    number,
+)
+from ._values import DictValue, Layer, ListValue, Packed, ShapeValue, Tensor, TupleValue, axis_symbol
+
+
+class Statements(InterpreterBase):
+    """Executes statements."""
+
+    def exec_block(self, statements: list, state: dict) -> None:
+        for statement in statements:
+            self.exec_statement(statement, state)
+
+    def exec_statement(self, statement: ast.stmt, state: dict) -> None:
+        if isinstance(statement, ast.If):
+            self.exec_if(statement, state)
+        elif isinstance(statement, (ast.For, ast.While)):
+            self.exec_loop(statement, state)
+        elif isinstance(statement, ast.With):
+            for item in statement.items:
+                value = self.eval(item.context_expr, state)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, UNKNOWN if isinstance(value, Layer) else value, state)
+            self.exec_block(statement.body, state)
+        elif isinstance(statement, _TRY_STATEMENTS):
+            self.exec_block(statement.body, state)
+        elif isinstance(statement, ast.FunctionDef):
+            state[statement.name] = UNKNOWN
+        else:
+            self.exec_small(statement, state)
+
+    def exec_small(self, small: ast.stmt, state: dict) -> None:
+        if isinstance(small, ast.Assign):
+            self.note_bindings(small.targets, small.value)
+            value = self.eval(small.value, state)
+            for target in small.targets:
+                self.learn_rank(target, small.value, state)
+                self.assign(target, value, state)
+                self.note_shape(target, value, small)
+        elif isinstance(small, ast.AnnAssign):
+            if small.value is not None:
+                self.note_bindings([small.target], small.value)
+                value = self.eval(small.value, state)
+                self.assign(small.target, value, state)
+                self.note_shape(small.target, value, small)
+        elif isinstance(small, ast.AugAssign):
+            current = self.eval(small.target, state)
+            operand = self.eval(small.value, state)
+            result = self.binary(current, operand, small.op)
+            self.assign(small.target, result, state)
+        elif isinstance(small, ast.Expr):
+            self.eval(small.value, state)
+        elif isinstance(small, ast.Return):
+            value = self.eval(small.value, state) if small.value is not None else Const(None)
+            if self.returns:
+                self.returns[-1].append((self.guard, value))
+            # `forward`: what the analysed module's forward hands back to its callers
+            self.events.append(Return(small, self.guard, value, forward=self.recording_shapes and self.depth == 1))
+            self.note_shape(None, value, small)
+            raise PathEnds()
+        elif isinstance(small, ast.Raise):
+            raise PathEnds()
+        elif isinstance(small, ast.Assert):
+            # `assert self.num_layers == 1`: what follows runs only where it holds
+            condition = self.condition(small.test, state)
+            holding = [guard for guard, taken in self.branch_cases(condition, small.test) if taken]
+            if not holding:
+                raise PathEnds()
+            if len(holding) == 1 and not any(isinstance(atom, Opaque) for atom, _ in holding[0]):
+                self.assumptions |= holding[0] - self.guard  # `__init__`'s hold in forward too
+                self.guard = holding[0]
+
+    def note_bindings(self, targets: list[ast.expr], value: ast.expr) -> None:
+        """Which names each expression is assigned to, element by element for a tuple assigned
+        to a tuple of names (``h, c = hidden[0], hidden[-1]``)."""
+        pairs = [(target, value) for target in targets]
+        while pairs:
+            target, expression = pairs.pop()
+            if isinstance(target, ast.Name):
+                known = self.bound_names.get(id(expression), ())
+                if target.id not in known:
+                    self.bound_names[id(expression)] = known + (target.id,)
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(expression, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(expression.elts) \
+                    and not any(isinstance(element, ast.Starred) for element in target.elts + expression.elts):
+                pairs.extend(zip(target.elts, expression.elts))
+
+    def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
+        """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
+        if not isinstance(target, (ast.Tuple, ast.List)):
+            return
+        if any(isinstance(element, ast.Starred) for element in target.elts):
+            return
+        source = value
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr == "size" \
+                and not source.args and not source.keywords:
+            source = source.func.value
+        elif isinstance(source, ast.Attribute) and source.attr == "shape":
+            source = source.value
+        else:
+            return
+        name = dotted_name(source)
+        tensor = state.get(name) if name is not None else None
+        if isinstance(tensor, Tensor) and tensor.shape is None and tensor.key is not None:
+            state[name] = ops.with_rank(tensor, len(target.elts)) if not isinstance(tensor.feature, Unknown) \
+                else Tensor(shape=tuple(axis_symbol(tensor.key, i) for i in range(len(target.elts))),
+                            rnn=tensor.rnn, key=tensor.key)
+
+    def note_shape(self, target: ast.AST | None, value: Value, node: ast.AST) -> None:
+        if not self.recording_shapes:
+            return
+        if any(isinstance(case, (Tensor, TupleValue, Packed)) for _, case in cases(value)):
+            name = "return" if target is None else text_of(target)
+            self.shape_notes.append(ShapeNote(node, name, value))
+
+    def exec_if(self, statement: ast.If, state: dict) -> None:
+        condition = self.condition(statement.test, state)
+        continuing = []  # (guard, state) of the paths that go on after the if
+        for guard, taken in self.branch_cases(condition, statement.test):
+            branch_state = dict(state)
+            body = statement.body if taken else (statement.orelse or None)
+            returned = self.exec_guarded(body, branch_state, guard) if body is not None else False
+            if not returned:
+                continuing.append((guard, branch_state))
+        if not continuing:
+            raise PathEnds()
+        if len(continuing) == 1:
+            guard, only = continuing[0]
+            state.clear()
+            state.update(only)
+            self.guard = guard  # what follows runs only where this branch ran
+            return
+        self.merge_into(state, continuing)
+
+    def exec_guarded(self, body: Any, state: dict, guard: frozenset) -> bool:
+        """Run a branch under ``guard``; True when every path through it returned."""
+        previous = self.guard
+        self.guard = guard
+        try:
+            self.exec_block(body, state)
+        except PathEnds:
+            return True
+        finally:
+            self.guard = previous
+        return False
+
+    def merge_into(self, state: dict, branches: list) -> None:
+        """Join the states of several paths into guarded alternatives."""
+        keys = set()
+        for _, branch_state in branches:
+            keys |= set(branch_state)
+        state.clear()
+        for key in keys:
+            values = [(guard, branch_state.get(key, UNKNOWN)) for guard, branch_state in branches]
+            first = values[0][1]
+            if all(value == first and _same_layer_identity(value, first) for _, value in values):
+                state[key] = first
+            else:
+                state[key] = alternatives([(guard - self.guard, value) for guard, value in values])
+
+    def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
+        before = dict(state)
+        self._loop_pass(statement, state, first=True)
+        # later iterations start where the first one ended; what they do is recorded when one more
+        # iteration leaves every variable as it found it (`in_dim = 2 * hidden` after the first)
+        later = dict(state)
+        recorded = len(self.events), len(self.layers), len(self.shape_notes)
+        self._loop_pass(statement, later, first=False)
+        settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, ast.For) else set())
+        if not settled:
+            del self.events[recorded[0]:], self.layers[recorded[1]:]
+        del self.shape_notes[recorded[2]:]
+        # the loop may run any number of times: a variable it changes is known only if unchanged
+        joined = {key: _join_loop(before.get(key, UNKNOWN), value) for key, value in state.items()}
+        # a second, silent pass from the joined state: a list or ModuleList filled in the loop keeps
+        # its element only if later iterations append the same thing (`in_dim` may change)
+        second = dict(joined)
+        recorded = len(self.events), len(self.layers), len(self.shape_notes)
+        self._loop_pass(statement, second, first=False)
+        del self.events[recorded[0]:], self.layers[recorded[1]:], self.shape_notes[recorded[2]:]
+        for key, value in joined.items():
+            grown = _grown_module_list(before.get(key), state.get(key), later.get(key) if settled else None)
+            state[key] = grown if grown is not None else _agreeing_collection(value, second.get(key, UNKNOWN))
+        if statement.orelse:
+            self.exec_block(statement.orelse, state)
+
+    def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
+        before = dict(state)
+        if isinstance(statement, ast.For):
+            iterable = self.eval(statement.iter, state)
+            self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
+        else:
+            self.condition(statement.test, state)
+        previous_guard = self.guard
+        try:
+            self.exec_block(statement.body, state)
+        except PathEnds:
+            state.clear()
+            state.update(before)
+        finally:
+            self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
+
+    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+        if isinstance(target, ast.Name):
+            state[target.id] = value
+        elif isinstance(target, ast.Attribute) and _is_self(target.value):
+            if isinstance(value, Layer):
+                value = value.with_name(f"self.{target.attr}")
+                self._rename_layer(value)
+            elif isinstance(value, Alt):
+                value = alternatives((g, v.with_name(f"self.{target.attr}") if isinstance(v, Layer) else v)
+                                     for g, v in value.cases)
+            state[f"self.{target.attr}"] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elements = target.elts
+            starred = any(isinstance(element, ast.Starred) for element in elements)
+            if not starred:
+                self.record_unpack(target, value)
+            for index, element in enumerate(elements):
+                if starred:
+                    self.assign(_element_target(element), UNKNOWN, state)
+                    continue
+                item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
+                self.assign(element, item, state)
+        elif isinstance(target, ast.Subscript):
+            base = self.eval(target.value, state)
+            if isinstance(base, (ListValue, TupleValue, DictValue)):
+                name = dotted_name(target.value)
+                if name in state:
+                    state[name] = UNKNOWN if isinstance(base, DictValue) else ListValue(UNKNOWN)
+        elif isinstance(target, ast.Attribute):
+            # `self.lstm.batch_first = True` after construction: the module reads it at every call
+            owner = dotted_name(target.value)
+            if owner is not None and owner in state:
+                state[owner] = map_cases(lambda case: _with_attribute(case, target.attr, value), state[owner])
+
+    def _rename_layer(self, layer: Layer) -> None:
+        for index, known in enumerate(self.layers):
+            if known.node is layer.node and not known.name:
+                self.layers[index] = layer
+
+    def record_unpack(self, target: ast.Tuple | ast.List, value: Value) -> None:
+        for guard, case in cases(value, self.guard):
+            if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
+                self.events.append(Unpack(target, guard, case, len(target.elts)))
+
+
+def _with_attribute(value: Value, attribute: str, new: Value) -> Value:
+    """A layer after ``layer.<attribute> = new``. ``batch_first`` and ``dropout`` are read at
+    every call: they take the new value. Any other constructor argument no longer says what
+    the weights are (they keep their sizes), so it becomes unknown."""
+    if not isinstance(value, Layer) or value.module_class is not None:
+        return value
+    if all(name != attribute for name, _ in value.params):
+        return value
+    if attribute not in ("batch_first", "dropout"):
+        new = UNKNOWN
+    return replace(value, params=tuple((name, new if name == attribute else old) for name, old in value.params))
+
+
+def _element_target(element: ast.expr) -> ast.expr:
+    return element.value if isinstance(element, ast.Starred) else element
+
+
+def _unpack_item(value: Value, index: int, count: int) -> Value:
+    if isinstance(value, TupleValue):
+        if len(value.items) == count:
+            return value.items[index]
+        return UNKNOWN
+    if isinstance(value, ShapeValue):
+        if len(value.dims) == count or (not value.dims and value.key is not None):
+            return value.axis(index)
+        return UNKNOWN
+    if isinstance(value, Tensor):
+        if value.shape is not None and len(value.shape) > 0:
+            return ops.index_tensor(value, (IndexInt(number(index)),))
+        return Tensor()
+    return UNKNOWN
+
+
+def _target_names(target: ast.expr) -> set:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_target_names(_element_target(element)) for element in target.elts))
+    return set()
+
+
+def _settled(once: dict, twice: dict, rebound: set) -> bool:
+    """Whether a second iteration leaves every variable as the first left it (collections may grow;
+    the loop's own targets are bound afresh each time)."""
+    for key in (set(once) | set(twice)) - rebound:
+        old, new = once.get(key, UNKNOWN), twice.get(key, UNKNOWN)
+        if isinstance(old, ListValue) or (isinstance(old, Layer) and old.kind == "ModuleList"):
+            continue
+        if old != new or not _same_layer_identity(old, new):
+            return False
+    return True
+
+
+def _grown_module_list(before: Value, once: Value, twice: Value | None) -> Value | None:
+    """A ModuleList whose known children a loop appends to: its first child, and every later one
+    (known when the loop settles and each iteration adds one alike child)."""
+    if not all(isinstance(v, Layer) and v.kind == "ModuleList" and v.items is not None for v in (before, once)):
+        return None
+    if once.items == before.items:
+        return once
+    added = once.items[len(before.items):]
+    if once.items[:len(before.items)] != before.items or not once.items:
+        return replace(once, items=None, element=UNKNOWN)
+    later = UNKNOWN
+    if isinstance(twice, Layer) and twice.kind == "ModuleList" and twice.items is not None \
+            and len(added) == 1 and twice.items[:-1] == once.items:
+        children = once.items[1:] + twice.items[-1:]
+        later = children[0] if all(child == children[0] for child in children) else UNKNOWN
+    return replace(once, items=None, first=once.items[0], element=later)
+
+
+def _agreeing_collection(first: Value, second: Value) -> Value:
+    """A list or ModuleList after a loop: its element is known if both passes appended the same."""
+    if isinstance(first, ListValue):
+        return first if isinstance(second, ListValue) and second.item == first.item else ListValue(UNKNOWN)
+    if isinstance(first, Layer) and first.kind == "ModuleList" and first.items is None:
+        agrees = isinstance(second, Layer) and second.element == first.element
+        return first if agrees else replace(first, element=UNKNOWN)
+    return first
+
+
+def _join_loop(old: Value, new: Value) -> Value:
+    """A loop-carried variable: keep what every iteration agrees on."""
+    if old == new and _same_layer_identity(old, new):
+        return new
+    if isinstance(new, ListValue) or (isinstance(new, Layer) and new.kind == "ModuleList"):
+        return new
+    if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
+        return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
+    if isinstance(old, Const) and old.value is None:
+        return new if isinstance(new, Tensor) and new.shape is None else UNKNOWN
+    return UNKNOWN
+
+
+def _same_layer_identity(a: Value, b: Value) -> bool:
+    if isinstance(a, Layer) and isinstance(b, Layer):
+        return a.node is b.node
+    return True
+
+
+_TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
