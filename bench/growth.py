@@ -1,7 +1,7 @@
 """Time rnnlint (cold, --no-cache) as its input grows: generated corpora of more and more
 files, and one recurrent-model module of more and more lines; prints time and peak memory.
 
-Standard library only; reuses gen_corpus.py and speed.py from this folder.
+Standard library only; reuses synthetic/ (the corpus generator) and speed.py from this folder.
 
     .venv/bin/python bench/growth.py [--files 500,1000,2000,4000,8000] [--lines 1000,...,50000]
 """
@@ -14,9 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-# run as a script, this folder is first on sys.path
-import gen_corpus
 import speed
+
+# run as a script, this folder is first on sys.path
+import synthetic
 
 DEFAULT_FILES = "500,1000,2000,4000,8000"
 DEFAULT_LINES = "1000,5000,10000,25000,50000"
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         for count in args.files:
             folder = work / f"corpus{count}"
             print(f"generating {count} files", file=sys.stderr, flush=True)
-            manifest = gen_corpus.generate(folder, files=count, seed=args.seed)
+            manifest = synthetic.generate(folder, files=count, seed=args.seed)
             cmds = {"rnnlint": cold + [str(folder)]}
             if ruff:
                 cmds["ruff"] = [ruff, "check", "--isolated", "--no-cache", "--exit-zero", str(folder)]
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         largest = None
         for lines in args.lines:
             path = work / f"models_{lines}.py"
-            text = gen_corpus.rnn_big_module(lines, seed=args.seed)
+            text = synthetic.rnn_big_module(lines, seed=args.seed)
             path.write_text(text)
             actual = text.count("\n")
             runs = time_runs({"rnnlint": cold + [str(path)]}, args.repeat, work)["rnnlint"]

@@ -93,7 +93,7 @@ class Hooked:
         self.call, self.register = call, register
 
     def block(self, calls):
-        handle = self.register(lambda *args: None)
+        handle = self.register(lambda *_: None)
         try:
             self.call()
             return time_block(self.call, calls)
@@ -121,8 +121,8 @@ def measure(variants, calls, rounds):
     plain = samples["plain"]
     results = {"plain": (statistics.median(plain), 0.0, 0.0, 0.0)}
     for name in names[1:]:
-        differences = [variant - base for variant, base in zip(samples[name], plain)]
-        ratios = [variant / base - 1.0 for variant, base in zip(samples[name], plain)]
+        differences = [variant - base for variant, base in zip(samples[name], plain, strict=True)]
+        ratios = [variant / base - 1.0 for variant, base in zip(samples[name], plain, strict=True)]
         quartiles = statistics.quantiles(differences, n=4)
         results[name] = (statistics.median(samples[name]), statistics.median(differences),
                          100.0 * statistics.median(ratios), (quartiles[2] - quartiles[0]) / 2)

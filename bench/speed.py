@@ -10,8 +10,8 @@ Standard library only. TorchFix and Fixit get their own virtual environments und
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
-import importlib.util
 import json
 import os
 import re
@@ -158,10 +158,8 @@ def measure(cmd: list[str], cwd: str | os.PathLike | None = None, timeout: float
 
         def kill() -> None:
             expired.set()
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(proc.pid, 9)
-            except OSError:
-                pass
 
         timer = threading.Timer(timeout, kill)
         timer.start()
@@ -368,7 +366,8 @@ def stage(name: str, source: Path, dest: Path, files: list[Path] | None = None, 
 
 def torch_package() -> Path | None:
     """The installed torch package of the repository's venv, found without importing it."""
-    code = "import importlib.util, os; s = importlib.util.find_spec('torch'); print(os.path.dirname(s.origin) if s else '')"
+    code = ("import importlib.util, os; s = importlib.util.find_spec('torch'); "
+            "print(os.path.dirname(s.origin) if s else '')")
     try:
         done = subprocess.run([repo_python(), "-c", code], capture_output=True, text=True, timeout=120,
                               check=False)
@@ -379,11 +378,13 @@ def torch_package() -> Path | None:
 
 
 def load_gen_corpus():
-    spec = importlib.util.spec_from_file_location("gen_corpus", Path(__file__).with_name("gen_corpus.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The corpus generator, the package bench/synthetic/ (bench/ itself is no package)."""
+    folder = str(Path(__file__).resolve().parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    import synthetic
+
+    return synthetic
 
 
 def subsample(corpus: Corpus, count: int, dest: Path) -> Corpus:
@@ -403,7 +404,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_checked(tool: Tool, corpus: Corpus, target: Path, work: Path, timeout: float) -> Run:
+def run_checked(tool: Tool, target: Path, work: Path, timeout: float) -> Run:
     run = measure(tool.command(str(target), work / "rnnlint-cache"), cwd=work, timeout=timeout)
     if run.timed_out:
         log(f"  {tool.label}: killed after {timeout:.0f}s")
@@ -424,7 +425,7 @@ def compare(corpus: Corpus, tools: list[Tool], repeat: int, slow_sample: int | N
     for tool in available:
         if tool.warm:
             log(f"[{corpus.name}] priming the rnnlint cache")
-            run_checked(tool, corpus, corpus.root, work, timeout)
+            run_checked(tool, corpus.root, work, timeout)
     for round_index in range(repeat):
         # rotate the order each round so that no tool always runs first (or after the slowest)
         shift = round_index % len(available) if available else 0
@@ -432,7 +433,7 @@ def compare(corpus: Corpus, tools: list[Tool], repeat: int, slow_sample: int | N
             if tool.slow and big and round_index > 0:
                 continue
             target = slow_target if tool.slow else corpus
-            run = run_checked(tool, corpus, target.root, work, timeout)
+            run = run_checked(tool, target.root, work, timeout)
             corpus.results.setdefault(tool.label, []).append(run)
             log(f"[{corpus.name}] round {round_index + 1}/{repeat} {tool.label}: {run.wall:.2f}s")
 
@@ -495,10 +496,8 @@ def planted_bug_summary(corpus: Corpus, tools: list[Tool]) -> list[str]:
     reported: dict[str, set[str]] = {}
     for path, code in pattern.findall(corpus.results[cold.label][0].stdout):
         rel = Path(path)
-        try:
+        with contextlib.suppress(ValueError):
             rel = rel.resolve().relative_to(corpus.root.resolve())
-        except ValueError:
-            pass
         reported.setdefault(rel.as_posix(), set()).add(code)
     planted = {e["path"]: e["code"] for e in corpus.manifest["rnn_files"] if e["code"]}
     hit = sum(1 for path, code in planted.items() if code in reported.get(path, ()))

@@ -5,7 +5,7 @@ A thin adapter over ``rnnlint.lint_tree``; it imports no torch.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from rnnlint import __version__
 

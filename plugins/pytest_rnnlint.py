@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING, Protocol, cast
 
 import pytest
 
+if TYPE_CHECKING:
+    from jaxtyping import TypeCheckError
+
+
+class _ImportHook(Protocol):
+    def uninstall(self) -> None: ...
+
+
 _PACKAGE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_packages_hook = pytest.StashKey[object]()
+_packages_hook = pytest.StashKey[_ImportHook]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,7 +74,7 @@ def pytest_runtest_call(item: pytest.Item):
         if kind == "jaxtyping.TypeCheckError" and _packages_hook in item.config.stash:
             from rnnlint.runtime import shape_error_from
 
-            error = shape_error_from(error).with_traceback(error.__traceback__)
+            error = shape_error_from(cast("TypeCheckError", error)).with_traceback(error.__traceback__)
         elif not kind.startswith("rnnlint.runtime."):
             raise
         from rnnlint.runtime import strip_library_frames

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
+import os
 import re
 import subprocess
 import sys
@@ -11,17 +13,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECT = re.compile(r"#\s*expect:\s*(RNN\d{3}(?:\s*,\s*RNN\d{3})*)")
+# `# expect: RNN001` marks a finding on its line; `# expect: RNN001:19` also its column, 1-based as
+# rnnlint prints it; several findings are separated by commas: `# expect: RNN011:39, RNN011:52`
+EXPECT = re.compile(r"#\s*expect:\s*(RNN\d{3}(?::\d+)?(?:\s*,\s*RNN\d{3}(?::\d+)?)*)")
+MARKER = re.compile(r"[ \t]*#\s*expect:.*$", re.MULTILINE)
 
 
-def expected_markers(source: str) -> list:
-    """``(row, code)`` for every ``# expect: CODE`` comment in ``source``."""
+def expected_positions(source: str) -> list:
+    """``(row, column or None, code)`` for every finding the ``# expect:`` comments in ``source`` mark."""
     found = []
     for row, line in enumerate(source.splitlines(), start=1):
         match = EXPECT.search(line)
         if match:
-            found.extend((row, code.strip()) for code in match.group(1).split(","))
-    return sorted(found)
+            for item in match.group(1).split(","):
+                code, _, column = item.strip().partition(":")
+                found.append((row, int(column) if column else None, code))
+    return sorted(found, key=lambda item: (item[0], item[1] or 0, item[2]))
+
+
+def expected_markers(source: str) -> list:
+    """``(row, code)`` for every finding the ``# expect:`` comments in ``source`` mark."""
+    return sorted((row, code) for row, _, code in expected_positions(source))
+
+
+def without_markers(source: str) -> str:
+    """``source`` with its ``# expect:`` comments taken out; no row or column moves."""
+    return MARKER.sub("", source)
 
 
 def run_rnnlint(*args, cwd=None, stdin=None):
@@ -57,3 +74,41 @@ def project_on_path(root: Path):
         for name in set(sys.modules) - before:
             del sys.modules[name]
         sys.modules.update(shadowed)
+
+
+def bench_package(name: str):
+    """One of bench/'s packages (``mutants``, ``synthetic``): bench/ is a folder of scripts, not a package."""
+    folder = str(ROOT / "bench")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    return importlib.import_module(name)
+
+
+def checkout_files(root: Path, git: str = "git") -> frozenset:
+    """Every file in the checkout that git does not track unchanged, one entry each (ignored ones
+    too); Python's own bytecode aside. Without git (or outside a repository): every file's path."""
+    try:
+        completed = subprocess.run([git, "status", "--porcelain", "-z", "--ignored", "--untracked-files=all"],
+                                   cwd=root, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        completed = None
+    if completed is not None and completed.returncode == 0:
+        entries = [entry for entry in completed.stdout.decode("utf-8", "replace").split("\0") if entry]
+    else:
+        entries = []
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = [name for name in subfolders if name != ".git"]
+            entries.extend(os.path.relpath(os.path.join(folder, name), root) for name in files)
+    return frozenset(entry for entry in entries
+                     if "__pycache__" not in Path(entry).parts and not entry.endswith((".pyc", ".pyo")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_stays_clean():
+    """Fails the run if the tests leave a file in the checkout (a cache, a mutant, an output):
+    they write under tmp_path only."""
+    before = checkout_files(ROOT)
+    yield
+    gained = sorted(checkout_files(ROOT) - before)
+    if gained:
+        pytest.fail("the test run left files in the checkout:\n  " + "\n  ".join(gained), pytrace=False)

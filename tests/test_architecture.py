@@ -58,7 +58,7 @@ def test_rules_neither_walk_the_tree_nor_keep_state(path):
 
 
 def test_the_flake8_adapter_uses_public_api_only():
-    for level, module, names in _imports(ROOT / "plugins" / "flake8_rnnlint.py"):
+    for _level, module, names in _imports(ROOT / "plugins" / "flake8_rnnlint.py"):
         if module.startswith("rnnlint"):
             assert "._" not in module and all(not name.startswith("_") or name == "__version__" for name in names)
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import ROOT
 
 BLOCK_TORCH = textwrap.dedent(
@@ -25,7 +27,8 @@ BLOCK_TORCH = textwrap.dedent(
 
 
 def _loaded_after(code: str) -> dict:
-    script = code + "\nimport json, sys\nprint(json.dumps({name: name in sys.modules for name in ('torch', 'libcst', 'rnnlint._analysis')}))"
+    names = ("torch", "libcst", "rnnlint._analysis")
+    script = code + f"\nimport json, sys\nprint(json.dumps({{name: name in sys.modules for name in {names!r}}}))"
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -35,6 +38,7 @@ def test_import_rnnlint_loads_no_torch():
     assert _loaded_after("import rnnlint")["torch"] is False
 
 
+@pytest.mark.slow
 def test_the_torch_check_can_fail():
     assert _loaded_after("import rnnlint\nimport torch")["torch"] is True
 
@@ -61,10 +65,12 @@ def test_blocking_torch_really_blocks_it():
     assert "torch is not installed" in completed.stderr
 
 
+@pytest.mark.slow
 def test_runtime_loads_no_static_analysis():
     assert _loaded_after("import rnnlint.runtime")["rnnlint._analysis"] is False
 
 
+@pytest.mark.slow
 def test_the_static_analysis_check_can_fail():
     assert _loaded_after("import rnnlint.runtime\nimport rnnlint._analysis")["rnnlint._analysis"] is True
 

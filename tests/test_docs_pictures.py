@@ -7,6 +7,8 @@ import importlib.util
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -17,10 +19,11 @@ def _render_module():
     return module
 
 
+@pytest.mark.slow  # one rnnlint process per page
 def test_every_example_and_tutorial_model_has_its_page_up_to_date():
     pages = _render_module().pages()
     assert len([name for name in pages if name.startswith("rnn")]) == len(list((ROOT / "examples").glob("rnn*")))
-    for name, (paths, pictured) in pages.items():
+    for name, (paths, _pictured) in pages.items():
         result = subprocess.run([sys.executable, "-m", "rnnlint", "shapes", "--format", "html", *paths],
                                 capture_output=True, text=True, cwd=ROOT, timeout=120)
         kept = ROOT / "docs" / "pictures" / f"{name}.html"

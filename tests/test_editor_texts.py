@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
-
 from rnnlint._editor import facts_of, from_units, noqa_code_at, noqa_edit, rule_hover, shape_hover, to_units
+
+from conftest import ROOT
 
 
 def test_code_units_and_back():

@@ -19,7 +19,7 @@ def test_fix_rewrites_only_the_bug_and_keeps_comments(tmp_path):
     assert "nn.Linear(2 * hidden_size, n_classes)  # expect: RNN001" in fixed
     before, after = BUGGY.read_text().splitlines(), fixed.splitlines()
     assert len(before) == len(after)
-    assert sum(1 for a, b in zip(before, after) if a != b) == 1
+    assert sum(1 for a, b in zip(before, after, strict=True) if a != b) == 1
     ast.parse(fixed)
     assert result.returncode == 0 and "Fixed 1 finding" in result.stdout
     # a second run has nothing left to do and does not touch the file

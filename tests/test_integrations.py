@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, run_rnnlint
 
 EXAMPLES = ROOT / "examples"
@@ -22,6 +24,7 @@ def _flake8(*args, cwd=ROOT):
                           capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
 def test_flake8_reports_the_same_findings_at_the_same_columns():
     result = _flake8(EXAMPLES)
     assert result.returncode == 1, result.stderr
@@ -33,6 +36,7 @@ def test_flake8_reports_the_same_findings_at_the_same_columns():
     assert flake8
 
 
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
 def test_flake8_honours_noqa(tmp_path):
     source = (EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py").read_text()
     model = tmp_path / "model.py"
@@ -42,6 +46,7 @@ def test_flake8_honours_noqa(tmp_path):
     assert "RNN001" in _flake8(model).stdout
 
 
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
 def test_flake8_is_clean_on_a_fixed_example():
     result = _flake8(EXAMPLES / "rnn001_head_features_mismatch" / "fixed.py")
     assert result.returncode == 0 and result.stdout == ""
@@ -51,6 +56,6 @@ def test_pre_commit_hook_entry_points_at_the_cli():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: rnnlint" in text and "entry: rnnlint" in text
     # the hook's entry is a real command: pre-commit passes file names after it
-    entry = [line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line][0]
+    entry = next(line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line)
     result = run_rnnlint(*entry[1:], EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py")
     assert result.returncode == 1 and "RNN001" in result.stdout

@@ -1,33 +1,23 @@
-"""The mutation benchmark (bench/mutation.py) as a test: no finding on the clean corpus, and
+"""The mutation benchmark (bench/mutation.py, the package bench/mutants/) as a test: no finding on the clean corpus, and
 every rule reports at least 95 % of the torch-confirmed bugs injected for it (RNN010: see
 LAYOUT_FLIP_OPERATORS below).
 
 Runs the whole benchmark once per session (about half a minute); nothing is cached.
 """
-import importlib.util
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, bench_package
+
 pytest.importorskip("torch")
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_RECALL = 0.95
 MIN_CONFIRMED_TOTAL = 150
 MIN_CONFIRMED_PER_RULE = 5
 
 
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("rnnlint_mutation_benchmark", ROOT / "bench" / "mutation.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-mutation = _load_benchmark()
+mutation = bench_package("mutants")
 CODES_WITH_OPERATORS = sorted({op.code for op in mutation.OPERATORS})
 
 
@@ -42,14 +32,17 @@ def _describe(result, names):
                      f"{by_name[name]['evidence']}" for name in names)
 
 
+@pytest.mark.slow
 def test_no_finding_on_the_clean_corpus(result):
     assert result["clean_findings"] == [], "\n".join(result["clean_findings"])
 
 
+@pytest.mark.slow
 def test_every_clean_model_runs(result):
     assert result["broken_originals"] == []
 
 
+@pytest.mark.slow
 def test_the_benchmark_makes_enough_confirmed_mutants(result):
     assert result["overall"]["confirmed"] >= MIN_CONFIRMED_TOTAL
     assert set(CODES_WITH_OPERATORS) <= set(mutation.RULE_CODES)
@@ -57,6 +50,7 @@ def test_the_benchmark_makes_enough_confirmed_mutants(result):
     assert all(count >= MIN_CONFIRMED_PER_RULE for count in thin.values()), thin
 
 
+@pytest.mark.slow
 def test_rnnlint_never_crashes_on_a_mutant(result):
     crashes = result["overall"]["lint_crashes"]
     by_name = {m["name"]: m for m in result["mutants"]}
@@ -72,6 +66,7 @@ LAYOUT_FLIP_OPERATORS = ("pack_flip_batch_first", "pad_packed_flip_batch_first")
 RNN010_FLOOR = 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", CODES_WITH_OPERATORS)
 def test_rule_catches_its_confirmed_mutants(result, code):
     tally = result["rules"].get(code)
@@ -153,6 +148,7 @@ def test_the_input_is_shared_when_a_mutation_shifts_the_random_stream(tmp_path):
     assert mutation.misbehaviour(original, mutant) is None
 
 
+@pytest.mark.slow
 def test_readme_headline_states_the_measured_figures(result):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     overall = result["overall"]

@@ -12,7 +12,6 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, run_rnnlint
 
 from rnnlint._config import Config
 from rnnlint._notebook import (
@@ -22,6 +21,8 @@ from rnnlint._notebook import (
     read_notebook,
     write_cells,
 )
+
+from conftest import ROOT, run_rnnlint
 
 NOTEBOOKS = ROOT / "tests" / "notebooks"
 CLASSIFIER = NOTEBOOKS / "classifier.ipynb"
@@ -138,7 +139,7 @@ def test_fix_changes_only_the_fixed_cell_source(tmp_path):
     result = run_rnnlint("--no-cache", "--fix", target)
     assert result.returncode == 0 and "Fixed 1 finding" in result.stdout
     before, after = CLASSIFIER.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=False) if a != b]
     assert changed == [('    "        self.fc = nn.Linear(hidden_size, n_classes)\\n",',
                         '    "        self.fc = nn.Linear(2 * hidden_size, n_classes)\\n",')]
     assert len(before.splitlines()) == len(after.splitlines()) and after.endswith("}\n")
@@ -154,13 +155,13 @@ def test_fix_keeps_two_space_indentation_unsorted_keys_and_magics(tmp_path):
     shutil.copy(BROKEN, target)
     run_rnnlint("--no-cache", "--fix", "--unsafe-fixes", target)
     before, after = BROKEN.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=False) if a != b]
     assert changed == [('        "rnn = nn.GRU(8, 16, num_layers=1, dropout=0.5)"',
                         '        "rnn = nn.GRU(8, 16, num_layers=1)"')]
     assert "!echo {step}" in after
 
 
-def test_fix_writes_a_source_string_back_as_a_string(tmp_path):
+def test_fix_writes_a_source_string_back_as_a_string():
     text = json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 7,
                                   "source": "import torch.nn as nn\n%time x = 1\nrnn = nn.GRU(8, 16, dropout=0.5)"}],
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -193,7 +194,8 @@ def test_stdin_notebook_is_checked_and_fixed():
     checked = run_rnnlint("--stdin-filename", "model.ipynb", "-", stdin=text)
     assert checked.returncode == 1 and "model.ipynb:cell 3:7:19: RNN001" in checked.stdout
     fixed = run_rnnlint("--fix", "--stdin-filename", "model.ipynb", "-", stdin=text)
-    assert json.loads(fixed.stdout)["cells"][2]["source"][6] == "        self.fc = nn.Linear(2 * hidden_size, n_classes)\n"
+    fixed_line = json.loads(fixed.stdout)["cells"][2]["source"][6]
+    assert fixed_line == "        self.fc = nn.Linear(2 * hidden_size, n_classes)\n"
 
 
 # --- discovery, cache, hooks, shapes --------------------------------------------------------
@@ -266,8 +268,8 @@ REDEFINED = [
 
 
 def _in_memory(cells: list) -> str:
-    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": text} for text in cells],
-                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    code = [{"cell_type": "code", "metadata": {}, "outputs": [], "source": text} for text in cells]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 def test_a_class_defined_again_is_a_new_version_for_the_cells_below():
@@ -280,9 +282,10 @@ def test_a_class_defined_again_is_a_new_version_for_the_cells_below():
     assert sorted((f.code, f.cell, f.row) for f in findings) == [("RNN008", 2, 4), ("RNN008", 4, 4)]
 
 
-def test_the_renamed_version_keeps_its_columns_and_its_name_on_disk(tmp_path):
+def test_the_renamed_version_keeps_its_columns_and_its_name_on_disk():
     cells = list(REDEFINED)
-    cells[1] = cells[1].replace("nn.LSTM(10, 16, batch_first=True)", "nn.LSTM(10, 16, batch_first=True, bidirectional=True)")
+    cells[1] = cells[1].replace("nn.LSTM(10, 16, batch_first=True)",
+                                "nn.LSTM(10, 16, batch_first=True, bidirectional=True)")
     text = _in_memory(cells)
     notebook = read_notebook(text, "m.ipynb")
     first = notebook.cells[1].blanked.splitlines()[0]
@@ -373,6 +376,7 @@ def test_odd_json_is_one_line_and_no_traceback(tmp_path, text):
 
 
 def test_cells_that_are_not_code_still_count():
-    text = json.dumps({"cells": [{"cell_type": "raw", "source": "x"}, "junk", {"cell_type": "code", "source": "import torch.nn as nn\nrnn = nn.GRU(8, 16, dropout=0.2)"}],
+    code = {"cell_type": "code", "source": "import torch.nn as nn\nrnn = nn.GRU(8, 16, dropout=0.2)"}
+    text = json.dumps({"cells": [{"cell_type": "raw", "source": "x"}, "junk", code],
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     assert [(f.code, f.cell) for f in check_notebook(text, "m.ipynb", Config())[0]] == [("RNN009", 3)]

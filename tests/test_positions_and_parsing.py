@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from rnnlint._config import Config
 from rnnlint._engine import CHUNK_BYTES, check_source, parse_source
 from rnnlint._source import SourceLines, split_rows
@@ -60,6 +62,7 @@ def _big_module(classes: int) -> str:
     return header + "\n\n".join(parts)
 
 
+@pytest.mark.slow
 def test_a_large_file_parsed_in_groups_gives_the_tree_of_one_parse():
     source = _big_module(CHUNK_BYTES // len(BUGGY_HEAD) * 3)
     assert len(source) > 2 * CHUNK_BYTES
@@ -67,6 +70,7 @@ def test_a_large_file_parsed_in_groups_gives_the_tree_of_one_parse():
     assert ast.dump(chunked, include_attributes=True) == ast.dump(ast.parse(source), include_attributes=True)
 
 
+@pytest.mark.slow
 def test_a_group_cut_inside_a_string_falls_back_to_one_parse():
     body = _big_module(CHUNK_BYTES // len(BUGGY_HEAD) * 2)
     # a column-0 `class` line inside a string, past the first group's size: a cut there would not parse

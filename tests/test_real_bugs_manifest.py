@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 from rnnlint.rules import RULES_BY_CODE
+
+from conftest import ROOT
 
 BENCH = ROOT / "bench" / "real_bugs"
 
@@ -116,6 +117,7 @@ def _git(cwd, *args):
                                "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}).stdout.strip()
 
 
+@pytest.mark.slow  # git clones and several rnnlint runs
 def test_the_scorer_restores_a_case_from_a_local_clone_and_scores_it(tmp_path, capsys):
     clone = tmp_path / "mirrors" / "owner+name"
     (clone / "pkg").mkdir(parents=True)

@@ -6,6 +6,8 @@ import importlib.util
 import sys
 import textwrap
 
+import pytest
+
 from rnnlint.rules import ALL_RULES
 
 from conftest import ROOT
@@ -51,6 +53,7 @@ BUGGY_HEAD = textwrap.dedent("""\
 """)
 
 
+@pytest.mark.slow  # one rnnlint process per case and per file of a case
 def test_score_counts_found_missed_and_extra(tmp_path):
     (tmp_path / "axes").mkdir()
     # two lines of declarations above the code: the marker is on line 10

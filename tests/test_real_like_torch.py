@@ -96,7 +96,7 @@ def _run(model, inputs):
 def _with_sample_changed(inputs, batch_axes, sample=1):
     generator = torch.Generator().manual_seed(1)
     changed = []
-    for value, axis in zip(inputs, batch_axes):
+    for value, axis in zip(inputs, batch_axes, strict=False):
         if isinstance(value, torch.Tensor) and value.is_floating_point():
             value = value.clone()
             part = value.select(axis, sample)

@@ -21,6 +21,7 @@ from conftest import ROOT  # noqa: E402
 BUGGY = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text(encoding="utf-8")
 NON_ASCII = 'import torch.nn as nn\ngrüße = "😀"; rnn = nn.GRU(8, 16, num_layers=1, dropout=0.5)\n'
 TIMEOUT = 60
+pytestmark = pytest.mark.slow  # each test starts a server process: seconds apiece
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "rnnlint", "server"]))
@@ -136,7 +137,7 @@ async def test_noqa_action_and_noqa_hover(client: LanguageClient, tmp_path):
     uri = (tmp_path / "noqa.py").as_uri()
     _open(client, uri, BUGGY)
     finding = (await _diagnostics(client, uri))[0]
-    noqa = [a for a in await _actions(client, uri, finding) if "noqa" in a.title][0]
+    noqa = next(a for a in await _actions(client, uri, finding) if "noqa" in a.title)
     suppressed = _apply(BUGGY, noqa.edit.changes[uri])
     assert "nn.Linear(hidden_size, n_classes)  # expect: RNN001  # noqa: RNN001\n" in suppressed
     _change(client, uri, suppressed, 2)

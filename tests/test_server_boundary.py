@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import ROOT
 
 BLOCK_PYGLS = textwrap.dedent(
@@ -28,7 +30,8 @@ def _run(code: str) -> subprocess.CompletedProcess:
 
 
 def _loaded_after(code: str) -> dict:
-    script = code + "\nimport json, sys\nprint(json.dumps({name: name in sys.modules for name in ('pygls', 'lsprotocol')}))"
+    names = ("pygls", "lsprotocol")
+    script = code + f"\nimport json, sys\nprint(json.dumps({{name: name in sys.modules for name in {names!r}}}))"
     completed = _run(script)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -39,6 +42,7 @@ def test_import_rnnlint_and_a_check_load_no_pygls():
     assert _loaded_after(code) == {"pygls": False, "lsprotocol": False}
 
 
+@pytest.mark.slow  # the server's libraries in a fresh interpreter
 def test_the_pygls_check_can_fail():
     assert _loaded_after("import rnnlint._server") == {"pygls": True, "lsprotocol": True}
 

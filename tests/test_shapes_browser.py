@@ -9,12 +9,14 @@ import subprocess
 import zlib
 
 import pytest
-from conftest import run_rnnlint
 from test_shapes_formats import SEED, SEED_BUGGY
 
+from conftest import run_rnnlint
+
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (Debian package `chromium`; .ci/run installs it)")
+pytestmark = [pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian package `chromium`; .ci/run installs it)"),
+    pytest.mark.slow]  # a browser start is seconds
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
@@ -78,7 +80,8 @@ def _pixels(png: bytes):
 
 
 def _count(rows, colour, tolerance=6) -> int:
-    return sum(1 for row in rows for pixel in row if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour)))
+    return sum(1 for row in rows for pixel in row
+               if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=False)))
 
 
 def _screenshot(tmp_path, page, name):

@@ -6,9 +6,11 @@ import json
 import re
 import textwrap
 
-from conftest import ROOT, run_rnnlint
+import pytest
 
 from rnnlint._shapes_report import SCHEMA_VERSION, shapes_data
+
+from conftest import ROOT, run_rnnlint
 
 SEED = textwrap.dedent("""
     import torch
@@ -179,7 +181,7 @@ def test_html_is_one_self_contained_page_with_the_labels(tmp_path):
     assert set(re.findall(r"url\(#([^)]+)\)", two)) <= set(ids)
     for label in ("output: (batch, seq, 2*HL_size)", "h_n: (2*num_layers, batch, HL_size)",
                   "h_n[-1]", "h_n[-2]", "output[:, -1]", "self.fc = Linear(in_features=HL_size)",
-                  "axes: batch × seq × feature", "RNN001 (line 10)"):
+                  "axes: batch × seq × feature", "RNN001 (line 10)"):  # noqa: RUF001 - the picture's own sign
         assert label in html, label
 
 
@@ -204,11 +206,13 @@ def test_mermaid_is_markdown_with_a_flowchart_and_the_finding(tmp_path):
     assert "finding" not in run_rnnlint("shapes", "--format", "mermaid", clean).stdout
 
 
+@pytest.mark.slow  # every corpus model in every format
 def test_every_correct_corpus_model_draws_in_every_format_without_a_finding():
     from rnnlint._shapes_picture import html_page, mermaid
 
     # the single-file corpora of correct models (tests/corpus/projects is read as whole projects)
-    files = sorted(path for folder in ("clean", "clean_axes") for path in (ROOT / "tests" / "corpus" / folder).rglob("*.py"))
+    files = sorted(path for folder in ("clean", "clean_axes")
+                   for path in (ROOT / "tests" / "corpus" / folder).rglob("*.py"))
     grids = 0
     for path in files:
         data = shapes_data(path.read_text(encoding="utf-8"), str(path))
@@ -299,5 +303,6 @@ def test_a_read_returned_by_forward_flows_into_return():
     """)
     call = _call(shapes_data(source, "m.py"))
     (read,) = call["reads"]
-    assert (read["of"], read["into"], read["cases"][0]["slots"]) == ("h_n", "return", [{"layer": 1, "direction": "forward"}])
+    assert (read["of"], read["into"], read["cases"][0]["slots"]) == (
+        "h_n", "return", [{"layer": 1, "direction": "forward"}])
     assert call["heads"] == [] and call["cases"][0]["c_n"]["text"] == "(2, batch, 16)"

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
+
+import pytest
 
 from rnnlint._config import Config
 from rnnlint._engine import check_source, needs_analysis
 from rnnlint._runner import Cache, RunOptions, run
 from rnnlint.rules import ALL_RULES
 
-from conftest import ROOT, run_rnnlint
+from conftest import ROOT, bench_package, run_rnnlint
 
 CORPUS_FILES = sorted((ROOT / "tests" / "corpus").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
 
@@ -50,6 +51,7 @@ def _agree(source: str, path: str) -> None:
     assert [f.code for f in filtered.findings] == [f.code for f in unfiltered.findings if f.code != "RNN000"], path
 
 
+@pytest.mark.slow
 def test_prefilter_loses_no_finding_on_the_test_corpora():
     for path in CORPUS_FILES:
         _agree(path.read_text(encoding="utf-8"), str(path))
@@ -57,6 +59,7 @@ def test_prefilter_loses_no_finding_on_the_test_corpora():
         _agree(source, f"rule-example-{index}")
 
 
+@pytest.mark.slow
 def test_prefilter_loses_no_finding_on_real_code():
     files = _torch_sources()
     assert files, "torch is part of the dev install; its sources are real-world input"
@@ -110,6 +113,7 @@ def test_edited_file_is_not_served_from_the_cache(tmp_path):
     assert run([target], Config(), options).findings == []
 
 
+@pytest.mark.slow
 def test_parallel_output_is_deterministic_and_equals_serial(tmp_path):
     folder = tmp_path / "many"
     for index, path in enumerate(CORPUS_FILES):
@@ -153,13 +157,9 @@ def test_definitions_that_cannot_matter_are_left_out_of_the_analysis():
     assert fixed.endswith(unrelated) and "nn.Linear(2 * hidden_size, n_classes)" in fixed
 
 
+@pytest.mark.slow
 def test_a_large_module_gives_the_same_findings_with_and_without_the_selection():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_gen_corpus", ROOT / "bench" / "gen_corpus.py")
-    generator = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generator  # its dataclasses look their module up
-    spec.loader.exec_module(generator)
+    generator = bench_package("synthetic")
     source = generator.rnn_big_module(8000)
     # plant a bug in a few heads so there is something to find in several classes
     source = re.sub(r"nn\.Linear\((\w+) \* 2,", r"nn.Linear(\1,", source, count=3)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 TUTORIAL = ROOT / "docs" / "tutorial.md"
@@ -18,7 +19,8 @@ BLOCK = re.compile(r"(?:<!-- (?P<note>[^>]*) -->\n)?```(?P<lang>\w+)\n(?P<body>.
 
 
 def _blocks() -> list:
-    return [(match["note"], match["lang"], match["body"]) for match in BLOCK.finditer(TUTORIAL.read_text(encoding="utf-8"))]
+    text = TUTORIAL.read_text(encoding="utf-8")
+    return [(match["note"], match["lang"], match["body"]) for match in BLOCK.finditer(text)]
 
 
 def _rnnlint(command: str, tmp_path) -> str:
@@ -40,6 +42,7 @@ def test_the_models_are_the_files_and_every_file_is_shown():
     assert shown == files and len(files) >= 7
 
 
+@pytest.mark.slow  # one rnnlint process per command of the tutorial
 def test_the_commands_print_what_the_tutorial_shows(tmp_path):
     commands = 0
     for note, lang, body in _blocks():
@@ -55,6 +58,7 @@ def test_the_commands_print_what_the_tutorial_shows(tmp_path):
     assert commands >= 8
 
 
+@pytest.mark.slow  # torch in a fresh interpreter per block
 def test_the_python_blocks_run_with_torch_and_print_what_follows(tmp_path):
     pytest.importorskip("torch")
     blocks = _blocks()

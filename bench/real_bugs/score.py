@@ -94,9 +94,9 @@ def read_manifest(path: Path = MANIFEST, known_codes=None) -> list:
         cells = line.split("\t")
         if len(cells) != len(COLUMNS):
             raise ManifestError(f"{path.name}:{n}: {len(cells)} columns, expected {len(COLUMNS)}")
-        row = dict(zip(COLUMNS, (c.strip() for c in cells)))
+        row = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
 
-        def bad(what):
+        def bad(what, n=n, row=row):
             raise ManifestError(f"{path.name}:{n}: {row['id'] or '?'}: {what}")
 
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", row["id"]):

@@ -37,9 +37,9 @@ def declared(entry: Path) -> dict:
     """The module-level constants ISSUE and CAPABILITY of an entry, read without importing it."""
     values = {}
     for node in ast.parse(entry.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("ISSUE", "CAPABILITY"):
-                values[node.targets[0].id] = ast.literal_eval(node.value)
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in ("ISSUE", "CAPABILITY")):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
     return values
 
 

@@ -150,7 +150,7 @@ class Classifier(nn.Module):
     def __init__(self, hidden_size=64, n_classes=5):
         super().__init__()
         self.lstm = nn.LSTM(32, hidden_size, batch_first=True, bidirectional=True)
-        self.fc = nn.Linear(hidden_size, n_classes)
+        self.fc = nn.Linear(hidden_size, n_classes)  # expect: RNN001:19
 
     def forward(self, x):
         out, _ = self.lstm(x)
@@ -178,7 +178,7 @@ class Model(Module):
     def __init__(self, cfg):
         super().__init__()
         self.encoder = LSTM(cfg.emb, 128, proj_size=64)
-        self.classifier = Sequential(Linear(128, 32), ReLU(), Linear(32, 4))
+        self.classifier = Sequential(Linear(128, 32), ReLU(), Linear(32, 4))  # expect: RNN001:38
 
     def forward(self, x):
         out, _ = self.encoder(x)
@@ -194,7 +194,7 @@ class Model(nn.Module):
     def __init__(self, hidden, bidirectional):
         super().__init__()
         self.gru = nn.GRU(10, hidden, num_layers=2, bidirectional=bidirectional)
-        self.head = nn.Linear(hidden, 3)
+        self.head = nn.Linear(hidden, 3)  # expect: RNN001:21
 
     def forward(self, x):
         out, h = self.gru(x)
@@ -209,7 +209,7 @@ class Streaming(nn.Module):
     def __init__(self, input_dim, cell_dim, proj_dim, n_tokens):
         super().__init__()
         self.rnn = nn.LSTM(input_dim, cell_dim, num_layers=2, proj_size=proj_dim)
-        self.output = nn.Linear(cell_dim, n_tokens)
+        self.output = nn.Linear(cell_dim, n_tokens)  # expect: RNN001:23
 
     def forward(self, chunk):
         out, _ = self.rnn(chunk)

@@ -144,7 +144,7 @@ class Classifier(nn.Module):
 
     def forward(self, x):
         _, h_n = self.gru(x)
-        return self.fc(h_n)
+        return self.fc(h_n)  # expect: RNN002:16
 """
         ),
         Invalid(
@@ -160,7 +160,7 @@ class Regressor(nn.Module):
 
     def forward(self, x):
         out, (h, c) = self.lstm(x)
-        return self.head(torch.relu(h))
+        return self.head(torch.relu(h))  # expect: RNN002:16
 """
         ),
         Invalid(
@@ -175,7 +175,7 @@ class Forecaster(nn.Module):
 
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
-        return self.regressor(h_n)
+        return self.regressor(h_n)  # expect: RNN002:16
 """
         ),
         Invalid(
@@ -191,7 +191,7 @@ class Bridge(nn.Module):
 
     def forward(self, x):
         memory, (h_n, c_n) = self.encoder(x)
-        return memory, torch.relu(self.reduce_c(c_n))
+        return memory, torch.relu(self.reduce_c(c_n))  # expect: RNN002:35
 """
         ),
     ]

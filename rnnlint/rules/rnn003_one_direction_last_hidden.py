@@ -134,7 +134,7 @@ class Classifier(nn.Module):
 
     def forward(self, x):
         _, h_n = self.gru(x)
-        return self.fc(h_n[-1])
+        return self.fc(h_n[-1])  # expect: RNN003:24
 """
         ),
         Invalid(
@@ -149,7 +149,7 @@ class Tagger(Module):
 
     def forward(self, x):
         _, hidden = self.encoder(x)
-        last = hidden[0][-1, :, :]
+        last = hidden[0][-1, :, :]  # expect: RNN003:16
         return self.out(last)
 """
         ),
@@ -165,7 +165,7 @@ class Encoder(nn.Module):
 
     def forward(self, x):
         _, h = self.rnn(x)
-        return self.proj(h[-1])
+        return self.proj(h[-1])  # expect: RNN003:26
 """
         ),
     ]

@@ -114,7 +114,7 @@ class Forecaster(nn.Module):
 
     def forward(self, x):
         out, _ = self.lstm(x)
-        return self.fc(out[:, -1, :])
+        return self.fc(out[:, -1, :])  # expect: RNN004:24
 """
         ),
         Invalid(
@@ -129,7 +129,7 @@ class Classifier(nn.Module):
 
     def forward(self, tokens):
         states, _ = self.rnn(tokens)
-        return self.head(states[-1])
+        return self.head(states[-1])  # expect: RNN004:26
 """
         ),
         Invalid(
@@ -144,7 +144,7 @@ class Pooled(nn.Module):
 
     def forward(self, x):
         out, _ = self.encoder(x)
-        return torch.mean(out, dim=1)
+        return torch.mean(out, dim=1)  # expect: RNN004:16
 """
         ),
         Invalid(
@@ -160,8 +160,8 @@ class Packed(nn.Module):
     def forward(self, x, lengths):
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
-        out, _ = pad_packed_sequence(out)
-        return out[:, -1]
+        out, _ = pad_packed_sequence(out)  # expect: RNN010:18
+        return out[:, -1]  # expect: RNN004:16
 """
         ),
     ]

@@ -121,7 +121,7 @@ class Encoder(nn.Module):
 
     def forward(self, x):
         out, _ = self.gru(x)
-        return torch.reshape(out, (out.size(1), out.size(0), 16))
+        return torch.reshape(out, (out.size(1), out.size(0), 16))  # expect: RNN005:16
 """,
         ),
         Invalid(
@@ -134,7 +134,7 @@ class Classifier(nn.Module):
         self.gru = nn.GRU(10, 16)
 
     def forward(self, x):
-        x = x.view(x.size(1), x.size(0), -1)
+        x = x.view(x.size(1), x.size(0), -1)  # expect: RNN005:13
         _, h_n = self.gru(x)
         return h_n[-1]
 """,
@@ -163,7 +163,7 @@ class Classifier(nn.Module):
 
     def forward(self, x):
         batch_size, seq_len, n = x.shape
-        out, _ = self.lstm(x.reshape(seq_len, batch_size, n))
+        out, _ = self.lstm(x.reshape(seq_len, batch_size, n))  # expect: RNN005:28
         return out
 """,
             fixed="""
@@ -191,7 +191,7 @@ class Summary(nn.Module):
 
     def forward(self, x):
         _, h_n = self.gru(x)
-        return h_n.view(x.size(0), -1)
+        return h_n.view(x.size(0), -1)  # expect: RNN005:16
 """
         ),
         Invalid(
@@ -206,7 +206,7 @@ class Summary(nn.Module):
 
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
-        return h_n.view(-1, 2 * self.hidden)
+        return h_n.view(-1, 2 * self.hidden)  # expect: RNN005:16
 """
         ),
     ]

@@ -170,7 +170,7 @@ class IntentClassifier(nn.Module):
         self.gru = nn.GRU(10, hidden_size, num_layers, batch_first=True, bidirectional=True)
 
     def forward(self, x):
-        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size)
+        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size)  # expect: RNN006:14
         out, _ = self.gru(x, h0)
         return out
 """,
@@ -203,8 +203,8 @@ class SentimentLSTM(nn.Module):
 
     def init_hidden(self, batch_size):
         weight = next(self.parameters()).data
-        return (weight.new_zeros(batch_size, self.n_layers, self.hidden_dim),
-                weight.new_zeros(batch_size, self.n_layers, self.hidden_dim))
+        return (weight.new_zeros(batch_size, self.n_layers, self.hidden_dim),  # expect: RNN006:17
+                weight.new_zeros(batch_size, self.n_layers, self.hidden_dim))  # expect: RNN006:17
 
     def forward(self, x):
         out, hidden = self.lstm(x, self.init_hidden(x.size(0)))
@@ -223,7 +223,7 @@ class Speller(Module):
 
     def forward(self, x):
         batch = x.shape[1]
-        state = (torch.randn(2, batch, 128), torch.randn(2, batch, 128))
+        state = (torch.randn(2, batch, 128), torch.randn(2, batch, 128))  # expect: RNN006:18
         out, state = self.decoder(x, state)
         return out
 """
@@ -239,7 +239,7 @@ class Decoder(nn.Module):
         self.rnn = nn.GRU(embed_dim, hidden_size, num_layers=2, batch_first=True)
 
     def forward(self, embedded, hidden):
-        output, h_n = self.rnn(embedded, hidden.unsqueeze(0))
+        output, h_n = self.rnn(embedded, hidden.unsqueeze(0))  # expect: RNN006:42
         return output, h_n[-1]
 """
         ),

@@ -157,7 +157,7 @@ class Classifier(nn.Module):
 
     def forward(self, x):
         _, hidden = self.lstm(x)
-        return self.fc(hidden[-1])
+        return self.fc(hidden[-1])  # expect: RNN007:24
 """,
             fixed="""
 import torch.nn as nn
@@ -183,7 +183,7 @@ class Encoder(nn.Module):
         self.rnn = nn.GRU(10, hidden_size, num_layers=2)
 
     def forward(self, x):
-        out, (h, c) = self.rnn(x)
+        out, (h, c) = self.rnn(x)  # expect: RNN007:14
         return out, h
 """
         ),
@@ -200,7 +200,7 @@ class Tagger(nn.Module):
 
     def forward(self, x):
         h0 = torch.zeros(self.layers, x.size(0), self.hidden, device=x.device)
-        out, _ = self.lstm(x, h0)
+        out, _ = self.lstm(x, h0)  # expect: RNN007:31
         return out
 """
         ),
@@ -215,7 +215,7 @@ class StatefulLSTM(Module):
 
     def forward(self, x):
         out, state = self.cell(x)
-        return out, state.detach()
+        return out, state.detach()  # expect: RNN007:21
 """
         ),
     ]

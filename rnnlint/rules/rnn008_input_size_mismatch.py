@@ -87,7 +87,7 @@ class Encoder(nn.Module):
     def __init__(self, vocab_size, hidden_size=64):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, 100)
-        self.lstm = nn.LSTM(128, hidden_size, batch_first=True)
+        self.lstm = nn.LSTM(128, hidden_size, batch_first=True)  # expect: RNN008:21
 
     def forward(self, tokens):
         out, _ = self.lstm(self.embedding(tokens))
@@ -102,7 +102,7 @@ class Stacked(nn.Module):
     def __init__(self, hidden):
         super().__init__()
         self.first = nn.GRU(16, hidden, bidirectional=True)
-        self.second = nn.GRU(hidden, hidden)
+        self.second = nn.GRU(hidden, hidden)  # expect: RNN008:23
 
     def forward(self, x):
         y, _ = self.first(x)
@@ -118,7 +118,7 @@ class CRNN(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv1d(1, 64, kernel_size=3, padding=1)
-        self.gru = nn.GRU(32, 16, batch_first=True)
+        self.gru = nn.GRU(32, 16, batch_first=True)  # expect: RNN008:20
 
     def forward(self, x):
         out, _ = self.gru(self.conv(x).transpose(1, 2))

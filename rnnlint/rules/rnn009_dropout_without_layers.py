@@ -127,7 +127,7 @@ import torch.nn as nn
 class Encoder(nn.Module):
     def __init__(self, input_size=10, hidden_size=16):
         super().__init__()
-        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, dropout=0.3)
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, dropout=0.3)  # expect: RNN009:21
 
     def forward(self, x):
         out, _ = self.lstm(x)
@@ -156,7 +156,7 @@ DROPOUT = 0.2
 class Encoder(Module):
     def __init__(self, vocab_dim):
         super().__init__()
-        self.gru = GRU(
+        self.gru = GRU(  # expect: RNN009:20
             input_size=vocab_dim,
             hidden_size=128,
             dropout=DROPOUT,
@@ -192,7 +192,7 @@ import torch
 class Elman(torch.nn.Module):
     def __init__(self, features, small=True):
         super().__init__()
-        self.rnn = torch.nn.RNN(features, 32, 1 if small else 3, "relu", True, False, 0.1)
+        self.rnn = torch.nn.RNN(features, 32, 1 if small else 3, "relu", True, False, 0.1)  # expect: RNN009:20
 
     def forward(self, x):
         return self.rnn(x)[0]
@@ -203,7 +203,7 @@ class Elman(torch.nn.Module):
 import torch.nn as nn
 
 def make_encoder(hidden):
-    return nn.LSTM(16, hidden, num_layers=1, dropout=0.4, bidirectional=True)
+    return nn.LSTM(16, hidden, num_layers=1, dropout=0.4, bidirectional=True)  # expect: RNN009:12
 """,
             fixed="""
 import torch.nn as nn

@@ -237,7 +237,7 @@ class Encoder(nn.Module):
 
     def forward(self, x, lengths):
         frames, _ = self.frames(x)
-        packed = pack_padded_sequence(frames, lengths, enforce_sorted=False)
+        packed = pack_padded_sequence(frames, lengths, enforce_sorted=False)  # expect: RNN010:18
         _, (h_n, _) = self.lstm(packed)
         return h_n[-1]
 """,
@@ -274,7 +274,7 @@ class Tagger(nn.Module):
 
     def forward(self, tokens, lengths):
         context, _ = self.context(self.embedding(tokens))
-        packed = nn.utils.rnn.pack_padded_sequence(
+        packed = nn.utils.rnn.pack_padded_sequence(  # expect: RNN010:18
             context,
             lengths.cpu(),
             enforce_sorted=False,
@@ -322,7 +322,7 @@ class Encoder(nn.Module):
 
     def forward(self, x, lengths):
         out, _ = self.first(x)
-        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(out, lengths, True))
+        out, h_n = self.rnn(rnn_utils.pack_padded_sequence(out, lengths, True))  # expect: RNN010:29
         return h_n
 """,
             fixed="""
@@ -354,7 +354,7 @@ class TwoStage(nn.Module):
 
     def forward(self, x, lengths):
         out, _ = self.first(x)
-        _, h_n = self.second(pack_padded_sequence(out, lengths, enforce_sorted=False))
+        _, h_n = self.second(pack_padded_sequence(out, lengths, enforce_sorted=False))  # expect: RNN010:30
         return h_n[-1]
 """,
             fixed="""
@@ -386,7 +386,7 @@ class Encoder(nn.Module):
 
     def forward(self, x, lengths):
         frames, _ = self.frames(x)
-        out, _ = self.lstm(pack_padded_sequence(frames, lengths, enforce_sorted=False))
+        out, _ = self.lstm(pack_padded_sequence(frames, lengths, enforce_sorted=False))  # expect: RNN010:28
         return out
 """
         ),
@@ -403,7 +403,7 @@ class Encoder(nn.Module):
     def forward(self, x, lengths=None):
         # unpacked, the LSTM reads x batch first; packed, the same x is read sequence first
         if lengths is not None:
-            x = pack_padded_sequence(x, lengths, enforce_sorted=False)
+            x = pack_padded_sequence(x, lengths, enforce_sorted=False)  # expect: RNN010:17
         _, (h_n, _) = self.lstm(x)
         return h_n[-1]
 """
@@ -421,7 +421,7 @@ class Stacked(nn.Module):
 
     def forward(self, x, lengths):
         out, _ = self.first(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
-        out, _ = pad_packed_sequence(out)
+        out, _ = pad_packed_sequence(out)  # expect: RNN010:18
         out, _ = self.second(out)
         return out
 """

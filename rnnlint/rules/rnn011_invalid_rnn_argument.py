@@ -124,7 +124,7 @@ import torch.nn as nn
 class Encoder(nn.Module):
     def __init__(self, input_size=10, hidden_size=20):
         super().__init__()
-        self.lstm = nn.LSTM(input_size, hidden_size, batchfirst=True)
+        self.lstm = nn.LSTM(input_size, hidden_size, batchfirst=True)  # expect: RNN011:54
 
     def forward(self, x):
         return self.lstm(x)[0]
@@ -148,7 +148,7 @@ from torch.nn import GRU, Module
 class Encoder(Module):
     def __init__(self, vocab_dim):
         super().__init__()
-        self.gru = GRU(vocab_dim, 64, num_layer=2, bidirection=True, dropout=0.1)
+        self.gru = GRU(vocab_dim, 64, num_layer=2, bidirection=True, dropout=0.1)  # expect: RNN011:39, RNN011:52
 
     def forward(self, x):
         return self.gru(x)[0]
@@ -172,7 +172,7 @@ import torch
 class Model(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.gru = torch.nn.GRU(16, 32, proj_size=8)
+        self.gru = torch.nn.GRU(16, 32, proj_size=8)  # expect: RNN011:41
 
     def forward(self, x):
         return self.gru(x)[0]
@@ -187,7 +187,7 @@ ACTIVATION = "sigmoid"
 class Elman(nn.Module):
     def __init__(self):
         super().__init__()
-        self.rnn = nn.RNN(8, 16, 2, ACTIVATION)
+        self.rnn = nn.RNN(8, 16, 2, ACTIVATION)  # expect: RNN011:37
 
     def forward(self, x):
         return self.rnn(x)[0]
@@ -198,7 +198,7 @@ class Elman(nn.Module):
 import torch.nn as nn
 
 def build(cfg):
-    return nn.LSTM(cfg.features, 64, num_layers=0, dropout=cfg.dropout)
+    return nn.LSTM(cfg.features, 64, num_layers=0, dropout=cfg.dropout)  # expect: RNN011:38
 """
         ),
         Invalid(
@@ -208,7 +208,7 @@ import torch.nn as nn
 class Projected(nn.Module):
     def __init__(self, hidden=64):
         super().__init__()
-        self.lstm = nn.LSTM(16, hidden, proj_size=hidden)
+        self.lstm = nn.LSTM(16, hidden, proj_size=hidden)  # expect: RNN011:41
 
     def forward(self, x):
         return self.lstm(x)[0]
@@ -221,7 +221,7 @@ from torch import nn
 class Regularised(nn.Module):
     def __init__(self, hidden):
         super().__init__()
-        self.lstm = nn.LSTM(16, hidden, num_layers=2, dropout=50)
+        self.lstm = nn.LSTM(16, hidden, num_layers=2, dropout=50)  # expect: RNN011:55
 
     def forward(self, x):
         return self.lstm(x)[0]

@@ -21,7 +21,7 @@ from rnnlint.runtime import (
 
 @shapecheck
 def encode(
-    x: BatchFirstSequence, h0: HiddenState
+    x: BatchFirstSequence, h0: HiddenState  # noqa: ARG001 - the annotation is what is checked
 ) -> Float[Tensor, "batch directions_x_hidden"]:
     return torch.cat((h0[-2], h0[-1]), dim=1)
 
@@ -66,7 +66,7 @@ def test_return_value_mismatch_is_reported_as_such():
 
 def test_rank_mismatch_is_explained():
     @shapecheck
-    def read(x: SeqFirstSequence) -> None:
+    def read(x: SeqFirstSequence) -> None:  # noqa: ARG001 - the annotation is what is checked
         return None
 
     with pytest.raises(ShapeError, match="the annotation has 3 axes, the tensor 2"):
@@ -75,7 +75,7 @@ def test_rank_mismatch_is_explained():
 
 def test_dtype_mismatch_is_a_shape_error_too():
     @shapecheck
-    def read(tokens: Int[Tensor, "batch seq"]) -> None:
+    def read(tokens: Int[Tensor, "batch seq"]) -> None:  # noqa: ARG001 - the annotation is what is checked
         return None
 
     with pytest.raises(ShapeError) as caught:
@@ -105,7 +105,7 @@ def test_decorated_forward_of_a_recurrent_model():
 
 def test_plain_jaxtyping_error_converts_to_the_same_report():
     @jaxtyped(typechecker=beartype)
-    def head(features: Float[Tensor, "batch 8"]) -> None:
+    def head(features: Float[Tensor, "batch 8"]) -> None:  # noqa: ARG001 - the annotation is what is checked
         return None
 
     with pytest.raises(TypeCheckError) as caught:

@@ -16,7 +16,7 @@ def modules_loaded_by(statement):
 
 
 @pytest.mark.parametrize(("statement", "forbidden"), [
-    ("import rnnlint.runtime", "rnnlint._analysis"),
+    pytest.param("import rnnlint.runtime", "rnnlint._analysis", marks=pytest.mark.slow),
     ("import pytest_rnnlint", "torch"),
     ("import pytest_rnnlint", "jaxtyping"),
 ])
@@ -26,5 +26,6 @@ def test_import_does_not_load(statement, forbidden):
     assert forbidden not in loaded
 
 
+@pytest.mark.slow
 def test_probe_sees_a_module_that_is_loaded():
     assert "torch" in modules_loaded_by("import pytest_rnnlint\nimport rnnlint.runtime")

@@ -8,6 +8,8 @@ from torch import nn
 
 from rnnlint.runtime import RNNShapeError, watch
 
+pytestmark = pytest.mark.slow  # the compiler takes seconds to load and to compile
+
 BATCH, SEQ = 4, 6
 
 

@@ -9,9 +9,9 @@ import textwrap
 import jaxtyping  # noqa: F401
 import pytest
 import torch  # noqa: F401
-from pytest_rnnlint import parse_packages
 
 import rnnlint.runtime  # noqa: F401
+from pytest_rnnlint import parse_packages
 
 pytest_plugins = ["pytester"]
 
@@ -132,7 +132,8 @@ def test_marker_and_fixture_declare_sizes_and_catch_a_silent_bug(pytester):
     result = pytester.runpytest()
     result.assert_outcomes(failed=2)
     # count the traceback lines only: with CI set, pytest repeats messages in its short summary
-    traceback_lines = [line for line in result.stdout.lines if line.startswith("E") and "see: rnnlint rule RNN002" in line]
+    traceback_lines = [line for line in result.stdout.lines
+                       if line.startswith("E") and "see: rnnlint rule RNN002" in line]
     assert len(traceback_lines) == 2
 
 

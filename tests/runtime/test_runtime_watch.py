@@ -289,7 +289,7 @@ def test_results_are_checked_once_per_new_input_shape():
     gru = nn.GRU(4, 6)
     result_checks = []
     with watch(gru):
-        gru.register_forward_hook(lambda *args: result_checks.append(hook_count(gru)))
+        gru.register_forward_hook(lambda *_: result_checks.append(hook_count(gru)))
         for seq in (SEQ, SEQ, SEQ + 1, SEQ):
             gru(torch.zeros(seq, BATCH, 4))
     # our pre-hook + the probe, plus our result hook on the calls with a new input shape
@@ -304,7 +304,7 @@ def test_result_that_breaks_the_contract_is_reported():
     expected = spec.check_call((x,), {}, Sizes(None, None))
     output = torch.zeros(_shapes.output_shape(config, BATCH, SEQ))
     spec.check_result(expected, (output, torch.zeros(_shapes.hidden_state_shape(config, BATCH))))
-    with pytest.raises(RNNShapeError, match="h_n: expected .* = \\(2, 3, 6\\), got \\(1, 3, 6\\)"):
+    with pytest.raises(RNNShapeError, match=r"h_n: expected .* = \(2, 3, 6\), got \(1, 3, 6\)"):
         spec.check_result(expected, (output, torch.zeros(1, BATCH, 6)))
 
 
@@ -385,7 +385,7 @@ def test_model_copied_or_saved_while_watched_keeps_no_live_checks(tmp_path):
 
 def test_subclass_with_its_own_forward_is_left_alone():
     class Wrapped(nn.LSTM):
-        def forward(self, x, lengths):
+        def forward(self, x, lengths):  # noqa: ARG002 - a signature of its own is the point
             return super().forward(x)
 
     wrapped = Wrapped(4, 6)
@@ -397,5 +397,5 @@ def test_subclass_with_its_own_forward_is_left_alone():
 def test_bad_declared_sizes_and_non_modules_are_refused():
     with pytest.raises(ValueError, match="batch must be a positive int"):
         watch(nn.GRU(4, 6), batch=0)
-    with pytest.raises(TypeError, match="takes an nn.Module"):
+    with pytest.raises(TypeError, match=r"takes an nn\.Module"):
         watch(lambda x: x)
