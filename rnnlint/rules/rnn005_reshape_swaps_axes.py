@@ -12,11 +12,13 @@ from .._analysis import (
     Tensor,
     Unknown,
     as_int,
+    axes_of,
     axis_symbol,
     cases,
     compare,
     exact_quotient,
     number,
+    regroup,
     reshape,
 )
 from ._base import Invalid, Rule
@@ -227,6 +229,16 @@ class Summary(nn.Module):
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
+            else:
+                misread = _misread(tensor, dims, event.guard)
+                if misread is not None:
+                    yield self.report(
+                        event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
+                        problem=f"asks for the {_named(misread.wanted)} axis at position {misread.axis}, where the "
+                                f"data holds the {_named(misread.skipped)} axis first",
+                        help=f"move the {_named(misread.wanted)} axis into place with `permute`/`transpose` before "
+                             f"the `{method}`",
+                    )
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
@@ -256,6 +268,23 @@ class Summary(nn.Module):
             problem="swaps the first two axes by reshaping", replacements=replacements,
             help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
         )
+
+
+def _misread(tensor: Tensor, dims: list, guard):
+    """The first size asked for that the memory order of the tensor's factors does not have
+    next (`_axes.regroup`), when both factors involved cannot be 1."""
+    axes = axes_of(tensor)
+    if axes is None:
+        return None
+    solved = reshape(tensor, list(dims)).shape
+    _, misread = regroup(axes, list(solved), lambda a, b: _equal(a, b, guard))
+    if misread is None or not (_not_one(misread.wanted.size, guard) and _not_one(misread.skipped.size, guard)):
+        return None
+    return misread
+
+
+def _named(factor) -> str:
+    return f"`{factor.name}`" if factor.name else "`" + str(factor.size.describe()) + "`"
 
 
 def _receiver(lines, method: ast.Attribute) -> str:
