@@ -160,7 +160,18 @@ def _replace_last(tensor: Tensor, size: Value) -> Tensor:
     if tensor.shape is None:
         return Tensor(feature=size, rnn=tensor.rnn, key=tensor.key)
     roles = tensor.roles[:-1] + (FEATURE,) if tensor.roles else None
-    return derived(tensor, tensor.shape[:-1] + (size,), roles)
+    factors = axes_of(tensor)
+    return derived(tensor, tensor.shape[:-1] + (size,), roles, factors=factors[:-1] + (_axes.of_axis(size),))
+
+
+def per_layer_size(tensor: Tensor) -> Value | None:
+    """The number of rows per sample an RNN state's layers or directions still give ``tensor``:
+    the product of those factors over its axes but the last; None when it has none."""
+    axes = axes_of(tensor)
+    if axes is None or len(axes) < 2:
+        return None
+    found = [factor for axis in axes[:-1] for factor in axis if factor.name in (_axes.LAYERS, _axes.DIRECTIONS)]
+    return _axes._product(found) if found else None
 
 
 def _cell(layer: Layer, tensor: Tensor) -> Tensor:
