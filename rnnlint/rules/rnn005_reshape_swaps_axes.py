@@ -34,6 +34,12 @@ class ReshapeSwapsAxes(Rule):
     axis into the batch or feature axis (`h_n.view(batch, -1)`, `h_n.view(-1, 2 * hidden)`).
     It also flags a reshape that asks for a later axis first, such as `x.view(x.size(2),
     x.size(0), -1)` on a Conv1d's `(batch, channels, length)` where `permute(2, 0, 1)` is meant.
+    More generally, every axis is known as an ordered product of factors (layers, directions,
+    batch, time, features, channels, the equal parts of a `torch.cat`), and a reshape is
+    reported when a size it asks for, at any position, is that of a factor that is not next in
+    memory: `h_n.view(2, layers, batch, hidden)` of a `(layers * 2, batch, hidden)` state,
+    `torch.cat([h_n[0], h_n[1]]).view(batch, -1)`, a Conv1d's output viewed as
+    `(batch, length, channels)`.
 
     ## Why is this bad?
     `view` and `reshape` never move data: they re-read the same memory in a new shape. A
@@ -108,8 +114,94 @@ class Encoder(nn.Module):
         _, h_n = self.gru(x)
         return h_n.view(1, -1)
 """,
+        """
+import torch
+import torch.nn as nn
+
+class ConvEncoder(nn.Module):
+    def __init__(self, channels=8):
+        super().__init__()
+        self.conv = nn.Conv1d(10, channels, 3, padding=1)
+        self.lstm = nn.LSTM(channels, 12, batch_first=True)
+
+    def forward(self, mels):
+        features = torch.relu(self.conv(mels))
+        seq = features.permute(0, 2, 1).reshape(features.size(0), features.size(2), 8)
+        out, _ = self.lstm(seq)
+        return out
+""",
     ]
     INVALID = [
+        # equal state slices joined on the batch axis, then read as features: rows mix samples
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(5, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, 3)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        both = torch.cat([h_n[0], h_n[1]], dim=0)
+        return self.fc(both.view(x.size(0), 2 * self.hidden))  # expect: RNN005
+"""
+        ),
+        # a Conv1d's (batch, channels, length) read as (batch, length, channels)
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class ConvEncoder(nn.Module):
+    def __init__(self, channels=8):
+        super().__init__()
+        self.conv = nn.Conv1d(10, channels, 3, padding=1)
+        self.lstm = nn.LSTM(channels, 12, batch_first=True)
+
+    def forward(self, mels):
+        features = torch.relu(self.conv(mels))
+        seq = features.view(features.size(0), features.size(2), 8)  # expect: RNN005
+        out, _ = self.lstm(seq)
+        return out
+"""
+        ),
+        # h_n's first axis runs over layers, then directions within each layer
+        Invalid(
+            """
+import torch.nn as nn
+
+class TopLayer(nn.Module):
+    def __init__(self, hidden=5, layers=3):
+        super().__init__()
+        self.layers, self.hidden = layers, hidden
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return h_n.view(2, self.layers, x.size(0), self.hidden)[:, -1]  # expect: RNN005
+"""
+        ),
+        # the directions of a bidirectional output are split from the features, not from time
+        Invalid(
+            """
+import torch.nn as nn
+
+class ForwardOnly(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return out.reshape(x.size(0), 2, x.size(1), self.hidden)[:, 0]  # expect: RNN005
+"""
+        ),
         # the function form is reported too; its fix is left to the reader (no receiver to keep)
         Invalid(
             """
