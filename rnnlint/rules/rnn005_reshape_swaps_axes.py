@@ -18,6 +18,7 @@ from .._analysis import (
     compare,
     exact_quotient,
     number,
+    product,
     regroup,
     reshape,
 )
@@ -369,6 +370,10 @@ def _misread(tensor: Tensor, dims: list, guard):
     if axes is None:
         return None
     solved = reshape(tensor, list(dims)).shape
+    if not _equal(product(solved), product(tensor.shape), guard):
+        # sizes that do not keep the element count: a case that cannot run as written (or one
+        # the analysis pairs with a configuration it never meets), not a silent misread
+        return None
     _, misread = regroup(axes, list(solved), lambda a, b: _equal(a, b, guard))
     if misread is None or not (_not_one(misread.wanted.size, guard) and _not_one(misread.skipped.size, guard)):
         return None
