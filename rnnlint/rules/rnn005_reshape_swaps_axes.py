@@ -161,12 +161,13 @@ import torch.nn as nn
 class ConvEncoder(nn.Module):
     def __init__(self, channels=8):
         super().__init__()
+        self.channels = channels
         self.conv = nn.Conv1d(10, channels, 3, padding=1)
         self.lstm = nn.LSTM(channels, 12, batch_first=True)
 
     def forward(self, mels):
         features = torch.relu(self.conv(mels))
-        seq = features.view(features.size(0), features.size(2), 8)  # expect: RNN005
+        seq = features.view(features.size(0), features.size(2), self.channels)  # expect: RNN005
         out, _ = self.lstm(seq)
         return out
 """
