@@ -74,7 +74,8 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._tensor_ops import exact_quotient, product, reshape
+from ._axes import regroup
+from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
     BATCH,
     CELL_KINDS,
@@ -113,7 +114,7 @@ __all__ = [
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
-    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product",
+    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",

@@ -201,7 +201,7 @@ class Calls(InterpreterBase):
         applied next keeps the name, since it acts on the last axis only."""
         kept_rows = layer.kind == "Linear" or (layer.kind == "Sequential" and self.head_call_of(result) is not None)
         before = self.head_call_of(first)
-        if first.origin in ("h_n", "c_n") and kept_rows:
+        if (first.origin in ("h_n", "c_n") or ops.per_layer_size(first) is not None) and kept_rows:
             self.head_calls[id(result)] = (result, HeadCall(layer, first))
         elif before is not None and layer.kind == "Linear":
             self.head_calls[id(result)] = (result, before)

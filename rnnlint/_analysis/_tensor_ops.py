@@ -17,11 +17,14 @@ from ._symbolic import (
     Poly,
     Unknown,
     Value,
+    EQUAL,
     alternatives,
     as_int,
     cases,
+    compare,
     number,
 )
+from . import _axes
 from ._facts import (
     WHOLE_SLICE,
     IndexEllipsis,
@@ -72,7 +75,20 @@ def derived(tensor: Tensor, shape: tuple | None, roles: tuple | None, keep_origi
         rnn=tensor.rnn,
         key=extra.pop("key", None),
         source=extra.pop("source", tensor.source if keep_origin else None),
+        factors=extra.pop("factors", None) if shape is not None else None,
     )
+
+
+def axes_of(tensor: Tensor) -> tuple | None:
+    """The factors of every axis of ``tensor`` (recorded, else one per axis), None when its rank
+    is not known."""
+    if tensor.shape is None:
+        return None
+    return _axes.of_tensor(tensor.shape, tensor.factors, tensor.roles)
+
+
+def _same_size(first: Value, second: Value) -> bool:
+    return isinstance(first, Poly) and isinstance(second, Poly) and compare(first, second).verdict == EQUAL
 
 
 # --- layers ---------------------------------------------------------------------------------
@@ -144,7 +160,18 @@ def _replace_last(tensor: Tensor, size: Value) -> Tensor:
     if tensor.shape is None:
         return Tensor(feature=size, rnn=tensor.rnn, key=tensor.key)
     roles = tensor.roles[:-1] + (FEATURE,) if tensor.roles else None
-    return derived(tensor, tensor.shape[:-1] + (size,), roles)
+    factors = axes_of(tensor)
+    return derived(tensor, tensor.shape[:-1] + (size,), roles, factors=factors[:-1] + (_axes.of_axis(size),))
+
+
+def per_layer_size(tensor: Tensor) -> Value | None:
+    """The number of rows per sample an RNN state's layers or directions still give ``tensor``:
+    the product of those factors over its axes but the last; None when it has none."""
+    axes = axes_of(tensor)
+    if axes is None or len(axes) < 2:
+        return None
+    found = [factor for axis in axes[:-1] for factor in axis if factor.name in (_axes.LAYERS, _axes.DIRECTIONS)]
+    return _axes._product(found) if found else None
 
 
 def _cell(layer: Layer, tensor: Tensor) -> Tensor:
@@ -169,7 +196,10 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     new_length: Value = UNKNOWN
     if as_int(stride) == 1 and isinstance(length, Poly) and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
         new_length = length + number(2) * padding - dilation * (kernel - number(1))
-    return Tensor(shape=(tensor.shape[0], out_channels, new_length), roles=(BATCH, FEATURE, TIME))
+    shape = (tensor.shape[0], out_channels, new_length)
+    names = (_axes.BATCH, _axes.CHANNELS, _axes.TIME)
+    return Tensor(shape=shape, roles=(BATCH, FEATURE, TIME),
+                  factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names)))
 
 
 # what calling a layer of each family returns, given its first argument (a tensor)
@@ -231,11 +261,15 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             output = UNKNOWN_TENSOR
         else:
             roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched else (TIME, FEATURE)
-            output = Tensor(shape=tuple(dim(d) for d in shape), roles=roles, origin="output", rnn=layer)
+            shape = tuple(dim(d) for d in shape)
+            output = Tensor(shape=shape, roles=roles, origin="output", rnn=layer,
+                            factors=_output_factors(config, shape, roles))
     state_roles = (STATE, BATCH, FEATURE) if batched else (STATE, FEATURE)
-    hidden = _state_tensor(_any_directions(_shapes.hidden_state_shape, config, batch), state_roles, "h_n", layer)
+    hidden = _state_tensor(_any_directions(_shapes.hidden_state_shape, config, batch), state_roles, "h_n", layer,
+                           config)
     if config.returns_cell_state:
-        cell = _state_tensor(_any_directions(_shapes.cell_state_shape, config, batch), state_roles, "c_n", layer)
+        cell = _state_tensor(_any_directions(_shapes.cell_state_shape, config, batch), state_roles, "c_n", layer,
+                             config)
         state: Value = TupleValue((hidden, cell), origin="state", rnn=layer)
     else:
         state = hidden
@@ -266,10 +300,37 @@ def input_key(layer: Layer, inputs: Tensor) -> str:
     return inputs.key or f"input of {layer.name or layer.kind}"
 
 
-def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer) -> Tensor:
+def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer, config=None) -> Tensor:
     if shape is None:
         return Tensor(origin=origin, rnn=layer)
-    return Tensor(shape=tuple(dim(d) for d in shape), roles=roles, origin=origin, rnn=layer)
+    shape = tuple(dim(d) for d in shape)
+    factors = None
+    if config is not None and config.bidirectional is not None and isinstance(dim(config.num_layers), Poly):
+        # the first axis runs over layers, and within each layer over its directions
+        stack = (_axes.Factor(_axes.LAYERS, dim(config.num_layers)),)
+        if config.bidirectional:
+            stack += (_axes.Factor(_axes.DIRECTIONS, number(2)),)
+        if _same_size(_axes._product(stack), shape[0]):
+            factors = (stack,) + tuple(_axes.of_axis(size, _ROLE_FACTOR.get(role))
+                                       for size, role in zip(shape[1:], roles[1:]))
+    return Tensor(shape=shape, roles=roles, origin=origin, rnn=layer, factors=factors)
+
+
+_ROLE_FACTOR = {BATCH: _axes.BATCH, TIME: _axes.TIME, FEATURE: _axes.FEATURES}
+
+
+def _output_factors(config: _shapes.RNNConfig, shape: tuple, roles: tuple) -> tuple | None:
+    """An RNN's output: a bidirectional one's features are the directions, each of ``H_out``."""
+    axes = [_axes.of_axis(size, _ROLE_FACTOR.get(role)) for size, role in zip(shape, roles)]
+    if config.bidirectional:
+        features = shape[-1]
+        half = exact_quotient(features, number(2)) if isinstance(features, Poly) else UNKNOWN
+        if not isinstance(half, Poly) or not _same_size(half * number(2), features):
+            return None
+        axes[-1] = (_axes.Factor(_axes.DIRECTIONS, number(2)), _axes.Factor(_axes.FEATURES, half))
+    elif config.bidirectional is None:
+        return None
+    return tuple(axes)
 
 
 # --- indexing -------------------------------------------------------------------------------------
@@ -291,23 +352,29 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
             expanded.extend([WHOLE_SLICE] * (len(shape) - consumed))
         else:
             expanded.append(item)
-    new_shape, new_roles, axis = [], [], 0
+    old_factors = axes_of(tensor)
+    new_shape, new_roles, new_factors, axis = [], [], [], 0
     for item in expanded:
         if isinstance(item, IndexNone):
             new_shape.append(number(1))
             new_roles.append(None)
+            new_factors.append(())
             continue
         if isinstance(item, IndexInt):
             axis += 1
             continue
         if not isinstance(item, IndexSlice):
             return UNKNOWN_TENSOR  # a key: no tensor takes one
-        new_shape.append(_slice_length(shape[axis], item.lower, item.upper, item.step))
+        length = _slice_length(shape[axis], item.lower, item.upper, item.step)
+        new_shape.append(length)
         new_roles.append(roles[axis])
+        # a whole axis keeps its factors; part of one is only its size
+        new_factors.append(old_factors[axis] if item == WHOLE_SLICE else None)
         axis += 1
     new_shape.extend(shape[axis:])
     new_roles.extend(roles[axis:])
-    return derived(tensor, tuple(new_shape), tuple(new_roles))
+    new_factors.extend(old_factors[axis:])
+    return derived(tensor, tuple(new_shape), tuple(new_roles), factors=tuple(new_factors))
 
 
 def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: Value | None) -> Value:
@@ -361,7 +428,11 @@ def reshape(tensor: Tensor, new_dims: list) -> Tensor:
     elif minus:
         dims = [UNKNOWN if as_int(value) == -1 else value for value in dims]
     roles = _carried_roles(tensor, dims)
-    return derived(tensor, tuple(dims), roles)
+    factors = None
+    source = axes_of(tensor)
+    if source is not None:
+        factors, _ = _axes.regroup(source, dims, _same_size)
+    return derived(tensor, tuple(dims), roles, factors=factors)
 
 
 def _carried_roles(tensor: Tensor, dims: list) -> tuple:
@@ -428,7 +499,8 @@ def permute(tensor: Tensor, order: list) -> Tensor:
     if rank is None or None in axes or len(axes) != rank or sorted(axes) != list(range(rank)):
         return Tensor(rnn=tensor.rnn)
     roles = tensor.roles or (None,) * rank
-    return derived(tensor, tuple(tensor.shape[a] for a in axes), tuple(roles[a] for a in axes))
+    return derived(tensor, tuple(tensor.shape[a] for a in axes), tuple(roles[a] for a in axes),
+                   factors=_axes.permuted(axes_of(tensor), axes))
 
 
 def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
@@ -476,7 +548,8 @@ def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
 
 def _select_axes(tensor: Tensor, keep: list) -> Tensor:
     roles = tensor.roles or (None,) * len(tensor.shape)
-    return derived(tensor, tuple(tensor.shape[i] for i in keep), tuple(roles[i] for i in keep))
+    return derived(tensor, tuple(tensor.shape[i] for i in keep), tuple(roles[i] for i in keep),
+                   factors=_axes.permuted(axes_of(tensor), keep))
 
 
 def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
@@ -495,7 +568,9 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     if not 0 <= index <= rank:
         return UNKNOWN_TENSOR
     roles = list(tensor.roles or (None,) * rank)
-    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:], tuple(roles[:index] + [None] + roles[index:]))
+    factors = axes_of(tensor)
+    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:], tuple(roles[:index] + [None] + roles[index:]),
+                   factors=factors[:index] + ((),) + factors[index:])
 
 
 def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
@@ -506,7 +581,8 @@ def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
     merged = product(tensor.shape[a:b + 1])
     roles = list(tensor.roles or (None,) * rank)
     merged_role = roles[a] if a == b else None
-    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]))
+    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]),
+                   factors=_axes.merged(axes_of(tensor), a, b))
 
 
 def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
@@ -541,7 +617,16 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
         total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
     first = tensors[0]
     shape = first.shape[:index] + (total,) + first.shape[index + 1:]
-    return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors))
+    factors = None
+    if len(tensors) > 1 and all(_same_shape_as(t, first) for t in tensors[1:]):
+        # equal pieces laid one after the other: the joined axis counts them first
+        factors = _axes.concatenated(axes_of(first), index, len(tensors))
+    return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors), factors=factors)
+
+
+def _same_shape_as(tensor: Tensor, other: Tensor) -> bool:
+    return len(tensor.shape) == len(other.shape) and all(
+        _same_size(a, b) for a, b in zip(tensor.shape, other.shape))
 
 
 def _first_rnn(tensors: list) -> Any:
@@ -595,7 +680,9 @@ def stack(tensors: list, axis: Value, count: Value) -> Tensor:
     if not 0 <= index < rank:
         return UNKNOWN_TENSOR
     roles = list(first.roles or (None,) * (rank - 1))
-    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]))
+    factors = _axes.stacked(axes_of(first), index, count) if isinstance(count, Poly) else None
+    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]),
+                  factors=factors)
 
 
 def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:

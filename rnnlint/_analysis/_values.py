@@ -72,6 +72,8 @@ class Tensor(Value):
     # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
     # combined elementwise with that tensor, it gives that tensor's shape
     like: str | None = None
+    # per axis, its ordered factors (`_axes.Factor`), or None for an axis known only by its size
+    factors: tuple | None = field(default=None, compare=False, hash=False)
 
     @property
     def last_axis(self) -> Value:

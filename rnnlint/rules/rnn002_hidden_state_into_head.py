@@ -11,6 +11,7 @@ from .._analysis import (
     TupleSubscript,
     Unknown,
     cases,
+    per_layer_size,
 )
 from ._base import Invalid, Rule
 from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
@@ -221,7 +222,8 @@ class Bridge(nn.Module):
                     outcomes.append((tensor_guard, whole, tensor))
                 for _, tensor in definite(outcomes):
                     yield self.report(
-                        event.node, event=event, head=layer_label(called), state=tensor.origin, rnn=layer_label(tensor.rnn),
+                        event.node, event=event, head=layer_label(called), state=tensor.origin or _state_name(tensor.rnn),
+                        rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
                         help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "
                              f"{tensor.origin}[-1]), dim=1)` when bidirectional",
@@ -232,6 +234,11 @@ class Bridge(nn.Module):
                 break
 
 
+def _state_name(rnn) -> str:
+    """A reshaped state no longer says whether it was ``h_n`` or ``c_n``; only an LSTM has both."""
+    return "h_n`/`c_n" if getattr(rnn, "kind", None) == "LSTM" else "h_n"
+
+
 def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool | None:
     """True for a whole ``h_n``/``c_n`` of more than one layer and direction, False for
     features known to be something else, None when nothing is known."""
@@ -239,6 +246,10 @@ def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool |
         if tensor.origin == "c_n" and id(argument) in tuple_items:
             return None  # `hidden[-1]` of an LSTM's `(h_n, c_n)`: RNN007's finding
         return True if _may_exceed_one(tensor.shape[0], guard, tensor.rnn) else False
+    rows = per_layer_size(tensor)
+    if rows is not None and tensor.origin is None and tensor.rnn is not None:
+        # reshaped or transposed, the state still holds one row per layer and direction
+        return True if _may_exceed_one(rows, guard, None) else False
     return False if tensor.shape is not None else None
 
 

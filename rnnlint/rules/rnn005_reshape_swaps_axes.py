@@ -12,11 +12,14 @@ from .._analysis import (
     Tensor,
     Unknown,
     as_int,
+    axes_of,
     axis_symbol,
     cases,
     compare,
     exact_quotient,
     number,
+    product,
+    regroup,
     reshape,
 )
 from ._base import Invalid, Rule
@@ -32,6 +35,12 @@ class ReshapeSwapsAxes(Rule):
     axis into the batch or feature axis (`h_n.view(batch, -1)`, `h_n.view(-1, 2 * hidden)`).
     It also flags a reshape that asks for a later axis first, such as `x.view(x.size(2),
     x.size(0), -1)` on a Conv1d's `(batch, channels, length)` where `permute(2, 0, 1)` is meant.
+    More generally, every axis is known as an ordered product of factors (layers, directions,
+    batch, time, features, channels, the equal parts of a `torch.cat`), and a reshape is
+    reported when a size it asks for, at any position, is that of a factor that is not next in
+    memory: `h_n.view(2, layers, batch, hidden)` of a `(layers * 2, batch, hidden)` state,
+    `torch.cat([h_n[0], h_n[1]]).view(batch, -1)`, a Conv1d's output viewed as
+    `(batch, length, channels)`.
 
     ## Why is this bad?
     `view` and `reshape` never move data: they re-read the same memory in a new shape. A
@@ -106,8 +115,95 @@ class Encoder(nn.Module):
         _, h_n = self.gru(x)
         return h_n.view(1, -1)
 """,
+        """
+import torch
+import torch.nn as nn
+
+class ConvEncoder(nn.Module):
+    def __init__(self, channels=8):
+        super().__init__()
+        self.conv = nn.Conv1d(10, channels, 3, padding=1)
+        self.lstm = nn.LSTM(channels, 12, batch_first=True)
+
+    def forward(self, mels):
+        features = torch.relu(self.conv(mels))
+        seq = features.permute(0, 2, 1).reshape(features.size(0), features.size(2), 8)
+        out, _ = self.lstm(seq)
+        return out
+""",
     ]
     INVALID = [
+        # equal state slices joined on the batch axis, then read as features: rows mix samples
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(5, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, 3)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        both = torch.cat([h_n[0], h_n[1]], dim=0)
+        return self.fc(both.view(x.size(0), 2 * self.hidden))  # expect: RNN005
+"""
+        ),
+        # a Conv1d's (batch, channels, length) read as (batch, length, channels)
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class ConvEncoder(nn.Module):
+    def __init__(self, channels=8):
+        super().__init__()
+        self.channels = channels
+        self.conv = nn.Conv1d(10, channels, 3, padding=1)
+        self.lstm = nn.LSTM(channels, 12, batch_first=True)
+
+    def forward(self, mels):
+        features = torch.relu(self.conv(mels))
+        seq = features.view(features.size(0), features.size(2), self.channels)  # expect: RNN005
+        out, _ = self.lstm(seq)
+        return out
+"""
+        ),
+        # h_n's first axis runs over layers, then directions within each layer
+        Invalid(
+            """
+import torch.nn as nn
+
+class TopLayer(nn.Module):
+    def __init__(self, hidden=5, layers=3):
+        super().__init__()
+        self.layers, self.hidden = layers, hidden
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return h_n.view(2, self.layers, x.size(0), self.hidden)[:, -1]  # expect: RNN005
+"""
+        ),
+        # the directions of a bidirectional output are split from the features, not from time
+        Invalid(
+            """
+import torch.nn as nn
+
+class ForwardOnly(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return out.reshape(x.size(0), 2, x.size(1), self.hidden)[:, 0]  # expect: RNN005
+"""
+        ),
         # the function form is reported too; its fix is left to the reader (no receiver to keep)
         Invalid(
             """
@@ -227,6 +323,16 @@ class Summary(nn.Module):
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
+            else:
+                misread = _misread(tensor, dims, event.guard)
+                if misread is not None:
+                    yield self.report(
+                        event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
+                        problem=f"asks for the {_named(misread.wanted)} axis at position {misread.axis}, where the "
+                                f"data holds the {_named(misread.skipped)} axis first",
+                        help=f"move the {_named(misread.wanted)} axis into place with `permute`/`transpose` before "
+                             f"the `{method}`",
+                    )
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
@@ -256,6 +362,27 @@ class Summary(nn.Module):
             problem="swaps the first two axes by reshaping", replacements=replacements,
             help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
         )
+
+
+def _misread(tensor: Tensor, dims: list, guard):
+    """The first size asked for that the memory order of the tensor's factors does not have
+    next (`_axes.regroup`), when both factors involved cannot be 1."""
+    axes = axes_of(tensor)
+    if axes is None:
+        return None
+    solved = reshape(tensor, list(dims)).shape
+    if not _equal(product(solved), product(tensor.shape), guard):
+        # sizes that do not keep the element count: a case that cannot run as written (or one
+        # the analysis pairs with a configuration it never meets), not a silent misread
+        return None
+    _, misread = regroup(axes, list(solved), lambda a, b: _equal(a, b, guard))
+    if misread is None or not (_not_one(misread.wanted.size, guard) and _not_one(misread.skipped.size, guard)):
+        return None
+    return misread
+
+
+def _named(factor) -> str:
+    return f"`{factor.name}`" if factor.name else "`" + str(factor.size.describe()) + "`"
 
 
 def _receiver(lines, method: ast.Attribute) -> str:
