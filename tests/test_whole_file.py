@@ -1,0 +1,159 @@
+"""Values the rest of one file sets: module-level names wherever they are bound, names set
+again elsewhere, and flags compared with `== True`.
+
+Every snippet carries `# expect: CODE` markers that must match its findings exactly; the clean
+look-alikes are correct programs (or programs whose values the file does not pin down) and must
+yield nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnlint import lint_source
+
+from conftest import expected_markers
+
+FLAGGED = {
+    # `n_hidden` is bound once, under the script part: methods read that value
+    "global_bound_under_main": """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, n_hidden, num_layers=1, dropout=DROPOUT)  # expect: RNN009
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out
+
+if __name__ == "__main__":
+    n_hidden = 16
+    DROPOUT = 0.5
+    model = Tagger()
+""",
+    "global_bound_in_try_after_the_class": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, HIDDEN, bidirectional=True)
+        self.fc = nn.Linear(HIDDEN, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+
+try:
+    HIDDEN = 32
+except ImportError:
+    pass
+""",
+    "global_declared_but_only_read_elsewhere": """
+import torch.nn as nn
+
+LAYERS = 1
+DROPOUT = 0.3
+
+def report():
+    global LAYERS
+    print(LAYERS)
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, num_layers=LAYERS, dropout=DROPOUT)  # expect: RNN009
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+""",
+}
+
+CLEAN = {
+    # `configure()` sets the placeholders before any model is built (tests/corpus/projects)
+    "global_reassigned_in_configure": """
+import torch.nn as nn
+
+NUM_LAYERS = 1
+DROPOUT = 0.0
+BATCH_FIRST = False
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, num_layers=NUM_LAYERS, dropout=DROPOUT, batch_first=BATCH_FIRST)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(tokens)
+        return out[:, -1]
+
+def configure(args):
+    global NUM_LAYERS, DROPOUT, BATCH_FIRST
+    NUM_LAYERS = args.layers
+    DROPOUT = args.dropout
+    BATCH_FIRST = True
+""",
+    "global_assigned_twice_at_module_level": """
+import torch.nn as nn
+
+LAYERS = 1
+DROPOUT = 0.5
+if __name__ == "__main__":
+    LAYERS = 2
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, num_layers=LAYERS, dropout=DROPOUT)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+""",
+    "global_rebound_by_a_loop": """
+import torch.nn as nn
+
+HIDDEN = 16
+for HIDDEN in (16, 32):
+    pass
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, HIDDEN, bidirectional=True)
+        self.fc = nn.Linear(2 * 16, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
+    "global_augmented_in_the_script_part": """
+import torch.nn as nn
+
+HIDDEN = 8
+if __name__ == "__main__":
+    HIDDEN *= 2
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, HIDDEN, bidirectional=True)
+        self.fc = nn.Linear(32, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_flagged_at_exactly_the_markers(name):
+    source = FLAGGED[name]
+    assert sorted((finding.row, finding.code) for finding in lint_source(source)) == expected_markers(source)
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_look_alike_yields_nothing(name):
+    assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
