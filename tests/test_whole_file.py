@@ -69,9 +69,53 @@ class Tagger(nn.Module):
     def forward(self, x):
         return self.lstm(x)[0]
 """,
+    # `== True` is the same condition as truthiness: the head is still one direction short
+    "head_sized_with_a_flag_compared_with_false": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, params):
+        super().__init__()
+        self.num_directions = 1 if params.bidirectional == False else 1
+        self.gru = nn.GRU(8, params.hidden, bidirectional=params.bidirectional)
+        self.fc = nn.Linear(params.hidden * self.num_directions, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
 }
 
 CLEAN = {
+    # chrisvdweth/ml-toolkit: the head is sized with `== True`, the RNN with the flag itself
+    "head_sized_with_a_flag_compared_with_true": """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, params):
+        super().__init__()
+        self.num_directions = 2 if params.bidirectional == True else 1
+        self.gru = nn.GRU(8, params.hidden, bidirectional=params.bidirectional)
+        self.fc = nn.Linear(params.hidden * self.num_directions, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
+    "head_sized_with_a_parameter_flag_compared_with_is_true": """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        directions = 1 if bidirectional is not True else 2
+        self.gru = nn.GRU(8, hidden, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden * directions, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
     # `configure()` sets the placeholders before any model is built (tests/corpus/projects)
     "global_reassigned_in_configure": """
 import torch.nn as nn
