@@ -84,9 +84,65 @@ class Encoder(nn.Module):
         out, _ = self.gru(x)
         return self.fc(out)
 """,
+    # the default keeps the class's setting, and that setting is batch-first
+    "class_setting_kept_by_the_default_argument": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    batch_first = True
+
+    def __init__(self, input_size, hidden_size, batch_first=None):
+        super().__init__()
+        if batch_first is not None:
+            self.batch_first = batch_first
+        self.rnn = nn.LSTM(input_size, hidden_size, batch_first=self.batch_first)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return out[-1]  # expect: RNN004
+""",
 }
 
 CLEAN = {
+    # tests/corpus/projects/subclass_overrides_batch_first: a caller passing `batch_first`
+    # (or a subclass) reads the output its own way; the default is sequence-first
+    "class_setting_overridden_by_an_optional_argument": """
+import torch.nn as nn
+
+class SequenceEncoder(nn.Module):
+    batch_first = False
+
+    def __init__(self, input_size, hidden_size, batch_first=None):
+        super().__init__()
+        if batch_first is not None:
+            self.batch_first = batch_first
+        self.rnn = nn.LSTM(input_size, hidden_size, batch_first=self.batch_first)
+
+    def summarise(self, out):
+        return out[-1]
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.summarise(out)
+""",
+    # a branch that leaves an attribute unset reads the class attribute
+    "class_attribute_read_where_a_branch_sets_nothing": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    directions = 1
+
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        if bidirectional:
+            self.directions = 2
+        self.gru = nn.GRU(8, hidden, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden * self.directions, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+""",
     # chrisvdweth/ml-toolkit: the head is sized with `== True`, the RNN with the flag itself
     "head_sized_with_a_flag_compared_with_true": """
 import torch.nn as nn
