@@ -28,12 +28,6 @@ RECURRENT_NAMES = ("LSTM", "GRU", "RNN")
 # is a false positive to remove (issue 12); the tests below fail when one disappears as well
 # as when a new one appears, so the list cannot go stale.
 KNOWN_FALSE_POSITIVES = {
-    # `BATCH_FIRST = False` at module level, set to True by `configure()` (via `global`) before
-    # any model is built: the module-level value is taken as the only one
-    ("global_reassigned_in_main/train.py", 25, "RNN004"),
-    # the base class is sequence-first unless a caller passes `batch_first`; both subclasses
-    # that do so override `summarise`: the optional argument is taken as always true
-    ("subclass_overrides_batch_first/base.py", 18, "RNN004"),
     # a conditional finding (`when bidirectional is true`), reported by design today; issue 12:
     # not reported when every construction site is in view and none sets the flag
     ("flag_never_set_by_any_site/encoder.py", 11, "RNN001"),

@@ -128,6 +128,13 @@ def _as_condition(case: Value) -> Value:
 
 def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
     negate = isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn))
+    flag = _flag_compared_with_a_bool(a, b, operator)
+    if flag is not None:
+        # `bidirectional == True`: the same condition as `if bidirectional:`; a flag that is
+        # truthy but not equal to True (`bidirectional=2`) is a configuration no program builds
+        atom, wanted = flag
+        holds = wanted != negate
+        return Alt(((frozenset({(atom, True)}), Bool(holds)), (frozenset({(atom, False)}), Bool(not holds))))
     if _is_named(a) and not a.is_opaque and isinstance(b, Poly) and b.constant == 0 \
             and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
@@ -163,6 +170,20 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
     if isinstance(a, Poly) and isinstance(b, Poly) and not a.is_opaque and not b.is_opaque:
         return both_ways(Relation(a.describe(), _OPERATOR_TEXT.get(type(operator), "?"), b.describe()))
     return UNKNOWN
+
+
+def _flag_compared_with_a_bool(a: Value, b: Value, operator: ast.AST) -> tuple | None:
+    """``(Flag, value compared with)`` for ``flag == True`` / ``flag is False`` (either side)."""
+    if not isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+        return None
+    for symbol, constant in ((a, b), (b, a)):
+        if not isinstance(constant, Bool) or constant.truth is None:
+            continue
+        if isinstance(symbol, Bool) and symbol.truth is None and symbol.atom:
+            return Flag(symbol.atom), constant.truth
+        if _is_named(symbol) and not symbol.is_opaque:
+            return Flag(symbol.symbol), constant.truth
+    return None
 
 
 _OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}

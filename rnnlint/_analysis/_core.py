@@ -77,6 +77,8 @@ class InterpreterBase:
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
+        # top-level parameters defaulting to None (`batch_first=None`): "keep the class's setting"
+        self.none_default_parameters: set = set()
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:
@@ -174,6 +176,8 @@ class InterpreterBase:
                 local[name] = kwargs[name]
             elif self.depth == 0 and not args and not kwargs:
                 local[name] = self.parameter_symbol(name, param, default)
+                if isinstance(default, ast.Constant) and default.value is None:
+                    self.none_default_parameters.add(name)
             elif default is not None:
                 local[name] = self.eval(default, {})
             else:

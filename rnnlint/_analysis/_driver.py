@@ -26,7 +26,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    constants = _module_constants(body, imports)
+    constants = _module_constants(body, imports, _rebound_names(module.body))
     classes = _collect_classes(body, imports)
     scopes = []
     for info in classes.values():
@@ -55,17 +55,104 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable) -> dict:
-    """Module-level ``NAME = <expression over literals and earlier constants>``."""
+def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
+    """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
+    module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
+    bound more than once, or set again by a function through ``global``, has no single value
+    that a method reads: unknown."""
     constants: dict = {}
     interpreter = Interpreter(imports, constants, {}, None)
-    for statement in body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            name = statement.targets[0].id
-            value = interpreter.eval(statement.value, {})
-            # a constant is a plain value; layers and tensors built at module level are not constants
-            constants[name] = value if _is_plain(value) else UNKNOWN
+    for statement in _module_level_statements(body):
+        target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+        name = target.id
+        value = interpreter.eval(statement.value, {})
+        # a constant is a plain value; layers and tensors built at module level are not constants
+        constants[name] = UNKNOWN if name in rebound or not _is_plain(value) else value
     return constants
+
+
+def _module_level_statements(body: list):
+    """The plain ``NAME = value`` statements of the module's own scope, in order, at any depth of
+    ``if`` / ``try`` / ``with`` / loops but not inside functions or classes."""
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name):
+            yield statement
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None \
+                and isinstance(statement.target, ast.Name):
+            yield statement
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(statement, name, None)
+                if isinstance(block, list):
+                    yield from _module_level_statements(block)
+            for handler in getattr(statement, "handlers", ()) or ():
+                yield from _module_level_statements(handler.body)
+
+
+def _rebound_names(body: list) -> set:
+    """Module-level names bound more than once (two assignments, a loop variable, an augmented
+    assignment, an import or definition of the same name), or assigned by a function that
+    declares them ``global``: no single value holds for every reader."""
+    counts: dict = {}
+
+    def bind(name: str) -> None:
+        counts[name] = counts.get(name, 0) + 1
+
+    rebound: set = set()
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(statement.name)
+            rebound |= _globals_assigned(statement)
+            continue
+        for node in _walk_scope(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                bind(node.id)
+                if isinstance(node.ctx, ast.Del):
+                    rebound.add(node.id)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                rebound.add(node.target.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    bind((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bind(node.name)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind(node.name)
+                rebound |= _globals_assigned(node)
+    return rebound | {name for name, count in counts.items() if count > 1}
+
+
+def _walk_scope(node: ast.AST):
+    """The nodes of ``node`` that belong to the module's scope: function and class bodies,
+    lambdas and comprehensions are scopes of their own (their definitions are yielded)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and current is not node:
+            continue
+        pending.extend(ast.iter_child_nodes(current))
+
+
+def _globals_assigned(definition: ast.AST) -> set:
+    """The names functions inside ``definition`` declare ``global`` and assign."""
+    names: set = set()
+    for function in ast.walk(definition):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        declared = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
+        if not declared:
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in declared:
+                names.add(node.id)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in declared:
+                names.add(node.target.id)
+    return names
 
 
 def _is_plain(value: Value) -> bool:

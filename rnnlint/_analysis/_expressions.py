@@ -97,6 +97,19 @@ class Expressions(InterpreterBase):
         base = self.eval(node.value, state)
         return map_cases(lambda case: self.attribute_of(case, attribute, node), base)
 
+    def _has_class_attribute(self, attribute: str) -> bool:
+        pending = [self.instance or self.info] if (self.instance or self.info) else []
+        seen: set = set()
+        while pending:
+            current = pending.pop(0)
+            if current.name in seen:
+                continue
+            seen.add(current.name)
+            if attribute in current.class_attributes:
+                return True
+            pending.extend(current.bases)
+        return False
+
     def _class_attribute(self, attribute: str) -> Value:
         start = self.instance or self.info
         if start is not None and attribute in start.overridden:

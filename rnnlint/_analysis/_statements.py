@@ -15,8 +15,10 @@ from ._names import dotted_name
 from ._symbolic import (
     UNKNOWN,
     Alt,
+    Bool,
     Const,
     Opaque,
+    Poly,
     Unknown,
     Value,
     alternatives,
@@ -176,6 +178,11 @@ class Statements(InterpreterBase):
         for key in keys:
             values = [(guard, branch_state.get(key, UNKNOWN)) for guard, branch_state in branches]
             first = values[0][1]
+            if key.startswith("self.") and any(key not in branch_state for _, branch_state in branches):
+                # a branch that leaves the attribute unset reads the class attribute
+                inherited = self._class_attribute(key[len("self."):])
+                values = [(guard, branch_state.get(key, inherited)) for guard, branch_state in branches]
+                first = values[0][1]
             if all(value == first and _same_layer_identity(value, first) for _, value in values):
                 state[key] = first
             else:
@@ -233,6 +240,12 @@ class Statements(InterpreterBase):
             elif isinstance(value, Alt):
                 value = alternatives((g, v.with_name(f"self.{target.attr}") if isinstance(v, Layer) else v)
                                      for g, v in value.cases)
+            if self.none_default_parameters and self._has_class_attribute(target.attr):
+                # `if batch_first is not None: self.batch_first = batch_first` over a class
+                # attribute: the argument is an override of a class setting subclasses give;
+                # what a caller passes for it is not known here (the default keeps the attribute)
+                value = map_cases(lambda case: UNKNOWN if _is_symbol_of(case, self.none_default_parameters)
+                                  else case, value)
             state[f"self.{target.attr}"] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             elements = target.elts
@@ -279,6 +292,12 @@ def _with_attribute(value: Value, attribute: str, new: Value) -> Value:
     if attribute not in ("batch_first", "dropout"):
         new = UNKNOWN
     return replace(value, params=tuple((name, new if name == attribute else old) for name, old in value.params))
+
+
+def _is_symbol_of(case: Value, names: set) -> bool:
+    if isinstance(case, Poly):
+        return case.symbol in names
+    return isinstance(case, Bool) and case.truth is None and case.atom in names
 
 
 def _element_target(element: ast.expr) -> ast.expr:
