@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from conftest import without_markers
 from rnnlint._config import Config
 from rnnlint._engine import check_source
 from rnnlint._source import split_rows
@@ -74,7 +75,7 @@ def test_fix_properties(rule, example):
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_fix_on_disk_keeps_mode_and_line_endings(tmp_path, ending):
     rule, example = next((param.values for param in FIXED_EXAMPLES if param.values[0].CODE == "RNN001"))
-    source = example.code.replace("\n", ending)
+    source = without_markers(example.code).replace("\n", ending)
     path = tmp_path / "model.py"
     path.write_bytes(source.encode())
     path.chmod(0o751)
