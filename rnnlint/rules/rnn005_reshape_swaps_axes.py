@@ -149,7 +149,7 @@ class Classifier(nn.Module):
     def forward(self, x):
         _, h_n = self.gru(x)
         both = torch.cat([h_n[0], h_n[1]], dim=0)
-        return self.fc(both.view(x.size(0), 2 * self.hidden))  # expect: RNN005
+        return self.fc(both.view(x.size(0), 2 * self.hidden))  # expect: RNN005:24
 """
         ),
         # a Conv1d's (batch, channels, length) read as (batch, length, channels)
@@ -167,7 +167,7 @@ class ConvEncoder(nn.Module):
 
     def forward(self, mels):
         features = torch.relu(self.conv(mels))
-        seq = features.view(features.size(0), features.size(2), self.channels)  # expect: RNN005
+        seq = features.view(features.size(0), features.size(2), self.channels)  # expect: RNN005:15
         out, _ = self.lstm(seq)
         return out
 """
@@ -185,7 +185,7 @@ class TopLayer(nn.Module):
 
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
-        return h_n.view(2, self.layers, x.size(0), self.hidden)[:, -1]  # expect: RNN005
+        return h_n.view(2, self.layers, x.size(0), self.hidden)[:, -1]  # expect: RNN005:16
 """
         ),
         # the directions of a bidirectional output are split from the features, not from time
@@ -201,7 +201,7 @@ class ForwardOnly(nn.Module):
 
     def forward(self, x):
         out, _ = self.gru(x)
-        return out.reshape(x.size(0), 2, x.size(1), self.hidden)[:, 0]  # expect: RNN005
+        return out.reshape(x.size(0), 2, x.size(1), self.hidden)[:, 0]  # expect: RNN005:16
 """
         ),
         # the function form is reported too; its fix is left to the reader (no receiver to keep)
