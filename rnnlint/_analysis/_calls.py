@@ -13,6 +13,7 @@ from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
 from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
+from ._program import expanded_keywords
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -133,7 +134,10 @@ class Calls(InterpreterBase):
             args.append(self.eval(arg, state))
         for keyword in node.keywords:
             value = self.eval(keyword.value, state)
-            if keyword.arg is None:  # **kwargs
+            expanded = expanded_keywords(value) if keyword.arg is None else None
+            if expanded is not None:  # `**{"batch_first": True}`, `**kwargs` of an inlined function
+                kwargs.update(expanded)
+            elif keyword.arg is None:  # **kwargs
                 opaque = True
                 starred.append(UNKNOWN)
             else:
@@ -152,6 +156,9 @@ class Calls(InterpreterBase):
 
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:
+        inlined = self.call_program_value(callee, node, args, kwargs, opaque, state, starred)
+        if inlined is not None:
+            return inlined
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, opaque, state, starred)
         if isinstance(callee, Layer):
@@ -239,6 +246,9 @@ class Calls(InterpreterBase):
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                  starred: list) -> Value:
         name = ref.qualified
+        special = self.call_program_ref(ref, args, kwargs, opaque)
+        if special is not None:
+            return special
         if name.startswith("<class>."):
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
         if name.startswith(TORCH_NN) and name.count(".") == 2:

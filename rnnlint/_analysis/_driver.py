@@ -16,6 +16,7 @@ from ._interpreter import (
     positional_parameters,
 )
 from ._names import ImportTable
+from ._program import ModuleBindings, is_callable_value, module_functions, string_domains
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
@@ -26,7 +27,10 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    constants = _module_constants(body, imports, _rebound_names(module.body))
+    rebound = _rebound_names(module.body)
+    constants = ModuleBindings(module_functions(body, rebound))
+    constants.domains = string_domains(module)
+    _module_constants(body, imports, rebound, constants)
     classes = _collect_classes(body, imports)
     scopes = []
     for info in classes.values():
@@ -55,20 +59,20 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
+def _module_constants(body: list, imports: ImportTable, rebound: set, constants: ModuleBindings) -> None:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
-    that a method reads: unknown."""
-    constants: dict = {}
+    that a method reads: unknown. Functions, lambdas, partials and layer classes bound once
+    are values too: the code below calls them."""
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
         name = target.id
         value = interpreter.eval(statement.value, {})
         # a constant is a plain value; layers and tensors built at module level are not constants
-        constants[name] = UNKNOWN if name in rebound or not _is_plain(value) else value
-    return constants
+        plain = _is_plain(value) or is_callable_value(value)
+        constants[name] = UNKNOWN if name in rebound or not plain else value
 
 
 def _module_level_statements(body: list):

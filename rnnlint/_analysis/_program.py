@@ -1,0 +1,269 @@
+"""What the rest of one file defines for the code that runs: functions and lambdas (inlined
+where they are called), ``functools.partial`` of a callable, ``getattr(nn, name)`` over the
+names the file shows possible. No import of the driver; the interpreter mixes this part in.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
+from ._symbolic import UNKNOWN, Const, Poly, Relation, Value, alternatives, cases
+from ._values import DictValue, Ref, TupleValue
+
+PARTIAL = "functools.partial"
+
+
+@dataclass(frozen=True)
+class Function(Value):
+    """A function or lambda of this file: called, its body runs on the caller's arguments.
+    ``closure`` is the enclosing scope's live state (names are read when the call runs, as in
+    Python); ``owner`` the class whose method defines it."""
+
+    key: int = 0  # id of the definition: two functions are the same value only when one node
+    node: Any = field(default=None, compare=False, hash=False)
+    closure: Any = field(default=None, compare=False, hash=False)
+    owner: Any = field(default=None, compare=False, hash=False)
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return f"<function {getattr(self.node, 'name', 'lambda')}>"
+
+
+@dataclass(frozen=True)
+class Partial(Value):
+    """``functools.partial(target, *args, **kwargs)``: a call adds its own arguments."""
+
+    target: Value = UNKNOWN
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, Value), ...)
+
+    def describe(self, names=None) -> str:
+        return f"partial({self.target.describe(names)})"
+
+
+class ModuleBindings(dict):
+    """The module-level names of one file (name -> value), and what the file says of the
+    strings a name takes: ``rnn_type == "LSTM"``, ``choices=["LSTM", "GRU"]`` (``domains``:
+    the last part of the name -> the strings, in source order)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.domains: dict[str, tuple[str, ...]] = {}
+
+
+def is_callable_value(value: Value) -> bool:
+    """A value that a module-level name may hold for the code below to call or construct."""
+    if isinstance(value, (Function, Partial)):
+        return True
+    if isinstance(value, Ref):
+        return value.qualified.startswith("torch.nn.") or value.qualified.startswith("<class>.")
+    if isinstance(value, DictValue):
+        return bool(value.items) and all(is_callable_value(item) for _, item in value.items)
+    return False
+
+
+def module_functions(body: list, rebound: set) -> dict:
+    """The functions defined once at module level, as values."""
+    return {statement.name: Function(key=id(statement), node=statement) for statement in body
+            if isinstance(statement, ast.FunctionDef) and statement.name not in rebound}
+
+
+def string_domains(module: ast.Module) -> dict[str, tuple[str, ...]]:
+    """The strings each name is compared with, or offered by ``choices=[...]``, anywhere in the
+    file; a name is keyed by its last part (``args.rnn_type``, ``self.rnn_type``: ``rnn_type``)."""
+    domains: dict[str, list[str]] = {}
+
+    def add(name: str | None, values: list) -> None:
+        if name is None:
+            return
+        known = domains.setdefault(name, [])
+        for value in values:
+            if isinstance(value, str) and value not in known:
+                known.append(value)
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = node.left, node.comparators[0]
+            if isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                for named, other in ((left, right), (right, left)):
+                    if isinstance(other, ast.Constant):
+                        add(_last_name(named), [other.value])
+            elif isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                add(_last_name(left), [item.value for item in right.elts if isinstance(item, ast.Constant)])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+            choices = next((keyword.value for keyword in node.keywords if keyword.arg == "choices"), None)
+            if isinstance(choices, (ast.Tuple, ast.List, ast.Set)):
+                add(argparse_dest(node), [item.value for item in choices.elts if isinstance(item, ast.Constant)])
+    return {name: tuple(values) for name, values in domains.items() if values}
+
+
+def argparse_dest(call: ast.Call) -> str | None:
+    """The attribute ``parser.add_argument(...)`` sets, by argparse's rules: ``dest=`` if given,
+    else the first long option (``--emb-dim``: ``emb_dim``), else the first short one."""
+    for keyword in call.keywords:
+        if keyword.arg == "dest":
+            return keyword.value.value if isinstance(keyword.value, ast.Constant) \
+                and isinstance(keyword.value.value, str) else None
+    options = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    if len(options) != len(call.args) or not options:
+        return None
+    if not options[0].startswith("-"):
+        return options[0]  # a positional argument
+    chosen = next((option for option in options if option.startswith("--")), options[0])
+    return chosen.lstrip("-").replace("-", "_") or None
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+class Program(InterpreterBase):
+    """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
+
+    def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
+        return Function(key=id(node), node=node, closure=state, owner=self.info)
+
+    def define_function(self, statement: ast.FunctionDef, state: dict) -> None:
+        """A ``def`` inside a function or method: a name of that scope."""
+        state[statement.name] = Function(key=id(statement), node=statement, closure=state, owner=self.info)
+
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+        """``functools.partial(...)`` and ``getattr(module, name)``; None for any other ref."""
+        if not isinstance(ref, Ref):
+            return None
+        if ref.qualified == PARTIAL:
+            if opaque or not args:
+                return UNKNOWN
+            return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
+            return alternatives(
+                (guard, self.attribute_named(args[0], case)) for guard, case in self.named_cases(args[1]))
+        return None
+
+    def named_cases(self, name: Value) -> list:
+        """The strings ``name`` may be: a constant, the cases of an alternative, or for a named
+        symbol each string the file compares it with or offers as a choice, each under the
+        atom ``name == 'string'`` that a branch on it would test (and none of the earlier),
+        and any other string, unknown."""
+        result: list[tuple[frozenset, Value]] = []
+        for guard, case in cases(name, self.guard):
+            if isinstance(case, Const) and isinstance(case.value, str):
+                result.append((guard, case))
+                continue
+            symbol = case.symbol if isinstance(case, Poly) and not case.is_opaque else None
+            domain = getattr(self.constants, "domains", {}).get(symbol.rsplit(".", 1)[-1]) if symbol else None
+            if symbol is None or not domain:
+                result.append((guard, UNKNOWN))
+                continue
+            earlier: frozenset = frozenset()
+            for option in domain:
+                atom = Relation(symbol, "==", repr(option))
+                result.append((guard | earlier | {(atom, True)}, Const(option)))
+                earlier = earlier | {(atom, False)}
+            # a string the file does not show (another file's choices): unknown
+            result.append((guard | earlier, UNKNOWN))
+        return result
+
+    @staticmethod
+    def attribute_named(module: Ref, name: Value) -> Value:
+        if isinstance(name, Const) and isinstance(name.value, str) and name.value.isidentifier():
+            return Ref(f"{module.qualified}.{name.value}")
+        return UNKNOWN
+
+    def call_program_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                           state: dict, starred: list) -> Value | None:
+        """A call of a partial or of a function of the file; None for any other callee."""
+        if isinstance(callee, Partial):
+            merged = dict(callee.kwargs)
+            merged.update(kwargs)
+            return self.call_value(callee.target, node, [*callee.args, *args], merged, opaque, state, starred)
+        if not isinstance(callee, Function):
+            return None
+        if opaque or self.depth >= MAX_INLINE_DEPTH:
+            return UNKNOWN  # `*args` / `**kwargs` of unknown content: any parameter may be set
+        return self.inline(callee, args, kwargs, state)
+
+    def inline(self, function: Function, args: list, kwargs: dict, state: dict) -> Value:
+        """Run ``function`` on the arguments: its closure and parameters are its names; what it
+        sets on ``self`` (a nested function of a method) is set for the caller."""
+        node = function.node
+        local: dict = dict(function.closure) if function.closure is not None else {}
+        if function.owner is not None:
+            local.update((key, value) for key, value in state.items() if key.startswith("self."))
+        if not self.bind_call(node, local, args, kwargs):
+            return UNKNOWN
+        previous = self.info, self.instance, self.guard
+        if function.closure is None:
+            # a module-level function: `self` is no name of it, its class attributes none of its
+            self.info = self.instance = None
+        self.depth += 1
+        self.returns.append([])
+        try:
+            if isinstance(node, ast.Lambda):
+                self.returns[-1].append((self.guard, self.eval(node.body, local)))
+            else:
+                self.exec_block(node.body, local)
+        except PathEnds:
+            pass
+        finally:
+            self.depth -= 1
+            self.info, self.instance, self.guard = previous
+        returned = self.returns.pop()
+        if function.owner is not None:
+            for key, value in local.items():
+                if key.startswith("self."):
+                    state[key] = value
+        if not returned:
+            return Const(None)
+        return alternatives(returned)
+
+    def bind_call(self, node: ast.FunctionDef | ast.Lambda, local: dict, args: list, kwargs: dict) -> bool:
+        """Bind a call's arguments to the parameters as Python does; False when they do not fit
+        (a call that raises, or one whose meaning the analysis cannot tell)."""
+        params = node.args
+        remaining = list(args)
+        extra = dict(kwargs)
+        for param, default in positional_parameters(node):  # type: ignore[arg-type]
+            name = param.arg
+            if remaining:
+                local[name] = remaining.pop(0)
+                if name in extra:
+                    return False
+            elif name in extra:
+                local[name] = extra.pop(name)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                return False
+        for param, default in zip(params.kwonlyargs, params.kw_defaults, strict=True):
+            name = param.arg
+            if name in extra:
+                local[name] = extra.pop(name)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                return False
+        if params.vararg is not None:
+            local[params.vararg.arg] = TupleValue(tuple(remaining))
+        elif remaining:
+            return False
+        if params.kwarg is not None:
+            local[params.kwarg.arg] = DictValue(tuple(extra.items())) if extra else DictValue(())
+        elif extra:
+            return False
+        return True
+
+
+def expanded_keywords(value: Value) -> dict | None:
+    """The keywords ``**value`` passes when ``value`` is a dict whose keys are all known."""
+    if isinstance(value, DictValue) and all(isinstance(key, str) for key, _ in value.items):
+        return dict(value.items)
+    return None
+
+

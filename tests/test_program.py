@@ -1,0 +1,286 @@
+"""What the rest of one file defines for the code that runs: module-level and nested functions
+(factories returning a layer, helpers taking tensors), lambdas, `functools.partial` of a layer
+class, `getattr(nn, name)` and dict registries over the names the file shows possible.
+
+Every snippet carries `# expect: CODE` markers that must match its findings exactly; the clean
+look-alikes are correct programs (or programs whose values the file does not pin down) and must
+yield nothing. The single-file correct models of tests/corpus/clean_program run with torch.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnlint import lint_source
+
+from conftest import expected_markers
+
+FLAGGED = {
+    # fairseq's factory: the keywords reach nn.LSTM through **kwargs
+    "factory_forwarding_kwargs": """
+import torch.nn as nn
+
+def LSTM(input_size, hidden_size, **kwargs):
+    m = nn.LSTM(input_size, hidden_size, **kwargs)
+    for name, param in m.named_parameters():
+        param.data.uniform_(-0.1, 0.1)
+    return m
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.lstm = LSTM(8, hidden, num_layers=1, bidirectional=True)
+        self.fc = nn.Linear(hidden, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+""",
+    # the factory's own default: one layer, and the caller asks for dropout
+    "factory_default_layers_with_dropout": """
+import torch.nn as nn
+
+def make_gru(n_in, n_hidden, layers=1, dropout=0.0):
+    return nn.GRU(n_in, n_hidden, layers, dropout=dropout)  # expect: RNN009
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = make_gru(8, 16, dropout=0.5)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+""",
+    "partial_of_a_layer_class": """
+from functools import partial
+import torch.nn as nn
+
+BatchFirstLSTM = partial(nn.LSTM, batch_first=True)
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = BatchFirstLSTM(8, 16)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[-1])  # expect: RNN004
+""",
+    "lambda_bound_to_a_name": """
+import torch.nn as nn
+
+bigru = lambda n_in, n_hidden: nn.GRU(n_in, n_hidden, bidirectional=True, batch_first=True)
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = bigru(8, 16)
+        self.fc = nn.Linear(16, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out[:, -1])
+""",
+    # a helper taking the output: the index runs on the batch axis of a batch-first output
+    "helper_taking_the_output": """
+import torch.nn as nn
+
+def last_step(output):
+    return output[-1]  # expect: RNN004
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(8, 16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(last_step(out))
+""",
+    "nested_function_of_init": """
+import torch.nn as nn
+
+class Stack(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+
+        def block(n_in):
+            return nn.GRU(n_in, hidden, bidirectional=True)  # expect: RNN008
+
+        self.first = block(8)
+        self.second = block(hidden)
+
+    def forward(self, x):
+        out, _ = self.first(x)
+        out, _ = self.second(out)
+        return out
+""",
+    # the names `choices=[...]` allows: both are bidirectional, the head takes one direction
+    "getattr_over_argparse_choices": """
+import argparse
+import torch.nn as nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--rnn-type", choices=["LSTM", "GRU"], default="LSTM")
+
+class Model(nn.Module):
+    def __init__(self, rnn_type, hidden=16):
+        super().__init__()
+        self.rnn = getattr(nn, rnn_type)(8, hidden, bidirectional=True)
+        self.fc = nn.Linear(hidden, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+""",
+    # a constant name needs no domain
+    "getattr_with_a_constant_name": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = getattr(nn, "GRU")(8, 16, num_layers=1, dropout=0.2)  # expect: RNN009
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+""",
+    "registry_dict_at_module_level": """
+import torch.nn as nn
+
+RNNS = {"lstm": nn.LSTM, "gru": nn.GRU}
+
+class Model(nn.Module):
+    def __init__(self, cell="lstm"):
+        super().__init__()
+        self.rnn = RNNS[cell](8, 16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[-1])  # expect: RNN004
+""",
+}
+
+CLEAN = {
+    # no string in the file says what `rnn_type` is: unknown
+    "getattr_of_a_name_the_file_does_not_pin": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self, rnn_type, hidden=16):
+        super().__init__()
+        self.rnn = getattr(nn, rnn_type)(8, hidden, bidirectional=True)
+        self.fc = nn.Linear(hidden, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+""",
+    # each registered class has its state handled on its own branch: `cell == 'gru'` and
+    # `cell == 'lstm'` cannot both hold
+    "registry_with_a_branch_per_name": """
+import torch.nn as nn
+
+RNNS = {"lstm": nn.LSTM, "gru": nn.GRU}
+
+class Model(nn.Module):
+    def __init__(self, cell="lstm"):
+        super().__init__()
+        self.cell = cell
+        self.rnn = RNNS[cell](8, 16)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        _, state = self.rnn(x)
+        if self.cell == "gru":
+            h_n = state
+        else:
+            h_n = state[0]
+        return self.fc(h_n[-1])
+""",
+    # the factory's keywords come from an unknown mapping: any parameter may be set
+    "factory_called_with_unknown_kwargs": """
+import torch.nn as nn
+
+def make_lstm(n_in, n_hidden, bidirectional=False, **kwargs):
+    return nn.LSTM(n_in, n_hidden, bidirectional=bidirectional, **kwargs)
+
+class Model(nn.Module):
+    def __init__(self, options):
+        super().__init__()
+        self.lstm = make_lstm(8, 16, **options)
+        self.fc = nn.Linear(32, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+""",
+    # the factory is defined twice: which one runs is not known
+    "factory_defined_twice": """
+import torch.nn as nn
+
+def make_rnn(n_in, n_hidden):
+    return nn.GRU(n_in, n_hidden, bidirectional=True)
+
+def make_rnn(n_in, n_hidden):
+    return nn.GRU(n_in, n_hidden)
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = make_rnn(8, 16)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+""",
+    # the partial's keyword is overridden by the call
+    "partial_keyword_overridden_at_the_call": """
+from functools import partial
+import torch.nn as nn
+
+BatchFirstLSTM = partial(nn.LSTM, batch_first=True)
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = BatchFirstLSTM(8, 16, batch_first=False)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[-1])
+""",
+    # a helper called with the layout it reads
+    "helper_told_the_layout": """
+import torch.nn as nn
+
+def last_step(output, batch_first):
+    return output[:, -1] if batch_first else output[-1]
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(8, 16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(last_step(out, True))
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_flagged_at_exactly_the_markers(name):
+    source = FLAGGED[name]
+    assert sorted((finding.row, finding.code) for finding in lint_source(source)) == expected_markers(source)
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_look_alike_yields_nothing(name):
+    assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
