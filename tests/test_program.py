@@ -162,6 +162,45 @@ class Model(nn.Module):
         out, _ = self.rnn(x)
         return self.fc(out[-1])  # expect: RNN004
 """,
+    # class hierarchies: the base builds the RNN from the subclass's `super().__init__` arguments
+    "base_built_from_super_arguments": """
+import torch.nn as nn
+
+class Base(nn.Module):
+    def __init__(self, n_in, hidden, bidirectional):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, batch_first=True, bidirectional=bidirectional)
+
+class Tagger(Base):
+    def __init__(self, hidden=16):
+        super().__init__(8, hidden, bidirectional=True)
+        self.fc = nn.Linear(hidden, 3)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+""",
+    # the subclass's forward calls an inherited method that reads the wrong axis
+    "inherited_method_called_by_the_subclass": """
+import torch.nn as nn
+
+class Base(nn.Module):
+    def __init__(self, n_in, hidden):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, batch_first=True)
+
+    def encode(self, x):
+        out, _ = self.lstm(x)
+        return out[-1]  # expect: RNN004
+
+class Sentiment(Base):
+    def __init__(self, hidden=16):
+        super(Sentiment, self).__init__(8, hidden)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        return self.fc(self.encode(x))
+""",
 }
 
 CLEAN = {
@@ -271,6 +310,42 @@ class Classifier(nn.Module):
     def forward(self, x):
         out, _ = self.rnn(x)
         return self.fc(last_step(out, True))
+""",
+    # the subclass asks for one direction: the base's layer has `hidden` features
+    "base_built_one_direction_by_the_subclass": """
+import torch.nn as nn
+
+class Base(nn.Module):
+    def __init__(self, n_in, hidden, bidirectional=True):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, batch_first=True, bidirectional=bidirectional)
+
+class Tagger(Base):
+    def __init__(self, hidden=16):
+        super().__init__(8, hidden, bidirectional=False)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+""",
+    # the base's arguments come from an unknown mapping
+    "super_arguments_from_unknown_kwargs": """
+import torch.nn as nn
+
+class Base(nn.Module):
+    def __init__(self, n_in, hidden, bidirectional=False):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, bidirectional=bidirectional)
+
+class Tagger(Base):
+    def __init__(self, hidden=16, **kwargs):
+        super().__init__(8, hidden, **kwargs)
+        self.fc = nn.Linear(2 * hidden, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
 """,
 }
 

@@ -13,7 +13,7 @@ from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
 from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
-from ._program import expanded_keywords
+from ._program import expanded_keywords, unknown_rest
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -65,8 +65,10 @@ class Calls(InterpreterBase):
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
-        if isinstance(function, ast.Call) and isinstance(function.func, ast.Name) and function.func.id == "super":
-            return self.call_super(node, state, args, kwargs)
+        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Call) \
+                and isinstance(function.value.func, ast.Name) and function.value.func.id == "super":
+            # `super().__init__(...)`, `super(Model, self).encode(x)`: the base's method, on self
+            return self.call_super(node, state, args, kwargs, opaque)
         if isinstance(function, ast.Attribute):
             base = self.eval(function.value, state)
             if isinstance(base, Ref):
@@ -144,13 +146,15 @@ class Calls(InterpreterBase):
                 kwargs[keyword.arg] = value
         return args, kwargs, opaque, starred
 
-    def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
+    def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict, opaque: bool = False) -> Value:
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN
         for base in self.info.bases:
             method, owner = self.find_method(attribute, base)
             if method is not None:
+                if opaque:  # `super().__init__(*args, **kwargs)`: what they pass is unknown
+                    kwargs = unknown_rest(method, len(args), kwargs)
                 return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
         return UNKNOWN
 

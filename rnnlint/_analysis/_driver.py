@@ -28,10 +28,10 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     imports = ImportTable()
     _collect_imports(body, imports)
     rebound = _rebound_names(module.body)
-    constants = ModuleBindings(module_functions(body, rebound))
+    classes = _collect_classes(body, imports)
+    constants = ModuleBindings(module_functions(body, rebound, imports, classes))
     constants.domains = string_domains(module)
     _module_constants(body, imports, rebound, constants)
-    classes = _collect_classes(body, imports)
     scopes = []
     for info in classes.values():
         if _is_module_class(info, imports, classes):

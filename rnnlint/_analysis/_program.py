@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
+from ._names import ImportTable
 from ._symbolic import UNKNOWN, Const, Poly, Relation, Value, alternatives, cases
-from ._values import DictValue, Ref, TupleValue
+from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue
 
 PARTIAL = "functools.partial"
 
@@ -24,6 +25,7 @@ class Function(Value):
 
     key: int = 0  # id of the definition: two functions are the same value only when one node
     node: Any = field(default=None, compare=False, hash=False)
+    builds: bool = False  # its body constructs a layer (or calls a function that does)
     closure: Any = field(default=None, compare=False, hash=False)
     owner: Any = field(default=None, compare=False, hash=False)
 
@@ -64,10 +66,55 @@ def is_callable_value(value: Value) -> bool:
     return False
 
 
-def module_functions(body: list, rebound: set) -> dict:
-    """The functions defined once at module level, as values."""
-    return {statement.name: Function(key=id(statement), node=statement) for statement in body
-            if isinstance(statement, ast.FunctionDef) and statement.name not in rebound}
+def module_functions(body: list, rebound: set, imports: ImportTable, classes: dict) -> dict:
+    """The functions defined once at module level, as values; ``builds`` says which construct
+    a layer, directly or through another of them."""
+    functions = [statement for statement in body
+                 if isinstance(statement, ast.FunctionDef) and statement.name not in rebound]
+    builders: set = set()
+    changed = True
+    while changed:
+        changed = False
+        for function in functions:
+            if function.name not in builders and builds_layers(function, imports, set(classes) | builders):
+                builders.add(function.name)
+                changed = True
+    return {function.name: Function(key=id(function), node=function, builds=function.name in builders)
+            for function in functions}
+
+
+def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
+    """Whether ``node`` calls a ``torch.nn`` class, ``functools.partial``, ``getattr`` of a
+    module, a class of the file or one of ``builders``: only then can inlining it tell more
+    than its arguments do."""
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
+            continue
+        function = call.func
+        if isinstance(function, ast.Name) and function.id in builders:
+            return True
+        if isinstance(function, ast.Name) and function.id == "getattr" and call.args \
+                and _last_name(call.args[0]) == "nn":
+            return True
+        qualified = imports.resolve(function)
+        if qualified == PARTIAL or (qualified is not None and qualified.startswith("torch.nn.")
+                                    and qualified.count(".") == 2 and qualified[len("torch.nn."):][:1].isupper()):
+            return True
+    return False
+
+
+def carries_recurrent_values(values: list) -> bool:
+    """Whether an argument is (or holds) a layer or what a recurrent layer returned: a helper
+    taking it can say something of a recurrent module."""
+    for value in values:
+        for _, case in cases(value):
+            if isinstance(case, (Layer, Function, Partial)):
+                return True
+            if isinstance(case, (Tensor, Packed)) and case.rnn is not None:
+                return True
+            if isinstance(case, TupleValue) and (case.rnn is not None or carries_recurrent_values(list(case.items))):
+                return True
+    return False
 
 
 def string_domains(module: ast.Module) -> dict[str, tuple[str, ...]]:
@@ -127,11 +174,13 @@ class Program(InterpreterBase):
     """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
 
     def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
-        return Function(key=id(node), node=node, closure=state, owner=self.info)
+        return Function(key=id(node), node=node, closure=state, owner=self.info,
+                        builds=builds_layers(node, self.imports, set(self.classes)))
 
     def define_function(self, statement: ast.FunctionDef, state: dict) -> None:
         """A ``def`` inside a function or method: a name of that scope."""
-        state[statement.name] = Function(key=id(statement), node=statement, closure=state, owner=self.info)
+        state[statement.name] = Function(key=id(statement), node=statement, closure=state, owner=self.info,
+                                         builds=builds_layers(statement, self.imports, set(self.classes)))
 
     def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
         """``functools.partial(...)`` and ``getattr(module, name)``; None for any other ref."""
@@ -187,6 +236,8 @@ class Program(InterpreterBase):
             return None
         if opaque or self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN  # `*args` / `**kwargs` of unknown content: any parameter may be set
+        if not callee.builds and not carries_recurrent_values([*args, *kwargs.values()]):
+            return UNKNOWN  # nothing recurrent goes in or gets built: running it would tell nothing
         return self.inline(callee, args, kwargs, state)
 
     def inline(self, function: Function, args: list, kwargs: dict, state: dict) -> Value:
@@ -258,6 +309,17 @@ class Program(InterpreterBase):
         elif extra:
             return False
         return True
+
+
+def unknown_rest(method: ast.FunctionDef, given: int, kwargs: dict) -> dict:
+    """``kwargs`` with every parameter of ``method`` that the ``given`` positional arguments
+    (after ``self``) and the keywords leave unset: unknown, for a call with ``*args``/``**kwargs``."""
+    rest = dict(kwargs)
+    names = [param.arg for param, _ in positional_parameters(method)[1 + given:]]
+    names += [param.arg for param in method.args.kwonlyargs]
+    for name in names:
+        rest.setdefault(name, UNKNOWN)
+    return rest
 
 
 def expanded_keywords(value: Value) -> dict | None:
