@@ -363,10 +363,18 @@ def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
         findings.append(Finding(
             path=path, row=row, column=column, code=rule_class.CODE, message=rule_class.MESSAGE.format(**report.fields),
             name=rule_class.NAME, end_row=end_row, end_column=end_column,
-            fix=_fix_for(rule_class, report, lines), help=report.help,
+            fix=_fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
         ))
     findings.sort()
     return findings
+
+
+def _configurations(report, path: str) -> tuple:
+    """The construction sites a finding holds under (``(path, row)`` each), from its guard."""
+    from ._analysis import Built
+
+    guard = report.guard | (report.event.guard if report.event is not None else frozenset())
+    return tuple(sorted((path, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth))
 
 
 def _robust_to_unknown_conditions(reports: list, facts) -> list:

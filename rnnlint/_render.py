@@ -76,6 +76,9 @@ def as_json(findings: Iterable[Finding]) -> str:
             "end_location": {"row": finding.end_row or finding.row, "column": (finding.end_column or finding.column) + 1},
             "fix": fix,
             "help": finding.help,
+            # where the class was built when the finding holds only as one site builds it
+            "configurations": [{"filename": site_path, "row": site_row}
+                               for site_path, site_row in finding.configurations] or None,
             "url": DOCS_URL,
         })
     return json.dumps(items, indent=2)

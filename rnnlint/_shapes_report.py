@@ -32,7 +32,15 @@ def shapes_report(source: str, path: str) -> str:
         if scope.kind != "class":
             continue
         names = _namer(scope.aliases)
-        out.append(f"{path}: class {scope.name}")
+        configuration = scope.configuration
+        if configuration is None:
+            out.append(f"{path}: class {scope.name}")
+        else:
+            # a configuration: the class as one construction site builds it, and where each value comes from
+            out.append(f"{path}: class {scope.name}, as built at line {configuration.line}")
+            shown = ", ".join(f"{name}={value.describe(names)}" + (" (default)" if origin == "default" else "")
+                              for name, value, origin in configuration.bindings)
+            out.append(f"  configuration: {shown}")
         layers = _layer_attributes(scope)
         if layers:
             out.append("  layers:")

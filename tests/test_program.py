@@ -201,6 +201,45 @@ class Sentiment(Base):
     def forward(self, x):
         return self.fc(self.encode(x))
 """,
+    # construction sites: the site leaves `layer_num` at its default of 1 and asks for dropout
+    "site_relies_on_the_default_layers": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, n_in, hidden, layer_num=1, dropout=0.0):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, layer_num, dropout=dropout, batch_first=True)  # expect: RNN009
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder(8, 16, dropout=0.5)
+
+    def forward(self, x):
+        return self.encoder(x)
+""",
+    # the site passes a one-direction flag and a head sized for two
+    "site_passes_the_flag_the_head_misses": """
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden, bidirectional):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, batch_first=True, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out[:, -1])
+
+def main():
+    model = Classifier(16, bidirectional=True)
+    return model
+""",
 }
 
 CLEAN = {
@@ -347,6 +386,36 @@ class Tagger(Base):
         out, _ = self.lstm(x)
         return self.fc(out)
 """,
+    # a signature default with no site in view: callers we cannot see pass what they pass
+    "defaults_alone_with_no_site": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, n_in, hidden, layer_num=1, dropout=0.5):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, layer_num, dropout=dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+""",
+    # every site passes two layers next to the one-layer default
+    "every_site_passes_two_layers": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, n_in, hidden, layer_num=1, dropout=0.5):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, layer_num, dropout=dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def small():
+    return Encoder(8, 16, layer_num=2)
+
+def large():
+    return Encoder(8, 32, 2, 0.3)
+""",
 }
 
 
@@ -359,3 +428,56 @@ def test_flagged_at_exactly_the_markers(name):
 @pytest.mark.parametrize("name", sorted(CLEAN))
 def test_clean_look_alike_yields_nothing(name):
     assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
+
+
+SITES_THAT_DISAGREE = """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_in, hidden, num_layers=1, dropout=0.0):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, num_layers, dropout=dropout, batch_first=True)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def deep():
+    return Forecaster(4, 16, num_layers=3, dropout=0.5)
+
+def small():
+    return Forecaster(4, 8, dropout=0.2)
+"""
+
+
+def test_a_finding_under_one_site_names_that_site():
+    # the deep site is correct; the small one relies on the one-layer default
+    (finding,) = lint_source(SITES_THAT_DISAGREE)
+    assert finding.code == "RNN009" and finding.row == 7
+    assert "(as built at line 16)" in finding.message
+    assert finding.configurations == (("<string>", 16),)
+
+
+def test_the_json_output_carries_the_configuration(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.py"
+    path.write_text(SITES_THAT_DISAGREE, encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", str(path)],
+                               capture_output=True, text=True, timeout=120)
+    (item,) = json.loads(completed.stdout)
+    assert item["configurations"] == [{"filename": str(path), "row": 16}]
+
+
+def test_shapes_prints_each_configuration_and_where_its_values_come_from(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.py"
+    path.write_text(SITES_THAT_DISAGREE, encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "rnnlint", "shapes", str(path)],
+                               capture_output=True, text=True, timeout=120)
+    assert "class Forecaster, as built at line 13" in completed.stdout
+    assert "class Forecaster, as built at line 16" in completed.stdout
+    assert "configuration: n_in=4, hidden=8, num_layers=1 (default), dropout=0.2" in completed.stdout

@@ -254,6 +254,7 @@ class Calls(InterpreterBase):
         if special is not None:
             return special
         if name.startswith("<class>."):
+            self.note_site(name.split(".", 1)[1], node, args, kwargs, opaque)
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
         if name.startswith(TORCH_NN) and name.count(".") == 2:
             return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque, starred)

@@ -243,6 +243,9 @@ class InterpreterBase:
     def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
         raise NotImplementedError  # in Program
 
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+        raise NotImplementedError  # in Program
+
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:
         raise NotImplementedError  # in Calls

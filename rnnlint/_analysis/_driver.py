@@ -16,7 +16,7 @@ from ._interpreter import (
     positional_parameters,
 )
 from ._names import ImportTable
-from ._program import ModuleBindings, is_callable_value, module_functions, string_domains
+from ._program import Built, Configuration, ModuleBindings, Site, is_callable_value, module_functions, string_domains
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
@@ -33,13 +33,19 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     constants.domains = string_domains(module)
     _module_constants(body, imports, rebound, constants)
     scopes = []
-    for info in classes.values():
-        if _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes))
+    module_classes = [info for info in classes.values() if _is_module_class(info, imports, classes)]
+    for info in module_classes:
+        scopes.append(_analyse_class(info, imports, constants, classes))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes))
+    # each construction site that passes known values is a configuration of its class
+    for info in module_classes:
+        for site in constants.configurations(info.name):
+            scope = _analyse_configuration(info, site, imports, constants, classes)
+            if scope is not None:
+                scopes.append(scope)
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
 
 
@@ -211,14 +217,41 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
     return "forward" in info.methods and bool(info.node.bases)
 
 
-def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
+def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
+                           classes: dict) -> ScopeFacts | None:
+    """The class run on one site's arguments, every fact under the site's `Built` atom."""
+    interpreter = Interpreter(imports, constants, classes, info)
+    init, _ = interpreter.find_method("__init__", info)
+    if init is None:
+        return None
+    local: dict = {}
+    # every parameter by name, so that the run binds the site's values and the defaults it relies on
+    if not interpreter.bind_call(init, local, [UNKNOWN, *site.args], dict(site.kwargs)):
+        return None  # arguments that do not fit: the call raises, or its meaning is not known
+    parameters = [param.arg for param, _ in positional_parameters(init)[1:]] + [p.arg for p in init.args.kwonlyargs]
+    kwargs = {name: local[name] for name in parameters if name in local}
+    if not kwargs:
+        return None
+    passed = set(parameters[:len(site.args)]) | {name for name, _ in site.kwargs}
+    bindings = tuple((name, value, "passed" if name in passed else "default") for name, value in kwargs.items())
+    built = frozenset({(Built(info.name, site.node.lineno), True)})
+    scope = _analyse_class(info, imports, constants, classes, kwargs=kwargs, guard=built)
+    scope.configuration, scope.guard = Configuration(site, bindings), built
+    return scope
+
+
+def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
+                   kwargs: dict | None = None, guard: frozenset = frozenset()) -> ScopeFacts:
+    """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
+    then ``forward``."""
     interpreter = Interpreter(imports, constants, classes, info)
     state: dict = {}
-    interpreter.run_method("__init__", state)
+    interpreter.guard = guard
+    interpreter.run_method("__init__", state, kwargs=kwargs)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
     forward, owner = interpreter.find_method("forward", info)
     if forward is not None:
-        assumed = interpreter.assumptions  # what __init__ asserted holds for forward
+        assumed = interpreter.assumptions | guard  # what __init__ asserted holds for forward
         args = interpreter.forward_arguments(forward)
         recorded = len(interpreter.events)
         interpreter.call_bound(forward, dict(state), args, owner, guard=assumed, record_shapes=True)

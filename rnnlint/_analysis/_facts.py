@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator, TypeVar, Union
+from typing import Any, ClassVar, Iterator, TypeVar, Union
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
@@ -301,6 +301,9 @@ class ScopeFacts:
     bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
     # id(tensor) -> (tensor, the head call it is the per-layer result of)
     head_calls: dict = field(default_factory=dict)
+    # a class run on one construction site's arguments (a `Configuration`); None for the symbolic run
+    configuration: Any = None
+    guard: frozenset = frozenset()  # what every fact of the scope holds under (the site's `Built`)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
-from ._symbolic import UNKNOWN, Const, Poly, Relation, Value, alternatives, cases
+from ._symbolic import UNKNOWN, Atom, Bool, Const, Poly, Relation, Value, alternatives, cases
 from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue
 
 PARTIAL = "functools.partial"
@@ -45,6 +45,51 @@ class Partial(Value):
         return f"partial({self.target.describe(names)})"
 
 
+class Built(Atom):
+    """The configuration one construction site gives a class: true in the run of the class on
+    that site's arguments (``Decoder(..., n_layers=1, dropout=0.5)`` at line 86)."""
+
+    class_name: str
+    line: int
+
+    def __new__(cls, class_name: str, line: int) -> Built:
+        atom = super().__new__(cls, f"{class_name} as built at line {line}")
+        atom.class_name, atom.line = class_name, line
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Built, (self.class_name, self.line)
+
+    def __repr__(self) -> str:
+        return f"Built({self.class_name!r}, {self.line})"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A construction of a class of this file: its node and the values it passes."""
+
+    class_name: str
+    node: Any = field(compare=False, hash=False)
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, Value), ...)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A class as one site builds it: the site, and each constructor parameter's value with
+    where it comes from (``"passed"`` by the site, or the signature's ``"default"``)."""
+
+    site: Site
+    bindings: tuple = ()  # ((name, Value, origin), ...)
+
+    @property
+    def line(self) -> int:
+        return self.site.node.lineno
+
+
+MAX_CONFIGURATIONS = 4  # distinct sites analysed per class; more stay the class's symbolic run
+
+
 class ModuleBindings(dict):
     """The module-level names of one file (name -> value), and what the file says of the
     strings a name takes: ``rnn_type == "LSTM"``, ``choices=["LSTM", "GRU"]`` (``domains``:
@@ -53,6 +98,25 @@ class ModuleBindings(dict):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.domains: dict[str, tuple[str, ...]] = {}
+        self.sites: list[Site] = []  # every construction the runs of the file saw
+
+    def configurations(self, class_name: str) -> list[Site]:
+        """The distinct sites of ``class_name`` that pass at least one known value, first seen first."""
+        chosen: list[Site] = []
+        for site in self.sites:
+            if site.class_name != class_name or site in chosen or not _passes_known_values(site):
+                continue
+            chosen.append(site)
+        return chosen[:MAX_CONFIGURATIONS]
+
+
+def _passes_known_values(site: Site) -> bool:
+    for value in [*site.args, *(value for _, value in site.kwargs)]:
+        for _, case in cases(value):
+            if isinstance(case, Const) or (isinstance(case, Poly) and case.constant is not None) \
+                    or (isinstance(case, Bool) and case.truth is not None):
+                return True
+    return False
 
 
 def is_callable_value(value: Value) -> bool:
@@ -172,6 +236,12 @@ def _last_name(node: ast.expr) -> str | None:
 
 class Program(InterpreterBase):
     """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
+
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+        """A construction of a class of the file, kept for the class's runs per configuration."""
+        sites = getattr(self.constants, "sites", None)
+        if sites is not None and not opaque:
+            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
 
     def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
         return Function(key=id(node), node=node, closure=state, owner=self.info,

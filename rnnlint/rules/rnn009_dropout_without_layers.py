@@ -219,9 +219,12 @@ def make_encoder(hidden):
         for scope in context.facts.scopes:
             for layer in scope.layers:
                 if layer.kind in RNN_KINDS:
-                    instances.setdefault(id(layer.node), []).append(layer)
-        for layers in instances.values():
-            findings = [finding for layer in layers for finding in _useless_dropout(layer)]
+                    instances.setdefault(id(layer.node), []).append((layer, scope.guard))
+        for built in instances.values():
+            layers = [layer for layer, _ in built]
+            # a layer of a construction site's configuration holds under that site
+            findings = [(layer, guard | site, dropout) for layer, site in built
+                        for _, guard, dropout in _useless_dropout(layer)]
             if not findings:
                 continue
             layer, guard, dropout = min(findings, key=lambda finding: len(finding[1]))
@@ -229,7 +232,7 @@ def make_encoder(hidden):
             single = all(as_int(each.param("num_layers")) == 1 for each in layers)
             yield self.report(
                 layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
-                fix_safe=False,
+                fix_safe=False, guard=guard,
                 rnn=layer_label(layer), dropout=dropout.describe(), condition=when(guard),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",
