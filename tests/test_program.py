@@ -240,6 +240,50 @@ def main():
     model = Classifier(16, bidirectional=True)
     return model
 """,
+    # argparse: `--rnn-dropout-rate` is read back as `args.rnn_dropout_rate`, default 0.1
+    "argparse_default_reaches_the_site": """
+import argparse
+import torch.nn as nn
+
+class DMM(nn.Module):
+    def __init__(self, input_dim=6, rnn_dim=12, num_layers=1, rnn_dropout_rate=0.0):
+        super().__init__()
+        self.rnn = nn.RNN(input_dim, rnn_dim, num_layers=num_layers, dropout=rnn_dropout_rate)  # expect: RNN009
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+def main(args):
+    return DMM(rnn_dim=args.rnn_dim, rnn_dropout_rate=args.rnn_dropout_rate)
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rnn-dim", type=int, default=12)
+    parser.add_argument("--rnn-dropout-rate", type=float, default=0.1)
+    main(parser.parse_args())
+""",
+    # `**vars(args)` passes every option by its dest; set_defaults wins over the option's default
+    "vars_of_the_arguments_unpacked": """
+import argparse
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, emb_dim, hidden, layers, dropout, **unused):
+        super().__init__()
+        self.gru = nn.GRU(emb_dim, hidden, layers, dropout=dropout)  # expect: RNN009
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--emb-dim", type=int, default=100)
+parser.add_argument("--hidden", type=int, default=64)
+parser.add_argument("-l", "--layers", type=int, default=2)
+parser.add_argument("--dropout", type=float, default=0.3)
+parser.set_defaults(layers=1)
+args = parser.parse_args()
+model = Encoder(**vars(args))
+""",
 }
 
 CLEAN = {
@@ -415,6 +459,48 @@ def small():
 
 def large():
     return Encoder(8, 32, 2, 0.3)
+""",
+    # the parsed values are changed from a config file: unknown
+    "argparse_values_updated_from_a_file": """
+import argparse
+import json
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, layers, dropout):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, layers, dropout=dropout)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--layers", type=int, default=1)
+parser.add_argument("--dropout", type=float, default=0.3)
+args = parser.parse_args()
+vars(args).update(json.load(open("config.json")))
+model = Encoder(args.layers, args.dropout)
+""",
+    # the option is set again after parsing
+    "argparse_value_assigned_after_parsing": """
+import argparse
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, layers, dropout):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, layers, dropout=dropout)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--layers", type=int, default=1)
+parser.add_argument("--dropout", type=float, default=0.3)
+args = parser.parse_args()
+if args.dropout > 0:
+    args.layers = 2
+model = Encoder(args.layers, args.dropout)
 """,
 }
 

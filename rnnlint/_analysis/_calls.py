@@ -75,6 +75,8 @@ class Calls(InterpreterBase):
                 return self.call_ref(Ref(f"{base.qualified}.{function.attr}"), node, args, kwargs, opaque, state,
                                      starred)
             method = function.attr
+            if method == "parse_args":
+                return self.parsed_arguments()
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(TensorOp(node, self.guard, base, method))

@@ -246,6 +246,9 @@ class InterpreterBase:
     def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
         raise NotImplementedError  # in Program
 
+    def parsed_arguments(self) -> Value:
+        raise NotImplementedError  # in Program
+
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:
         raise NotImplementedError  # in Calls

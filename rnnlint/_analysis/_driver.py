@@ -16,7 +16,7 @@ from ._interpreter import (
     positional_parameters,
 )
 from ._names import ImportTable
-from ._program import Built, Configuration, ModuleBindings, Site, is_callable_value, module_functions, string_domains
+from ._program import Built, Configuration, ModuleBindings, Namespace, argparse_defaults, Site, is_callable_value, module_functions, string_domains
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
@@ -31,6 +31,8 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     classes = _collect_classes(body, imports)
     constants = ModuleBindings(module_functions(body, rebound, imports, classes))
     constants.domains = string_domains(module)
+    if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
+        constants.parsed = Namespace(argparse_defaults(module))
     _module_constants(body, imports, rebound, constants)
     scopes = []
     module_classes = [info for info in classes.values() if _is_module_class(info, imports, classes)]

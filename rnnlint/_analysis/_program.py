@@ -12,7 +12,7 @@ from typing import Any
 from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Atom, Bool, Const, Poly, Relation, Value, alternatives, cases
-from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue
+from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue, python_value
 
 PARTIAL = "functools.partial"
 
@@ -87,6 +87,88 @@ class Configuration:
         return self.site.node.lineno
 
 
+@dataclass(frozen=True)
+class Namespace(Value):
+    """What ``parser.parse_args()`` returns: each option's default (``--emb-dim`` read back as
+    ``args.emb_dim``), with the line that declares it; an option the file sets again elsewhere
+    is left out (unknown)."""
+
+    defaults: tuple = ()  # ((dest, Value, line), ...)
+
+    def get(self, name: str) -> Value:
+        return next((value for dest, value, _ in self.defaults if dest == name), UNKNOWN)
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "Namespace(" + ", ".join(dest for dest, _, _ in self.defaults) + ")"
+
+
+def argparse_defaults(module: ast.Module) -> tuple:
+    """``((dest, default, line), ...)`` of the file's ``add_argument`` calls and
+    ``set_defaults``; nothing when the file may change the parsed values in ways a reader
+    cannot follow (``vars(args).update(...)``, ``setattr``, ``set_defaults(**cfg)``)."""
+    found: dict = {}
+    conflicting: set = set()
+    assigned: set = set()
+
+    def note(dest: str | None, value: Value, line: int, replace: bool = False) -> None:
+        if dest is None:
+            return
+        if dest in found and not replace and found[dest][0] != value:
+            conflicting.add(dest)
+        found[dest] = (value, line)
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            assigned.add(node.attr)
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+        if name in ("setattr", "update", "load_config", "merge_from_file", "merge_from_list"):
+            return ()
+        if name == "add_argument":
+            note(argparse_dest(node), _argument_default(node), node.lineno)
+        elif name == "set_defaults":
+            if any(keyword.arg is None for keyword in node.keywords):
+                return ()
+            for keyword in node.keywords:
+                value = _literal(keyword.value)
+                note(keyword.arg, value if value is not None else UNKNOWN, node.lineno, replace=True)
+    return tuple((dest, value, line) for dest, (value, line) in found.items()
+                 if dest not in conflicting and dest not in assigned)
+
+
+def _argument_default(call: ast.Call) -> Value:
+    keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+    action_node = keywords.get("action")
+    action = action_node.value if isinstance(action_node, ast.Constant) else None
+    if "default" not in keywords:
+        if action == "store_true":
+            return Bool(False)
+        if action == "store_false":
+            return Bool(True)
+        return Const(None) if action in (None, "store") and "nargs" not in keywords else UNKNOWN
+    default = keywords["default"]
+    kind_node = keywords.get("type")
+    kind = kind_node.id if isinstance(kind_node, ast.Name) else None
+    if isinstance(default, ast.Constant) and isinstance(default.value, str) and kind in ("int", "float"):
+        try:  # argparse converts a string default through `type`
+            return python_value(int(default.value) if kind == "int" else float(default.value))
+        except ValueError:
+            return UNKNOWN
+    value = _literal(default)
+    return value if value is not None else UNKNOWN
+
+
+def _literal(node: ast.expr) -> Value | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)):
+        return python_value(-node.operand.value)
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
+        return python_value(node.value)
+    return None
+
+
 MAX_CONFIGURATIONS = 4  # distinct sites analysed per class; more stay the class's symbolic run
 
 
@@ -99,6 +181,7 @@ class ModuleBindings(dict):
         super().__init__(*args, **kwargs)
         self.domains: dict[str, tuple[str, ...]] = {}
         self.sites: list[Site] = []  # every construction the runs of the file saw
+        self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
 
     def configurations(self, class_name: str) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value, first seen first."""
@@ -243,6 +326,10 @@ class Program(InterpreterBase):
         if sites is not None and not opaque:
             sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
 
+    def parsed_arguments(self) -> Value:
+        """``parser.parse_args()``: the file's argparse defaults, when the file imports argparse."""
+        return getattr(self.constants, "parsed", UNKNOWN)
+
     def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
         return Function(key=id(node), node=node, closure=state, owner=self.info,
                         builds=builds_layers(node, self.imports, set(self.classes)))
@@ -260,6 +347,8 @@ class Program(InterpreterBase):
             if opaque or not args:
                 return UNKNOWN
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
+            return DictValue(tuple((dest, value) for dest, value, _ in args[0].defaults))
         if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
             return alternatives(
                 (guard, self.attribute_named(args[0], case)) for guard, case in self.named_cases(args[1]))
