@@ -143,7 +143,8 @@ def shapes_data(source: str, path: str, config=None) -> dict:
     lines = SourceLines(source)
     findings = [_finding_json(finding) for finding in check_source(source, path, config or Config()).findings]
     for scope in facts.scopes:
-        if scope.kind == "class":
+        # a class as one construction site builds it is the text report's; the schema keeps one entry a class
+        if scope.kind == "class" and scope.configuration is None:
             data["classes"].append(_class_data(scope, lines))
     _place_findings(data, findings)
     return data
