@@ -284,6 +284,44 @@ parser.set_defaults(layers=1)
 args = parser.parse_args()
 model = Encoder(**vars(args))
 """,
+    # a dataclass config: the site's instance keeps the one-layer default next to dropout
+    "dataclass_config_at_the_site": """
+from dataclasses import dataclass, field
+import torch.nn as nn
+
+@dataclass
+class Config:
+    n_features: int = 6
+    hidden: int = 10
+    num_layers: int = 1
+    dropout: float = 0.3
+    tags: list = field(default_factory=list)
+
+class Model(nn.Module):
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.lstm = nn.LSTM(cfg.n_features, cfg.hidden, cfg.num_layers, dropout=cfg.dropout)  # expect: RNN009
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def build():
+    return Model(Config(hidden=12))
+""",
+    "simple_namespace_config_at_the_site": """
+from types import SimpleNamespace
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.gru = nn.GRU(8, cfg.hidden, cfg.layers, dropout=cfg.dropout)  # expect: RNN009
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+model = Model(SimpleNamespace(hidden=16, layers=1, dropout=0.2))
+""",
 }
 
 CLEAN = {
@@ -501,6 +539,27 @@ args = parser.parse_args()
 if args.dropout > 0:
     args.layers = 2
 model = Encoder(args.layers, args.dropout)
+""",
+    # the site overrides the one-layer default of the NamedTuple
+    "namedtuple_config_overridden_at_the_site": """
+from typing import NamedTuple
+import torch.nn as nn
+
+class HParams(NamedTuple):
+    hidden: int = 10
+    num_layers: int = 1
+    dropout: float = 0.3
+
+class Model(nn.Module):
+    def __init__(self, hp):
+        super().__init__()
+        self.lstm = nn.LSTM(8, hp.hidden, hp.num_layers, dropout=hp.dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def build():
+    return Model(HParams(num_layers=2))
 """,
 }
 

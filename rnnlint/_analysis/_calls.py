@@ -278,7 +278,10 @@ class Calls(InterpreterBase):
             return UNKNOWN
         module_state: dict = {}
         recorded = len(self.events), len(self.layers)
-        if self.depth < MAX_INLINE_DEPTH - 1:
+        record = self.record_fields(info, args, kwargs)  # a dataclass / NamedTuple / attrs config
+        if record is not None:
+            module_state = record
+        elif self.depth < MAX_INLINE_DEPTH - 1:
             self.run_method("__init__", module_state, args, kwargs, info=info)
         # the class's own analysis reports on its constructor; this instance only lends its state
         del self.events[recorded[0]:], self.layers[recorded[1]:]

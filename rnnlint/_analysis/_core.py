@@ -249,6 +249,9 @@ class InterpreterBase:
     def parsed_arguments(self) -> Value:
         raise NotImplementedError  # in Program
 
+    def record_fields(self, info: ClassInfo, args: list, kwargs: dict) -> dict | None:
+        raise NotImplementedError  # in Program
+
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:
         raise NotImplementedError  # in Calls

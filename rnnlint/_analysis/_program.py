@@ -169,6 +169,30 @@ def _literal(node: ast.expr) -> Value | None:
     return None
 
 
+RECORD_DECORATORS = {"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attrs.define",
+                     "attr.frozen", "attrs.frozen", "attr.mutable", "attrs.mutable"}
+RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel"}
+
+
+def record_class_fields(node: ast.ClassDef, imports: ImportTable) -> list | None:
+    """``[(field, default or None), ...]`` of a dataclass, attrs class, NamedTuple or pydantic
+    model (annotated class attributes, in order); None for another class or one that defines
+    its own ``__init__``."""
+    decorated = any(imports.resolve(decorator.func if isinstance(decorator, ast.Call) else decorator)
+                    in RECORD_DECORATORS for decorator in node.decorator_list)
+    based = any(imports.resolve(base) in RECORD_BASES for base in node.bases)
+    if not (decorated or based) or any(isinstance(item, ast.FunctionDef) and item.name == "__init__"
+                                       for item in node.body):
+        return None
+    return [(item.target.id, item.value) for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)]
+
+
+def _is_factory(default: ast.expr) -> bool:
+    # `field(default_factory=list)`, `attr.ib(...)`, `Field(...)`: not the value itself
+    return isinstance(default, ast.Call)
+
+
 MAX_CONFIGURATIONS = 4  # distinct sites analysed per class; more stay the class's symbolic run
 
 
@@ -196,10 +220,21 @@ class ModuleBindings(dict):
 def _passes_known_values(site: Site) -> bool:
     for value in [*site.args, *(value for _, value in site.kwargs)]:
         for _, case in cases(value):
-            if isinstance(case, Const) or (isinstance(case, Poly) and case.constant is not None) \
-                    or (isinstance(case, Bool) and case.truth is not None):
+            if _is_known(case):
+                return True
+            # a config object: a record instance or parsed arguments holding known values
+            if isinstance(case, Layer) and case.module_class is not None \
+                    and not any(isinstance(item, Layer) for _, item in case.module_state) \
+                    and any(_is_known(item) for _, item in case.module_state):
+                return True
+            if isinstance(case, Namespace) and any(_is_known(item) for _, item, _ in case.defaults):
                 return True
     return False
+
+
+def _is_known(value: Value) -> bool:
+    return isinstance(value, Const) or (isinstance(value, Poly) and value.constant is not None) \
+        or (isinstance(value, Bool) and value.truth is not None)
 
 
 def is_callable_value(value: Value) -> bool:
@@ -326,6 +361,26 @@ class Program(InterpreterBase):
         if sites is not None and not opaque:
             sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
 
+    def record_fields(self, info: Any, args: list, kwargs: dict) -> dict | None:
+        """``Config(hidden=32)`` of a dataclass, attrs class or NamedTuple of the file, as its
+        instance's attributes (``self.hidden``): the fields in order, each given or defaulted;
+        None for any other class (its ``__init__`` runs)."""
+        fields = record_class_fields(info.node, self.imports)
+        if fields is None:
+            return None
+        state: dict = {}
+        remaining = list(args)
+        for name, default in fields:
+            if remaining:
+                state[f"self.{name}"] = remaining.pop(0)
+            elif name in kwargs:
+                state[f"self.{name}"] = kwargs[name]
+            elif default is not None and not _is_factory(default):
+                state[f"self.{name}"] = self.eval(default, {})
+            else:
+                state[f"self.{name}"] = UNKNOWN
+        return state
+
     def parsed_arguments(self) -> Value:
         """``parser.parse_args()``: the file's argparse defaults, when the file imports argparse."""
         return getattr(self.constants, "parsed", UNKNOWN)
@@ -347,6 +402,8 @@ class Program(InterpreterBase):
             if opaque or not args:
                 return UNKNOWN
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        if ref.qualified in ("types.SimpleNamespace", "argparse.Namespace") and not args:
+            return UNKNOWN if opaque else Namespace(tuple((name, value, 0) for name, value in kwargs.items()))
         if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
             return DictValue(tuple((dest, value) for dest, value, _ in args[0].defaults))
         if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
