@@ -626,3 +626,42 @@ def test_shapes_prints_each_configuration_and_where_its_values_come_from(tmp_pat
     assert "class Forecaster, as built at line 13" in completed.stdout
     assert "class Forecaster, as built at line 16" in completed.stdout
     assert "configuration: n_in=4, hidden=8, num_layers=1 (default), dropout=0.2" in completed.stdout
+
+
+CLOSED = """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.fc(out)
+
+def build():
+    return Encoder(16)
+"""
+
+
+def _codes(source, closed):
+    import ast
+
+    from rnnlint._analysis import analyse
+    from rnnlint.rules import ALL_RULES
+    from rnnlint.rules._base import RuleContext
+
+    facts = analyse(ast.parse(source), source, closed_classes=closed)
+    return [rule.CODE for rule in ALL_RULES for _ in rule().check(RuleContext(facts=facts))]
+
+
+def test_a_conditional_finding_no_site_reaches_is_left_out_when_every_site_is_in_view():
+    # with callers out of view, `bidirectional=True` is a configuration someone may build
+    assert _codes(CLOSED, frozenset()) == ["RNN001"]
+    # every construction is in view and none passes `bidirectional=True`
+    assert _codes(CLOSED, frozenset({"Encoder"})) == []
+    # a site that does reach it keeps the finding, now under that site
+    reached = CLOSED + "\ndef bidirectional():\n    return Encoder(16, bidirectional=True)\n"
+    assert _codes(reached, frozenset({"Encoder"})) == ["RNN001"]

@@ -21,9 +21,13 @@ from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
-def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFacts:
+def analyse(module: ast.Module, source: str, body: list | None = None,
+            closed_classes: frozenset = frozenset()) -> FileFacts:
     """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
-    default all of them; the engine leaves out definitions that cannot matter)."""
+    default all of them; the engine leaves out definitions that cannot matter).
+    ``closed_classes``: the classes every construction of which is in view (a project model
+    knows it): one that is built here is only what its sites build, so its own symbolic run,
+    and the findings that hold only under a configuration no site builds, are left out."""
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
@@ -36,18 +40,25 @@ def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFa
     _module_constants(body, imports, rebound, constants)
     scopes = []
     module_classes = [info for info in classes.values() if _is_module_class(info, imports, classes)]
+    symbolic = {}
     for info in module_classes:
-        scopes.append(_analyse_class(info, imports, constants, classes))
+        symbolic[info.name] = _analyse_class(info, imports, constants, classes)
+        scopes.append(symbolic[info.name])
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes))
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
-        for site in constants.configurations(info.name):
+        closed = info.name in closed_classes
+        configured = []
+        for site in constants.configurations(info.name, every_site=closed):
             scope = _analyse_configuration(info, site, imports, constants, classes)
             if scope is not None:
-                scopes.append(scope)
+                configured.append(scope)
+        if closed and configured and len(configured) == len(constants.distinct_sites(info.name)):
+            scopes.remove(symbolic[info.name])
+        scopes.extend(configured)
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
 
 

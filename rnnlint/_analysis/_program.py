@@ -207,14 +207,18 @@ class ModuleBindings(dict):
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
 
-    def configurations(self, class_name: str) -> list[Site]:
-        """The distinct sites of ``class_name`` that pass at least one known value, first seen first."""
+    def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
+        """The distinct sites of ``class_name`` that pass at least one known value (or, with
+        ``every_site``, all of them), first seen first."""
+        chosen = [site for site in self.distinct_sites(class_name) if every_site or _passes_known_values(site)]
+        return chosen[:MAX_CONFIGURATIONS]
+
+    def distinct_sites(self, class_name: str) -> list[Site]:
         chosen: list[Site] = []
         for site in self.sites:
-            if site.class_name != class_name or site in chosen or not _passes_known_values(site):
-                continue
-            chosen.append(site)
-        return chosen[:MAX_CONFIGURATIONS]
+            if site.class_name == class_name and site not in chosen:
+                chosen.append(site)
+        return chosen
 
 
 def _passes_known_values(site: Site) -> bool:
