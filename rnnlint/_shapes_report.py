@@ -38,7 +38,7 @@ def shapes_report(source: str, path: str) -> str:
         else:
             # a configuration: the class as one construction site builds it, and where each value comes from
             out.append(f"{path}: class {scope.name}, as built at line {configuration.line}")
-            shown = ", ".join(f"{name}={value.describe(names)}" + (" (default)" if origin == "default" else "")
+            shown = ", ".join(f"{name}={value.describe(names)}" + (f" ({origin})" if origin != "passed" else "")
                               for name, value, origin in configuration.bindings)
             out.append(f"  configuration: {shown}")
         layers = _layer_attributes(scope)

@@ -665,3 +665,16 @@ def test_a_conditional_finding_no_site_reaches_is_left_out_when_every_site_is_in
     # a site that does reach it keeps the finding, now under that site
     reached = CLOSED + "\ndef bidirectional():\n    return Encoder(16, bidirectional=True)\n"
     assert _codes(reached, frozenset({"Encoder"})) == ["RNN001"]
+
+
+def test_shapes_says_which_values_are_argparse_defaults(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "dmm.py"
+    path.write_text(FLAGGED["argparse_default_reaches_the_site"], encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "rnnlint", "shapes", str(path)],
+                               capture_output=True, text=True, timeout=120)
+    assert "class DMM, as built at line 14" in completed.stdout
+    assert ("configuration: input_dim=6 (default), rnn_dim=12 (argparse default, line 18), num_layers=1 (default), "
+            "rnn_dropout_rate=0.1 (argparse default, line 19)") in completed.stdout

@@ -246,11 +246,26 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     if not kwargs:
         return None
     passed = set(parameters[:len(site.args)]) | {name for name, _ in site.kwargs}
-    bindings = tuple((name, value, "passed" if name in passed else "default") for name, value in kwargs.items())
+    origins = _argument_origins(site.node, parameters, constants)
+    bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
+                     for name, value in kwargs.items())
     built = frozenset({(Built(info.name, site.node.lineno), True)})
     scope = _analyse_class(info, imports, constants, classes, kwargs=kwargs, guard=built)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope
+
+
+def _argument_origins(call: ast.Call, parameters: list, constants: ModuleBindings) -> dict:
+    """Where a site's argument comes from when it reads an argparse option (``args.emb_dim``):
+    parameter -> ``"argparse default, line N"``."""
+    parsed = constants.parsed
+    if not isinstance(parsed, Namespace):
+        return {}
+    lines = {dest: line for dest, _, line in parsed.defaults}
+    given = list(zip(parameters, call.args)) + [(keyword.arg, keyword.value) for keyword in call.keywords
+                                                 if keyword.arg is not None]
+    return {name: f"argparse default, line {lines[node.attr]}" for name, node in given
+            if isinstance(node, ast.Attribute) and node.attr in lines}
 
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,

@@ -77,7 +77,8 @@ class Site:
 @dataclass(frozen=True)
 class Configuration:
     """A class as one site builds it: the site, and each constructor parameter's value with
-    where it comes from (``"passed"`` by the site, or the signature's ``"default"``)."""
+    where it comes from (``"passed"`` by the site, the signature's ``"default"``, or
+    ``"argparse default, line N"`` for an option's default the site reads)."""
 
     site: Site
     bindings: tuple = ()  # ((name, Value, origin), ...)
