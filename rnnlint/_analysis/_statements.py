@@ -400,6 +400,11 @@ def _join_loop(old: Value, new: Value) -> Value:
     if isinstance(new, ListValue) or (isinstance(new, Layer) and new.kind == "ModuleList"):
         return new
     if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
+        if new.origin == STEP:
+            # a cell's state carried through the loop: after it, what the last step returned (or,
+            # when no step ran, the initial state of the same shape)
+            return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None, origin=STEP,
+                          source=new.source)
         return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
     if isinstance(old, Const) and old.value is None:
         return new if isinstance(new, Tensor) and new.shape is None else UNKNOWN

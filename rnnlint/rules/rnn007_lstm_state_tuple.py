@@ -6,7 +6,10 @@ import ast
 import re
 
 from .._analysis import (
+    CELL_KINDS,
     DIFFERENT,
+    STEP,
+    CellCall,
     LAYER_PARAMETERS,
     SHAPE_PRESERVING,
     IndexInt,
@@ -19,6 +22,7 @@ from .._analysis import (
     TensorSubscript,
     TupleSubscript,
     TupleValue,
+    Unknown,
     Unpack,
     as_int,
     cases,
@@ -228,7 +232,7 @@ class StatefulLSTM(Module):
             if event.node.value is not None:
                 returned.setdefault(id(event.value), []).append((event.guard, event.node.value))
         groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
-        for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, Unpack):
+        for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, CellCall, Unpack):
             groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
         nested = {id(event.node.value) for _, event in facts.of(TensorSubscript, TupleSubscript)
                   if isinstance(event.node, ast.Subscript)}
@@ -261,8 +265,10 @@ def _judge(event, facts, returned: dict):
         yield from _tensor_op(event)
     elif isinstance(event, RnnCall):
         yield from _rnn_call(event, returned)
+    elif isinstance(event, CellCall):
+        yield from _cell_call(event)
     elif isinstance(event, Unpack):
-        yield from _unpack(event)
+        yield from _unpack(event, facts)
 
 
 def _tuple_subscript(event: TupleSubscript, facts):
@@ -323,8 +329,34 @@ def _rnn_call(event: RnnCall, returned: dict):
                                        "not as an `(h_0, c_0)` tuple", None)
 
 
-def _unpack(event: Unpack):
+def _cell_call(event: CellCall):
+    """An LSTMCell takes `(h, c)`; a GRUCell or an RNNCell one tensor `h`."""
+    hx, hx_node = event.hx, event.hx_node
+    if hx is None or hx_node is None:
+        return
+    for guard, cell in layers_in(event.cell, event.guard, CELL_KINDS):
+        pair = cell.kind == "LSTMCell"
+        for hx_guard, case in cases(hx, guard):
+            if isinstance(case, TupleValue):
+                if pair:
+                    # what an earlier step returned exists only if that step could run: no evidence
+                    yield hx_guard, (None if case.origin == STEP else False), None
+                else:
+                    yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed as the state",
+                                           f"a {cell.kind} takes one tensor `h`, not a tuple", None)
+            elif _certainly_tensor(case):
+                if pair:
+                    yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed alone as the state",
+                                           "not as an `(h, c)` tuple", None)
+                else:
+                    yield hx_guard, False, None
+
+
+def _unpack(event: Unpack, facts):
     value, target = event.value, event.node
+    if isinstance(value, Tensor) and value.origin == STEP:
+        yield from _unpack_step(event, facts)
+        return
     if not isinstance(value, Tensor) or value.origin != "h_n" or value.rnn is None or event.count != 2:
         if isinstance(value, TupleValue) and value.origin == "state":
             yield event.guard, False, None
@@ -345,12 +377,32 @@ def _unpack(event: Unpack):
     yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
 
 
+def _unpack_step(event: Unpack, facts):
+    """`h, c = gru_cell(x, h)`: a GRUCell or RNNCell returns one tensor, whose unpacking splits the batch."""
+    step = facts.cell_call_of(event.value)
+    if step is None or event.count != 2:
+        return
+    second = event.node.elts[1]
+    if isinstance(second, ast.Starred):
+        second = second.value
+    if not (isinstance(second, ast.Name) and CELL_NAME.match(second.id)):
+        return
+    for guard, cell in layers_in(step.cell, event.guard, CELL_KINDS):
+        if cell.kind == "LSTMCell":
+            yield guard, False, None
+        else:
+            yield guard, True, (event.node, cell, f"`{source_of(event.node)}` unpacks the one tensor returned by a step",
+                                f"a {cell.kind} has no cell state `c`", None)
+
+
 _HELP = {
     "subscript": "an LSTM returns `(output, (h_n, c_n))`: the last layer's hidden state is `hidden[0][-1]`",
     "layer_call": "unpack the state first: `_, (h_n, c_n) = self.lstm(x)`, then feed `h_n[-1]`",
     "tensor_op": "apply it to each tensor: `tuple(h.detach() for h in hidden)`",
     "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple",
-    "unpack": "a GRU or an RNN returns `(output, h_n)` alone: `out, h_n = self.gru(x)`",
+    "unpack": "a GRU or an RNN returns `(output, h_n)` alone, a GRUCell or an RNNCell `h` alone: "
+              "`out, h_n = self.gru(x)`, `h = self.cell(x, h)`",
+    "cell_call": "an LSTMCell takes and returns `(h, c)`; a GRUCell and an RNNCell take and return `h`",
 }
 
 
@@ -374,5 +426,7 @@ def _takes_tensor(layer: Layer) -> bool:
 def _certainly_tensor(value) -> bool:
     """A tensor the code made, an RNN returned, or one of known rank (a tuple has no shape to
     follow through `view` or `transpose`); a parameter of unknown type may be a tuple."""
+    # a first or last axis known (`torch.tanh(self.bridge(ctx)).unsqueeze(0)`) comes from an operation
     return isinstance(value, Tensor) and (value.source is not None or value.origin is not None
-                                          or value.shape is not None)
+                                          or value.shape is not None or not isinstance(value.lead, Unknown)
+                                          or not isinstance(value.feature, Unknown))

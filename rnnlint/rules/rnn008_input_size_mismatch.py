@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .._analysis import (
+    CELL_KINDS,
+    CellCall,
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
@@ -155,6 +157,36 @@ class CRNN(nn.Module):
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
                         actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
+                        help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
+                    )
+                    break
+        yield from self._check_cells(context)
+
+    def _check_cells(self, context):
+        """A cell takes `(batch, input_size)`: the last axis of what each step is fed."""
+        reported = set()
+        for scope, event in context.facts.of(CellCall):
+            for guard, cell in layers_in(event.cell, event.guard, CELL_KINDS):
+                outcomes = []
+                for input_guard, fed in cases(event.input, guard):
+                    features = getattr(fed, "last_axis", None)
+                    if features is None:
+                        outcomes.append((input_guard, None, None))
+                        continue
+                    for size_guard, size in cases(cell.param("input_size"), input_guard):
+                        for case_guard, width in cases(features, size_guard):
+                            comparison = compare(size, width, case_guard)
+                            flagged = True if comparison.verdict == DIFFERENT else (
+                                False if comparison.verdict == EQUAL else None)
+                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard)))
+                for _, (comparison, case_guard) in definite(outcomes):
+                    if id(cell.node) in reported:
+                        break
+                    reported.add(id(cell.node))
+                    yield self.report(
+                        cell.node, rnn=layer_label(cell), expected=show(comparison.first, scope.aliases),
+                        actual=show(comparison.second, scope.aliases),
+                        condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break
