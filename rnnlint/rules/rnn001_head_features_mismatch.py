@@ -141,6 +141,22 @@ class Streaming(nn.Module):
         out, _ = self.rnn(chunk)
         return self.output(out)
 """,
+        """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+""",
     ]
     INVALID = [
         Invalid(
@@ -215,6 +231,24 @@ class Streaming(nn.Module):
     def forward(self, chunk):
         out, _ = self.rnn(chunk)
         return self.output(out)
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(2 * hidden, 1)  # expect: RNN001:19
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
 """
         ),
     ]

@@ -158,6 +158,22 @@ class Stateful(nn.Module):
         out, h = self.rnn(x, h)
         return out, h
 """,
+        """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, (h_n, c_n) = self.encoder(src)
+        h, c = h_n[-1], c_n[-1]
+        for t in range(tgt.size(1)):
+            h, c = self.cell(tgt[:, t], (h, c))
+        return h
+""",
     ]
     INVALID = [
         Invalid(
@@ -243,6 +259,41 @@ class Decoder(nn.Module):
     def forward(self, embedded, hidden):
         output, h_n = self.rnn(embedded, hidden.unsqueeze(0))  # expect: RNN006:42
         return output, h_n[-1]
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class CellDecoder(nn.Module):
+    def __init__(self, hidden=7):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(5, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(1, x.size(0), self.hidden)  # expect: RNN006:13
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, state = self.encoder(src)
+        for t in range(tgt.size(1)):
+            state = self.cell(tgt[:, t], state)  # expect: RNN006:42
+        return state[0]
 """
         ),
     ]

@@ -147,6 +147,39 @@ class Summarizer(nn.Module):
         h_forward, h_backward = h_n
         return self.fc(torch.cat((h_forward, h_backward), dim=1))
 """,
+        """
+import torch
+import torch.nn as nn
+
+class Steppers(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.lstm_cell = nn.LSTMCell(3, hidden)
+        self.gru_cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = c = g = torch.zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.lstm_cell(x[:, t], (h, c))
+            g = self.gru_cell(x[:, t], g)
+        return h + g
+""",
+        """
+import torch
+import torch.nn as nn
+
+class BridgedDecoder(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.bridge = nn.Linear(16, hidden)
+        self.lstm = nn.LSTM(3, hidden, batch_first=True)
+
+    def forward(self, y, ctx):
+        h0 = torch.tanh(self.bridge(ctx)).unsqueeze(0)
+        out, _ = self.lstm(y, (h0, torch.zeros_like(h0)))
+        return out
+""",
     ]
     INVALID = [
         Invalid(
@@ -220,6 +253,74 @@ class StatefulLSTM(Module):
     def forward(self, x):
         out, state = self.cell(x)
         return out, state.detach()  # expect: RNN007:21
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Stepper(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(3, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)  # expect: RNN007:36
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class GruStepper(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], (h, h))  # expect: RNN007:36
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], h)  # expect: RNN007:13
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class BridgedDecoder(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.bridge = nn.Linear(16, hidden)
+        self.lstm = nn.LSTM(3, hidden, batch_first=True)
+
+    def forward(self, y, ctx):
+        out, _ = self.lstm(y, torch.tanh(self.bridge(ctx)).unsqueeze(0))  # expect: RNN007:31
+        return out
 """
         ),
     ]

@@ -79,6 +79,23 @@ class CRNN(nn.Module):
         out, _ = self.gru(features)
         return out
 """,
+        """
+import torch
+import torch.nn as nn
+
+class InputFeedingDecoder(nn.Module):
+    def __init__(self, vocab=20, emb_dim=8, hidden=12):
+        super().__init__()
+        self.hidden = hidden
+        self.embed = nn.Embedding(vocab, emb_dim)
+        self.cell = nn.GRUCell(emb_dim + hidden, hidden)
+
+    def forward(self, tokens):
+        h = torch.zeros(tokens.size(0), self.hidden)
+        for t in range(tokens.size(1)):
+            h = self.cell(torch.cat([self.embed(tokens[:, t]), h], dim=1), h)
+        return h
+""",
     ]
     INVALID = [
         Invalid(
@@ -125,6 +142,25 @@ class CRNN(nn.Module):
     def forward(self, x):
         out, _ = self.gru(self.conv(x).transpose(1, 2))
         return out
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class GreedyDecoder(nn.Module):
+    def __init__(self, vocab=20, emb_dim=8, hidden=12):
+        super().__init__()
+        self.hidden = hidden
+        self.embed = nn.Embedding(vocab, emb_dim)
+        self.cell = nn.GRUCell(emb_dim + hidden, hidden)  # expect: RNN008:21
+
+    def forward(self, tokens):
+        h = torch.zeros(tokens.size(0), self.hidden)
+        for t in range(tokens.size(1)):
+            h = self.cell(self.embed(tokens[:, t]), h)
+        return h
 """
         ),
     ]
