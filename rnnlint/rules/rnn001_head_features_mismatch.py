@@ -38,7 +38,8 @@ class HeadFeaturesMismatch(Rule):
     """
     ## What it does
     Checks that a `Linear` fed an RNN's output (or a slice of `h_n`) is built with as many
-    input features as it receives.
+    input features as it receives. The `h` of a recurrent cell (`nn.LSTMCell`, `nn.GRUCell`,
+    `nn.RNNCell`) has `hidden_size` features, one direction.
 
     ## Why is this bad?
     An RNN's output has `num_directions * hidden_size` features (`proj_size` for an LSTM

@@ -57,6 +57,9 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
+    states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
+    cell is reported too.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward

@@ -49,6 +49,9 @@ class LstmStateTuple(Rule):
     that says cell state, as in `h_n, c_n = hidden[0], hidden[-1]`), the tuple indexed like a
     tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor
     given to an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
+    The same for recurrent cells: an `nn.LSTMCell` takes and returns `(h, c)`, an `nn.GRUCell`
+    or `nn.RNNCell` one tensor `h`, so a lone tensor given to an LSTMCell, a tuple given to a
+    GRUCell, and `h, c = gru_cell(x, h)` are reported.
 
     ## Why is this bad?
     An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.

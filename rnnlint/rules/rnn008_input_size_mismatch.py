@@ -23,6 +23,7 @@ class InputSizeMismatch(Rule):
     Checks that an RNN's `input_size` equals the features of the tensor it is called with:
     an `Embedding`'s `embedding_dim`, a `Linear`'s `out_features`, a `Conv1d`'s
     `out_channels` after a permute, or the `num_directions * hidden_size` of a previous RNN.
+    A recurrent cell's `input_size` is checked against what each step is fed the same way.
 
     ## Why is this bad?
     PyTorch raises `input.size(-1) must be equal to input_size` on the first forward pass;

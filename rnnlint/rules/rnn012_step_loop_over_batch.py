@@ -35,11 +35,11 @@ from ._util import layer_label, layers_in, show, source_of, when
 class StepLoopOverBatch(Rule):
     """
     ## What it does
-    Checks for a step loop, `for t in range(n)`, that feeds a recurrent cell (or an RNN called
-    one step at a time) and walks the batch axis as if it were time: the loop counts the axis
-    the cell takes as its batch (`range(x.size(0))` while the step is `x[:, t]`), or `t`
+    Checks for a step loop (`for t in range(n)`) feeding a recurrent cell, or an RNN called one
+    step at a time, that walks the batch axis as if it were time. Either the loop counts the
+    axis the cell takes as its batch (`range(x.size(0))` while the step is `x[:, t]`), or `t`
     indexes the batch axis of a tensor whose layout the code states (`x[t]` of a batch-first
-    RNN's output, whose rows are samples).
+    RNN's output, whose rows are samples). Where the layout is not known, nothing is reported.
 
     ## Why is this bad?
     Nothing raises when the sizes allow it. A loop bounded by the batch size reads as many
@@ -244,10 +244,10 @@ class Summarizer(nn.Module):
 
 def _evidence(loop: StepLoop, aliases: dict):
     """A sentence for each way the loop certainly walks the batch axis."""
-    steps = [(event.tensor, axis) for event in loop.body if isinstance(event, TensorSubscript)
-             for axis in _counted_axes(event, loop.counter)]
+    steps = [(event.tensor, axis, source_of(event.node.value)) for event in loop.body
+             if isinstance(event, TensorSubscript) for axis in _counted_axes(event, loop.counter)]
     calls = [event for event in loop.body if isinstance(event, (CellCall, RnnCall))]
-    for tensor, axis in steps:
+    for tensor, axis, name in steps:
         counted = _size(tensor, axis)
         for call in calls:
             label = _label(call)
@@ -256,13 +256,13 @@ def _evidence(loop: StepLoop, aliases: dict):
                 bound_axis = _axis_with_size(tensor, loop.bound)
                 if bound_axis is not None and bound_axis != axis and _equal(batch, loop.bound) \
                         and not _equal(counted, loop.bound):
-                    yield (f"{label} takes {show(batch, aliases)} (axis {bound_axis}) as its batch, "
-                           f"but `{{t}}` indexes axis {axis} of the same tensor")
+                    yield (f"{label} takes {show(batch, aliases)}, axis {bound_axis} of `{name}`, as its batch, "
+                           f"but `{{t}}` indexes axis {axis}")
                     return
                 # `t` indexes the rows of a tensor laid out batch first: one sample's sequence is fed as a batch
                 if tensor.role(axis) == BATCH and any(tensor.role(other) == TIME and _equal(batch, _size(tensor, other))
                                                      for other in range(len(tensor.shape or ()))):
-                    yield (f"`{{t}}` indexes the batch axis (axis {axis}) of {show(tensor, aliases)}, so {label} "
+                    yield (f"`{{t}}` indexes the batch axis of `{name}` {show(tensor, aliases)}, so {label} "
                            "is fed one sample's time steps as its batch")
                     return
 
