@@ -9,10 +9,10 @@ from dataclasses import replace
 from .. import _shapes
 from .._analysis import (
     DIFFERENT,
-    CellCall,
     EQUAL,
     RNN_KINDS,
     UNKNOWN,
+    CellCall,
     Packed,
     Poly,
     RnnCall,
@@ -388,7 +388,7 @@ def _cell_outcomes(event):
                 if config.takes_state_pair:
                     if not isinstance(hx, TupleValue) or len(hx.items) != 2:
                         continue  # a lone tensor is RNN007's
-                    given = (("h_0", hx.items[0]), ("c_0", hx.items[1]))
+                    given: tuple = (("h_0", hx.items[0]), ("c_0", hx.items[1]))
                 elif isinstance(hx, Tensor):
                     given = (("h_0", hx),)
                 else:

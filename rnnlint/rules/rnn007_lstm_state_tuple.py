@@ -8,10 +8,10 @@ import re
 from .._analysis import (
     CELL_KINDS,
     DIFFERENT,
-    STEP,
-    CellCall,
     LAYER_PARAMETERS,
     SHAPE_PRESERVING,
+    STEP,
+    CellCall,
     IndexInt,
     Layer,
     LayerCall,
@@ -495,7 +495,8 @@ def _unpack_step(event: Unpack, facts):
         if cell.kind == "LSTMCell":
             yield guard, False, None
         else:
-            yield guard, True, (event.node, cell, f"`{source_of(event.node)}` unpacks the one tensor returned by a step",
+            observed = f"`{source_of(event.node)}` unpacks the one tensor returned by a step"
+            yield guard, True, (event.node, cell, observed,
                                 f"a {cell.kind} has no cell state `c`", None)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from .._analysis import (
     CELL_KINDS,
-    CellCall,
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
+    CellCall,
     Packed,
     RnnCall,
     cases,
@@ -204,7 +204,7 @@ class GreedyDecoder(nn.Module):
         reported = set()
         for scope, event in context.facts.of(CellCall):
             for guard, cell in layers_in(event.cell, event.guard, CELL_KINDS):
-                outcomes = []
+                outcomes: list = []
                 for input_guard, fed in cases(event.input, guard):
                     features = getattr(fed, "last_axis", None)
                     if features is None:

@@ -273,9 +273,8 @@ def _counted_axes(event: TensorSubscript, counter):
     for item in event.items:
         if isinstance(item, IndexEllipsis):
             return
-        if isinstance(item, IndexInt) and item.value == counter:
-            yield axis
-        elif isinstance(item, IndexSlice) and item.lower == counter:
+        if (isinstance(item, IndexInt) and item.value == counter) \
+                or (isinstance(item, IndexSlice) and item.lower == counter):
             yield axis
         if takes_axis(item):
             axis += 1
