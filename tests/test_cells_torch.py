@@ -128,3 +128,8 @@ def test_rnn012_indexing_samples_makes_each_result_depend_on_the_other_samples()
         result = model(x)
         # row 0 of the result changes when only sample 1 changes
         assert not torch.allclose(model(sample_changed(x, 1))[0], result[0])
+
+
+def test_rnn012_walking_the_axis_that_sizes_the_state_raises():
+    with pytest.raises(RuntimeError, match="batch size"):
+        example("RNN012", "Tagger")()(torch.randn(3, 6, 4))

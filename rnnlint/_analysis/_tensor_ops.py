@@ -116,7 +116,8 @@ def _linear(layer: Layer, tensor: Tensor) -> Value:
 
 def _embedding(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
-        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key)
+        # a new last axis: a known first axis stays first
+        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key, lead=tensor.lead)
     roles = (tensor.roles or (None,) * len(tensor.shape)) + (FEATURE,)
     return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
 
@@ -410,7 +411,7 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
 
 def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
     """The first axis of ``tensor[items]`` when ``tensor``'s rank is unknown: a whole first axis
-    kept (``x[:, t]``), or the second one after an integer index (``x[0, :]``)."""
+    kept (``x[:, t]``), or the second one after an integer index (``x[t]``, ``x[0, :]``)."""
     first = items[0] if items else None
     if first == WHOLE_SLICE:
         if not isinstance(tensor.lead, Unknown):
@@ -418,7 +419,7 @@ def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
         return axis_symbol(tensor.key, 0) if tensor.key else UNKNOWN
     if isinstance(first, IndexNone):
         return number(1)
-    if isinstance(first, IndexInt) and len(items) > 1 and items[1] == WHOLE_SLICE and tensor.key:
+    if isinstance(first, IndexInt) and (len(items) == 1 or items[1] == WHOLE_SLICE) and tensor.key:
         return axis_symbol(tensor.key, 1)
     return UNKNOWN
 
@@ -700,7 +701,12 @@ def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
         total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
     if known:
         template = known[0]
-        return Tensor(shape=template.shape[:-1] + (total,), roles=template.roles, rnn=_first_rnn(tensors))
+        shape = template.shape[:-1] + (total,)
+        first = tensors[0]
+        if first.shape is None and not isinstance(first.lead, Unknown) and len(shape) >= 2:
+            # the other axes come from the first tensor, as above: its first axis is known
+            shape = (first.lead,) + shape[1:]
+        return Tensor(shape=shape, roles=template.roles, rnn=_first_rnn(tensors))
     return Tensor(feature=total, rnn=_first_rnn(tensors))
 
 

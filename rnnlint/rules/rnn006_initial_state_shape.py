@@ -11,6 +11,7 @@ from .._analysis import (
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
+    STEP,
     UNKNOWN,
     CellCall,
     Packed,
@@ -342,8 +343,11 @@ class Seq2SeqCell(nn.Module):
         for scope, event in context.facts.of(CellCall):
             if event.hx is None:
                 continue
-            outcomes = list(_cell_outcomes(event))
-            for guard, (cell, state, tensor, axis, actual, expected, formula) in definite(outcomes):
+            by_state: dict = {}  # h_0 and c_0 are judged apart: one may be right, the other wrong
+            for outcome in _cell_outcomes(event):
+                by_state.setdefault(outcome[3], []).append(outcome[:3])
+            for guard, (cell, state, tensor, axis, actual, expected, formula) in (
+                    found for outcomes in by_state.values() for found in definite(outcomes)):
                 node = tensor.source if tensor.source is not None else event.hx_node
                 if node is None or (id(node), state) in reported:
                     continue
@@ -395,7 +399,7 @@ def _cell_outcomes(event):
                     continue
                 for state, value in given:
                     for tensor_guard, tensor in tensors_in(value, state_guard):
-                        yield _cell_state_verdict(config, cell, state, tensor, batch, tensor_guard)
+                        yield (*_cell_state_verdict(config, cell, state, tensor, batch, tensor_guard), state)
 
 
 def _cell_input_batch(fed):
@@ -411,7 +415,8 @@ def _cell_input_batch(fed):
 def _cell_state_verdict(config, cell, state, tensor: Tensor, batch, guard):
     hidden = dim(config.hidden_size)
     formula = "(batch, hidden_size)"
-    if tensor.shape is None:
+    if tensor.shape is None or tensor.origin == STEP:
+        # what an earlier step returned exists only if that step could run: no evidence
         return guard, None, None
     if len(tensor.shape) not in _shapes.CELL_RANKS:
         # `(num_layers, batch, hidden_size)`: the shape of an RNN's h_0, which a cell rejects

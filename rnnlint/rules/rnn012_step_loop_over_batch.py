@@ -206,6 +206,26 @@ class Stepwise(nn.Module):
         return h[-1]
 """
         ),
+        # the state is sized by the batch, `x.size(0)`, and `t` walks that axis (the step's
+        # batch then differs from the state's: RNN006 too)
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, x):
+        h = c = torch.zeros(x.size(0), self.hidden)  # expect: RNN006:17
+        for t in range(x.size(0)):  # expect: RNN012:9
+            h, c = self.cell(x[t], (h, c))
+        return h
+"""
+        ),
         # rows of a batch-first RNN's output are samples: `enc[t]` is one sample's sequence
         Invalid(
             """
@@ -258,6 +278,13 @@ def _evidence(loop: StepLoop, aliases: dict):
                         and not _equal(counted, loop.bound):
                     yield (f"{label} takes {show(batch, aliases)}, axis {bound_axis} of `{name}`, as its batch, "
                            f"but `{{t}}` indexes axis {axis}")
+                    return
+                # `t` indexes the axis whose size is the batch of the state the step carries, and
+                # the step is fed a batch of another size
+                state = _state_batch(call)
+                if _equal(state, counted) and isinstance(batch, Poly) and not _equal(batch, counted):
+                    yield (f"`{{t}}` indexes axis {axis} of `{name}`, whose size {show(counted, aliases)} is the "
+                           f"batch of the state {label} carries")
                     return
                 # `t` indexes the rows of a tensor laid out batch first: one sample's sequence is fed as a batch
                 if tensor.role(axis) == BATCH and any(tensor.role(other) == TIME and _equal(batch, _size(tensor, other))
@@ -322,6 +349,23 @@ def _step_batches(call):
                     yield fed.shape[axis]
                 elif fed.shape is None and axis == 0 and not isinstance(fed.lead, Unknown):
                     yield fed.lead
+
+
+def _state_batch(call):
+    """The batch of the state a step is given (`(batch, hidden)` for a cell, axis 1 of an RNN's
+    `h_0`), where exactly one is known."""
+    if call.hx is None:
+        return UNKNOWN
+    found = set()
+    for _, state in cases(call.hx, call.guard):
+        first = state.items[0] if isinstance(state, TupleValue) and state.items else state
+        if not isinstance(first, Tensor) or first.shape is None:
+            return UNKNOWN
+        rank = 2 if isinstance(call, CellCall) else 3
+        if len(first.shape) != rank:
+            return UNKNOWN
+        found.add(first.shape[rank - 2])
+    return found.pop() if len(found) == 1 else UNKNOWN
 
 
 def _two_axes(state) -> bool:
