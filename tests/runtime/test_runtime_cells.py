@@ -51,7 +51,7 @@ def test_a_correct_step_passes_and_its_result_is_unchanged(kind):
     with watch(model):
         watched = model(x)
     for before, after in zip(plain if isinstance(plain, tuple) else (plain,),
-                             watched if isinstance(watched, tuple) else (watched,)):
+                             watched if isinstance(watched, tuple) else (watched,), strict=True):
         assert torch.equal(before, after)
         assert tuple(after.shape) == expected
 
