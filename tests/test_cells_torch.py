@@ -133,3 +133,8 @@ def test_rnn012_indexing_samples_makes_each_result_depend_on_the_other_samples()
 def test_rnn012_walking_the_axis_that_sizes_the_state_raises():
     with pytest.raises(RuntimeError, match="batch size"):
         example("RNN012", "Tagger")()(torch.randn(3, 6, 4))
+
+
+def test_rnn007_a_tuple_given_to_an_rnn_raises():
+    with pytest.raises(AttributeError, match="'tuple' object has no attribute 'dim'"):
+        example("RNN007", "StaleStateClassifier")()(torch.randn(4, 5, 3))

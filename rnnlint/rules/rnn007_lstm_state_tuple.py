@@ -48,7 +48,8 @@ class LstmStateTuple(Rule):
     state. It flags `hidden[-1]` on the tuple (that is `c_n`; not when it is assigned to a name
     that says cell state, as in `h_n, c_n = hidden[0], hidden[-1]`), the tuple indexed like a
     tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor
-    given to an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
+    given to an LSTM as its initial state, a tuple given to a GRU or an RNN, and the `h_n` of a
+    GRU or an RNN unpacked as `(h, c)`.
     The same for recurrent cells: an `nn.LSTMCell` takes and returns `(h, c)`, an `nn.GRUCell`
     or `nn.RNNCell` one tensor `h`, so a lone tensor given to an LSTMCell, a tuple given to a
     GRUCell, and `h, c = gru_cell(x, h)` are reported.
@@ -326,6 +327,24 @@ class BridgedDecoder(nn.Module):
         return out
 """
         ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class StaleStateClassifier(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.rnn = nn.RNN(3, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layers, x.size(0), self.hidden)
+        c0 = torch.zeros(self.layers, x.size(0), self.hidden)
+        out, _ = self.rnn(x, (h0, c0))  # expect: RNN007:30
+        return out[:, -1]
+"""
+        ),
     ]
 
     def check(self, context):
@@ -422,9 +441,17 @@ def _rnn_call(event: RnnCall, returned: dict):
     hx, hx_node = event.hx, event.hx_node
     if hx is None or hx_node is None:
         return
+    # a tuple written at the call, `self.rnn(x, (h0, c0))`, of a module that is a GRU or an RNN
+    # in every case (where it may be an LSTM, the code may pick the state to match)
+    written_pair = isinstance(hx_node, ast.Tuple) and all(
+        rnn.kind in ("GRU", "RNN") for _, rnn in layers_in(event.rnn, event.guard))
     for guard, rnn in layers_in(event.rnn, event.guard):
         for hx_guard, case in cases(hx, guard):
-            if isinstance(case, TupleValue):
+            if isinstance(case, TupleValue) and written_pair:
+                # only an LSTM takes `(h_0, c_0)`: `self.rnn(x, (h0, c0))` after an LSTM became an RNN
+                yield hx_guard, True, (hx_node, rnn, f"`{source_of(hx_node)}` is passed as the initial state",
+                                       f"{_article(rnn.kind)} takes one tensor `h_0`, not a tuple", None)
+            elif isinstance(case, TupleValue):
                 yield hx_guard, False, None
             elif rnn.kind == "LSTM" and _certainly_tensor(case):
                 node = next((node for return_guard, node in returned.get(id(case), ())
@@ -447,7 +474,7 @@ def _cell_call(event: CellCall):
                     yield hx_guard, (None if case.origin == STEP else False), None
                 else:
                     yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed as the state",
-                                           f"a {cell.kind} takes one tensor `h`, not a tuple", None)
+                                           f"{_article(cell.kind)} takes one tensor `h`, not a tuple", None)
             elif _certainly_tensor(case):
                 if pair:
                     yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed alone as the state",
@@ -497,14 +524,20 @@ def _unpack_step(event: Unpack, facts):
         else:
             observed = f"`{source_of(event.node)}` unpacks the one tensor returned by a step"
             yield guard, True, (event.node, cell, observed,
-                                f"a {cell.kind} has no cell state `c`", None)
+                                f"{_article(cell.kind)} has no cell state `c`", None)
+
+
+def _article(kind: str) -> str:
+    """`a GRU`, `an RNN`: as the name is read aloud."""
+    return f"an {kind}" if kind.startswith(("RNN", "LSTM")) else f"a {kind}"
 
 
 _HELP = {
     "subscript": "an LSTM returns `(output, (h_n, c_n))`: the last layer's hidden state is `hidden[0][-1]`",
     "layer_call": "unpack the state first: `_, (h_n, c_n) = self.lstm(x)`, then feed `h_n[-1]`",
     "tensor_op": "apply it to each tensor: `tuple(h.detach() for h in hidden)`",
-    "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple",
+    "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple; a GRU or an RNN "
+                "takes `h_0` alone",
     "unpack": "a GRU or an RNN returns `(output, h_n)` alone, a GRUCell or an RNNCell `h` alone: "
               "`out, h_n = self.gru(x)`, `h = self.cell(x, h)`",
     "cell_call": "an LSTMCell takes and returns `(h, c)`; a GRUCell and an RNNCell take and return `h`",
