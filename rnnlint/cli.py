@@ -121,7 +121,10 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a diff; change no file")
-    parser.add_argument("--output-format", choices=("text", "full", "json", "github"), default="text")
+    from ._render import FORMAT_NAMES
+
+    parser.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
+                        help=f"how findings are printed: {', '.join(FORMAT_NAMES)} (text is concise)")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: cores)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     parser.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: .rnnlint_cache)")
@@ -188,7 +191,7 @@ def _check_command(argv: list) -> int:
     if args.diff:
         sys.stdout.write("".join(result.diffs))
     _print_findings(args, result.findings, result.sources)
-    if not args.quiet and args.output_format in ("text", "full"):
+    if not args.quiet and args.output_format in _render.HUMAN_FORMATS:
         print(_render.summary(result.findings, result.files, result.fixed, incomplete=result.incomplete),
               file=sys.stderr if args.diff else sys.stdout)
     return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff, incomplete=result.incomplete)
@@ -275,13 +278,7 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
 def _render_findings(args, findings: list, sources: dict) -> str:
     from . import _render
 
-    if args.output_format == "json":
-        return _render.as_json(findings)
-    if args.output_format == "github":
-        return _render.github(findings)
-    if args.output_format == "full":
-        return _render.full(findings, sources)
-    return _render.text(findings, show_fixes=True)
+    return _render.render(args.output_format, findings, sources, colour=_render.use_colour(sys.stdout))
 
 
 def _print_findings(args, findings: list, sources: dict) -> None:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import inspect
 
+from .._project import DOCS_BASE_URL, rule_url  # noqa: F401 - the address of each rule's page
+
 DOC_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
-
-DOCS_BASE_URL = "https://github.com/rnnlint/rnnlint/blob/main/docs/rules/"
-
-
-def rule_url(code: str) -> str:
-    """The address of a rule's documentation page (docs/rules/CODE.md)."""
-    return f"{DOCS_BASE_URL}{code}.md"
 
 
 def rule_doc(rule) -> str:
