@@ -446,22 +446,25 @@ def _rule_command(argv: list) -> int:
     parser.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (RNN001) or name (head-features-mismatch)")
     parser.add_argument("--all", action="store_true", help="print every rule's documentation")
     parser.add_argument("--table", action="store_true", help="print the Markdown table of rules used in the README")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="text (the documentation, as Markdown) or json (code, name, summary, message, fix, "
+                             "explanation, url)")
     args = parser.parse_args(argv)
     from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-    from .rules._docs import rule_doc, rules_table
+    from .rules._docs import rule_doc, rules_json, rules_table
 
     if args.table:
         print(rules_table())
         return EXIT_CLEAN
     if args.all:
-        print("\n\n".join(rule_doc(rule) for rule in ALL_RULES))
+        print(rules_json(ALL_RULES) if args.output_format == "json" else "\n\n".join(rule_doc(r) for r in ALL_RULES))
         return EXIT_CLEAN
     if not args.rule:
         raise UsageError("rnnlint rule: give a rule code, --all or --table")
     rule = RULES_BY_CODE.get(args.rule.upper()) or RULES_BY_NAME.get(args.rule.lower())
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `rnnlint rule --all`)")
-    print(rule_doc(rule))
+    print(rules_json(rule) if args.output_format == "json" else rule_doc(rule))
     return EXIT_CLEAN
 
 
