@@ -180,14 +180,85 @@ def comment_columns(source: str) -> dict:
 # --- --add-noqa -----------------------------------------------------------------------------
 
 
-def add_noqa(source: str, rows: dict) -> tuple[str, int, list]:
+def add_noqa_to_files(findings: list) -> tuple[int, list]:
+    """``--add-noqa``: write ``# noqa: CODE`` on each line that has a finding (not RNN000, which
+    no comment suppresses, nor RNN100, whose fix is to remove the code), in files and notebook
+    cells, each file in its own encoding and line endings, replaced atomically. Returns how many
+    lines got a comment and the warnings (one line each)."""
+    from pathlib import Path
+
+    from ._reading import encode_like, read_file
+    from ._runner import write_atomically
+
+    wanted: dict = {}  # path -> cell (None in a file) -> row -> codes
+    for finding in findings:
+        if finding.code in ("RNN000", "RNN100"):
+            continue
+        rows = wanted.setdefault(finding.path, {}).setdefault(finding.cell, {})
+        rows.setdefault(finding.row, [])
+        if finding.code not in rows[finding.row]:
+            rows[finding.row].append(finding.code)
+    added, warnings = 0, []
+    for name, cells in wanted.items():
+        path = Path(name)
+        source, problem, data = read_file(path, prefilter=False)
+        if source is None or problem is not None:
+            warnings.append(f"{name}: cannot be read again; no noqa added")
+            continue
+        if name.endswith(".ipynb"):
+            text, count, skipped = _add_noqa_to_notebook(source, name, cells)
+            new_data = (("\ufeff" if data.startswith(b"\xef\xbb\xbf") else "") + text).encode("utf-8") \
+                if count else None
+        else:
+            text, count, skipped = add_noqa(source, cells.get(None, {}))
+            new_data = encode_like(text, data) if count else None
+            if count and new_data is None:
+                warnings.append(f"{name}: the comment cannot be written in the file's encoding; no noqa added")
+                continue
+        warnings.extend(f"{name}:{where}: no noqa added: {why}" for where, why in skipped)
+        if new_data is not None and new_data != data:
+            write_atomically(path, new_data)
+            added += count
+    return added, warnings
+
+
+def _add_noqa_to_notebook(text: str, path: str, cells: dict) -> tuple[str, int, list]:
+    """The notebook's JSON with the comments added to the ``source`` of its cells (outputs,
+    metadata and layout kept byte for byte)."""
+    from ._notebook import NotebookError, read_notebook, write_cells
+
+    try:
+        notebook = read_notebook(text, path)
+    except NotebookError:
+        return text, 0, [("1", "not a notebook rnnlint can read")]
+    sources: dict = {}
+    count, skipped = 0, []  # type: tuple[int, list]
+    for cell in notebook.cells:
+        rows = cells.get(cell.number)
+        if not rows:
+            continue
+        new, changed, left = add_noqa(cell.text, rows, tokens_of=cell.blanked)
+        skipped.extend((f"cell {cell.number}:{row}", why) for row, why in left)
+        if changed:
+            sources[cell.number] = new
+            count += changed
+    if not sources:
+        return text, 0, skipped
+    try:
+        return write_cells(text, sources), count, skipped
+    except NotebookError as error:
+        return text, 0, skipped + [("1", str(error))]
+
+
+def add_noqa(source: str, rows: dict, tokens_of: str | None = None) -> tuple[str, int, list]:
     """``source`` with ``# noqa: CODES`` added at the end of each row of ``rows`` (``{row: codes}``):
     appended to the row's ``# noqa:`` comment when it has one, a new comment otherwise; line
     endings kept. Returns the new text, how many rows changed, and the rows left as they were
     (the end of the row is inside a string, or after a line continuation) with why."""
     lines = split_rows(source)
-    inside = _rows_ending_in_strings(source)
-    comments = comment_columns(source)
+    # `tokens_of`: the same rows as Python reads them (a notebook cell with IPython syntax blanked)
+    inside = _rows_ending_in_strings(source if tokens_of is None else tokens_of)
+    comments = comment_columns(source if tokens_of is None else tokens_of)
     changed, skipped = 0, []
     for row, codes in sorted(rows.items()):
         if not 1 <= row <= len(lines):

@@ -121,6 +121,8 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a diff; change no file")
+    parser.add_argument("--add-noqa", action="store_true",
+                        help="add `# noqa: CODE` to every line with a finding (to adopt rnnlint on existing code)")
     from ._render import FORMAT_NAMES
 
     parser.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
@@ -173,6 +175,8 @@ def _check_command(argv: list) -> int:
     config = _effective_config(args)
     paths = args.paths or ["."]
     if paths == ["-"]:
+        if args.add_noqa:
+            raise UsageError("--add-noqa writes files; it cannot read standard input")
         return _check_stdin(args, config)
     from . import _render
     from ._runner import PathError, RunOptions, run
@@ -180,10 +184,14 @@ def _check_command(argv: list) -> int:
     cache_dir = None if args.no_cache else Path(args.cache_dir or os.environ.get("RNNLINT_CACHE_DIR", ".rnnlint_cache"))
     options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes, diff=args.diff,
                          jobs=args.jobs, cache_dir=cache_dir)
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError("--add-noqa cannot be used with --fix or --diff")
     try:
         result = run(paths, config, options)
     except PathError as error:
         raise UsageError(str(error)) from None
+    if args.add_noqa:
+        return _add_noqa(args, result)
     for warning in result.warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -195,6 +203,24 @@ def _check_command(argv: list) -> int:
         print(_render.summary(result.findings, result.files, result.fixed, incomplete=result.incomplete),
               file=sys.stderr if args.diff else sys.stdout)
     return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff, incomplete=result.incomplete)
+
+
+def _add_noqa(args, result) -> int:
+    """``--add-noqa``: suppress every finding where it is; exit 0 unless a file could not be read."""
+    from ._noqa import add_noqa_to_files
+
+    for error in result.errors:
+        _error(error)
+    added, warnings = add_noqa_to_files(result.findings)
+    for warning in result.warnings + warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    for finding in result.findings:
+        if finding.code == "RNN000":
+            print(f"rnnlint: warning: {finding.path}: {finding.message}; no noqa added", file=sys.stderr)
+    if not args.quiet:
+        print(f"Added {added} noqa directive{'s' if added != 1 else ''}.", file=sys.stderr)
+    unread = any(finding.code == "RNN000" for finding in result.findings)
+    return EXIT_ERROR if (unread or result.incomplete) and not args.exit_zero else EXIT_CLEAN
 
 
 def _check_stdin(args, config: Config) -> int:

@@ -94,3 +94,59 @@ def test_fix_removes_the_unused_code_and_the_command_line_agrees(tmp_path):
     run = run_rnnlint("--no-cache", "--fix", target)
     assert run.returncode == 0, run.stdout + run.stderr
     assert target.read_bytes() == result.fixed_source.replace("\n", "\r\n").encode()
+
+
+CRLF_LATIN = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + MODEL.replace(
+    "self.fc = nn.Linear(8, 2)", "self.fc = nn.Linear(8, 2)  # noqa: E501")).replace("\n", "\r\n")
+
+
+def test_add_noqa_suppresses_every_finding_keeping_encoding_and_line_endings_and_is_idempotent(tmp_path):
+    target = tmp_path / "m.py"
+    target.write_bytes(CRLF_LATIN.encode("latin-1"))
+    result = run_rnnlint("--no-cache", "--add-noqa", target)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "Added 2 noqa directives.\n")
+    expected = CRLF_LATIN.replace("dropout=0.3)\r\n", "dropout=0.3)  # noqa: RNN009\r\n").replace(
+        "# noqa: E501", "# noqa: E501, RNN001")
+    assert target.read_bytes() == expected.encode("latin-1")
+    assert run_rnnlint("--no-cache", target).returncode == 0
+    again = run_rnnlint("--no-cache", "--add-noqa", target)
+    assert again.stderr == "Added 0 noqa directives.\n" and target.read_bytes() == expected.encode("latin-1")
+
+
+def test_add_noqa_leaves_a_row_that_ends_inside_a_string():
+    from rnnlint._noqa import add_noqa
+
+    source = 'x = f(1, """\nabc""")\ny = 2\nz = 3  # noqa\n'
+    text, count, skipped = add_noqa(source, {1: ["RNN001"], 2: ["RNN001"], 3: ["RNN004"], 4: ["RNN001"]})
+    assert text == 'x = f(1, """\nabc""")  # noqa: RNN001\ny = 2  # noqa: RNN004\nz = 3  # noqa\n'
+    assert (count, skipped) == (2, [(1, "the row ends inside a string or a line continuation")])
+
+
+def test_add_noqa_in_a_notebook_edits_the_cells_and_keeps_the_outputs(tmp_path):
+    output = {"output_type": "stream", "name": "stdout", "text": ["done\n"]}
+    cells = [{"cell_type": "code", "metadata": {"tags": ["a"]}, "outputs": [output], "execution_count": 3,
+              "source": MODEL.splitlines(keepends=True)},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": ["%time\n", "gru = nn.GRU(4, 8, dropout=0.2)\n"]}]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+    notebook = tmp_path / "m.ipynb"
+    notebook.write_text(text)
+    result = run_rnnlint("--no-cache", "--add-noqa", notebook)
+    assert result.returncode == 0 and result.stderr == "Added 3 noqa directives.\n", result.stderr
+    data = json.loads(notebook.read_text())
+    assert data["cells"][0]["outputs"] == [output] and data["cells"][0]["execution_count"] == 3
+    assert data["cells"][0]["source"][5].endswith("dropout=0.3)  # noqa: RNN009\n")
+    assert data["cells"][1]["source"] == ["%time\n", "gru = nn.GRU(4, 8, dropout=0.2)  # noqa: RNN009\n"]
+    cells[0]["source"][5] = data["cells"][0]["source"][5]
+    cells[0]["source"][6] = data["cells"][0]["source"][6]
+    cells[1]["source"][1] = data["cells"][1]["source"][1]
+    assert notebook.read_text() == json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                               "nbformat_minor": 5}, indent=1) + "\n"
+    assert run_rnnlint("--no-cache", notebook).returncode == 0
+
+
+def test_add_noqa_on_stdin_or_with_fix_is_a_usage_error():
+    assert run_rnnlint("--add-noqa", "-", stdin="x = 1\n").returncode == 2
+    result = run_rnnlint("--add-noqa", "--fix", ".")
+    assert result.returncode == 2
+    assert result.stderr == "rnnlint: error: --add-noqa cannot be used with --fix or --diff\n"
