@@ -21,6 +21,7 @@ LINE_NOQA = re.compile(rf"#\s*noqa(?::[\s]*(?P<codes>{_CODE}(?:[,\s]+{_CODE})*))
 FILE_NOQA = re.compile(rf"^[ \t]*#[ \t]*rnnlint[ \t]*:[ \t]*noqa(?:[ \t]*:[ \t]*(?P<codes>{_CODE}(?:[ \t]*,?[ \t]*"
                        rf"{_CODE})*))?[ \t]*(?:#.*)?$", re.IGNORECASE)
 _LISTED = re.compile(_CODE)
+_RNN_NOQA = re.compile(r"noqa[ \t]*:[^\n]*rnn", re.IGNORECASE)
 
 
 def _codes(text: str | None) -> tuple[str, ...]:
@@ -110,7 +111,7 @@ class Suppressions:
     def facts(self, rules_run: frozenset, known_codes: frozenset) -> SuppressionFacts:
         """The ``# noqa`` comments of the file with the usage seen so far."""
         source = "".join(self.lines)
-        if "noqa" not in source.lower():
+        if _RNN_NOQA.search(source) is None:  # no comment lists an rnnlint code: no tokenizing
             return SuppressionFacts((), rules_run, known_codes)
         comments = comment_columns(source)
         found = []
