@@ -298,3 +298,13 @@ def test_the_readme_documents_every_format_and_pyproject_names_the_addresses():
     assert urls == {"Homepage": _project.HOMEPAGE, "Documentation": _project.DOCS_BASE_URL,
                     "Changelog": _project.CHANGELOG_URL, "Issues": _project.ISSUES_URL}
     assert _project.rule_url("RNN004") == urls["Documentation"] + "RNN004.md"
+
+
+def test_full_shows_the_source_also_when_the_findings_come_from_the_cache(tmp_path):
+    (tmp_path / "m.py").write_text(BUGGY_HEAD.read_text())
+    cache = tmp_path / "cache"
+    first = run_rnnlint("--cache-dir", cache, "--output-format", "full", "m.py", cwd=tmp_path)
+    second = run_rnnlint("--cache-dir", cache, "--output-format", "full", "m.py", cwd=tmp_path)
+    assert any(cache.rglob("*")), "the second run read the cache"
+    assert "19 |         self.fc = nn.Linear(hidden_size, n_classes)" in first.stdout
+    assert second.stdout == first.stdout
