@@ -308,3 +308,11 @@ def test_full_shows_the_source_also_when_the_findings_come_from_the_cache(tmp_pa
     assert any(cache.rglob("*")), "the second run read the cache"
     assert "19 |         self.fc = nn.Linear(hidden_size, n_classes)" in first.stdout
     assert second.stdout == first.stdout
+
+
+def test_full_underlines_a_span_over_several_rows_to_the_end_of_its_first_row_and_skips_missing_source():
+    finding = Finding("s.py", 1, 4, "RNN011", "m", end_row=2, end_column=3)
+    assert _render.full([finding], {"s.py": "x = f(a,   \n  b)\n"}).splitlines()[2:4] == [
+        "1 | x = f(a,", "  |     ^^^^ RNN011"]
+    unreadable = Finding("gone.py", 3, 0, "RNN000", "cannot read file: no such file or directory")
+    assert _render.full([unreadable], {}) == "gone.py:3:1: RNN000 cannot read file: no such file or directory"
