@@ -182,11 +182,18 @@ def test_the_sarif_check_can_fail():
         assert list(validator.iter_errors(broken)), break_it
 
 
-def test_sarif_without_findings_is_a_valid_empty_run():
+def test_sarif_without_findings_is_a_valid_empty_run_and_an_unreadable_file_a_valid_result():
     jsonschema = pytest.importorskip("jsonschema")
     log = json.loads(_render.sarif([]))
     jsonschema.validate(log, _sarif_schema())
     assert log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
+    unreadable = Finding("/abs/bad file.py", 2, 4, "RNN000", "syntax error: invalid syntax", name="syntax-error")
+    log = json.loads(_render.sarif([unreadable]))
+    jsonschema.validate(log, _sarif_schema(), format_checker=jsonschema.FormatChecker())
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["id"] == "RNN000" and "helpUri" not in rule
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "file:///abs/bad%20file.py"
 
 
 def test_gitlab_code_quality_report_has_the_required_fields_and_stable_fingerprints():
