@@ -14,6 +14,7 @@ from .rnn009_dropout_without_layers import DropoutWithoutLayers
 from .rnn010_packed_layout_mismatch import PackedLayoutMismatch
 from .rnn011_invalid_rnn_argument import InvalidRnnArgument
 from .rnn012_step_loop_over_batch import StepLoopOverBatch
+from .rnn100_unused_noqa import UnusedNoqa
 
 ALL_RULES = (
     HeadFeaturesMismatch,
@@ -28,6 +29,7 @@ ALL_RULES = (
     PackedLayoutMismatch,
     InvalidRnnArgument,
     StepLoopOverBatch,
+    UnusedNoqa,  # reads the suppressions: runs after every rule above
 )
 
 RULES_BY_CODE = {rule.CODE: rule for rule in ALL_RULES}
