@@ -10,7 +10,6 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from ._finding import Finding
 from ._source import split_rows
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -310,8 +309,7 @@ def _cases(value):
     """``(guard, value)`` for each alternative of ``value`` (one, unguarded, for a plain value)."""
     alternatives = getattr(value, "cases", None)
     if isinstance(alternatives, tuple):
-        for guard, case in alternatives:
-            yield guard, case
+        yield from alternatives
     else:
         yield frozenset(), value
 

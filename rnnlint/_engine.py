@@ -7,8 +7,8 @@ matter; character positions are computed only for the nodes a finding reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ._config import Config
 from ._finding import Edit, Finding, Fix

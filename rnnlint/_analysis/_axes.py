@@ -10,8 +10,8 @@ in). Pure functions over the sizes; equality of sizes is the caller's (``equal``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ._symbolic import UNKNOWN, Poly, Unknown, Value, as_int, number
 

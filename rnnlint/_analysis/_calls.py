@@ -4,8 +4,8 @@ their behaviour in the registry (``rnnlint._pytorch``), packing and padding."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
@@ -41,7 +41,6 @@ from ._values import (
     python_value,
     rnn_configs,
 )
-
 
 PACK = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD = "torch.nn.utils.rnn.pad_packed_sequence"

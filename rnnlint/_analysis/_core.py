@@ -7,15 +7,14 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import _tensor_ops as ops
 from ._facts import Fact, HeadCall, IndexInt
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
 from ._values import Layer, ListValue, Tensor, TupleValue
-
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone

@@ -7,8 +7,9 @@ classes through ``rnnlint._analysis``; nothing here walks a tree or judges anyth
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator, TypeVar, Union
+from typing import ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
@@ -65,7 +66,7 @@ class IndexKey:
     value: Const
 
 
-IndexItem = Union[IndexInt, IndexSlice, IndexNone, IndexEllipsis, IndexTensor, IndexKey]
+IndexItem = IndexInt | IndexSlice | IndexNone | IndexEllipsis | IndexTensor | IndexKey
 WHOLE_SLICE = IndexSlice()
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 # A guard is a conjunction of literals: (atom, truth) pairs.
 EMPTY_GUARD: frozenset = frozenset()
@@ -202,7 +203,7 @@ class Poly(Value):
     terms: tuple = ()
 
     @staticmethod
-    def const(number: int | float | complex | Fraction) -> "Poly":
+    def const(number: int | float | complex | Fraction) -> Poly:
         """The constant ``number``; a literal that is no finite real number (``1e999``,
         ``float("nan")``, ``1j``) is an opaque atom: no size, compared with nothing."""
         if isinstance(number, complex) or (isinstance(number, float) and not math.isfinite(number)):
@@ -211,14 +212,14 @@ class Poly(Value):
         return Poly((((), number),) if number else ())
 
     @staticmethod
-    def atom(name: str) -> "Poly":
+    def atom(name: str) -> Poly:
         return Poly((((name,), Fraction(1)),))
 
     def as_dict(self) -> dict:
         return dict(self.terms)
 
     @staticmethod
-    def from_dict(terms: dict) -> "Poly":
+    def from_dict(terms: dict) -> Poly:
         return Poly(tuple(sorted((mono, coeff) for mono, coeff in terms.items() if coeff)))
 
     @property
@@ -245,19 +246,19 @@ class Poly(Value):
     def is_opaque(self) -> bool:
         return any(atom.startswith(OPAQUE_PREFIX) for atom in self.atoms)
 
-    def __add__(self, other: "Poly") -> "Poly":
+    def __add__(self, other: Poly) -> Poly:
         terms = self.as_dict()
         for mono, coeff in other.terms:
             terms[mono] = terms.get(mono, 0) + coeff
         return Poly.from_dict(terms)
 
-    def __neg__(self) -> "Poly":
+    def __neg__(self) -> Poly:
         return Poly(tuple((mono, -coeff) for mono, coeff in self.terms))
 
-    def __sub__(self, other: "Poly") -> "Poly":
+    def __sub__(self, other: Poly) -> Poly:
         return self + (-other)
 
-    def __mul__(self, other: "Poly | int") -> "Value":
+    def __mul__(self, other: Poly | int) -> Value:
         if isinstance(other, int):
             other = Poly.const(other)
         if not isinstance(other, Poly):
@@ -271,7 +272,7 @@ class Poly(Value):
 
     __rmul__ = __mul__
 
-    def floordiv(self, other: "Poly") -> "Poly":
+    def floordiv(self, other: Poly) -> Poly:
         divisor = other.constant
         if divisor is not None and divisor != 0:
             quotient = Poly(tuple((mono, coeff / divisor) for mono, coeff in self.terms))

@@ -10,20 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 from .. import _pytorch, _shapes
-from ._symbolic import (
-    EMPTY_GUARD,
-    UNKNOWN,
-    Const,
-    Poly,
-    Unknown,
-    Value,
-    EQUAL,
-    alternatives,
-    as_int,
-    cases,
-    compare,
-    number,
-)
 from . import _axes
 from ._facts import (
     WHOLE_SLICE,
@@ -34,6 +20,20 @@ from ._facts import (
     IndexSlice,
     IndexTensor,
     takes_axis,
+)
+from ._symbolic import (
+    EMPTY_GUARD,
+    EQUAL,
+    UNKNOWN,
+    Const,
+    Poly,
+    Unknown,
+    Value,
+    alternatives,
+    as_int,
+    cases,
+    compare,
+    number,
 )
 from ._values import (
     BATCH,

@@ -10,10 +10,11 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from conftest import ROOT
 from rnnlint._config import Config
 from rnnlint._engine import check_source
 from rnnlint.cli import main
+
+from conftest import ROOT
 
 BUGGY = (ROOT / "examples/rnn001_head_features_mismatch/buggy.py").read_text()
 FINDING_ROW = 19
