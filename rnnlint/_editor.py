@@ -360,7 +360,7 @@ def _unpack(target, options: list, names):
                 yield inner.id, " | ".join(shown)
 
 
-# --- # noqa ---------------------------------------------------------------------------------
+# --- noqa ---------------------------------------------------------------------------------
 
 
 def noqa_edit(line: str, code: str) -> tuple[int, int, str] | None:
