@@ -196,7 +196,7 @@ def _names_code_at(facts, function, word: str, row: int, column: int) -> bool:
     for node in ast.walk(function):
         if getattr(node, "lineno", None) != row:
             continue
-        if isinstance(node, ast.Name) and node.id == word or isinstance(node, ast.Return) and word == "return":
+        if (isinstance(node, ast.Name) and node.id == word) or (isinstance(node, ast.Return) and word == "return"):
             if facts.lines.character_column(row, node.col_offset) == column:
                 return True
     return False

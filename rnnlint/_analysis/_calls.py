@@ -220,7 +220,7 @@ class Calls(InterpreterBase):
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
         """Calling an in-file module: its forward runs on the caller's tensors."""
         info = self.classes.get(layer.module_class)
-        if info is None or not layer.module_state and "__init__" in info.methods:
+        if info is None or (not layer.module_state and "__init__" in info.methods):
             return UNKNOWN
         state = dict(layer.module_state)
         return self.run_method("forward", state, args, kwargs, info=info)

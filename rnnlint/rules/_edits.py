@@ -18,7 +18,7 @@ class Argument:
     ``ast.keyword``), where it starts and ends (its own parentheses included) and where the
     comma after it is (None when none follows)."""
 
-    __slots__ = ("node", "start", "end", "comma")
+    __slots__ = ("comma", "end", "node", "start")
 
     def __init__(self, node: ast.AST, start: tuple, end: tuple, comma: tuple | None):
         self.node, self.start, self.end, self.comma = node, start, end, comma
