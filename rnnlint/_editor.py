@@ -196,9 +196,9 @@ def _names_code_at(facts, function, word: str, row: int, column: int) -> bool:
     for node in ast.walk(function):
         if getattr(node, "lineno", None) != row:
             continue
-        if (isinstance(node, ast.Name) and node.id == word) or (isinstance(node, ast.Return) and word == "return"):
-            if facts.lines.character_column(row, node.col_offset) == column:
-                return True
+        if ((isinstance(node, ast.Name) and node.id == word) or (isinstance(node, ast.Return) and word == "return")) \
+                and facts.lines.character_column(row, node.col_offset) == column:
+            return True
     return False
 
 
@@ -299,9 +299,9 @@ def _function_at(node, row: int):
     found = None
     for inner in ast.walk(node):
         if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                and inner.lineno <= row <= (inner.end_lineno or inner.lineno):
-            if found is None or inner.lineno >= found.lineno:
-                found = inner
+                and inner.lineno <= row <= (inner.end_lineno or inner.lineno) \
+                and (found is None or inner.lineno >= found.lineno):
+            found = inner
     return found
 
 

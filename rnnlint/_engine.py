@@ -6,6 +6,7 @@ matter; character positions are computed only for the nodes a finding reports.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def _parse_in_chunks(source: str, path: str):
     starts.append(len(source))
     body: list = []
     rows_before = 0
-    for start, end in zip(starts, starts[1:]):
+    for start, end in itertools.pairwise(starts):
         text = source[start:end]
         try:
             # blank lines in front keep every row where it is in the file, at no cost

@@ -544,7 +544,9 @@ def _source_spans(text: str) -> dict:
 
 def _format_source(old: str, new: str, keep_unicode: bool) -> str:
     """``new`` written as ``old`` was: one string, or a list of lines laid out like the old list."""
-    dump = (lambda item: json.dumps(item, ensure_ascii=not keep_unicode))
+    def dump(item) -> str:
+        return json.dumps(item, ensure_ascii=not keep_unicode)
+
     if old.lstrip().startswith('"'):
         return dump(new)
     lines = new.splitlines(keepends=True)

@@ -37,10 +37,9 @@ def decode_source(data: bytes, path: str, prefilter: bool = True) -> tuple[str |
             problem = f"cannot decode file as {_encoding_name(encoding)}"
             if isinstance(error, UnicodeDecodeError):
                 problem += f" (byte {error.start})"
-    if prefilter:
-        # the recurrent names are ASCII: latin-1 keeps every ASCII byte where it is
-        if not needs_analysis(data.decode("latin-1")):
-            return "", None
+    # the recurrent names are ASCII: latin-1 keeps every ASCII byte where it is
+    if prefilter and not needs_analysis(data.decode("latin-1")):
+        return "", None
     return None, Finding(path, 1, 0, PARSE_ERROR_CODE, problem, name="undecodable-file")
 
 

@@ -300,7 +300,9 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
         return []
     encoding = _encoding(ls)
     only = params.context.only
-    wanted = (lambda kind: only is None or any(kind == o or kind.startswith(f"{o}.") for o in only))
+    def wanted(kind) -> bool:
+        return only is None or any(kind == o or kind.startswith(f"{o}.") for o in only)
+
     rows = split_rows(part.text)
     actions = []
     if wanted(types.CodeActionKind.QuickFix):

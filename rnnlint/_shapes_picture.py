@@ -5,6 +5,7 @@ Drawn from ``shapes_data``'s dicts alone (docs/shapes-json.md): no analysis, no 
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 # geometry of one recurrent grid, in SVG user units
@@ -264,7 +265,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
             continue
         cx = x + CELL_W / 2
         canvas.line([(cx, input_top), (cx, ordered[0][3] + CELL_H + 2)], color="#8a94a3", width=1)
-        for lower, upper in zip(ordered, ordered[1:]):
+        for lower, upper in itertools.pairwise(ordered):
             if lower[1] != upper[1]:  # a layer reads the outputs of the layer below it
                 canvas.line([(cx, lower[3]), (cx, upper[3] + CELL_H + 2)], color="#8a94a3", width=1)
         canvas.line([(cx, rows[0][3]), (cx, output_top + CELL_H + 2)], color="#8a94a3", width=1)

@@ -8,6 +8,7 @@ fully analysed (an internal error), 130 interrupted. ``--exit-zero``: 0 once the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -65,16 +66,12 @@ def entry() -> None:
     # the run is over: a signal that comes now has nothing left to stop, and must not turn the
     # exit status into "killed by a signal"
     for name in ("SIGINT", "SIGTERM"):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-        except (AttributeError, ValueError, OSError):
-            pass
     if status == EXIT_INTERRUPTED:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         os._exit(EXIT_INTERRUPTED)
     raise SystemExit(status)
 
@@ -84,10 +81,8 @@ def _readable_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a closed or detached stream
-                pass
 
 
 def _terminate_as_interrupt():

@@ -252,11 +252,12 @@ class Statements(InterpreterBase):
             starred = any(isinstance(element, ast.Starred) for element in elements)
             if not starred:
                 self.record_unpack(target, value)
+            count = len(elements)
             for index, element in enumerate(elements):
                 if starred:
                     self.assign(_element_target(element), UNKNOWN, state)
                     continue
-                item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
+                item = map_cases(lambda v, i=index, n=count: _unpack_item(v, i, n), value)
                 self.assign(element, item, state)
         elif isinstance(target, ast.Subscript):
             base = self.eval(target.value, state)

@@ -245,11 +245,11 @@ def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool |
     if tensor.origin in ("h_n", "c_n") and tensor.shape and len(tensor.shape) == 3:
         if tensor.origin == "c_n" and id(argument) in tuple_items:
             return None  # `hidden[-1]` of an LSTM's `(h_n, c_n)`: RNN007's finding
-        return True if _may_exceed_one(tensor.shape[0], guard, tensor.rnn) else False
+        return bool(_may_exceed_one(tensor.shape[0], guard, tensor.rnn))
     rows = per_layer_size(tensor)
     if rows is not None and tensor.origin is None and tensor.rnn is not None:
         # reshaped or transposed, the state still holds one row per layer and direction
-        return True if _may_exceed_one(rows, guard, None) else False
+        return bool(_may_exceed_one(rows, guard, None))
     return False if tensor.shape is not None else None
 
 

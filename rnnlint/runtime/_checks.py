@@ -170,11 +170,8 @@ class RecurrentSpec:
         if len(data_shape) != 2 or data_shape[-1] != self.input_size:
             raise self._input_error(data_shape, "packed")
         steps = packed.batch_sizes.shape[0]
-        if packed.sorted_indices is not None:
-            batch = packed.sorted_indices.shape[0]
-        else:
-            # batch_sizes lives on the CPU whatever the data's device: no synchronisation
-            batch = int(packed.batch_sizes[0])
+        # batch_sizes lives on the CPU whatever the data's device: no synchronisation
+        batch = packed.sorted_indices.shape[0] if packed.sorted_indices is not None else int(packed.batch_sizes[0])
         if (sizes.batch is not None and sizes.seq is not None and sizes.batch != sizes.seq
                 and steps == sizes.batch and batch == sizes.seq):
             raise self._packed_layout_error(steps, batch, sizes)
