@@ -93,7 +93,7 @@ def notebook_unit(path: str, cells: list) -> Unit:
     from ._notebook import notebook_from_cells
 
     notebook = notebook_from_cells(path, [(number, text) for number, (_, text) in enumerate(cells, start=1)])
-    parts = [Part(uri, cell.text, cell.first_row, cell.number) for (uri, _), cell in zip(cells, notebook.cells)]
+    parts = [Part(uri, cell.text, cell.first_row, cell.number) for (uri, _), cell in zip(cells, notebook.cells, strict=False)]
     errors = [cell.error for cell in notebook.cells if cell.error is not None]
     return Unit(path=path, program=notebook.program, parts=parts, notebook=notebook, errors=errors)
 
@@ -261,7 +261,7 @@ def _recorded_expressions(scope):
 
     for event in scope.events:
         if isinstance(event, LayerCall):
-            for argument, value in zip(event.node.args, event.args):
+            for argument, value in zip(event.node.args, event.args, strict=False):
                 if not isinstance(argument, ast.Starred):
                     yield argument, value
         elif isinstance(event, RnnCall):

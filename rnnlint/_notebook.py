@@ -144,7 +144,7 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
     if rename:
         texts = _rename_redefinitions(texts, definitions, bodies, notebook.aliases)
     parts, row = [], 1
-    for cell, text in zip(notebook.cells, texts):
+    for cell, text in zip(notebook.cells, texts, strict=False):
         if cell.parses:
             cell.blanked = text if cell.blanked.endswith(("\n", "\r")) or not cell.blanked else text[:-1]
         cell.first_row = row

@@ -122,7 +122,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         pending.append((path, source, key))
         if options.fix and not options.diff:
             originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
-    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
+    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options), strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
             from ._notebook import cell_findings

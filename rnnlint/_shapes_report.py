@@ -476,7 +476,7 @@ def _slots(item, directions, layers):
         return None if index is None else [_slot(index, directions, layers)]
     lower, upper, step = item.lower, item.upper, item.step
     bounds = [None if bound is None else as_int(bound) for bound in (lower, upper, step)]
-    if any(bound is None and given is not None for bound, given in zip(bounds, (lower, upper, step))):
+    if any(bound is None and given is not None for bound, given in zip(bounds, (lower, upper, step), strict=True)):
         return None
     start, stop, stride = bounds
     if total is not None:

@@ -315,7 +315,7 @@ class Calls(InterpreterBase):
               accepted: tuple | None = None) -> Layer:
         names = [name for name, _ in parameters]
         bound: dict = {}
-        for name, value in zip(names, args):
+        for name, value in zip(names, args, strict=False):
             bound[name] = value
         unknown_keywords = []
         for name, value in kwargs.items():

@@ -181,7 +181,7 @@ class InterpreterBase:
                 local[name] = self.eval(default, {})
             else:
                 local[name] = UNKNOWN
-        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+        for param, default in zip(params.kwonlyargs, params.kw_defaults, strict=True):
             name = param.arg
             if name in kwargs:
                 local[name] = kwargs[name]
@@ -269,7 +269,7 @@ def positional_parameters(function: ast.FunctionDef) -> list:
     to the last ones."""
     positional = list(function.args.posonlyargs) + list(function.args.args)
     defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
-    return list(zip(positional, defaults))
+    return list(zip(positional, defaults, strict=True))
 
 
 def _loop_item(iterable: Value) -> Value:

@@ -261,7 +261,7 @@ class Expressions(InterpreterBase):
 
     def eval_Dict(self, node: ast.Dict, state: dict) -> Value:
         items = []
-        for key_node, value_node in zip(node.keys, node.values):
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
             if key_node is None:
                 items = None  # `**other`: the keys are not all known
                 continue
@@ -349,7 +349,7 @@ def _broadcast(a: Tensor, b: Tensor) -> Tensor:
     a_roles = (None,) * (rank - len(a.shape)) + (a.roles or (None,) * len(a.shape))
     b_roles = (None,) * (rank - len(b.shape)) + (b.roles or (None,) * len(b.shape))
     shape, roles = [], []
-    for x, y, x_role, y_role in zip(a_dims, b_dims, a_roles, b_roles):
+    for x, y, x_role, y_role in zip(a_dims, b_dims, a_roles, b_roles, strict=False):
         if y is None or (as_int(y) == 1 and x is not None):
             shape.append(x)
             roles.append(x_role)

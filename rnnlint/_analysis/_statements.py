@@ -108,7 +108,7 @@ class Statements(InterpreterBase):
             elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(expression, (ast.Tuple, ast.List)) \
                     and len(target.elts) == len(expression.elts) \
                     and not any(isinstance(element, ast.Starred) for element in target.elts + expression.elts):
-                pairs.extend(zip(target.elts, expression.elts))
+                pairs.extend(zip(target.elts, expression.elts, strict=True))
 
     def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""

@@ -152,7 +152,7 @@ def _adaptive_pool2d(tensor: Tensor, output_size: Value) -> Tensor:
     if len(sizes) != 2:
         return Tensor()
     kept = tuple(old if isinstance(new, Const) and new.value is None else new if isinstance(new, Poly) else UNKNOWN
-                 for old, new in zip(tensor.shape[-2:], sizes))
+                 for old, new in zip(tensor.shape[-2:], sizes, strict=True))
     return Tensor(shape=tensor.shape[:-2] + kept)
 
 
@@ -199,7 +199,7 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     shape = (tensor.shape[0], out_channels, new_length)
     names = (_axes.BATCH, _axes.CHANNELS, _axes.TIME)
     return Tensor(shape=shape, roles=(BATCH, FEATURE, TIME),
-                  factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names)))
+                  factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True)))
 
 
 # what calling a layer of each family returns, given its first argument (a tensor)
@@ -312,7 +312,7 @@ def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer, 
             stack += (_axes.Factor(_axes.DIRECTIONS, number(2)),)
         if _same_size(_axes._product(stack), shape[0]):
             factors = (stack,) + tuple(_axes.of_axis(size, _ROLE_FACTOR.get(role))
-                                       for size, role in zip(shape[1:], roles[1:]))
+                                       for size, role in zip(shape[1:], roles[1:], strict=False))
     return Tensor(shape=shape, roles=roles, origin=origin, rnn=layer, factors=factors)
 
 
@@ -321,7 +321,7 @@ _ROLE_FACTOR = {BATCH: _axes.BATCH, TIME: _axes.TIME, FEATURE: _axes.FEATURES}
 
 def _output_factors(config: _shapes.RNNConfig, shape: tuple, roles: tuple) -> tuple | None:
     """An RNN's output: a bidirectional one's features are the directions, each of ``H_out``."""
-    axes = [_axes.of_axis(size, _ROLE_FACTOR.get(role)) for size, role in zip(shape, roles)]
+    axes = [_axes.of_axis(size, _ROLE_FACTOR.get(role)) for size, role in zip(shape, roles, strict=False)]
     if config.bidirectional:
         features = shape[-1]
         half = exact_quotient(features, number(2)) if isinstance(features, Poly) else UNKNOWN
@@ -440,7 +440,7 @@ def _carried_roles(tensor: Tensor, dims: list) -> tuple:
     roles: list = [None] * len(dims)
     if tensor.shape is None or tensor.roles is None:
         return tuple(roles)
-    for index, (old, new) in enumerate(zip(tensor.shape, dims)):
+    for index, (old, new) in enumerate(zip(tensor.shape, dims, strict=False)):
         if old != new or isinstance(old, Unknown):
             break
         roles[index] = tensor.roles[index]
@@ -626,7 +626,7 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
 
 def _same_shape_as(tensor: Tensor, other: Tensor) -> bool:
     return len(tensor.shape) == len(other.shape) and all(
-        _same_size(a, b) for a, b in zip(tensor.shape, other.shape))
+        _same_size(a, b) for a, b in zip(tensor.shape, other.shape, strict=True))
 
 
 def _first_rnn(tensors: list) -> Any:
@@ -694,7 +694,7 @@ def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
     extra = len(sizes) - rank
     shape, roles = list(sizes[:extra]), [None] * extra
     old_roles = tensor.roles or (None,) * rank
-    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles):
+    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles, strict=False):
         if expand:
             new = old if as_int(size) == -1 else size
         else:

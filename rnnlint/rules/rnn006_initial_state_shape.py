@@ -309,7 +309,7 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
-    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected)):
+    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected, strict=False)):
         if axis == 1:
             # the batch: compared with the input's batch only where both are symbols
             comparison = _Verdict(_batch_verdict(given, batch), given, batch)

@@ -158,7 +158,7 @@ def _conflict(expected: str | None, shape: tuple[int, ...] | None, bindings: dic
         return ""
     if len(axes) != len(shape):
         return f"rank: the annotation has {len(axes)} axes, the tensor {len(shape)}"
-    for position, (axis, size) in enumerate(zip(axes, shape)):
+    for position, (axis, size) in enumerate(zip(axes, shape, strict=True)):
         if axis.isdigit() and int(axis) != size:
             return f"axis {position} must have size {axis}, has {size}"
         if axis.startswith("_"):
