@@ -47,8 +47,8 @@ class Rule:
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
     FIX_TITLE: ClassVar[str | None] = None
-    VALID: ClassVar[list] = []
-    INVALID: ClassVar[list] = []
+    VALID: ClassVar[list[str]] = []
+    INVALID: ClassVar[list[Invalid]] = []
 
     def check(self, context: RuleContext) -> Iterator[Report]:
         raise NotImplementedError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
@@ -69,7 +70,7 @@ class HeadFeaturesMismatch(Rule):
     MESSAGE = "{head} takes {expected} input features, but receives {actual} from {source}{condition}"
     FIX_TITLE = "Build {head} with {fixed} input features"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -141,7 +142,7 @@ class Streaming(nn.Module):
         return self.output(out)
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

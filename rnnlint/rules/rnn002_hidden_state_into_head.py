@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     TO_STATE,
@@ -60,7 +61,7 @@ class HiddenStateIntoHead(Rule):
     NAME = "hidden-state-into-head"
     MESSAGE = "{head} receives the whole `{state}` of {rnn}, shape {shape}; a head expects `(batch, features)`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -132,7 +133,7 @@ class Forecaster(nn.Module):
         return self.regressor(h_n[-1])
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

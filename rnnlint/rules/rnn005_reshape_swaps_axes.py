@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -72,7 +73,7 @@ class ReshapeSwapsAxes(Rule):
     MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -132,7 +133,7 @@ class ConvEncoder(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # equal state slices joined on the batch axis, then read as features: rows mix samples
         Invalid(
             """

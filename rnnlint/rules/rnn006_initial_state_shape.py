@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
@@ -88,7 +89,7 @@ class InitialStateShape(Rule):
     MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
     FIX_TITLE = "Double the layers axis: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -157,7 +158,7 @@ class Stateful(nn.Module):
         return out, h
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch

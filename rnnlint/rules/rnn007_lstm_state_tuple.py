@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import ClassVar
 
 from .._analysis import (
     DIFFERENT,
@@ -77,7 +78,7 @@ class LstmStateTuple(Rule):
     MESSAGE = "{observed} of {rnn}{condition}, {expected}"
     FIX_TITLE = "Take the last layer of `h_n`: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -144,7 +145,7 @@ class Summarizer(nn.Module):
         return self.fc(torch.cat((h_forward, h_backward), dim=1))
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

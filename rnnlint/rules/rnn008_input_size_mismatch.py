@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     DIFFERENT,
     EQUAL,
@@ -47,7 +49,7 @@ class InputSizeMismatch(Rule):
     NAME = "input-size-mismatch"
     MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -78,7 +80,7 @@ class CRNN(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     RNN_KINDS,
@@ -59,7 +60,7 @@ class DropoutWithoutLayers(Rule):
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -119,7 +120,7 @@ class Deep(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

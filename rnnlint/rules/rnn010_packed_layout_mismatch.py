@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .._analysis import (
     BATCH,
@@ -100,7 +100,7 @@ class PackedLayoutMismatch(Rule):
     MESSAGE = "`{pack}` {action} with `batch_first={pack_flag}`, but {reason}{condition}"
     FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -223,7 +223,7 @@ class CTCModel(nn.Module):
         return self.fc(out).log_softmax(-1), out_lengths
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

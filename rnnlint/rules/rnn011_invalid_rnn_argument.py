@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from typing import ClassVar
 
 from .. import _pytorch
 from .._analysis import (
@@ -71,7 +72,7 @@ class InvalidRnnArgument(Rule):
     MESSAGE = "{rnn} is given {given}, but {expected}{condition}"
     FIX_TITLE = "Rename `{keyword}` to `{suggestion}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -116,7 +117,7 @@ class Projected(nn.Module):
         return self.lstm(x)[0]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
