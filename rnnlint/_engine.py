@@ -324,13 +324,13 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     if not reports:
         return []
     try:
-        return _reported(reports, facts, path, config)
+        return _reported(reports, facts, path)
     except Exception as error:  # noqa: BLE001
         result.errors.append(internal_error(path, "the findings", error))
         return []
 
 
-def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
+def _reported(reports: list, facts, path: str) -> list[Finding]:
     """Findings from the rules' reports: unknown conditions dropped, positions, noqa, fixes."""
     reports = _robust_to_unknown_conditions(reports, facts)
     lines = facts.lines

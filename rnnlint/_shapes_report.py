@@ -307,7 +307,7 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             "state_text": text_of(event.hx_node) if event.hx_node is not None else None,
             "state_rows": _input_rows(scope, event, event.hx_node) if event.hx_node is not None else [],
             "cases": configurations,
-            "reads": _reads(scope, layer, lines, names),
+            "reads": _reads(scope, layer, lines),
         })
     _link_heads(scope, calls, lines, names)
     return calls
@@ -367,7 +367,7 @@ def _of_layer(value, layer: Layer):
             and isinstance(case.rnn, Layer) and case.rnn.node is layer.node]
 
 
-def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
+def _reads(scope, layer: Layer, lines: SourceLines) -> list:
     """Where forward takes a part of the layer's ``output``, ``h_n`` or ``c_n``."""
     from ._analysis import Reduce, TensorSubscript
     from ._analysis._values import rnn_configs
@@ -391,7 +391,7 @@ def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
         origin = found[0][1].origin
         read_cases = []
         for guard, config in rnn_configs(layer, event.guard):
-            read_cases.append({"when": _guard_json(guard), **_cells(origin, kind, detail, config, names)})
+            read_cases.append({"when": _guard_json(guard), **_cells(origin, kind, detail, config)})
         reads.append({"of": origin, "text": text_of(node), **_span(node, lines), "into": None,
                       "cases": read_cases, "_node": node})
     # one entry per place in the code: a loop, or each configuration of the tensor, records it again
@@ -406,7 +406,7 @@ def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
     return list(unique.values())
 
 
-def _cells(origin: str, kind: str, detail, config, names) -> dict:
+def _cells(origin: str, kind: str, detail, config) -> dict:
     """Which cells of the grid a read takes: ``steps`` of ``output`` (``all``, ``first``,
     ``last``, a 0-based index, or None when not known), ``directions`` of its features, and
     ``slots`` of ``h_n``/``c_n`` (``all``, or a list of ``{layer, direction}``)."""
@@ -571,7 +571,7 @@ def _input_rows(scope, event, node) -> list:
     return [event.node.lineno] + sorted(rows - {event.node.lineno})
 
 
-def _reaching(expression: ast.expr, functions: list, row: int, depth: int = 0) -> set:
+def _reaching(expression: ast.expr, functions: list, row: int) -> set:
     """The ids of the nodes whose values flow into ``expression``: its own, and those of the
     last assignment before ``row`` to each name it reads, transitively."""
     reached = set()

@@ -164,7 +164,7 @@ class Calls(InterpreterBase):
             hx_node = _argument_node(node, 1, "hx")
             self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
-            return ops.call_rnn(layer, inputs, self.guard, node)
+            return ops.call_rnn(layer, inputs, self.guard)
         self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
@@ -235,7 +235,7 @@ class Calls(InterpreterBase):
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, label)
 
-    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
         if name.startswith("<class>."):
@@ -335,7 +335,7 @@ class Calls(InterpreterBase):
         return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
                      opaque_arguments=opaque)
 
-    def call_builtin(self, name: str, args: list, kwargs: dict, node: ast.Call) -> Value:
+    def call_builtin(self, name: str, args: list, _kwargs: dict, _node: ast.Call) -> Value:
         if name == "next" and args:
             return _loop_item(args[0])
         if name == "iter" and args:
@@ -498,7 +498,7 @@ class Calls(InterpreterBase):
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
         return result if result is not None else Tensor(rnn=tensor.rnn)
 
-    def method_size(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_size(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         shape = self.shape_of(tensor)
         if axis is None:
@@ -511,10 +511,10 @@ class Calls(InterpreterBase):
             return axis_symbol(tensor.key, as_int(axis))
         return UNKNOWN
 
-    def method_rank(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_rank(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
 
-    def method_reshape(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_reshape(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         dims = args
         if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
             dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
@@ -528,34 +528,34 @@ class Calls(InterpreterBase):
             return Tensor(rnn=tensor.rnn)
         return ops.reshape(tensor, list(dims))
 
-    def method_matmul(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_matmul(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         if not args:
             return None
         return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
 
-    def method_like_other(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                          node: ast.Call) -> Value | None:
+    def method_like_other(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                          _node: ast.Call) -> Value | None:
         if not args:
             return None
         return args[0] if isinstance(args[0], Tensor) else tensor
 
-    def method_permute(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_permute(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         order = args
         if len(args) == 1 and isinstance(args[0], TupleValue):
             order = list(args[0].items)
         return ops.permute(tensor, list(order))
 
-    def method_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                         node: ast.Call) -> Value | None:
+    def method_transpose(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
 
-    def method_matrix_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                                node: ast.Call) -> Value | None:
+    def method_matrix_transpose(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                                _node: ast.Call) -> Value | None:
         if tensor.shape is not None and len(tensor.shape) == 2:
             return ops.transpose(tensor, number(0), number(1))
         return Tensor()
 
-    def method_squeeze(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_squeeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         result = ops.squeeze(tensor, axis)
         before = self.head_call_of(tensor)
@@ -564,11 +564,11 @@ class Calls(InterpreterBase):
             self.head_calls[id(result)] = (result, before)
         return result
 
-    def method_unsqueeze(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                         node: ast.Call) -> Value | None:
+    def method_unsqueeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.unsqueeze(tensor, args[0] if args else kwargs.get("dim", UNKNOWN))
 
-    def method_flatten(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_flatten(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         start = args[0] if args else kwargs.get("start_dim", number(0))
         end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
         return ops.flatten(tensor, start, end)
@@ -588,25 +588,25 @@ class Calls(InterpreterBase):
             return Tensor(shape=())
         return Tensor()
 
-    def method_new_tensor(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_tensor(self, _tensor: Tensor, method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         return self.created_tensor(args[:1] if method == "new_full" else args, node)
 
-    def method_new_legacy(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_legacy(self, _tensor: Tensor, _method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
         if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
             return Tensor(source=node)
         return self.created_tensor(args, node)
 
-    def method_elementwise(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                           node: ast.Call) -> Value | None:
+    def method_elementwise(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                           _node: ast.Call) -> Value | None:
         return tensor
 
-    def method_unknown(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_unknown(self, _tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         return UNKNOWN
 
-    def method_repeat(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
         return ops.repeat(tensor, sizes, expand=method == "expand")
 

@@ -51,7 +51,7 @@ class Expressions(InterpreterBase):
         finally:
             self.nesting -= 1
 
-    def eval_Constant(self, node: ast.Constant, state: dict) -> Value:
+    def eval_Constant(self, node: ast.Constant, _state: dict) -> Value:
         value = node.value
         if isinstance(value, bool):
             return Bool(value)
@@ -95,7 +95,7 @@ class Expressions(InterpreterBase):
             if base_name is not None and base_name.split(".")[0] not in state:
                 return Ref(qualified)
         base = self.eval(node.value, state)
-        return map_cases(lambda case: self.attribute_of(case, attribute, node), base)
+        return map_cases(lambda case: self.attribute_of(case, attribute), base)
 
     def _has_class_attribute(self, attribute: str) -> bool:
         pending = [self.instance or self.info] if (self.instance or self.info) else []
@@ -122,7 +122,7 @@ class Expressions(InterpreterBase):
             pending.extend(current.bases)
         return UNKNOWN
 
-    def attribute_of(self, base: Value, attribute: str, node: ast.Attribute) -> Value:
+    def attribute_of(self, base: Value, attribute: str) -> Value:
         if isinstance(base, Tensor):
             if attribute == "shape":
                 return self.shape_of(base)

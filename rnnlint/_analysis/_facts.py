@@ -265,7 +265,7 @@ def recurrent_result(call: RnnCall) -> Value:
     over every configuration of the layer (the shapes come from ``_shapes``)."""
     from ._tensor_ops import call_rnn
 
-    return call_rnn(call.rnn, call.input, call.guard, call.node)
+    return call_rnn(call.rnn, call.input, call.guard)
 
 
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:

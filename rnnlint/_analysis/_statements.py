@@ -230,7 +230,7 @@ class Statements(InterpreterBase):
         finally:
             self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         if isinstance(target, ast.Name):
             state[target.id] = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):

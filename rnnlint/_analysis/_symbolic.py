@@ -177,7 +177,7 @@ def _integer_exists(constraints: list) -> bool:
 class Value:
     """Base class of every abstract value."""
 
-    def describe(self, names: Callable[[str], str] | None = None) -> str:
+    def describe(self, _names: Callable[[str], str] | None = None) -> str:
         return "?"
 
 
@@ -185,7 +185,7 @@ class Value:
 class Unknown(Value):
     """Nothing is known: never produces a finding."""
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         return "?"
 
 
@@ -330,7 +330,7 @@ class Bool(Value):
     truth: bool | None = None
     atom: str | None = None
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         if self.truth is not None:
             return str(self.truth)
         return self.atom or "?"
@@ -342,7 +342,7 @@ class Const(Value):
 
     value: Any = None
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         return repr(self.value)
 
 

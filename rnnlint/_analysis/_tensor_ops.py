@@ -119,7 +119,7 @@ def _embedding(layer: Layer, tensor: Tensor) -> Value:
     return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
 
 
-def _same_shape(layer: Layer, tensor: Tensor) -> Value:
+def _same_shape(_layer: Layer, tensor: Tensor) -> Value:
     return tensor
 
 
@@ -140,7 +140,7 @@ def _adaptive_pool(layer: Layer, tensor: Tensor) -> Value:
     return _adaptive_pool2d(tensor, layer.param("output_size"))
 
 
-def _opaque_tensor(layer: Layer, tensor: Tensor) -> Value:
+def _opaque_tensor(_layer: Layer, _tensor: Tensor) -> Value:
     return Tensor()
 
 
@@ -218,16 +218,16 @@ _LAYER_RESULTS = {
 # --- recurrent calls ----------------------------------------------------------------------------
 
 
-def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, node: Any = None) -> Value:
+def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD) -> Value:
     """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``."""
     results = []
     for config_guard, config in rnn_configs(layer, guard):
         for input_guard, value in cases(inputs, config_guard):
-            results.append((input_guard, _rnn_result(layer, config, value, node)))
+            results.append((input_guard, _rnn_result(layer, config, value)))
     return alternatives(results)
 
 
-def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: Any) -> Value:
+def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
         output: Value = Packed(

@@ -80,7 +80,7 @@ def test_deep_nesting_costs_only_that_expression(deep):
 def test_a_file_that_cannot_be_analysed_is_never_a_pass(tmp_path, monkeypatch):
     import rnnlint._analysis as analysis
 
-    def too_deep(*args, **kwargs):
+    def too_deep(*_args, **_kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(analysis, "analyse", too_deep)
@@ -105,7 +105,7 @@ def test_internal_error_in_a_rule_keeps_the_other_rules(tmp_path, monkeypatch):
 
     broken = next(rule for rule in ALL_RULES if rule.CODE == "RNN005")
 
-    def fail(self, context):
+    def fail(_self, _context):
         raise KeyError("lost")
         yield
 
@@ -126,7 +126,7 @@ def test_internal_error_in_a_rule_keeps_the_other_rules(tmp_path, monkeypatch):
 def test_internal_error_in_the_analysis_and_in_shapes(tmp_path, monkeypatch):
     import rnnlint._analysis as analysis
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise TypeError("unexpected\nsecond line")
 
     monkeypatch.setattr(analysis, "analyse", fail)
@@ -146,7 +146,7 @@ def test_internal_error_in_the_analysis_and_in_shapes(tmp_path, monkeypatch):
 def test_internal_error_in_the_engine_in_a_worker(tmp_path, monkeypatch):
     import rnnlint._runner as runner
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise ValueError("engine")
 
     monkeypatch.setattr(runner, "check_source", fail)
@@ -163,7 +163,7 @@ def test_internal_error_in_the_engine_in_a_worker(tmp_path, monkeypatch):
 def test_an_interrupted_run_exits_130(tmp_path, monkeypatch):
     import rnnlint._runner as runner
 
-    def interrupt(*args, **kwargs):
+    def interrupt(*_args, **_kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "check_source", interrupt)
@@ -281,7 +281,7 @@ def test_internal_errors_reach_the_api_and_flake8(monkeypatch, tmp_path):
     import rnnlint._analysis as analysis
     from flake8_rnnlint import RnnlintChecker
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise TypeError("unexpected")
 
     monkeypatch.setattr(analysis, "analyse", fail)
