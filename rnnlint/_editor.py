@@ -93,7 +93,8 @@ def notebook_unit(path: str, cells: list) -> Unit:
     from ._notebook import notebook_from_cells
 
     notebook = notebook_from_cells(path, [(number, text) for number, (_, text) in enumerate(cells, start=1)])
-    parts = [Part(uri, cell.text, cell.first_row, cell.number) for (uri, _), cell in zip(cells, notebook.cells, strict=False)]
+    parts = [Part(uri, cell.text, cell.first_row, cell.number)
+             for (uri, _), cell in zip(cells, notebook.cells, strict=False)]
     errors = [cell.error for cell in notebook.cells if cell.error is not None]
     return Unit(path=path, program=notebook.program, parts=parts, notebook=notebook, errors=errors)
 

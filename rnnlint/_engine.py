@@ -173,7 +173,8 @@ def selected_body(tree, source: str) -> list | None:
     uses = {id(node): _recurrent_uses(node, names) for node in tree.body if words[id(node)] & names}
     if not any(as_value for _, as_value in uses.values()):
         return None
-    definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    definitions = [node for node in tree.body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     for node in definitions:
         words[id(node)].discard(node.name)
     seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]

@@ -324,8 +324,9 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
                 if edit is not None:
                     start, end, text = edit
                     body = line.rstrip("\r\n")
-                    span = types.Range(start=types.Position(line=finding.row - 1, character=to_units(body, start, encoding)),
-                                       end=types.Position(line=finding.row - 1, character=to_units(body, end, encoding)))
+                    span = types.Range(
+                        start=types.Position(line=finding.row - 1, character=to_units(body, start, encoding)),
+                        end=types.Position(line=finding.row - 1, character=to_units(body, end, encoding)))
                     actions.append(types.CodeAction(
                         title=f"{finding.code}: add `# noqa: {finding.code}` to this line",
                         kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],

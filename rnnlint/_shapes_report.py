@@ -420,7 +420,8 @@ def _cells(origin: str, kind: str, detail, config) -> dict:
         if kind == "reduce":
             index = as_int(detail) if isinstance(detail, Poly) else None
             roles = ("batch", "time", "feature") if config.batch_first else ("time", "batch", "feature")
-            pooled = AXIS_NAMES[roles[index]] if index is not None and -3 <= index < 3 and time_axis is not None else None
+            pooled = AXIS_NAMES[roles[index]] if index is not None and -3 <= index < 3 and time_axis is not None \
+                else None
             return {"steps": "all", "directions": "both", "batch": "all", "pooled": pooled}
         if time_axis is None or not all(takes_axis(item) for item in detail):
             return {"steps": None, "directions": None, "batch": None}

@@ -109,7 +109,8 @@ def _error(message: str) -> None:
 
 def _check_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rnnlint", description="Find shape bugs around PyTorch RNN, LSTM and GRU modules.")
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: .); - reads stdin")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders to check (default: .); - reads stdin")
     parser.add_argument("--version", action="version", version=f"rnnlint {__version__}")
     parser.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
@@ -140,7 +141,8 @@ def _effective_config(args) -> Config:
         if not pyproject.is_file():
             raise ConfigError(f"{args.config}: no such file")
     else:
-        start = Path(args.paths[0]) if args.paths and args.paths[0] != "-" and Path(args.paths[0]).exists() else Path.cwd()
+        start = Path(args.paths[0]) if args.paths and args.paths[0] != "-" and Path(args.paths[0]).exists() \
+            else Path.cwd()
         pyproject = find_pyproject(start)
     config = load_config(pyproject)
     select = _codes(args.select, "--select")
@@ -298,7 +300,8 @@ def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -
 
 def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders walked as `rnnlint check` walks them")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, or folders walked as `rnnlint check` walks them")
     parser.add_argument("--format", choices=("text", "json", "html", "mermaid"), default="text",
                         help="text (default); json (docs/shapes-json.md); html: a page with a picture per "
                              "recurrent layer; mermaid: Markdown with a flowchart per class")

@@ -59,7 +59,8 @@ class Calls(InterpreterBase):
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
-                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+                result = self.guarded_map(
+                    lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
@@ -78,7 +79,8 @@ class Calls(InterpreterBase):
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
-        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+        result = self.guarded_map(
+            lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
         self.learn_input_features(callee, node, state)
         return result
 
@@ -304,7 +306,8 @@ class Calls(InterpreterBase):
                 items = ()
             elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
                 items = args[0].items
-            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) else UNKNOWN
+            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) \
+                else UNKNOWN
             layer = Layer(kind=kind, node=node, items=items, element=element)
         else:
             layer = Layer(kind=kind, node=node)
@@ -440,7 +443,8 @@ class Calls(InterpreterBase):
             if name is not None:
                 key = name if name in state else (name if name.startswith("self.") else None)
                 if key is not None and key in state:
-                    state[key] = ListValue(args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
+                    state[key] = ListValue(
+                        args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
@@ -603,7 +607,8 @@ class Calls(InterpreterBase):
                            _node: ast.Call) -> Value | None:
         return tensor
 
-    def method_unknown(self, _tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
+    def method_unknown(self, _tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                       _node: ast.Call) -> Value | None:
         return UNKNOWN
 
     def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:

@@ -161,7 +161,8 @@ class InterpreterBase:
             return Const(None)
         return alternatives(returned)
 
-    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict,
+                        bound_self: bool) -> None:
         params = function.args
         positional = positional_parameters(function)
         if bound_self and positional:
@@ -200,7 +201,8 @@ class InterpreterBase:
         """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
         annotation = param.annotation
         annotated = dotted_name(annotation) if annotation is not None else None
-        if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
+        if annotated in ("torch.Tensor", "Tensor") \
+                or (annotation is not None and self._is_tensor_annotation(annotation)):
             return Tensor(key=name)
         if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
             return Bool(atom=name)
@@ -218,7 +220,8 @@ class InterpreterBase:
         """Like ``map_cases``, with events recorded under each case's guard."""
         combos: list = [(self.guard, [])]
         for value in values:
-            combos = [(case_guard, items + [case]) for guard, items in combos for case_guard, case in cases(value, guard)]
+            combos = [(case_guard, items + [case])
+                      for guard, items in combos for case_guard, case in cases(value, guard)]
         results = []
         previous = self.guard
         try:
@@ -273,7 +276,8 @@ def positional_parameters(function: ast.FunctionDef) -> list:
 
 
 def _loop_item(iterable: Value) -> Value:
-    if isinstance(iterable, TupleValue) and iterable.items and all(item == iterable.items[0] for item in iterable.items):
+    if isinstance(iterable, TupleValue) and iterable.items \
+            and all(item == iterable.items[0] for item in iterable.items):
         return iterable.items[0]
     if isinstance(iterable, ListValue):
         return iterable.item

@@ -379,7 +379,8 @@ def _head_flows(facts: FileFacts) -> Iterator[HeadFlow]:
             sinks = [(TO_RETURN, event.value)]
         elif isinstance(event, LayerCall):
             # a loss or a cell takes one row per sample: `(batch, features)`
-            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL for _, called in cases(event.layer, event.guard)
+            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL
+                         for _, called in cases(event.layer, event.guard)
                          if isinstance(called, Layer) and (called.kind.endswith("Loss") or called.kind in CELL_KINDS)),
                         None)
             sinks = [(sink, value) for value in event.args] if sink is not None else []

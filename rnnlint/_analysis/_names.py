@@ -43,7 +43,8 @@ def argument_value(node: ast.AST | None) -> ast.expr | None:
 
 def unpacks(call: ast.Call) -> bool:
     """Whether ``*args`` or ``**kwargs`` may pass any argument."""
-    return any(isinstance(arg, ast.Starred) for arg in call.args) or any(keyword.arg is None for keyword in call.keywords)
+    return any(isinstance(arg, ast.Starred) for arg in call.args) \
+        or any(keyword.arg is None for keyword in call.keywords)
 
 
 def canonical(qualified: str) -> str:

@@ -497,7 +497,8 @@ def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comp
             # a size the case's conditions pin down (`if self.extra:` false: extra is 0)
             pinned_first, pinned_second = first_case, second_case
             for atom, value in _pinned_sizes(both_guard).items():
-                pinned_first, pinned_second = substitute(pinned_first, atom, value), substitute(pinned_second, atom, value)
+                pinned_first = substitute(pinned_first, atom, value)
+                pinned_second = substitute(pinned_second, atom, value)
             verdict = compare_numbers(pinned_first, pinned_second)
             if verdict == DIFFERENT and (_vanished(first_case, pinned_first) or _vanished(second_case, pinned_second)):
                 verdict = UNKNOWN_ORDER  # a size of 0 (`proj_size * 2` with no projection) describes no layer

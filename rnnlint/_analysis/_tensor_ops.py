@@ -194,7 +194,8 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     length = tensor.shape[2]
     kernel, stride, padding, dilation = (layer.param(name) for name in ("kernel_size", "stride", "padding", "dilation"))
     new_length: Value = UNKNOWN
-    if as_int(stride) == 1 and isinstance(length, Poly) and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
+    if as_int(stride) == 1 and isinstance(length, Poly) \
+            and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
         new_length = length + number(2) * padding - dilation * (kernel - number(1))
     shape = (tensor.shape[0], out_channels, new_length)
     names = (_axes.BATCH, _axes.CHANNELS, _axes.TIME)
@@ -260,7 +261,8 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value
         if shape is None:
             output = UNKNOWN_TENSOR
         else:
-            roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched else (TIME, FEATURE)
+            roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched \
+                else (TIME, FEATURE)
             shape = tuple(dim(d) for d in shape)
             output = Tensor(shape=shape, roles=roles, origin="output", rnn=layer,
                             factors=_output_factors(config, shape, roles))
@@ -569,7 +571,8 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
         return UNKNOWN_TENSOR
     roles = list(tensor.roles or (None,) * rank)
     factors = axes_of(tensor)
-    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:], tuple(roles[:index] + [None] + roles[index:]),
+    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:],
+                   tuple(roles[:index] + [None] + roles[index:]),
                    factors=factors[:index] + ((),) + factors[index:])
 
 
@@ -581,7 +584,8 @@ def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
     merged = product(tensor.shape[a:b + 1])
     roles = list(tensor.roles or (None,) * rank)
     merged_role = roles[a] if a == b else None
-    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]),
+    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:],
+                   tuple(roles[:a] + [merged_role] + roles[b + 1:]),
                    factors=_axes.merged(axes_of(tensor), a, b))
 
 
@@ -681,7 +685,8 @@ def stack(tensors: list, axis: Value, count: Value) -> Tensor:
         return UNKNOWN_TENSOR
     roles = list(first.roles or (None,) * (rank - 1))
     factors = _axes.stacked(axes_of(first), index, count) if isinstance(count, Poly) else None
-    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]),
+    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:],
+                  roles=tuple(roles[:index] + [None] + roles[index:]),
                   factors=factors)
 
 

@@ -223,7 +223,8 @@ class Bridge(nn.Module):
                     outcomes.append((tensor_guard, whole, tensor))
                 for _, tensor in definite(outcomes):
                     yield self.report(
-                        event.node, event=event, head=layer_label(called), state=tensor.origin or _state_name(tensor.rnn),
+                        event.node, event=event, head=layer_label(called),
+                        state=tensor.origin or _state_name(tensor.rnn),
                         rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
                         help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "

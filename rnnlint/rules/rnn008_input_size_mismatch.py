@@ -146,7 +146,8 @@ class CRNN(nn.Module):
                             comparison = compare(size, width, case_guard)
                             flagged = True if comparison.verdict == DIFFERENT else (
                                 False if comparison.verdict == EQUAL else None)
-                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard, input_guard)))
+                            outcomes.append((case_guard | comparison.guard, flagged,
+                                             (comparison, case_guard, input_guard)))
                 for _, (comparison, case_guard, input_guard) in definite(outcomes):
                     # say the fewest conditions: all configurations at once where they all differ
                     fed = dict(cases(event.input, guard)).get(input_guard)
@@ -156,7 +157,8 @@ class CRNN(nn.Module):
                         comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
+                        actual=show(comparison.second, scope.aliases),
+                        condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

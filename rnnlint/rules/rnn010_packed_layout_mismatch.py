@@ -719,7 +719,8 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
             if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
             if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
-                return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
+                return (f"`{source_of(use.node)}` selects a step on axis {batch_axis}, "
+                        "the batch axis of the padded output")
     return None
 
 

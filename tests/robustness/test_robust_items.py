@@ -40,7 +40,8 @@ def lint(*args, stdin: bytes | None = None):
                                      "10 ** 5000", "float('nan')", "1e999 * 0"])
 def test_every_literal_keeps_the_finding_next_to_it(tmp_path, literal):
     source = BUGGY.replace("SIZES = {", f"HUGE = {literal}\nSCALE = HUGE * 2 + 1\nSIZES = {{", 1)
-    source = source.replace("self.hidden_size = hidden_size", "self.hidden_size = hidden_size\n        self.k = HUGE // 3")
+    source = source.replace("self.hidden_size = hidden_size",
+                            "self.hidden_size = hidden_size\n        self.k = HUGE // 3")
     result = check_source(source, "m.py", Config())
     assert [finding.code for finding in result.findings] == ["RNN001"] and not result.errors
     (tmp_path / "m.py").write_text(source)
@@ -70,8 +71,8 @@ def test_poly_const_accepts_every_number():
 ])
 def test_deep_nesting_costs_only_that_expression(deep):
     compile(deep, "deep.py", "exec")  # Python itself runs it
-    for source in (BUGGY + deep + "\n", BUGGY.replace("        return self.fc(", "        q = " + deep.split("return ")[-1]
-                                                        .replace("y = ", "") + "\n        return self.fc(")):
+    inlined = "        q = " + deep.split("return ")[-1].replace("y = ", "") + "\n        return self.fc("
+    for source in (BUGGY + deep + "\n", BUGGY.replace("        return self.fc(", inlined)):
         result = check_source(source, "m.py", Config())
         assert [(f.code, f.row) for f in result.findings] == [("RNN001", FINDING_ROW)], result.errors
         assert not result.errors
@@ -156,7 +157,8 @@ def test_internal_error_in_the_engine_in_a_worker(tmp_path, monkeypatch):
     for jobs in ("1", "2"):
         code, out, err = lint("--no-cache", "--jobs", jobs, tmp_path)
         assert code == 2
-        assert err == "".join(_request(tmp_path / name, "the engine", "ValueError: engine") for name in ("a.py", "b.py", "c.py"))
+        assert err == "".join(_request(tmp_path / name, "the engine", "ValueError: engine")
+                              for name in ("a.py", "b.py", "c.py"))
         assert out == "Found 0 findings in 3 files checked; 3 files could not be analysed.\n"
 
 
