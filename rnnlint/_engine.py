@@ -423,6 +423,7 @@ def apply_edits(source: str, findings: Iterable[Finding]) -> str:
 
     edits = []
     for finding in findings:
+        assert finding.fix is not None  # only findings with a fix are applied
         for edit in finding.fix.edits:
             edits.append((offset(edit.row, edit.column), offset(edit.end_row, edit.end_column), edit.content))
     edits.sort()

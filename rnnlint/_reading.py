@@ -24,7 +24,7 @@ def decode_source(data: bytes, path: str, prefilter: bool = True) -> tuple[str |
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # an unknown encoding, or a cookie that contradicts a BOM
-        encoding, problem = None, _cookie_problem(str(error))
+        problem = _cookie_problem(str(error))
         if problem == "cannot decode file as UTF-8":
             try:
                 data.decode("utf-8")

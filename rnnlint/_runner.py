@@ -103,6 +103,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         if error is not None:
             result.findings.append(error)
             continue
+        assert source is not None  # read, since no error
         if is_notebook(path):
             source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
@@ -115,7 +116,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
         key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path)) if cache else None
+        cached = cache.load(key, str(path)) if cache and key is not None else None
         if cached is not None:
             result.findings.extend(cached)
             continue
@@ -132,7 +133,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.warnings.extend(file_result.warnings)
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
-        if cache is not None and not file_result.warnings and not file_result.errors:
+        if cache is not None and key is not None and not file_result.warnings and not file_result.errors:
             cache.store(key, file_result.findings)
         if file_result.fixed_source is not None:
             if notebook is not None:
@@ -176,6 +177,7 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
                           result: RunResult) -> None:
     from ._notebook import NotebookError, cell_diffs, fixed_cells, write_cells
 
+    assert file_result.fixed_source is not None  # called for a fixed file only
     sources = fixed_cells(notebook, file_result.fixed_source)
     if not sources:
         if file_result.fixed_source != notebook.program:

@@ -43,7 +43,7 @@ def span_of(node: ast.AST | Span) -> Span | None:
     end_row = getattr(node, "end_lineno", None)
     if row is None or end_row is None:
         return None
-    return Span(row, node.col_offset, end_row, node.end_col_offset)
+    return Span(row, getattr(node, "col_offset", 0), end_row, getattr(node, "end_col_offset", 0))
 
 
 def text_of(node: ast.AST) -> str:

@@ -137,9 +137,10 @@ def _codes(text: str | None, where: str) -> tuple | None:
 
 def _effective_config(args) -> Config:
     if args.config:
-        pyproject = Path(args.config)
-        if not pyproject.is_file():
+        config_file = Path(args.config)
+        if not config_file.is_file():
             raise ConfigError(f"{args.config}: no such file")
+        pyproject: Path | None = config_file
     else:
         start = Path(args.paths[0]) if args.paths and args.paths[0] != "-" and Path(args.paths[0]).exists() \
             else Path.cwd()
@@ -180,8 +181,8 @@ def _check_command(argv: list) -> int:
         raise UsageError(str(error)) from None
     for warning in result.warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
-    for error in result.errors:
-        _error(error)
+    for message in result.errors:
+        _error(message)
     if args.diff:
         sys.stdout.write("".join(result.diffs))
     _print_findings(args, result.findings, result.sources)
@@ -202,12 +203,14 @@ def _check_stdin(args, config: Config) -> int:
         source, problem = decode_source(data, name, prefilter=False)
         if problem is not None:
             raise UsageError(f"{name}: {problem.message}")
+        assert source is not None  # decoded, since no problem
         return _check_stdin_notebook(args, config, source, name)
     # the same reading as a file's: BOM, coding cookie, and no error for code that cannot matter
     source, problem = decode_source(data, name)
     if problem is not None:
         file_result = FileResult(name, findings=[problem])
     else:
+        assert source is not None  # decoded, since no problem
         try:
             file_result = check_source(source, name, config, fix=args.fix or args.diff,
                                        unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes)
@@ -215,8 +218,8 @@ def _check_stdin(args, config: Config) -> int:
             file_result = FileResult(name, errors=[internal_error(name, "the engine", error)])
     for warning in file_result.warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
-    for error in file_result.errors:
-        _error(error)
+    for message in file_result.errors:
+        _error(message)
     if args.fix and not args.diff:
         fixed = encode_like(file_result.fixed_source, data) if file_result.fixed_source is not None else None
         _write_bytes(fixed if fixed is not None else data)
@@ -312,15 +315,15 @@ def _shapes_command(argv: list) -> int:
     from ._runner import PathError, discover, read_source
 
     config = _shapes_config(args.paths)
-    files = []
+    files: list[tuple[Path, bool]] = []
     for name in args.paths:
         path = Path(name)
         kind = file_kind(path)
         if kind == "a directory":
             try:
                 files.extend((found, False) for found in discover([name], config))
-            except PathError as error:
-                raise UsageError(str(error)) from None
+            except PathError as problem:
+                raise UsageError(str(problem)) from None
         elif kind is None:
             files.append((path, True))
         elif kind.startswith("a "):  # only regular files are read: a named pipe would block
@@ -336,13 +339,14 @@ def _shapes_command(argv: list) -> int:
             _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
+        assert source is not None  # read, since no error
         if path.suffix == ".ipynb":  # a notebook's code cells, as one program
             from ._notebook import NotebookError, notebook_text
 
             try:
                 source = notebook_text(source, str(path))
-            except NotebookError as error:
-                _error(f"{path}: {error}")
+            except NotebookError as problem:
+                _error(f"{path}: {problem}")
                 status = EXIT_ERROR
                 continue
         if not named:

@@ -205,6 +205,8 @@ class RecurrentSpec:
         """Check ``output``, ``h_n`` and ``c_n`` against ``_shapes``, once per input shape."""
         __tracebackhide__ = True
         output, state = result
+        # a built module knows all its sizes: each expected shape is a tuple of ints
+        assert expected.output is not None and expected.hidden is not None
         label = "output"
         if isinstance(output, PackedSequence):
             output, label = output.data, "output.data"
@@ -214,6 +216,7 @@ class RecurrentSpec:
         if hidden.shape != expected.hidden:
             raise self._result_error("h_n", hidden.shape, expected.hidden)
         if cell is not None and cell.shape != expected.cell:
+            assert expected.cell is not None  # an LSTM's
             raise self._result_error("c_n", cell.shape, expected.cell)
         expected.verified = True
 
@@ -273,6 +276,7 @@ class RecurrentSpec:
 
     def _layout_error(self, shape: Any, sizes: Sizes) -> RNNShapeError:
         got = tuple(shape)
+        assert self.batch_axis is not None  # a built module says batch_first
         seq = sizes.seq if sizes.seq is not None else got[self.batch_axis]
         expected = _shapes.input_shape(self.config, sizes.batch, seq)
         layout = "batch first" if self.config.batch_first else "sequence first"
@@ -324,6 +328,7 @@ class RecurrentSpec:
         got = tuple(shape)
         batch = call.batch
         expected = call.hidden if label == "h_0" else call.cell
+        assert expected is not None  # a built module knows all its sizes
         return _error(
             "RNN006", self.name, f"`{self.name}` got a wrong initial state",
             f"{label}: expected {self._formula(label, batch is not None)} = {expected}, "
