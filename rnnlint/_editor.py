@@ -9,8 +9,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._source import split_rows
+
+if TYPE_CHECKING:
+    from ._notebook import Notebook
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -67,7 +71,7 @@ class Unit:
     path: str
     program: str
     parts: list = field(default_factory=list)
-    notebook: object = None  # the rnnlint._notebook.Notebook, for a notebook
+    notebook: Notebook | None = None  # for a notebook
     errors: list = field(default_factory=list)  # RNN000 of notebook cells that do not parse
 
     def part_at(self, row: int) -> tuple[Part | None, int]:
@@ -281,7 +285,7 @@ def _origins(value, names) -> list:
             for _, inner in _cases(part):
                 layer = getattr(inner, "rnn", None) if getattr(inner, "origin", None) else None
                 name = getattr(layer, "name", "") if _is_layer(layer) else ""
-                if name:
+                if name and layer is not None:
                     shown = name if name.startswith("self.") else f"self.{name}"
                     found.append(f"`{shown} = {layer.describe(names)}`")
     return found

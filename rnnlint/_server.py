@@ -181,7 +181,9 @@ def publish(ls: RnnlintServer, uri: str) -> None:
         return
     encoding = _encoding(ls)
     for part_uri, pairs in findings_by_part(unit, result.findings).items():
-        rows = split_rows(unit.part_of(part_uri).text)
+        part = unit.part_of(part_uri)
+        assert part is not None  # the findings are of the unit's parts
+        rows = split_rows(part.text)
         version = getattr(ls.workspace.get_text_document(part_uri), "version", None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=part_uri, version=version, diagnostics=[_diagnostic(finding, rows, encoding) for finding, _ in pairs]))
@@ -332,12 +334,12 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
                         kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                         edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=span, new_text=text)]})))
     if wanted(FIX_ALL_KIND):  # `source`, `source.fixAll` (on save) and our own kind all ask for it
-        edit = _fix_all(ls, unit, encoding)
-        if edit is not None:
+        fix_all = _fix_all(ls, unit, encoding)
+        if fix_all is not None:
             unsafe = _config_for(ls, unit.path if os.path.isabs(unit.path) else None).unsafe_fixes
             title = "rnnlint: apply all fixes (unsafe ones too: unsafe-fixes = true)" if unsafe \
                 else "rnnlint: apply all safe fixes"
-            actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=edit))
+            actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=fix_all))
     return actions
 
 
