@@ -17,7 +17,7 @@ STEP_COLUMNS = 4  # t=1, t=2, ..., t=seq
 def html_page(files: list, title: str = "rnnlint shapes") -> str:
     """One page for the files' module classes: the layers, a grid per recurrent layer, the
     forward shapes and the findings."""
-    sections = []
+    sections: list[str] = []
     for data in files:
         for entry in data["classes"]:
             sections.append(_class_section(data["path"], entry, f"s{len(sections)}"))
@@ -54,10 +54,10 @@ def _class_section(path: str, entry: dict, ident: str = "s0") -> str:
     parts = [f'<section class="module"><h2>class <code>{escape(entry["name"])}</code> '
              f'<span class="when">{escape(path)}:{entry["location"]["row"]}</span></h2>']
     if entry["layers"]:
-        rows = "".join(
+        table = "".join(
             f'<tr><td class="mono">{escape(layer["attribute"])}</td><td class="mono">{escape(layer["text"])}</td></tr>'
             for layer in entry["layers"])
-        parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{rows}</table>")
+        parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{table}</table>")
     for call_index, call in enumerate(entry["recurrent"]):
         for case_index, case in enumerate(call["cases"][:4]):
             if case["num_directions"] is None or case["batch_first"] is None:
@@ -179,8 +179,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
     read_top = head_top + head_h + (44 if heads else 0)
     read_h = 30 if reads else 0
     output_top = max(56, read_top + read_h + (52 if reads else 0))
-    rows = []  # (label, layer index, direction, y)
-    y = output_top + CELL_H + 40
+    rows: list[tuple] = []  # (label, layer index, direction, y)
+    y: float = output_top + CELL_H + 40
     for layer in reversed(layers):
         if layer is None:
             rows.append(("⋮", None, None, y))
@@ -229,7 +229,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
                     fill=RED if findings["state"] else "#2f6f3e")
 
     # layer rows: cells, recurrence arrows, the final states
-    slot_centres = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
+    slot_centres: dict = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
     for label, layer, direction, row_y in rows:
         if layer is None:
             for x in columns:
@@ -357,7 +357,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
                             width=1.8)
 
     # findings where they happen: a numbered badge on the element, the message below
-    notes = []  # (x, y) of the badge, finding
+    notes: list = []  # (x, y) of the badge, finding
     for index, finding_list in sorted(findings["reads"].items()):
         if index in read_boxes:
             bx, _ = read_boxes[index]
@@ -509,7 +509,8 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
     points = []
     if read["of"] == "output":
         steps = cells.get("steps")
-        chosen = {"all": [0, 1, 3], "first": [0], "last": [3]}.get(steps, [])
+        choices: dict = {"all": [0, 1, 3], "first": [0], "last": [3]}
+        chosen = choices.get(steps, [])
         if isinstance(steps, int):
             chosen = [0] if steps == 0 else ([1] if steps == 1 else [])
         half = cells.get("directions")
@@ -534,7 +535,7 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
 def _findings_by_place(entry: dict, call: dict) -> dict:
     """The class's findings that this picture shows where they happen: on a read, a head,
     or the recurrent layer itself."""
-    places = {"reads": {}, "heads": {}, "rnn": [], "input": [], "state": []}
+    places: dict = {"reads": {}, "heads": {}, "rnn": [], "input": [], "state": []}
     for finding in _class_findings(entry):
         row, column = finding["location"]["row"], finding["location"]["column"]
         placed = False

@@ -126,7 +126,7 @@ def shapes_data(source: str, path: str, config=None) -> dict:
     from ._config import Config
     from ._engine import check_source, parse_source
 
-    data = {"version": SCHEMA_VERSION, "path": path, "error": None, "classes": [], "findings": []}
+    data: dict = {"version": SCHEMA_VERSION, "path": path, "error": None, "classes": [], "findings": []}
     tree = parse_source(source, path)
     if not isinstance(tree, ast.Module):
         data["error"] = {"message": tree.message, "location": {"row": tree.row, "column": tree.column + 1}}
@@ -241,7 +241,9 @@ def _location(node, lines: SourceLines) -> dict | None:
 
 
 def _span(node, lines: SourceLines) -> dict:
-    row, column, end_row, end_column = lines.characters(node)
+    position = lines.characters(node)
+    assert position is not None  # the node of a fact has its position
+    row, column, end_row, end_column = position
     return {"location": {"row": row, "column": column + 1}, "end_location": {"row": end_row, "column": end_column + 1}}
 
 
@@ -373,6 +375,7 @@ def _reads(scope, layer: Layer, lines: SourceLines) -> list:
     from ._analysis._values import rnn_configs
 
     reads = []
+    detail: object
     for event in scope.events:
         if isinstance(event, TensorSubscript):
             found = _of_layer(event.tensor, layer)
@@ -611,7 +614,7 @@ def _reaching_assignments(name: str, functions: list, row: int) -> list:
 
 def _blocks_of(function) -> dict:
     chains: dict = {}
-    pending = [(function.body, ())]
+    pending: list[tuple[list, tuple]] = [(function.body, ())]
     while pending:
         body, outer = pending.pop()
         chain = (id(body),) + outer
