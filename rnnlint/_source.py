@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import overload
 
 # Python ends a row at \n, \r\n or \r only; str.splitlines also splits at form feeds and
 # other separators, which would shift every row after one
@@ -77,6 +78,12 @@ class SourceLines:
         if line.isascii():
             return character_column
         return len(line[:character_column].encode("utf-8"))
+
+    # a parsed expression, statement, keyword or argument always has its position
+    @overload
+    def characters(self, node: Span | ast.expr | ast.stmt | ast.keyword | ast.arg) -> tuple[int, int, int, int]: ...
+    @overload
+    def characters(self, node: ast.AST) -> tuple[int, int, int, int] | None: ...
 
     def characters(self, node: ast.AST | Span) -> tuple[int, int, int, int] | None:
         """``(row, column, end_row, end_column)`` in characters, rows 1-based, columns 0-based."""

@@ -69,7 +69,7 @@ class Rule:
         doc = cls.__doc__ or ""
         lines = [line.strip() for line in doc.strip().splitlines()]
         start = lines.index("## What it does") + 1 if "## What it does" in lines else 0
-        paragraph = []
+        paragraph: list[str] = []
         for line in lines[start:]:
             if not line and paragraph:
                 break

@@ -210,7 +210,7 @@ def _from_rnn(tensor: Tensor) -> bool:
 
 
 def _is_batch(tensor: Tensor, axis: int) -> bool:
-    if tensor.role(axis) != BATCH:
+    if tensor.shape is None or tensor.role(axis) != BATCH:
         return False
     # a batch known to hold one sample may be indexed freely
     return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))

@@ -337,7 +337,7 @@ class Summary(nn.Module):
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
-        replacements = ()
+        replacements: tuple = ()
         call = event.node
         rank = len(tensor.shape) if tensor.shape is not None else None
         if reordered != (1, 0):
@@ -372,6 +372,7 @@ def _misread(tensor: Tensor, dims: list, guard):
     if axes is None:
         return None
     solved = reshape(tensor, list(dims)).shape
+    assert solved is not None  # a tensor whose axes are known keeps them known
     if not _equal(product(solved), product(tensor.shape), guard):
         # sizes that do not keep the element count: a case that cannot run as written (or one
         # the analysis pairs with a configuration it never meets), not a silent misread

@@ -134,7 +134,7 @@ class CRNN(nn.Module):
             for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 # every case of the input is judged together: one behind a condition the
                 # analysis cannot evaluate is reported only if no other case fits
-                outcomes = []
+                outcomes: list[tuple] = []
                 for input_guard, fed in cases(event.input, guard):
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     if features is None:
@@ -150,8 +150,8 @@ class CRNN(nn.Module):
                                              (comparison, case_guard, input_guard)))
                 for _, (comparison, case_guard, input_guard) in definite(outcomes):
                     # say the fewest conditions: all configurations at once where they all differ
-                    fed = dict(cases(event.input, guard)).get(input_guard)
-                    features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
+                    given = dict(cases(event.input, guard)).get(input_guard)
+                    features = given.feature if isinstance(given, Packed) else getattr(given, "last_axis", None)
                     whole = compare(rnn.param("input_size"), features, input_guard) if features is not None else None
                     if whole is not None and whole.verdict == DIFFERENT:
                         comparison, case_guard = whole, input_guard

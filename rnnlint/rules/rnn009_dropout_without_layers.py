@@ -270,6 +270,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
         # the last argument with a trailing comma: what closes the call stays as it was
         doomed = [(removed.start, removed.end), (removed.comma, next_column(removed.comma))]
         if previous is not None:
+            assert previous.comma is not None  # an argument before another is followed by a comma
             doomed.append((next_column(previous.comma), removed.start))
     elif previous is not None:
         # the last argument: the comma before it goes, with the spacing around that comma
@@ -281,7 +282,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
 
 def _merged(stretches: list) -> list:
     """Stretches that touch joined into one: one deletion each."""
-    merged = []
+    merged: list = []
     for start, end in sorted(stretches):
         if merged and merged[-1][1] == start:
             merged[-1] = (merged[-1][0], end)
