@@ -57,7 +57,7 @@ def of_tensor(shape: tuple, factors: tuple | None, roles: tuple | None = None) -
     return tuple(result)
 
 
-_ROLE_NAMES = {"batch": BATCH, "time": TIME, "feature": FEATURES}
+_ROLE_NAMES: dict[str | None, str] = {"batch": BATCH, "time": TIME, "feature": FEATURES}
 
 
 def _is_one(size: Value) -> bool:

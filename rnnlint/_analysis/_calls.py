@@ -216,6 +216,7 @@ class Calls(InterpreterBase):
                                            if isinstance(item, Layer) else UNKNOWN, current)
             return current
         # n alike children: the first runs on `first`; the result is known when one child keeps the shape
+        assert isinstance(layer.element, Layer)  # `_holds_in_file_modules` said so
         once = self.call_layer(layer.element, node, [first], {})
         return map_cases(lambda before, after: _same_layout(before, after), first, once)
 
@@ -233,6 +234,8 @@ class Calls(InterpreterBase):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
                     key = ops.input_key(layer, case)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
+                        if axis is None:  # (batch_first is known: never)
+                            continue
                         size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, label)
@@ -469,7 +472,7 @@ class Calls(InterpreterBase):
                          for arg in args]
             if kwargs or None in constants:
                 return UNKNOWN
-            shown = ", ".join(constants)
+            shown = ", ".join(constant for constant in constants if constant is not None)
             return Poly.atom(f"{base.terms[0][0][0]}.{method}({shown})")
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
@@ -511,8 +514,8 @@ class Calls(InterpreterBase):
             index = as_int(axis)
             if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
                 return self._named_dim(tensor, index)
-        if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
-            return axis_symbol(tensor.key, as_int(axis))
+        if tensor.key is not None and (position := as_int(axis)) is not None and position >= 0:
+            return axis_symbol(tensor.key, position)
         return UNKNOWN
 
     def method_rank(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:

@@ -238,7 +238,7 @@ class InterpreterBase:
     def branch_cases(self, condition: Value, test: ast.expr) -> list:
         raise NotImplementedError  # in Conditions
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         raise NotImplementedError  # in Statements
 
     def condition(self, expression: ast.expr, state: dict) -> Value:
@@ -251,6 +251,12 @@ class InterpreterBase:
         raise NotImplementedError  # in Expressions
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def _has_class_attribute(self, attribute: str) -> bool:
+        raise NotImplementedError  # in Expressions
+
+    def _class_attribute(self, attribute: str) -> Value:
         raise NotImplementedError  # in Expressions
 
     def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:

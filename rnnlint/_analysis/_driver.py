@@ -65,6 +65,7 @@ def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+        assert isinstance(target, ast.Name)  # `_module_level_statements` gives plain names
         name = target.id
         value = interpreter.eval(statement.value, {})
         # a constant is a plain value; layers and tensors built at module level are not constants

@@ -6,7 +6,7 @@ import ast
 from dataclasses import replace
 
 from . import _tensor_ops as ops
-from ._conditions import _is_named
+from ._conditions import _is_named, _name
 from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item
 from ._facts import (
     IndexEllipsis,
@@ -98,7 +98,8 @@ class Expressions(InterpreterBase):
         return map_cases(lambda case: self.attribute_of(case, attribute), base)
 
     def _has_class_attribute(self, attribute: str) -> bool:
-        pending = [self.instance or self.info] if (self.instance or self.info) else []
+        start = self.instance or self.info
+        pending = [start] if start else []
         seen: set = set()
         while pending:
             current = pending.pop(0)
@@ -164,6 +165,7 @@ class Expressions(InterpreterBase):
         return ShapeValue(tuple(self._named_dim(tensor, index) for index in range(len(tensor.shape))))
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        assert tensor.shape is not None  # called for the axes of a known shape
         value = tensor.shape[index]
         if isinstance(value, Unknown) and tensor.key is not None:
             return axis_symbol(tensor.key, index)
@@ -260,14 +262,15 @@ class Expressions(InterpreterBase):
     eval_GeneratorExp = eval_ListComp
 
     def eval_Dict(self, node: ast.Dict, state: dict) -> Value:
-        items = []
+        items: list | None = []
         for key_node, value_node in zip(node.keys, node.values, strict=True):
             if key_node is None:
                 items = None  # `**other`: the keys are not all known
                 continue
             value = self.eval(value_node, state)
-            key = self.eval(key_node, state)
-            key = key.value if isinstance(key, Const) and isinstance(key.value, str) else as_int(key)
+            evaluated = self.eval(key_node, state)
+            key = evaluated.value if isinstance(evaluated, Const) and isinstance(evaluated.value, str) \
+                else as_int(evaluated)
             if items is not None and key is not None and all(key != known for known, _ in items):
                 items.append((key, value))
             else:
@@ -320,9 +323,10 @@ def _dict_lookup(table: DictValue, item: IndexItem) -> Value:
     if not _is_named(key) or key.is_opaque:
         return UNKNOWN
     # the atoms read like those of `if key == "lstm":`, so later branches on the same key agree
-    options, earlier = [], frozenset()
+    options: list = []
+    earlier: frozenset = frozenset()
     for entry, value in table.items:
-        atom = Relation(key.symbol, "==", repr(entry if isinstance(entry, str) else str(entry)))
+        atom = Relation(_name(key), "==", repr(entry if isinstance(entry, str) else str(entry)))
         options.append((earlier | {(atom, True)}, value))
         earlier = earlier | {(atom, False)}
     return Alt(tuple(options)) if len(options) > 1 else options[0][1]

@@ -341,10 +341,11 @@ def _settled(once: dict, twice: dict, rebound: set) -> bool:
     return True
 
 
-def _grown_module_list(before: Value, once: Value, twice: Value | None) -> Value | None:
+def _grown_module_list(before: Value | None, once: Value | None, twice: Value | None) -> Value | None:
     """A ModuleList whose known children a loop appends to: its first child, and every later one
     (known when the loop settles and each iteration adds one alike child)."""
-    if not all(isinstance(v, Layer) and v.kind == "ModuleList" and v.items is not None for v in (before, once)):
+    if not isinstance(before, Layer) or not isinstance(once, Layer) or before.items is None or once.items is None \
+            or before.kind != "ModuleList" or once.kind != "ModuleList":
         return None
     if once.items == before.items:
         return once

@@ -188,6 +188,12 @@ class Unknown(Value):
     def describe(self, _names=None) -> str:
         return "?"
 
+    # _shapes multiplies dimensions with a plain `*`: guarded and unknown values take one too
+    def __mul__(self, other: Value | int) -> Value:
+        return multiply(self, other)
+
+    __rmul__ = __mul__
+
 
 UNKNOWN = Unknown()
 
@@ -258,7 +264,7 @@ class Poly(Value):
     def __sub__(self, other: Poly) -> Poly:
         return self + (-other)
 
-    def __mul__(self, other: Poly | int) -> Value:
+    def __mul__(self, other: Poly | int) -> Poly:
         if isinstance(other, int):
             other = Poly.const(other)
         if not isinstance(other, Poly):
@@ -357,6 +363,12 @@ class Alt(Value):
             f"{value.describe(names)} if {describe_guard(guard)}" if guard else value.describe(names)
             for guard, value in self.cases
         )
+
+    # _shapes multiplies dimensions with a plain `*`: guarded and unknown values take one too
+    def __mul__(self, other: Value | int) -> Value:
+        return multiply(self, other)
+
+    __rmul__ = __mul__
 
 
 def describe_guard(guard: frozenset) -> str:
@@ -559,15 +571,6 @@ def multiply(first: Value, second: Value | int) -> Value:
         return UNKNOWN
 
     return map_cases(times, first, second)
-
-
-def _multiply_method(self: Value, other: Value | int) -> Value:
-    return multiply(self, other)
-
-
-# _shapes multiplies dimensions with a plain `*`: give guarded and unknown values one too.
-Alt.__mul__ = Alt.__rmul__ = _multiply_method  # type: ignore[attr-defined]
-Unknown.__mul__ = Unknown.__rmul__ = _multiply_method  # type: ignore[attr-defined]
 
 
 def substitute(value: Value, atom: str, replacement: Poly) -> Value:

@@ -32,7 +32,7 @@ class AxisOf(str):
     text and knows which tensor (``key``) and which axis (``index``) it names."""
 
     key: str
-    index: int
+    index: int  # type: ignore[assignment]  # the axis; str.index is not used on a symbol
 
     def __new__(cls, key: str, index: int) -> AxisOf:
         name = super().__new__(cls, f"{key}.shape[{index}]")
