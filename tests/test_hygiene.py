@@ -22,6 +22,12 @@ def test_ruff_finds_nothing():
 
 
 @pytest.mark.slow
+def test_mypy_finds_nothing(tmp_path):
+    result = _run("mypy", "--cache-dir", str(tmp_path / "mypy-cache"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
 def test_the_check_can_fail(tmp_path):
     # the same commands on a file with a finding of each kind: they do report it
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
