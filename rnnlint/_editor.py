@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ._noqa import LINE_NOQA as _NOQA  # one reading of a suppression comment, the engine's
 from ._source import split_rows
 
 if TYPE_CHECKING:
     from ._notebook import Notebook
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(r"RNN[0-9]{3}", re.IGNORECASE)
 
 

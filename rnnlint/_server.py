@@ -161,12 +161,13 @@ def _diagnostic(finding, rows: list, encoding: str) -> types.Diagnostic:
     from .rules._docs import rule_url
 
     error = finding.code == PARSE_ERROR_CODE
+    url = None if error else rule_url(finding.code)
     return types.Diagnostic(
         range=_range(rows, finding.row, finding.column, finding.end_row, finding.end_column, encoding),
         message=finding.message + (f"\nhelp: {finding.help}" if finding.help else ""),
         severity=types.DiagnosticSeverity.Error if error else types.DiagnosticSeverity.Warning,
         code=finding.code,
-        code_description=None if error else types.CodeDescription(href=rule_url(finding.code)),
+        code_description=None if url is None else types.CodeDescription(href=url),
         source=SOURCE,
     )
 
