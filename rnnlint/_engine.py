@@ -42,6 +42,7 @@ class FileResult:
     # why the file was not fully checked (an internal error, nesting too deep): its findings
     # may be incomplete, so the run is incomplete too
     errors: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)  # the findings the fixes in fixed_source resolve
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> str:
@@ -275,6 +276,7 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
            unsafe_fixes: bool) -> list[Finding]:
     """Apply fixes until none applies; sets ``result.fixed_source``, returns the findings left."""
     current_source = source
+    first = findings
     for _ in range(MAX_FIX_PASSES):
         applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
         if not applicable:
@@ -293,7 +295,24 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
         findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
+        result.fixed = _resolved(first, findings)
     return findings
+
+
+def _resolved(before: list, after: list) -> list:
+    """The findings of ``before`` that fixing left out of ``after``, code by code (a fix moves
+    the findings after it, so positions cannot pair them)."""
+    from collections import Counter
+
+    left = Counter(finding.code for finding in after)
+    resolved = []
+    # the findings without a fix are the ones left first
+    for finding in sorted(before, key=lambda finding: finding.fix is not None):
+        if left[finding.code]:
+            left[finding.code] -= 1
+        else:
+            resolved.append(finding)
+    return resolved
 
 
 def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
