@@ -105,13 +105,20 @@ def parse_source(source: str, path: str):
     except SyntaxError as error:
         row = error.lineno or 1
         column = max((error.offset or 1) - 1, 0)
-        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {error.msg}", name="syntax-error")
+        return Finding(path, row, column, PARSE_ERROR_CODE, syntax_error_message(source, error), name="syntax-error")
     except (MemoryError, RecursionError):  # Python's parser gives up on absurd nesting
         return Finding(path, 1, 0, PARSE_ERROR_CODE, "cannot parse file: nesting too deep for Python's parser",
                        name="syntax-error")
     except ValueError as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {message}", name="syntax-error")
+
+
+def syntax_error_message(source: str, error: SyntaxError) -> str:
+    """What RNN000 says of a syntax error: the newer Python a construct needs, when that is why."""
+    from ._newer_syntax import newer_syntax
+
+    return newer_syntax(source, error) or f"syntax error: {error.msg}"
 
 
 def _parse_in_chunks(source: str, path: str):

@@ -218,19 +218,21 @@ def options_table(parser: argparse.ArgumentParser | None = None) -> str:
     parser = parser or _check_parser()
     lines = ["| option | meaning |", "| --- | --- |"]
     for group in parser._action_groups:
+        rows = []
         for action in group._group_actions:
             if not action.option_strings or action.dest == "help":
                 continue
-            flags = []
-            for flag in action.option_strings:
-                if action.nargs == 0 or isinstance(action, argparse.BooleanOptionalAction):
-                    flags.append(f"`{flag}`")
-                else:
-                    flags.append(f"`{flag} {action.metavar or action.dest.upper()}`")
-            meaning = (action.help or "").replace("|", "\\|")
             if action.choices and not action.metavar:
-                flags = [f"`{action.option_strings[0]} {'|'.join(action.choices)}`".replace("|", "\\|")]
-            lines.append(f"| {', '.join(flags)} | {meaning} |")
+                flags = [f"`{action.option_strings[0]} {'|'.join(action.choices)}`"]
+            elif action.nargs == 0 or isinstance(action, argparse.BooleanOptionalAction):
+                flags = [f"`{flag}`" for flag in action.option_strings]
+            else:
+                flags = [f"`{flag} {action.metavar or action.dest.upper()}`" for flag in action.option_strings]
+            cells = (", ".join(flags), action.help or "")
+            rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        if rows and group.title not in ("options", "optional arguments"):
+            lines.append(f"| **{group.title}** | |")
+        lines.extend(rows)
     return "\n".join(lines)
 
 
