@@ -8,6 +8,7 @@ construct is recognised on the line the parser stopped at; any other error is le
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import sys
 import tokenize
@@ -36,18 +37,18 @@ def newer_syntax(source: str, error: SyntaxError) -> str | None:
     for version, pattern in _STATEMENTS:
         stripped = line.lstrip()
         if running < version and pattern.match(stripped):
-            older = _older(line, stripped, version)
-            if older is not None and _parses_past(lines, row, older, error):
+            older = _older(line, stripped)
+            if older is not None and _parses_past(lines, row, older):
                 return _message(version, running)
             return None
     if running < (3, 14):
         older = _without_template_strings(line)
-        if older is not None and _parses_past(lines, row, older, error):
+        if older is not None and _parses_past(lines, row, older):
             return _message((3, 14), running)
     return None
 
 
-def _older(line: str, stripped: str, version: tuple) -> str | None:
+def _older(line: str, stripped: str) -> str | None:
     """``line`` with its newer construct written as older Python writes it (or None)."""
     indent = line[:len(line) - len(stripped)]
     if stripped.startswith("except"):
@@ -83,7 +84,7 @@ def _closing_bracket(text: str) -> int | None:
     return None
 
 
-def _parses_past(lines: list, row: int, older: str, error: SyntaxError) -> bool:
+def _parses_past(lines: list, row: int, older: str) -> bool:
     """Whether the file, with line ``row`` written the older way, parses, or fails only later."""
     import ast
 
@@ -102,7 +103,7 @@ def _without_template_strings(line: str) -> str | None:
         tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return None
-    columns = [before.start[1] for before, after in zip(tokens, tokens[1:])
+    columns = [before.start[1] for before, after in itertools.pairwise(tokens)
                if before.type == tokenize.NAME and before.string.lower() in ("t", "tr", "rt")
                and after.type == tokenize.STRING and before.end == after.start and before.start[0] == 1]
     if not columns:

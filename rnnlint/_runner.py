@@ -55,9 +55,11 @@ def discover(paths: list, config: Config, root: Path | None = None) -> list[Path
     virtualenvs, the configuration's exclusions and (with ``respect-gitignore``) what the
     ``.gitignore`` files leave out. A path named explicitly is checked unless ``force-exclude``
     is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to."""
-    from ._gitignore import GitIgnore
+    gitignore = None
+    if config.respect_gitignore and (config.force_exclude or any(os.path.isdir(given) for given in paths)):
+        from ._gitignore import GitIgnore
 
-    gitignore = GitIgnore() if config.respect_gitignore else None
+        gitignore = GitIgnore()
     found: list[Path] = []
     for given in paths:
         path = Path(given)

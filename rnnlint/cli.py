@@ -33,14 +33,15 @@ def main(argv: list | None = None) -> int:
     _readable_streams()
     previous = _terminate_as_interrupt()
     try:
-        command, argv = _split_command(argv, _check_parser())
+        parser = _check_parser()
+        command, argv = _split_command(argv, parser)
         if command == "shapes":
             return _shapes_command(argv)
         if command == "rule":
             return _rule_command(argv)
         if command == "server":
             return _server_command(argv)
-        return _check_command(argv)
+        return _check_command(argv, parser)
     except (UsageError, ConfigError) as error:
         _error(str(error))
         return EXIT_ERROR
@@ -372,14 +373,14 @@ def _cache_dir(args, settings: Settings) -> Path | None:
     return settings.root / ".rnnlint_cache"
 
 
-def _check_command(argv: list) -> int:
-    args = _parse(_check_parser(), argv, intermixed=True)
+def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) -> int:
+    args = _parse(parser or _check_parser(), argv, intermixed=True)
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
-    if args.fix_only:
+    if args.diff:  # the fixes are shown, never applied: --diff over --fix, as in ruff
+        args.fix = args.fix_only = False
+    elif args.fix_only:
         args.fix = True
-    if args.diff and args.fix:
-        raise UsageError("--diff shows the fixes without applying them: leave out --fix and --fix-only")
     settings = _settings(args)
     config = settings.config
     if args.stdin_filename is not None and args.paths and args.paths != ["-"]:
@@ -674,21 +675,23 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
         raise UsageError(f"{name}: {error}") from None
     for warning in warnings:
         _warn(args, warning)
-    print_to = sys.stdout
+    resolved: list = []
+    if fixed is not None:
+        from ._engine import _resolved
+
+        resolved = _resolved(check_notebook(source, name, config)[0], findings)
     if args.diff:
         from ._notebook import cell_diffs, read_notebook
 
         before = read_notebook(source, name)
         after = {cell.number: cell.text for cell in read_notebook(fixed, name).cells} if fixed is not None else {}
-        sys.stdout.write(cell_diffs(before, {number: text for number, text in after.items()
-                                             if text != next(c.text for c in before.cells if c.number == number)}))
-    if args.fix and not args.diff:
+        diff = cell_diffs(before, {number: text for number, text in after.items()
+                                   if text != next(c.text for c in before.cells if c.number == number)})
+        return _report_diff(args, diff, findings, resolved)
+    if args.fix:
         sys.stdout.write(fixed if fixed is not None else source)
-        print_to = sys.stderr
-    rendered = _render_findings(args, findings, {})
-    if rendered:
-        print(rendered, file=print_to)
-    return _exit_code(findings, args, diffs=args.diff and fixed is not None)
+        return _report_stdin(args, findings, {}, resolved, 0, sys.stderr)
+    return _report_stdin(args, findings, {}, [], 0, sys.stdout)
 
 
 def _render_findings(args, findings: list, sources: dict) -> str:
