@@ -129,10 +129,13 @@ def _did_you_mean(code: str) -> str:
     """``; did you mean RNN001?`` when a known code (or rule name) is one edit away."""
     from .rules import ALL_RULES
 
+    import difflib
+
     upper = code.upper()
-    for rule in ALL_RULES:
-        if code.lower() == rule.NAME:
-            return f"; did you mean {rule.CODE}?"
+    names = {rule.NAME: rule.CODE for rule in ALL_RULES}
+    near_name = difflib.get_close_matches(code.lower(), list(names), n=1, cutoff=0.8)
+    if near_name:  # a rule's name, or a misspelling of one
+        return f"; did you mean {names[near_name[0]]} ({near_name[0]})?"
     near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known))
     return f"; did you mean {near[0]}?" if near else ""
 

@@ -73,7 +73,7 @@ def test_unknown_codes_keys_and_rule_names_get_the_nearest_one(project):
         (("--select", "RNN0011"), "rnnlint: error: --select: not a rule code or prefix: 'RNN0011'; did you mean "
                                   "RNN001?\n"),
         (("--ignore", "head-features-mismatch"), "rnnlint: error: --ignore: not a rule code or prefix: "
-                                                 "'HEAD-FEATURES-MISMATCH'; did you mean RNN001?\n"),
+                                                 "'HEAD-FEATURES-MISMATCH'; did you mean RNN001 (head-features-mismatch)?\n"),
         (("--select", "RNN999"), "rnnlint: error: --select: unknown code RNN999\n"),
     ]
     for args, message in cases:
@@ -440,6 +440,8 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
                                 "`rnnlint shapes`?\n"),
         (("rule", "--al"), "rnnlint: error: unrecognized option --al; did you mean --all?\n"),
         (("rule", "RNN101"), "rnnlint: error: unknown rule 'RNN101'; did you mean RNN001?\n"),
+        (("rule", "head-feature-mismatch"), "rnnlint: error: unknown rule 'head-feature-mismatch'; did you mean "
+                                            "RNN001 (head-features-mismatch)?\n"),
     ]
     for args, message in cases:
         result = rnnlint(*args, cwd=project)
