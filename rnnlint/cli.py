@@ -170,6 +170,12 @@ def _check_parser() -> argparse.ArgumentParser:
                        help="exit 1 when a fix was applied, even if no finding is left")
 
     files = parser.add_argument_group("files")
+    files.add_argument("--exclude", metavar="PATTERNS", action="append",
+                       help="comma-separated file or folder patterns folder walks leave out, instead of the "
+                            "configuration's `exclude` (virtual environments, `build`, `__pycache__` and the like "
+                            "are always left out)")
+    files.add_argument("--extend-exclude", metavar="PATTERNS", action="append",
+                       help="patterns to leave out besides the configuration's")
     files.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
                        help="leave out of folder walks what the `.gitignore` files of the git repository leave "
                             "out (default: on)")
@@ -282,6 +288,10 @@ def _codes(values: list | None, where: str, ignoring: bool = False) -> tuple | N
     return validate_codes(codes, where, ignoring=ignoring)
 
 
+def _patterns(values: list) -> tuple:
+    return tuple(pattern.strip() for text in values for pattern in text.split(",") if pattern.strip())
+
+
 def _per_file(values: list | None, where: str) -> tuple | None:
     if values is None:
         return None
@@ -338,6 +348,10 @@ def _settings(args) -> Settings:
         (_codes(args.extend_ignore, "--extend-ignore", ignoring=True) or ())
     if select is not None or extend_select or ignore:
         config = replace(config, overrides=config.overrides + ((select, extend_select, ignore),))
+    if args.exclude is not None:
+        config = replace(config, exclude=DEFAULT_EXCLUDE + _patterns(args.exclude))
+    if args.extend_exclude is not None:
+        config = replace(config, exclude=config.exclude + _patterns(args.extend_exclude))
     per_file = _per_file(args.per_file_ignores, "--per-file-ignores")
     if per_file is not None:
         config = replace(config, per_file_ignores=per_file)

@@ -490,3 +490,50 @@ def test_readme_options_table_is_the_parser():
     start = readme.index("\n", start) + 1
     end = readme.index("<!-- end options-table -->")
     assert readme[start:end].strip() == options_table()
+
+
+# --- more of the same: flags over the file -------------------------------------------------
+
+
+def test_exclude_flags_over_the_configuration(project):
+    (project / "third_party").mkdir()
+    (project / "third_party" / "model.py").write_text(BUGGY_HEAD)
+    (project / "pyproject.toml").write_text("[tool.rnnlint]\nextend-exclude = [\"third_party\"]\n")
+    assert len(rnnlint("--show-files", ".", cwd=project).stdout.splitlines()) == 1
+    replaced = rnnlint("--show-files", "--exclude", "nothing_here", ".", cwd=project)
+    assert replaced.stdout == f"{project / 'model.py'}\n{project / 'third_party' / 'model.py'}\n"
+    extended = rnnlint("--show-files", "--extend-exclude", "model.py", ".", cwd=project)
+    assert (extended.returncode, extended.stdout, extended.stderr) == (0, "", "rnnlint: warning: No Python files "
+                                                                              "found\n")
+
+
+def test_unsafe_fixes_flag_over_the_configuration(tmp_path):
+    from conftest import without_markers
+
+    source = without_markers((ROOT / "examples" / "rnn009_dropout_without_layers" / "buggy.py").read_text())
+    (tmp_path / "model.py").write_text(source)  # its fix is unsafe
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\nunsafe-fixes = true\n")
+    unsafe = rnnlint("--no-cache", "--diff", "model.py", cwd=tmp_path)
+    assert (unsafe.returncode, unsafe.stderr) == (1, "Would fix 1 finding.\n")
+    safe = rnnlint("--no-cache", "--diff", "--no-unsafe-fixes", "model.py", cwd=tmp_path)
+    assert (safe.returncode, safe.stdout, safe.stderr) == (0, "", "No fixes available.\n")
+
+
+def test_a_nested_repository_keeps_its_own_gitignore(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("model.py\n")
+    (tmp_path / "vendored" / ".git").mkdir(parents=True)
+    for folder in (tmp_path, tmp_path / "vendored"):
+        (folder / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / ".git" / "info").mkdir()
+    (tmp_path / ".git" / "info" / "exclude").write_text("other.py\n")
+    (tmp_path / "other.py").write_text(BUGGY_HEAD)
+    result = rnnlint("--show-files", ".", cwd=tmp_path)
+    assert result.stdout == f"{tmp_path / 'vendored' / 'model.py'}\n"
+
+
+def test_stdin_fix_only_prints_the_fixed_code_and_exits_zero(tmp_path):
+    result = rnnlint("--fix-only", "--stdin-filename", "model.py", cwd=tmp_path, stdin=BUGGY_HEAD)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == BUGGY_HEAD.replace("nn.Linear(hidden_size, n_classes)", "nn.Linear(2 * hidden_size, "
+                                                                                    "n_classes)")
