@@ -127,9 +127,9 @@ def validate_codes(codes: tuple, where: str, ignoring: bool = False) -> tuple:
 
 def _did_you_mean(code: str) -> str:
     """``; did you mean RNN001?`` when a known code (or rule name) is one edit away."""
-    from .rules import ALL_RULES
-
     import difflib
+
+    from .rules import ALL_RULES
 
     upper = code.upper()
     names = {rule.NAME: rule.CODE for rule in ALL_RULES}

@@ -73,7 +73,8 @@ def test_unknown_codes_keys_and_rule_names_get_the_nearest_one(project):
         (("--select", "RNN0011"), "rnnlint: error: --select: not a rule code or prefix: 'RNN0011'; did you mean "
                                   "RNN001?\n"),
         (("--ignore", "head-features-mismatch"), "rnnlint: error: --ignore: not a rule code or prefix: "
-                                                 "'HEAD-FEATURES-MISMATCH'; did you mean RNN001 (head-features-mismatch)?\n"),
+                                                 "'HEAD-FEATURES-MISMATCH'; did you mean RNN001 "
+                                                 "(head-features-mismatch)?\n"),
         (("--select", "RNN999"), "rnnlint: error: --select: unknown code RNN999\n"),
     ]
     for args, message in cases:
