@@ -400,7 +400,9 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
     if args.stdin_filename is not None and args.paths and args.paths != ["-"]:
         raise UsageError("--stdin-filename names the code read from standard input: give no path besides -")
     if args.paths == ["-"] or args.stdin_filename is not None:
-        if args.stdin_filename is not None and not args.paths and (sys.stdin is None or sys.stdin.isatty()):
+        if sys.stdin is None:
+            raise UsageError("standard input is closed: there is no code to read from it")
+        if args.stdin_filename is not None and not args.paths and sys.stdin.isatty():
             raise UsageError("--stdin-filename reads standard input, which is a terminal: pipe the code in, "
                              "or give - as the path to type it")
         if args.show_settings:

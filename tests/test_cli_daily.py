@@ -538,3 +538,11 @@ def test_stdin_fix_only_prints_the_fixed_code_and_exits_zero(tmp_path):
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout == BUGGY_HEAD.replace("nn.Linear(hidden_size, n_classes)", "nn.Linear(2 * hidden_size, "
                                                                                     "n_classes)")
+
+
+def test_closed_stdin_is_an_error_not_a_traceback(project):
+    for args in (("--stdin-filename", "x.py"), ("-",)):
+        result = subprocess.run([sys.executable, "-m", "rnnlint", *args], stdin=subprocess.DEVNULL, capture_output=True,
+                                text=True, cwd=project, timeout=60, preexec_fn=lambda: os.close(0))
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2, "", "rnnlint: error: standard input is closed: there is no code to read from it\n"), args
