@@ -302,7 +302,9 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
         findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
-        result.fixed = _resolved(first, findings)
+        # a fix whose finding comes back (another of the same code) still counts as one made
+        result.fixed = _resolved(first, findings) or [
+            finding for finding in first if finding.fix is not None and (finding.fix.safe or unsafe_fixes)]
     return findings
 
 
