@@ -168,6 +168,8 @@ def _check_parser() -> argparse.ArgumentParser:
                        help="list the findings fixed (or, with `--diff`, that would be), file by file")
     fixes.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="exit 1 when a fix was applied, even if no finding is left")
+    fixes.add_argument("--add-noqa", action="store_true",
+                       help="add `# noqa: CODE` to every line with a finding (to adopt rnnlint on existing code)")
 
     files = parser.add_argument_group("files")
     files.add_argument("--exclude", metavar="PATTERNS", action="append",
@@ -196,9 +198,10 @@ def _check_parser() -> argparse.ArgumentParser:
                           help="print the settings the first path is checked with, and exit")
 
     output = parser.add_argument_group("output")
-    output.add_argument("--output-format", choices=("text", "full", "json", "github"), default="text",
-                        help="text: one line a finding; full: with source and help; json: ruff's field names; "
-                             "github: pull request annotations")
+    from ._render import FORMAT_NAMES
+
+    output.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
+                        help=f"how findings are printed: {', '.join(FORMAT_NAMES)} (text is concise)")
     output.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     output.add_argument("--statistics", action="store_true", help="print the number of findings of each code")
     output.add_argument("--exit-zero", action="store_true",
@@ -407,6 +410,8 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
                              "or give - as the path to type it")
         if args.show_settings:
             return _show_settings(args, settings, [Path(args.stdin_filename or "-")])
+        if args.add_noqa:
+            raise UsageError("--add-noqa writes files; it cannot read standard input")
         return _check_stdin(args, settings)
     paths = args.paths or ["."]
     _misspelt_command(paths[0])
@@ -423,12 +428,16 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
             _warn(args, "No Python files found")
         print("\n".join(str(path.absolute()) for path in files) if files else "", end="\n" if files else "")
         return EXIT_CLEAN
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError("--add-noqa cannot be used with --fix or --diff")
     options = RunOptions(fix=args.fix, unsafe_fixes=config.unsafe_fixes, diff=args.diff, jobs=args.jobs,
                          cache_dir=_cache_dir(args, settings), root=settings.root)
     try:
         result = run(paths, config, options)
     except PathError as error:
         raise UsageError(str(error)) from None
+    if args.add_noqa:
+        return _add_noqa(args, result)
     for warning in result.warnings:
         _warn(args, warning)
     for error in result.errors:
@@ -468,7 +477,7 @@ def _report(args, findings: list, sources: dict, files: int, fixed: list, incomp
         rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources)
         if rendered:
             parts.append(rendered)
-        if not args.quiet and args.output_format in ("text", "full"):
+        if not args.quiet and args.output_format in _render.HUMAN_FORMATS:
             if args.fix_only:
                 parts.append(_fixed_line(len(fixed), "Fixed") if fixed else "No findings fixed.")
             else:
@@ -599,6 +608,24 @@ def _show_settings(args, settings: Settings, files: list) -> int:
     return EXIT_CLEAN
 
 
+def _add_noqa(args, result) -> int:
+    """``--add-noqa``: suppress every finding where it is; exit 0 unless a file could not be read."""
+    from ._noqa import add_noqa_to_files
+
+    for error in result.errors:
+        _error(error)
+    added, warnings = add_noqa_to_files(result.findings)
+    for warning in result.warnings + warnings:
+        _warn(args, warning)
+    for finding in result.findings:
+        if finding.code == "RNN000":
+            print(f"rnnlint: warning: {finding.path}: {finding.message}; no noqa added", file=sys.stderr)
+    if not args.quiet:
+        print(f"Added {added} noqa directive{'s' if added != 1 else ''}.", file=sys.stderr)
+    unread = any(finding.code == "RNN000" for finding in result.findings)
+    return EXIT_ERROR if (unread or result.incomplete) and not args.exit_zero else EXIT_CLEAN
+
+
 def _check_stdin(args, settings: Settings) -> int:
     from ._engine import FileResult, check_source, internal_error
     from ._reading import decode_source, encode_like
@@ -713,13 +740,7 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
 def _render_findings(args, findings: list, sources: dict) -> str:
     from . import _render
 
-    if args.output_format == "json":
-        return _render.as_json(findings)
-    if args.output_format == "github":
-        return _render.github(findings)
-    if args.output_format == "full":
-        return _render.full(findings, sources)
-    return _render.text(findings, show_fixes=True)
+    return _render.render(args.output_format, findings, sources, colour=_render.use_colour(sys.stdout))
 
 
 def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -> int:
@@ -875,7 +896,7 @@ def _rule_command(argv: list) -> int:
     _global_options(parser)
     args = _parse(parser, argv)
     from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-    from .rules._docs import rule_doc, rules_table
+    from .rules._docs import rule_doc, rules_json, rules_table
 
     if args.table:
         print(rules_table())
@@ -893,31 +914,10 @@ def _rule_command(argv: list) -> int:
             raise UsageError(f"unknown rule {args.rule!r}{hint}")
         chosen = [rule]
     if args.output_format == "json":
-        import json
-
-        items = [_rule_json(rule) for rule in chosen]
-        print(json.dumps(items if args.all else items[0], indent=2))
+        print(rules_json(chosen if args.all else chosen[0]))
         return EXIT_CLEAN
     print("\n\n".join(rule_doc(rule) for rule in chosen))
     return EXIT_CLEAN
-
-
-def _rule_json(rule) -> dict:
-    """A rule as ruff's `rule --output-format json` gives one: code, name, summary, the message,
-    whether a fix exists, the documentation and its address."""
-    import inspect
-
-    from .rules._docs import rule_url
-
-    return {
-        "code": rule.CODE,
-        "name": rule.NAME,
-        "summary": rule.summary(),
-        "message_formats": [rule.MESSAGE],
-        "fix": "available" if rule.has_fix() else "none",
-        "explanation": inspect.cleandoc(rule.__doc__ or ""),
-        "url": rule_url(rule.CODE),
-    }
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

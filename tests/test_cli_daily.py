@@ -457,7 +457,7 @@ def test_rule_all_as_json(tmp_path):
     items = json.loads(result.stdout)
     assert [item["code"] for item in items] == [rule.CODE for rule in ALL_RULES]
     first = items[0]
-    assert set(first) == {"code", "name", "summary", "message_formats", "fix", "explanation", "url"}
+    assert set(first) == {"code", "name", "summary", "message", "fix", "explanation", "url"}
     assert first["name"] == "head-features-mismatch" and first["fix"] == "available"
     assert "## What it does" in first["explanation"] and first["url"].endswith("/docs/rules/RNN001.md")
     one = json.loads(rnnlint("rule", "RNN002", "--output-format", "json", cwd=tmp_path).stdout)
