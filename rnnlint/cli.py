@@ -589,10 +589,10 @@ def _show_settings(args, settings: Settings, files: list) -> int:
         f"ignore = {toml(list(config.ignore))}",
     ]
     for select, extend_select, ignore in config.overrides:
-        lines.append("command line: " + "; ".join(
-            [f"select = {toml(list(select))}"] * (select is not None)
-            + [f"extend-select = {toml(list(extend_select))}"] * bool(extend_select)
-            + [f"ignore = {toml(list(ignore))}"] * bool(ignore)))
+        parts = [f"select = {toml(list(select))}"] if select is not None else []
+        parts += [f"extend-select = {toml(list(extend_select))}"] if extend_select else []
+        parts += [f"ignore = {toml(list(ignore))}"] if ignore else []
+        lines.append("command line: " + "; ".join(parts))
     from ._config import DEFAULT_EXCLUDE
 
     lines += [

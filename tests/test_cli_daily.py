@@ -373,6 +373,10 @@ def test_show_settings(project):
     ]
     assert 'ignore = ["RNN009"]' in lines and 'command line: select = ["RNN00"]' in lines
     assert "respect-gitignore = true" in lines and "force-exclude = false" in lines
+    isolated = rnnlint("--show-settings", "--isolated", "--extend-ignore", "RNN009", "model.py", cwd=project)
+    assert isolated.returncode == 0
+    assert "Settings file: none (the defaults)" in isolated.stdout.splitlines()
+    assert 'command line: ignore = ["RNN009"]' in isolated.stdout.splitlines()
 
 
 def test_fix_only_show_fixes_and_exit_non_zero_on_fix(project):
