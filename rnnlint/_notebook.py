@@ -13,7 +13,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field, replace
 
-from ._engine import PARSE_ERROR_CODE
+from ._engine import PARSE_ERROR_CODE, syntax_error_message
 from ._finding import Edit, Finding, Fix
 from ._source import split_rows
 
@@ -123,7 +123,7 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
         except SyntaxError as error:
             cell.parses = False
             cell.error = Finding(notebook.path, error.lineno or 1, max((error.offset or 1) - 1, 0), PARSE_ERROR_CODE,
-                                 f"syntax error: {error.msg}", name="syntax-error", cell=cell.number)
+                                 syntax_error_message(text, error), name="syntax-error", cell=cell.number)
         except (ValueError, MemoryError, RecursionError) as error:
             cell.parses = False
             message = str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -34,13 +34,15 @@ class RunOptions:
     diff: bool = False
     jobs: int = 0
     cache_dir: Path | None = None  # None: no cache
+    root: Path | None = None  # the project root: what force-exclude patterns are relative to
 
 
 @dataclass
 class RunResult:
     findings: list = field(default_factory=list)
     files: int = 0
-    fixed: int = 0
+    fixed: int = 0  # findings fixed (or, with --diff, that would be)
+    fixed_findings: list = field(default_factory=list)
     diffs: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
@@ -48,35 +50,64 @@ class RunResult:
     incomplete: int = 0  # files not fully analysed (not counting those that cannot be read)
 
 
-def discover(paths: list, config: Config) -> list[Path]:
-    """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders and
-    virtualenvs."""
+def discover(paths: list, config: Config, root: Path | None = None) -> list[Path]:
+    """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders,
+    virtualenvs, the configuration's exclusions and (with ``respect-gitignore``) what the
+    ``.gitignore`` files leave out. A path named explicitly is checked unless ``force-exclude``
+    is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to."""
+    gitignore = None
+    if config.respect_gitignore and (config.force_exclude or any(os.path.isdir(given) for given in paths)):
+        from ._gitignore import GitIgnore
+
+        gitignore = GitIgnore()
     found: list[Path] = []
     for given in paths:
         path = Path(given)
         kind = file_kind(path)
+        if kind is not None and kind != "a directory":
+            # only regular files are read: a named pipe would block the run forever
+            raise PathError(f"{given}: {_not_readable(kind)}")
+        if config.force_exclude and is_force_excluded(path, config, root or Path.cwd(), gitignore,
+                                                      is_dir=kind is not None):
+            continue
         if kind is None:
             found.append(path)  # a file named explicitly is always checked
             continue
-        if kind != "a directory":
-            # only regular files are read: a named pipe would block the run forever
-            raise PathError(f"{given}: {_not_readable(kind)}")
-        for root, folders, files in os.walk(path):
-            root_path = Path(root)
+        for folder, folders, files in os.walk(path):
+            folder_path = Path(folder)
             # exclusions apply below the folder given, never to the folder itself
-            relative = root_path.relative_to(path)
+            relative = folder_path.relative_to(path)
             folders[:] = sorted(
                 name for name in folders
                 if not name.startswith(".") and name != "__pycache__"
-                and not (root_path / name / "pyvenv.cfg").exists()
+                and not (folder_path / name / "pyvenv.cfg").exists()
                 and not config.is_excluded(relative / name)
+                and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), True))
             )
             for name in sorted(files):
                 if config.is_included(relative / name) and not config.is_excluded(relative / name) \
-                        and file_kind(root_path / name) is None:  # no pipe, socket, device or broken link
-                    found.append(root_path / name)
+                        and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), False)) \
+                        and file_kind(folder_path / name) is None:  # no pipe, socket, device or broken link
+                    found.append(folder_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
+
+
+def is_force_excluded(path: Path, config: Config, root: Path, gitignore=None, is_dir: bool = False) -> bool:
+    """Whether a path named explicitly (or given as ``--stdin-filename``) is excluded: by a
+    pattern matching it or a folder above it (relative to ``root``), or by ``.gitignore``."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        parts = absolute.relative_to(os.path.abspath(root)).parts
+    except ValueError:
+        parts = absolute.parts[1:]
+    if any(config.is_excluded(Path(*parts[:index + 1])) for index in range(len(parts))):
+        return True
+    if config.respect_gitignore:
+        from ._gitignore import GitIgnore
+
+        return (gitignore or GitIgnore()).ignored_with_parents(absolute, is_dir)
+    return False
 
 
 def _not_readable(kind: str) -> str:
@@ -92,7 +123,7 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
 
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     result = RunResult()
-    files = discover(paths, config)
+    files = discover(paths, config, options.root)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     pending: list[tuple[Path, str, str | None]] = []
@@ -190,9 +221,7 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
             result.warnings.append(f"{path}: a fix touches IPython syntax, several cells or a name bound in several "
                                    "cells; fixes not applied")
         return
-    for number, text in sources.items():
-        before = next(cell.text for cell in notebook.cells if cell.number == number)
-        result.fixed += _count_fixed(before, text)
+    _count(result, file_result)
     if options.diff:
         result.diffs.append(cell_diffs(notebook, sources))
         return
@@ -357,7 +386,7 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
     fixed = file_result.fixed_source
     if fixed is None or fixed == source:
         return
-    result.fixed += _count_fixed(source, fixed)
+    _count(result, file_result)
     if options.diff:
         result.diffs.append("".join(difflib.unified_diff(
             source.splitlines(keepends=True), fixed.splitlines(keepends=True),
@@ -372,11 +401,10 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
         write_atomically(path, data)
 
 
-def _count_fixed(source: str, fixed: str) -> int:
-    import difflib
-
-    matcher = difflib.SequenceMatcher(a=source.splitlines(), b=fixed.splitlines(), autojunk=False)
-    return max(1, sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal"))
+def _count(result: RunResult, file_result: FileResult) -> None:
+    fixed = sorted(file_result.fixed, key=finding_order)
+    result.fixed += max(1, len(fixed))  # a change is at least one finding fixed
+    result.fixed_findings.extend(fixed)
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
