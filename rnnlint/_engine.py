@@ -6,9 +6,10 @@ matter; character positions are computed only for the nodes a finding reports.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ._config import Config
 from ._finding import Edit, Finding, Fix
@@ -138,7 +139,7 @@ def _parse_in_chunks(source: str, path: str):
     starts.append(len(source))
     body: list = []
     rows_before = 0
-    for start, end in zip(starts, starts[1:]):
+    for start, end in itertools.pairwise(starts):
         text = source[start:end]
         try:
             # blank lines in front keep every row where it is in the file, at no cost
@@ -179,7 +180,8 @@ def selected_body(tree, source: str) -> list | None:
     uses = {id(node): _recurrent_uses(node, names) for node in tree.body if words[id(node)] & names}
     if not any(as_value for _, as_value in uses.values()):
         return None
-    definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    definitions = [node for node in tree.body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     for node in definitions:
         words[id(node)].discard(node.name)
     seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
@@ -464,6 +466,7 @@ def apply_edits(source: str, findings: Iterable[Finding]) -> str:
 
     edits = []
     for finding in findings:
+        assert finding.fix is not None  # only findings with a fix are applied
         for edit in finding.fix.edits:
             edits.append((offset(edit.row, edit.column), offset(edit.end_row, edit.end_column), edit.content))
     edits.sort()

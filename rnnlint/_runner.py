@@ -9,9 +9,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
 from ._config import Config
@@ -134,6 +134,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         if error is not None:
             result.findings.append(error)
             continue
+        assert source is not None  # read, since no error
         if is_notebook(path):
             source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
@@ -146,7 +147,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
         key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path)) if cache else None
+        cached = cache.load(key, str(path)) if cache and key is not None else None
         if cached is not None:
             result.findings.extend(cached)
             if cached:  # the source each finding is shown with in `full`
@@ -155,7 +156,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         pending.append((path, source, key))
         if options.fix and not options.diff:
             originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
-    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
+    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options), strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
             from ._notebook import cell_findings
@@ -165,7 +166,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.warnings.extend(file_result.warnings)
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
-        if cache is not None and not file_result.warnings and not file_result.errors:
+        if cache is not None and key is not None and not file_result.warnings and not file_result.errors:
             cache.store(key, file_result.findings)
         if file_result.fixed_source is not None:
             if notebook is not None:
@@ -213,6 +214,7 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
                           result: RunResult) -> None:
     from ._notebook import NotebookError, cell_diffs, fixed_cells, write_cells
 
+    assert file_result.fixed_source is not None  # called for a fixed file only
     sources = fixed_cells(notebook, file_result.fixed_source)
     if not sources:
         if file_result.fixed_source != notebook.program:

@@ -8,6 +8,7 @@ fully analysed (an internal error), 130 interrupted. ``--exit-zero``: 0 once the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -66,16 +67,12 @@ def entry() -> None:
     # the run is over: a signal that comes now has nothing left to stop, and must not turn the
     # exit status into "killed by a signal"
     for name in ("SIGINT", "SIGTERM"):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-        except (AttributeError, ValueError, OSError):
-            pass
     if status == EXIT_INTERRUPTED:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         os._exit(EXIT_INTERRUPTED)
     raise SystemExit(status)
 
@@ -85,10 +82,8 @@ def _readable_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a closed or detached stream
-                pass
 
 
 def _terminate_as_interrupt():
@@ -100,7 +95,7 @@ def _terminate_as_interrupt():
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def interrupt(signum, frame):
+    def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 
     try:
@@ -440,8 +435,8 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
         return _add_noqa(args, result)
     for warning in result.warnings:
         _warn(args, warning)
-    for error in result.errors:
-        _error(error)
+    for message in result.errors:
+        _error(message)
     if not result.files:
         _warn(args, "No Python files found")
     if args.diff:
@@ -646,20 +641,22 @@ def _check_stdin(args, settings: Settings) -> int:
         source, problem = decode_source(data, name, prefilter=False)
         if problem is not None:
             raise UsageError(f"{name}: {problem.message}")
+        assert source is not None  # decoded, since no problem
         return _check_stdin_notebook(args, config, source, name)
     # the same reading as a file's: BOM, coding cookie, and no error for code that cannot matter
     source, problem = decode_source(data, name)
     if problem is not None:
         file_result = FileResult(name, findings=[problem])
     else:
+        assert source is not None  # decoded, since no problem
         try:
             file_result = check_source(source, name, config, fix=fixing, unsafe_fixes=config.unsafe_fixes)
         except Exception as error:  # noqa: BLE001 - one line, never a traceback
             file_result = FileResult(name, errors=[internal_error(name, "the engine", error)])
     for warning in file_result.warnings:
         _warn(args, warning)
-    for error in file_result.errors:
-        _error(error)
+    for message in file_result.errors:
+        _error(message)
     incomplete = int(bool(file_result.errors))
     fixed = file_result.fixed if file_result.fixed_source is not None else []
     if args.diff:
@@ -756,7 +753,8 @@ def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -
 
 def _shapes_command(argv: list) -> int:
     parser = _Parser(prog="rnnlint shapes", description="Show the layers and the symbolic shapes rnnlint infers.")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders walked as `rnnlint check` walks them")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, or folders walked as `rnnlint check` walks them")
     parser.add_argument("--format", choices=("text", "json", "html", "mermaid"), default="text",
                         help="text (default); json (docs/shapes-json.md); html: a page with a picture per "
                              "recurrent layer; mermaid: Markdown with a flowchart per class")
@@ -768,15 +766,15 @@ def _shapes_command(argv: list) -> int:
     from ._runner import PathError, discover, read_source
 
     config = _settings(args).config
-    files = []
+    files: list[tuple[Path, bool]] = []
     for name in args.paths:
         path = Path(name)
         kind = file_kind(path)
         if kind == "a directory":
             try:
                 files.extend((found, False) for found in discover([name], config))
-            except PathError as error:
-                raise UsageError(str(error)) from None
+            except PathError as problem:
+                raise UsageError(str(problem)) from None
         elif kind is None:
             files.append((path, True))
         elif kind.startswith("a "):  # only regular files are read: a named pipe would block
@@ -792,13 +790,14 @@ def _shapes_command(argv: list) -> int:
             _error(f"{path}: {error.message}")
             status = EXIT_ERROR
             continue
+        assert source is not None  # read, since no error
         if path.suffix == ".ipynb":  # a notebook's code cells, as one program
             from ._notebook import NotebookError, notebook_text
 
             try:
                 source = notebook_text(source, str(path))
-            except NotebookError as error:
-                _error(f"{path}: {error}")
+            except NotebookError as problem:
+                _error(f"{path}: {problem}")
                 status = EXIT_ERROR
                 continue
         if not named:
