@@ -6,17 +6,17 @@ package's public names, listed here, are all a rule may import from the analysis
 
 from __future__ import annotations
 
+from ._axes import regroup
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
     STEP,
-    CellCall,
-    StepLoop,
     TO_CELL,
     TO_LOSS,
     TO_RETURN,
     TO_STATE,
     WHOLE_SLICE,
+    CellCall,
     Fact,
     FileFacts,
     HeadCall,
@@ -37,6 +37,7 @@ from ._facts import (
     Return,
     RnnCall,
     ScopeFacts,
+    StepLoop,
     TensorOp,
     TensorSubscript,
     TupleSubscript,
@@ -77,7 +78,6 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._axes import regroup
 from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
     BATCH,
@@ -97,8 +97,8 @@ from ._values import (
     TupleValue,
     axis_of,
     axis_symbol,
-    dim,
     cell_configs,
+    dim,
     rnn_configs,
     split_flag,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
@@ -14,6 +15,7 @@ from .._analysis import (
     STEP,
     UNKNOWN,
     CellCall,
+    Comparison,
     Packed,
     Poly,
     RnnCall,
@@ -94,7 +96,7 @@ class InitialStateShape(Rule):
     MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
     FIX_TITLE = "Double the layers axis: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -179,7 +181,7 @@ class Seq2SeqCell(nn.Module):
         return h
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch
@@ -321,7 +323,8 @@ class Seq2SeqCell(nn.Module):
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
-                replacements, fixed = (), ""
+                replacements: tuple = ()
+                fixed = ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
                     replacements = _double_layers(tensor, rnn, comparison, context.facts.lines)
                     if replacements:
@@ -439,12 +442,13 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
     False when every axis is certainly right, None when some axis is not known."""
     if tensor.shape is None and not isinstance(tensor.lead, Unknown):
         # rank unknown, first axis known (`hidden.unsqueeze(0)`): that axis is the layers axis
-        comparison = compare(tensor.lead, expected[0], guard)
-        return (True, 0, comparison) if comparison.verdict == DIFFERENT else (None, None, None)
+        lead = compare(tensor.lead, expected[0], guard)
+        return (True, 0, lead) if lead.verdict == DIFFERENT else (None, None, None)
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
-    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected)):
+    comparison: Comparison | _Verdict
+    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected, strict=False)):
         if axis == 1:
             # the batch: compared with the input's batch only where both are symbols
             comparison = _Verdict(_batch_verdict(given, batch), given, batch)
@@ -473,6 +477,7 @@ class _Verdict:
     """A comparison made here rather than by ``compare``: the batch axis."""
 
     def __init__(self, verdict, first, second):
+        self.guard: frozenset
         self.verdict, self.guard, self.first, self.second = verdict, frozenset(), first, second
 
 
@@ -563,4 +568,5 @@ def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple
         layers = layers.elts[0]
     elif len(call.args) < 3:
         return ()
+    assert layers is not None  # the argument passed has a value
     return ((layers, f"{operand(lines, layers)} * 2"),)

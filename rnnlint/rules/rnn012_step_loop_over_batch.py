@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     BATCH,
     CELL_KINDS,
@@ -71,7 +73,7 @@ class StepLoopOverBatch(Rule):
     NAME = "step-loop-over-batch"
     MESSAGE = "`{loop}` steps over the batch axis as time: {evidence}{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         # a time-major tensor: `range(seq_len)` counts the axis `x[t]` indexes, and the cell's
         # batch is the other one
         """
@@ -170,7 +172,7 @@ class OneStep(nn.Module):
         return h[-1]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
