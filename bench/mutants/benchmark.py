@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 CLEAN_CORPUS = REPO / "tests" / "corpus" / "clean"
 # every code an operator below is tied to; a test checks each gets enough confirmed mutants
 RULE_CODES = ("RNN001", "RNN002", "RNN003", "RNN004", "RNN005", "RNN006", "RNN007", "RNN008",
-              "RNN009", "RNN010", "RNN011")
+              "RNN009", "RNN010", "RNN011", "RNN012")
 
 
 @dataclass

@@ -10,11 +10,13 @@ from ._axes import regroup
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
+    STEP,
     TO_CELL,
     TO_LOSS,
     TO_RETURN,
     TO_STATE,
     WHOLE_SLICE,
+    CellCall,
     Fact,
     FileFacts,
     HeadCall,
@@ -35,6 +37,7 @@ from ._facts import (
     Return,
     RnnCall,
     ScopeFacts,
+    StepLoop,
     TensorOp,
     TensorSubscript,
     TupleSubscript,
@@ -94,6 +97,7 @@ from ._values import (
     TupleValue,
     axis_of,
     axis_symbol,
+    cell_configs,
     dim,
     rnn_configs,
     split_flag,
@@ -104,6 +108,7 @@ __all__ = [
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
     # facts
     "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "CellCall", "StepLoop", "STEP",
     "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",
@@ -114,7 +119,8 @@ __all__ = [
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
-    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
+    "rnn_configs", "cell_configs", "split_flag",
+    "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",

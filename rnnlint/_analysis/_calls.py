@@ -11,7 +11,7 @@ from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
-from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
+from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._symbolic import (
     UNKNOWN,
@@ -28,6 +28,7 @@ from ._symbolic import (
     truth,
 )
 from ._values import (
+    CELL_KINDS,
     RNN_KINDS,
     DictValue,
     Layer,
@@ -167,6 +168,14 @@ class Calls(InterpreterBase):
             self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
             return ops.call_rnn(layer, inputs, self.guard)
+        if layer.kind in CELL_KINDS:
+            inputs = args[0] if args else kwargs.get("input", UNKNOWN)
+            hx = args[1] if len(args) > 1 else kwargs.get("hx")
+            result = ops.call_cell(layer, inputs, hx, node, self.guard)
+            self.events.append(CellCall(node, self.guard, layer, inputs, hx, _argument_node(node, 1, "hx"),
+                                        _argument_node(node, 0, "input"), result))
+            self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
+            return result
         self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
@@ -356,6 +365,10 @@ class Calls(InterpreterBase):
                 return number(len(value.items))
             if isinstance(value, Tensor) and value.shape:
                 return value.shape[0]
+            if isinstance(value, Tensor) and value.shape is None:
+                # `len(x)` is the size of the first axis, whatever the rank
+                return value.lead if not isinstance(value.lead, Unknown) else \
+                    axis_symbol(value.key, 0) if value.key else UNKNOWN
             return UNKNOWN
         if name == "bool" and args:
             return map_cases(_as_condition, args[0])

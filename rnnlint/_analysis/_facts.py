@@ -18,6 +18,7 @@ from ._symbolic import Const, Value, cases
 from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
+STEP = "step"  # the origin of what a recurrent cell returns: `h'` (or an LSTMCell's `c'`)
 
 
 # --- index items: one per element of `x[...]` ---------------------------------------------------
@@ -107,6 +108,34 @@ class RnnCall(Fact):
     hx: Value | None  # None when no initial state is passed
     hx_node: ast.expr | None
     input_node: ast.expr | None
+
+
+@dataclass(frozen=True, eq=False)
+class CellCall(Fact):
+    """``self.cell(input, hx)`` of an ``nn.RNNCell``/``LSTMCell``/``GRUCell``: one step. The
+    call is also a ``LayerCall``; this fact names its input and state."""
+
+    kind: ClassVar[str] = "cell_call"
+    node: ast.Call
+    cell: Value  # the cell called (a Layer, or alternatives of them)
+    input: Value
+    hx: Value | None  # None when no state is passed: the cell starts from zeros
+    hx_node: ast.expr | None
+    input_node: ast.expr | None
+    result: Value  # what the step returns: `h'`, or `(h', c')` for an LSTMCell
+
+
+@dataclass(frozen=True, eq=False)
+class StepLoop(Fact):
+    """``for t in range(bound)``: a loop whose variable counts steps. ``counter`` is the value
+    the variable holds (an index item equal to it, or a slice starting at it, is a step of the
+    axis it indexes); ``body`` the facts its first iteration recorded."""
+
+    kind: ClassVar[str] = "step_loop"
+    node: ast.For
+    bound: Value
+    counter: Value
+    body: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -277,7 +306,8 @@ def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
 
 
 FACT_KINDS: tuple[type[Fact], ...] = (
-    RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
+    RnnCall, CellCall, StepLoop, LayerCall,
+    TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
 )
 
 
@@ -334,6 +364,13 @@ class FileFacts:
             if names:
                 return names
         return ()
+
+    def cell_call_of(self, tensor: Value) -> CellCall | None:
+        """The cell step whose result ``tensor`` is (its ``h'`` or ``c'``, unchanged); None otherwise."""
+        source = tensor.source if isinstance(tensor, Tensor) and tensor.origin == STEP else None
+        if source is None:
+            return None
+        return next((event for _, event in self.of(CellCall) if event.node is source), None)
 
     def head_call_of(self, tensor: Value) -> HeadCall | None:
         """The head call on an RNN's state whose per-layer result ``tensor`` is (``self.fc(h_n)``,

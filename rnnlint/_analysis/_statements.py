@@ -10,9 +10,10 @@ from typing import Any
 from .._source import text_of
 from . import _tensor_ops as ops
 from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
-from ._facts import IndexInt, Return, Unpack
+from ._facts import STEP, IndexInt, Return, StepLoop, Unpack
 from ._names import dotted_name
 from ._symbolic import (
+    OPAQUE_PREFIX,
     UNKNOWN,
     Alt,
     Bool,
@@ -22,11 +23,12 @@ from ._symbolic import (
     Unknown,
     Value,
     alternatives,
+    as_int,
     cases,
     map_cases,
     number,
 )
-from ._values import DictValue, Layer, ListValue, Packed, ShapeValue, Tensor, TupleValue, axis_symbol
+from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Tensor, TupleValue, axis_symbol
 
 
 class Statements(InterpreterBase):
@@ -216,9 +218,17 @@ class Statements(InterpreterBase):
 
     def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)
+        step_loop = None
         if isinstance(statement, ast.For):
-            iterable = self.eval(statement.iter, state)
-            self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
+            bound = self._range_bound(statement.iter, state)
+            if bound is not None and isinstance(statement.target, ast.Name):
+                # the variable counts steps: one opaque symbol, the same in every pass
+                counter = Poly.atom(f"{OPAQUE_PREFIX}step {statement.target.id}@{statement.lineno}")
+                self.assign(statement.target, counter, state)
+                step_loop = (bound, counter, len(self.events), self.guard)
+            else:
+                iterable = self.eval(statement.iter, state) if bound is None else UNKNOWN
+                self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
         else:
             self.condition(statement.test, state)
         previous_guard = self.guard
@@ -229,6 +239,20 @@ class Statements(InterpreterBase):
             state.update(before)
         finally:
             self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
+        if step_loop is not None and first and isinstance(statement, ast.For):
+            bound, counter, start, guard = step_loop
+            self.events.append(StepLoop(statement, guard, bound, counter, tuple(self.events[start:])))
+
+    def _range_bound(self, iterable: ast.expr, state: dict) -> Value | None:
+        """``n`` of ``range(n)`` or ``range(0, n)``; None for any other iterable."""
+        if not isinstance(iterable, ast.Call) or iterable.keywords or not 1 <= len(iterable.args) <= 2 \
+                or any(isinstance(arg, ast.Starred) for arg in iterable.args):
+            return None
+        if self.eval(iterable.func, state) != Ref("builtins.range"):
+            return None
+        if len(iterable.args) == 2 and as_int(self.eval(iterable.args[0], state)) != 0:
+            return None
+        return self.eval(iterable.args[-1], state)
 
     def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         if isinstance(target, ast.Name):
@@ -278,7 +302,8 @@ class Statements(InterpreterBase):
 
     def record_unpack(self, target: ast.Tuple | ast.List, value: Value) -> None:
         for guard, case in cases(value, self.guard):
-            if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
+            if isinstance(case, (Tensor, TupleValue)) and (getattr(case, "rnn", None) is not None
+                                                           or case.origin == STEP):
                 self.events.append(Unpack(target, guard, case, len(target.elts)))
 
 
@@ -377,6 +402,11 @@ def _join_loop(old: Value, new: Value) -> Value:
     if isinstance(new, ListValue) or (isinstance(new, Layer) and new.kind == "ModuleList"):
         return new
     if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
+        if new.origin == STEP:
+            # a cell's state carried through the loop: after it, what the last step returned (or,
+            # when no step ran, the initial state of the same shape)
+            return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None, origin=STEP,
+                          source=new.source)
         return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
     if isinstance(old, Const) and old.value is None:
         return new if isinstance(new, Tensor) and new.shape is None else UNKNOWN

@@ -12,6 +12,7 @@ from typing import Any
 from .. import _pytorch, _shapes
 from . import _axes
 from ._facts import (
+    STEP,
     WHOLE_SLICE,
     IndexEllipsis,
     IndexInt,
@@ -45,6 +46,7 @@ from ._values import (
     Tensor,
     TupleValue,
     axis_symbol,
+    cell_configs,
     dim,
     rnn_configs,
 )
@@ -121,7 +123,8 @@ def _linear(layer: Layer, tensor: Tensor) -> Value:
 
 def _embedding(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
-        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key)
+        # a new last axis: a known first axis stays first
+        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key, lead=tensor.lead)
     roles = (tensor.roles or (None,) * len(tensor.shape)) + (FEATURE,)
     return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
 
@@ -131,9 +134,45 @@ def _same_shape(_layer: Layer, tensor: Tensor) -> Value:
 
 
 def _cell_step(layer: Layer, tensor: Tensor) -> Value:
-    hidden = _cell(layer, tensor)
-    # a step of an LSTM returns (h', c'), alike; the other cells h' alone
-    return TupleValue((hidden, hidden)) if _pytorch.LAYERS[layer.kind].steps_of == "LSTM" else hidden
+    return call_cell(layer, tensor, None, None)
+
+
+def call_cell(layer: Value, inputs: Value, hx: Value | None, node: Any, guard: frozenset = EMPTY_GUARD) -> Value:
+    """What one step of a recurrent cell returns, ``h'`` or an LSTMCell's ``(h', c')``, for every
+    configuration of ``layer`` (the shapes come from ``_shapes``)."""
+    results = []
+    for config_guard, config in cell_configs(layer, guard):
+        for input_guard, value in cases(inputs, config_guard):
+            results.append((input_guard, _cell_result(config, value, hx, node)))
+    return alternatives(results) if results else UNKNOWN
+
+
+def _cell_result(config: _shapes.CellConfig, inputs: Value, hx: Value | None, node: Any) -> Value:
+    hidden = dim(config.hidden_size)
+    batched, batch = _cell_batch(inputs, hx)
+    if batched is None:
+        count = 2 if config.takes_state_pair else 1
+        states: tuple = tuple(Tensor(feature=hidden, origin=STEP, source=node) for _ in range(count))
+    else:
+        roles = (BATCH, FEATURE) if batched else (FEATURE,)
+        states = tuple(Tensor(shape=tuple(dim(size) for size in shape), roles=roles, origin=STEP, source=node)
+                       for shape in _shapes.step_result_shapes(config, batch if batched else None))
+    return TupleValue(states, origin=STEP) if config.takes_state_pair else states[0]
+
+
+def _cell_batch(inputs: Value, hx: Value | None) -> tuple[bool | None, Value]:
+    """Whether a step is batched (None: not known) and its batch: the input's first axis when it
+    has two, else the first axis of a two-axis state it is given."""
+    if isinstance(inputs, Tensor) and inputs.shape is not None:
+        known, batch = _shapes.step_batch(inputs.shape)
+        if known:
+            return batch is not None, batch if batch is not None else UNKNOWN
+        return None, UNKNOWN
+    for _, state in cases(hx) if hx is not None else ():
+        first = state.items[0] if isinstance(state, TupleValue) and state.items else state
+        if isinstance(first, Tensor) and first.shape is not None and len(first.shape) == 2:
+            return True, first.shape[0]
+    return None, UNKNOWN
 
 
 def _conv2d(layer: Layer, tensor: Tensor) -> Value:
@@ -179,13 +218,6 @@ def per_layer_size(tensor: Tensor) -> Value | None:
         return None
     found = [factor for axis in axes[:-1] for factor in axis if factor.name in (_axes.LAYERS, _axes.DIRECTIONS)]
     return _axes._product(found) if found else None
-
-
-def _cell(layer: Layer, tensor: Tensor) -> Tensor:
-    hidden = layer.param("hidden_size")
-    if tensor.shape is not None and len(tensor.shape) == 2:
-        return Tensor(shape=(tensor.shape[0], hidden), roles=(BATCH, FEATURE))
-    return Tensor(feature=hidden)
 
 
 def _conv1d(layer: Layer, tensor: Tensor) -> Value:
@@ -350,8 +382,8 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     if any(isinstance(item, IndexTensor) for item in items):
         return UNKNOWN_TENSOR
     if tensor.shape is None:
-        # x[..., -1] style on unknown rank: nothing to say
-        return Tensor(rnn=tensor.rnn)
+        # x[..., -1] style on unknown rank: only the new first axis may be known
+        return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items))
     shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
     consumed = sum(1 for item in items if takes_axis(item))
     if consumed > len(shape):
@@ -388,6 +420,21 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     new_roles.extend(roles[axis:])
     new_factors.extend(old_factors[axis:])
     return derived(tensor, tuple(new_shape), tuple(new_roles), factors=tuple(new_factors))
+
+
+def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
+    """The first axis of ``tensor[items]`` when ``tensor``'s rank is unknown: a whole first axis
+    kept (``x[:, t]``), or the second one after an integer index (``x[t]``, ``x[0, :]``)."""
+    first = items[0] if items else None
+    if first == WHOLE_SLICE:
+        if not isinstance(tensor.lead, Unknown):
+            return tensor.lead
+        return axis_symbol(tensor.key, 0) if tensor.key else UNKNOWN
+    if isinstance(first, IndexNone):
+        return number(1)
+    if isinstance(first, IndexInt) and (len(items) == 1 or items[1] == WHOLE_SLICE) and tensor.key:
+        return axis_symbol(tensor.key, 1)
+    return UNKNOWN
 
 
 def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: Value | None) -> Value:
@@ -675,7 +722,12 @@ def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
         total = total + size if isinstance(total, Poly) and isinstance(size, Poly) else UNKNOWN
     if known:
         template = known[0]
-        return Tensor(shape=template.shape[:-1] + (total,), roles=template.roles, rnn=_first_rnn(tensors))
+        shape = template.shape[:-1] + (total,)
+        first = tensors[0]
+        if first.shape is None and not isinstance(first.lead, Unknown) and len(shape) >= 2:
+            # the other axes come from the first tensor, as above: its first axis is known
+            shape = (first.lead,) + shape[1:]
+        return Tensor(shape=shape, roles=template.roles, rnn=_first_rnn(tensors))
     return Tensor(feature=total, rnn=_first_rnn(tensors))
 
 

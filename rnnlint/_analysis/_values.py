@@ -262,6 +262,17 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
                     )
 
 
+def cell_configs(layer: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, _shapes.CellConfig]]:
+    """Every configuration the recurrent cell ``layer`` may have, with the guard that selects it."""
+    for layer_guard, case in cases(layer, guard):
+        if not isinstance(case, Layer) or case.kind not in CELL_KINDS:
+            continue
+        for g1, input_size in cases(case.param("input_size"), layer_guard):
+            for g2, hidden_size in cases(case.param("hidden_size"), g1):
+                yield g2, _shapes.CellConfig(kind=case.kind, input_size=_size(input_size),
+                                             hidden_size=_size(hidden_size))
+
+
 def _split_projection(proj_size: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool | None]]:
     """``proj_size=proj_size``: a size symbol is either positive (a projection) or 0 (none);
     the condition reads like ``if proj_size:``."""

@@ -13,6 +13,7 @@ from .rnn008_input_size_mismatch import InputSizeMismatch
 from .rnn009_dropout_without_layers import DropoutWithoutLayers
 from .rnn010_packed_layout_mismatch import PackedLayoutMismatch
 from .rnn011_invalid_rnn_argument import InvalidRnnArgument
+from .rnn012_step_loop_over_batch import StepLoopOverBatch
 from .rnn100_unused_noqa import UnusedNoqa
 
 ALL_RULES = (
@@ -27,6 +28,7 @@ ALL_RULES = (
     DropoutWithoutLayers,
     PackedLayoutMismatch,
     InvalidRnnArgument,
+    StepLoopOverBatch,
     UnusedNoqa,  # reads the suppressions: runs after every rule above
 )
 

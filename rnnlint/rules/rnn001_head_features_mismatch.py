@@ -27,6 +27,7 @@ from ._util import (
     direction_word,
     head_calls,
     layer_label,
+    layers_in,
     operand,
     show,
     tensors_in,
@@ -38,7 +39,8 @@ class HeadFeaturesMismatch(Rule):
     """
     ## What it does
     Checks that a `Linear` fed an RNN's output (or a slice of `h_n`) is built with as many
-    input features as it receives.
+    input features as it receives. The `h` of a recurrent cell (`nn.LSTMCell`, `nn.GRUCell`,
+    `nn.RNNCell`) has `hidden_size` features, one direction.
 
     ## Why is this bad?
     An RNN's output has `num_directions * hidden_size` features (`proj_size` for an LSTM
@@ -141,6 +143,22 @@ class Streaming(nn.Module):
         out, _ = self.rnn(chunk)
         return self.output(out)
 """,
+        """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+""",
     ]
     INVALID: ClassVar[list[Invalid]] = [
         Invalid(
@@ -217,6 +235,24 @@ class Streaming(nn.Module):
         return self.output(out)
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(2 * hidden, 1)  # expect: RNN001:19
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+"""
+        ),
     ]
 
     def check(self, context):
@@ -232,8 +268,9 @@ class Streaming(nn.Module):
                         if comparison.verdict != DIFFERENT and tensor.rnn is not None:
                             projected = _compare_projected(expected, tensor, case_guard)
                             comparison = projected if projected.verdict == DIFFERENT else comparison
-                        # only features that come from a recurrent module are reported
-                        flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
+                        # only features that come from a recurrent module (or a cell's step) are reported
+                        recurrent = tensor.rnn is not None or context.facts.cell_call_of(tensor) is not None
+                        flagged = (comparison.verdict == DIFFERENT and recurrent) or (
                             False if comparison.verdict == EQUAL else None)
                         outcomes.append((case_guard | comparison.guard, flagged,
                                          (tensor, comparison, case_guard, tensor_guard)))
@@ -242,13 +279,22 @@ class Streaming(nn.Module):
                 whole = compare(head.param("in_features"), tensor.last_axis, tensor_guard)
                 if whole.verdict == DIFFERENT:
                     comparison, case_guard = whole, tensor_guard
-                yield self._report(head, called, tensor, comparison, scope,
-                                   condition_of(comparison, case_guard), context.facts.lines)
+                report = self._report(head, called, tensor, comparison, scope,
+                                      condition_of(comparison, case_guard), context.facts)
+                if report is not None:
+                    yield report
                 break
 
-    def _report(self, head, called, tensor, comparison, scope, condition, lines):
+    def _report(self, head, called, tensor, comparison, scope, condition, facts):
+        lines = facts.lines
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
         rnn = tensor.rnn
+        if rnn is None:
+            # a cell's `h'`: `(batch, hidden_size)`, one direction
+            step = facts.cell_call_of(tensor)
+            rnn = next((layer for _, layer in layers_in(step.cell, frozenset())), None) if step else None
+            if rnn is None:
+                return None
         source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
         fields: dict = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),

@@ -12,7 +12,9 @@ from .._analysis import (
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
+    STEP,
     UNKNOWN,
+    CellCall,
     Comparison,
     Packed,
     Poly,
@@ -22,6 +24,7 @@ from .._analysis import (
     Unknown,
     axis_symbol,
     cases,
+    cell_configs,
     compare,
     compare_numbers,
     dim,
@@ -57,6 +60,9 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
+    states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
+    cell is reported too.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -158,6 +164,22 @@ class Stateful(nn.Module):
         out, h = self.rnn(x, h)
         return out, h
 """,
+        """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, (h_n, c_n) = self.encoder(src)
+        h, c = h_n[-1], c_n[-1]
+        for t in range(tgt.size(1)):
+            h, c = self.cell(tgt[:, t], (h, c))
+        return h
+""",
     ]
     INVALID: ClassVar[list[Invalid]] = [
         Invalid(
@@ -245,6 +267,41 @@ class Decoder(nn.Module):
         return output, h_n[-1]
 """
         ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class CellDecoder(nn.Module):
+    def __init__(self, hidden=7):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(5, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(1, x.size(0), self.hidden)  # expect: RNN006:13
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, state = self.encoder(src)
+        for t in range(tgt.size(1)):
+            state = self.cell(tgt[:, t], state)  # expect: RNN006:42
+        return state[0]
+"""
+        ),
     ]
 
     def check(self, context):
@@ -281,6 +338,32 @@ class Decoder(nn.Module):
                          "the state is never batch first, whatever `batch_first` says",
                 )
                 break
+        yield from self._check_cells(context)
+
+    def _check_cells(self, context):
+        """A cell's state is `(batch, hidden_size)` (or `(hidden_size,)` unbatched): no layers axis."""
+        reported = set()
+        for scope, event in context.facts.of(CellCall):
+            if event.hx is None:
+                continue
+            by_state: dict = {}  # h_0 and c_0 are judged apart: one may be right, the other wrong
+            for outcome in _cell_outcomes(event):
+                by_state.setdefault(outcome[3], []).append(outcome[:3])
+            for guard, (cell, state, tensor, axis, actual, expected, formula) in (
+                    found for outcomes in by_state.values() for found in definite(outcomes)):
+                node = tensor.source if tensor.source is not None else event.hx_node
+                if node is None or (id(node), state) in reported:
+                    continue
+                reported.add((id(node), state))
+                yield self.report(
+                    node, state=state, actual=show(actual, scope.aliases), axis=axis, rnn=layer_label(cell),
+                    expected=show(expected, scope.aliases) if expected is not None else "`batch`",
+                    formula=f" (`{formula}`)", condition=when(guard),
+                    help=f"a cell's `{state}` is `(batch, hidden_size)`, one step of one layer: "
+                         "take the last layer of an RNN's state (`h_n[-1]`)",
+                    fixed="",
+                )
+                break
 
 
 def _outcomes(event, rnn, guard):
@@ -300,6 +383,58 @@ def _outcomes(event, rnn, guard):
                         formula = AXIS_FORMULA[axis] if axis is not None and axis < 2 else named
                         yield ((tensor_guard | comparison.guard) if comparison else tensor_guard, verdict,
                                (rnn, state, tensor, axis, comparison, formula, named))
+
+
+def _cell_outcomes(event):
+    """``(guard, wrong, payload)`` for each state tensor a cell step is given, in each case."""
+    for config_guard, config in cell_configs(event.cell, event.guard):
+        cell = next((layer for _, layer in layers_in(event.cell, config_guard)), None)
+        for input_guard, fed in cases(event.input, config_guard):
+            batch = _cell_input_batch(fed)
+            for state_guard, hx in cases(event.hx, input_guard):
+                if config.takes_state_pair:
+                    if not isinstance(hx, TupleValue) or len(hx.items) != 2:
+                        continue  # a lone tensor is RNN007's
+                    given: tuple = (("h_0", hx.items[0]), ("c_0", hx.items[1]))
+                elif isinstance(hx, Tensor):
+                    given = (("h_0", hx),)
+                else:
+                    continue
+                for state, value in given:
+                    for tensor_guard, tensor in tensors_in(value, state_guard):
+                        yield (*_cell_state_verdict(config, cell, state, tensor, batch, tensor_guard), state)
+
+
+def _cell_input_batch(fed):
+    """The batch of a cell's input: its first axis when it has two (or when its rank is unknown
+    but its first axis is known); None when it has one; UNKNOWN otherwise."""
+    if not isinstance(fed, Tensor):
+        return UNKNOWN
+    if fed.shape is not None:
+        return fed.shape[0] if len(fed.shape) == 2 else None if len(fed.shape) == 1 else UNKNOWN
+    return fed.lead
+
+
+def _cell_state_verdict(config, cell, state, tensor: Tensor, batch, guard):
+    hidden = dim(config.hidden_size)
+    formula = "(batch, hidden_size)"
+    if tensor.shape is None or tensor.origin == STEP:
+        # what an earlier step returned exists only if that step could run: no evidence
+        return guard, None, None
+    if len(tensor.shape) not in _shapes.CELL_RANKS:
+        # `(num_layers, batch, hidden_size)`: the shape of an RNN's h_0, which a cell rejects
+        expected = batch if isinstance(batch, Poly) else None
+        return guard, True, (cell, state, tensor, 0, tensor.shape[0], expected, formula)
+    if len(tensor.shape) == 2:
+        comparison = compare(tensor.shape[1], hidden, guard)
+        if comparison.verdict == DIFFERENT:
+            return guard | comparison.guard, True, (cell, state, tensor, 1, tensor.shape[1], hidden, formula)
+        if isinstance(batch, Poly) and _batch_verdict(tensor.shape[0], batch) == DIFFERENT:
+            return guard, True, (cell, state, tensor, 0, tensor.shape[0], batch, formula)
+        known = comparison.verdict == EQUAL and isinstance(batch, Poly) \
+            and _batch_verdict(tensor.shape[0], batch) == EQUAL
+        return guard, (False if known else None), None
+    return guard, None, None
 
 
 def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
