@@ -301,6 +301,9 @@ class ScopeFacts:
     bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
     # id(tensor) -> (tensor, the head call it is the per-layer result of)
     head_calls: dict = field(default_factory=dict)
+    # top-level parameters with a number as default (`dropout=0.2`): name -> that number; the
+    # parameter itself is a symbol of that name, since a caller may pass anything else
+    parameter_defaults: dict = field(default_factory=dict)
 
 
 @dataclass
