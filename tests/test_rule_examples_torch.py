@@ -17,7 +17,7 @@ from rnnlint.rules import ALL_RULES
 
 
 def example(code: str, fragment: str) -> str:
-    rule = next(rule for rule in ALL_RULES if rule.CODE == code)
+    rule = next(each for each in ALL_RULES if code == each.CODE)
     found = [invalid.code for invalid in rule.INVALID if fragment in invalid.code]
     assert len(found) == 1, f"{code}: {len(found)} invalid examples hold {fragment!r}"
     return found[0]

@@ -60,7 +60,8 @@ class DropoutWithoutLayers(Rule):
     CODE = "RNN009"
     NAME = "dropout-without-layers"
     MESSAGE = (
-        "{rnn} sets `dropout` to {dropout} but has `num_layers` `1`{condition}; dropout acts only between stacked layers"
+        "{rnn} sets `dropout` to {dropout} but has `num_layers` `1`{condition}; "
+        "dropout acts only between stacked layers"
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
 
