@@ -49,3 +49,15 @@ def test_rnn009_a_default_rate_on_one_layer_warns_and_never_acts():
     x = torch.randn(4, 6, 3)
     # in training mode a dropout that acted would give two different results
     assert torch.equal(model(x), model(x))
+
+
+def test_rnn003_the_prediction_ignores_the_forward_direction_though_the_output_is_returned():
+    model = model_of(example("RNN003", "return self.fc(h_n[-1]), out"), "TagAndClassify")
+    x = torch.randn(3, 7, 5)
+    prediction, out = model(x)
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(model.gru, name).add_(1.0)  # the forward direction of the only layer
+    changed_prediction, changed_out = model(x)
+    assert torch.equal(prediction, changed_prediction)
+    assert not torch.allclose(out, changed_out)

@@ -166,14 +166,17 @@ class Calls(InterpreterBase):
             self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
             return ops.call_rnn(layer, inputs, self.guard, node)
-        self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
+        event = LayerCall(node, self.guard, layer, tuple(args))
+        self.events.append(event)
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
         if layer.kind == "Sequential" and args and _holds_in_file_modules(layer):
             return self.call_sequential(layer, node, args[0])
         if not args:
             return UNKNOWN
-        return self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        result = self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        self.record_result(event, result)
+        return result
 
     def apply_layer(self, layer: Layer, args: list) -> Value:
         """What a built-in layer returns on ``args`` (a Sequential: its children one after the

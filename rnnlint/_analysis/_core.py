@@ -7,7 +7,7 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from . import _tensor_ops as ops
@@ -93,6 +93,13 @@ class InterpreterBase:
             return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
         finally:
             self.instance = previous
+
+    def record_result(self, event: Fact, result: Value) -> None:
+        """Give a recorded fact the value it produced, once that value is known."""
+        for index in range(len(self.events) - 1, -1, -1):
+            if self.events[index] is event:
+                self.events[index] = replace(event, result=result)  # type: ignore[type-var]
+                return
 
     def head_call_of(self, tensor: Tensor) -> HeadCall | None:
         entry = self.head_calls.get(id(tensor))

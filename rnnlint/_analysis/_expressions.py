@@ -197,12 +197,14 @@ class Expressions(InterpreterBase):
     def subscript(self, base: Value, items: tuple[IndexItem, ...], node: ast.Subscript) -> Value:
         single = items[0] if len(items) == 1 else None
         if isinstance(base, Tensor):
-            self.events.append(TensorSubscript(node, self.guard, base, items))
+            event = TensorSubscript(node, self.guard, base, items)
+            self.events.append(event)
             result = ops.index_tensor(base, items)
             if base.origin in ("h_n", "c_n") and result.shape is not None and base.shape is not None \
                     and len(result.shape) == len(base.shape):
                 # h_n[-2:] keeps the layers*directions axis: still a whole state for the head check
                 result = Tensor(shape=result.shape, roles=result.roles, origin=base.origin, rnn=base.rnn)
+            self.record_result(event, result)
             return result
         if isinstance(base, ShapeValue) and isinstance(single, IndexInt):
             index = as_int(single.value)

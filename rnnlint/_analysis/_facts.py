@@ -116,6 +116,7 @@ class LayerCall(Fact):
     node: ast.Call
     layer: Layer
     args: tuple[Value, ...]
+    result: Value | None = None  # what the call returned (None for a module the analysis inlines)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +127,7 @@ class TensorSubscript(Fact):
     node: ast.Subscript
     tensor: Tensor
     items: tuple[IndexItem, ...]
+    result: Value | None = None  # what the subscript gives (the same object wherever it goes)
 
 
 @dataclass(frozen=True, eq=False)
