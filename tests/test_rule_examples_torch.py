@@ -61,3 +61,20 @@ def test_rnn003_the_prediction_ignores_the_forward_direction_though_the_output_i
     changed_prediction, changed_out = model(x)
     assert torch.equal(prediction, changed_prediction)
     assert not torch.allclose(out, changed_out)
+
+
+def test_rnn010_a_batch_first_padding_packed_sequence_first_mixes_the_samples():
+    source = example("RNN010", "pad_sequence(clips, batch_first=True).float()")
+    model = model_of(source, "Clips")
+    # as many clips as steps: the pack runs, reading time as the batch
+    clips = [torch.randn(length, 3) for length in (3, 3, 3)]
+    lengths = torch.tensor([3, 3, 3])
+    first = model(clips, lengths)
+    # change only the second clip: sample 0's prediction must not move
+    clips[1] = clips[1] + 1.0
+    assert not torch.allclose(first[0], model(clips, lengths)[0])
+    fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Clips")
+    clips_again = [torch.randn(length, 3) for length in (3, 3, 3)]
+    before = fixed(clips_again, lengths)
+    clips_again[1] = clips_again[1] + 1.0
+    assert torch.allclose(before[0], fixed(clips_again, lengths)[0])

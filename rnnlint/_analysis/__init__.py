@@ -28,6 +28,7 @@ from ._facts import (
     LayerCall,
     Pack,
     Pad,
+    PadSequence,
     RecurrentInput,
     Reduce,
     Reshape,
@@ -103,7 +104,7 @@ __all__ = [
     # the result of one file's analysis
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
     # facts
-    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
     "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",

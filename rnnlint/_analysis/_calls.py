@@ -11,7 +11,7 @@ from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
-from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
+from ._facts import HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._symbolic import (
     UNKNOWN,
@@ -45,6 +45,7 @@ from ._values import (
 
 PACK = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD = "torch.nn.utils.rnn.pad_packed_sequence"
+PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 
 
 class Calls(InterpreterBase):
@@ -253,6 +254,8 @@ class Calls(InterpreterBase):
             return self.pack(node, args, kwargs, opaque, layout_free=name != PACK)
         if name == PAD:
             return self.pad(node, args, kwargs, opaque)
+        if name == PAD_SEQUENCE:
+            return self.pad_sequence(node, args, kwargs, opaque)
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
@@ -388,6 +391,17 @@ class Calls(InterpreterBase):
             batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
         self.events.append(Pad(node, self.guard, packed, batch_first, len(args) > 1 or "batch_first" in kwargs))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
+
+    def pad_sequence(self, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+        """``pad_sequence(sequences, batch_first=False)``: a tensor whose layout the call states;
+        its shape is not followed (the sequences' rank is seldom known)."""
+        explicit = len(args) > 1 or "batch_first" in kwargs
+        batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
+        if opaque and not explicit:
+            batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
+        result = Tensor()
+        self.events.append(PadSequence(node, self.guard, result, batch_first, explicit))
+        return result
 
     def call_torch(self, short: str, name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
         """``torch.<short>(...)``, by the function's behaviour in the registry."""

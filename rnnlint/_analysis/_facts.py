@@ -195,6 +195,19 @@ class Pad(Fact):
 
 
 @dataclass(frozen=True, eq=False)
+class PadSequence(Fact):
+    """``pad_sequence(sequences, batch_first)``: its result is laid out ``(seq, batch, *)``, or
+    ``(batch, seq, *)`` when ``batch_first`` is true; ``result`` is that very tensor (the same
+    object wherever elementwise work takes it; a transpose or a view makes another)."""
+
+    kind: ClassVar[str] = "pad_sequence"
+    node: ast.Call
+    result: Value
+    batch_first: Value
+    explicit: bool
+
+
+@dataclass(frozen=True, eq=False)
 class Return(Fact):
     """``return value``; ``forward``: what the analysed module's forward hands its callers."""
 
@@ -278,7 +291,8 @@ def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
 
 
 FACT_KINDS: tuple[type[Fact], ...] = (
-    RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
+    RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, PadSequence, Return,
+    TensorOp,
 )
 
 
