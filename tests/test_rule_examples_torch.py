@@ -78,3 +78,13 @@ def test_rnn010_a_batch_first_padding_packed_sequence_first_mixes_the_samples():
     before = fixed(clips_again, lengths)
     clips_again[1] = clips_again[1] + 1.0
     assert torch.allclose(before[0], fixed(clips_again, lengths)[0])
+
+
+def test_rnn001_a_head_counting_layers_for_directions_fails_at_any_other_depth():
+    source = example("RNN001", "nn.Linear(hidden * num_layers, n_classes)  # expect")
+    namespace: dict = {}
+    exec(compile(source, "<Classifier>", "exec"), namespace)
+    x = torch.randn(3, 7, 6)
+    assert namespace["Classifier"]()(x).shape == (3, 4)  # two layers: the sizes agree by accident
+    with pytest.raises(RuntimeError, match="cannot be multiplied"):
+        namespace["Classifier"](num_layers=3)(x)

@@ -75,6 +75,8 @@ from ._symbolic import (
     restrict,
     substitute,
 )
+from ._axes import DIRECTIONS as DIRECTIONS_FACTOR
+from ._axes import LAYERS as LAYERS_FACTOR
 from ._axes import regroup
 from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
@@ -116,6 +118,7 @@ __all__ = [
     "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
     "rnn_configs", "split_flag", "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
+    "LAYERS_FACTOR", "DIRECTIONS_FACTOR",
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",
