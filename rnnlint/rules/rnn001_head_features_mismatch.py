@@ -7,9 +7,9 @@ import ast
 from .. import _shapes
 from .._analysis import (
     DIFFERENT,
+    EQUAL,
     LAYERS_FACTOR,
     RNN_KINDS,
-    EQUAL,
     UNKNOWN_ORDER,
     Comparison,
     Poly,
