@@ -22,6 +22,7 @@ EMBEDDING = "embedding"  # a new last axis of embedding_dim
 CONV1D = "conv1d"
 CONV2D = "conv2d"
 ADAPTIVE_POOL2D = "adaptive_pool2d"
+POOL = "pool"  # max/avg pooling: batch and channels kept, the spatial axes resized
 SAME_SHAPE = "same_shape"  # activations, dropout, normalisations
 OPAQUE_TENSOR = "opaque_tensor"  # one tensor of a shape the analysis does not follow
 UNFOLLOWED = "unfollowed"  # nothing is known of what a call returns
@@ -88,9 +89,10 @@ _LAYERS: tuple[LayerSpec, ...] = (
         "Identity", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "GroupNorm",
         "Tanhshrink", "Softsign",
     )),
+    *(LayerSpec(kind, POOL) for kind in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d")),
     *(LayerSpec(kind, OPAQUE_TENSOR) for kind in (
-        "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
-        "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
+        "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool3d",
+        "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
         "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "PixelShuffle",
     )),
     *(LayerSpec(kind, CONTAINER) for kind in ("Sequential", "ModuleList", "ModuleDict")),

@@ -88,3 +88,24 @@ def test_rnn001_a_head_counting_layers_for_directions_fails_at_any_other_depth()
     assert namespace["Classifier"]()(x).shape == (3, 4)  # two layers: the sizes agree by accident
     with pytest.raises(RuntimeError, match="cannot be multiplied"):
         namespace["Classifier"](num_layers=3)(x)
+
+
+def test_rnn005_a_conv2d_map_viewed_as_width_first_differs_from_the_permute():
+    source = example("RNN005", "self.rnn(f.view(b, w, c * h))")
+    model = model_of(source, "LineReader")
+    images = torch.randn(2, 1, 8, 11)
+    f = model.conv(images)
+    b, c, h, w = f.shape
+    viewed, moved = f.view(b, w, c * h), f.permute(0, 3, 1, 2).reshape(b, w, c * h)
+    assert viewed.shape == moved.shape
+    assert not torch.equal(viewed, moved)  # each "frame" mixes channels, heights and columns
+    assert not torch.allclose(model(images), model.rnn(moved)[0])
+
+
+def test_rnn005_an_embedding_viewed_features_first_differs_from_the_transpose():
+    source = example("RNN005", "e.view(e.size(0), e.size(2), -1)")
+    model = model_of(source, "SpatialDropout")
+    e = model.embedding(torch.randint(0, 50, (3, 5)))
+    viewed = e.view(e.size(0), e.size(2), -1)
+    assert viewed.shape == e.transpose(1, 2).shape
+    assert not torch.equal(viewed, e.transpose(1, 2))

@@ -97,6 +97,7 @@ from ._values import (
     TupleValue,
     axis_of,
     axis_symbol,
+    is_packed_batch,
     dim,
     rnn_configs,
     split_flag,
@@ -115,7 +116,7 @@ __all__ = [
     "RecurrentInput", "inputs_of", "recurrent_result",
     # values and what they mean
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
-    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
+    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of", "is_packed_batch",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
     "rnn_configs", "split_flag", "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
     "LAYERS_FACTOR", "DIRECTIONS_FACTOR",

@@ -16,9 +16,9 @@ from typing import Callable
 from ._symbolic import UNKNOWN, Poly, Unknown, Value, as_int, number
 
 # factor names: what a piece of an axis means
-LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, PARTS = (
-    "layers", "directions", "batch", "time", "features", "channels", "parts")
-NAMED = (LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, PARTS)
+LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, HEIGHT, WIDTH, PARTS = (
+    "layers", "directions", "batch", "time", "features", "channels", "height", "width", "parts")
+NAMED = (LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, HEIGHT, WIDTH, PARTS)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from ._values import (
     TupleValue,
     axis_symbol,
     dim,
+    packed_batch,
     rnn_configs,
 )
 
@@ -131,9 +132,42 @@ def _cell_step(layer: Layer, tensor: Tensor) -> Value:
 
 def _conv2d(layer: Layer, tensor: Tensor) -> Value:
     # (batch, channels, height, width) -> (batch, out_channels, ?, ?); unbatched without batch
+    if tensor.shape is None and tensor.key is not None and isinstance(tensor.feature, Unknown) \
+            and isinstance(tensor.lead, Unknown):
+        # as for Conv1d: the unbatched form is rare in models
+        tensor = Tensor(shape=tuple(axis_symbol(tensor.key, axis) for axis in range(4)), rnn=tensor.rnn,
+                        key=tensor.key)
     if tensor.shape is None or len(tensor.shape) not in (3, 4):
         return Tensor()
-    return Tensor(shape=tensor.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN))
+    shape = tensor.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN)
+    return _spatial_result(layer, tensor, shape, (_axes.HEIGHT, _axes.WIDTH))
+
+
+def _spatial_result(layer: Layer, tensor: Tensor, shape: tuple, spatial: tuple) -> Tensor:
+    """A convolution's or pooling's result: its batch axis (when batched) and channels keep
+    their meaning, and the spatial axes theirs (``spatial``: their factor names). A size the
+    analysis does not work out is named after the layer's output, so that the code reading it
+    (``b, c, h, w = f.shape``) and the axis it reads stay one symbol."""
+    key = f"output of {layer.name or layer.kind} (line {getattr(layer.node, 'lineno', '?')})"
+    shape = tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
+    names = ((_axes.BATCH,) if len(shape) == len(spatial) + 2 else ()) + (_axes.CHANNELS,) + spatial
+    factors = tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True))
+    return Tensor(shape=shape, rnn=tensor.rnn, factors=factors)
+
+
+def _pool(layer: Layer, tensor: Tensor) -> Value:
+    """``MaxPool1d/2d``, ``AvgPool1d/2d``: every axis kept but the last one or two, resized."""
+    spatial = (_axes.TIME,) if layer.kind.endswith("1d") else (_axes.HEIGHT, _axes.WIDTH)
+    if tensor.shape is None or len(tensor.shape) not in (len(spatial) + 1, len(spatial) + 2):
+        return Tensor()
+    shape = tensor.shape[:-len(spatial)] + (UNKNOWN,) * len(spatial)
+    result = _spatial_result(layer, tensor, shape, spatial)
+    # the axes before the spatial ones keep what they were made of
+    before, made = axes_of(tensor), result.factors
+    if before is None or made is None:
+        return result
+    kept = before[:-len(spatial)]
+    return replace(result, factors=kept + made[len(kept):])
 
 
 def _adaptive_pool(layer: Layer, tensor: Tensor) -> Value:
@@ -211,6 +245,7 @@ _LAYER_RESULTS = {
     _pytorch.CELL: _cell_step,
     _pytorch.CONV2D: _conv2d,
     _pytorch.ADAPTIVE_POOL2D: _adaptive_pool,
+    _pytorch.POOL: _pool,
     _pytorch.OPAQUE_TENSOR: _opaque_tensor,
 }
 
@@ -230,6 +265,9 @@ def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, node: 
 def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: Any) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
+        if isinstance(batch, Unknown):
+            # named after the call's input, as the axes of an input of unknown rank are
+            batch = packed_batch(layer.name or layer.kind)
         output: Value = Packed(
             feature=dim(_shapes.output_features(config)), batch_first=inputs.batch_first, batch=batch, rnn=layer,
         )

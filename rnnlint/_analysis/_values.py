@@ -46,6 +46,21 @@ def axis_symbol(key: str, index: int) -> Poly:
     return Poly.atom(AxisOf(key, index))
 
 
+_PACKED_INPUT = "packed input of "
+
+
+def packed_batch(rnn_name: str) -> Poly:
+    """The batch of a packed sequence whose batch the analysis does not know, as the RNN given
+    it sees it: one symbol for every state of that RNN."""
+    return axis_symbol(_PACKED_INPUT + rnn_name, 1)
+
+
+def is_packed_batch(size: Value) -> bool:
+    """Whether ``size`` is the unknown batch of a packed sequence (``packed_batch``)."""
+    symbol = axis_of(size)
+    return symbol is not None and symbol.key.startswith(_PACKED_INPUT)
+
+
 def axis_of(size: Value) -> AxisOf | None:
     """Which axis of a given tensor ``size`` is exactly (``x.shape[1]``, not a number or a sum)."""
     symbol = size.symbol if isinstance(size, Poly) else None

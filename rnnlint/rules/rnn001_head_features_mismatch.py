@@ -316,7 +316,7 @@ class Streaming(nn.Module):
         )
 
 
-def _layer_count_symbols(facts) -> set:
+def _layer_count_symbols(facts) -> dict:
     """The symbols passed as some RNN's ``num_layers``: their role is the layer count, whatever
     they are named."""
     found: dict = {}

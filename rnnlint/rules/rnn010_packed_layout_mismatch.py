@@ -29,6 +29,7 @@ from .._analysis import (
     axis_symbol,
     cases,
     inputs_of,
+    is_packed_batch,
     merge_guards,
     product,
     split_flag,
@@ -647,10 +648,10 @@ def _state_readings(scope, event) -> list:
             or state.shape is None or state.roles is None or not all(isinstance(size, Poly) for size in dims) \
             or any(size.constant is not None and size.constant < 0 for size in dims):
         return []
-    unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly)]
+    unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly) or is_packed_batch(size)]
     if len(unknown) != 1 or state.roles[unknown[0]] != BATCH:
         return []
-    known = product(size for size in state.shape if isinstance(size, Poly))
+    known = product(size for size in state.shape if isinstance(size, Poly) and not is_packed_batch(size))
     wanted = product(dims)
     return [_Reading(scope, event.guard, size, event.node, state.rnn, "state")
             for size in dims if _names_an_axis(size) and known * size == wanted]
