@@ -99,6 +99,8 @@ _LAYERS: tuple[LayerSpec, ...] = (
 )
 
 LAYERS: dict[str, LayerSpec] = {spec.kind: spec for spec in _LAYERS}
+# `torch.nn` classes that wrap a tensor and read as that tensor (`nn.Parameter(torch.zeros(...))`)
+TENSOR_WRAPPERS = frozenset({"Parameter", "Buffer"})
 
 
 def kinds_of(family: str) -> tuple[str, ...]:

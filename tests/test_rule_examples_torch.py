@@ -109,3 +109,9 @@ def test_rnn005_an_embedding_viewed_features_first_differs_from_the_transpose():
     viewed = e.view(e.size(0), e.size(2), -1)
     assert viewed.shape == e.transpose(1, 2).shape
     assert not torch.equal(viewed, e.transpose(1, 2))
+
+
+def test_rnn006_a_learned_start_expanded_along_the_layers_axis_raises():
+    model = model_of(example("RNN006", "self.h0.expand(x.size(0), -1, -1)"), "LearnedStart")
+    with pytest.raises(RuntimeError, match="Expected hidden size"):
+        model(torch.randn(3, 5, 4))

@@ -291,6 +291,9 @@ class Calls(InterpreterBase):
             self.instance = previous
 
     def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool, starred: list) -> Value:
+        if kind in _pytorch.TENSOR_WRAPPERS:
+            data = args[0] if args else kwargs.get("data", UNKNOWN)
+            return data if isinstance(data, Tensor) else Tensor()
         spec = _pytorch.LAYERS.get(kind)
         if spec is not None and spec.family == _pytorch.RECURRENT:
             layer = self._bind(kind, spec.parameters or (), node, args, kwargs, opaque,

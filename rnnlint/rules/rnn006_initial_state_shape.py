@@ -55,6 +55,7 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A learned state (`nn.Parameter(torch.zeros(...))`) is followed through `expand`/`repeat`.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -158,6 +159,24 @@ class Stateful(nn.Module):
 """,
     ]
     INVALID = [
+        # a learned (num_layers, 1, hidden) start expanded along the layers axis, not the batch's
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class LearnedStart(nn.Module):
+    def __init__(self, hidden=8, layers=1):
+        super().__init__()
+        self.h0 = nn.Parameter(torch.zeros(layers, 1, hidden))
+        self.gru = nn.GRU(4, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = self.h0.expand(x.size(0), -1, -1).contiguous()
+        _, h_n = self.gru(x, h0)  # expect: RNN006:30
+        return h_n[-1]
+"""
+        ),
         Invalid(
             """
 import torch
