@@ -115,3 +115,16 @@ def test_rnn006_a_learned_start_expanded_along_the_layers_axis_raises():
     model = model_of(example("RNN006", "self.h0.expand(x.size(0), -1, -1)"), "LearnedStart")
     with pytest.raises(RuntimeError, match="Expected hidden size"):
         model(torch.randn(3, 5, 4))
+
+
+def test_rnn004_a_step_loop_feeding_the_batch_as_time_mixes_the_samples():
+    model = model_of(example("RNN004", "self.lstm(x[:, t].unsqueeze(1), state)"), "StepTagger")
+    x = torch.randn(3, 5, 4)
+    changed = x.clone()
+    changed[1] += 1.0  # sample 1 only
+    # sample 0's outputs move with sample 1: the LSTM runs over the batch
+    assert not torch.allclose(model(x)[0], model(changed)[0])
+    # the correct loop (each step as (1, batch, features)) keeps them apart
+    correct = model_of(example("RNN004", "self.lstm(x[:, t].unsqueeze(1), state)")
+                       .replace("unsqueeze(1)", "unsqueeze(0)").replace("dim=1", "dim=0"), "StepTagger")
+    assert torch.allclose(correct(x)[:, 0], correct(changed)[:, 0])

@@ -35,6 +35,7 @@ from ._facts import (
     Return,
     RnnCall,
     ScopeFacts,
+    StepLoop,
     TensorOp,
     TensorSubscript,
     TupleSubscript,
@@ -107,7 +108,7 @@ __all__ = [
     # the result of one file's analysis
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
     # facts
-    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall", "StepLoop", "TensorOp",
     "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",

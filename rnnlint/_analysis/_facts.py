@@ -208,6 +208,17 @@ class PadSequence(Fact):
 
 
 @dataclass(frozen=True, eq=False)
+class StepLoop(Fact):
+    """``for t in range(size)``: the loop counts ``size`` steps (``x.size(1)``); ``calls`` are the
+    RNN calls its body makes, on every pass the analysis kept."""
+
+    kind: ClassVar[str] = "step_loop"
+    node: ast.For
+    size: Value
+    calls: tuple = ()
+
+
+@dataclass(frozen=True, eq=False)
 class Return(Fact):
     """``return value``; ``forward``: what the analysed module's forward hands its callers."""
 
@@ -292,7 +303,7 @@ def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
 
 FACT_KINDS: tuple[type[Fact], ...] = (
     RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, PadSequence, Return,
-    TensorOp,
+    StepLoop, TensorOp,
 )
 
 

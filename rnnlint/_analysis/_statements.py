@@ -10,7 +10,7 @@ from typing import Any
 from .._source import text_of
 from . import _tensor_ops as ops
 from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
-from ._facts import IndexInt, Return, Unpack
+from ._facts import IndexInt, Return, RnnCall, StepLoop, Unpack
 from ._names import dotted_name
 from ._symbolic import (
     UNKNOWN,
@@ -190,6 +190,8 @@ class Statements(InterpreterBase):
 
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
+        step = self._step_loop(statement, state)
+        start = len(self.events)
         self._loop_pass(statement, state, first=True)
         # later iterations start where the first one ended; what they do is recorded when one more
         # iteration leaves every variable as it found it (`in_dim = 2 * hidden` after the first)
@@ -197,6 +199,11 @@ class Statements(InterpreterBase):
         recorded = len(self.events), len(self.layers), len(self.shape_notes)
         self._loop_pass(statement, later, first=False)
         settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, ast.For) else set())
+        if step is not None:
+            # the calls of both passes: the second sees the state the first one carried over
+            calls = tuple(event for event in self.events[start:] if isinstance(event, RnnCall))
+            self.events.insert(start, replace(step, calls=calls))
+            recorded = (recorded[0] + 1,) + recorded[1:]
         if not settled:
             del self.events[recorded[0]:], self.layers[recorded[1]:]
         del self.shape_notes[recorded[2]:]
@@ -213,6 +220,17 @@ class Statements(InterpreterBase):
             state[key] = grown if grown is not None else _agreeing_collection(value, second.get(key, UNKNOWN))
         if statement.orelse:
             self.exec_block(statement.orelse, state)
+
+    def _step_loop(self, statement: ast.For | ast.While, state: dict) -> StepLoop | None:
+        """``for t in range(n)`` with one argument: a loop of ``n`` steps."""
+        if not isinstance(statement, ast.For) or not isinstance(statement.target, ast.Name):
+            return None
+        loop = statement.iter
+        if not (isinstance(loop, ast.Call) and isinstance(loop.func, ast.Name) and loop.func.id == "range"
+                and len(loop.args) == 1 and not loop.keywords and "range" not in state):
+            return None
+        size = self.eval(loop.args[0], state)
+        return StepLoop(statement, self.guard, size) if isinstance(size, Poly) else None
 
     def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)

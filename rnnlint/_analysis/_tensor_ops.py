@@ -378,8 +378,11 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     if any(isinstance(item, IndexTensor) for item in items):
         return UNKNOWN_TENSOR
     if tensor.shape is None:
-        # x[..., -1] style on unknown rank: nothing to say
-        return Tensor(rnn=tensor.rnn)
+        # x[..., -1] style on unknown rank: nothing to say but that `x[:, t]` keeps the first axis
+        lead: Value = UNKNOWN
+        if len(items) >= 2 and items[0] == WHOLE_SLICE and isinstance(items[1], IndexInt):
+            lead = axis_symbol(tensor.key, 0) if tensor.key is not None else tensor.lead
+        return Tensor(rnn=tensor.rnn, lead=lead)
     shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
     consumed = sum(1 for item in items if takes_axis(item))
     if consumed > len(shape):
@@ -596,8 +599,9 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
         # a new first axis (or one before the last) leaves the last axis in place
         keeps_last = as_int(axis) is not None and (as_int(axis) == 0 or as_int(axis) <= -2)
         # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
-        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN,
-                      lead=number(1) if as_int(axis) == 0 else UNKNOWN)
+        # and a new axis after the first keeps the first one first
+        lead = number(1) if as_int(axis) == 0 else tensor.lead if (as_int(axis) or 0) >= 1 else UNKNOWN
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, lead=lead)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)
