@@ -629,7 +629,9 @@ class Calls(InterpreterBase):
 
     def method_repeat(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
-        return ops.repeat(tensor, sizes, expand=method == "expand")
+        result = ops.repeat(tensor, sizes, expand=method == "expand")
+        # the call that gave the tensor its shape: where a state built this way is wrong
+        return replace(result, source=node) if result.shape is not None else result
 
 
 # tensor method behaviour (the registry's) -> the interpreter's handler

@@ -172,8 +172,8 @@ class LearnedStart(nn.Module):
         self.gru = nn.GRU(4, hidden, layers, batch_first=True)
 
     def forward(self, x):
-        h0 = self.h0.expand(x.size(0), -1, -1).contiguous()
-        _, h_n = self.gru(x, h0)  # expect: RNN006:30
+        h0 = self.h0.expand(x.size(0), -1, -1).contiguous()  # expect: RNN006:14
+        _, h_n = self.gru(x, h0)
         return h_n[-1]
 """
         ),
