@@ -128,3 +128,11 @@ def test_rnn004_a_step_loop_feeding_the_batch_as_time_mixes_the_samples():
     correct = model_of(example("RNN004", "self.lstm(x[:, t].unsqueeze(1), state)")
                        .replace("unsqueeze(1)", "unsqueeze(0)").replace("dim=1", "dim=0"), "StepTagger")
     assert torch.allclose(correct(x)[:, 0], correct(changed)[:, 0])
+
+
+def test_rnn005_unflatten_of_h_n_directions_first_picks_rows_of_other_layers():
+    model = model_of(example("RNN005", "h_n.unflatten(0, (2, self.layers))"), "TopLayer")
+    x = torch.randn(2, 5, 4)
+    _, (h_n, _) = model.lstm(x)
+    top = h_n.view(3, 2, 2, 5)[-1]  # (directions, batch, hidden) of the last layer
+    assert not torch.equal(model(x), top)

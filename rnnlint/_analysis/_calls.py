@@ -566,6 +566,30 @@ class Calls(InterpreterBase):
             order = list(args[0].items)
         return ops.permute(tensor, list(order))
 
+    def method_movedim(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+        source = args[0] if args else kwargs.get("source")
+        destination = args[1] if len(args) > 1 else kwargs.get("destination")
+        rank = ops.known_rank(tensor)
+        moved, to = ops.normalize_axis(source, rank), ops.normalize_axis(destination, rank)
+        if rank is None or moved is None or to is None:
+            return None
+        order = [axis for axis in range(rank) if axis != moved]
+        order.insert(to, moved)
+        return ops.permute(tensor, [number(axis) for axis in order])
+
+    def method_unflatten(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                         node: ast.Call) -> Value | None:
+        axis = args[0] if args else kwargs.get("dim")
+        sizes = args[1] if len(args) > 1 else kwargs.get("sizes")
+        rank = ops.known_rank(tensor)
+        index = ops.normalize_axis(axis, rank) if axis is not None else None
+        if rank is None or index is None or not isinstance(sizes, TupleValue) or tensor.shape is None:
+            return None
+        # one axis split in place: a reshape that keeps every other axis
+        dims = list(tensor.shape[:index]) + list(sizes.items) + list(tensor.shape[index + 1:])
+        self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
+        return ops.reshape(tensor, dims)
+
     def method_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
                          node: ast.Call) -> Value | None:
         return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
@@ -642,6 +666,8 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.MATMUL: Calls.method_matmul,
     _pytorch.LIKE_OTHER: Calls.method_like_other,
     _pytorch.PERMUTE: Calls.method_permute,
+    _pytorch.MOVEDIM: Calls.method_movedim,
+    _pytorch.UNFLATTEN: Calls.method_unflatten,
     _pytorch.TRANSPOSE: Calls.method_transpose,
     _pytorch.MATRIX_TRANSPOSE: Calls.method_matrix_transpose,
     _pytorch.SQUEEZE: Calls.method_squeeze,

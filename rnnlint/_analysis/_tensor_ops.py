@@ -246,6 +246,7 @@ _LAYER_RESULTS = {
     _pytorch.CONV2D: _conv2d,
     _pytorch.ADAPTIVE_POOL2D: _adaptive_pool,
     _pytorch.POOL: _pool,
+    _pytorch.FLATTEN_LAYER: lambda layer, tensor: flatten(tensor, layer.param("start_dim"), layer.param("end_dim")),
     _pytorch.OPAQUE_TENSOR: _opaque_tensor,
 }
 

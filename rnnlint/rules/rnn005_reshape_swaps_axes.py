@@ -189,6 +189,22 @@ class SpatialDropout(nn.Module):
         return out
 """
         ),
+        # `unflatten` splits like a view: h_n's first axis is layers, then directions within each
+        Invalid(
+            """
+import torch.nn as nn
+
+class TopLayer(nn.Module):
+    def __init__(self, hidden=5, layers=3):
+        super().__init__()
+        self.layers = layers
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return h_n.unflatten(0, (2, self.layers))[:, -1]  # expect: RNN005:16
+"""
+        ),
         # equal state slices joined on the batch axis, then read as features: rows mix samples
         Invalid(
             """
@@ -411,7 +427,8 @@ class Summary(nn.Module):
             for index in range(2, len(dims))
         )
         # `x.view(...)` only: in `torch.reshape(x, ...)` the attribute's value is the module
-        if pure and isinstance(call.func, ast.Attribute) and facts.imports.resolve(call.func.value) is None:
+        if pure and method in ("view", "reshape") and isinstance(call.func, ast.Attribute) \
+                and facts.imports.resolve(call.func.value) is None:
             replacements = ((call, _receiver(facts.lines, call.func) + replacement),)
         return self.report(
             call, event=event, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
