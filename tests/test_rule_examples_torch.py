@@ -136,3 +136,8 @@ def test_rnn005_unflatten_of_h_n_directions_first_picks_rows_of_other_layers():
     _, (h_n, _) = model.lstm(x)
     top = h_n.view(3, 2, 2, 5)[-1]  # (directions, batch, hidden) of the last layer
     assert not torch.equal(model(x), top)
+
+
+def test_rnn002_state_rows_joined_on_the_batch_axis_give_two_rows_per_sample():
+    model = model_of(example("RNN002", "torch.cat([h_n[0], h_n[1]], dim=0)"), "Classifier")
+    assert model(torch.randn(5, 7, 4)).shape == (10, 3)  # 5 samples, 10 predictions

@@ -204,7 +204,8 @@ def per_layer_size(tensor: Tensor) -> Value | None:
     axes = axes_of(tensor)
     if axes is None or len(axes) < 2:
         return None
-    found = [factor for axis in axes[:-1] for factor in axis if factor.name in (_axes.LAYERS, _axes.DIRECTIONS)]
+    found = [factor for axis in axes[:-1] for factor in axis
+             if factor.name in (_axes.LAYERS, _axes.DIRECTIONS, _axes.STATE_ROWS)]
     return _axes._product(found) if found else None
 
 
@@ -663,7 +664,9 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
     factors = None
     if len(tensors) > 1 and all(_same_shape_as(t, first) for t in tensors[1:]):
         # equal pieces laid one after the other: the joined axis counts them first
-        factors = _axes.concatenated(axes_of(first), index, len(tensors))
+        rows = first.row_of is not None and all(t.row_of is first.row_of for t in tensors) \
+            and index != len(first.shape) - 1
+        factors = _axes.concatenated(axes_of(first), index, len(tensors), rows=rows)
     return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors), factors=factors)
 
 

@@ -89,6 +89,9 @@ class Tensor(Value):
     like: str | None = None
     # per axis, its ordered factors (`_axes.Factor`), or None for an axis known only by its size
     factors: tuple | None = field(default=None, compare=False, hash=False)
+    # the RNN one row of whose state this is (`h_n[-1]`, `c_n[0]`): rows joined on another axis
+    # keep a layers-or-directions factor there
+    row_of: Any = field(default=None, compare=False, hash=False)
 
     @property
     def last_axis(self) -> Value:
