@@ -223,6 +223,7 @@ CREATE_FULL = "create_full"  # torch.full(sizes, value)
 CREATE_LIKE = "create_like"  # torch.zeros_like(x): the shape of x
 WRAP = "wrap"  # the legacy autograd Variable(x): x itself
 AS_METHOD = "as_method"  # torch.f(x, *args) is x.f(*args)
+EINSUM = "einsum"  # torch.einsum("bij,bjk->bik", a, b): axes named by letters
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     (CONCATENATE, False, ("cat", "concat", "concatenate")),
     (MATMUL, True, ("bmm", "matmul")),
     (STACK, False, ("stack",)),
+    (EINSUM, False, ("einsum",)),
     (CREATE, False, ("zeros", "ones", "randn", "rand", "empty")),
     (CREATE_FULL, False, ("full",)),
     (CREATE_LIKE, False, ("zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like")),

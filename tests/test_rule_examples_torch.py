@@ -141,3 +141,11 @@ def test_rnn005_unflatten_of_h_n_directions_first_picks_rows_of_other_layers():
 def test_rnn002_state_rows_joined_on_the_batch_axis_give_two_rows_per_sample():
     model = model_of(example("RNN002", "torch.cat([h_n[0], h_n[1]], dim=0)"), "Classifier")
     assert model(torch.randn(5, 7, 4)).shape == (10, 3)  # 5 samples, 10 predictions
+
+
+def test_rnn005_a_view_after_an_einsum_to_time_first_mixes_the_samples():
+    model = model_of(example("RNN005", 'torch.einsum("btf->tbf", out)'), "TimeMajor")
+    x = torch.randn(3, 4, 4)
+    changed = x.clone()
+    changed[1] += 1.0  # sample 1 only
+    assert not torch.allclose(model(x)[0], model(changed)[0])  # row 0 holds other samples' steps

@@ -427,6 +427,10 @@ class Calls(InterpreterBase):
             if isinstance(tensors, ListValue):
                 return map_cases(lambda item: ops.stack([item], axis, UNKNOWN), tensors.item)
             return Tensor()
+        if behaviour == _pytorch.EINSUM and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+            operands = list(args[1].items) if len(args) == 2 and isinstance(args[1], TupleValue) else args[1:]
+            return map_cases(lambda *items: ops.einsum(args[0].value, list(items)), *operands) if operands \
+                else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
             return args[0] if args and isinstance(args[0], Tensor) else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):

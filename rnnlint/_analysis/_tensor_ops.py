@@ -713,6 +713,31 @@ def matmul(first: Tensor, second: Tensor) -> Tensor:
     return Tensor(shape=batch + (first.shape[-2], second.shape[-1]), rnn=_first_rnn([second, first]))
 
 
+def einsum(equation: str, operands: list) -> Tensor:
+    """``torch.einsum`` with a literal equation and an explicit output (``"bij,bjk->bik"``): each
+    output axis is the axis of that letter in the first operand that has it, factors included.
+    An ellipsis, an implicit output or operands of unknown rank are not followed."""
+    text = equation.replace(" ", "")
+    if "->" not in text or "." in text:
+        return Tensor()
+    inputs, output = text.split("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands) or not all(isinstance(t, Tensor) and t.shape is not None for t in operands):
+        return Tensor()
+    found: dict = {}
+    for term, tensor in zip(terms, operands, strict=True):
+        if len(term) != len(tensor.shape) or not term.isalpha():
+            return Tensor()
+        made_of = axes_of(tensor) or ()
+        for index, letter in enumerate(term):
+            found.setdefault(letter, (tensor.shape[index], made_of[index], tensor.role(index)))
+    if not all(letter in found for letter in output) or len(set(output)) != len(output):
+        return Tensor()
+    shape = tuple(found[letter][0] for letter in output)
+    return Tensor(shape=shape, roles=tuple(found[letter][2] for letter in output),
+                  factors=tuple(found[letter][1] for letter in output), rnn=_first_rnn(operands))
+
+
 def stack(tensors: list, axis: Value, count: Value) -> Tensor:
     if not tensors or not isinstance(tensors[0], Tensor) or tensors[0].shape is None:
         return UNKNOWN_TENSOR
@@ -739,15 +764,23 @@ def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
         return Tensor(rnn=tensor.rnn)
     extra = len(sizes) - rank
     shape, roles = list(sizes[:extra]), [None] * extra
+    factors = [_axes.of_axis(size) for size in sizes[:extra]]
     old_roles = tensor.roles or (None,) * rank
-    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles):
+    old_factors = axes_of(tensor) or ((),) * rank
+    for old, size, role, made_of in zip(tensor.shape, sizes[extra:], old_roles, old_factors, strict=True):
         if expand:
             new = old if as_int(size) == -1 else size
         else:
             new = old * size if isinstance(old, Poly) and isinstance(size, Poly) else UNKNOWN
         shape.append(new)
         roles.append(role if new == old else None)
+        if new == old:
+            factors.append(made_of)  # kept as it was
+        elif not expand and isinstance(size, Poly):
+            factors.append((_axes.Factor(_axes.PARTS, size),) + tuple(made_of))  # tiled: the copies first
+        else:
+            factors.append(_axes.of_axis(new))  # a size-1 axis broadcast: copies of one slice
     if expand and any(as_int(size) == -1 for size in sizes[:extra]):
         return Tensor(rnn=tensor.rnn)
-    return derived(tensor, tuple(shape), tuple(roles))
+    return derived(tensor, tuple(shape), tuple(roles), factors=tuple(factors))
 

@@ -43,7 +43,9 @@ class ReshapeSwapsAxes(Rule):
     `(batch, length, channels)`, a Conv2d's `(batch, channels, height, width)` (through
     normalisation, activations and pooling) viewed as `(batch, width, channels * height)`. On a
     tensor whose rank is not known, a reshape that keeps its first axes and then asks for a
-    later axis's size (`e.view(e.size(0), e.size(2), -1)`) is reported too.
+    later axis's size (`e.view(e.size(0), e.size(2), -1)`) is reported too. Factors are followed
+    through `movedim`, `unflatten`, `repeat`/`expand`, `torch.einsum` with a literal equation,
+    and `nn.Flatten`.
 
     ## Why is this bad?
     `view` and `reshape` never move data: they re-read the same memory in a new shape. A
@@ -203,6 +205,24 @@ class TopLayer(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return h_n.unflatten(0, (2, self.layers))[:, -1]  # expect: RNN005:16
+"""
+        ),
+        # an einsum that moves time first, then a view that reads the batch first
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class TimeMajor(nn.Module):
+    def __init__(self, hidden=5):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        steps = torch.einsum("btf->tbf", out)
+        return steps.view(x.size(0), -1, self.hidden)  # expect: RNN005:16
 """
         ),
         # equal state slices joined on the batch axis, then read as features: rows mix samples
