@@ -250,7 +250,7 @@ class Packed(nn.Module):
         time_axis = tensor.roles.index(TIME) if tensor.roles and TIME in tensor.roles else None
         help_text = f"time is axis {time_axis} here" if time_axis is not None else None
         return self.report(
-            event.node, event=event, operation=operation, condition="", help=help_text,
+            event.node, event=event, operation=operation, condition=when(event.guard), help=help_text,
             problem=f"acts on axis {axis}, the batch axis of {layer_label(tensor.rnn)}'s {layout} output "
                     f"{show_shape(tensor, scope.aliases)}, not on time",
         )
