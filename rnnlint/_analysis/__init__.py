@@ -6,6 +6,9 @@ package's public names, listed here, are all a rule may import from the analysis
 
 from __future__ import annotations
 
+from ._axes import DIRECTIONS as DIRECTIONS_FACTOR
+from ._axes import LAYERS as LAYERS_FACTOR
+from ._axes import regroup
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
@@ -76,9 +79,6 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._axes import DIRECTIONS as DIRECTIONS_FACTOR
-from ._axes import LAYERS as LAYERS_FACTOR
-from ._axes import regroup
 from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
     BATCH,
@@ -98,8 +98,8 @@ from ._values import (
     TupleValue,
     axis_of,
     axis_symbol,
-    is_packed_batch,
     dim,
+    is_packed_batch,
     rnn_configs,
     split_flag,
 )
@@ -108,8 +108,8 @@ __all__ = [
     # the result of one file's analysis
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
     # facts
-    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall", "StepLoop", "TensorOp",
-    "TensorSubscript", "TupleSubscript", "Unpack",
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall",
+    "StepLoop", "TensorOp", "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",
     # provenance: who produced a value, where it goes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     EQUAL,
     TIME,
@@ -71,7 +73,7 @@ class OneDirectionLastHidden(Rule):
     NAME = "one-direction-last-hidden"
     MESSAGE = "`h_n[-1]` of bidirectional {rnn} is the backward direction of the last layer only{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -143,7 +145,7 @@ class Encoder(nn.Module):
         return outputs, torch.tanh(self.init_state(h_n[-1]))
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # the output is returned too, but the prediction is made from the backward direction alone
         Invalid(
             """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -73,7 +74,7 @@ class BatchAxisAsTime(Rule):
     NAME = "batch-axis-as-time"
     MESSAGE = "{operation} {problem}{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -131,7 +132,7 @@ class StepTagger(nn.Module):
         return torch.cat(steps, dim=0)
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # a step loop over axis 1 carries the state, but each step is fed with the batch as time
         Invalid(
             """
@@ -267,7 +268,8 @@ class Packed(nn.Module):
             for feed in inputs_of(call):
                 time = _time_read(feed)
                 read = axis_of(time) if time is not None else None
-                if read is None or read.key != steps.key or read.index == steps.index or as_int(time) == 1:
+                if time is None or read is None or read.key != steps.key or read.index == steps.index \
+                        or as_int(time) == 1:
                     continue
                 layout = "batch first" if _literal(feed.rnn.param("batch_first"), feed.guard) else "sequence first"
                 yield self.report(
@@ -312,7 +314,7 @@ def _from_rnn(tensor: Tensor) -> bool:
 
 
 def _is_batch(tensor: Tensor, axis: int) -> bool:
-    if tensor.role(axis) != BATCH:
+    if tensor.shape is None or tensor.role(axis) != BATCH:
         return False
     # a batch known to hold one sample may be indexed freely
     return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -77,7 +78,7 @@ class ReshapeSwapsAxes(Rule):
     MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -153,7 +154,7 @@ class LineReader(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # a Conv2d's (batch, channels, height, width) flattened to (batch, width, channels * height)
         Invalid(
             """
@@ -428,7 +429,7 @@ class Summary(nn.Module):
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
-        replacements = ()
+        replacements: tuple = ()
         call = event.node
         rank = len(tensor.shape) if tensor.shape is not None else None
         if reordered != (1, 0):
@@ -464,6 +465,7 @@ def _misread(tensor: Tensor, dims: list, guard):
     if axes is None:
         return None
     solved = reshape(tensor, list(dims)).shape
+    assert solved is not None  # a tensor whose axes are known keeps them known
     if not _equal(product(solved), product(tensor.shape), guard):
         # sizes that do not keep the element count: a case that cannot run as written (or one
         # the analysis pairs with a configuration it never meets), not a silent misread

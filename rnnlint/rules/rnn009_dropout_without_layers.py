@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     RNN_KINDS,
@@ -65,7 +66,7 @@ class DropoutWithoutLayers(Rule):
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -141,7 +142,7 @@ class Encoder(nn.Module):
         return self.drop(out)
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # a parameter's default above 0 reaches a layer that has one layer whatever is passed
         Invalid(
             """
@@ -346,6 +347,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
         # the last argument with a trailing comma: what closes the call stays as it was
         doomed = [(removed.start, removed.end), (removed.comma, next_column(removed.comma))]
         if previous is not None:
+            assert previous.comma is not None  # an argument before another is followed by a comma
             doomed.append((next_column(previous.comma), removed.start))
     elif previous is not None:
         # the last argument: the comma before it goes, with the spacing around that comma
@@ -357,7 +359,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
 
 def _merged(stretches: list) -> list:
     """Stretches that touch joined into one: one deletion each."""
-    merged = []
+    merged: list = []
     for start, end in sorted(stretches):
         if merged and merged[-1][1] == start:
             merged[-1] = (merged[-1][0], end)

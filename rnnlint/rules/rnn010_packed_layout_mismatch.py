@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .._analysis import (
     BATCH,
     TIME,
     IndexInt,
     IndexSlice,
+    Layer,
     Omitted,
     Opaque,
     Pack,
@@ -102,7 +103,7 @@ class PackedLayoutMismatch(Rule):
     MESSAGE = "`{pack}` {action} with `batch_first={pack_flag}`, but {reason}{condition}"
     FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -241,7 +242,7 @@ class Clips(nn.Module):
         return h_n[-1]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # `pad_sequence` states the layout of what it returns; the pack reads the other one
         Invalid(
             """
@@ -597,8 +598,8 @@ class _Reading(NamedTuple):
     scope: object
     guard: frozenset
     batch: Poly
-    node: ast.AST
-    reader: object  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
+    node: ast.expr
+    reader: Layer | None  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
     kind: str
 
 
@@ -608,7 +609,7 @@ def _literal_flag(value, guard: frozenset) -> bool | None:
     return flags[0][1] if len(flags) == 1 and flags[0][0] == guard else None
 
 
-def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.AST, reader, kind: str):
+def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.expr, reader, kind: str):
     """How ``tensor`` is read in the layout ``batch_first``; None unless its first two axes are
     named after a tensor the code was given, so that another read of the same axes can be told."""
     axes = _leading_axes(tensor)
@@ -738,6 +739,7 @@ def _witness(rnn, rnn_flag: bool, reading: _Reading, axis: int) -> str:
         return f"{fed}, and line {row} packs the same tensor that way"
     if reading.reader is rnn:
         return f"{fed} and reads the same tensor that way unpacked on line {row}"
+    assert reading.reader is not None  # an RNN reads it
     return f"{fed}, as is {layer_label(reading.reader)}, which reads the same tensor unpacked on line {row}"
 
 
@@ -788,10 +790,12 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
                     return f"{layer_label(feed.rnn)} reads its padded output with `batch_first={not pad_flag}`"
         elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
             tensor = use.tensor
-            if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
+            if isinstance(use, Reduce) and use.axis is not None and tensor.shape is not None \
+                    and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
             if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
-                return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
+                return (f"`{source_of(use.node)}` selects a step on axis {batch_axis}, "
+                        "the batch axis of the padded output")
     return None
 
 

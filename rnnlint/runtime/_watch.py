@@ -289,7 +289,7 @@ class NewModuleWatch(Watch):
             registration.register_module_module_registration_hook(self._on_child),
         ]
 
-    def _on_parameter(self, module: nn.Module, name: str, parameter: Any) -> None:
+    def _on_parameter(self, module: nn.Module, _name: str, _parameter: Any) -> None:
         # a module registers its first parameter once its configuration is set
         if module in self._seen or self._removed:
             return
