@@ -11,7 +11,7 @@ from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
-from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
+from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._symbolic import (
     UNKNOWN,
@@ -45,6 +45,7 @@ from ._values import (
 
 PACK = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD = "torch.nn.utils.rnn.pad_packed_sequence"
+PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 
 
 class Calls(InterpreterBase):
@@ -174,16 +175,19 @@ class Calls(InterpreterBase):
             result = ops.call_cell(layer, inputs, hx, node, self.guard)
             self.events.append(CellCall(node, self.guard, layer, inputs, hx, _argument_node(node, 1, "hx"),
                                         _argument_node(node, 0, "input"), result))
-            self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
+            self.events.append(LayerCall(node, self.guard, layer, tuple(args), result))
             return result
-        self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
+        event = LayerCall(node, self.guard, layer, tuple(args))
+        self.events.append(event)
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
         if layer.kind == "Sequential" and args and _holds_in_file_modules(layer):
             return self.call_sequential(layer, node, args[0])
         if not args:
             return UNKNOWN
-        return self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        result = self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        self.record_result(event, result)
+        return result
 
     def apply_layer(self, layer: Layer, args: list) -> Value:
         """What a built-in layer returns on ``args`` (a Sequential: its children one after the
@@ -263,6 +267,8 @@ class Calls(InterpreterBase):
             return self.pack(node, args, kwargs, opaque, layout_free=name != PACK)
         if name == PAD:
             return self.pad(node, args, kwargs, opaque)
+        if name == PAD_SEQUENCE:
+            return self.pad_sequence(node, args, kwargs, opaque)
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
@@ -298,6 +304,9 @@ class Calls(InterpreterBase):
             self.instance = previous
 
     def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool, starred: list) -> Value:
+        if kind in _pytorch.TENSOR_WRAPPERS:
+            data = args[0] if args else kwargs.get("data", UNKNOWN)
+            return data if isinstance(data, Tensor) else Tensor()
         spec = _pytorch.LAYERS.get(kind)
         if spec is not None and spec.family == _pytorch.RECURRENT:
             layer = self._bind(kind, spec.parameters or (), node, args, kwargs, opaque,
@@ -404,6 +413,17 @@ class Calls(InterpreterBase):
         self.events.append(Pad(node, self.guard, packed, batch_first, len(args) > 1 or "batch_first" in kwargs))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
 
+    def pad_sequence(self, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+        """``pad_sequence(sequences, batch_first=False)``: a tensor whose layout the call states;
+        its shape is not followed (the sequences' rank is seldom known)."""
+        explicit = len(args) > 1 or "batch_first" in kwargs
+        batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
+        if opaque and not explicit:
+            batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
+        result = Tensor()
+        self.events.append(PadSequence(node, self.guard, result, batch_first, explicit))
+        return result
+
     def call_torch(self, short: str, name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
         """``torch.<short>(...)``, by the function's behaviour in the registry."""
         function = _pytorch.TORCH_FUNCTIONS.get(short)
@@ -425,6 +445,10 @@ class Calls(InterpreterBase):
             if isinstance(tensors, ListValue):
                 return map_cases(lambda item: ops.stack([item], axis, UNKNOWN), tensors.item)
             return Tensor()
+        if behaviour == _pytorch.EINSUM and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+            operands = list(args[1].items) if len(args) == 2 and isinstance(args[1], TupleValue) else args[1:]
+            return map_cases(lambda *items: ops.einsum(args[0].value, list(items)), *operands) if operands \
+                else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
             return args[0] if args and isinstance(args[0], Tensor) else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
@@ -565,6 +589,31 @@ class Calls(InterpreterBase):
             order = list(args[0].items)
         return ops.permute(tensor, list(order))
 
+    def method_movedim(self, tensor: Tensor, _method: str, args: list, kwargs: dict,
+                       _node: ast.Call) -> Value | None:
+        source = args[0] if args else kwargs.get("source", UNKNOWN)
+        destination = args[1] if len(args) > 1 else kwargs.get("destination", UNKNOWN)
+        rank = ops.known_rank(tensor)
+        moved, to = ops.normalize_axis(source, rank), ops.normalize_axis(destination, rank)
+        if rank is None or moved is None or to is None:
+            return None
+        order = [axis for axis in range(rank) if axis != moved]
+        order.insert(to, moved)
+        return ops.permute(tensor, [number(axis) for axis in order])
+
+    def method_unflatten(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+                         node: ast.Call) -> Value | None:
+        axis = args[0] if args else kwargs.get("dim")
+        sizes = args[1] if len(args) > 1 else kwargs.get("sizes")
+        rank = ops.known_rank(tensor)
+        index = ops.normalize_axis(axis, rank) if axis is not None else None
+        if rank is None or index is None or not isinstance(sizes, TupleValue) or tensor.shape is None:
+            return None
+        # one axis split in place: a reshape that keeps every other axis
+        dims = list(tensor.shape[:index]) + list(sizes.items) + list(tensor.shape[index + 1:])
+        self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
+        return ops.reshape(tensor, dims)
+
     def method_transpose(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
                          _node: ast.Call) -> Value | None:
         return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
@@ -627,9 +676,11 @@ class Calls(InterpreterBase):
                        _node: ast.Call) -> Value | None:
         return UNKNOWN
 
-    def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
+    def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
-        return ops.repeat(tensor, sizes, expand=method == "expand")
+        result = ops.repeat(tensor, sizes, expand=method == "expand")
+        # the call that gave the tensor its shape: where a state built this way is wrong
+        return replace(result, source=node) if result.shape is not None else result
 
 
 # tensor method behaviour (the registry's) -> the interpreter's handler
@@ -640,6 +691,8 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.MATMUL: Calls.method_matmul,
     _pytorch.LIKE_OTHER: Calls.method_like_other,
     _pytorch.PERMUTE: Calls.method_permute,
+    _pytorch.MOVEDIM: Calls.method_movedim,
+    _pytorch.UNFLATTEN: Calls.method_unflatten,
     _pytorch.TRANSPOSE: Calls.method_transpose,
     _pytorch.MATRIX_TRANSPOSE: Calls.method_matrix_transpose,
     _pytorch.SQUEEZE: Calls.method_squeeze,

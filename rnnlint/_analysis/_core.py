@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import _tensor_ops as ops
-from ._facts import Fact, HeadCall, IndexInt
+from ._facts import Fact, HeadCall, IndexInt, LayerCall, TensorSubscript
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
-from ._values import Layer, ListValue, Tensor, TupleValue
+from ._values import Layer, ListValue, Tensor, TupleValue, python_value
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
@@ -78,6 +78,9 @@ class InterpreterBase:
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
         # top-level parameters defaulting to None (`batch_first=None`): "keep the class's setting"
         self.none_default_parameters: set = set()
+        # top-level parameters with a number as default: name -> that number (a symbol stays a
+        # symbol, since callers may pass anything; the default says what the author expects)
+        self.parameter_defaults: dict[str, Value] = {}
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:
@@ -89,6 +92,13 @@ class InterpreterBase:
             return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
         finally:
             self.instance = previous
+
+    def record_result(self, event: LayerCall | TensorSubscript, result: Value) -> None:
+        """Give a recorded fact the value it produced, once that value is known."""
+        for index in range(len(self.events) - 1, -1, -1):
+            if self.events[index] is event:
+                self.events[index] = replace(event, result=result)
+                return
 
     def head_call_of(self, tensor: Tensor) -> HeadCall | None:
         entry = self.head_calls.get(id(tensor))
@@ -206,6 +216,12 @@ class InterpreterBase:
             return Tensor(key=name)
         if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
             return Bool(atom=name)
+        if isinstance(default, ast.Constant) and isinstance(default.value, (int, float)):
+            value = python_value(default.value)
+            # the same name with another default elsewhere in the scope: no one default
+            known = self.parameter_defaults.setdefault(name, value)
+            if known != value:
+                self.parameter_defaults[name] = UNKNOWN
         return Poly.atom(name)
 
     def _is_tensor_annotation(self, annotation: ast.expr) -> bool:

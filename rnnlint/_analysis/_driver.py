@@ -224,6 +224,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
         bound_names=interpreter.bound_names, head_calls=interpreter.head_calls,
+        parameter_defaults=interpreter.parameter_defaults,
     )
 
 
@@ -280,7 +281,7 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
-                      head_calls=interpreter.head_calls)
+                      head_calls=interpreter.head_calls, parameter_defaults=interpreter.parameter_defaults)
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,

@@ -18,6 +18,7 @@ from ._facts import (
     IndexTensor,
     TensorSubscript,
     TupleSubscript,
+    takes_axis,
 )
 from ._names import dotted_name
 from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Relation, Unknown, Value, as_int, map_cases, number
@@ -199,12 +200,18 @@ class Expressions(InterpreterBase):
     def subscript(self, base: Value, items: tuple[IndexItem, ...], node: ast.Subscript) -> Value:
         single = items[0] if len(items) == 1 else None
         if isinstance(base, Tensor):
-            self.events.append(TensorSubscript(node, self.guard, base, items))
+            event = TensorSubscript(node, self.guard, base, items)
+            self.events.append(event)
             result = ops.index_tensor(base, items)
             if base.origin in ("h_n", "c_n") and result.shape is not None and base.shape is not None \
                     and len(result.shape) == len(base.shape):
                 # h_n[-2:] keeps the layers*directions axis: still a whole state for the head check
                 result = Tensor(shape=result.shape, roles=result.roles, origin=base.origin, rnn=base.rnn)
+            elif base.origin in ("h_n", "c_n") and base.rnn is not None and items and isinstance(items[0], IndexInt) \
+                    and all(not takes_axis(item) or (isinstance(item, IndexSlice) and item.whole)
+                            for item in items[1:]):
+                result = replace(result, row_of=base.rnn.node)  # one row of the state, whole
+            self.record_result(event, result)
             return result
         if isinstance(base, ShapeValue) and isinstance(single, IndexInt):
             index = as_int(single.value)

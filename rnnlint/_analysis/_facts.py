@@ -127,15 +127,23 @@ class CellCall(Fact):
 
 @dataclass(frozen=True, eq=False)
 class StepLoop(Fact):
-    """``for t in range(bound)``: a loop whose variable counts steps. ``counter`` is the value
-    the variable holds (an index item equal to it, or a slice starting at it, is a step of the
-    axis it indexes); ``body`` the facts its first iteration recorded."""
+    """``for t in range(bound)`` or ``range(0, bound)``: a loop whose variable counts steps.
+    ``counter`` is the value the variable holds (an index item equal to it, or a slice starting at
+    it, is a step of the axis it indexes); ``body`` the facts its first iteration recorded;
+    ``calls`` the RNN calls its body makes on every pass the analysis kept (the second pass sees
+    the state the first one carried over)."""
 
     kind: ClassVar[str] = "step_loop"
     node: ast.For
     bound: Value
     counter: Value
     body: tuple = ()
+    calls: tuple = ()
+
+    @property
+    def size(self) -> Value:
+        """The number of steps: what the loop says about the axis it walks."""
+        return self.bound
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,6 +154,7 @@ class LayerCall(Fact):
     node: ast.Call
     layer: Layer
     args: tuple[Value, ...]
+    result: Value | None = None  # what the call returned (None for a module the analysis inlines)
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,6 +165,7 @@ class TensorSubscript(Fact):
     node: ast.Subscript
     tensor: Tensor
     items: tuple[IndexItem, ...]
+    result: Value | None = None  # what the subscript gives (the same object wherever it goes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,6 +228,19 @@ class Pad(Fact):
     kind: ClassVar[str] = "pad"
     node: ast.Call
     packed: Value
+    batch_first: Value
+    explicit: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PadSequence(Fact):
+    """``pad_sequence(sequences, batch_first)``: its result is laid out ``(seq, batch, *)``, or
+    ``(batch, seq, *)`` when ``batch_first`` is true; ``result`` is that very tensor (the same
+    object wherever elementwise work takes it; a transpose or a view makes another)."""
+
+    kind: ClassVar[str] = "pad_sequence"
+    node: ast.Call
+    result: Value
     batch_first: Value
     explicit: bool
 
@@ -307,7 +330,7 @@ def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
 
 FACT_KINDS: tuple[type[Fact], ...] = (
     RnnCall, CellCall, StepLoop, LayerCall,
-    TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
+    TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, PadSequence, Return, TensorOp,
 )
 
 
@@ -332,6 +355,9 @@ class ScopeFacts:
     bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
     # id(tensor) -> (tensor, the head call it is the per-layer result of)
     head_calls: dict = field(default_factory=dict)
+    # top-level parameters with a number as default (`dropout=0.2`): name -> that number; the
+    # parameter itself is a symbol of that name, since a caller may pass anything else
+    parameter_defaults: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 from .._source import text_of
 from . import _tensor_ops as ops
 from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
-from ._facts import STEP, IndexInt, Return, StepLoop, Unpack
+from ._facts import STEP, IndexInt, Return, RnnCall, StepLoop, Unpack
 from ._names import dotted_name
 from ._symbolic import (
     OPAQUE_PREFIX,
@@ -192,6 +192,7 @@ class Statements(InterpreterBase):
 
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
+        start = len(self.events)
         self._loop_pass(statement, state, first=True)
         # later iterations start where the first one ended; what they do is recorded when one more
         # iteration leaves every variable as it found it (`in_dim = 2 * hidden` after the first)
@@ -199,6 +200,12 @@ class Statements(InterpreterBase):
         recorded = len(self.events), len(self.layers), len(self.shape_notes)
         self._loop_pass(statement, later, first=False)
         settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, ast.For) else set())
+        for index in range(start, recorded[0]):
+            step = self.events[index]
+            if isinstance(step, StepLoop) and step.node is statement:
+                # the calls of both passes: the second sees the state the first one carried over
+                calls = tuple(event for event in self.events[start:] if isinstance(event, RnnCall))
+                self.events[index] = replace(step, calls=calls)
         if not settled:
             del self.events[recorded[0]:], self.layers[recorded[1]:]
         del self.shape_notes[recorded[2]:]

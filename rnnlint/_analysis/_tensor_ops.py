@@ -48,6 +48,7 @@ from ._values import (
     axis_symbol,
     cell_configs,
     dim,
+    packed_batch,
     rnn_configs,
 )
 
@@ -177,9 +178,42 @@ def _cell_batch(inputs: Value, hx: Value | None) -> tuple[bool | None, Value]:
 
 def _conv2d(layer: Layer, tensor: Tensor) -> Value:
     # (batch, channels, height, width) -> (batch, out_channels, ?, ?); unbatched without batch
+    if tensor.shape is None and tensor.key is not None and isinstance(tensor.feature, Unknown) \
+            and isinstance(tensor.lead, Unknown):
+        # as for Conv1d: the unbatched form is rare in models
+        tensor = Tensor(shape=tuple(axis_symbol(tensor.key, axis) for axis in range(4)), rnn=tensor.rnn,
+                        key=tensor.key)
     if tensor.shape is None or len(tensor.shape) not in (3, 4):
         return Tensor()
-    return Tensor(shape=tensor.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN))
+    shape = tensor.shape[:-3] + (layer.param("out_channels"), UNKNOWN, UNKNOWN)
+    return _spatial_result(layer, tensor, shape, (_axes.HEIGHT, _axes.WIDTH))
+
+
+def _spatial_result(layer: Layer, tensor: Tensor, shape: tuple, spatial: tuple) -> Tensor:
+    """A convolution's or pooling's result: its batch axis (when batched) and channels keep
+    their meaning, and the spatial axes theirs (``spatial``: their factor names). A size the
+    analysis does not work out is named after the layer's output, so that the code reading it
+    (``b, c, h, w = f.shape``) and the axis it reads stay one symbol."""
+    key = f"output of {layer.name or layer.kind} (line {getattr(layer.node, 'lineno', '?')})"
+    shape = tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
+    names = ((_axes.BATCH,) if len(shape) == len(spatial) + 2 else ()) + (_axes.CHANNELS,) + spatial
+    factors = tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True))
+    return Tensor(shape=shape, rnn=tensor.rnn, factors=factors)
+
+
+def _pool(layer: Layer, tensor: Tensor) -> Value:
+    """``MaxPool1d/2d``, ``AvgPool1d/2d``: every axis kept but the last one or two, resized."""
+    spatial = (_axes.TIME,) if layer.kind.endswith("1d") else (_axes.HEIGHT, _axes.WIDTH)
+    if tensor.shape is None or len(tensor.shape) not in (len(spatial) + 1, len(spatial) + 2):
+        return Tensor()
+    shape = tensor.shape[:-len(spatial)] + (UNKNOWN,) * len(spatial)
+    result = _spatial_result(layer, tensor, shape, spatial)
+    # the axes before the spatial ones keep what they were made of
+    before, made = axes_of(tensor), result.factors
+    if before is None or made is None:
+        return result
+    kept = before[:-len(spatial)]
+    return replace(result, factors=kept + made[len(kept):])
 
 
 def _adaptive_pool(layer: Layer, tensor: Tensor) -> Value:
@@ -216,7 +250,8 @@ def per_layer_size(tensor: Tensor) -> Value | None:
     axes = axes_of(tensor)
     if axes is None or len(axes) < 2:
         return None
-    found = [factor for axis in axes[:-1] for factor in axis if factor.name in (_axes.LAYERS, _axes.DIRECTIONS)]
+    found = [factor for axis in axes[:-1] for factor in axis
+             if factor.name in (_axes.LAYERS, _axes.DIRECTIONS, _axes.STATE_ROWS)]
     return _axes._product(found) if found else None
 
 
@@ -251,6 +286,8 @@ _LAYER_RESULTS = {
     _pytorch.CELL: _cell_step,
     _pytorch.CONV2D: _conv2d,
     _pytorch.ADAPTIVE_POOL2D: _adaptive_pool,
+    _pytorch.POOL: _pool,
+    _pytorch.FLATTEN_LAYER: lambda layer, tensor: flatten(tensor, layer.param("start_dim"), layer.param("end_dim")),
     _pytorch.OPAQUE_TENSOR: _opaque_tensor,
 }
 
@@ -270,6 +307,9 @@ def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD) -> Val
 def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
+        if isinstance(batch, Unknown):
+            # named after the call's input, as the axes of an input of unknown rank are
+            batch = packed_batch(layer.name or layer.kind)
         output: Value = Packed(
             feature=dim(_shapes.output_features(config)), batch_first=inputs.batch_first, batch=batch, rnn=layer,
         )
@@ -623,8 +663,9 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
         # a new first axis (or one before the last) leaves the last axis in place
         keeps_last = (position := as_int(axis)) is not None and (position == 0 or position <= -2)
         # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
-        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN,
-                      lead=number(1) if as_int(axis) == 0 else UNKNOWN)
+        # and a new axis after the first keeps the first one first
+        lead = number(1) if as_int(axis) == 0 else tensor.lead if (as_int(axis) or 0) >= 1 else UNKNOWN
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, lead=lead)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)
@@ -687,7 +728,9 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
     factors = None
     if len(tensors) > 1 and all(_same_shape_as(t, first) for t in tensors[1:]):
         # equal pieces laid one after the other: the joined axis counts them first
-        factors = _axes.concatenated(_known_axes(first), index, len(tensors))
+        rows = first.row_of is not None and all(t.row_of is first.row_of for t in tensors) \
+            and index != len(first.shape) - 1
+        factors = _axes.concatenated(_known_axes(first), index, len(tensors), rows=rows)
     return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors), factors=factors)
 
 
@@ -740,6 +783,31 @@ def matmul(first: Tensor, second: Tensor) -> Tensor:
     return Tensor(shape=batch + (first.shape[-2], second.shape[-1]), rnn=_first_rnn([second, first]))
 
 
+def einsum(equation: str, operands: list) -> Tensor:
+    """``torch.einsum`` with a literal equation and an explicit output (``"bij,bjk->bik"``): each
+    output axis is the axis of that letter in the first operand that has it, factors included.
+    An ellipsis, an implicit output or operands of unknown rank are not followed."""
+    text = equation.replace(" ", "")
+    if "->" not in text or "." in text:
+        return Tensor()
+    inputs, output = text.split("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands) or not all(isinstance(t, Tensor) and t.shape is not None for t in operands):
+        return Tensor()
+    found: dict = {}
+    for term, tensor in zip(terms, operands, strict=True):
+        if len(term) != len(tensor.shape) or not term.isalpha():
+            return Tensor()
+        made_of = axes_of(tensor) or ()
+        for index, letter in enumerate(term):
+            found.setdefault(letter, (tensor.shape[index], made_of[index], tensor.role(index)))
+    if not all(letter in found for letter in output) or len(set(output)) != len(output):
+        return Tensor()
+    shape = tuple(found[letter][0] for letter in output)
+    return Tensor(shape=shape, roles=tuple(found[letter][2] for letter in output),
+                  factors=tuple(found[letter][1] for letter in output), rnn=_first_rnn(operands))
+
+
 def stack(tensors: list, axis: Value, count: Value) -> Tensor:
     if not tensors or not isinstance(tensors[0], Tensor) or tensors[0].shape is None:
         return UNKNOWN_TENSOR
@@ -769,15 +837,23 @@ def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
         return Tensor(rnn=tensor.rnn)
     extra = len(sizes) - rank
     shape, roles = list(sizes[:extra]), [None] * extra
+    factors = [_axes.of_axis(size) for size in sizes[:extra]]
     old_roles = tensor.roles or (None,) * rank
-    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles, strict=False):
+    old_factors = axes_of(tensor) or ((),) * rank
+    for old, size, role, made_of in zip(tensor.shape, sizes[extra:], old_roles, old_factors, strict=True):
         if expand:
             new = old if as_int(size) == -1 else size
         else:
             new = old * size if isinstance(old, Poly) and isinstance(size, Poly) else UNKNOWN
         shape.append(new)
         roles.append(role if new == old else None)
+        if new == old:
+            factors.append(made_of)  # kept as it was
+        elif not expand and isinstance(size, Poly):
+            factors.append((_axes.Factor(_axes.PARTS, size),) + tuple(made_of))  # tiled: the copies first
+        else:
+            factors.append(_axes.of_axis(new))  # a size-1 axis broadcast: copies of one slice
     if expand and any(as_int(size) == -1 for size in sizes[:extra]):
         return Tensor(rnn=tensor.rnn)
-    return derived(tensor, tuple(shape), tuple(roles))
+    return derived(tensor, tuple(shape), tuple(roles), factors=tuple(factors))
 

@@ -48,6 +48,21 @@ def axis_symbol(key: str, index: int) -> Poly:
     return Poly.atom(AxisOf(key, index))
 
 
+_PACKED_INPUT = "packed input of "
+
+
+def packed_batch(rnn_name: str) -> Poly:
+    """The batch of a packed sequence whose batch the analysis does not know, as the RNN given
+    it sees it: one symbol for every state of that RNN."""
+    return axis_symbol(_PACKED_INPUT + rnn_name, 1)
+
+
+def is_packed_batch(size: Value) -> bool:
+    """Whether ``size`` is the unknown batch of a packed sequence (``packed_batch``)."""
+    symbol = axis_of(size)
+    return symbol is not None and symbol.key.startswith(_PACKED_INPUT)
+
+
 def axis_of(size: Value) -> AxisOf | None:
     """Which axis of a given tensor ``size`` is exactly (``x.shape[1]``, not a number or a sum)."""
     symbol = size.symbol if isinstance(size, Poly) else None
@@ -76,6 +91,9 @@ class Tensor(Value):
     like: str | None = None
     # per axis, its ordered factors (`_axes.Factor`), or None for an axis known only by its size
     factors: tuple | None = field(default=None, compare=False, hash=False)
+    # the RNN one row of whose state this is (`h_n[-1]`, `c_n[0]`): rows joined on another axis
+    # keep a layers-or-directions factor there
+    row_of: Any = field(default=None, compare=False, hash=False)
 
     @property
     def last_axis(self) -> Value:

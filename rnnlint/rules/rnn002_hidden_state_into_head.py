@@ -25,7 +25,9 @@ class HiddenStateIntoHead(Rule):
     dropout) when `num_layers * num_directions` is not known to be 1. The head is reported
     only where its per-layer result reaches the model's result: what `forward` returns (alone
     or inside a tuple, list or dict, after elementwise operations only), a loss module or a
-    recurrent cell.
+    recurrent cell. A state reshaped or transposed still counts while an axis holds its layers
+    or directions next to the batch, and so do rows of one state joined on the batch axis
+    (`torch.cat([h_n[0], h_n[1]], dim=0)`: a `directions x batch` axis).
 
     ## Why is this bad?
     `h_n` has shape `(num_layers * num_directions, batch, hidden_size)` whatever
@@ -134,6 +136,24 @@ class Forecaster(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the two directions' rows joined on the batch axis: one prediction per row, not per sample
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.gru = nn.GRU(4, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        both = torch.cat([h_n[0], h_n[1]], dim=0)
+        return self.fc(both)  # expect: RNN002:16
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn

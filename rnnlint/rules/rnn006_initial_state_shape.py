@@ -63,6 +63,7 @@ class InitialStateShape(Rule):
     A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
     states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
     cell is reported too.
+    A learned state (`nn.Parameter(torch.zeros(...))`) is followed through `expand`/`repeat`.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -182,6 +183,24 @@ class Seq2SeqCell(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # a learned (num_layers, 1, hidden) start expanded along the layers axis, not the batch's
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class LearnedStart(nn.Module):
+    def __init__(self, hidden=8, layers=1):
+        super().__init__()
+        self.h0 = nn.Parameter(torch.zeros(layers, 1, hidden))
+        self.gru = nn.GRU(4, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = self.h0.expand(x.size(0), -1, -1).contiguous()  # expect: RNN006:14
+        _, h_n = self.gru(x, h0)
+        return h_n[-1]
+"""
+        ),
         Invalid(
             """
 import torch
