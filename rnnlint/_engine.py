@@ -6,9 +6,10 @@ matter; character positions are computed only for the nodes a finding reports.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ._config import Config
 from ._finding import Edit, Finding, Fix
@@ -28,7 +29,6 @@ _RECURRENT_IMPORT = re.compile(
 )
 # `getattr(nn, rnn_type)`: a recurrent class the file may name only in strings ("LSTM")
 _RECURRENT_GETATTR = re.compile(r"\bgetattr\(\s*(?:torch\.)?nn\s*,")
-_NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 PARSE_ERROR_CODE = "RNN000"
 MAX_FIX_PASSES = 10
 
@@ -44,6 +44,7 @@ class FileResult:
     # why the file was not fully checked (an internal error, nesting too deep): its findings
     # may be incomplete, so the run is incomplete too
     errors: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)  # the findings the fixes in fixed_source resolve
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> str:
@@ -107,13 +108,20 @@ def parse_source(source: str, path: str):
     except SyntaxError as error:
         row = error.lineno or 1
         column = max((error.offset or 1) - 1, 0)
-        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {error.msg}", name="syntax-error")
+        return Finding(path, row, column, PARSE_ERROR_CODE, syntax_error_message(source, error), name="syntax-error")
     except (MemoryError, RecursionError):  # Python's parser gives up on absurd nesting
         return Finding(path, 1, 0, PARSE_ERROR_CODE, "cannot parse file: nesting too deep for Python's parser",
                        name="syntax-error")
     except ValueError as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {message}", name="syntax-error")
+
+
+def syntax_error_message(source: str, error: SyntaxError) -> str:
+    """What RNN000 says of a syntax error: the newer Python a construct needs, when that is why."""
+    from ._newer_syntax import newer_syntax
+
+    return newer_syntax(source, error) or f"syntax error: {error.msg}"
 
 
 def _parse_in_chunks(source: str, path: str):
@@ -134,7 +142,7 @@ def _parse_in_chunks(source: str, path: str):
     starts.append(len(source))
     body: list = []
     rows_before = 0
-    for start, end in zip(starts, starts[1:]):
+    for start, end in itertools.pairwise(starts):
         text = source[start:end]
         try:
             # blank lines in front keep every row where it is in the file, at no cost
@@ -177,7 +185,8 @@ def selected_body(tree, source: str) -> list | None:
             if words[id(node)] & names or "getattr" in words[id(node)]}
     if not any(as_value for _, as_value in uses.values()):
         return None
-    definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    definitions = [node for node in tree.body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     for node in definitions:
         words[id(node)].discard(node.name)
     seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
@@ -289,6 +298,7 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
            unsafe_fixes: bool) -> list[Finding]:
     """Apply fixes until none applies; sets ``result.fixed_source``, returns the findings left."""
     current_source = source
+    first = findings
     for _ in range(MAX_FIX_PASSES):
         applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
         if not applicable:
@@ -307,7 +317,26 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
         findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
+        # a fix whose finding comes back (another of the same code) still counts as one made
+        result.fixed = _resolved(first, findings) or [
+            finding for finding in first if finding.fix is not None and (finding.fix.safe or unsafe_fixes)]
     return findings
+
+
+def _resolved(before: list, after: list) -> list:
+    """The findings of ``before`` that fixing left out of ``after``, code by code (a fix moves
+    the findings after it, so positions cannot pair them)."""
+    from collections import Counter
+
+    left = Counter(finding.code for finding in after)
+    resolved = []
+    # the findings without a fix are the ones left first
+    for finding in sorted(before, key=lambda finding: finding.fix is not None):
+        if left[finding.code]:
+            left[finding.code] -= 1
+        else:
+            resolved.append(finding)
+    return resolved
 
 
 def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
@@ -326,7 +355,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     context = RuleContext(facts=facts)
     reports = []
     for rule_class in ALL_RULES:
-        if not config.is_selected(rule_class.CODE, path):
+        if rule_class.READS != "facts" or not config.is_selected(rule_class.CODE, path):
             continue
         rule = rule_class()
         try:
@@ -334,18 +363,48 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
                 reports.append((rule_class, report))
         except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
             result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
-    if not reports:
-        return []
+    from ._noqa import Suppressions
+
+    suppressions = Suppressions(facts.lines.lines)
     try:
-        return _reported(reports, facts, path, config)
+        findings = _reported(reports, facts, path, suppressions) if reports else []
+    except Exception as error:  # noqa: BLE001
+        result.errors.append(internal_error(path, "the findings", error))
+        return []
+    if not result.errors:  # a rule that failed may have had findings its noqa was for
+        findings.extend(_suppression_findings(facts, path, config, suppressions, result))
+        findings.sort()
+    return findings
+
+
+def _suppression_findings(facts, path: str, config: Config, suppressions, result: FileResult) -> list[Finding]:
+    """The findings of the rules that judge the ``# noqa`` comments, once the others have run."""
+    from .rules import ALL_RULES
+    from .rules._base import RuleContext
+
+    readers = [rule for rule in ALL_RULES if rule.READS == "suppressions" and config.is_selected(rule.CODE, path)]
+    if not readers:
+        return []
+    rules_run = frozenset(rule.CODE for rule in ALL_RULES
+                          if rule.READS == "facts" and config.is_selected(rule.CODE, path))
+    context = RuleContext(facts=facts, suppressions=suppressions.facts(rules_run, frozenset(r.CODE for r in ALL_RULES)))
+    reports: list = []
+    for rule_class in readers:
+        try:
+            reports.extend((rule_class, report) for report in rule_class().check(context))
+        except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
+            result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
+    try:
+        return _reported(reports, facts, path, suppressions, robust=False)
     except Exception as error:  # noqa: BLE001
         result.errors.append(internal_error(path, "the findings", error))
         return []
 
 
-def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
+def _reported(reports: list, facts, path: str, suppressions, robust: bool = True) -> list[Finding]:
     """Findings from the rules' reports: unknown conditions dropped, positions, noqa, fixes."""
-    reports = _robust_to_unknown_conditions(reports, facts)
+    if robust:
+        reports = _robust_to_unknown_conditions(reports, facts)
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
@@ -353,7 +412,7 @@ def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
         if position is None:
             continue
         row, column, end_row, end_column = position
-        if _suppressed(lines.lines, row, rule_class.CODE):
+        if suppressions.suppresses(row, rule_class.CODE):
             continue
         # one finding per place and rule: an inlined submodule may see the same bug twice
         key = (row, column, rule_class.CODE)
@@ -415,20 +474,6 @@ def _fix_for(rule_class, report, lines) -> Fix | None:
     return Fix(title=rule_class.FIX_TITLE.format(**report.fields), safe=report.fix_safe, edits=tuple(edits))
 
 
-def _suppressed(lines: list, row: int, code: str) -> bool:
-    if not 1 <= row <= len(lines):
-        return False
-    if "noqa" not in lines[row - 1].lower():
-        return False
-    match = _NOQA.search(lines[row - 1])
-    if match is None:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(code.startswith(listed.upper()) for listed in re.split(r"[,\s]+", codes) if listed)
-
-
 def apply_edits(source: str, findings: Iterable[Finding]) -> str:
     """Apply the edits of ``findings``; overlapping edits are left for the next pass."""
     from ._source import split_rows
@@ -443,6 +488,7 @@ def apply_edits(source: str, findings: Iterable[Finding]) -> str:
 
     edits = []
     for finding in findings:
+        assert finding.fix is not None  # only findings with a fix are applied
         for edit in finding.fix.edits:
             edits.append((offset(edit.row, edit.column), offset(edit.end_row, edit.end_column), edit.content))
     edits.sort()

@@ -22,6 +22,8 @@ EMBEDDING = "embedding"  # a new last axis of embedding_dim
 CONV1D = "conv1d"
 CONV2D = "conv2d"
 ADAPTIVE_POOL2D = "adaptive_pool2d"
+POOL = "pool"  # max/avg pooling: batch and channels kept, the spatial axes resized
+FLATTEN_LAYER = "flatten_layer"  # nn.Flatten: axes start_dim..end_dim joined in order
 SAME_SHAPE = "same_shape"  # activations, dropout, normalisations
 OPAQUE_TENSOR = "opaque_tensor"  # one tensor of a shape the analysis does not follow
 UNFOLLOWED = "unfollowed"  # nothing is known of what a call returns
@@ -88,15 +90,19 @@ _LAYERS: tuple[LayerSpec, ...] = (
         "Identity", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "GroupNorm",
         "Tanhshrink", "Softsign",
     )),
+    *(LayerSpec(kind, POOL) for kind in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d")),
+    LayerSpec("Flatten", FLATTEN_LAYER, (("start_dim", 1), ("end_dim", -1))),
     *(LayerSpec(kind, OPAQUE_TENSOR) for kind in (
-        "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
-        "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Flatten", "Unflatten", "Upsample",
+        "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool3d",
+        "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "Unflatten", "Upsample",
         "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "PixelShuffle",
     )),
     *(LayerSpec(kind, CONTAINER) for kind in ("Sequential", "ModuleList", "ModuleDict")),
 )
 
 LAYERS: dict[str, LayerSpec] = {spec.kind: spec for spec in _LAYERS}
+# `torch.nn` classes that wrap a tensor and read as that tensor (`nn.Parameter(torch.zeros(...))`)
+TENSOR_WRAPPERS = frozenset({"Parameter", "Buffer"})
 
 
 def kinds_of(family: str) -> tuple[str, ...]:
@@ -141,6 +147,8 @@ RESHAPE = "reshape"  # x.view(...), x.reshape(...)
 MATMUL = "matmul"
 LIKE_OTHER = "like_other"  # x.view_as(y): the shape of y
 PERMUTE = "permute"
+MOVEDIM = "movedim"  # x.movedim(source, destination): the axes reordered
+UNFLATTEN = "unflatten"  # x.unflatten(dim, sizes): one axis split
 TRANSPOSE = "transpose"  # two axes swapped
 MATRIX_TRANSPOSE = "matrix_transpose"  # x.t()
 SQUEEZE = "squeeze"
@@ -163,6 +171,8 @@ _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (MATMUL, ("bmm", "matmul")),
     (LIKE_OTHER, ("view_as", "reshape_as", "expand_as")),
     (PERMUTE, ("permute",)),
+    (MOVEDIM, ("movedim", "moveaxis")),
+    (UNFLATTEN, ("unflatten",)),
     (TRANSPOSE, ("transpose", "swapaxes", "swapdims")),
     (MATRIX_TRANSPOSE, ("t",)),
     (SQUEEZE, ("squeeze",)),
@@ -213,6 +223,7 @@ CREATE_FULL = "create_full"  # torch.full(sizes, value)
 CREATE_LIKE = "create_like"  # torch.zeros_like(x): the shape of x
 WRAP = "wrap"  # the legacy autograd Variable(x): x itself
 AS_METHOD = "as_method"  # torch.f(x, *args) is x.f(*args)
+EINSUM = "einsum"  # torch.einsum("bij,bjk->bik", a, b): axes named by letters
 
 
 @dataclass(frozen=True)
@@ -229,6 +240,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     (CONCATENATE, False, ("cat", "concat", "concatenate")),
     (MATMUL, True, ("bmm", "matmul")),
     (STACK, False, ("stack",)),
+    (EINSUM, False, ("einsum",)),
     (CREATE, False, ("zeros", "ones", "randn", "rand", "empty")),
     (CREATE_FULL, False, ("full",)),
     (CREATE_LIKE, False, ("zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like")),
@@ -240,7 +252,8 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
         "logsigmoid", "alpha_dropout", "feature_alpha_dropout", "nan_to_num", "rsqrt", "erf", "sin", "cos", "flip",
         "roll",
     )),
-    (AS_METHOD, True, ("transpose", "permute", "reshape", "squeeze", "unsqueeze", "flatten", "mean", "sum", "max",
+    (AS_METHOD, True, ("transpose", "permute", "movedim", "moveaxis", "unflatten", "reshape", "squeeze", "unsqueeze",
+                       "flatten", "mean", "sum", "max",
                        "min", "amax", "amin", "argmax", "logsumexp")),
 )
 TORCH_FUNCTIONS: dict[str, TorchFunction] = {

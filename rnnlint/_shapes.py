@@ -26,10 +26,10 @@ class RNNConfig(Generic[Dim]):
     kind: str
     input_size: Dim
     hidden_size: Dim
-    num_layers: Dim = 1  # type: ignore[assignment]
+    num_layers: Dim = 1  # type: ignore[assignment]  # an int default, whatever dimensions the caller uses
     batch_first: bool | None = False
     bidirectional: bool | None = False
-    proj_size: Dim = 0  # type: ignore[assignment]
+    proj_size: Dim = 0  # type: ignore[assignment]  # an int default, whatever dimensions the caller uses
     dropout: Any = 0.0
     bias: Any = True
     nonlinearity: Any = "tanh"
@@ -133,3 +133,58 @@ def time_axis(config: RNNConfig) -> int | None:
     if config.batch_first is None:
         return None
     return 1 if config.batch_first else 0
+
+
+# --- recurrent cells: one step -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellConfig(Generic[Dim]):
+    """The configuration of one recurrent cell (``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``)."""
+
+    kind: str
+    input_size: Dim
+    hidden_size: Dim
+
+    @property
+    def steps_of(self) -> str:
+        """The recurrent module the cell is one step of (``LSTMCell`` -> ``LSTM``)."""
+        return _pytorch.LAYERS[self.kind].steps_of or ""
+
+    @property
+    def takes_state_pair(self) -> bool:
+        """An LSTMCell takes and returns ``(h, c)``; RNNCell and GRUCell one tensor ``h``."""
+        return self.steps_of == "LSTM"
+
+
+CELL_KINDS = _pytorch.CELL_KINDS  # the cells these shapes are for
+# a cell's input and state have one or two axes: a batch of rows, or a single unbatched row
+CELL_RANKS = (1, 2)
+
+
+def step_input_shape(config: CellConfig, batch: Any) -> tuple:
+    """The input of one step: ``(batch, input_size)``, or ``(input_size,)`` unbatched (``batch=None``)."""
+    return (config.input_size,) if batch is None else (batch, config.input_size)
+
+
+def step_state_shape(config: CellConfig, batch: Any) -> tuple:
+    """``h`` (and an LSTMCell's ``c``), given and returned: ``(batch, hidden_size)``, or
+    ``(hidden_size,)`` unbatched. Never a layers axis: that is ``nn.RNN``'s ``h_0``."""
+    return (config.hidden_size,) if batch is None else (batch, config.hidden_size)
+
+
+def step_result_shapes(config: CellConfig, batch: Any) -> tuple:
+    """What a step returns: ``(h',)`` or, for an LSTMCell, ``(h', c')``; each like the state.
+    Leaving the state out starts it at zeros of this shape."""
+    state = step_state_shape(config, batch)
+    return (state, state) if config.takes_state_pair else (state,)
+
+
+def step_batch(input_shape: tuple) -> tuple[bool, Any]:
+    """``(known, batch)`` of a cell's input shape: its first axis when it has two, None when it
+    has one (unbatched); ``known`` is False for any other rank, which the cell rejects."""
+    if len(input_shape) == 2:
+        return True, input_shape[0]
+    if len(input_shape) == 1:
+        return True, None
+    return False, None

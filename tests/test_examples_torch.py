@@ -45,6 +45,7 @@ MARKED_LINES = {
     "rnn009_dropout_without_layers": "nn.LSTM(",
     "rnn010_packed_layout_mismatch": "pack_padded_sequence(",
     "rnn011_invalid_rnn_argument": "nn.LSTM(",
+    "rnn012_step_loop_over_batch": "for t in range(",
 }
 BUILDS_CLEANLY = sorted(set(MARKED_LINES) - {"rnn011_invalid_rnn_argument"})
 
@@ -369,3 +370,15 @@ def test_rnn011_misspelt_keyword_raises_at_construction_and_the_fix_is_batch_fir
         config_of(model.lstm), sizes["batch"], sizes["seq"]
     )
     assert seen["logits"].shape == (sizes["batch"], model.fc.out_features)
+
+
+def test_rnn012_indexing_samples_as_time_steps_mixes_samples_and_the_fix_does_not():
+    folder = "rnn012_step_loop_over_batch"
+    for half, mixes in (("buggy", True), ("fixed", False)):
+        sizes, model, (x,) = build(folder, half)
+        with torch.no_grad():
+            logits = model(x)
+            changed = model(with_sample_changed(x, 0, 1))
+        # row 0 of the logits is sample 0's prediction only when the loop walks time
+        assert (not torch.allclose(changed[0], logits[0])) is mixes, half
+    assert logits.shape == (sizes["batch"], model.fc.out_features)

@@ -99,7 +99,8 @@ class Generator(nn.Module):
         token = body[:, 0]
         generated = []
         for _ in range(self.steps):
-            hidden = self.decoder(self.embedding(token), hidden)
+            # the cell rejects a state with a layers axis: RNN006 too
+            hidden = self.decoder(self.embedding(token), hidden)  # expect: RNN006
             token = self.out(hidden).argmax(dim=-1)
             generated.append(token)
         return torch.stack(generated, dim=1)

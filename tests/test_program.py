@@ -654,7 +654,9 @@ def _codes(source, closed):
     from rnnlint.rules._base import RuleContext
 
     facts = analyse(ast.parse(source), source, closed_classes=closed)
-    return [rule.CODE for rule in ALL_RULES for _ in rule().check(RuleContext(facts=facts))]
+    # the rules that judge the analysis's facts (RNN100 judges suppression comments)
+    return [rule.CODE for rule in ALL_RULES if rule.CODE != "RNN100"
+            for _ in rule().check(RuleContext(facts=facts))]
 
 
 def test_a_conditional_finding_no_site_reaches_is_left_out_when_every_site_is_in_view():

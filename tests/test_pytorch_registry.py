@@ -77,3 +77,38 @@ def test_the_readme_names_every_recurrent_module_the_registry_has():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     intro = readme[:readme.index("## Quick start")]
     assert all(f"`nn.{kind}`" in intro for kind in _pytorch.RNN_KINDS)
+
+
+def test_a_file_using_only_cells_is_analysed_and_judged():
+    from rnnlint import lint_source
+
+    source = (
+        "import torch\nimport torch.nn as nn\n\n"
+        "class Decoder(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.cell = nn.GRUCell(4, 8)\n\n"
+        "    def forward(self, x):\n"
+        "        h = torch.zeros(1, x.size(0), 8)\n"
+        "        for t in range(x.size(1)):\n"
+        "            h = self.cell(x[:, t], h)\n"
+        "        return h\n"
+    )
+    assert needs_analysis(source)
+    assert [(finding.row, finding.code) for finding in lint_source(source)] == [(10, "RNN006")]
+
+
+@pytest.mark.parametrize("kind", _pytorch.CELL_KINDS)
+@pytest.mark.parametrize("batch", [3, None])
+def test_step_shapes_are_torchs(kind, batch):
+    torch = pytest.importorskip("torch")
+    cell = getattr(torch.nn, kind)(4, 6)
+    config = _shapes.CellConfig(kind=kind, input_size=cell.input_size, hidden_size=cell.hidden_size)
+    inputs = torch.randn(*_shapes.step_input_shape(config, batch))
+    state = torch.zeros(_shapes.step_state_shape(config, batch))
+    given = (state, state) if config.takes_state_pair else state
+    for hx in (given, None):  # leaving the state out starts it at zeros of the same shape
+        result = cell(inputs, hx)
+        returned = result if isinstance(result, tuple) else (result,)
+        assert tuple(tuple(tensor.shape) for tensor in returned) == _shapes.step_result_shapes(config, batch)
+    assert config.steps_of == {"RNNCell": "RNN", "LSTMCell": "LSTM", "GRUCell": "GRU"}[kind]

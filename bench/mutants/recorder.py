@@ -34,7 +34,7 @@ def from_rnn(prov) -> bool:
 
 @dataclass
 class Event:
-    kind: str            # "op", "linear", "rnn", "built"
+    kind: str            # "op", "linear", "rnn", "cell", "built"
     name: str            # op name or module class
     end: tuple           # (line, column) where the innermost corpus expression ends
     stack: tuple = ()    # ends of every corpus expression on the stack, innermost first
@@ -192,6 +192,8 @@ def _recorder_class():
                     module.register_forward_hook(self._rnn_out)
                 elif isinstance(module, torch.nn.Linear):
                     module.register_forward_pre_hook(self._linear_in)
+                if isinstance(module, torch.nn.RNNCellBase):
+                    module.register_forward_pre_hook(self._cell_in, with_kwargs=True)
                 if kind in CUT_MODULES or isinstance(module, torch.nn.RNNCellBase):
                     module.register_forward_hook(self._cut)
 
@@ -207,6 +209,17 @@ def _recorder_class():
             self.trace.events.append(Event("rnn", type(module).__name__, stack[0] if stack else (),
                                            stack, input_prov, tuple(features.shape), module=module, hx=hx_kind,
                                            hx_lineage=hx_lineage, lineage=input_lineage, packed=packed))
+
+        def _cell_in(self, module, args, kwargs):
+            # one step of a recurrent cell: where it is called, and where its state was made
+            stack = self.stack(sys._getframe(1))
+            data = args[0] if args else kwargs.get("input")
+            hx = args[1] if len(args) > 1 else kwargs.get("hx")
+            hx_kind = None if hx is None else ("tensor" if isinstance(hx, torch.Tensor) else "tuple")
+            hx_lineage = tuple(self.lookup(t)[1] for t in _leaves(hx) if isinstance(t, torch.Tensor))
+            self.trace.events.append(Event("cell", type(module).__name__, stack[0] if stack else (), stack,
+                                           self.lookup(data)[0], tuple(data.shape), module=module, hx=hx_kind,
+                                           hx_lineage=hx_lineage, lineage=self.lookup(data)[1]))
 
         def _rnn_out(self, module, _args, output):
             # what an RNN returns starts a new history: the RNN call itself

@@ -6,14 +6,19 @@ package's public names, listed here, are all a rule may import from the analysis
 
 from __future__ import annotations
 
+from ._axes import DIRECTIONS as DIRECTIONS_FACTOR
+from ._axes import LAYERS as LAYERS_FACTOR
+from ._axes import regroup
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
+    STEP,
     TO_CELL,
     TO_LOSS,
     TO_RETURN,
     TO_STATE,
     WHOLE_SLICE,
+    CellCall,
     Fact,
     FileFacts,
     HeadCall,
@@ -28,12 +33,14 @@ from ._facts import (
     LayerCall,
     Pack,
     Pad,
+    PadSequence,
     RecurrentInput,
     Reduce,
     Reshape,
     Return,
     RnnCall,
     ScopeFacts,
+    StepLoop,
     TensorOp,
     TensorSubscript,
     TupleSubscript,
@@ -44,8 +51,8 @@ from ._facts import (
     tensors_within,
 )
 from ._interpreter import ShapeNote
-from ._program import Built, Configuration, Site
 from ._names import argument, argument_value, unpacks
+from ._program import Built, Configuration, Site
 from ._symbolic import (
     DIFFERENT,
     EQUAL,
@@ -75,7 +82,6 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._axes import regroup
 from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
     BATCH,
@@ -95,7 +101,9 @@ from ._values import (
     TupleValue,
     axis_of,
     axis_symbol,
+    cell_configs,
     dim,
+    is_packed_batch,
     rnn_configs,
     split_flag,
 )
@@ -104,7 +112,8 @@ __all__ = [
     # the result of one file's analysis
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
     # facts
-    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "Reduce", "Reshape", "Return", "RnnCall", "TensorOp",
+    "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall",
+    "TensorOp", "CellCall", "StepLoop", "STEP",
     "TensorSubscript", "TupleSubscript", "Unpack",
     "IndexEllipsis", "IndexInt", "IndexItem", "IndexKey", "IndexNone", "IndexSlice", "IndexTensor", "WHOLE_SLICE",
     "takes_axis",
@@ -113,9 +122,11 @@ __all__ = [
     "RecurrentInput", "inputs_of", "recurrent_result",
     # values and what they mean
     "Alt", "Bool", "Const", "DictValue", "Layer", "ListValue", "Packed", "Poly", "Tensor", "TupleValue", "Unknown",
-    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of",
+    "Value", "UNKNOWN", "BATCH", "FEATURE", "STATE", "TIME", "AxisOf", "axis_symbol", "axis_of", "is_packed_batch",
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
-    "rnn_configs", "split_flag", "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
+    "rnn_configs", "cell_configs", "split_flag",
+    "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
+    "LAYERS_FACTOR", "DIRECTIONS_FACTOR",
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",

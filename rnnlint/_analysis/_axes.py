@@ -10,15 +10,15 @@ in). Pure functions over the sizes; equality of sizes is the caller's (``equal``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ._symbolic import UNKNOWN, Poly, Unknown, Value, as_int, number
 
 # factor names: what a piece of an axis means
-LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, PARTS = (
-    "layers", "directions", "batch", "time", "features", "channels", "parts")
-NAMED = (LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, PARTS)
+LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, HEIGHT, WIDTH, PARTS, STATE_ROWS = (
+    "layers", "directions", "batch", "time", "features", "channels", "height", "width", "parts", "state rows")
+NAMED = (LAYERS, DIRECTIONS, BATCH, TIME, FEATURES, CHANNELS, HEIGHT, WIDTH, PARTS, STATE_ROWS)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def of_tensor(shape: tuple, factors: tuple | None, roles: tuple | None = None) -
     return tuple(result)
 
 
-_ROLE_NAMES = {"batch": BATCH, "time": TIME, "feature": FEATURES}
+_ROLE_NAMES: dict[str | None, str] = {"batch": BATCH, "time": TIME, "feature": FEATURES}
 
 
 def _is_one(size: Value) -> bool:
@@ -144,10 +144,11 @@ def permuted(axes: tuple | None, order: list) -> tuple | None:
     return None if axes is None else tuple(axes[index] for index in order)
 
 
-def concatenated(axes: tuple, axis: int, count: int) -> tuple:
+def concatenated(axes: tuple, axis: int, count: int, rows: bool = False) -> tuple:
     """``torch.cat`` of ``count`` tensors whose factors are all ``axes``: the joined axis gets
-    a leading ``parts`` factor."""
-    joined = (Factor(PARTS, number(count)),) + tuple(axes[axis])
+    a leading ``parts`` factor (``state rows`` when the pieces are rows of one RNN's state,
+    ``h_n[0]`` and ``h_n[1]``: layers or directions)."""
+    joined = (Factor(STATE_ROWS if rows else PARTS, number(count)),) + tuple(axes[axis])
     return axes[:axis] + (joined,) + axes[axis + 1:]
 
 

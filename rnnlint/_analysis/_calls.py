@@ -4,14 +4,14 @@ their behaviour in the registry (``rnnlint._pytorch``), packing and padding."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
-from ._facts import HeadCall, LayerCall, Pack, Pad, Reduce, Reshape, RnnCall, TensorOp
+from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._program import expanded_keywords, unknown_rest
 from ._symbolic import (
@@ -29,6 +29,7 @@ from ._symbolic import (
     truth,
 )
 from ._values import (
+    CELL_KINDS,
     RNN_KINDS,
     DictValue,
     Layer,
@@ -43,9 +44,9 @@ from ._values import (
     rnn_configs,
 )
 
-
 PACK = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD = "torch.nn.utils.rnn.pad_packed_sequence"
+PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 
 
 class Calls(InterpreterBase):
@@ -61,7 +62,8 @@ class Calls(InterpreterBase):
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
-                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+                result = self.guarded_map(
+                    lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
@@ -84,7 +86,8 @@ class Calls(InterpreterBase):
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
-        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+        result = self.guarded_map(
+            lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
         self.learn_input_features(callee, node, state)
         return result
 
@@ -178,15 +181,26 @@ class Calls(InterpreterBase):
             hx_node = _argument_node(node, 1, "hx")
             self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
-            return ops.call_rnn(layer, inputs, self.guard, node)
-        self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
+            return ops.call_rnn(layer, inputs, self.guard)
+        if layer.kind in CELL_KINDS:
+            inputs = args[0] if args else kwargs.get("input", UNKNOWN)
+            hx = args[1] if len(args) > 1 else kwargs.get("hx")
+            result = ops.call_cell(layer, inputs, hx, node, self.guard)
+            self.events.append(CellCall(node, self.guard, layer, inputs, hx, _argument_node(node, 1, "hx"),
+                                        _argument_node(node, 0, "input"), result))
+            self.events.append(LayerCall(node, self.guard, layer, tuple(args), result))
+            return result
+        event = LayerCall(node, self.guard, layer, tuple(args))
+        self.events.append(event)
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
         if layer.kind == "Sequential" and args and _holds_in_file_modules(layer):
             return self.call_sequential(layer, node, args[0])
         if not args:
             return UNKNOWN
-        return self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        result = self.guarded_map(lambda first: self.apply_layer(layer, [first, *args[1:]]), args[0])
+        self.record_result(event, result)
+        return result
 
     def apply_layer(self, layer: Layer, args: list) -> Value:
         """What a built-in layer returns on ``args`` (a Sequential: its children one after the
@@ -228,13 +242,14 @@ class Calls(InterpreterBase):
                                            if isinstance(item, Layer) else UNKNOWN, current)
             return current
         # n alike children: the first runs on `first`; the result is known when one child keeps the shape
+        assert isinstance(layer.element, Layer)  # `_holds_in_file_modules` said so
         once = self.call_layer(layer.element, node, [first], {})
         return map_cases(lambda before, after: _same_layout(before, after), first, once)
 
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
         """Calling an in-file module: its forward runs on the caller's tensors."""
         info = self.classes.get(layer.module_class)
-        if info is None or not layer.module_state and "__init__" in info.methods:
+        if info is None or (not layer.module_state and "__init__" in info.methods):
             return UNKNOWN
         state = dict(layer.module_state)
         return self.run_method("forward", state, args, kwargs, info=info)
@@ -245,11 +260,13 @@ class Calls(InterpreterBase):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
                     key = ops.input_key(layer, case)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
+                        if axis is None:  # (batch_first is known: never)
+                            continue
                         size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, label)
 
-    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
         special = self.call_program_ref(ref, args, kwargs, opaque)
@@ -267,6 +284,8 @@ class Calls(InterpreterBase):
             return self.pack(node, args, kwargs, opaque, layout_free=name != PACK)
         if name == PAD:
             return self.pad(node, args, kwargs, opaque)
+        if name == PAD_SEQUENCE:
+            return self.pad_sequence(node, args, kwargs, opaque)
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
@@ -305,6 +324,9 @@ class Calls(InterpreterBase):
             self.instance = previous
 
     def construct(self, kind: str, node: ast.Call, args: list, kwargs: dict, opaque: bool, starred: list) -> Value:
+        if kind in _pytorch.TENSOR_WRAPPERS:
+            data = args[0] if args else kwargs.get("data", UNKNOWN)
+            return data if isinstance(data, Tensor) else Tensor()
         spec = _pytorch.LAYERS.get(kind)
         if spec is not None and spec.family == _pytorch.RECURRENT:
             layer = self._bind(kind, spec.parameters or (), node, args, kwargs, opaque,
@@ -325,7 +347,8 @@ class Calls(InterpreterBase):
                 items = ()
             elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
                 items = args[0].items
-            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) else UNKNOWN
+            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) \
+                else UNKNOWN
             layer = Layer(kind=kind, node=node, items=items, element=element)
         else:
             layer = Layer(kind=kind, node=node)
@@ -336,7 +359,7 @@ class Calls(InterpreterBase):
               accepted: tuple | None = None) -> Layer:
         names = [name for name, _ in parameters]
         bound: dict = {}
-        for name, value in zip(names, args):
+        for name, value in zip(names, args, strict=False):
             bound[name] = value
         unknown_keywords = []
         for name, value in kwargs.items():
@@ -356,7 +379,7 @@ class Calls(InterpreterBase):
         return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
                      opaque_arguments=opaque)
 
-    def call_builtin(self, name: str, args: list, kwargs: dict, node: ast.Call) -> Value:
+    def call_builtin(self, name: str, args: list, _kwargs: dict, _node: ast.Call) -> Value:
         if name == "next" and args:
             return _loop_item(args[0])
         if name == "iter" and args:
@@ -371,6 +394,10 @@ class Calls(InterpreterBase):
                 return number(len(value.items))
             if isinstance(value, Tensor) and value.shape:
                 return value.shape[0]
+            if isinstance(value, Tensor) and value.shape is None:
+                # `len(x)` is the size of the first axis, whatever the rank
+                return value.lead if not isinstance(value.lead, Unknown) else \
+                    axis_symbol(value.key, 0) if value.key else UNKNOWN
             return UNKNOWN
         if name == "bool" and args:
             return map_cases(_as_condition, args[0])
@@ -406,6 +433,17 @@ class Calls(InterpreterBase):
         self.events.append(Pad(node, self.guard, packed, batch_first, len(args) > 1 or "batch_first" in kwargs))
         return map_cases(lambda case, flag: _padded_from(case, flag), packed, batch_first)
 
+    def pad_sequence(self, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+        """``pad_sequence(sequences, batch_first=False)``: a tensor whose layout the call states;
+        its shape is not followed (the sequences' rank is seldom known)."""
+        explicit = len(args) > 1 or "batch_first" in kwargs
+        batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
+        if opaque and not explicit:
+            batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
+        result = Tensor()
+        self.events.append(PadSequence(node, self.guard, result, batch_first, explicit))
+        return result
+
     def call_torch(self, short: str, name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
         """``torch.<short>(...)``, by the function's behaviour in the registry."""
         function = _pytorch.TORCH_FUNCTIONS.get(short)
@@ -427,6 +465,10 @@ class Calls(InterpreterBase):
             if isinstance(tensors, ListValue):
                 return map_cases(lambda item: ops.stack([item], axis, UNKNOWN), tensors.item)
             return Tensor()
+        if behaviour == _pytorch.EINSUM and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+            operands = list(args[1].items) if len(args) == 2 and isinstance(args[1], TupleValue) else args[1:]
+            return map_cases(lambda *items: ops.einsum(args[0].value, list(items)), *operands) if operands \
+                else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
             return args[0] if args and isinstance(args[0], Tensor) else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
@@ -461,7 +503,8 @@ class Calls(InterpreterBase):
             if name is not None:
                 key = name if name in state else (name if name.startswith("self.") else None)
                 if key is not None and key in state:
-                    state[key] = ListValue(args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
+                    state[key] = ListValue(
+                        args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
@@ -486,7 +529,7 @@ class Calls(InterpreterBase):
                          for arg in args]
             if kwargs or None in constants:
                 return UNKNOWN
-            shown = ", ".join(constants)
+            shown = ", ".join(constant for constant in constants if constant is not None)
             return Poly.atom(f"{base.terms[0][0][0]}.{method}({shown})")
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
@@ -519,7 +562,7 @@ class Calls(InterpreterBase):
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
         return result if result is not None else Tensor(rnn=tensor.rnn)
 
-    def method_size(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_size(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         shape = self.shape_of(tensor)
         if axis is None:
@@ -528,14 +571,14 @@ class Calls(InterpreterBase):
             index = as_int(axis)
             if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
                 return self._named_dim(tensor, index)
-        if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
-            return axis_symbol(tensor.key, as_int(axis))
+        if tensor.key is not None and (position := as_int(axis)) is not None and position >= 0:
+            return axis_symbol(tensor.key, position)
         return UNKNOWN
 
-    def method_rank(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_rank(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
 
-    def method_reshape(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_reshape(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         dims = args
         if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
             dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
@@ -549,34 +592,59 @@ class Calls(InterpreterBase):
             return Tensor(rnn=tensor.rnn)
         return ops.reshape(tensor, list(dims))
 
-    def method_matmul(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_matmul(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         if not args:
             return None
         return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
 
-    def method_like_other(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                          node: ast.Call) -> Value | None:
+    def method_like_other(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                          _node: ast.Call) -> Value | None:
         if not args:
             return None
         return args[0] if isinstance(args[0], Tensor) else tensor
 
-    def method_permute(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_permute(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         order = args
         if len(args) == 1 and isinstance(args[0], TupleValue):
             order = list(args[0].items)
         return ops.permute(tensor, list(order))
 
-    def method_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_movedim(self, tensor: Tensor, _method: str, args: list, kwargs: dict,
+                       _node: ast.Call) -> Value | None:
+        source = args[0] if args else kwargs.get("source", UNKNOWN)
+        destination = args[1] if len(args) > 1 else kwargs.get("destination", UNKNOWN)
+        rank = ops.known_rank(tensor)
+        moved, to = ops.normalize_axis(source, rank), ops.normalize_axis(destination, rank)
+        if rank is None or moved is None or to is None:
+            return None
+        order = [axis for axis in range(rank) if axis != moved]
+        order.insert(to, moved)
+        return ops.permute(tensor, [number(axis) for axis in order])
+
+    def method_unflatten(self, tensor: Tensor, method: str, args: list, kwargs: dict,
                          node: ast.Call) -> Value | None:
+        axis = args[0] if args else kwargs.get("dim")
+        sizes = args[1] if len(args) > 1 else kwargs.get("sizes")
+        rank = ops.known_rank(tensor)
+        index = ops.normalize_axis(axis, rank) if axis is not None else None
+        if rank is None or index is None or not isinstance(sizes, TupleValue) or tensor.shape is None:
+            return None
+        # one axis split in place: a reshape that keeps every other axis
+        dims = list(tensor.shape[:index]) + list(sizes.items) + list(tensor.shape[index + 1:])
+        self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
+        return ops.reshape(tensor, dims)
+
+    def method_transpose(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
 
-    def method_matrix_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                                node: ast.Call) -> Value | None:
+    def method_matrix_transpose(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                                _node: ast.Call) -> Value | None:
         if tensor.shape is not None and len(tensor.shape) == 2:
             return ops.transpose(tensor, number(0), number(1))
         return Tensor()
 
-    def method_squeeze(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_squeeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         result = ops.squeeze(tensor, axis)
         before = self.head_call_of(tensor)
@@ -585,11 +653,11 @@ class Calls(InterpreterBase):
             self.head_calls[id(result)] = (result, before)
         return result
 
-    def method_unsqueeze(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                         node: ast.Call) -> Value | None:
+    def method_unsqueeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.unsqueeze(tensor, args[0] if args else kwargs.get("dim", UNKNOWN))
 
-    def method_flatten(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_flatten(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         start = args[0] if args else kwargs.get("start_dim", number(0))
         end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
         return ops.flatten(tensor, start, end)
@@ -609,27 +677,30 @@ class Calls(InterpreterBase):
             return Tensor(shape=())
         return Tensor()
 
-    def method_new_tensor(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_tensor(self, _tensor: Tensor, method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         return self.created_tensor(args[:1] if method == "new_full" else args, node)
 
-    def method_new_legacy(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_legacy(self, _tensor: Tensor, _method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
         if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
             return Tensor(source=node)
         return self.created_tensor(args, node)
 
-    def method_elementwise(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                           node: ast.Call) -> Value | None:
+    def method_elementwise(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                           _node: ast.Call) -> Value | None:
         return tensor
 
-    def method_unknown(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_unknown(self, _tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                       _node: ast.Call) -> Value | None:
         return UNKNOWN
 
-    def method_repeat(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
-        return ops.repeat(tensor, sizes, expand=method == "expand")
+        result = ops.repeat(tensor, sizes, expand=method == "expand")
+        # the call that gave the tensor its shape: where a state built this way is wrong
+        return replace(result, source=node) if result.shape is not None else result
 
 
 # tensor method behaviour (the registry's) -> the interpreter's handler
@@ -640,6 +711,8 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.MATMUL: Calls.method_matmul,
     _pytorch.LIKE_OTHER: Calls.method_like_other,
     _pytorch.PERMUTE: Calls.method_permute,
+    _pytorch.MOVEDIM: Calls.method_movedim,
+    _pytorch.UNFLATTEN: Calls.method_unflatten,
     _pytorch.TRANSPOSE: Calls.method_transpose,
     _pytorch.MATRIX_TRANSPOSE: Calls.method_matrix_transpose,
     _pytorch.SQUEEZE: Calls.method_squeeze,

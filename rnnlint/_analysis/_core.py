@@ -7,15 +7,14 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from . import _tensor_ops as ops
-from ._facts import Fact, HeadCall, IndexInt
+from ._facts import Fact, HeadCall, IndexInt, LayerCall, TensorSubscript
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
-from ._values import Layer, ListValue, Tensor, TupleValue
-
+from ._values import Layer, ListValue, Tensor, TupleValue, python_value
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
@@ -79,6 +78,9 @@ class InterpreterBase:
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
         # top-level parameters defaulting to None (`batch_first=None`): "keep the class's setting"
         self.none_default_parameters: set = set()
+        # top-level parameters with a number as default: name -> that number (a symbol stays a
+        # symbol, since callers may pass anything; the default says what the author expects)
+        self.parameter_defaults: dict[str, Value] = {}
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:
@@ -90,6 +92,13 @@ class InterpreterBase:
             return self.call_function(method, state, args or [], kwargs or {}, bound_self=True, owner=owner)
         finally:
             self.instance = previous
+
+    def record_result(self, event: LayerCall | TensorSubscript, result: Value) -> None:
+        """Give a recorded fact the value it produced, once that value is known."""
+        for index in range(len(self.events) - 1, -1, -1):
+            if self.events[index] is event:
+                self.events[index] = replace(event, result=result)
+                return
 
     def head_call_of(self, tensor: Tensor) -> HeadCall | None:
         entry = self.head_calls.get(id(tensor))
@@ -162,7 +171,8 @@ class InterpreterBase:
             return Const(None)
         return alternatives(returned)
 
-    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict,
+                        bound_self: bool) -> None:
         params = function.args
         positional = positional_parameters(function)
         if bound_self and positional:
@@ -182,7 +192,7 @@ class InterpreterBase:
                 local[name] = self.eval(default, {})
             else:
                 local[name] = UNKNOWN
-        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+        for param, default in zip(params.kwonlyargs, params.kw_defaults, strict=True):
             name = param.arg
             if name in kwargs:
                 local[name] = kwargs[name]
@@ -201,10 +211,17 @@ class InterpreterBase:
         """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
         annotation = param.annotation
         annotated = dotted_name(annotation) if annotation is not None else None
-        if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
+        if annotated in ("torch.Tensor", "Tensor") \
+                or (annotation is not None and self._is_tensor_annotation(annotation)):
             return Tensor(key=name)
         if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
             return Bool(atom=name)
+        if isinstance(default, ast.Constant) and isinstance(default.value, (int, float)):
+            value = python_value(default.value)
+            # the same name with another default elsewhere in the scope: no one default
+            known = self.parameter_defaults.setdefault(name, value)
+            if known != value:
+                self.parameter_defaults[name] = UNKNOWN
         return Poly.atom(name)
 
     def _is_tensor_annotation(self, annotation: ast.expr) -> bool:
@@ -219,7 +236,8 @@ class InterpreterBase:
         """Like ``map_cases``, with events recorded under each case's guard."""
         combos: list = [(self.guard, [])]
         for value in values:
-            combos = [(case_guard, items + [case]) for guard, items in combos for case_guard, case in cases(value, guard)]
+            combos = [(case_guard, items + [case])
+                      for guard, items in combos for case_guard, case in cases(value, guard)]
         results = []
         previous = self.guard
         try:
@@ -259,7 +277,7 @@ class InterpreterBase:
     def branch_cases(self, condition: Value, test: ast.expr) -> list:
         raise NotImplementedError  # in Conditions
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         raise NotImplementedError  # in Statements
 
     def condition(self, expression: ast.expr, state: dict) -> Value:
@@ -272,6 +290,12 @@ class InterpreterBase:
         raise NotImplementedError  # in Expressions
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def _has_class_attribute(self, attribute: str) -> bool:
+        raise NotImplementedError  # in Expressions
+
+    def _class_attribute(self, attribute: str) -> Value:
         raise NotImplementedError  # in Expressions
 
     def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
@@ -293,11 +317,12 @@ def positional_parameters(function: ast.FunctionDef) -> list:
     to the last ones."""
     positional = list(function.args.posonlyargs) + list(function.args.args)
     defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
-    return list(zip(positional, defaults))
+    return list(zip(positional, defaults, strict=True))
 
 
 def _loop_item(iterable: Value) -> Value:
-    if isinstance(iterable, TupleValue) and iterable.items and all(item == iterable.items[0] for item in iterable.items):
+    if isinstance(iterable, TupleValue) and iterable.items \
+            and all(item == iterable.items[0] for item in iterable.items):
         return iterable.items[0]
     if isinstance(iterable, ListValue):
         return iterable.item

@@ -7,8 +7,9 @@ classes through ``rnnlint._analysis``; nothing here walks a tree or judges anyth
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator, TypeVar, Union
+from typing import Any, ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
@@ -17,6 +18,7 @@ from ._symbolic import Const, Value, cases
 from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
+STEP = "step"  # the origin of what a recurrent cell returns: `h'` (or an LSTMCell's `c'`)
 
 
 # --- index items: one per element of `x[...]` ---------------------------------------------------
@@ -65,7 +67,7 @@ class IndexKey:
     value: Const
 
 
-IndexItem = Union[IndexInt, IndexSlice, IndexNone, IndexEllipsis, IndexTensor, IndexKey]
+IndexItem = IndexInt | IndexSlice | IndexNone | IndexEllipsis | IndexTensor | IndexKey
 WHOLE_SLICE = IndexSlice()
 
 
@@ -109,6 +111,42 @@ class RnnCall(Fact):
 
 
 @dataclass(frozen=True, eq=False)
+class CellCall(Fact):
+    """``self.cell(input, hx)`` of an ``nn.RNNCell``/``LSTMCell``/``GRUCell``: one step. The
+    call is also a ``LayerCall``; this fact names its input and state."""
+
+    kind: ClassVar[str] = "cell_call"
+    node: ast.Call
+    cell: Value  # the cell called (a Layer, or alternatives of them)
+    input: Value
+    hx: Value | None  # None when no state is passed: the cell starts from zeros
+    hx_node: ast.expr | None
+    input_node: ast.expr | None
+    result: Value  # what the step returns: `h'`, or `(h', c')` for an LSTMCell
+
+
+@dataclass(frozen=True, eq=False)
+class StepLoop(Fact):
+    """``for t in range(bound)`` or ``range(0, bound)``: a loop whose variable counts steps.
+    ``counter`` is the value the variable holds (an index item equal to it, or a slice starting at
+    it, is a step of the axis it indexes); ``body`` the facts its first iteration recorded;
+    ``calls`` the RNN calls its body makes on every pass the analysis kept (the second pass sees
+    the state the first one carried over)."""
+
+    kind: ClassVar[str] = "step_loop"
+    node: ast.For
+    bound: Value
+    counter: Value
+    body: tuple = ()
+    calls: tuple = ()
+
+    @property
+    def size(self) -> Value:
+        """The number of steps: what the loop says about the axis it walks."""
+        return self.bound
+
+
+@dataclass(frozen=True, eq=False)
 class LayerCall(Fact):
     """A call of any other layer (a ``Linear``, a ``Sequential``, an in-file module...)."""
 
@@ -116,6 +154,7 @@ class LayerCall(Fact):
     node: ast.Call
     layer: Layer
     args: tuple[Value, ...]
+    result: Value | None = None  # what the call returned (None for a module the analysis inlines)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +165,7 @@ class TensorSubscript(Fact):
     node: ast.Subscript
     tensor: Tensor
     items: tuple[IndexItem, ...]
+    result: Value | None = None  # what the subscript gives (the same object wherever it goes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,6 +228,19 @@ class Pad(Fact):
     kind: ClassVar[str] = "pad"
     node: ast.Call
     packed: Value
+    batch_first: Value
+    explicit: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PadSequence(Fact):
+    """``pad_sequence(sequences, batch_first)``: its result is laid out ``(seq, batch, *)``, or
+    ``(batch, seq, *)`` when ``batch_first`` is true; ``result`` is that very tensor (the same
+    object wherever elementwise work takes it; a transpose or a view makes another)."""
+
+    kind: ClassVar[str] = "pad_sequence"
+    node: ast.Call
+    result: Value
     batch_first: Value
     explicit: bool
 
@@ -264,7 +317,7 @@ def recurrent_result(call: RnnCall) -> Value:
     over every configuration of the layer (the shapes come from ``_shapes``)."""
     from ._tensor_ops import call_rnn
 
-    return call_rnn(call.rnn, call.input, call.guard, call.node)
+    return call_rnn(call.rnn, call.input, call.guard)
 
 
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
@@ -276,7 +329,8 @@ def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
 
 
 FACT_KINDS: tuple[type[Fact], ...] = (
-    RnnCall, LayerCall, TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, Return, TensorOp,
+    RnnCall, CellCall, StepLoop, LayerCall,
+    TensorSubscript, TupleSubscript, Reshape, Reduce, Unpack, Pack, Pad, PadSequence, Return, TensorOp,
 )
 
 
@@ -301,6 +355,9 @@ class ScopeFacts:
     bound_names: dict = field(default_factory=dict)  # id(expression) -> names assigned it
     # id(tensor) -> (tensor, the head call it is the per-layer result of)
     head_calls: dict = field(default_factory=dict)
+    # top-level parameters with a number as default (`dropout=0.2`): name -> that number; the
+    # parameter itself is a symbol of that name, since a caller may pass anything else
+    parameter_defaults: dict = field(default_factory=dict)
     # a class run on one construction site's arguments (a `Configuration`); None for the symbolic run
     configuration: Any = None
     guard: frozenset = frozenset()  # what every fact of the scope holds under (the site's `Built`)
@@ -336,6 +393,13 @@ class FileFacts:
             if names:
                 return names
         return ()
+
+    def cell_call_of(self, tensor: Value) -> CellCall | None:
+        """The cell step whose result ``tensor`` is (its ``h'`` or ``c'``, unchanged); None otherwise."""
+        source = tensor.source if isinstance(tensor, Tensor) and tensor.origin == STEP else None
+        if source is None:
+            return None
+        return next((event for _, event in self.of(CellCall) if event.node is source), None)
 
     def head_call_of(self, tensor: Value) -> HeadCall | None:
         """The head call on an RNN's state whose per-layer result ``tensor`` is (``self.fc(h_n)``,
@@ -381,7 +445,8 @@ def _head_flows(facts: FileFacts) -> Iterator[HeadFlow]:
             sinks = [(TO_RETURN, event.value)]
         elif isinstance(event, LayerCall):
             # a loss or a cell takes one row per sample: `(batch, features)`
-            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL for _, called in cases(event.layer, event.guard)
+            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL
+                         for _, called in cases(event.layer, event.guard)
                          if isinstance(called, Layer) and (called.kind.endswith("Loss") or called.kind in CELL_KINDS)),
                         None)
             sinks = [(sink, value) for value in event.args] if sink is not None else []

@@ -10,9 +10,10 @@ from typing import Any
 from .._source import text_of
 from . import _tensor_ops as ops
 from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
-from ._facts import IndexInt, Return, Unpack
+from ._facts import STEP, IndexInt, Return, RnnCall, StepLoop, Unpack
 from ._names import dotted_name
 from ._symbolic import (
+    OPAQUE_PREFIX,
     UNKNOWN,
     Alt,
     Bool,
@@ -22,11 +23,12 @@ from ._symbolic import (
     Unknown,
     Value,
     alternatives,
+    as_int,
     cases,
     map_cases,
     number,
 )
-from ._values import DictValue, Layer, ListValue, Packed, ShapeValue, Tensor, TupleValue, axis_symbol
+from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Tensor, TupleValue, axis_symbol
 
 
 class Statements(InterpreterBase):
@@ -108,7 +110,7 @@ class Statements(InterpreterBase):
             elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(expression, (ast.Tuple, ast.List)) \
                     and len(target.elts) == len(expression.elts) \
                     and not any(isinstance(element, ast.Starred) for element in target.elts + expression.elts):
-                pairs.extend(zip(target.elts, expression.elts))
+                pairs.extend(zip(target.elts, expression.elts, strict=True))
 
     def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
@@ -190,6 +192,7 @@ class Statements(InterpreterBase):
 
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
+        start = len(self.events)
         self._loop_pass(statement, state, first=True)
         # later iterations start where the first one ended; what they do is recorded when one more
         # iteration leaves every variable as it found it (`in_dim = 2 * hidden` after the first)
@@ -197,6 +200,12 @@ class Statements(InterpreterBase):
         recorded = len(self.events), len(self.layers), len(self.shape_notes)
         self._loop_pass(statement, later, first=False)
         settled = _settled(state, later, _target_names(statement.target) if isinstance(statement, ast.For) else set())
+        for index in range(start, recorded[0]):
+            step = self.events[index]
+            if isinstance(step, StepLoop) and step.node is statement:
+                # the calls of both passes: the second sees the state the first one carried over
+                calls = tuple(event for event in self.events[start:] if isinstance(event, RnnCall))
+                self.events[index] = replace(step, calls=calls)
         if not settled:
             del self.events[recorded[0]:], self.layers[recorded[1]:]
         del self.shape_notes[recorded[2]:]
@@ -216,9 +225,17 @@ class Statements(InterpreterBase):
 
     def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)
+        step_loop = None
         if isinstance(statement, ast.For):
-            iterable = self.eval(statement.iter, state)
-            self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
+            bound = self._range_bound(statement.iter, state)
+            if bound is not None and isinstance(statement.target, ast.Name):
+                # the variable counts steps: one opaque symbol, the same in every pass
+                counter = Poly.atom(f"{OPAQUE_PREFIX}step {statement.target.id}@{statement.lineno}")
+                self.assign(statement.target, counter, state)
+                step_loop = (bound, counter, len(self.events), self.guard)
+            else:
+                iterable = self.eval(statement.iter, state) if bound is None else UNKNOWN
+                self.assign(statement.target, _first_item(iterable) if first else _loop_item(iterable), state)
         else:
             self.condition(statement.test, state)
         previous_guard = self.guard
@@ -229,8 +246,22 @@ class Statements(InterpreterBase):
             state.update(before)
         finally:
             self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
+        if step_loop is not None and first and isinstance(statement, ast.For):
+            bound, counter, start, guard = step_loop
+            self.events.append(StepLoop(statement, guard, bound, counter, tuple(self.events[start:])))
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def _range_bound(self, iterable: ast.expr, state: dict) -> Value | None:
+        """``n`` of ``range(n)`` or ``range(0, n)``; None for any other iterable."""
+        if not isinstance(iterable, ast.Call) or iterable.keywords or not 1 <= len(iterable.args) <= 2 \
+                or any(isinstance(arg, ast.Starred) for arg in iterable.args):
+            return None
+        if self.eval(iterable.func, state) != Ref("builtins.range"):
+            return None
+        if len(iterable.args) == 2 and as_int(self.eval(iterable.args[0], state)) != 0:
+            return None
+        return self.eval(iterable.args[-1], state)
+
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         if isinstance(target, ast.Name):
             state[target.id] = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):
@@ -252,11 +283,12 @@ class Statements(InterpreterBase):
             starred = any(isinstance(element, ast.Starred) for element in elements)
             if not starred:
                 self.record_unpack(target, value)
+            count = len(elements)
             for index, element in enumerate(elements):
                 if starred:
                     self.assign(_element_target(element), UNKNOWN, state)
                     continue
-                item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
+                item = map_cases(lambda v, i=index, n=count: _unpack_item(v, i, n), value)
                 self.assign(element, item, state)
         elif isinstance(target, ast.Subscript):
             base = self.eval(target.value, state)
@@ -277,7 +309,8 @@ class Statements(InterpreterBase):
 
     def record_unpack(self, target: ast.Tuple | ast.List, value: Value) -> None:
         for guard, case in cases(value, self.guard):
-            if isinstance(case, (Tensor, TupleValue)) and getattr(case, "rnn", None) is not None:
+            if isinstance(case, (Tensor, TupleValue)) and (getattr(case, "rnn", None) is not None
+                                                           or case.origin == STEP):
                 self.events.append(Unpack(target, guard, case, len(target.elts)))
 
 
@@ -340,10 +373,11 @@ def _settled(once: dict, twice: dict, rebound: set) -> bool:
     return True
 
 
-def _grown_module_list(before: Value, once: Value, twice: Value | None) -> Value | None:
+def _grown_module_list(before: Value | None, once: Value | None, twice: Value | None) -> Value | None:
     """A ModuleList whose known children a loop appends to: its first child, and every later one
     (known when the loop settles and each iteration adds one alike child)."""
-    if not all(isinstance(v, Layer) and v.kind == "ModuleList" and v.items is not None for v in (before, once)):
+    if not isinstance(before, Layer) or not isinstance(once, Layer) or before.items is None or once.items is None \
+            or before.kind != "ModuleList" or once.kind != "ModuleList":
         return None
     if once.items == before.items:
         return once
@@ -375,6 +409,11 @@ def _join_loop(old: Value, new: Value) -> Value:
     if isinstance(new, ListValue) or (isinstance(new, Layer) and new.kind == "ModuleList"):
         return new
     if isinstance(old, Tensor) and isinstance(new, Tensor) and old.shape == new.shape and old.shape is not None:
+        if new.origin == STEP:
+            # a cell's state carried through the loop: after it, what the last step returned (or,
+            # when no step ran, the initial state of the same shape)
+            return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None, origin=STEP,
+                          source=new.source)
         return Tensor(shape=new.shape, roles=new.roles if old.roles == new.roles else None)
     if isinstance(old, Const) and old.value is None:
         return new if isinstance(new, Tensor) and new.shape is None else UNKNOWN

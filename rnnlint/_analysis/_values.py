@@ -6,8 +6,9 @@ over guarded cases (``bidirectional`` may depend on a flag).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator
+from typing import Any
 
 from .. import _pytorch, _shapes
 from ._symbolic import (
@@ -25,12 +26,13 @@ from ._symbolic import (
     number,
 )
 
+
 class AxisOf(str):
     """The symbol for one axis of a tensor the code was given, ``x.shape[1]``: it reads as that
     text and knows which tensor (``key``) and which axis (``index``) it names."""
 
     key: str
-    index: int
+    index: int  # type: ignore[assignment]  # the axis; str.index is not used on a symbol
 
     def __new__(cls, key: str, index: int) -> AxisOf:
         name = super().__new__(cls, f"{key}.shape[{index}]")
@@ -44,6 +46,21 @@ class AxisOf(str):
 def axis_symbol(key: str, index: int) -> Poly:
     """The size of axis ``index`` of the tensor named ``key``, as a symbol."""
     return Poly.atom(AxisOf(key, index))
+
+
+_PACKED_INPUT = "packed input of "
+
+
+def packed_batch(rnn_name: str) -> Poly:
+    """The batch of a packed sequence whose batch the analysis does not know, as the RNN given
+    it sees it: one symbol for every state of that RNN."""
+    return axis_symbol(_PACKED_INPUT + rnn_name, 1)
+
+
+def is_packed_batch(size: Value) -> bool:
+    """Whether ``size`` is the unknown batch of a packed sequence (``packed_batch``)."""
+    symbol = axis_of(size)
+    return symbol is not None and symbol.key.startswith(_PACKED_INPUT)
 
 
 def axis_of(size: Value) -> AxisOf | None:
@@ -74,6 +91,9 @@ class Tensor(Value):
     like: str | None = None
     # per axis, its ordered factors (`_axes.Factor`), or None for an axis known only by its size
     factors: tuple | None = field(default=None, compare=False, hash=False)
+    # the RNN one row of whose state this is (`h_n[-1]`, `c_n[0]`): rows joined on another axis
+    # keep a layers-or-directions factor there
+    row_of: Any = field(default=None, compare=False, hash=False)
 
     @property
     def last_axis(self) -> Value:
@@ -184,7 +204,7 @@ class Layer(Value):
         shown = ", ".join(f"{key}={value.describe(names)}" for key, value in self.params)
         return f"{self.kind}({shown})"
 
-    def with_name(self, name: str) -> "Layer":
+    def with_name(self, name: str) -> Layer:
         return self if self.name else replace(self, name=name)
 
 
@@ -258,6 +278,17 @@ def rnn_configs(layer: Layer, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[
                         nonlinearity=layer.param("nonlinearity"),
                         projected=projected,
                     )
+
+
+def cell_configs(layer: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, _shapes.CellConfig]]:
+    """Every configuration the recurrent cell ``layer`` may have, with the guard that selects it."""
+    for layer_guard, case in cases(layer, guard):
+        if not isinstance(case, Layer) or case.kind not in CELL_KINDS:
+            continue
+        for g1, input_size in cases(case.param("input_size"), layer_guard):
+            for g2, hidden_size in cases(case.param("hidden_size"), g1):
+                yield g2, _shapes.CellConfig(kind=case.kind, input_size=_size(input_size),
+                                             hidden_size=_size(hidden_size))
 
 
 def _split_projection(proj_size: Value, guard: frozenset) -> Iterator[tuple[frozenset, bool | None]]:

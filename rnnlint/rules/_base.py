@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from .._source import Span
 
@@ -36,9 +37,12 @@ class Report:
 
 @dataclass
 class RuleContext:
-    """What a rule may read: the file's facts (its import table and source lines among them)."""
+    """What a rule may read: the file's facts (its import table and source lines among them);
+    for a rule that reads suppressions (``READS = "suppressions"``), what the file's ``# noqa``
+    comments suppressed once every other rule has run."""
 
     facts: Any
+    suppressions: Any = None
 
 
 class Rule:
@@ -48,8 +52,11 @@ class Rule:
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
     FIX_TITLE: ClassVar[str | None] = None
-    VALID: ClassVar[list] = []
-    INVALID: ClassVar[list] = []
+    VALID: ClassVar[list[str]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+    # "facts": the rule judges the analysis's facts about the code (every shape rule);
+    # "suppressions": it judges the file's suppression comments, after the other rules have run
+    READS: ClassVar[str] = "facts"
 
     def check(self, context: RuleContext) -> Iterator[Report]:
         raise NotImplementedError
@@ -71,7 +78,7 @@ class Rule:
         doc = cls.__doc__ or ""
         lines = [line.strip() for line in doc.strip().splitlines()]
         start = lines.index("## What it does") + 1 if "## What it does" in lines else 0
-        paragraph = []
+        paragraph: list[str] = []
         for line in lines[start:]:
             if not line and paragraph:
                 break

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
     DIFFERENT,
     EQUAL,
+    LAYERS_FACTOR,
+    RNN_KINDS,
     UNKNOWN_ORDER,
     Comparison,
     Poly,
+    axes_of,
     cases,
     compare,
     restrict,
@@ -26,6 +30,7 @@ from ._util import (
     direction_word,
     head_calls,
     layer_label,
+    layers_in,
     operand,
     show,
     tensors_in,
@@ -37,7 +42,11 @@ class HeadFeaturesMismatch(Rule):
     """
     ## What it does
     Checks that a `Linear` fed an RNN's output (or a slice of `h_n`) is built with as many
-    input features as it receives.
+    input features as it receives. The `h` of a recurrent cell (`nn.LSTMCell`, `nn.GRUCell`,
+    `nn.RNNCell`) has `hidden_size` features, one direction. A head whose `in_features` grows
+    with a symbol the code passes as an RNN's `num_layers` (`hidden * num_layers`), fed
+    features that do not (the two directions of the last layer, `2 * hidden`), is reported even
+    where the default values happen to agree: the sizes meet for one layer count at most.
 
     ## Why is this bad?
     An RNN's output has `num_directions * hidden_size` features (`proj_size` for an LSTM
@@ -69,7 +78,7 @@ class HeadFeaturesMismatch(Rule):
     MESSAGE = "{head} takes {expected} input features, but receives {actual} from {source}{condition}"
     FIX_TITLE = "Build {head} with {fixed} input features"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -140,8 +149,55 @@ class Streaming(nn.Module):
         out, _ = self.rnn(chunk)
         return self.output(out)
 """,
+        """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+""",
+        """
+import torch.nn as nn
+
+class AllLayers(nn.Module):
+    def __init__(self, hidden=8, num_layers=2, n_classes=4):
+        super().__init__()
+        self.lstm = nn.LSTM(6, hidden, num_layers, batch_first=True)
+        self.fc = nn.Linear(hidden * num_layers, n_classes)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        # every layer's state, per sample: the features do grow with the layers
+        return self.fc(h_n.permute(1, 0, 2).reshape(x.size(0), -1))
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # the head counts layers where the state gives directions; with 2 layers they agree
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=8, num_layers=2, n_classes=4):
+        super().__init__()
+        self.lstm = nn.LSTM(6, hidden, num_layers, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden * num_layers, n_classes)  # expect: RNN001:19
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return self.fc(torch.cat([h_n[-2], h_n[-1]], dim=1))
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -216,10 +272,39 @@ class Streaming(nn.Module):
         return self.output(out)
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class CellRegressor(nn.Module):
+    def __init__(self, hidden=10):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(2 * hidden, 1)  # expect: RNN001:19
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+"""
+        ),
     ]
 
     def check(self, context):
+        layer_counts = _layer_count_symbols(context.facts)
         for scope, event, guard, called, head in head_calls(context.facts):
+            conflict = _role_conflict(head, event, guard, layer_counts)
+            if conflict is not None:
+                tensor, atom = conflict
+                comparison = Comparison(DIFFERENT, frozenset(), head.param("in_features"), tensor.last_axis)
+                report = self._report(head, called, tensor, comparison, scope, frozenset(), context.facts.lines)
+                report.fields["condition"] = (f"; `{scope.aliases.get(atom, atom)}` is the `num_layers` of "
+                                              f"{layer_label(layer_counts[atom])}, and these features do not "
+                                              "grow with it")
+                yield report
+                continue
             # every case of the features is judged, so that a case behind a condition the
             # analysis cannot evaluate is reported only if no other case fits the head
             outcomes = []
@@ -231,8 +316,9 @@ class Streaming(nn.Module):
                         if comparison.verdict != DIFFERENT and tensor.rnn is not None:
                             projected = _compare_projected(expected, tensor, case_guard)
                             comparison = projected if projected.verdict == DIFFERENT else comparison
-                        # only features that come from a recurrent module are reported
-                        flagged = (comparison.verdict == DIFFERENT and tensor.rnn is not None) or (
+                        # only features that come from a recurrent module (or a cell's step) are reported
+                        recurrent = tensor.rnn is not None or context.facts.cell_call_of(tensor) is not None
+                        flagged = (comparison.verdict == DIFFERENT and recurrent) or (
                             False if comparison.verdict == EQUAL else None)
                         outcomes.append((case_guard | comparison.guard, flagged,
                                          (tensor, comparison, case_guard, tensor_guard)))
@@ -241,24 +327,34 @@ class Streaming(nn.Module):
                 whole = compare(head.param("in_features"), tensor.last_axis, tensor_guard)
                 if whole.verdict == DIFFERENT:
                     comparison, case_guard = whole, tensor_guard
-                yield self._report(head, called, tensor, comparison, scope,
-                                   condition_of(comparison, case_guard), context.facts.lines)
+                report = self._report(head, called, tensor, comparison, scope,
+                                      condition_of(comparison, case_guard), context.facts)
+                if report is not None:
+                    yield report
                 break
 
-    def _report(self, head, called, tensor, comparison, scope, condition, lines):
+    def _report(self, head, called, tensor, comparison, scope, condition, facts):
+        lines = facts.lines
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
         rnn = tensor.rnn
+        if rnn is None:
+            # a cell's `h'`: `(batch, hidden_size)`, one direction
+            step = facts.cell_call_of(tensor)
+            rnn = next((layer for _, layer in layers_in(step.cell, frozenset())), None) if step else None
+            if rnn is None:
+                return None
         source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
-        fields = dict(
+        fields: dict = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
             source=source, condition=when(condition), fixed="",
         )
-        replacements = ()
+        replacements: tuple = ()
         first, second = comparison.first, comparison.second
         in_features = argument(head.node, 0, "in_features")
         if not condition and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
                 and in_features is not None and direction_word(rnn, condition):
             value = argument_value(in_features)
+            assert value is not None  # the argument passed has a value
             doubled = _doubled(lines, value)
             replacements = ((value, doubled),)
             fields["fixed"] = f"`{doubled}`"
@@ -266,6 +362,42 @@ class Streaming(nn.Module):
             head.node, replacements=replacements,
             help=f"build the head with {show(second, scope.aliases)} input features", **fields,
         )
+
+
+def _layer_count_symbols(facts) -> dict:
+    """The symbols passed as some RNN's ``num_layers``: their role is the layer count, whatever
+    they are named."""
+    found: dict = {}
+    for _, layer in facts.layers:
+        if layer.kind in RNN_KINDS:
+            for _, count in cases(layer.param("num_layers")):
+                if isinstance(count, Poly) and not count.is_opaque and isinstance(count.symbol, str):
+                    found.setdefault(count.symbol, layer)
+    return found
+
+
+def _role_conflict(head, event, guard, layer_counts: dict):
+    """``(tensor, symbol)`` when the head's ``in_features`` grows with a layer count while the
+    RNN's features it receives do not (no layers factor, no such symbol): the sizes can agree
+    for one layer count at most, so the code is wrong for every other one."""
+    expected_cases = list(cases(head.param("in_features"), guard))
+    if len(expected_cases) != 1 or not isinstance(expected_cases[0][1], Poly):
+        return None
+    expected = expected_cases[0][1]
+    counts = expected.atoms & set(layer_counts)
+    if expected.is_opaque or not counts:
+        return None
+    received = list(tensors_in(event.args[0], guard))
+    if len(received) != 1:
+        return None
+    _, tensor = received[0]
+    features = tensor.last_axis
+    axes = axes_of(tensor)
+    if tensor.rnn is None or axes is None or not isinstance(features, Poly) or features.is_opaque:
+        return None
+    if any(factor.name == LAYERS_FACTOR for factor in axes[-1]) or counts & features.atoms:
+        return None
+    return tensor, sorted(counts)[0]
 
 
 def _compare_projected(expected, tensor, guard) -> Comparison:

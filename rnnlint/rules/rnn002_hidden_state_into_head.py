@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     TO_STATE,
@@ -24,7 +25,9 @@ class HiddenStateIntoHead(Rule):
     dropout) when `num_layers * num_directions` is not known to be 1. The head is reported
     only where its per-layer result reaches the model's result: what `forward` returns (alone
     or inside a tuple, list or dict, after elementwise operations only), a loss module or a
-    recurrent cell.
+    recurrent cell. A state reshaped or transposed still counts while an axis holds its layers
+    or directions next to the batch, and so do rows of one state joined on the batch axis
+    (`torch.cat([h_n[0], h_n[1]], dim=0)`: a `directions x batch` axis).
 
     ## Why is this bad?
     `h_n` has shape `(num_layers * num_directions, batch, hidden_size)` whatever
@@ -60,7 +63,7 @@ class HiddenStateIntoHead(Rule):
     NAME = "hidden-state-into-head"
     MESSAGE = "{head} receives the whole `{state}` of {rnn}, shape {shape}; a head expects `(batch, features)`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -132,7 +135,25 @@ class Forecaster(nn.Module):
         return self.regressor(h_n[-1])
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # the two directions' rows joined on the batch axis: one prediction per row, not per sample
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Classifier(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.gru = nn.GRU(4, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        both = torch.cat([h_n[0], h_n[1]], dim=0)
+        return self.fc(both)  # expect: RNN002:16
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -222,7 +243,8 @@ class Bridge(nn.Module):
                     outcomes.append((tensor_guard, whole, tensor))
                 for _, tensor in definite(outcomes):
                     yield self.report(
-                        event.node, event=event, head=layer_label(called), state=tensor.origin or _state_name(tensor.rnn),
+                        event.node, event=event, head=layer_label(called),
+                        state=tensor.origin or _state_name(tensor.rnn),
                         rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
                         help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "
@@ -245,11 +267,11 @@ def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool |
     if tensor.origin in ("h_n", "c_n") and tensor.shape and len(tensor.shape) == 3:
         if tensor.origin == "c_n" and id(argument) in tuple_items:
             return None  # `hidden[-1]` of an LSTM's `(h_n, c_n)`: RNN007's finding
-        return True if _may_exceed_one(tensor.shape[0], guard, tensor.rnn) else False
+        return bool(_may_exceed_one(tensor.shape[0], guard, tensor.rnn))
     rows = per_layer_size(tensor)
     if rows is not None and tensor.origin is None and tensor.rnn is not None:
         # reshaped or transposed, the state still holds one row per layer and direction
-        return True if _may_exceed_one(rows, guard, None) else False
+        return bool(_may_exceed_one(rows, guard, None))
     return False if tensor.shape is not None else None
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     EQUAL,
     TIME,
     IndexInt,
     IndexSlice,
+    Layer,
+    LayerCall,
     Reduce,
     Reshape,
+    Return,
     TensorSubscript,
+    TupleValue,
     as_int,
     cases,
     compare,
     multiply,
     split_flag,
+    tensors_within,
 )
 from ._base import Invalid, Rule
 from ._util import head_calls, layer_label, tensors_in, when
@@ -30,7 +37,9 @@ class OneDirectionLastHidden(Rule):
     RNN's output, which holds both directions at every step (attention over `outputs`,
     `out[:, -1, :hidden_size]`). With the output used, the backward direction alone can be a
     choice (a Bahdanau decoder's initial state), unless a head fed from the state takes twice
-    its width: that head was built for both directions.
+    its width: that head was built for both directions, or the head's result is the
+    prediction (what forward returns first, or what a loss is given): `return
+    self.fc(h_n[-1]), out` summarises the sequence by its backward direction.
 
     ## Why is this bad?
     For a bidirectional RNN, `h_n` stacks `(layer, direction)` pairs: `h_n[-2]` is the
@@ -64,7 +73,7 @@ class OneDirectionLastHidden(Rule):
     NAME = "one-direction-last-hidden"
     MESSAGE = "`h_n[-1]` of bidirectional {rnn} is the backward direction of the last layer only{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -120,8 +129,39 @@ class Summed(nn.Module):
         _, h_n = self.gru(x)
         return h_n[-2] + h_n[-1]
 """,
+        """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=6, dec_hidden=8):
+        super().__init__()
+        self.gru = nn.GRU(5, hidden, bidirectional=True)
+        self.init_state = nn.Linear(hidden, dec_hidden)
+
+    def forward(self, x):
+        outputs, h_n = self.gru(x)
+        # (memory, decoder state), as an RNN returns (output, h_n): the output holds both directions
+        return outputs, torch.tanh(self.init_state(h_n[-1]))
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # the output is returned too, but the prediction is made from the backward direction alone
+        Invalid(
+            """
+import torch.nn as nn
+
+class TagAndClassify(nn.Module):
+    def __init__(self, hidden=6, n_classes=3):
+        super().__init__()
+        self.gru = nn.GRU(5, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden, n_classes)
+
+    def forward(self, x):
+        out, h_n = self.gru(x)
+        return self.fc(h_n[-1]), out  # expect: RNN003:24
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -175,13 +215,15 @@ class Encoder(nn.Module):
         # the output holds both directions; a head twice as wide as the state row it gets was
         # still built for both, so that row alone is a mistake whatever else reads the output
         outputs_used = context.facts.rnns_whose_output_is_used() - _rnns_with_a_head_for_both_rows(context.facts)
-        both_directions = rows_read | outputs_used
+        summaries = _summaries_fed_to_a_head(context.facts)
         for _, event in context.facts.of(TensorSubscript):
             tensor = event.tensor
             if tensor.origin != "h_n" or tensor.rnn is None or not _selects_last_layer(event.items):
                 continue
-            if tensor.rnn.node in both_directions:
+            if tensor.rnn.node in rows_read:
                 continue  # the forward direction is read elsewhere: both directions are used
+            if tensor.rnn.node in outputs_used and id(event) not in summaries:
+                continue  # the output holds both directions; the row alone may be a choice
             for guard, bidirectional in split_flag(tensor.rnn.param("bidirectional"), event.guard):
                 if bidirectional:
                     yield self.report(
@@ -189,6 +231,35 @@ class Encoder(nn.Module):
                         help="use `torch.cat((h_n[-2], h_n[-1]), dim=1)` with a head of `2 * hidden_size`",
                     )
                     break
+
+
+def _summaries_fed_to_a_head(facts) -> set:
+    """The ``h_n[-1]`` reads (by fact id) whose row is the input of a head (a ``Linear`` first)
+    whose result, unchanged but for elementwise operations, is what forward returns first or
+    what a loss is given: the row is read as the summary of the sequence. Returned after
+    something else, as in ``return outputs, self.init_state(h_n[-1])``, it mirrors an RNN's own
+    ``(output, h_n)``: a state handed on to a decoder, where one direction may be a choice."""
+    results = {id(tensor) for _, event in facts.of(Return) if event.forward
+               for tensor in tensors_within(_prediction(event.value))}
+    results |= {id(tensor) for _, event in facts.of(LayerCall) if _calls_a_loss(event)
+                for value in event.args for tensor in tensors_within(value)}
+    summaries: set = set()
+    for _, event, guard, _, _ in head_calls(facts):
+        if any(id(tensor) in results for tensor in tensors_within(event.result)):
+            summaries.update(id(tensor) for _, tensor in tensors_in(event.args[0], guard))
+    return {id(event) for _, event in facts.of(TensorSubscript)
+            if any(id(row) in summaries for row in tensors_within(event.result))}
+
+
+def _prediction(value):
+    """What a forward's return value gives first: the first item of a tuple, or the value."""
+    if isinstance(value, TupleValue) and value.origin is None and value.items:
+        return value.items[0]
+    return value
+
+
+def _calls_a_loss(event) -> bool:
+    return any(isinstance(layer, Layer) and layer.kind.endswith("Loss") for _, layer in cases(event.layer, event.guard))
 
 
 def _selects_last_layer(items: tuple) -> bool:

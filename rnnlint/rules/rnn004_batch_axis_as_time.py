@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -10,15 +11,23 @@ from .._analysis import (
     IndexEllipsis,
     IndexInt,
     IndexNone,
+    Layer,
     Reduce,
+    StepLoop,
     Tensor,
     TensorSubscript,
+    Unknown,
+    Value,
     as_int,
+    axis_of,
     cases,
+    inputs_of,
+    split_flag,
     takes_axis,
+    tensors_within,
 )
 from ._base import Invalid, Rule
-from ._util import layer_label, show_shape, source_of
+from ._util import layer_label, show_shape, source_of, when
 
 POOLINGS = {"mean", "sum", "max", "min", "amax", "amin", "logsumexp", "prod", "median", "nanmean", "nansum"}
 
@@ -31,6 +40,11 @@ class BatchAxisAsTime(Rule):
     output, including a sequence padded back by `pad_packed_sequence`. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
     (recurrent batch normalisation), where a pooling for a prediction drops it.
+
+    It also checks a step loop, `for t in range(x.size(1))`, that carries an RNN's state from
+    one step to the next while the RNN reads another axis of `x` as its time (`x[:, t]
+    .unsqueeze(1)`, `(batch, 1, features)`, given to a sequence-first RNN): the loop says which
+    axis is time, and the call reads the batch in its place.
 
     ## Why is this bad?
     An RNN's output is `(seq, batch, features)` unless `batch_first=True`. On a
@@ -58,9 +72,9 @@ class BatchAxisAsTime(Rule):
 
     CODE = "RNN004"
     NAME = "batch-axis-as-time"
-    MESSAGE = "{operation} acts on axis {axis}, the batch axis of {rnn}'s {layout} output {shape}, not on time"
+    MESSAGE = "{operation} {problem}{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -100,8 +114,44 @@ class PerSample(nn.Module):
         out, _ = self.gru(x)
         return [out[:, b] for b in range(out.size(1))]
 """,
+        """
+import torch
+import torch.nn as nn
+
+class StepTagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6)
+
+    def forward(self, x):
+        # x: (batch, seq, features); each step is fed as (1, batch, features)
+        state, steps = None, []
+        for t in range(x.size(1)):
+            out, state = self.lstm(x[:, t].unsqueeze(0), state)
+            steps.append(out)
+        return torch.cat(steps, dim=0)
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # a step loop over axis 1 carries the state, but each step is fed with the batch as time
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class StepTagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6)
+
+    def forward(self, x):
+        state, steps = None, []
+        for t in range(x.size(1)):
+            out, state = self.lstm(x[:, t].unsqueeze(1), state)  # expect: RNN004:26
+            steps.append(out)
+        return torch.cat(steps, dim=1)
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -167,6 +217,8 @@ class Packed(nn.Module):
     ]
 
     def check(self, context):
+        for _, loop in context.facts.of(StepLoop):
+            yield from self._check_step_loop(loop)
         for scope, event in context.facts.of(TensorSubscript, Reduce):
             if isinstance(event, TensorSubscript):
                 yield from self._check_selection(scope, event)
@@ -199,9 +251,62 @@ class Packed(nn.Module):
         time_axis = tensor.roles.index(TIME) if tensor.roles and TIME in tensor.roles else None
         help_text = f"time is axis {time_axis} here" if time_axis is not None else None
         return self.report(
-            event.node, event=event, operation=operation, axis=axis, rnn=layer_label(tensor.rnn), layout=layout,
-            shape=show_shape(tensor, scope.aliases), help=help_text,
+            event.node, event=event, operation=operation, condition=when(event.guard), help=help_text,
+            problem=f"acts on axis {axis}, the batch axis of {layer_label(tensor.rnn)}'s {layout} output "
+                    f"{show_shape(tensor, scope.aliases)}, not on time",
         )
+
+    def _check_step_loop(self, loop):
+        """A loop of ``x.size(k)`` steps that carries an RNN's state from one step to the next,
+        while the RNN reads another axis of ``x`` as its time: the steps are the time."""
+        steps = axis_of(loop.size)
+        if steps is None:
+            return
+        for call in loop.calls:
+            if not _carries_own_state(call):
+                continue
+            for feed in inputs_of(call):
+                time = _time_read(feed)
+                read = axis_of(time) if time is not None else None
+                if time is None or read is None or read.key != steps.key or read.index == steps.index \
+                        or as_int(time) == 1:
+                    continue
+                layout = "batch first" if _literal(feed.rnn.param("batch_first"), feed.guard) else "sequence first"
+                yield self.report(
+                    call.node, event=call, operation=f"`{source_of(call.node)}`", condition=when(feed.guard),
+                    problem=f"reads `{read}` as time ({layer_label(feed.rnn)} is {layout}), inside a loop over "
+                            f"the `{steps}` steps that carries its state from step to step",
+                    help=f"feed one step as time: `(1, batch, features)` sequence first, or build "
+                         f"{layer_label(feed.rnn)} with the other `batch_first`",
+                )
+                return
+
+
+def _carries_own_state(call) -> bool:
+    """The call is given its own RNN's state from an earlier call: a recurrence over steps."""
+    own = {id(rnn.node) for _, rnn in cases(call.rnn, call.guard) if isinstance(rnn, Layer)}
+    return call.hx is not None and any(
+        tensor.origin in ("h_n", "c_n") and tensor.rnn is not None and id(tensor.rnn.node) in own
+        for tensor in tensors_within(call.hx))
+
+
+def _time_read(feed) -> Value | None:
+    """The size an RNN reads as time from its input: axis 0 sequence first, 1 batch first."""
+    value = feed.value
+    if not isinstance(value, Tensor):
+        return None
+    flag = _literal(feed.rnn.param("batch_first"), feed.guard)
+    if flag is None:
+        return None
+    axis = 1 if flag else 0
+    if value.shape is not None:
+        return value.shape[axis] if len(value.shape) == 3 else None
+    return value.lead if axis == 0 and not isinstance(value.lead, Unknown) else None
+
+
+def _literal(flag, guard) -> bool | None:
+    values = {truth for _, truth in split_flag(flag, guard)}
+    return values.pop() if len(values) == 1 and None not in values else None
 
 
 def _from_rnn(tensor: Tensor) -> bool:
@@ -209,7 +314,7 @@ def _from_rnn(tensor: Tensor) -> bool:
 
 
 def _is_batch(tensor: Tensor, axis: int) -> bool:
-    if tensor.role(axis) != BATCH:
+    if tensor.shape is None or tensor.role(axis) != BATCH:
         return False
     # a batch known to hold one sample may be indexed freely
     return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -40,7 +41,12 @@ class ReshapeSwapsAxes(Rule):
     reported when a size it asks for, at any position, is that of a factor that is not next in
     memory: `h_n.view(2, layers, batch, hidden)` of a `(layers * 2, batch, hidden)` state,
     `torch.cat([h_n[0], h_n[1]]).view(batch, -1)`, a Conv1d's output viewed as
-    `(batch, length, channels)`.
+    `(batch, length, channels)`, a Conv2d's `(batch, channels, height, width)` (through
+    normalisation, activations and pooling) viewed as `(batch, width, channels * height)`. On a
+    tensor whose rank is not known, a reshape that keeps its first axes and then asks for a
+    later axis's size (`e.view(e.size(0), e.size(2), -1)`) is reported too. Factors are followed
+    through `movedim`, `unflatten`, `repeat`/`expand`, `torch.einsum` with a literal equation,
+    and `nn.Flatten`.
 
     ## Why is this bad?
     `view` and `reshape` never move data: they re-read the same memory in a new shape. A
@@ -72,7 +78,7 @@ class ReshapeSwapsAxes(Rule):
     MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -131,8 +137,95 @@ class ConvEncoder(nn.Module):
         out, _ = self.lstm(seq)
         return out
 """,
+        """
+import torch.nn as nn
+
+class LineReader(nn.Module):
+    def __init__(self, channels=6, hidden=10):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU(),
+                                  nn.MaxPool2d((4, 1)))
+        self.rnn = nn.GRU(channels * 2, hidden, batch_first=True)
+
+    def forward(self, images):
+        f = self.conv(images)
+        b, c, h, w = f.shape
+        out, _ = self.rnn(f.permute(0, 3, 1, 2).reshape(b, w, c * h))
+        return out
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # a Conv2d's (batch, channels, height, width) flattened to (batch, width, channels * height)
+        Invalid(
+            """
+import torch.nn as nn
+
+class LineReader(nn.Module):
+    def __init__(self, channels=6, hidden=10):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d((4, 1)))
+        self.rnn = nn.GRU(channels * 2, hidden, batch_first=True)
+
+    def forward(self, images):
+        f = self.conv(images)
+        b, c, h, w = f.shape
+        out, _ = self.rnn(f.view(b, w, c * h))  # expect: RNN005:27
+        return out
+"""
+        ),
+        # the embedding's (batch, time, features) read as (batch, features, time)
+        Invalid(
+            """
+import torch.nn as nn
+
+class SpatialDropout(nn.Module):
+    def __init__(self, vocab=50, dim=8, hidden=6):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.drop = nn.Dropout2d(0.2)
+        self.gru = nn.GRU(dim, hidden, batch_first=True)
+
+    def forward(self, tokens):
+        e = self.embedding(tokens)
+        e = self.drop(e.view(e.size(0), e.size(2), -1).unsqueeze(3))  # expect: RNN005:23
+        out, _ = self.gru(e.squeeze(3).transpose(1, 2))
+        return out
+"""
+        ),
+        # `unflatten` splits like a view: h_n's first axis is layers, then directions within each
+        Invalid(
+            """
+import torch.nn as nn
+
+class TopLayer(nn.Module):
+    def __init__(self, hidden=5, layers=3):
+        super().__init__()
+        self.layers = layers
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return h_n.unflatten(0, (2, self.layers))[:, -1]  # expect: RNN005:16
+"""
+        ),
+        # an einsum that moves time first, then a view that reads the batch first
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class TimeMajor(nn.Module):
+    def __init__(self, hidden=5):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        steps = torch.einsum("btf->tbf", out)
+        return steps.view(x.size(0), -1, self.hidden)  # expect: RNN005:16
+"""
+        ),
         # equal state slices joined on the batch axis, then read as features: rows mix samples
         Invalid(
             """
@@ -336,7 +429,7 @@ class Summary(nn.Module):
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
-        replacements = ()
+        replacements: tuple = ()
         call = event.node
         rank = len(tensor.shape) if tensor.shape is not None else None
         if reordered != (1, 0):
@@ -355,7 +448,8 @@ class Summary(nn.Module):
             for index in range(2, len(dims))
         )
         # `x.view(...)` only: in `torch.reshape(x, ...)` the attribute's value is the module
-        if pure and isinstance(call.func, ast.Attribute) and facts.imports.resolve(call.func.value) is None:
+        if pure and method in ("view", "reshape") and isinstance(call.func, ast.Attribute) \
+                and facts.imports.resolve(call.func.value) is None:
             replacements = ((call, _receiver(facts.lines, call.func) + replacement),)
         return self.report(
             call, event=event, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
@@ -371,6 +465,7 @@ def _misread(tensor: Tensor, dims: list, guard):
     if axes is None:
         return None
     solved = reshape(tensor, list(dims)).shape
+    assert solved is not None  # a tensor whose axes are known keeps them known
     if not _equal(product(solved), product(tensor.shape), guard):
         # sizes that do not keep the element count: a case that cannot run as written (or one
         # the analysis pairs with a configuration it never meets), not a silent misread
@@ -415,7 +510,12 @@ def _not_one(value, guard) -> bool:
 
 def _reordered_axes(tensor: Tensor, dims: list, guard) -> tuple | None:
     """``(i, j)`` with ``i > j`` when the first two sizes asked for are those of axes ``i`` and ``j``,
-    each size naming one axis alone: a reshape never moves a later axis before an earlier one."""
+    each size naming one axis alone: a reshape never moves a later axis before an earlier one.
+    On a tensor known only by its name (rank and factors unknown), also when the sizes asked for
+    keep axes ``0 .. j-1`` in place and then ask for axis ``i`` where axis ``j`` comes next."""
+    skipped = _skipped_axis(tensor, dims, guard)
+    if skipped is not None:
+        return skipped
     rank = len(tensor.shape) if tensor.shape is not None else max(2, len(dims))
     named = []
     for wanted in dims[:2]:
@@ -430,6 +530,21 @@ def _reordered_axes(tensor: Tensor, dims: list, guard) -> tuple | None:
     if not (_not_one(first, guard) and _not_one(second, guard)) or _equal(first, second, guard):
         return None
     return later, earlier
+
+
+def _skipped_axis(tensor: Tensor, dims: list, guard) -> tuple | None:
+    if tensor.shape is not None or tensor.key is None:
+        return None
+    for position, wanted in enumerate(dims):
+        if position == 0 or _equal(wanted, _axis(tensor, position), guard):
+            if position == 0 and not _equal(wanted, _axis(tensor, 0), guard):
+                return None  # the first axis moved: the check on the first two sizes judges it
+            continue
+        later = [axis for axis in range(position + 1, len(dims) + 1) if _equal(wanted, _axis(tensor, axis), guard)]
+        if len(later) != 1 or not (_not_one(wanted, guard) and _not_one(_axis(tensor, position), guard)):
+            return None
+        return later[0], position
+    return None
 
 
 def _folds_state(tensor: Tensor, dims: list, guard) -> bool:

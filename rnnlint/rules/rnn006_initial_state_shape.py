@@ -5,13 +5,17 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
+    STEP,
     UNKNOWN,
+    CellCall,
+    Comparison,
     Packed,
     Poly,
     RnnCall,
@@ -20,6 +24,7 @@ from .._analysis import (
     Unknown,
     axis_symbol,
     cases,
+    cell_configs,
     compare,
     compare_numbers,
     dim,
@@ -55,6 +60,10 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
+    states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
+    cell is reported too.
+    A learned state (`nn.Parameter(torch.zeros(...))`) is followed through `expand`/`repeat`.
 
     ## Why is this bad?
     PyTorch raises `Expected hidden size (2, 4, 16), got [1, 4, 16]` at the first forward
@@ -88,7 +97,7 @@ class InitialStateShape(Rule):
     MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
     FIX_TITLE = "Double the layers axis: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -156,8 +165,42 @@ class Stateful(nn.Module):
         out, h = self.rnn(x, h)
         return out, h
 """,
+        """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, (h_n, c_n) = self.encoder(src)
+        h, c = h_n[-1], c_n[-1]
+        for t in range(tgt.size(1)):
+            h, c = self.cell(tgt[:, t], (h, c))
+        return h
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # a learned (num_layers, 1, hidden) start expanded along the layers axis, not the batch's
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class LearnedStart(nn.Module):
+    def __init__(self, hidden=8, layers=1):
+        super().__init__()
+        self.h0 = nn.Parameter(torch.zeros(layers, 1, hidden))
+        self.gru = nn.GRU(4, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = self.h0.expand(x.size(0), -1, -1).contiguous()  # expect: RNN006:14
+        _, h_n = self.gru(x, h0)
+        return h_n[-1]
+"""
+        ),
         Invalid(
             """
 import torch
@@ -243,6 +286,41 @@ class Decoder(nn.Module):
         return output, h_n[-1]
 """
         ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class CellDecoder(nn.Module):
+    def __init__(self, hidden=7):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(5, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(1, x.size(0), self.hidden)  # expect: RNN006:13
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Seq2SeqCell(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.encoder = nn.LSTM(4, hidden, batch_first=True)
+        self.cell = nn.LSTMCell(4, hidden)
+
+    def forward(self, src, tgt):
+        _, state = self.encoder(src)
+        for t in range(tgt.size(1)):
+            state = self.cell(tgt[:, t], state)  # expect: RNN006:42
+        return state[0]
+"""
+        ),
     ]
 
     def check(self, context):
@@ -264,7 +342,8 @@ class Decoder(nn.Module):
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
-                replacements, fixed = (), ""
+                replacements: tuple = ()
+                fixed = ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
                     replacements = _double_layers(tensor, rnn, comparison, context.facts.lines)
                     if replacements:
@@ -276,6 +355,32 @@ class Decoder(nn.Module):
                     condition=when(guard), fixed=fixed,
                     help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
                          "the state is never batch first, whatever `batch_first` says",
+                )
+                break
+        yield from self._check_cells(context)
+
+    def _check_cells(self, context):
+        """A cell's state is `(batch, hidden_size)` (or `(hidden_size,)` unbatched): no layers axis."""
+        reported = set()
+        for scope, event in context.facts.of(CellCall):
+            if event.hx is None:
+                continue
+            by_state: dict = {}  # h_0 and c_0 are judged apart: one may be right, the other wrong
+            for outcome in _cell_outcomes(event):
+                by_state.setdefault(outcome[3], []).append(outcome[:3])
+            for guard, (cell, state, tensor, axis, actual, expected, formula) in (
+                    found for outcomes in by_state.values() for found in definite(outcomes)):
+                node = tensor.source if tensor.source is not None else event.hx_node
+                if node is None or (id(node), state) in reported:
+                    continue
+                reported.add((id(node), state))
+                yield self.report(
+                    node, state=state, actual=show(actual, scope.aliases), axis=axis, rnn=layer_label(cell),
+                    expected=show(expected, scope.aliases) if expected is not None else "`batch`",
+                    formula=f" (`{formula}`)", condition=when(guard),
+                    help=f"a cell's `{state}` is `(batch, hidden_size)`, one step of one layer: "
+                         "take the last layer of an RNN's state (`h_n[-1]`)",
+                    fixed="",
                 )
                 break
 
@@ -299,17 +404,70 @@ def _outcomes(event, rnn, guard):
                                (rnn, state, tensor, axis, comparison, formula, named))
 
 
+def _cell_outcomes(event):
+    """``(guard, wrong, payload)`` for each state tensor a cell step is given, in each case."""
+    for config_guard, config in cell_configs(event.cell, event.guard):
+        cell = next((layer for _, layer in layers_in(event.cell, config_guard)), None)
+        for input_guard, fed in cases(event.input, config_guard):
+            batch = _cell_input_batch(fed)
+            for state_guard, hx in cases(event.hx, input_guard):
+                if config.takes_state_pair:
+                    if not isinstance(hx, TupleValue) or len(hx.items) != 2:
+                        continue  # a lone tensor is RNN007's
+                    given: tuple = (("h_0", hx.items[0]), ("c_0", hx.items[1]))
+                elif isinstance(hx, Tensor):
+                    given = (("h_0", hx),)
+                else:
+                    continue
+                for state, value in given:
+                    for tensor_guard, tensor in tensors_in(value, state_guard):
+                        yield (*_cell_state_verdict(config, cell, state, tensor, batch, tensor_guard), state)
+
+
+def _cell_input_batch(fed):
+    """The batch of a cell's input: its first axis when it has two (or when its rank is unknown
+    but its first axis is known); None when it has one; UNKNOWN otherwise."""
+    if not isinstance(fed, Tensor):
+        return UNKNOWN
+    if fed.shape is not None:
+        return fed.shape[0] if len(fed.shape) == 2 else None if len(fed.shape) == 1 else UNKNOWN
+    return fed.lead
+
+
+def _cell_state_verdict(config, cell, state, tensor: Tensor, batch, guard):
+    hidden = dim(config.hidden_size)
+    formula = "(batch, hidden_size)"
+    if tensor.shape is None or tensor.origin == STEP:
+        # what an earlier step returned exists only if that step could run: no evidence
+        return guard, None, None
+    if len(tensor.shape) not in _shapes.CELL_RANKS:
+        # `(num_layers, batch, hidden_size)`: the shape of an RNN's h_0, which a cell rejects
+        expected = batch if isinstance(batch, Poly) else None
+        return guard, True, (cell, state, tensor, 0, tensor.shape[0], expected, formula)
+    if len(tensor.shape) == 2:
+        comparison = compare(tensor.shape[1], hidden, guard)
+        if comparison.verdict == DIFFERENT:
+            return guard | comparison.guard, True, (cell, state, tensor, 1, tensor.shape[1], hidden, formula)
+        if isinstance(batch, Poly) and _batch_verdict(tensor.shape[0], batch) == DIFFERENT:
+            return guard, True, (cell, state, tensor, 0, tensor.shape[0], batch, formula)
+        known = comparison.verdict == EQUAL and isinstance(batch, Poly) \
+            and _batch_verdict(tensor.shape[0], batch) == EQUAL
+        return guard, (False if known else None), None
+    return guard, None, None
+
+
 def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
     """``(wrong, axis, comparison)``: wrong is True at the first axis that certainly differs,
     False when every axis is certainly right, None when some axis is not known."""
     if tensor.shape is None and not isinstance(tensor.lead, Unknown):
         # rank unknown, first axis known (`hidden.unsqueeze(0)`): that axis is the layers axis
-        comparison = compare(tensor.lead, expected[0], guard)
-        return (True, 0, comparison) if comparison.verdict == DIFFERENT else (None, None, None)
+        lead = compare(tensor.lead, expected[0], guard)
+        return (True, 0, lead) if lead.verdict == DIFFERENT else (None, None, None)
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
-    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected)):
+    comparison: Comparison | _Verdict
+    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected, strict=False)):
         if axis == 1:
             # the batch: compared with the input's batch only where both are symbols
             comparison = _Verdict(_batch_verdict(given, batch), given, batch)
@@ -338,6 +496,7 @@ class _Verdict:
     """A comparison made here rather than by ``compare``: the batch axis."""
 
     def __init__(self, verdict, first, second):
+        self.guard: frozenset
         self.verdict, self.guard, self.first, self.second = verdict, frozenset(), first, second
 
 
@@ -428,4 +587,5 @@ def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple
         layers = layers.elts[0]
     elif len(call.args) < 3:
         return ()
+    assert layers is not None  # the argument passed has a value
     return ((layers, f"{operand(lines, layers)} * 2"),)

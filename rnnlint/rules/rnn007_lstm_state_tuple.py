@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import ClassVar
 
 from .._analysis import (
+    CELL_KINDS,
     DIFFERENT,
     LAYER_PARAMETERS,
     SHAPE_PRESERVING,
+    STEP,
+    CellCall,
     IndexInt,
     Layer,
     LayerCall,
@@ -19,6 +23,7 @@ from .._analysis import (
     TensorSubscript,
     TupleSubscript,
     TupleValue,
+    Unknown,
     Unpack,
     as_int,
     cases,
@@ -44,7 +49,11 @@ class LstmStateTuple(Rule):
     state. It flags `hidden[-1]` on the tuple (that is `c_n`; not when it is assigned to a name
     that says cell state, as in `h_n, c_n = hidden[0], hidden[-1]`), the tuple indexed like a
     tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor
-    given to an LSTM as its initial state, and the `h_n` of a GRU or an RNN unpacked as `(h, c)`.
+    given to an LSTM as its initial state, a tuple given to a GRU or an RNN, and the `h_n` of a
+    GRU or an RNN unpacked as `(h, c)`.
+    The same for recurrent cells: an `nn.LSTMCell` takes and returns `(h, c)`, an `nn.GRUCell`
+    or `nn.RNNCell` one tensor `h`, so a lone tensor given to an LSTMCell, a tuple given to a
+    GRUCell, and `h, c = gru_cell(x, h)` are reported.
 
     ## Why is this bad?
     An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.
@@ -77,7 +86,7 @@ class LstmStateTuple(Rule):
     MESSAGE = "{observed} of {rnn}{condition}, {expected}"
     FIX_TITLE = "Take the last layer of `h_n`: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -143,8 +152,41 @@ class Summarizer(nn.Module):
         h_forward, h_backward = h_n
         return self.fc(torch.cat((h_forward, h_backward), dim=1))
 """,
+        """
+import torch
+import torch.nn as nn
+
+class Steppers(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.lstm_cell = nn.LSTMCell(3, hidden)
+        self.gru_cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = c = g = torch.zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.lstm_cell(x[:, t], (h, c))
+            g = self.gru_cell(x[:, t], g)
+        return h + g
+""",
+        """
+import torch
+import torch.nn as nn
+
+class BridgedDecoder(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.bridge = nn.Linear(16, hidden)
+        self.lstm = nn.LSTM(3, hidden, batch_first=True)
+
+    def forward(self, y, ctx):
+        h0 = torch.tanh(self.bridge(ctx)).unsqueeze(0)
+        out, _ = self.lstm(y, (h0, torch.zeros_like(h0)))
+        return out
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -218,6 +260,92 @@ class StatefulLSTM(Module):
         return out, state.detach()  # expect: RNN007:21
 """
         ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Stepper(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(3, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)  # expect: RNN007:36
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class GruStepper(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], (h, h))  # expect: RNN007:36
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(3, hidden)
+
+    def forward(self, x):
+        h = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], h)  # expect: RNN007:13
+        return h
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class BridgedDecoder(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.bridge = nn.Linear(16, hidden)
+        self.lstm = nn.LSTM(3, hidden, batch_first=True)
+
+    def forward(self, y, ctx):
+        out, _ = self.lstm(y, torch.tanh(self.bridge(ctx)).unsqueeze(0))  # expect: RNN007:31
+        return out
+"""
+        ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class StaleStateClassifier(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        self.rnn = nn.RNN(3, hidden, layers, batch_first=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layers, x.size(0), self.hidden)
+        c0 = torch.zeros(self.layers, x.size(0), self.hidden)
+        out, _ = self.rnn(x, (h0, c0))  # expect: RNN007:30
+        return out[:, -1]
+"""
+        ),
     ]
 
     def check(self, context):
@@ -228,14 +356,15 @@ class StatefulLSTM(Module):
             if event.node.value is not None:
                 returned.setdefault(id(event.value), []).append((event.guard, event.node.value))
         groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
-        for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, Unpack):
+        for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, CellCall, Unpack):
             groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
         nested = {id(event.node.value) for _, event in facts.of(TensorSubscript, TupleSubscript)
                   if isinstance(event.node, ast.Subscript)}
         for (kind, _), (_, events) in groups.items():
             outcomes = [outcome for event in events for outcome in _judge(event, facts, returned)]
             for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
-                replacements, fixed = (), ""
+                replacements: tuple = ()
+                fixed = ""
                 unconditional = all(flagged is True for _, flagged, _ in outcomes)
                 if fix is not None and unconditional and id(node) not in nested:
                     replacements, fixed = ((node, fix),), f"`{fix}`"
@@ -261,8 +390,10 @@ def _judge(event, facts, returned: dict):
         yield from _tensor_op(event)
     elif isinstance(event, RnnCall):
         yield from _rnn_call(event, returned)
+    elif isinstance(event, CellCall):
+        yield from _cell_call(event)
     elif isinstance(event, Unpack):
-        yield from _unpack(event)
+        yield from _unpack(event, facts)
 
 
 def _tuple_subscript(event: TupleSubscript, facts):
@@ -312,9 +443,17 @@ def _rnn_call(event: RnnCall, returned: dict):
     hx, hx_node = event.hx, event.hx_node
     if hx is None or hx_node is None:
         return
+    # a tuple written at the call, `self.rnn(x, (h0, c0))`, of a module that is a GRU or an RNN
+    # in every case (where it may be an LSTM, the code may pick the state to match)
+    written_pair = isinstance(hx_node, ast.Tuple) and all(
+        rnn.kind in ("GRU", "RNN") for _, rnn in layers_in(event.rnn, event.guard))
     for guard, rnn in layers_in(event.rnn, event.guard):
         for hx_guard, case in cases(hx, guard):
-            if isinstance(case, TupleValue):
+            if isinstance(case, TupleValue) and written_pair:
+                # only an LSTM takes `(h_0, c_0)`: `self.rnn(x, (h0, c0))` after an LSTM became an RNN
+                yield hx_guard, True, (hx_node, rnn, f"`{source_of(hx_node)}` is passed as the initial state",
+                                       f"{_article(rnn.kind)} takes one tensor `h_0`, not a tuple", None)
+            elif isinstance(case, TupleValue):
                 yield hx_guard, False, None
             elif rnn.kind == "LSTM" and _certainly_tensor(case):
                 node = next((node for return_guard, node in returned.get(id(case), ())
@@ -323,8 +462,34 @@ def _rnn_call(event: RnnCall, returned: dict):
                                        "not as an `(h_0, c_0)` tuple", None)
 
 
-def _unpack(event: Unpack):
+def _cell_call(event: CellCall):
+    """An LSTMCell takes `(h, c)`; a GRUCell or an RNNCell one tensor `h`."""
+    hx, hx_node = event.hx, event.hx_node
+    if hx is None or hx_node is None:
+        return
+    for guard, cell in layers_in(event.cell, event.guard, CELL_KINDS):
+        pair = cell.kind == "LSTMCell"
+        for hx_guard, case in cases(hx, guard):
+            if isinstance(case, TupleValue):
+                if pair:
+                    # what an earlier step returned exists only if that step could run: no evidence
+                    yield hx_guard, (None if case.origin == STEP else False), None
+                else:
+                    yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed as the state",
+                                           f"{_article(cell.kind)} takes one tensor `h`, not a tuple", None)
+            elif _certainly_tensor(case):
+                if pair:
+                    yield hx_guard, True, (hx_node, cell, f"`{source_of(hx_node)}` is passed alone as the state",
+                                           "not as an `(h, c)` tuple", None)
+                else:
+                    yield hx_guard, False, None
+
+
+def _unpack(event: Unpack, facts):
     value, target = event.value, event.node
+    if isinstance(value, Tensor) and value.origin == STEP:
+        yield from _unpack_step(event, facts)
+        return
     if not isinstance(value, Tensor) or value.origin != "h_n" or value.rnn is None or event.count != 2:
         if isinstance(value, TupleValue) and value.origin == "state":
             yield event.guard, False, None
@@ -341,16 +506,43 @@ def _unpack(event: Unpack):
     if not (named_cell or wrong_count):
         yield event.guard, False, None  # `h_forward, h_backward = h_n`: two rows, two names
         return
-    guard = event.guard | (rows.guard if wrong_count else frozenset())
+    guard = event.guard | (rows.guard if rows is not None and wrong_count else frozenset())
     yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
+
+
+def _unpack_step(event: Unpack, facts):
+    """`h, c = gru_cell(x, h)`: a GRUCell or RNNCell returns one tensor, whose unpacking splits the batch."""
+    step = facts.cell_call_of(event.value)
+    if step is None or event.count != 2:
+        return
+    second = event.node.elts[1]
+    if isinstance(second, ast.Starred):
+        second = second.value
+    if not (isinstance(second, ast.Name) and CELL_NAME.match(second.id)):
+        return
+    for guard, cell in layers_in(step.cell, event.guard, CELL_KINDS):
+        if cell.kind == "LSTMCell":
+            yield guard, False, None
+        else:
+            observed = f"`{source_of(event.node)}` unpacks the one tensor returned by a step"
+            yield guard, True, (event.node, cell, observed,
+                                f"{_article(cell.kind)} has no cell state `c`", None)
+
+
+def _article(kind: str) -> str:
+    """`a GRU`, `an RNN`: as the name is read aloud."""
+    return f"an {kind}" if kind.startswith(("RNN", "LSTM")) else f"a {kind}"
 
 
 _HELP = {
     "subscript": "an LSTM returns `(output, (h_n, c_n))`: the last layer's hidden state is `hidden[0][-1]`",
     "layer_call": "unpack the state first: `_, (h_n, c_n) = self.lstm(x)`, then feed `h_n[-1]`",
     "tensor_op": "apply it to each tensor: `tuple(h.detach() for h in hidden)`",
-    "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple",
-    "unpack": "a GRU or an RNN returns `(output, h_n)` alone: `out, h_n = self.gru(x)`",
+    "rnn_call": "an LSTM takes `(h_0, c_0)`: build `c_0` like `h_0` and pass the tuple; a GRU or an RNN "
+                "takes `h_0` alone",
+    "unpack": "a GRU or an RNN returns `(output, h_n)` alone, a GRUCell or an RNNCell `h` alone: "
+              "`out, h_n = self.gru(x)`, `h = self.cell(x, h)`",
+    "cell_call": "an LSTMCell takes and returns `(h, c)`; a GRUCell and an RNNCell take and return `h`",
 }
 
 
@@ -367,12 +559,14 @@ def _takes_tensor(layer: Layer) -> bool:
     if layer.module_class is not None:
         return False
     if layer.kind == "Sequential":
-        return bool(layer.items) and isinstance(layer.items[0], Layer) and _takes_tensor(layer.items[0])
+        return bool(layer.items and isinstance(layer.items[0], Layer) and _takes_tensor(layer.items[0]))
     return layer.kind in TENSOR_LAYERS
 
 
 def _certainly_tensor(value) -> bool:
     """A tensor the code made, an RNN returned, or one of known rank (a tuple has no shape to
     follow through `view` or `transpose`); a parameter of unknown type may be a tuple."""
+    # a first or last axis known (`torch.tanh(self.bridge(ctx)).unsqueeze(0)`) comes from an operation
     return isinstance(value, Tensor) and (value.source is not None or value.origin is not None
-                                          or value.shape is not None)
+                                          or value.shape is not None or not isinstance(value.lead, Unknown)
+                                          or not isinstance(value.feature, Unknown))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
+    CELL_KINDS,
     DIFFERENT,
     EQUAL,
     RNN_KINDS,
+    CellCall,
     Packed,
     RnnCall,
     cases,
@@ -21,6 +25,7 @@ class InputSizeMismatch(Rule):
     Checks that an RNN's `input_size` equals the features of the tensor it is called with:
     an `Embedding`'s `embedding_dim`, a `Linear`'s `out_features`, a `Conv1d`'s
     `out_channels` after a permute, or the `num_directions * hidden_size` of a previous RNN.
+    A recurrent cell's `input_size` is checked against what each step is fed the same way.
 
     ## Why is this bad?
     PyTorch raises `input.size(-1) must be equal to input_size` on the first forward pass;
@@ -47,7 +52,7 @@ class InputSizeMismatch(Rule):
     NAME = "input-size-mismatch"
     MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -77,8 +82,25 @@ class CRNN(nn.Module):
         out, _ = self.gru(features)
         return out
 """,
+        """
+import torch
+import torch.nn as nn
+
+class InputFeedingDecoder(nn.Module):
+    def __init__(self, vocab=20, emb_dim=8, hidden=12):
+        super().__init__()
+        self.hidden = hidden
+        self.embed = nn.Embedding(vocab, emb_dim)
+        self.cell = nn.GRUCell(emb_dim + hidden, hidden)
+
+    def forward(self, tokens):
+        h = torch.zeros(tokens.size(0), self.hidden)
+        for t in range(tokens.size(1)):
+            h = self.cell(torch.cat([self.embed(tokens[:, t]), h], dim=1), h)
+        return h
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -125,6 +147,25 @@ class CRNN(nn.Module):
         return out
 """
         ),
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class GreedyDecoder(nn.Module):
+    def __init__(self, vocab=20, emb_dim=8, hidden=12):
+        super().__init__()
+        self.hidden = hidden
+        self.embed = nn.Embedding(vocab, emb_dim)
+        self.cell = nn.GRUCell(emb_dim + hidden, hidden)  # expect: RNN008:21
+
+    def forward(self, tokens):
+        h = torch.zeros(tokens.size(0), self.hidden)
+        for t in range(tokens.size(1)):
+            h = self.cell(self.embed(tokens[:, t]), h)
+        return h
+"""
+        ),
     ]
 
     def check(self, context):
@@ -132,7 +173,7 @@ class CRNN(nn.Module):
             for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 # every case of the input is judged together: one behind a condition the
                 # analysis cannot evaluate is reported only if no other case fits
-                outcomes = []
+                outcomes: list[tuple] = []
                 for input_guard, fed in cases(event.input, guard):
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     if features is None:
@@ -144,17 +185,49 @@ class CRNN(nn.Module):
                             comparison = compare(size, width, case_guard)
                             flagged = True if comparison.verdict == DIFFERENT else (
                                 False if comparison.verdict == EQUAL else None)
-                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard, input_guard)))
+                            outcomes.append((case_guard | comparison.guard, flagged,
+                                             (comparison, case_guard, input_guard)))
                 for _, (comparison, case_guard, input_guard) in definite(outcomes):
                     # say the fewest conditions: all configurations at once where they all differ
-                    fed = dict(cases(event.input, guard)).get(input_guard)
-                    features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
+                    given = dict(cases(event.input, guard)).get(input_guard)
+                    features = given.feature if isinstance(given, Packed) else getattr(given, "last_axis", None)
                     whole = compare(rnn.param("input_size"), features, input_guard) if features is not None else None
                     if whole is not None and whole.verdict == DIFFERENT:
                         comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
+                        actual=show(comparison.second, scope.aliases),
+                        condition=when(condition_of(comparison, case_guard)),
+                        help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
+                    )
+                    break
+        yield from self._check_cells(context)
+
+    def _check_cells(self, context):
+        """A cell takes `(batch, input_size)`: the last axis of what each step is fed."""
+        reported = set()
+        for scope, event in context.facts.of(CellCall):
+            for guard, cell in layers_in(event.cell, event.guard, CELL_KINDS):
+                outcomes: list = []
+                for input_guard, fed in cases(event.input, guard):
+                    features = getattr(fed, "last_axis", None)
+                    if features is None:
+                        outcomes.append((input_guard, None, None))
+                        continue
+                    for size_guard, size in cases(cell.param("input_size"), input_guard):
+                        for case_guard, width in cases(features, size_guard):
+                            comparison = compare(size, width, case_guard)
+                            flagged = True if comparison.verdict == DIFFERENT else (
+                                False if comparison.verdict == EQUAL else None)
+                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard)))
+                for _, (comparison, case_guard) in definite(outcomes):
+                    if id(cell.node) in reported:
+                        break
+                    reported.add(id(cell.node))
+                    yield self.report(
+                        cell.node, rnn=layer_label(cell), expected=show(comparison.first, scope.aliases),
+                        actual=show(comparison.second, scope.aliases),
+                        condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

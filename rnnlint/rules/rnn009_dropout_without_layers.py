@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     RNN_KINDS,
+    UNKNOWN,
     Opaque,
+    Poly,
     as_int,
     as_number,
     cases,
@@ -21,6 +24,9 @@ class DropoutWithoutLayers(Rule):
     """
     ## What it does
     Checks for an `RNN`, `LSTM` or `GRU` built with a `dropout` above 0 and `num_layers` 1.
+    A `dropout` that is a parameter of the enclosing definition counts when its default is
+    above 0 and `num_layers` is 1 whatever is passed (a literal, or left out): what the
+    author expects callers to leave out never acts.
 
     ## Why is this bad?
     The `dropout` argument of PyTorch's recurrent modules acts between stacked layers only:
@@ -55,11 +61,12 @@ class DropoutWithoutLayers(Rule):
     CODE = "RNN009"
     NAME = "dropout-without-layers"
     MESSAGE = (
-        "{rnn} sets `dropout` to `{dropout}` but has `num_layers` `1`{condition}; dropout acts only between stacked layers"
+        "{rnn} sets `dropout` to {dropout} but has `num_layers` `1`{condition}; "
+        "dropout acts only between stacked layers"
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -118,8 +125,40 @@ class Deep(nn.Module):
         out, _ = self.lstm(x)
         return out
 """,
+        """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    # a rate that can only be 0, and one the layer count guards
+    def __init__(self, input_size=10, hidden_size=16, dropout=0.0, rate=0.3):
+        super().__init__()
+        self.gru = nn.GRU(input_size, hidden_size, dropout=dropout)
+        self.lstm = nn.LSTM(hidden_size, hidden_size, 1, dropout=rate if 1 > 1 else 0.0)
+        self.drop = nn.Dropout(rate)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        out, _ = self.lstm(out)
+        return self.drop(out)
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # a parameter's default above 0 reaches a layer that has one layer whatever is passed
+        Invalid(
+            """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, n_features=3, hidden=8, dropout=0.3):
+        super().__init__()
+        self.lstm = nn.LSTM(n_features, hidden, batch_first=True, dropout=dropout)  # expect: RNN009:21
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out[:, -1])
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -220,20 +259,26 @@ def make_encoder(hidden):
             for layer in scope.layers:
                 if layer.kind in RNN_KINDS:
                     instances.setdefault(id(layer.node), []).append((layer, scope.guard))
+        defaults = {id(layer.node): scope.parameter_defaults for scope in context.facts.scopes
+                    for layer in scope.layers if scope.configuration is None}
         for built in instances.values():
             layers = [layer for layer, _ in built]
             # a layer of a construction site's configuration holds under that site
             findings = [(layer, guard | site, dropout) for layer, site in built
                         for _, guard, dropout in _useless_dropout(layer)]
             if not findings:
+                findings = [finding for layer in layers
+                            for finding in _dropout_by_default(layer, defaults.get(id(layer.node), {}))]
+            if not findings:
                 continue
             layer, guard, dropout = min(findings, key=lambda finding: len(finding[1]))
             # removing the argument changes nothing only if no configuration and no call stacks layers
-            single = all(as_int(each.param("num_layers")) == 1 for each in layers)
+            # (a rate that is a parameter's default stays: the parameter says what callers may pass)
+            single = all(as_int(each.param("num_layers")) == 1 for each in layers) and not isinstance(dropout, tuple)
             yield self.report(
                 layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
                 fix_safe=False, guard=guard,
-                rnn=layer_label(layer), dropout=dropout.describe(), condition=when(guard),
+                rnn=layer_label(layer), dropout=_rate_text(dropout), condition=when(guard),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",
             )
@@ -255,6 +300,40 @@ def _useless_dropout(layer):
             yield layer, guard, dropout
 
 
+def _dropout_by_default(layer, defaults: dict):
+    """A layer whose ``num_layers`` is 1 in every case (a literal, or left out) and whose
+    ``dropout`` is a parameter of the enclosing definition defaulting to a rate above 0
+    (``def __init__(self, ..., dropout=0.3)``): what a caller leaves out never acts, and the
+    layer count, fixed at 1, cannot let any other value act either."""
+    layer_counts = cases(layer.param("num_layers"))
+    if not layer_counts or any(as_int(count) != 1 for _, count in layer_counts):
+        return
+    for guard, dropout in cases(layer.param("dropout")):
+        if any(isinstance(atom, Opaque) for atom, _ in guard):
+            continue
+        name = _parameter_name(dropout)
+        rate = as_number(defaults.get(name, UNKNOWN)) if name is not None else None
+        if rate is not None and 0 < rate <= 1:
+            yield layer, guard, (name, defaults[name])
+
+
+def _rate_text(dropout) -> str:
+    """The rate as the message shows it: its value, or a parameter and the default it has."""
+    if isinstance(dropout, tuple):
+        name, default = dropout
+        return f"`{name}` (`{default.describe()}` by default)"
+    return f"`{dropout.describe()}`"
+
+
+def _parameter_name(value) -> str | None:
+    """The name of the parameter ``value`` is, when it is one symbol alone (``dropout``, not
+    ``dropout / 2``)."""
+    if not isinstance(value, Poly) or len(value.terms) != 1:
+        return None
+    monomial, coefficient = value.terms[0]
+    return monomial[0] if len(monomial) == 1 and coefficient == 1 else None
+
+
 def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
     """Edits deleting the ``dropout=`` argument with one comma and the spacing before what follows."""
     found = arguments_of(call, lines)
@@ -271,6 +350,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
         # the last argument with a trailing comma: what closes the call stays as it was
         doomed = [(removed.start, removed.end), (removed.comma, next_column(removed.comma))]
         if previous is not None:
+            assert previous.comma is not None  # an argument before another is followed by a comma
             doomed.append((next_column(previous.comma), removed.start))
     elif previous is not None:
         # the last argument: the comma before it goes, with the spacing around that comma
@@ -282,7 +362,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
 
 def _merged(stretches: list) -> list:
     """Stretches that touch joined into one: one deletion each."""
-    merged = []
+    merged: list = []
     for start, end in sorted(stretches):
         if merged and merged[-1][1] == start:
             merged[-1] = (merged[-1][0], end)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .._analysis import (
     BATCH,
     TIME,
     IndexInt,
     IndexSlice,
+    Layer,
     Omitted,
     Opaque,
     Pack,
     Packed,
     Pad,
+    PadSequence,
     Poly,
     Reduce,
     Reshape,
@@ -28,6 +30,7 @@ from .._analysis import (
     axis_symbol,
     cases,
     inputs_of,
+    is_packed_batch,
     merge_guards,
     product,
     split_flag,
@@ -100,7 +103,7 @@ class PackedLayoutMismatch(Rule):
     MESSAGE = "`{pack}` {action} with `batch_first={pack_flag}`, but {reason}{condition}"
     FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -222,8 +225,59 @@ class CTCModel(nn.Module):
         out, out_lengths = pad_packed_sequence(out)
         return self.fc(out).log_softmax(-1), out_lengths
 """,
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Clips(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 6, batch_first=True)
+
+    def forward(self, clips, lengths):
+        # padded sequence first, moved to batch first before the batch-first pack
+        padded = pad_sequence(clips).transpose(0, 1)
+        packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+""",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
+        # `pad_sequence` states the layout of what it returns; the pack reads the other one
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Clips(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 6, batch_first=True)
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, clips, lengths):
+        padded = pad_sequence(clips, batch_first=True).float()
+        packed = pack_padded_sequence(padded, lengths, enforce_sorted=False)  # expect: RNN010:18
+        _, h_n = self.gru(packed)
+        return self.fc(h_n[-1])
+""",
+            fixed="""
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Clips(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 6, batch_first=True)
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, clips, lengths):
+        padded = pad_sequence(clips, batch_first=True).float()
+        packed = pack_padded_sequence(padded, lengths, enforce_sorted=False, batch_first=True)
+        _, h_n = self.gru(packed)
+        return self.fc(h_n[-1])
+""",
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -452,9 +506,10 @@ class Stacked(nn.Module):
                     if reading is not None:
                         readings.append(reading)
         readings += _agreeing_packs(packs, consumers)
+        padded = {id(event.result): event for _, event in context.facts.of(PadSequence)}
         for events in packs.values():
             node = events[0][1].node
-            finding = _against_input([event for _, event in events]) \
+            finding = _against_input([event for _, event in events], padded, context.facts.lines) \
                 or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
                 continue
@@ -496,25 +551,43 @@ def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
-def _against_input(events):
-    """The call reads a tensor whose layout the analysis knows (an RNN's output) the other way."""
+def _against_input(events, padded: dict, lines: SourceLines):
+    """The call reads a tensor whose layout the analysis knows (an RNN's output, or what a
+    ``pad_sequence`` states) the other way."""
     found = []
     for event in events:
         for input_guard, tensor in cases(event.input, event.guard):
-            layout = _layout(tensor)
-            if layout is None:
-                continue
-            for guard, flag in split_flag(event.batch_first, input_guard):
-                condition = _decided(guard, event.guard)
-                if flag is not None and condition is not None and flag != layout:
-                    origin = f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
-                    reason = f"its input comes {'batch' if layout else 'sequence'} first{origin}"
-                    found.append((condition, flag, reason, layout))
+            for layout_guard, layout, origin in _layouts_of(tensor, padded, input_guard, lines):
+                for guard, flag in split_flag(event.batch_first, layout_guard):
+                    condition = _decided(guard, event.guard)
+                    if flag is not None and condition is not None and flag != layout:
+                        reason = f"its input comes {'batch' if layout else 'sequence'} first{origin}"
+                        found.append((condition, flag, reason, layout))
     if not found:
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
-    layouts = {_layout(case) for event in events for _, case in cases(event.input)}
+    layouts = {layout for event in events for _, case in cases(event.input)
+               for _, layout, _ in _layouts_of(case, padded, event.guard, lines)}
     return condition, flag, reason, layout, layouts == {layout}
+
+
+def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
+    """``(guard, batch first?, where from)`` for the layout a tensor is known in: an RNN's
+    output by its roles, a ``pad_sequence`` result by the ``batch_first`` that call states."""
+    layout = _layout(tensor)
+    if layout is not None:
+        yield guard, layout, f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
+        return
+    pad = padded.get(id(tensor))
+    if pad is None or pad.result is not tensor:
+        return
+    both = merge_guards(guard, pad.guard)
+    if both is None:
+        return
+    for flag_guard, flag in split_flag(pad.batch_first, both):
+        if flag is not None:
+            written = "" if pad.explicit else ", its default"
+            yield flag_guard, flag, f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written})"
 
 
 class _Reading(NamedTuple):
@@ -525,8 +598,8 @@ class _Reading(NamedTuple):
     scope: object
     guard: frozenset
     batch: Poly
-    node: ast.AST
-    reader: object  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
+    node: ast.expr
+    reader: Layer | None  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
     kind: str
 
 
@@ -536,7 +609,7 @@ def _literal_flag(value, guard: frozenset) -> bool | None:
     return flags[0][1] if len(flags) == 1 and flags[0][0] == guard else None
 
 
-def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.AST, reader, kind: str):
+def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.expr, reader, kind: str):
     """How ``tensor`` is read in the layout ``batch_first``; None unless its first two axes are
     named after a tensor the code was given, so that another read of the same axes can be told."""
     axes = _leading_axes(tensor)
@@ -576,10 +649,10 @@ def _state_readings(scope, event) -> list:
             or state.shape is None or state.roles is None or not all(isinstance(size, Poly) for size in dims) \
             or any(size.constant is not None and size.constant < 0 for size in dims):
         return []
-    unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly)]
+    unknown = [axis for axis, size in enumerate(state.shape) if not isinstance(size, Poly) or is_packed_batch(size)]
     if len(unknown) != 1 or state.roles[unknown[0]] != BATCH:
         return []
-    known = product(size for size in state.shape if isinstance(size, Poly))
+    known = product(size for size in state.shape if isinstance(size, Poly) and not is_packed_batch(size))
     wanted = product(dims)
     return [_Reading(scope, event.guard, size, event.node, state.rnn, "state")
             for size in dims if _names_an_axis(size) and known * size == wanted]
@@ -666,6 +739,7 @@ def _witness(rnn, rnn_flag: bool, reading: _Reading, axis: int) -> str:
         return f"{fed}, and line {row} packs the same tensor that way"
     if reading.reader is rnn:
         return f"{fed} and reads the same tensor that way unpacked on line {row}"
+    assert reading.reader is not None  # an RNN reads it
     return f"{fed}, as is {layer_label(reading.reader)}, which reads the same tensor unpacked on line {row}"
 
 
@@ -716,10 +790,12 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
                     return f"{layer_label(feed.rnn)} reads its padded output with `batch_first={not pad_flag}`"
         elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
             tensor = use.tensor
-            if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
+            if isinstance(use, Reduce) and use.axis is not None and tensor.shape is not None \
+                    and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
             if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
-                return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
+                return (f"`{source_of(use.node)}` selects a step on axis {batch_axis}, "
+                        "the batch axis of the padded output")
     return None
 
 

@@ -170,11 +170,8 @@ class RecurrentSpec:
         if len(data_shape) != 2 or data_shape[-1] != self.input_size:
             raise self._input_error(data_shape, "packed")
         steps = packed.batch_sizes.shape[0]
-        if packed.sorted_indices is not None:
-            batch = packed.sorted_indices.shape[0]
-        else:
-            # batch_sizes lives on the CPU whatever the data's device: no synchronisation
-            batch = int(packed.batch_sizes[0])
+        # batch_sizes lives on the CPU whatever the data's device: no synchronisation
+        batch = packed.sorted_indices.shape[0] if packed.sorted_indices is not None else int(packed.batch_sizes[0])
         if (sizes.batch is not None and sizes.seq is not None and sizes.batch != sizes.seq
                 and steps == sizes.batch and batch == sizes.seq):
             raise self._packed_layout_error(steps, batch, sizes)
@@ -208,6 +205,8 @@ class RecurrentSpec:
         """Check ``output``, ``h_n`` and ``c_n`` against ``_shapes``, once per input shape."""
         __tracebackhide__ = True
         output, state = result
+        # a built module knows all its sizes: each expected shape is a tuple of ints
+        assert expected.output is not None and expected.hidden is not None
         label = "output"
         if isinstance(output, PackedSequence):
             output, label = output.data, "output.data"
@@ -217,6 +216,7 @@ class RecurrentSpec:
         if hidden.shape != expected.hidden:
             raise self._result_error("h_n", hidden.shape, expected.hidden)
         if cell is not None and cell.shape != expected.cell:
+            assert expected.cell is not None  # an LSTM's
             raise self._result_error("c_n", cell.shape, expected.cell)
         expected.verified = True
 
@@ -276,6 +276,7 @@ class RecurrentSpec:
 
     def _layout_error(self, shape: Any, sizes: Sizes) -> RNNShapeError:
         got = tuple(shape)
+        assert self.batch_axis is not None  # a built module says batch_first
         seq = sizes.seq if sizes.seq is not None else got[self.batch_axis]
         expected = _shapes.input_shape(self.config, sizes.batch, seq)
         layout = "batch first" if self.config.batch_first else "sequence first"
@@ -327,6 +328,7 @@ class RecurrentSpec:
         got = tuple(shape)
         batch = call.batch
         expected = call.hidden if label == "h_0" else call.cell
+        assert expected is not None  # a built module knows all its sizes
         return _error(
             "RNN006", self.name, f"`{self.name}` got a wrong initial state",
             f"{label}: expected {self._formula(label, batch is not None)} = {expected}, "
@@ -365,6 +367,138 @@ class RecurrentSpec:
             self.description,
             f"this torch's nn.{self.config.kind} and rnnlint's shape rules disagree",
             expected=expected, got=got,
+        )
+
+
+_STOCK_CELL_FORWARDS = {getattr(nn, kind).forward for kind in _pytorch.CELL_KINDS}
+
+
+def cell_config(module: nn.Module) -> _shapes.CellConfig | None:
+    """The configuration of a stock ``nn.RNNCell``/``nn.LSTMCell``/``nn.GRUCell`` (or a subclass
+    that keeps its forward); None for anything else."""
+    if not isinstance(module, nn.RNNCellBase) or type(module).forward not in _STOCK_CELL_FORWARDS:
+        return None
+    kind = next((kind for kind in _pytorch.CELL_KINDS if isinstance(module, getattr(nn, kind))), None)
+    if kind is None:
+        return None
+    return _shapes.CellConfig(kind=kind, input_size=module.input_size, hidden_size=module.hidden_size)
+
+
+class CellSpec:
+    """One watched recurrent cell: each step's input and state, against ``_shapes``."""
+
+    def __init__(self, module: nn.Module, config: _shapes.CellConfig, name: Name) -> None:
+        self.config = config
+        self._name = name
+        self._module = weakref.ref(module)
+
+    @property
+    def name(self) -> str:
+        return self._name if isinstance(self._name, str) else self._name()
+
+    @property
+    def description(self) -> str:
+        return _describe(self._module, self.config.kind)
+
+    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> None:
+        """Check the input and the state of one step; nothing is left to check after it."""
+        __tracebackhide__ = True
+        data = args[0] if args else kwargs.get("input")
+        if not isinstance(data, Tensor):
+            return  # torch's own error is clear
+        shape = tuple(data.shape)
+        known, batch = _shapes.step_batch(shape)
+        if not known:
+            raise self._input_error(shape, None)
+        if shape[-1] != self.config.input_size:
+            raise self._input_error(shape, batch)
+        if batch is not None and sizes.batch is not None and sizes.seq is not None \
+                and sizes.batch != sizes.seq and batch == sizes.seq:
+            raise self._time_as_batch_error(shape, sizes)
+        state = args[1] if len(args) > 1 else kwargs.get("hx")
+        if state is None:
+            return  # a zero state of the right shape
+        expected = _shapes.step_state_shape(self.config, batch)
+        if self.config.takes_state_pair:
+            if not (isinstance(state, (tuple, list)) and len(state) == 2
+                    and isinstance(state[0], Tensor) and isinstance(state[1], Tensor)):
+                raise self._state_kind_error(state)
+            for label, tensor in zip(("h", "c"), state, strict=True):
+                if tuple(tensor.shape) != expected:
+                    raise self._state_error(label, tuple(tensor.shape), expected, batch)
+        else:
+            if not isinstance(state, Tensor):
+                raise self._state_kind_error(state)
+            if tuple(state.shape) != expected:
+                raise self._state_error("h", tuple(state.shape), expected, batch)
+
+    def _input_error(self, got: tuple, batch: int | None) -> RNNShapeError:
+        batched = len(got) != 1
+        formula = "(batch, input_size)" if batched else "(input_size,)"
+        if len(got) not in _shapes.CELL_RANKS:
+            return _error(
+                "RNN008", self.name, f"`{self.name}` got an input of rank {len(got)}",
+                f"input: expected (batch, input_size) or, unbatched, (input_size,), got {got}",
+                self.description,
+                "a cell reads one time step: index the sequence at t (x[:, t] batch first, x[t] "
+                "sequence first), or use the recurrent module it is a step of",
+                expected=self.config.input_size, got=got,
+            )
+        expected = _shapes.step_input_shape(self.config, batch if batched else None)
+        return _error(
+            "RNN008", self.name, f"`{self.name}` got an input of the wrong width",
+            f"input: expected {formula} = {expected}, got {got}",
+            self.description,
+            f"the cell was built with input_size = {self.config.input_size}, but the step has "
+            f"{got[-1]} features",
+            expected=expected, got=got,
+        )
+
+    def _time_as_batch_error(self, got: tuple, sizes: Sizes) -> RNNShapeError:
+        return _error(
+            "RNN012", self.name, f"`{self.name}` got a step whose batch axis is time",
+            f"input: expected (batch, input_size) = ({sizes.batch}, {self.config.input_size}), got {got}: "
+            f"the leading axis has size seq = {sizes.seq} (declared)",
+            self.description,
+            "the step loop walks the batch axis as time: x[t] of a batch-first tensor is sample t's "
+            "whole sequence; step along time with x[:, t] (range(x.size(1)))",
+            expected=(sizes.batch, self.config.input_size), got=got,
+        )
+
+    def _state_kind_error(self, state: Any) -> RNNShapeError:
+        got = _kind_of(state)
+        if self.config.takes_state_pair:
+            return _error(
+                "RNN007", self.name, f"`{self.name}` got a state that is not (h, c)",
+                f"hx: expected a tuple (h, c) of two tensors, got {got}",
+                self.description,
+                "an LSTMCell takes and returns (h, c): pass the pair it returned, "
+                "h, c = cell(x, (h, c))",
+                expected="(h, c)", got=got,
+            )
+        return _error(
+            "RNN007", self.name, f"`{self.name}` got a tuple where h belongs",
+            f"hx: expected one tensor h, got {got}",
+            self.description,
+            f"only an LSTMCell takes (h, c); a {self.config.kind} takes h alone",
+            expected="h", got=got,
+        )
+
+    def _state_error(self, label: str, got: tuple, expected: tuple, batch: int | None) -> RNNShapeError:
+        formula = "(batch, hidden_size)" if batch is not None else "(hidden_size,)"
+        if len(got) == 3:
+            cause = (f"{label} is shaped like an RNN's state, (num_layers * num_directions, batch, "
+                     "hidden_size); a cell's state has no layers axis: take the last layer, h_n[-1]")
+        elif len(got) != len(expected):
+            cause = f"a {'batched' if batch is not None else 'unbatched'} step takes a {len(expected)}-D {label}"
+        elif batch is not None and got[0] != batch:
+            cause = f"{label} was made for batch {got[0]}, but the step has batch {batch}"
+        else:
+            cause = f"the last axis of {label} must be hidden_size = {self.config.hidden_size}"
+        return _error(
+            "RNN006", self.name, f"`{self.name}` got a wrong state",
+            f"{label}: expected {formula} = {expected}, got {got}",
+            self.description, cause, expected=expected, got=got,
         )
 
 

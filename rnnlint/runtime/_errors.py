@@ -68,7 +68,7 @@ def strip_library_frames(error: BaseException) -> BaseException:
     folders = tuple(
         os.path.dirname(module.__file__) + os.sep
         for module in map(sys.modules.get, _LIBRARIES)
-        if module is not None and getattr(module, "__file__", None)
+        if module is not None and module.__file__
     )
     kept: list[TracebackType] = []
     frame = error.__traceback__

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ._checks import LinearSpec, Name, RecurrentSpec, Sizes, nothing, recurrent_config
+from ._checks import CellSpec, LinearSpec, Name, RecurrentSpec, Sizes, cell_config, nothing, recurrent_config
 
 try:
     _is_compiling: Callable[[], bool] = torch.compiler.is_compiling
@@ -203,6 +203,7 @@ class Watch:
         self.sizes = Sizes(batch, seq)
         self.recurrent: list[RecurrentSpec] = []
         self.linears: list[LinearSpec] = []
+        self.cells: list[CellSpec] = []
         self._covered: list[tuple[nn.Module, Any]] = []
         self._removed = False
 
@@ -216,10 +217,14 @@ class Watch:
         if self._removed:
             raise RuntimeError("rnnlint: this watch was removed")
         config = recurrent_config(module)
+        step = cell_config(module) if config is None else None
         if config is not None:
             spec: Any = RecurrentSpec(module, config, name)
             spec.record_states = self.watches_heads
             self.recurrent.append(spec)
+        elif step is not None:
+            spec = CellSpec(module, step, name)
+            self.cells.append(spec)
         elif isinstance(module, nn.Linear) and self.watches_heads:
             spec = LinearSpec(module, name, self.recurrent)
             self.linears.append(spec)
@@ -257,7 +262,8 @@ class Watch:
 
 def watch(model: nn.Module, *, batch: int | None = None, seq: int | None = None,
           name: str = "model") -> Watch:
-    """Check every ``nn.RNN``/``nn.LSTM``/``nn.GRU`` inside ``model`` on each call.
+    """Check every ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (and every recurrent cell) inside ``model``
+    on each call.
 
     With ``batch`` (and ``seq``) declared, also catch swapped batch and time axes and the
     ``nn.Linear`` heads that receive ``h_n`` whole or a time-indexed tensor::
@@ -289,7 +295,7 @@ class NewModuleWatch(Watch):
             registration.register_module_module_registration_hook(self._on_child),
         ]
 
-    def _on_parameter(self, module: nn.Module, name: str, parameter: Any) -> None:
+    def _on_parameter(self, module: nn.Module, _name: str, _parameter: Any) -> None:
         # a module registers its first parameter once its configuration is set
         if module in self._seen or self._removed:
             return

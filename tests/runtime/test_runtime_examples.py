@@ -23,6 +23,7 @@ CAUGHT = {
     "rnn006_initial_state_shape": "model.gru",
     "rnn007_lstm_state_tuple": "model.fc",
     "rnn008_input_size_mismatch": "model.lstm",
+    "rnn012_step_loop_over_batch": "model.cell",
 }
 # Shapes stay valid: the last layer's backward direction alone, a view that scrambles
 # samples, dropout with one layer. Only the static rules see these.

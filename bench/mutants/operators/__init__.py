@@ -5,7 +5,7 @@ operators in OPERATORS: the order of the imports below is the order mutants are 
 from ..sites import OPERATORS
 
 # isort: off
-from . import heads, time_axis, state, packing, construction
+from . import heads, time_axis, state, packing, construction, cells
 # isort: on
 
-__all__ = ["OPERATORS", "construction", "heads", "packing", "state", "time_axis"]
+__all__ = ["OPERATORS", "cells", "construction", "heads", "packing", "state", "time_axis"]

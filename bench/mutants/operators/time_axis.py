@@ -144,3 +144,82 @@ def permute_to_view(sites):
                                                        or any(end in seen for seen in event.hx_lineage))
                         for event in sites.trace.of("rnn"))
         yield Candidate(call, new, call, touches_rnn or feeds_rnn)
+
+
+@operator("RNN005", "replace a `permute`/`transpose` that keeps the first axis by a `view` of the moved sizes")
+def middle_permute_to_view(sites):
+    """`feats.transpose(1, 2)` of a Conv1d's (batch, channels, time) -> `feats.view(feats.size(0),
+    feats.size(2), -1)`: the shape asked for, with channels and time read out of memory order."""
+    facts = sites.facts
+    for call in facts.calls("permute", "transpose"):
+        if not isinstance(call.func, cst.Attribute) or not is_pure(call.func.value):
+            continue
+        dims = [int_value(arg.value) for arg in call.args]
+        if None in dims or any(arg.keyword is not None for arg in call.args):
+            continue
+        events = [event for event in sites.trace.at(facts.end(call)) if event.name in ("permute", "transpose")]
+        if not events:
+            continue
+        rank = len(events[0].shape)
+        if call_tail(call) == "transpose":
+            if len(dims) != 2:
+                continue
+            order = list(range(rank))
+            a, b = dims[0] % rank, dims[1] % rank
+            order[a], order[b] = order[b], order[a]
+        else:
+            order = [d % rank for d in dims]
+        if len(order) != rank or rank < 3 or order[0] != 0 or order == sorted(order):
+            continue  # the first axis stays: only middle (and last) axes move
+        receiver = facts.code(call.func.value)
+        sizes = [f"{receiver}.size({d})" for d in order[:-1]] + ["-1"]
+        new = expr(f"{receiver}.view({', '.join(sizes)})")
+        end = facts.end(call)
+        touches_rnn = any(sites.from_named_rnn(event.prov) for event in events)
+        feeds_rnn = any(sites.named(event.module) and (end in event.lineage
+                                                       or any(end in seen for seen in event.hx_lineage))
+                        for event in sites.trace.of("rnn"))
+        yield Candidate(call, new, call, touches_rnn or feeds_rnn)
+
+
+def _state_slices(call: cst.Call):
+    """`torch.cat([h[i], h[j]], dim)` of two rows of one pure state, on the features (dim 1 or
+    -1): (the state's code, the dim argument), else None."""
+    if call_tail(call) not in ("cat", "concat") or not (
+            isinstance(call.func, cst.Attribute) and last_identifier(call.func.value) == "torch"):
+        return None
+    pieces = positional(call, 0)
+    dim = keyword(call, "dim") or positional(call, 1)
+    if pieces is None or dim is None or int_value(dim.value) not in (1, -1):
+        return None
+    if not isinstance(pieces.value, (cst.List, cst.Tuple)) or len(pieces.value.elements) != 2:
+        return None
+    bases = []
+    for element in pieces.value.elements:
+        row = element.value
+        if not isinstance(row, cst.Subscript) or len(row.slice) != 1 or not isinstance(row.slice[0].slice, cst.Index) \
+                or int_value(row.slice[0].slice.value) is None or not is_pure(row.value):
+            return None
+        bases.append(row.value)
+    if not bases[0].deep_equals(bases[1]):
+        return None
+    return bases[0], dim
+
+
+@operator("RNN005", "join two state rows on the batch axis, then view them as features")
+def cat_state_rows_then_view(sites):
+    """`torch.cat([h_n[-2], h_n[-1]], dim=1)` -> `torch.cat([h_n[-2], h_n[-1]], dim=0).view(h_n.size(1),
+    -1)`: the shape asked for, each row now the halves of two samples."""
+    facts = sites.facts
+    for call in facts.of_type(cst.Call):
+        found = _state_slices(call)
+        if found is None:
+            continue
+        state, dim = found
+        joined = call.with_changes(args=[a.with_changes(value=cst.Integer("0")) if a is dim else a
+                                         for a in call.args])
+        new = expr(f"{facts.code(joined)}.view({facts.code(state)}.size(1), -1)")
+        in_scope = any(event.name in ("cat", "concat") and sites.from_named_rnn(event.prov)
+                       and event.prov.kind in ("h_n", "c_n")
+                       for event in sites.trace.at(facts.end(call)))
+        yield Candidate(call, new, call, in_scope)

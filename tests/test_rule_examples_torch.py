@@ -1,0 +1,151 @@
+"""Real-torch proof for rule examples that have no folder in examples/: each buggy example
+raises or gives the silent wrong result its rule describes.
+
+Needs torch. An example is found by its rule and a fragment of its source, executed as a
+module, and its model built with the constructor's defaults.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+from torch import nn
+
+from rnnlint.rules import ALL_RULES
+
+
+def example(code: str, fragment: str) -> str:
+    rule = next(each for each in ALL_RULES if code == each.CODE)
+    found = [invalid.code for invalid in rule.INVALID if fragment in invalid.code]
+    assert len(found) == 1, f"{code}: {len(found)} invalid examples hold {fragment!r}"
+    return found[0]
+
+
+def model_of(source: str, name: str) -> nn.Module:
+    namespace: dict = {}
+    exec(compile(source, f"<{name}>", "exec"), namespace)
+    torch.manual_seed(0)
+    return namespace[name]()
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_rnn009_a_default_rate_on_one_layer_warns_and_never_acts():
+    source = example("RNN009", "dropout=0.3):")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = model_of(source, "Forecaster")
+    assert any("num_layers" in str(warning.message) for warning in caught)
+    assert model.lstm.dropout == 0.3
+    model.train()
+    x = torch.randn(4, 6, 3)
+    # in training mode a dropout that acted would give two different results
+    assert torch.equal(model(x), model(x))
+
+
+def test_rnn003_the_prediction_ignores_the_forward_direction_though_the_output_is_returned():
+    model = model_of(example("RNN003", "return self.fc(h_n[-1]), out"), "TagAndClassify")
+    x = torch.randn(3, 7, 5)
+    prediction, out = model(x)
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(model.gru, name).add_(1.0)  # the forward direction of the only layer
+    changed_prediction, changed_out = model(x)
+    assert torch.equal(prediction, changed_prediction)
+    assert not torch.allclose(out, changed_out)
+
+
+def test_rnn010_a_batch_first_padding_packed_sequence_first_mixes_the_samples():
+    source = example("RNN010", "pad_sequence(clips, batch_first=True).float()")
+    model = model_of(source, "Clips")
+    # as many clips as steps: the pack runs, reading time as the batch
+    clips = [torch.randn(length, 3) for length in (3, 3, 3)]
+    lengths = torch.tensor([3, 3, 3])
+    first = model(clips, lengths)
+    # change only the second clip: sample 0's prediction must not move
+    clips[1] = clips[1] + 1.0
+    assert not torch.allclose(first[0], model(clips, lengths)[0])
+    fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Clips")
+    clips_again = [torch.randn(length, 3) for length in (3, 3, 3)]
+    before = fixed(clips_again, lengths)
+    clips_again[1] = clips_again[1] + 1.0
+    assert torch.allclose(before[0], fixed(clips_again, lengths)[0])
+
+
+def test_rnn001_a_head_counting_layers_for_directions_fails_at_any_other_depth():
+    source = example("RNN001", "nn.Linear(hidden * num_layers, n_classes)  # expect")
+    namespace: dict = {}
+    exec(compile(source, "<Classifier>", "exec"), namespace)
+    x = torch.randn(3, 7, 6)
+    assert namespace["Classifier"]()(x).shape == (3, 4)  # two layers: the sizes agree by accident
+    with pytest.raises(RuntimeError, match="cannot be multiplied"):
+        namespace["Classifier"](num_layers=3)(x)
+
+
+def test_rnn005_a_conv2d_map_viewed_as_width_first_differs_from_the_permute():
+    source = example("RNN005", "self.rnn(f.view(b, w, c * h))")
+    model = model_of(source, "LineReader")
+    images = torch.randn(2, 1, 8, 11)
+    f = model.conv(images)
+    b, c, h, w = f.shape
+    viewed, moved = f.view(b, w, c * h), f.permute(0, 3, 1, 2).reshape(b, w, c * h)
+    assert viewed.shape == moved.shape
+    assert not torch.equal(viewed, moved)  # each "frame" mixes channels, heights and columns
+    assert not torch.allclose(model(images), model.rnn(moved)[0])
+
+
+def test_rnn005_an_embedding_viewed_features_first_differs_from_the_transpose():
+    source = example("RNN005", "e.view(e.size(0), e.size(2), -1)")
+    model = model_of(source, "SpatialDropout")
+    e = model.embedding(torch.randint(0, 50, (3, 5)))
+    viewed = e.view(e.size(0), e.size(2), -1)
+    assert viewed.shape == e.transpose(1, 2).shape
+    assert not torch.equal(viewed, e.transpose(1, 2))
+
+
+def test_rnn006_a_learned_start_expanded_along_the_layers_axis_raises():
+    model = model_of(example("RNN006", "self.h0.expand(x.size(0), -1, -1)"), "LearnedStart")
+    with pytest.raises(RuntimeError, match="Expected hidden size"):
+        model(torch.randn(3, 5, 4))
+
+
+def test_rnn004_a_step_loop_feeding_the_batch_as_time_mixes_the_samples():
+    model = model_of(example("RNN004", "self.lstm(x[:, t].unsqueeze(1), state)"), "StepTagger")
+    x = torch.randn(3, 5, 4)
+    changed = x.clone()
+    changed[1] += 1.0  # sample 1 only
+    # sample 0's outputs move with sample 1: the LSTM runs over the batch
+    assert not torch.allclose(model(x)[0], model(changed)[0])
+    # the correct loop (each step as (1, batch, features)) keeps them apart
+    correct = model_of(example("RNN004", "self.lstm(x[:, t].unsqueeze(1), state)")
+                       .replace("unsqueeze(1)", "unsqueeze(0)").replace("dim=1", "dim=0"), "StepTagger")
+    assert torch.allclose(correct(x)[:, 0], correct(changed)[:, 0])
+
+
+def test_rnn005_unflatten_of_h_n_directions_first_picks_rows_of_other_layers():
+    model = model_of(example("RNN005", "h_n.unflatten(0, (2, self.layers))"), "TopLayer")
+    x = torch.randn(2, 5, 4)
+    _, (h_n, _) = model.lstm(x)
+    top = h_n.view(3, 2, 2, 5)[-1]  # (directions, batch, hidden) of the last layer
+    assert not torch.equal(model(x), top)
+
+
+def test_rnn002_state_rows_joined_on_the_batch_axis_give_two_rows_per_sample():
+    model = model_of(example("RNN002", "torch.cat([h_n[0], h_n[1]], dim=0)"), "Classifier")
+    assert model(torch.randn(5, 7, 4)).shape == (10, 3)  # 5 samples, 10 predictions
+
+
+def test_rnn005_a_view_after_an_einsum_to_time_first_mixes_the_samples():
+    model = model_of(example("RNN005", 'torch.einsum("btf->tbf", out)'), "TimeMajor")
+    x = torch.randn(3, 4, 4)
+    changed = x.clone()
+    changed[1] += 1.0  # sample 1 only
+    assert not torch.allclose(model(x)[0], model(changed)[0])  # row 0 holds other samples' steps
