@@ -97,7 +97,8 @@ def _rnnlint_new_modules(request: pytest.FixtureRequest):
         return
     from rnnlint.runtime import watch_new_modules
 
-    with watch_new_modules(**_declared_sizes(request.node)):
+    # heads are watched too: they recognise the recurrent modules' own results by identity
+    with watch_new_modules(**{"heads": True, **_declared_sizes(request.node)}):
         yield
 
 
@@ -109,7 +110,7 @@ def rnn_watch(request: pytest.FixtureRequest):
     handles = []
 
     def start(model, **sizes):
-        handles.append(watch(model, **{**_declared_sizes(request.node), **sizes}))
+        handles.append(watch(model, **{"heads": True, **_declared_sizes(request.node), **sizes}))
         return handles[-1]
 
     yield start
