@@ -47,6 +47,8 @@ class _Attachment:
         self.recording = False
         self.unverified = False
         self.per_layer: PerLayer | None = None
+        # the hooks of watches that judge their heads when this module returns
+        self.root_hooks: list[Any] = []
         self.pre_hook = module.register_forward_pre_hook(self.before, with_kwargs=True)
         self.result_hook: Any = None
         # copies (copy.deepcopy, pickle, torch.save) take the module's state without these
@@ -126,7 +128,7 @@ class _Attachment:
             self.result_hook = None
 
     def hook_ids(self) -> set:
-        ids = {self.pre_hook.id}
+        ids = {self.pre_hook.id, *(handle.id for handle in self.root_hooks)}
         if self.result_hook is not None:
             ids.add(self.result_hook.id)
         return ids
@@ -134,6 +136,8 @@ class _Attachment:
     def remove(self) -> None:
         self.pre_hook.remove()
         self._drop_result_hook()
+        for handle in self.root_hooks:
+            handle.remove()
         module = self.module()
         if module is not None:
             for name, kind in (("__getstate__", _StateWithoutWatch), ("__prepare_scriptable__", _RefuseScript)):
@@ -185,6 +189,14 @@ class _RefuseScript:
         attachment = self.attachment()
         module = attachment.module() if attachment is not None else None
         names = [watch_name(spec) for _, spec in attachment.entries] if attachment is not None else []
+        if not names and module is not None:
+            # a module watched only to judge its heads: name the watched module inside it
+            for inner in module.modules():
+                inner_attachment = _ATTACHED.get(inner)
+                if inner_attachment is not None and inner_attachment.entries:
+                    names = [watch_name(spec) for _, spec in inner_attachment.entries]
+                    module = inner
+                    break
         where = f" on `{names[-1]}`" if names else ""
         raise RuntimeError(
             f"rnnlint: torch.jit.script cannot compile the hooks that rnnlint.runtime.watch puts{where} "
@@ -206,6 +218,7 @@ def watch_name(spec: Any) -> str:
 def _inert_attachment() -> _Attachment:
     inert = _Attachment.__new__(_Attachment)
     inert.entries = []
+    inert.root_hooks = []
     return inert
 
 
@@ -234,10 +247,16 @@ class Watch:
         """Judge the heads' per-layer results when ``module`` returns (outermost call only)."""
         if module in self._roots or not self.watches_heads:
             return
-        self._roots[module] = [
+        handles = [
             module.register_forward_pre_hook(self._root_called),
             module.register_forward_hook(self._root_returned, always_call=True),
         ]
+        self._roots[module] = handles
+        # kept with the module's other watch hooks, so that copies leave them behind too
+        attachment = _ATTACHED.get(module)
+        if attachment is None:
+            attachment = _ATTACHED[module] = _Attachment(module)
+        attachment.root_hooks.extend(handles)
 
     def _root_called(self, _module: nn.Module, _args: tuple) -> None:
         if not _is_compiling():
@@ -292,9 +311,15 @@ class Watch:
     def remove(self) -> None:
         """Take this watch's checks off; hooks go when no other watch covers the module."""
         self._removed = True
-        for handles in list(self._roots.values()):
+        for module, handles in list(self._roots.items()):
             for handle in handles:
                 handle.remove()
+            attachment = _ATTACHED.get(module)
+            if attachment is not None:
+                attachment.root_hooks = [hook for hook in attachment.root_hooks if hook not in handles]
+                if not attachment.entries and not attachment.root_hooks:
+                    attachment.remove()
+                    del _ATTACHED[module]
         self._roots = weakref.WeakKeyDictionary()
         self.pending = []
         while self._covered:
@@ -303,7 +328,7 @@ class Watch:
             if attachment is None:
                 continue
             attachment.entries = [entry for entry in attachment.entries if entry[1] is not spec]
-            if attachment.entries:
+            if attachment.entries or attachment.root_hooks:
                 attachment.update()
             else:
                 attachment.remove()
