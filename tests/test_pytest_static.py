@@ -1,0 +1,122 @@
+"""``pytest --rnnlint-static``: each collected Python file is a test item that fails with its
+findings, run as real inner pytest sessions over a buggy and a fixed project.
+"""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+BUGGY = (EXAMPLES / "rnn002_hidden_state_into_head" / "buggy.py").read_text()
+FIXED = (EXAMPLES / "rnn002_hidden_state_into_head" / "fixed.py").read_text()
+PLAIN = "def test_nothing():\n    assert 1 + 1 == 2\n"
+
+
+def finding_row(source):
+    return next(number for number, line in enumerate(source.splitlines(), 1) if "# expect: RNN002" in line)
+
+
+def project(pytester, model, pyproject=""):
+    pytester.makepyfile(model=model, test_plain=PLAIN)
+    if pyproject:
+        pytester.makefile(".toml", pyproject=textwrap.dedent(pyproject))
+
+
+def static_items(result):
+    return [line for line in result.stdout.lines if "::rnnlint-static" in line]
+
+
+def test_buggy_file_fails_with_its_findings(pytester):
+    project(pytester, BUGGY)
+    result = pytester.runpytest("--rnnlint-static", "-v")
+    # model.py and test_plain.py are checked; test_plain.py's own test runs too
+    result.assert_outcomes(failed=1, passed=2)
+    result.stdout.fnmatch_lines([
+        "*model.py::rnnlint-static FAILED*",
+        f"model.py:{finding_row(BUGGY)}:16: RNN002 `self.fc` receives the whole `h_n` of `self.gru`*",
+    ])
+    result.stdout.fnmatch_lines(["*test_plain.py::rnnlint-static PASSED*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_fixed_file_passes(pytester):
+    project(pytester, FIXED)
+    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
+
+
+def test_without_the_flag_no_file_is_linted(pytester):
+    project(pytester, BUGGY)
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    assert static_items(result) == []
+
+
+def test_ini_option_mirrors_the_flag(pytester):
+    project(pytester, BUGGY)
+    pytester.makeini("[pytest]\nrnnlint_static = true\n")
+    pytester.runpytest().assert_outcomes(failed=1, passed=2)
+
+
+def test_marker_selects_the_static_items_alone(pytester):
+    project(pytester, BUGGY)
+    result = pytester.runpytest("--rnnlint-static", "-m", "rnnlint_static")
+    result.assert_outcomes(failed=1, passed=1, deselected=1)
+
+
+def test_noqa_is_honoured(pytester):
+    project(pytester, BUGGY.replace("# expect: RNN002", "# noqa: RNN002"))
+    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize("pyproject", [
+    """
+    [tool.rnnlint]
+    ignore = ["RNN002"]
+    """,
+    """
+    [tool.rnnlint]
+    per-file-ignores = { "model.py" = ["RNN002"] }
+    """,
+    """
+    [tool.rnnlint]
+    extend-exclude = ["model.py"]
+    """,
+])
+def test_configuration_is_honoured(pytester, pyproject):
+    project(pytester, BUGGY, pyproject)
+    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
+
+
+def test_selection_leaving_the_rule_out_passes_and_one_keeping_it_fails(pytester):
+    project(pytester, BUGGY, """
+    [tool.rnnlint]
+    select = ["RNN001"]
+    """)
+    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
+    project(pytester, BUGGY, """
+    [tool.rnnlint]
+    select = ["RNN002"]
+    """)
+    pytester.runpytest("--rnnlint-static").assert_outcomes(failed=1, passed=2)
+
+
+def test_bad_configuration_fails_each_item_with_one_line(pytester):
+    project(pytester, BUGGY, """
+    [tool.rnnlint]
+    select = ["RNN999"]
+    """)
+    result = pytester.runpytest("--rnnlint-static")
+    result.assert_outcomes(failed=2, passed=1)
+    result.stdout.fnmatch_lines(["rnnlint: error: pyproject.toml: [tool.rnnlint] select: unknown code RNN999"])
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+def test_syntax_error_in_a_recurrent_file_is_a_failure(pytester):
+    broken = BUGGY.replace("def forward(self, x):", "def forward(self, x)")
+    pytester.makepyfile(model=broken)
+    result = pytester.runpytest("--rnnlint-static", "-p", "no:python")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["model.py:*: RNN000 *"])
