@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from torch import Tensor, nn
+from torch.nn.modules.lazy import LazyModuleMixin
 from torch.nn.utils.rnn import PackedSequence
 
 from .. import _pytorch, _shapes
@@ -412,7 +413,6 @@ class LinearSpec:
 
     def __init__(self, module: nn.Linear, name: Name, recurrent: list[RecurrentSpec]) -> None:
         self._name = name
-        self.in_features = module.in_features
         self._module = weakref.ref(module)
         # the watch's recurrent modules, shared: modules added later are seen too
         self.recurrent = recurrent
@@ -424,6 +424,12 @@ class LinearSpec:
     @property
     def description(self) -> str:
         return _describe(self._module, "Linear")
+
+    @property
+    def in_features(self) -> int:
+        # read on each call: an nn.LazyLinear learns it on its first call
+        module = self._module()
+        return -1 if module is None else module.in_features
 
     def recognise(self, data: Tensor) -> tuple[RecurrentSpec, str, Tensor, list] | None:
         """The recurrent result ``data`` is, or is a view of: module, role, tensor, axes."""
@@ -441,6 +447,8 @@ class LinearSpec:
         data = args[0] if args else kwargs.get("input")
         if not isinstance(data, Tensor) or not self.recurrent:
             return None
+        if isinstance(self._module(), LazyModuleMixin):
+            return None  # not built yet: its input decides its in_features
         shape = data.shape
         rank = len(shape)
         if rank == 0:

@@ -239,3 +239,13 @@ def test_view_axes_of_a_batch_first_output_and_of_unrelated_tensors():
     assert view_axes(out.clone(), out) is None
     assert view_axes(out[:, -1].double(), out) is None
     assert view_axes(torch.randn(BATCH, 6), out) is None
+
+
+def test_lazy_head_learns_its_width_and_is_judged_after():
+    model = Model(nn.GRU(4, 6, bidirectional=True), 6, lambda r: r[0][-1])
+    model.fc = nn.LazyLinear(2)
+    with watch(model, heads=True, batch=BATCH, seq=SEQ):
+        assert model(torch.randn(SEQ, BATCH, 4)).shape == (BATCH, 2)
+        model(torch.randn(SEQ, BATCH, 4))
+    model.feed = lambda r: r[0][:, -1]
+    assert rule_of(model, torch.randn(SEQ, BATCH, 4)) == "RNN004"
