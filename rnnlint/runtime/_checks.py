@@ -104,6 +104,7 @@ class RecurrentSpec:
         # is still recognised; the watch drops them when the outermost model returns
         self.record_states = False
         self.recent: deque[tuple[str, Tensor]] = deque(maxlen=3 * _RECENT_CALLS)
+        self.heads: list = []  # the watch's heads: nothing to record for while it is empty
 
     @property
     def name(self) -> str:
@@ -140,6 +141,8 @@ class RecurrentSpec:
 
     def record(self, result: Any) -> None:
         """Remember the tensors of this call's ``(output, h_n)`` or ``(output, (h_n, c_n))``."""
+        if not self.heads:
+            return
         output, state = result
         hidden, cell = state if isinstance(state, tuple) else (state, None)
         for role, tensor in (("c_n", cell), ("h_n", hidden), ("output", output)):

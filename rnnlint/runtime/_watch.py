@@ -294,6 +294,7 @@ class Watch:
         if config is not None:
             spec: Any = RecurrentSpec(module, config, name)
             spec.record_states = self.watches_heads
+            spec.heads = self.linears  # shared: heads added later are seen too
             self.recurrent.append(spec)
         elif isinstance(module, nn.Linear) and self.watches_heads:
             spec = LinearSpec(module, name, self.recurrent)
