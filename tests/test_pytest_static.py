@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# the inner sessions run in this process and restore sys.modules after each: the linter is
+# imported here first, so that it is not imported again for every session
+import rnnlint._render  # noqa: F401
+import rnnlint._runner  # noqa: F401
+import rnnlint.rules  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -54,55 +60,43 @@ def test_without_the_flag_no_file_is_linted(pytester):
     assert static_items(result) == []
 
 
+@pytest.mark.slow  # one inner pytest session each: seconds
 def test_ini_option_mirrors_the_flag(pytester):
     project(pytester, BUGGY)
     pytester.makeini("[pytest]\nrnnlint_static = true\n")
     pytester.runpytest().assert_outcomes(failed=1, passed=2)
 
 
+@pytest.mark.slow  # one inner pytest session each: seconds
 def test_marker_selects_the_static_items_alone(pytester):
     project(pytester, BUGGY)
     result = pytester.runpytest("--rnnlint-static", "-m", "rnnlint_static")
     result.assert_outcomes(failed=1, passed=1, deselected=1)
 
 
-def test_noqa_is_honoured(pytester):
-    project(pytester, BUGGY.replace("# expect: RNN002", "# noqa: RNN002"))
+def test_noqa_per_file_ignores_and_exclude_are_honoured(pytester):
+    pytester.makepyfile(
+        noqa=BUGGY.replace("# expect: RNN002", "# noqa: RNN002"),
+        per_file=BUGGY, excluded=BUGGY, still_buggy=BUGGY,
+    )
+    pytester.makefile(".toml", pyproject=textwrap.dedent("""
+        [tool.rnnlint]
+        per-file-ignores = { "per_file.py" = ["RNN002"] }
+        extend-exclude = ["excluded.py"]
+        """))
+    result = pytester.runpytest("--rnnlint-static", "-v")
+    result.assert_outcomes(failed=1, passed=3)
+    result.stdout.fnmatch_lines(["*still_buggy.py::rnnlint-static FAILED*"])
+
+
+@pytest.mark.slow  # one inner pytest session each: seconds
+@pytest.mark.parametrize("selection", ['ignore = ["RNN002"]', 'select = ["RNN001"]'])
+def test_a_selection_without_the_rule_passes(pytester, selection):
+    project(pytester, BUGGY, f"[tool.rnnlint]\n{selection}\n")
     pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
 
 
-@pytest.mark.parametrize("pyproject", [
-    """
-    [tool.rnnlint]
-    ignore = ["RNN002"]
-    """,
-    """
-    [tool.rnnlint]
-    per-file-ignores = { "model.py" = ["RNN002"] }
-    """,
-    """
-    [tool.rnnlint]
-    extend-exclude = ["model.py"]
-    """,
-])
-def test_configuration_is_honoured(pytester, pyproject):
-    project(pytester, BUGGY, pyproject)
-    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
-
-
-def test_selection_leaving_the_rule_out_passes_and_one_keeping_it_fails(pytester):
-    project(pytester, BUGGY, """
-    [tool.rnnlint]
-    select = ["RNN001"]
-    """)
-    pytester.runpytest("--rnnlint-static").assert_outcomes(passed=3)
-    project(pytester, BUGGY, """
-    [tool.rnnlint]
-    select = ["RNN002"]
-    """)
-    pytester.runpytest("--rnnlint-static").assert_outcomes(failed=1, passed=2)
-
-
+@pytest.mark.slow  # one inner pytest session each: seconds
 def test_bad_configuration_fails_each_item_with_one_line(pytester):
     project(pytester, BUGGY, """
     [tool.rnnlint]
@@ -114,6 +108,7 @@ def test_bad_configuration_fails_each_item_with_one_line(pytester):
     result.stdout.no_fnmatch_line("*Traceback*")
 
 
+@pytest.mark.slow  # one inner pytest session each: seconds
 def test_syntax_error_in_a_recurrent_file_is_a_failure(pytester):
     broken = BUGGY.replace("def forward(self, x):", "def forward(self, x)")
     pytester.makepyfile(model=broken)
