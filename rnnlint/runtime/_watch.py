@@ -382,7 +382,9 @@ def _in_order(axes: list) -> bool:
 
 
 def _returned_per_layer(result: Any, pending: list, depth: int = 0):
-    """The pending per-layer results that ``result`` returns (inside tuples, lists, dicts)."""
+    """The pending per-layer results that ``result`` returns as the model's output: the
+    result itself, or the first item of a returned tuple or list. A later item may well be
+    a state the caller hands on (``return outputs, hidden``): not judged."""
     if depth > 4:
         return
     if isinstance(result, torch.Tensor):
@@ -390,12 +392,8 @@ def _returned_per_layer(result: Any, pending: list, depth: int = 0):
             if _same_elements(result, head_result):
                 yield per_layer
                 return
-    elif isinstance(result, (tuple, list)):
-        for item in result:
-            yield from _returned_per_layer(item, pending, depth + 1)
-    elif isinstance(result, dict):
-        for item in result.values():
-            yield from _returned_per_layer(item, pending, depth + 1)
+    elif isinstance(result, (tuple, list)) and result:
+        yield from _returned_per_layer(result[0], pending, depth + 1)
 
 
 class NewModuleWatch(Watch):

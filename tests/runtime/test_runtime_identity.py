@@ -59,7 +59,7 @@ BUGS = {
         "RNN002", nn.LSTM(4, 6, num_layers=3), 6, lambda r: r[1][0], None),
     "h_n whole, squeezed regression": (
         "RNN002", nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], lambda y: y.squeeze(-1)),
-    "h_n whole, returned in a tuple": (
+    "h_n whole, returned first in a tuple": (
         "RNN002", nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], lambda y: (y, {"n": 1})),
     "c_n: the state tuple indexed with -1": (
         "RNN007", nn.LSTM(4, 6, num_layers=2), 6, lambda r: r[1][-1], None),
@@ -100,6 +100,11 @@ CORRECT = {
         nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], lambda y: y.mean(dim=0)),
     "per-layer logits through an activation": (
         nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], torch.tanh),
+    # an encoder that hands a projected state on to its caller: `return outputs, hidden`
+    "per-layer state returned after the output": (
+        nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], lambda y: (torch.zeros(1), y)),
+    "per-layer result inside a returned dict": (
+        nn.GRU(4, 6, num_layers=2), 6, lambda r: r[1], lambda y: {"hidden": y}),
 }
 
 
