@@ -560,7 +560,8 @@ class LinearSpec:
             f"and the model returned the head's per-layer result{where}",
             f"{spec.description} returns (output, (h_n, c_n))",
             "indexing that tuple (hidden[-1]) picks c_n, not the last layer of h_n: unpack "
-            "_, (h_n, c_n) = lstm(x) and use h_n[-1]",
+            "_, (h_n, c_n) = lstm(x) and use h_n[-1] (a head meant for the cell state still "
+            "takes one layer: c_n[-1])",
             expected=(batch, self.in_features), got=got,
         )
 
