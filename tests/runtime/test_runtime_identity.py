@@ -154,10 +154,12 @@ class Seq2Seq(nn.Module):
         return (self.out(out), h_0) if self.return_state else self.out(out)
 
 
+@pytest.mark.parametrize("sizes", [{}, {"batch": BATCH, "seq": SEQ}])
 @pytest.mark.parametrize("return_state", [False, True])
-def test_bridge_between_two_rnns_is_silent(return_state):
+def test_bridge_between_two_rnns_is_silent(return_state, sizes):
+    # with sizes declared too: the head's per-layer result is judged where it goes
     model = Seq2Seq(return_state)
-    with watch(model, heads=True):
+    with watch(model, heads=True, **sizes):
         model(torch.randn(SEQ, BATCH, 4), torch.randn(SEQ, BATCH, 4))
 
 
