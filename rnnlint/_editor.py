@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from ._finding import Finding
+from ._noqa import LINE_NOQA as _NOQA  # one reading of a suppression comment, the engine's
 from ._source import split_rows
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(r"RNN[0-9]{3}", re.IGNORECASE)
 
 

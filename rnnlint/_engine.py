@@ -26,7 +26,6 @@ _RECURRENT_ATTRIBUTE = re.compile(rf"\.\s*{_KIND}\b")
 _RECURRENT_IMPORT = re.compile(
     rf"^[ \t]*from[ \t]+torch(?:\.[\w.]+)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b{_KIND}\b", re.MULTILINE
 )
-_NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 PARSE_ERROR_CODE = "RNN000"
 MAX_FIX_PASSES = 10
 
@@ -312,7 +311,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     context = RuleContext(facts=facts)
     reports = []
     for rule_class in ALL_RULES:
-        if not config.is_selected(rule_class.CODE, path):
+        if rule_class.READS != "facts" or not config.is_selected(rule_class.CODE, path):
             continue
         rule = rule_class()
         try:
@@ -320,18 +319,48 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
                 reports.append((rule_class, report))
         except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
             result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
-    if not reports:
-        return []
+    from ._noqa import Suppressions
+
+    suppressions = Suppressions(facts.lines.lines)
     try:
-        return _reported(reports, facts, path, config)
+        findings = _reported(reports, facts, path, suppressions) if reports else []
+    except Exception as error:  # noqa: BLE001
+        result.errors.append(internal_error(path, "the findings", error))
+        return []
+    if not result.errors:  # a rule that failed may have had findings its noqa was for
+        findings.extend(_suppression_findings(facts, path, config, suppressions, result))
+        findings.sort()
+    return findings
+
+
+def _suppression_findings(facts, path: str, config: Config, suppressions, result: FileResult) -> list[Finding]:
+    """The findings of the rules that judge the ``# noqa`` comments, once the others have run."""
+    from .rules import ALL_RULES
+    from .rules._base import RuleContext
+
+    readers = [rule for rule in ALL_RULES if rule.READS == "suppressions" and config.is_selected(rule.CODE, path)]
+    if not readers:
+        return []
+    rules_run = frozenset(rule.CODE for rule in ALL_RULES
+                          if rule.READS == "facts" and config.is_selected(rule.CODE, path))
+    context = RuleContext(facts=facts, suppressions=suppressions.facts(rules_run, frozenset(r.CODE for r in ALL_RULES)))
+    reports: list = []
+    for rule_class in readers:
+        try:
+            reports.extend((rule_class, report) for report in rule_class().check(context))
+        except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
+            result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
+    try:
+        return _reported(reports, facts, path, suppressions, robust=False)
     except Exception as error:  # noqa: BLE001
         result.errors.append(internal_error(path, "the findings", error))
         return []
 
 
-def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
+def _reported(reports: list, facts, path: str, suppressions, robust: bool = True) -> list[Finding]:
     """Findings from the rules' reports: unknown conditions dropped, positions, noqa, fixes."""
-    reports = _robust_to_unknown_conditions(reports, facts)
+    if robust:
+        reports = _robust_to_unknown_conditions(reports, facts)
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
@@ -339,7 +368,7 @@ def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
         if position is None:
             continue
         row, column, end_row, end_column = position
-        if _suppressed(lines.lines, row, rule_class.CODE):
+        if suppressions.suppresses(row, rule_class.CODE):
             continue
         # one finding per place and rule: an inlined submodule may see the same bug twice
         key = (row, column, rule_class.CODE)
@@ -391,20 +420,6 @@ def _fix_for(rule_class, report, lines) -> Fix | None:
             return None
         edits.append(Edit(text, *position))
     return Fix(title=rule_class.FIX_TITLE.format(**report.fields), safe=report.fix_safe, edits=tuple(edits))
-
-
-def _suppressed(lines: list, row: int, code: str) -> bool:
-    if not 1 <= row <= len(lines):
-        return False
-    if "noqa" not in lines[row - 1].lower():
-        return False
-    match = _NOQA.search(lines[row - 1])
-    if match is None:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(code.startswith(listed.upper()) for listed in re.split(r"[,\s]+", codes) if listed)
 
 
 def apply_edits(source: str, findings: Iterable[Finding]) -> str:

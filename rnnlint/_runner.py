@@ -118,6 +118,8 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         cached = cache.load(key, str(path)) if cache else None
         if cached is not None:
             result.findings.extend(cached)
+            if cached:  # the source each finding is shown with in `full`
+                result.sources[str(path)] = _shown_source(notebooks.get(str(path)), source)
             continue
         pending.append((path, source, key))
         if options.fix and not options.diff:
@@ -140,12 +142,16 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             else:
                 _apply_fixed(path, source, file_result, options, result, originals.get(path, b""))
         if file_result.findings:
-            result.sources[str(path)] = {cell.number: cell.text for cell in notebook.cells} \
-                if notebook is not None else file_result.fixed_source or source
+            result.sources[str(path)] = _shown_source(notebook, file_result.fixed_source or source)
     if cache is not None and cache.problem:
         result.warnings.append(cache.problem)
     result.findings.sort(key=finding_order)
     return result
+
+
+def _shown_source(notebook, source: str):
+    """What `full` shows a file's findings with: its text, or a notebook's cells by number."""
+    return {cell.number: cell.text for cell in notebook.cells} if notebook is not None else source
 
 
 def finding_order(finding: Finding) -> tuple:

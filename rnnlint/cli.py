@@ -121,7 +121,12 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a diff; change no file")
-    parser.add_argument("--output-format", choices=("text", "full", "json", "github"), default="text")
+    parser.add_argument("--add-noqa", action="store_true",
+                        help="add `# noqa: CODE` to every line with a finding (to adopt rnnlint on existing code)")
+    from ._render import FORMAT_NAMES
+
+    parser.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
+                        help=f"how findings are printed: {', '.join(FORMAT_NAMES)} (text is concise)")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: cores)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     parser.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: .rnnlint_cache)")
@@ -170,6 +175,8 @@ def _check_command(argv: list) -> int:
     config = _effective_config(args)
     paths = args.paths or ["."]
     if paths == ["-"]:
+        if args.add_noqa:
+            raise UsageError("--add-noqa writes files; it cannot read standard input")
         return _check_stdin(args, config)
     from . import _render
     from ._runner import PathError, RunOptions, run
@@ -177,10 +184,14 @@ def _check_command(argv: list) -> int:
     cache_dir = None if args.no_cache else Path(args.cache_dir or os.environ.get("RNNLINT_CACHE_DIR", ".rnnlint_cache"))
     options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes, diff=args.diff,
                          jobs=args.jobs, cache_dir=cache_dir)
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError("--add-noqa cannot be used with --fix or --diff")
     try:
         result = run(paths, config, options)
     except PathError as error:
         raise UsageError(str(error)) from None
+    if args.add_noqa:
+        return _add_noqa(args, result)
     for warning in result.warnings:
         print(f"rnnlint: warning: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -188,10 +199,28 @@ def _check_command(argv: list) -> int:
     if args.diff:
         sys.stdout.write("".join(result.diffs))
     _print_findings(args, result.findings, result.sources)
-    if not args.quiet and args.output_format in ("text", "full"):
+    if not args.quiet and args.output_format in _render.HUMAN_FORMATS:
         print(_render.summary(result.findings, result.files, result.fixed, incomplete=result.incomplete),
               file=sys.stderr if args.diff else sys.stdout)
     return _exit_code(result.findings, args, diffs=bool(result.diffs) and args.diff, incomplete=result.incomplete)
+
+
+def _add_noqa(args, result) -> int:
+    """``--add-noqa``: suppress every finding where it is; exit 0 unless a file could not be read."""
+    from ._noqa import add_noqa_to_files
+
+    for error in result.errors:
+        _error(error)
+    added, warnings = add_noqa_to_files(result.findings)
+    for warning in result.warnings + warnings:
+        print(f"rnnlint: warning: {warning}", file=sys.stderr)
+    for finding in result.findings:
+        if finding.code == "RNN000":
+            print(f"rnnlint: warning: {finding.path}: {finding.message}; no noqa added", file=sys.stderr)
+    if not args.quiet:
+        print(f"Added {added} noqa directive{'s' if added != 1 else ''}.", file=sys.stderr)
+    unread = any(finding.code == "RNN000" for finding in result.findings)
+    return EXIT_ERROR if (unread or result.incomplete) and not args.exit_zero else EXIT_CLEAN
 
 
 def _check_stdin(args, config: Config) -> int:
@@ -275,13 +304,7 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
 def _render_findings(args, findings: list, sources: dict) -> str:
     from . import _render
 
-    if args.output_format == "json":
-        return _render.as_json(findings)
-    if args.output_format == "github":
-        return _render.github(findings)
-    if args.output_format == "full":
-        return _render.full(findings, sources)
-    return _render.text(findings, show_fixes=True)
+    return _render.render(args.output_format, findings, sources, colour=_render.use_colour(sys.stdout))
 
 
 def _print_findings(args, findings: list, sources: dict) -> None:
@@ -449,22 +472,25 @@ def _rule_command(argv: list) -> int:
     parser.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (RNN001) or name (head-features-mismatch)")
     parser.add_argument("--all", action="store_true", help="print every rule's documentation")
     parser.add_argument("--table", action="store_true", help="print the Markdown table of rules used in the README")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="text (the documentation, as Markdown) or json (code, name, summary, message, fix, "
+                             "explanation, url)")
     args = parser.parse_args(argv)
     from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-    from .rules._docs import rule_doc, rules_table
+    from .rules._docs import rule_doc, rules_json, rules_table
 
     if args.table:
         print(rules_table())
         return EXIT_CLEAN
     if args.all:
-        print("\n\n".join(rule_doc(rule) for rule in ALL_RULES))
+        print(rules_json(ALL_RULES) if args.output_format == "json" else "\n\n".join(rule_doc(r) for r in ALL_RULES))
         return EXIT_CLEAN
     if not args.rule:
         raise UsageError("rnnlint rule: give a rule code, --all or --table")
     rule = RULES_BY_CODE.get(args.rule.upper()) or RULES_BY_NAME.get(args.rule.lower())
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `rnnlint rule --all`)")
-    print(rule_doc(rule))
+    print(rules_json(rule) if args.output_format == "json" else rule_doc(rule))
     return EXIT_CLEAN
 
 

@@ -13,6 +13,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Hypothesis keeps its example database and its cache of constants in `.hypothesis/` under the
+# folder pytest runs in; the test run must leave the checkout as it found it, so they go elsewhere.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY",
+    str(Path(os.environ.get("TMPDIR", "/tmp")) / f"rnnlint-tests-hypothesis-{os.getuid()}"),
+)
 # `# expect: RNN001` marks a finding on its line; `# expect: RNN001:19` also its column, 1-based as
 # rnnlint prints it; several findings are separated by commas: `# expect: RNN011:39, RNN011:52`
 EXPECT = re.compile(r"#\s*expect:\s*(RNN\d{3}(?::\d+)?(?:\s*,\s*RNN\d{3}(?::\d+)?)*)")

@@ -43,8 +43,12 @@ def test_whole_example_suite_in_one_run():
 
 
 def test_every_registered_rule_has_an_example_pair():
+    from rnnlint.rules import ALL_RULES
+
     folders = {folder.name.split("_", 1)[0].upper() for folder in EXAMPLES}
-    assert _implemented_codes() <= folders
+    # a shape rule shows its bug on a model (run with torch); a rule on `# noqa` comments has no
+    # model to show: its examples are its VALID and INVALID snippets
+    assert {rule.CODE for rule in ALL_RULES if rule.READS == "facts"} <= folders
 
 
 def test_quick_start_command_runs_on_examples():

@@ -13,6 +13,7 @@ from .rnn008_input_size_mismatch import InputSizeMismatch
 from .rnn009_dropout_without_layers import DropoutWithoutLayers
 from .rnn010_packed_layout_mismatch import PackedLayoutMismatch
 from .rnn011_invalid_rnn_argument import InvalidRnnArgument
+from .rnn100_unused_noqa import UnusedNoqa
 
 ALL_RULES = (
     HeadFeaturesMismatch,
@@ -26,6 +27,7 @@ ALL_RULES = (
     DropoutWithoutLayers,
     PackedLayoutMismatch,
     InvalidRnnArgument,
+    UnusedNoqa,  # reads the suppressions: runs after every rule above
 )
 
 RULES_BY_CODE = {rule.CODE: rule for rule in ALL_RULES}

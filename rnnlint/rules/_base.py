@@ -34,9 +34,12 @@ class Report:
 
 @dataclass
 class RuleContext:
-    """What a rule may read: the file's facts (its import table and source lines among them)."""
+    """What a rule may read: the file's facts (its import table and source lines among them);
+    for a rule that reads suppressions (``READS = "suppressions"``), what the file's ``# noqa``
+    comments suppressed once every other rule has run."""
 
     facts: Any
+    suppressions: Any = None
 
 
 class Rule:
@@ -48,6 +51,9 @@ class Rule:
     FIX_TITLE: ClassVar[str | None] = None
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
+    # "facts": the rule judges the analysis's facts about the code (every shape rule);
+    # "suppressions": it judges the file's suppression comments, after the other rules have run
+    READS: ClassVar[str] = "facts"
 
     def check(self, context: RuleContext) -> Iterator[Report]:
         raise NotImplementedError
