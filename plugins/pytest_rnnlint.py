@@ -164,7 +164,7 @@ class StaticItem(pytest.Item):
 
     def runtest(self) -> None:
         from rnnlint._config import ConfigError, find_pyproject, load_config
-        from rnnlint._render import text
+        from rnnlint._render import concise
         from rnnlint._runner import RunOptions, run
 
         try:
@@ -177,7 +177,7 @@ class StaticItem(pytest.Item):
         # paths in the findings as the command line would print them from here
         shown = Path(os.path.relpath(self.path)) if self.path.is_relative_to(Path.cwd()) else self.path
         result = run([shown], config, RunOptions(jobs=1))
-        lines = [text(result.findings, show_fixes=True)] if result.findings else []
+        lines = [concise(result.findings)] if result.findings else []
         lines += [f"rnnlint: error: {error}" for error in result.errors]
         if lines:
             raise StaticFindings("\n".join(lines))

@@ -74,10 +74,11 @@ def test_marker_selects_the_static_items_alone(pytester):
     result.assert_outcomes(failed=1, passed=1, deselected=1)
 
 
-def test_noqa_per_file_ignores_and_exclude_are_honoured(pytester):
+def test_noqa_file_level_noqa_per_file_ignores_and_exclude_are_honoured(pytester):
     pytester.makepyfile(
         noqa=BUGGY.replace("# expect: RNN002", "# noqa: RNN002"),
         per_file=BUGGY, excluded=BUGGY, still_buggy=BUGGY,
+        file_noqa="# rnnlint: noqa: RNN002\n" + BUGGY,
     )
     pytester.makefile(".toml", pyproject=textwrap.dedent("""
         [tool.rnnlint]
@@ -85,7 +86,7 @@ def test_noqa_per_file_ignores_and_exclude_are_honoured(pytester):
         extend-exclude = ["excluded.py"]
         """))
     result = pytester.runpytest("--rnnlint-static", "-v")
-    result.assert_outcomes(failed=1, passed=3)
+    result.assert_outcomes(failed=1, passed=4)
     result.stdout.fnmatch_lines(["*still_buggy.py::rnnlint-static FAILED*"])
 
 
