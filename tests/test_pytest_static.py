@@ -9,8 +9,8 @@ import pytest
 
 # the inner sessions run in this process and restore sys.modules after each: the linter is
 # imported here first, so that it is not imported again for every session
-import rnnlint._render  # noqa: F401
-import rnnlint._runner  # noqa: F401
+import rnnlint._render
+import rnnlint._runner
 import rnnlint.rules  # noqa: F401
 
 pytest_plugins = ["pytester"]
