@@ -256,3 +256,28 @@ def test_lazy_head_learns_its_width_and_is_judged_after():
         model(torch.randn(SEQ, BATCH, 4))
     model.feed = lambda r: r[0][:, -1]
     assert rule_of(model, torch.randn(SEQ, BATCH, 4)) == "RNN004"
+
+
+def _built_under_new_module_watch(case_table, case):
+    """The rule `pytest --rnnlint` reports on one case: the model is built inside the watch."""
+    rnn, in_features, feed, finish = case_table[case][-4:]  # BUGS entries start with the rule
+    with watch_new_modules(heads=True):
+        # a fresh copy of the recurrent module, built inside the watch as a test would
+        fresh = type(rnn)(rnn.input_size, rnn.hidden_size, num_layers=rnn.num_layers,
+                          batch_first=rnn.batch_first, bidirectional=rnn.bidirectional)
+        model = Model(fresh, in_features, feed, finish or (lambda y: y))
+        try:
+            model(data(fresh))
+        except RNNShapeError as error:
+            return error.rule
+    return None
+
+
+@pytest.mark.parametrize("case", list(BUGS))
+def test_new_module_watch_catches_each_silent_bug(case):
+    assert _built_under_new_module_watch(BUGS, case) == BUGS[case][0]
+
+
+@pytest.mark.parametrize("case", list(CORRECT))
+def test_new_module_watch_is_silent_on_each_look_alike(case):
+    assert _built_under_new_module_watch(CORRECT, case) is None
