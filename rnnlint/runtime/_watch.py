@@ -188,15 +188,24 @@ class _RefuseScript:
     def __call__(self) -> nn.Module:
         attachment = self.attachment()
         module = attachment.module() if attachment is not None else None
-        names = [watch_name(spec) for _, spec in attachment.entries] if attachment is not None else []
-        if not names and module is not None:
-            # a module watched only to judge its heads: name the watched module inside it
-            for inner in module.modules():
-                inner_attachment = _ATTACHED.get(inner)
-                if inner_attachment is not None and inner_attachment.entries:
-                    names = [watch_name(spec) for _, spec in inner_attachment.entries]
-                    module = inner
-                    break
+        if module is None or attachment is None:
+            raise RuntimeError("rnnlint: torch.jit.script cannot compile the hooks of "
+                               "rnnlint.runtime.watch; script the model outside the watch")
+        # name the watched recurrent module in it (itself, or one it holds)
+        names: list[str] = []
+        for inner in module.modules():
+            inner_attachment = _ATTACHED.get(inner)
+            if (inner_attachment is not None and inner_attachment.entries
+                    and recurrent_config(inner) is not None):
+                names = [watch_name(spec) for _, spec in inner_attachment.entries]
+                module = inner
+                break
+        else:
+            # nothing recurrent is watched inside: the hooks only watched heads, which have
+            # nothing to check here; they step aside and TorchScript compiles the module
+            attachment.remove()
+            _ATTACHED.pop(module, None)
+            return module
         where = f" on `{names[-1]}`" if names else ""
         raise RuntimeError(
             f"rnnlint: torch.jit.script cannot compile the hooks that rnnlint.runtime.watch puts{where} "

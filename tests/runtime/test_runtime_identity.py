@@ -281,3 +281,17 @@ def test_new_module_watch_catches_each_silent_bug(case):
 @pytest.mark.parametrize("case", list(CORRECT))
 def test_new_module_watch_is_silent_on_each_look_alike(case):
     assert _built_under_new_module_watch(CORRECT, case) is None
+
+
+def test_a_model_without_recurrent_modules_still_scripts_under_the_new_module_watch():
+    # pytest --rnnlint watches every Linear built in a test; one in a model with no RNN has
+    # nothing to check, and must not keep TorchScript from compiling the model
+    with watch_new_modules(heads=True):
+        mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        scripted = torch.jit.script(mlp)
+        x = torch.randn(BATCH, 4)
+        assert torch.equal(scripted(x), mlp(x))
+        with_rnn = Model(nn.GRU(4, 6), 6, lambda r: r[1][-1])
+        with pytest.raises(RuntimeError, match=r"cannot compile the hooks .* on `Model\.rnn`"):
+            torch.jit.script(with_rnn)
+    assert [hook_count(module) for module in mlp.modules()] == [0, 0, 0, 0]
