@@ -69,7 +69,10 @@ class _Attachment:
             return
         watch, spec = self.entries[-1]
         if _is_compiling():
-            # traced shapes may be symbolic: check the real tensors outside the graph
+            # traced shapes may be symbolic: check the real tensors outside the graph; a head
+            # with no recurrent module to recognise has nothing to check, and breaks no graph
+            if isinstance(spec, LinearSpec) and not spec.recurrent:
+                return
             if _checks_under_compile():
                 _outside_graph(spec.check_call, args, kwargs, watch.sizes)
             return
