@@ -223,7 +223,7 @@ def watch_name(spec: Any) -> str:
     name = getattr(spec, "name", "")
     try:
         return name() if callable(name) else str(name)
-    except Exception:  # noqa: BLE001 - a name is only for the message
+    except Exception:  # a name is only for the message
         return "model"
 
 
@@ -426,7 +426,7 @@ class NewModuleWatch(Watch):
             registration.register_module_module_registration_hook(self._on_child),
         ]
 
-    def _on_parameter(self, module: nn.Module, name: str, parameter: Any) -> None:
+    def _on_parameter(self, module: nn.Module, _name: str, _parameter: Any) -> None:
         # a module registers its first parameter once its configuration is set
         if module in self._seen or self._removed:
             return
