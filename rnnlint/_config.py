@@ -1,4 +1,5 @@
-"""Configuration: ``[tool.rnnlint]`` in pyproject.toml, overridden by command-line flags."""
+"""Configuration: ``.rnnlint.toml``, ``rnnlint.toml`` or ``[tool.rnnlint]`` in pyproject.toml,
+overridden by ``--config KEY=VALUE``, then by command-line flags. Standard library only."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import fnmatch
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
 
 _CODE_PREFIX = re.compile(r"^RNN[0-9]{0,3}$")
-_KNOWN_KEYS = {"select", "ignore", "exclude", "extend-exclude", "extend-include", "per-file-ignores", "unsafe-fixes"}
+KNOWN_KEYS = (
+    "select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude", "extend-include",
+    "per-file-ignores", "extend-per-file-ignores", "unsafe-fixes", "respect-gitignore", "force-exclude", "cache-dir",
+)
+# in one folder the first of these that exists is the configuration, as ruff reads its own files
+CONFIG_FILES = (".rnnlint.toml", "rnnlint.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", ".mypy_cache", ".ruff_cache",
@@ -38,6 +45,13 @@ class Config:
     per_file_ignores: tuple = ()  # ((glob, (codes...)), ...)
     unsafe_fixes: bool = False
     extend_include: tuple = ()  # file name patterns a folder walk checks besides DEFAULT_INCLUDE
+    extend_select: tuple = ()
+    # later layers of selection (the command line): ((select or None, extend_select, ignore), ...);
+    # each applies to what the layers before it chose, as ruff resolves its command line
+    overrides: tuple = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False  # exclusions apply to paths named explicitly and to --stdin-filename
+    cache_dir: str | None = None  # from the configuration file, relative to its folder
 
     def is_included(self, path: Path) -> bool:
         """Whether a folder walk checks this file (relative to the folder given); a file given
@@ -48,10 +62,10 @@ class Config:
     def is_selected(self, code: str, path: str = "") -> bool:
         if code == "RNN000":
             return True
-        # the more specific of select and ignore wins, as in ruff: select RNN + ignore RNN004
-        chosen = _longest_match(code, self.select)
-        dropped = _longest_match(code, self.ignore)
-        if chosen < 0 or dropped >= chosen:
+        enabled = _layer(code, self.select, self.extend_select, self.ignore, False)
+        for select, extend_select, ignore in self.overrides:
+            enabled = _layer(code, select, extend_select, ignore, enabled)
+        if not enabled:
             return False
         for pattern, codes in self.per_file_ignores:
             if _path_matches(path, pattern) and _longest_match(code, codes) >= 0:
@@ -68,8 +82,19 @@ class Config:
         )
 
     def fingerprint(self) -> str:
-        text = json.dumps([self.select, self.ignore, self.per_file_ignores], sort_keys=True)
+        text = json.dumps([self.select, self.ignore, self.extend_select, self.overrides, self.per_file_ignores],
+                          sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _layer(code: str, select: tuple | None, extend_select: tuple, ignore: tuple, before: bool) -> bool:
+    """One layer of selection: in it the more specific of select and ignore wins, as in ruff
+    (select RNN + ignore RNN004); a layer with a ``select`` starts again from nothing."""
+    chosen = _longest_match(code, (select or ()) + extend_select)
+    dropped = _longest_match(code, ignore)
+    if select is None and chosen < 0 and dropped < 0:
+        return before  # the layer says nothing about this code
+    return chosen >= 0 and chosen > dropped
 
 
 def _longest_match(code: str, prefixes: tuple) -> int:
@@ -86,14 +111,47 @@ def _path_matches(path: str, pattern: str) -> bool:
         fnmatch.fnmatch(path, f"{pattern}/*") or fnmatch.fnmatch(path, f"*/{pattern}/*")
 
 
-def validate_codes(codes: tuple, where: str) -> tuple:
+def validate_codes(codes: tuple, where: str, ignoring: bool = False) -> tuple:
+    """``codes`` as given, or a ConfigError naming the first that is not a rule code or prefix
+    (with the nearest code when one is a letter away). ``ignoring``: RNN000 cannot be ignored."""
     for code in codes:
         if not _CODE_PREFIX.match(code):
-            raise ConfigError(f"{where}: not a rule code or prefix: {code!r}")
+            raise ConfigError(f"{where}: not a rule code or prefix: {code!r}{_did_you_mean(code)}")
         # the registry imports every rule (and the analysis): read it only for a full code
         if len(code) == 6 and code not in _known_codes():
-            raise ConfigError(f"{where}: unknown code {code}")
+            raise ConfigError(f"{where}: unknown code {code}{_did_you_mean(code)}")
+        if ignoring and code == "RNN000":
+            raise ConfigError(f"{where}: RNN000 cannot be ignored: a file that cannot be read or parsed is never "
+                              "a pass (leave the file out with extend-exclude)")
     return tuple(codes)
+
+
+def _did_you_mean(code: str) -> str:
+    """``; did you mean RNN001?`` when a known code (or rule name) is one edit away."""
+    import difflib
+
+    from .rules import ALL_RULES
+
+    upper = code.upper()
+    names = {rule.NAME: rule.CODE for rule in ALL_RULES}
+    near_name = difflib.get_close_matches(code.lower(), list(names), n=1, cutoff=0.8)
+    if near_name:  # a rule's name, or a misspelling of one
+        return f"; did you mean {names[near_name[0]]} ({near_name[0]})?"
+    near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known))
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        differ = [index for index in range(len(a)) if a[index] != b[index]]
+        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                    and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:index] + longer[index + 1:] == shorter for index in range(len(longer)))
 
 
 def _known_codes() -> set:
@@ -102,63 +160,139 @@ def _known_codes() -> set:
     return {rule.CODE for rule in ALL_RULES} | {"RNN000"}
 
 
-def find_pyproject(start: Path) -> Path | None:
+def did_you_mean_key(key: str) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file for ``start``: in the nearest folder that has one, the first of
+    ``.rnnlint.toml``, ``rnnlint.toml`` and a ``pyproject.toml`` with a ``[tool.rnnlint]`` table."""
     current = start.resolve()
     if current.is_file():
         current = current.parent
     for folder in [current, *current.parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_section(candidate)):
+                return candidate
     return None
 
 
-def load_config(pyproject: Path | None) -> Config:
-    """Read ``[tool.rnnlint]``; a bad file or key is a ConfigError with a one-line reason."""
-    if pyproject is None:
-        return Config()
+find_pyproject = find_config  # the name the language server knows
+
+
+def _has_section(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "rnnlint" not in text:
+        return False  # no TOML parsing for the projects that do not configure rnnlint
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True  # it means to configure rnnlint: its error is reported, not skipped
+    tool = data.get("tool", {})
+    return isinstance(tool, dict) and "rnnlint" in tool
+
+
+def read_section(path: Path | None) -> tuple[dict, str]:
+    """The settings table of a configuration file and the name errors give it."""
+    if path is None:
+        return {}, "configuration:"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error}") from None
+        raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name != "pyproject.toml":
+        return data, f"{path.name}:"
     section = data.get("tool", {}).get("rnnlint", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{pyproject}: [tool.rnnlint] must be a table")
-    where = f"{pyproject.name}: [tool.rnnlint]"
+        raise ConfigError(f"{path}: [tool.rnnlint] must be a table")
+    return section, f"{path.name}: [tool.rnnlint]"
+
+
+def parse_override(text: str) -> dict:
+    """``--config KEY=VALUE``: one setting, its value in TOML (``select = ["RNN001"]``)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"--config {text!r}: not a configuration file, and not KEY=VALUE in TOML ({error})") from None
+    if len(data) != 1:
+        raise ConfigError(f"--config {text!r}: give one KEY=VALUE setting a time")
+    return data
+
+
+def load_config(pyproject: Path | None, overrides: dict | None = None) -> Config:
+    """Read a configuration file (``[tool.rnnlint]`` of a pyproject.toml, the top level of
+    rnnlint.toml), with ``overrides`` (``--config KEY=VALUE``) on top; a bad file or key is a
+    ConfigError with a one-line reason."""
+    section, file_where = read_section(pyproject)
+    overrides = overrides or {}
+    section = {**section, **overrides}
+
+    def where(key: str) -> str:
+        return "--config:" if key in overrides else file_where
+
     for key in section:
-        if key not in _KNOWN_KEYS:
-            raise ConfigError(f"{where} unknown key {key!r}")
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{where(key)} unknown key {key!r}{did_you_mean_key(key)}")
     select = _string_list(section, "select", where) or ("RNN",)
-    ignore = _string_list(section, "ignore", where)
+    ignore = validate_codes(_string_list(section, "ignore", where), f"{where('ignore')} ignore", ignoring=True) + \
+        validate_codes(_string_list(section, "extend-ignore", where), f"{where('extend-ignore')} extend-ignore",
+                       ignoring=True)
     exclude = _string_list(section, "exclude", where) + _string_list(section, "extend-exclude", where)
-    per_file = section.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
-    per_file_ignores = []
-    for pattern, codes in per_file.items():
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise ConfigError(f"{where} per-file-ignores.{pattern!r} must be a list of codes")
-        per_file_ignores.append((pattern, validate_codes(tuple(codes), f"{where} per-file-ignores")))
-    extend_include = _string_list(section, "extend-include", where)
-    unsafe = section.get("unsafe-fixes", False)
-    if not isinstance(unsafe, bool):
-        raise ConfigError(f"{where} unsafe-fixes must be true or false")
+    per_file_ignores = per_file_table(section.get("per-file-ignores", {}), f"{where('per-file-ignores')} "
+                                      "per-file-ignores") + \
+        per_file_table(section.get("extend-per-file-ignores", {}),
+                       f"{where('extend-per-file-ignores')} extend-per-file-ignores")
+    cache_dir = section.get("cache-dir")
+    if cache_dir is not None and not isinstance(cache_dir, str):
+        raise ConfigError(f"{where('cache-dir')} cache-dir must be a string")
+    if cache_dir is not None and pyproject is not None and "cache-dir" not in overrides:
+        cache_dir = str(pyproject.parent / cache_dir)
     return Config(
-        select=validate_codes(select, f"{where} select"),
-        ignore=validate_codes(ignore, f"{where} ignore"),
+        select=validate_codes(select, f"{where('select')} select"),
+        ignore=ignore,
+        extend_select=validate_codes(_string_list(section, "extend-select", where),
+                                     f"{where('extend-select')} extend-select"),
         exclude=tuple(DEFAULT_EXCLUDE) + exclude,
-        per_file_ignores=tuple(per_file_ignores),
-        unsafe_fixes=unsafe,
-        extend_include=extend_include,
+        per_file_ignores=per_file_ignores,
+        unsafe_fixes=_flag(section, "unsafe-fixes", where, False),
+        respect_gitignore=_flag(section, "respect-gitignore", where, True),
+        force_exclude=_flag(section, "force-exclude", where, False),
+        extend_include=_string_list(section, "extend-include", where),
+        cache_dir=cache_dir,
     )
 
 
-def _string_list(section: dict, key: str, where: str) -> tuple:
+def per_file_table(table, where: str) -> tuple:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of glob = [codes]")
+    pairs = []
+    for pattern, codes in table.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{where}.{pattern!r} must be a list of codes")
+        pairs.append((pattern, validate_codes(tuple(codes), where, ignoring=True)))
+    return tuple(pairs)
+
+
+def _flag(section: dict, key: str, where, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where(key)} {key} must be true or false")
+    return value
+
+
+def _string_list(section: dict, key: str, where) -> tuple:
     value = section.get(key, [])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where} {key} must be a list of strings")
+        raise ConfigError(f"{where(key)} {key} must be a list of strings")
     return tuple(value)

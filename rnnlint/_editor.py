@@ -9,10 +9,13 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ._finding import Finding
 from ._noqa import LINE_NOQA as _NOQA  # one reading of a suppression comment, the engine's
 from ._source import split_rows
+
+if TYPE_CHECKING:
+    from ._notebook import Notebook
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CODE = re.compile(r"RNN[0-9]{3}", re.IGNORECASE)
@@ -68,7 +71,7 @@ class Unit:
     path: str
     program: str
     parts: list = field(default_factory=list)
-    notebook: object = None  # the rnnlint._notebook.Notebook, for a notebook
+    notebook: Notebook | None = None  # for a notebook
     errors: list = field(default_factory=list)  # RNN000 of notebook cells that do not parse
 
     def part_at(self, row: int) -> tuple[Part | None, int]:
@@ -94,7 +97,8 @@ def notebook_unit(path: str, cells: list) -> Unit:
     from ._notebook import notebook_from_cells
 
     notebook = notebook_from_cells(path, [(number, text) for number, (_, text) in enumerate(cells, start=1)])
-    parts = [Part(uri, cell.text, cell.first_row, cell.number) for (uri, _), cell in zip(cells, notebook.cells)]
+    parts = [Part(uri, cell.text, cell.first_row, cell.number)
+             for (uri, _), cell in zip(cells, notebook.cells, strict=False)]
     errors = [cell.error for cell in notebook.cells if cell.error is not None]
     return Unit(path=path, program=notebook.program, parts=parts, notebook=notebook, errors=errors)
 
@@ -197,9 +201,9 @@ def _names_code_at(facts, function, word: str, row: int, column: int) -> bool:
     for node in ast.walk(function):
         if getattr(node, "lineno", None) != row:
             continue
-        if isinstance(node, ast.Name) and node.id == word or isinstance(node, ast.Return) and word == "return":
-            if facts.lines.character_column(row, node.col_offset) == column:
-                return True
+        if ((isinstance(node, ast.Name) and node.id == word) or (isinstance(node, ast.Return) and word == "return")) \
+                and facts.lines.character_column(row, node.col_offset) == column:
+            return True
     return False
 
 
@@ -262,7 +266,7 @@ def _recorded_expressions(scope):
 
     for event in scope.events:
         if isinstance(event, LayerCall):
-            for argument, value in zip(event.node.args, event.args):
+            for argument, value in zip(event.node.args, event.args, strict=False):
                 if not isinstance(argument, ast.Starred):
                     yield argument, value
         elif isinstance(event, RnnCall):
@@ -281,7 +285,7 @@ def _origins(value, names) -> list:
             for _, inner in _cases(part):
                 layer = getattr(inner, "rnn", None) if getattr(inner, "origin", None) else None
                 name = getattr(layer, "name", "") if _is_layer(layer) else ""
-                if name:
+                if name and layer is not None:
                     shown = name if name.startswith("self.") else f"self.{name}"
                     found.append(f"`{shown} = {layer.describe(names)}`")
     return found
@@ -300,9 +304,9 @@ def _function_at(node, row: int):
     found = None
     for inner in ast.walk(node):
         if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                and inner.lineno <= row <= (inner.end_lineno or inner.lineno):
-            if found is None or inner.lineno >= found.lineno:
-                found = inner
+                and inner.lineno <= row <= (inner.end_lineno or inner.lineno) \
+                and (found is None or inner.lineno >= found.lineno):
+            found = inner
     return found
 
 
@@ -310,8 +314,7 @@ def _cases(value):
     """``(guard, value)`` for each alternative of ``value`` (one, unguarded, for a plain value)."""
     alternatives = getattr(value, "cases", None)
     if isinstance(alternatives, tuple):
-        for guard, case in alternatives:
-            yield guard, case
+        yield from alternatives
     else:
         yield frozenset(), value
 
@@ -362,7 +365,7 @@ def _unpack(target, options: list, names):
                 yield inner.id, " | ".join(shown)
 
 
-# --- # noqa ---------------------------------------------------------------------------------
+# --- noqa ---------------------------------------------------------------------------------
 
 
 def noqa_edit(line: str, code: str) -> tuple[int, int, str] | None:

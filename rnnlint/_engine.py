@@ -6,9 +6,10 @@ matter; character positions are computed only for the nodes a finding reports.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ._config import Config
 from ._finding import Edit, Finding, Fix
@@ -41,6 +42,7 @@ class FileResult:
     # why the file was not fully checked (an internal error, nesting too deep): its findings
     # may be incomplete, so the run is incomplete too
     errors: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)  # the findings the fixes in fixed_source resolve
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> str:
@@ -103,13 +105,20 @@ def parse_source(source: str, path: str):
     except SyntaxError as error:
         row = error.lineno or 1
         column = max((error.offset or 1) - 1, 0)
-        return Finding(path, row, column, PARSE_ERROR_CODE, f"syntax error: {error.msg}", name="syntax-error")
+        return Finding(path, row, column, PARSE_ERROR_CODE, syntax_error_message(source, error), name="syntax-error")
     except (MemoryError, RecursionError):  # Python's parser gives up on absurd nesting
         return Finding(path, 1, 0, PARSE_ERROR_CODE, "cannot parse file: nesting too deep for Python's parser",
                        name="syntax-error")
     except ValueError as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Finding(path, 1, 0, PARSE_ERROR_CODE, f"cannot parse file: {message}", name="syntax-error")
+
+
+def syntax_error_message(source: str, error: SyntaxError) -> str:
+    """What RNN000 says of a syntax error: the newer Python a construct needs, when that is why."""
+    from ._newer_syntax import newer_syntax
+
+    return newer_syntax(source, error) or f"syntax error: {error.msg}"
 
 
 def _parse_in_chunks(source: str, path: str):
@@ -130,7 +139,7 @@ def _parse_in_chunks(source: str, path: str):
     starts.append(len(source))
     body: list = []
     rows_before = 0
-    for start, end in zip(starts, starts[1:]):
+    for start, end in itertools.pairwise(starts):
         text = source[start:end]
         try:
             # blank lines in front keep every row where it is in the file, at no cost
@@ -171,7 +180,8 @@ def selected_body(tree, source: str) -> list | None:
     uses = {id(node): _recurrent_uses(node, names) for node in tree.body if words[id(node)] & names}
     if not any(as_value for _, as_value in uses.values()):
         return None
-    definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    definitions = [node for node in tree.body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     for node in definitions:
         words[id(node)].discard(node.name)
     seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
@@ -274,6 +284,7 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
            unsafe_fixes: bool) -> list[Finding]:
     """Apply fixes until none applies; sets ``result.fixed_source``, returns the findings left."""
     current_source = source
+    first = findings
     for _ in range(MAX_FIX_PASSES):
         applicable = [f for f in findings if f.fix is not None and (f.fix.safe or unsafe_fixes)]
         if not applicable:
@@ -292,7 +303,26 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
         findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
     if current_source != source:
         result.fixed_source = current_source
+        # a fix whose finding comes back (another of the same code) still counts as one made
+        result.fixed = _resolved(first, findings) or [
+            finding for finding in first if finding.fix is not None and (finding.fix.safe or unsafe_fixes)]
     return findings
+
+
+def _resolved(before: list, after: list) -> list:
+    """The findings of ``before`` that fixing left out of ``after``, code by code (a fix moves
+    the findings after it, so positions cannot pair them)."""
+    from collections import Counter
+
+    left = Counter(finding.code for finding in after)
+    resolved = []
+    # the findings without a fix are the ones left first
+    for finding in sorted(before, key=lambda finding: finding.fix is not None):
+        if left[finding.code]:
+            left[finding.code] -= 1
+        else:
+            resolved.append(finding)
+    return resolved
 
 
 def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
@@ -436,6 +466,7 @@ def apply_edits(source: str, findings: Iterable[Finding]) -> str:
 
     edits = []
     for finding in findings:
+        assert finding.fix is not None  # only findings with a fix are applied
         for edit in finding.fix.edits:
             edits.append((offset(edit.row, edit.column), offset(edit.end_row, edit.end_column), edit.content))
     edits.sort()

@@ -13,7 +13,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field, replace
 
-from ._engine import PARSE_ERROR_CODE
+from ._engine import PARSE_ERROR_CODE, syntax_error_message
 from ._finding import Edit, Finding, Fix
 from ._source import split_rows
 
@@ -123,7 +123,7 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
         except SyntaxError as error:
             cell.parses = False
             cell.error = Finding(notebook.path, error.lineno or 1, max((error.offset or 1) - 1, 0), PARSE_ERROR_CODE,
-                                 f"syntax error: {error.msg}", name="syntax-error", cell=cell.number)
+                                 syntax_error_message(text, error), name="syntax-error", cell=cell.number)
         except (ValueError, MemoryError, RecursionError) as error:
             cell.parses = False
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -144,7 +144,7 @@ def _build_program(notebook: Notebook, rename: bool = True) -> None:
     if rename:
         texts = _rename_redefinitions(texts, definitions, bodies, notebook.aliases)
     parts, row = [], 1
-    for cell, text in zip(notebook.cells, texts):
+    for cell, text in zip(notebook.cells, texts, strict=False):
         if cell.parses:
             cell.blanked = text if cell.blanked.endswith(("\n", "\r")) or not cell.blanked else text[:-1]
         cell.first_row = row
@@ -256,43 +256,6 @@ def _name_tokens(text: str, wanted) -> dict:
     except (tokenize.TokenError, SyntaxError):
         return {}
     return found
-
-
-def _bound_names(statement) -> list:
-    """The names a top-level assignment binds: ``x = ...``, ``a, b = ...``, ``x: int = ...``, ``x += 1``."""
-    if isinstance(statement, ast.Assign):
-        targets = statement.targets
-    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
-        targets = [statement.target] if getattr(statement, "value", None) is not None else []
-    else:
-        return []
-    names = []
-    for target in targets:
-        pending = [target]
-        while pending:
-            node = pending.pop()
-            if isinstance(node, ast.Name):
-                names.append(node.id)
-            elif isinstance(node, (ast.Tuple, ast.List)):
-                pending.extend(node.elts)
-            elif isinstance(node, ast.Starred):
-                pending.append(node.value)
-    return names
-
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _same_length_alias(name: str, taken: set) -> str | None:
-    letters = "ZQXJKVWYzqxjkvwy0123456789"
-    for position in range(len(name) - 1, -1, -1):
-        for letter in letters:
-            if position == 0 and letter.isdigit():
-                continue
-            alias = name[:position] + letter + name[position + 1:]
-            if alias != name and alias not in taken:
-                return alias
-    return None
 
 
 def _rename_in_rows(rows: list, name: str, choose) -> list:
@@ -445,10 +408,13 @@ def fixed_cells(notebook: Notebook, fixed_program: str) -> dict:
         anchor = owner.get(a_start) or owner.get(a_start - 1)
         if not spanned and anchor is None:
             return {}
-        cell = owner[a_start][0] if a_start in owner else anchor[0]
+        if a_start in owner:
+            cell, start = owner[a_start]
+        else:
+            assert anchor is not None  # a change inside a cell has an anchor
+            cell, start = anchor[0], anchor[1] + 1
         if len(spanned) > 1 or not cell.parses:
             return {}  # a change across cells cannot be written back to one of them
-        start = owner[a_start][1] if a_start in owner else anchor[1] + 1
         changed.setdefault(cell.number, []).append((start, start + (a_end - a_start), rows[b_start:b_end]))
     result = {}
     for cell in notebook.cells:
@@ -505,7 +471,9 @@ def _source_spans(text: str) -> dict:
     spans: dict = {}
 
     def skip(index: int) -> int:
-        return _WHITESPACE.match(text, index).end()
+        blank = _WHITESPACE.match(text, index)
+        assert blank is not None  # it matches the empty string too
+        return blank.end()
 
     def members(index: int):
         """(key, value start, value end) of the object starting at ``index``."""
@@ -516,7 +484,7 @@ def _source_spans(text: str) -> dict:
         if text[index] == "}":
             return
         while True:
-            key, index = json.decoder.scanstring(text, skip(index) + 1)
+            key, index = json.decoder.scanstring(text, skip(index) + 1)  # type: ignore[attr-defined]  # not in typeshed
             index = skip(skip(index) + 1)  # past the colon
             _, end = decoder.raw_decode(text, index)
             yield key, index, end
@@ -544,7 +512,9 @@ def _source_spans(text: str) -> dict:
 
 def _format_source(old: str, new: str, keep_unicode: bool) -> str:
     """``new`` written as ``old`` was: one string, or a list of lines laid out like the old list."""
-    dump = (lambda item: json.dumps(item, ensure_ascii=not keep_unicode))
+    def dump(item) -> str:
+        return json.dumps(item, ensure_ascii=not keep_unicode)
+
     if old.lstrip().startswith('"'):
         return dump(new)
     lines = new.splitlines(keepends=True)

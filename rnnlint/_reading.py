@@ -24,7 +24,7 @@ def decode_source(data: bytes, path: str, prefilter: bool = True) -> tuple[str |
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # an unknown encoding, or a cookie that contradicts a BOM
-        encoding, problem = None, _cookie_problem(str(error))
+        problem = _cookie_problem(str(error))
         if problem == "cannot decode file as UTF-8":
             try:
                 data.decode("utf-8")
@@ -37,10 +37,9 @@ def decode_source(data: bytes, path: str, prefilter: bool = True) -> tuple[str |
             problem = f"cannot decode file as {_encoding_name(encoding)}"
             if isinstance(error, UnicodeDecodeError):
                 problem += f" (byte {error.start})"
-    if prefilter:
-        # the recurrent names are ASCII: latin-1 keeps every ASCII byte where it is
-        if not needs_analysis(data.decode("latin-1")):
-            return "", None
+    # the recurrent names are ASCII: latin-1 keeps every ASCII byte where it is
+    if prefilter and not needs_analysis(data.decode("latin-1")):
+        return "", None
     return None, Finding(path, 1, 0, PARSE_ERROR_CODE, problem, name="undecodable-file")
 
 

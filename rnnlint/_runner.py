@@ -9,9 +9,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
 from ._config import Config
@@ -34,13 +34,15 @@ class RunOptions:
     diff: bool = False
     jobs: int = 0
     cache_dir: Path | None = None  # None: no cache
+    root: Path | None = None  # the project root: what force-exclude patterns are relative to
 
 
 @dataclass
 class RunResult:
     findings: list = field(default_factory=list)
     files: int = 0
-    fixed: int = 0
+    fixed: int = 0  # findings fixed (or, with --diff, that would be)
+    fixed_findings: list = field(default_factory=list)
     diffs: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
@@ -48,35 +50,64 @@ class RunResult:
     incomplete: int = 0  # files not fully analysed (not counting those that cannot be read)
 
 
-def discover(paths: list, config: Config) -> list[Path]:
-    """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders and
-    virtualenvs."""
+def discover(paths: list, config: Config, root: Path | None = None) -> list[Path]:
+    """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders,
+    virtualenvs, the configuration's exclusions and (with ``respect-gitignore``) what the
+    ``.gitignore`` files leave out. A path named explicitly is checked unless ``force-exclude``
+    is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to."""
+    gitignore = None
+    if config.respect_gitignore and (config.force_exclude or any(os.path.isdir(given) for given in paths)):
+        from ._gitignore import GitIgnore
+
+        gitignore = GitIgnore()
     found: list[Path] = []
     for given in paths:
         path = Path(given)
         kind = file_kind(path)
+        if kind is not None and kind != "a directory":
+            # only regular files are read: a named pipe would block the run forever
+            raise PathError(f"{given}: {_not_readable(kind)}")
+        if config.force_exclude and is_force_excluded(path, config, root or Path.cwd(), gitignore,
+                                                      is_dir=kind is not None):
+            continue
         if kind is None:
             found.append(path)  # a file named explicitly is always checked
             continue
-        if kind != "a directory":
-            # only regular files are read: a named pipe would block the run forever
-            raise PathError(f"{given}: {_not_readable(kind)}")
-        for root, folders, files in os.walk(path):
-            root_path = Path(root)
+        for folder, folders, files in os.walk(path):
+            folder_path = Path(folder)
             # exclusions apply below the folder given, never to the folder itself
-            relative = root_path.relative_to(path)
+            relative = folder_path.relative_to(path)
             folders[:] = sorted(
                 name for name in folders
                 if not name.startswith(".") and name != "__pycache__"
-                and not (root_path / name / "pyvenv.cfg").exists()
+                and not (folder_path / name / "pyvenv.cfg").exists()
                 and not config.is_excluded(relative / name)
+                and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), True))
             )
             for name in sorted(files):
                 if config.is_included(relative / name) and not config.is_excluded(relative / name) \
-                        and file_kind(root_path / name) is None:  # no pipe, socket, device or broken link
-                    found.append(root_path / name)
+                        and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), False)) \
+                        and file_kind(folder_path / name) is None:  # no pipe, socket, device or broken link
+                    found.append(folder_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
+
+
+def is_force_excluded(path: Path, config: Config, root: Path, gitignore=None, is_dir: bool = False) -> bool:
+    """Whether a path named explicitly (or given as ``--stdin-filename``) is excluded: by a
+    pattern matching it or a folder above it (relative to ``root``), or by ``.gitignore``."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        parts = absolute.relative_to(os.path.abspath(root)).parts
+    except ValueError:
+        parts = absolute.parts[1:]
+    if any(config.is_excluded(Path(*parts[:index + 1])) for index in range(len(parts))):
+        return True
+    if config.respect_gitignore:
+        from ._gitignore import GitIgnore
+
+        return (gitignore or GitIgnore()).ignored_with_parents(absolute, is_dir)
+    return False
 
 
 def _not_readable(kind: str) -> str:
@@ -92,7 +123,7 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
 
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     result = RunResult()
-    files = discover(paths, config)
+    files = discover(paths, config, options.root)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     pending: list[tuple[Path, str, str | None]] = []
@@ -103,6 +134,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         if error is not None:
             result.findings.append(error)
             continue
+        assert source is not None  # read, since no error
         if is_notebook(path):
             source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
@@ -115,7 +147,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
         key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path)) if cache else None
+        cached = cache.load(key, str(path)) if cache and key is not None else None
         if cached is not None:
             result.findings.extend(cached)
             if cached:  # the source each finding is shown with in `full`
@@ -124,7 +156,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         pending.append((path, source, key))
         if options.fix and not options.diff:
             originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
-    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
+    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options), strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
             from ._notebook import cell_findings
@@ -134,7 +166,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.warnings.extend(file_result.warnings)
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
-        if cache is not None and not file_result.warnings and not file_result.errors:
+        if cache is not None and key is not None and not file_result.warnings and not file_result.errors:
             cache.store(key, file_result.findings)
         if file_result.fixed_source is not None:
             if notebook is not None:
@@ -182,15 +214,14 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
                           result: RunResult) -> None:
     from ._notebook import NotebookError, cell_diffs, fixed_cells, write_cells
 
+    assert file_result.fixed_source is not None  # called for a fixed file only
     sources = fixed_cells(notebook, file_result.fixed_source)
     if not sources:
         if file_result.fixed_source != notebook.program:
             result.warnings.append(f"{path}: a fix touches IPython syntax, several cells or a name bound in several "
                                    "cells; fixes not applied")
         return
-    for number, text in sources.items():
-        before = next(cell.text for cell in notebook.cells if cell.number == number)
-        result.fixed += _count_fixed(before, text)
+    _count(result, file_result)
     if options.diff:
         result.diffs.append(cell_diffs(notebook, sources))
         return
@@ -355,7 +386,7 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
     fixed = file_result.fixed_source
     if fixed is None or fixed == source:
         return
-    result.fixed += _count_fixed(source, fixed)
+    _count(result, file_result)
     if options.diff:
         result.diffs.append("".join(difflib.unified_diff(
             source.splitlines(keepends=True), fixed.splitlines(keepends=True),
@@ -370,11 +401,10 @@ def _apply_fixed(path: Path, source: str, file_result: FileResult, options: RunO
         write_atomically(path, data)
 
 
-def _count_fixed(source: str, fixed: str) -> int:
-    import difflib
-
-    matcher = difflib.SequenceMatcher(a=source.splitlines(), b=fixed.splitlines(), autojunk=False)
-    return max(1, sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal"))
+def _count(result: RunResult, file_result: FileResult) -> None:
+    fixed = sorted(file_result.fixed, key=finding_order)
+    result.fixed += max(1, len(fixed))  # a change is at least one finding fixed
+    result.fixed_findings.extend(fixed)
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:

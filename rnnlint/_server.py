@@ -161,12 +161,13 @@ def _diagnostic(finding, rows: list, encoding: str) -> types.Diagnostic:
     from .rules._docs import rule_url
 
     error = finding.code == PARSE_ERROR_CODE
+    url = None if error else rule_url(finding.code)
     return types.Diagnostic(
         range=_range(rows, finding.row, finding.column, finding.end_row, finding.end_column, encoding),
         message=finding.message + (f"\nhelp: {finding.help}" if finding.help else ""),
         severity=types.DiagnosticSeverity.Error if error else types.DiagnosticSeverity.Warning,
         code=finding.code,
-        code_description=None if error else types.CodeDescription(href=rule_url(finding.code)),
+        code_description=None if url is None else types.CodeDescription(href=url),
         source=SOURCE,
     )
 
@@ -181,7 +182,9 @@ def publish(ls: RnnlintServer, uri: str) -> None:
         return
     encoding = _encoding(ls)
     for part_uri, pairs in findings_by_part(unit, result.findings).items():
-        rows = split_rows(unit.part_of(part_uri).text)
+        part = unit.part_of(part_uri)
+        assert part is not None  # the findings are of the unit's parts
+        rows = split_rows(part.text)
         version = getattr(ls.workspace.get_text_document(part_uri), "version", None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=part_uri, version=version, diagnostics=[_diagnostic(finding, rows, encoding) for finding, _ in pairs]))
@@ -300,7 +303,9 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
         return []
     encoding = _encoding(ls)
     only = params.context.only
-    wanted = (lambda kind: only is None or any(kind == o or kind.startswith(f"{o}.") for o in only))
+    def wanted(kind) -> bool:
+        return only is None or any(kind == o or kind.startswith(f"{o}.") for o in only)
+
     rows = split_rows(part.text)
     actions = []
     if wanted(types.CodeActionKind.QuickFix):
@@ -322,19 +327,20 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams):
                 if edit is not None:
                     start, end, text = edit
                     body = line.rstrip("\r\n")
-                    span = types.Range(start=types.Position(line=finding.row - 1, character=to_units(body, start, encoding)),
-                                       end=types.Position(line=finding.row - 1, character=to_units(body, end, encoding)))
+                    span = types.Range(
+                        start=types.Position(line=finding.row - 1, character=to_units(body, start, encoding)),
+                        end=types.Position(line=finding.row - 1, character=to_units(body, end, encoding)))
                     actions.append(types.CodeAction(
                         title=f"{finding.code}: add `# noqa: {finding.code}` to this line",
                         kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                         edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=span, new_text=text)]})))
     if wanted(FIX_ALL_KIND):  # `source`, `source.fixAll` (on save) and our own kind all ask for it
-        edit = _fix_all(ls, unit, encoding)
-        if edit is not None:
+        fix_all = _fix_all(ls, unit, encoding)
+        if fix_all is not None:
             unsafe = _config_for(ls, unit.path if os.path.isabs(unit.path) else None).unsafe_fixes
             title = "rnnlint: apply all fixes (unsafe ones too: unsafe-fixes = true)" if unsafe \
                 else "rnnlint: apply all safe fixes"
-            actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=edit))
+            actions.append(types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=fix_all))
     return actions
 
 

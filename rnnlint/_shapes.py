@@ -26,10 +26,10 @@ class RNNConfig(Generic[Dim]):
     kind: str
     input_size: Dim
     hidden_size: Dim
-    num_layers: Dim = 1  # type: ignore[assignment]
+    num_layers: Dim = 1  # type: ignore[assignment]  # an int default, whatever dimensions the caller uses
     batch_first: bool | None = False
     bidirectional: bool | None = False
-    proj_size: Dim = 0  # type: ignore[assignment]
+    proj_size: Dim = 0  # type: ignore[assignment]  # an int default, whatever dimensions the caller uses
     dropout: Any = 0.0
     bias: Any = True
     nonlinearity: Any = "tanh"

@@ -5,6 +5,7 @@ Drawn from ``shapes_data``'s dicts alone (docs/shapes-json.md): no analysis, no 
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 # geometry of one recurrent grid, in SVG user units
@@ -16,7 +17,7 @@ STEP_COLUMNS = 4  # t=1, t=2, ..., t=seq
 def html_page(files: list, title: str = "rnnlint shapes") -> str:
     """One page for the files' module classes: the layers, a grid per recurrent layer, the
     forward shapes and the findings."""
-    sections = []
+    sections: list[str] = []
     for data in files:
         for entry in data["classes"]:
             sections.append(_class_section(data["path"], entry, f"s{len(sections)}"))
@@ -46,17 +47,17 @@ figure { margin: 8px 0 18px; }
 figcaption { color: #5b6470; font-size: 13px; }
 svg { max-width: 100%; height: auto; }
 svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
-"""
+"""  # noqa: E501 - the style sheet goes into every page as written
 
 
 def _class_section(path: str, entry: dict, ident: str = "s0") -> str:
     parts = [f'<section class="module"><h2>class <code>{escape(entry["name"])}</code> '
              f'<span class="when">{escape(path)}:{entry["location"]["row"]}</span></h2>']
     if entry["layers"]:
-        rows = "".join(
+        table = "".join(
             f'<tr><td class="mono">{escape(layer["attribute"])}</td><td class="mono">{escape(layer["text"])}</td></tr>'
             for layer in entry["layers"])
-        parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{rows}</table>")
+        parts.append(f"<table><tr><th>layer</th><th>configuration</th></tr>{table}</table>")
     for call_index, call in enumerate(entry["recurrent"]):
         for case_index, case in enumerate(call["cases"][:4]):
             if case["num_directions"] is None or case["batch_first"] is None:
@@ -72,7 +73,8 @@ def _class_section(path: str, entry: dict, ident: str = "s0") -> str:
         for line in entry["forward"]:
             for tensor in line["tensors"]:
                 rows.append(f'<tr><td>{line["row"]}</td><td class="mono">{escape(line["code"])}</td>'
-                            f'<td class="mono">{escape(tensor["name"])}</td><td class="mono">{escape(tensor["text"])}</td>'
+                            f'<td class="mono">{escape(tensor["name"])}</td>'
+                            f'<td class="mono">{escape(tensor["text"])}</td>'
                             f'<td class="mono">{escape(_axes_text(tensor))}</td></tr>')
         parts.append("<h3>forward</h3><table><tr><th>line</th><th>code</th><th>name</th><th>shape</th>"
                      "<th>axes</th></tr>" + "".join(rows) + "</table>")
@@ -90,11 +92,13 @@ def _class_findings(entry: dict) -> list:
         found.extend(layer["findings"])
     for line in entry["forward"]:
         found.extend(line["findings"])
-    return sorted(found, key=lambda finding: (finding["location"]["row"], finding["location"]["column"], finding["code"]))
+    return sorted(found, key=lambda finding: (finding["location"]["row"], finding["location"]["column"],
+                                              finding["code"]))
 
 
 def _finding_line(path: str, finding: dict) -> str:
-    return f'{path}:{finding["location"]["row"]}:{finding["location"]["column"]}: {finding["code"]} {finding["message"]}'
+    location = finding["location"]
+    return f'{path}:{location["row"]}:{location["column"]}: {finding["code"]} {finding["message"]}'
 
 
 def _axes_text(value: dict) -> str:
@@ -113,7 +117,8 @@ def _figure(call: dict, case: dict, svg: str) -> str:
     when = " and ".join(f'{item["condition"]} is {"true" if item["is"] else "false"}' for item in case["when"])
     caption = (f"<code>{escape(label)}</code>: {escape(call['kind'])}, "
                f"{escape(_layers_words(case))}, {escape(_direction_words(case))}, "
-               f"{'batch_first' if case['batch_first'] else 'sequence first'}, called at line {call['location']['row']}")
+               f"{'batch_first' if case['batch_first'] else 'sequence first'}, "
+               f"called at line {call['location']['row']}")
     if when:
         caption += f' <span class="when">when {escape(when)}</span>'
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
@@ -127,7 +132,8 @@ def _layers_words(case: dict) -> str:
 
 
 def _direction_words(case: dict) -> str:
-    return {1: "one direction", 2: "two directions (forward and backward)"}.get(case["num_directions"], "directions unknown")
+    words = {1: "one direction", 2: "two directions (forward and backward)"}
+    return words.get(case["num_directions"], "directions unknown")
 
 
 class _Canvas:
@@ -173,8 +179,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
     read_top = head_top + head_h + (44 if heads else 0)
     read_h = 30 if reads else 0
     output_top = max(56, read_top + read_h + (52 if reads else 0))
-    rows = []  # (label, layer index, direction, y)
-    y = output_top + CELL_H + 40
+    rows: list[tuple] = []  # (label, layer index, direction, y)
+    y: float = output_top + CELL_H + 40
     for layer in reversed(layers):
         if layer is None:
             rows.append(("⋮", None, None, y))
@@ -223,7 +229,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
                     fill=RED if findings["state"] else "#2f6f3e")
 
     # layer rows: cells, recurrence arrows, the final states
-    slot_centres = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
+    slot_centres: dict = {}  # (layer, direction) -> (x, y) of its h_n slot's centre
     for label, layer, direction, row_y in rows:
         if layer is None:
             for x in columns:
@@ -264,7 +270,7 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
             continue
         cx = x + CELL_W / 2
         canvas.line([(cx, input_top), (cx, ordered[0][3] + CELL_H + 2)], color="#8a94a3", width=1)
-        for lower, upper in zip(ordered, ordered[1:]):
+        for lower, upper in itertools.pairwise(ordered):
             if lower[1] != upper[1]:  # a layer reads the outputs of the layer below it
                 canvas.line([(cx, lower[3]), (cx, upper[3] + CELL_H + 2)], color="#8a94a3", width=1)
         canvas.line([(cx, rows[0][3]), (cx, output_top + CELL_H + 2)], color="#8a94a3", width=1)
@@ -335,7 +341,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
         hw = min(max(440, max(centres) - min(centres) + 60), width - 24)
         hx = min(max(12, (max(centres) + min(centres)) / 2 - hw / 2), width - hw - 12)
         head_corners[index] = (hx + hw, head_top)
-        canvas.rect(hx, head_top, hw, head_h, "#f7f2ff", stroke=RED if problem else "#5b3c9a", width=2.4 if problem else 1.6)
+        canvas.rect(hx, head_top, hw, head_h, "#f7f2ff", stroke=RED if problem else "#5b3c9a",
+                    width=2.4 if problem else 1.6)
         name = head["attribute"] or head["kind"]
         under = _case_under(head.get("cases", []), case["when"]) or head
         canvas.text(hx + 10, head_top + 19, _clip(f"{name} = {head['kind']}(in_features={under['in_features']})",
@@ -346,10 +353,11 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
         for read_index in head["reads"]:
             if read_index in read_boxes:
                 bx, by = read_boxes[read_index]
-                canvas.line([(bx, read_top), (bx, head_top + head_h + 2)], color=RED if problem else "#5b3c9a", width=1.8)
+                canvas.line([(bx, read_top), (bx, head_top + head_h + 2)], color=RED if problem else "#5b3c9a",
+                            width=1.8)
 
     # findings where they happen: a numbered badge on the element, the message below
-    notes = []  # (x, y) of the badge, finding
+    notes: list = []  # (x, y) of the badge, finding
     for index, finding_list in sorted(findings["reads"].items()):
         if index in read_boxes:
             bx, _ = read_boxes[index]
@@ -365,7 +373,8 @@ def recurrent_svg(entry: dict, call: dict, case: dict, ident: str = "0") -> str:
     if findings["rnn"]:
         # the layer itself is wrong: outline the grid
         grid_top = output_top - 20
-        canvas.rect(8, grid_top, width - 16, input_top + CELL_H + 10 - grid_top, "none", stroke=RED, width=2.4, dash="6 4")
+        canvas.rect(8, grid_top, width - 16, input_top + CELL_H + 10 - grid_top, "none", stroke=RED, width=2.4,
+                    dash="6 4")
         notes.extend(((width - 8, grid_top), finding) for finding in findings["rnn"])
     lines_out = []
     for number, ((bx, by), finding) in enumerate(notes, start=1):
@@ -500,7 +509,8 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
     points = []
     if read["of"] == "output":
         steps = cells.get("steps")
-        chosen = {"all": [0, 1, 3], "first": [0], "last": [3]}.get(steps, [])
+        choices: dict = {"all": [0, 1, 3], "first": [0], "last": [3]}
+        chosen = choices.get(steps, [])
         if isinstance(steps, int):
             chosen = [0] if steps == 0 else ([1] if steps == 1 else [])
         half = cells.get("directions")
@@ -525,7 +535,7 @@ def _read_sources(read: dict, cells: dict, columns: list, output_top: float, slo
 def _findings_by_place(entry: dict, call: dict) -> dict:
     """The class's findings that this picture shows where they happen: on a read, a head,
     or the recurrent layer itself."""
-    places = {"reads": {}, "heads": {}, "rnn": [], "input": [], "state": []}
+    places: dict = {"reads": {}, "heads": {}, "rnn": [], "input": [], "state": []}
     for finding in _class_findings(entry):
         row, column = finding["location"]["row"], finding["location"]["column"]
         placed = False
@@ -654,7 +664,8 @@ def _flowchart(entry: dict) -> str:
             label = f"{head['attribute'] or head['kind']}: {head['kind']}(in_features={head['in_features']})"
             lines.append(f"  {node}[{_quote(label)}]")
             for read_index in fed:
-                lines.append(f"  {prefix}_read{read_index} -- {_quote('receives ' + str(head['receives'] or '?'))} --> {node}")
+                receives = _quote('receives ' + str(head['receives'] or '?'))
+                lines.append(f"  {prefix}_read{read_index} -- {receives} --> {node}")
             if index in places["heads"]:
                 problems.append((node, places["heads"][index]))
         if places["rnn"]:
@@ -666,7 +677,8 @@ def _flowchart(entry: dict) -> str:
         lines.append(f"  finding{number}[{_quote(text.replace('`', ''))}]")
         lines.append(f"  finding{number} -.- {node}")
         # a subgraph takes no class in every Mermaid version: the finding node alone is styled then
-        lines.append(f"  class finding{number}{'' if node.startswith('r') and node[1:].isdigit() else ',' + node} finding")
+        also = '' if node.startswith('r') and node[1:].isdigit() else ',' + node
+        lines.append(f"  class finding{number}{also} finding")
     if problems:
         lines.append("  classDef finding stroke:#b3261e,stroke-width:3px,color:#b3261e")
     if len(lines) == 1:

@@ -126,7 +126,7 @@ def shapes_data(source: str, path: str, config=None) -> dict:
     from ._config import Config
     from ._engine import check_source, parse_source
 
-    data = {"version": SCHEMA_VERSION, "path": path, "error": None, "classes": [], "findings": []}
+    data: dict = {"version": SCHEMA_VERSION, "path": path, "error": None, "classes": [], "findings": []}
     tree = parse_source(source, path)
     if not isinstance(tree, ast.Module):
         data["error"] = {"message": tree.message, "location": {"row": tree.row, "column": tree.column + 1}}
@@ -241,7 +241,9 @@ def _location(node, lines: SourceLines) -> dict | None:
 
 
 def _span(node, lines: SourceLines) -> dict:
-    row, column, end_row, end_column = lines.characters(node)
+    position = lines.characters(node)
+    assert position is not None  # the node of a fact has its position
+    row, column, end_row, end_column = position
     return {"location": {"row": row, "column": column + 1}, "end_location": {"row": end_row, "column": end_column + 1}}
 
 
@@ -307,7 +309,7 @@ def _recurrent_data(scope, names, lines: SourceLines) -> list:
             "state_text": text_of(event.hx_node) if event.hx_node is not None else None,
             "state_rows": _input_rows(scope, event, event.hx_node) if event.hx_node is not None else [],
             "cases": configurations,
-            "reads": _reads(scope, layer, lines, names),
+            "reads": _reads(scope, layer, lines),
         })
     _link_heads(scope, calls, lines, names)
     return calls
@@ -367,12 +369,13 @@ def _of_layer(value, layer: Layer):
             and isinstance(case.rnn, Layer) and case.rnn.node is layer.node]
 
 
-def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
+def _reads(scope, layer: Layer, lines: SourceLines) -> list:
     """Where forward takes a part of the layer's ``output``, ``h_n`` or ``c_n``."""
     from ._analysis import Reduce, TensorSubscript
     from ._analysis._values import rnn_configs
 
     reads = []
+    detail: object
     for event in scope.events:
         if isinstance(event, TensorSubscript):
             found = _of_layer(event.tensor, layer)
@@ -391,7 +394,7 @@ def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
         origin = found[0][1].origin
         read_cases = []
         for guard, config in rnn_configs(layer, event.guard):
-            read_cases.append({"when": _guard_json(guard), **_cells(origin, kind, detail, config, names)})
+            read_cases.append({"when": _guard_json(guard), **_cells(origin, kind, detail, config)})
         reads.append({"of": origin, "text": text_of(node), **_span(node, lines), "into": None,
                       "cases": read_cases, "_node": node})
     # one entry per place in the code: a loop, or each configuration of the tensor, records it again
@@ -406,7 +409,7 @@ def _reads(scope, layer: Layer, lines: SourceLines, names) -> list:
     return list(unique.values())
 
 
-def _cells(origin: str, kind: str, detail, config, names) -> dict:
+def _cells(origin: str, kind: str, detail, config) -> dict:
     """Which cells of the grid a read takes: ``steps`` of ``output`` (``all``, ``first``,
     ``last``, a 0-based index, or None when not known), ``directions`` of its features, and
     ``slots`` of ``h_n``/``c_n`` (``all``, or a list of ``{layer, direction}``)."""
@@ -420,7 +423,8 @@ def _cells(origin: str, kind: str, detail, config, names) -> dict:
         if kind == "reduce":
             index = as_int(detail) if isinstance(detail, Poly) else None
             roles = ("batch", "time", "feature") if config.batch_first else ("time", "batch", "feature")
-            pooled = AXIS_NAMES[roles[index]] if index is not None and -3 <= index < 3 and time_axis is not None else None
+            pooled = AXIS_NAMES[roles[index]] if index is not None and -3 <= index < 3 and time_axis is not None \
+                else None
             return {"steps": "all", "directions": "both", "batch": "all", "pooled": pooled}
         if time_axis is None or not all(takes_axis(item) for item in detail):
             return {"steps": None, "directions": None, "batch": None}
@@ -476,7 +480,7 @@ def _slots(item, directions, layers):
         return None if index is None else [_slot(index, directions, layers)]
     lower, upper, step = item.lower, item.upper, item.step
     bounds = [None if bound is None else as_int(bound) for bound in (lower, upper, step)]
-    if any(bound is None and given is not None for bound, given in zip(bounds, (lower, upper, step))):
+    if any(bound is None and given is not None for bound, given in zip(bounds, (lower, upper, step), strict=True)):
         return None
     start, stop, stride = bounds
     if total is not None:
@@ -571,7 +575,7 @@ def _input_rows(scope, event, node) -> list:
     return [event.node.lineno] + sorted(rows - {event.node.lineno})
 
 
-def _reaching(expression: ast.expr, functions: list, row: int, depth: int = 0) -> set:
+def _reaching(expression: ast.expr, functions: list, row: int) -> set:
     """The ids of the nodes whose values flow into ``expression``: its own, and those of the
     last assignment before ``row`` to each name it reads, transitively."""
     reached = set()
@@ -610,7 +614,7 @@ def _reaching_assignments(name: str, functions: list, row: int) -> list:
 
 def _blocks_of(function) -> dict:
     chains: dict = {}
-    pending = [(function.body, ())]
+    pending: list[tuple[list, tuple]] = [(function.body, ())]
     while pending:
         body, outer = pending.pop()
         chain = (id(body),) + outer

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import overload
 
 # Python ends a row at \n, \r\n or \r only; str.splitlines also splits at form feeds and
 # other separators, which would shift every row after one
@@ -43,7 +44,7 @@ def span_of(node: ast.AST | Span) -> Span | None:
     end_row = getattr(node, "end_lineno", None)
     if row is None or end_row is None:
         return None
-    return Span(row, node.col_offset, end_row, node.end_col_offset)
+    return Span(row, getattr(node, "col_offset", 0), end_row, getattr(node, "end_col_offset", 0))
 
 
 def text_of(node: ast.AST) -> str:
@@ -77,6 +78,12 @@ class SourceLines:
         if line.isascii():
             return character_column
         return len(line[:character_column].encode("utf-8"))
+
+    # a parsed expression, statement, keyword or argument always has its position
+    @overload
+    def characters(self, node: Span | ast.expr | ast.stmt | ast.keyword | ast.arg) -> tuple[int, int, int, int]: ...
+    @overload
+    def characters(self, node: ast.AST) -> tuple[int, int, int, int] | None: ...
 
     def characters(self, node: ast.AST | Span) -> tuple[int, int, int, int] | None:
         """``(row, column, end_row, end_column)`` in characters, rows 1-based, columns 0-based."""

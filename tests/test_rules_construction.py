@@ -72,7 +72,7 @@ def _construct(call: str):
         warnings.simplefilter("always")
         try:
             eval(call, {"nn": nn})
-        except Exception as error:  # which exception is the point
+        except Exception as error:  # noqa: BLE001 - which exception is the point
             return type(error).__name__, False
     return None, any("non-zero dropout expects num_layers greater than 1" in str(w.message) for w in caught)
 

@@ -181,7 +181,7 @@ def test_html_is_one_self_contained_page_with_the_labels(tmp_path):
     assert set(re.findall(r"url\(#([^)]+)\)", two)) <= set(ids)
     for label in ("output: (batch, seq, 2*HL_size)", "h_n: (2*num_layers, batch, HL_size)",
                   "h_n[-1]", "h_n[-2]", "output[:, -1]", "self.fc = Linear(in_features=HL_size)",
-                  "axes: batch × seq × feature", "RNN001 (line 10)"):  # noqa: RUF001 - the picture's own sign
+                  "axes: batch × seq × feature", "RNN001 (line 10)"):
         assert label in html, label
 
 

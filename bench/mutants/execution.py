@@ -142,7 +142,7 @@ def execute(path: Path, reference: Run | None = None, trace: bool = False) -> Ru
                     random.seed(seed)
                     with torch.no_grad():
                         run.outputs.append((mode, _tensor_leaves(model(*inputs))))
-        except (Exception, _Timeout) as error:  # a mutant may fail in any way
+        except (Exception, _Timeout) as error:  # noqa: BLE001 - a mutant may fail in any way
             run.error = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
     run.warnings = frozenset(f"{w.category.__name__}: {w.message}" for w in caught)
     if recorder:

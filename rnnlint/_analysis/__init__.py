@@ -6,6 +6,7 @@ package's public names, listed here, are all a rule may import from the analysis
 
 from __future__ import annotations
 
+from ._axes import regroup
 from ._driver import analyse
 from ._facts import (
     FACT_KINDS,
@@ -74,7 +75,6 @@ from ._symbolic import (
     restrict,
     substitute,
 )
-from ._axes import regroup
 from ._tensor_ops import axes_of, exact_quotient, per_layer_size, product, reshape
 from ._values import (
     BATCH,

@@ -10,8 +10,8 @@ in). Pure functions over the sizes; equality of sizes is the caller's (``equal``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ._symbolic import UNKNOWN, Poly, Unknown, Value, as_int, number
 
@@ -57,7 +57,7 @@ def of_tensor(shape: tuple, factors: tuple | None, roles: tuple | None = None) -
     return tuple(result)
 
 
-_ROLE_NAMES = {"batch": BATCH, "time": TIME, "feature": FEATURES}
+_ROLE_NAMES: dict[str | None, str] = {"batch": BATCH, "time": TIME, "feature": FEATURES}
 
 
 def _is_one(size: Value) -> bool:

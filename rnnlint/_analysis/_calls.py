@@ -4,8 +4,8 @@ their behaviour in the registry (``rnnlint._pytorch``), packing and padding."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
@@ -42,7 +42,6 @@ from ._values import (
     rnn_configs,
 )
 
-
 PACK = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD = "torch.nn.utils.rnn.pad_packed_sequence"
 
@@ -60,7 +59,8 @@ class Calls(InterpreterBase):
                 if name in ("parameters", "buffers") and f"self.{name}" not in state and not args:
                     return ListValue(Tensor())  # `next(self.parameters())`: a tensor of the module
                 callee = self.eval(function, state)
-                result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+                result = self.guarded_map(
+                    lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
                 self.learn_input_features(callee, node, state)
                 return result
             return self.run_method(name, state, args, kwargs)
@@ -79,7 +79,8 @@ class Calls(InterpreterBase):
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
         callee = self.eval(function, state)
-        result = self.guarded_map(lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
+        result = self.guarded_map(
+            lambda case: self.call_value(case, node, args, kwargs, opaque, state, starred), callee)
         self.learn_input_features(callee, node, state)
         return result
 
@@ -165,7 +166,7 @@ class Calls(InterpreterBase):
             hx_node = _argument_node(node, 1, "hx")
             self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
             self._alias_input_dims(layer, inputs)
-            return ops.call_rnn(layer, inputs, self.guard, node)
+            return ops.call_rnn(layer, inputs, self.guard)
         self.events.append(LayerCall(node, self.guard, layer, tuple(args)))
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)
@@ -215,13 +216,14 @@ class Calls(InterpreterBase):
                                            if isinstance(item, Layer) else UNKNOWN, current)
             return current
         # n alike children: the first runs on `first`; the result is known when one child keeps the shape
+        assert isinstance(layer.element, Layer)  # `_holds_in_file_modules` said so
         once = self.call_layer(layer.element, node, [first], {})
         return map_cases(lambda before, after: _same_layout(before, after), first, once)
 
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
         """Calling an in-file module: its forward runs on the caller's tensors."""
         info = self.classes.get(layer.module_class)
-        if info is None or not layer.module_state and "__init__" in info.methods:
+        if info is None or (not layer.module_state and "__init__" in info.methods):
             return UNKNOWN
         state = dict(layer.module_state)
         return self.run_method("forward", state, args, kwargs, info=info)
@@ -232,11 +234,13 @@ class Calls(InterpreterBase):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
                     key = ops.input_key(layer, case)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
+                        if axis is None:  # (batch_first is known: never)
+                            continue
                         size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, label)
 
-    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
         if name.startswith("<class>."):
@@ -305,7 +309,8 @@ class Calls(InterpreterBase):
                 items = ()
             elif kind == "ModuleList" and len(args) == 1 and isinstance(args[0], TupleValue):
                 items = args[0].items
-            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) else UNKNOWN
+            element = args[0].item if kind == "ModuleList" and len(args) == 1 and isinstance(args[0], ListValue) \
+                else UNKNOWN
             layer = Layer(kind=kind, node=node, items=items, element=element)
         else:
             layer = Layer(kind=kind, node=node)
@@ -316,7 +321,7 @@ class Calls(InterpreterBase):
               accepted: tuple | None = None) -> Layer:
         names = [name for name, _ in parameters]
         bound: dict = {}
-        for name, value in zip(names, args):
+        for name, value in zip(names, args, strict=False):
             bound[name] = value
         unknown_keywords = []
         for name, value in kwargs.items():
@@ -336,7 +341,7 @@ class Calls(InterpreterBase):
         return Layer(kind=kind, params=tuple(params), node=node, unknown_keywords=tuple(unknown_keywords),
                      opaque_arguments=opaque)
 
-    def call_builtin(self, name: str, args: list, kwargs: dict, node: ast.Call) -> Value:
+    def call_builtin(self, name: str, args: list, _kwargs: dict, _node: ast.Call) -> Value:
         if name == "next" and args:
             return _loop_item(args[0])
         if name == "iter" and args:
@@ -441,7 +446,8 @@ class Calls(InterpreterBase):
             if name is not None:
                 key = name if name in state else (name if name.startswith("self.") else None)
                 if key is not None and key in state:
-                    state[key] = ListValue(args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
+                    state[key] = ListValue(
+                        args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
@@ -466,7 +472,7 @@ class Calls(InterpreterBase):
                          for arg in args]
             if kwargs or None in constants:
                 return UNKNOWN
-            shown = ", ".join(constants)
+            shown = ", ".join(constant for constant in constants if constant is not None)
             return Poly.atom(f"{base.terms[0][0][0]}.{method}({shown})")
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
@@ -499,7 +505,7 @@ class Calls(InterpreterBase):
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
         return result if result is not None else Tensor(rnn=tensor.rnn)
 
-    def method_size(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_size(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         shape = self.shape_of(tensor)
         if axis is None:
@@ -508,14 +514,14 @@ class Calls(InterpreterBase):
             index = as_int(axis)
             if index is not None and tensor.shape is not None and -len(tensor.shape) <= index < len(tensor.shape):
                 return self._named_dim(tensor, index)
-        if tensor.key is not None and as_int(axis) is not None and as_int(axis) >= 0:
-            return axis_symbol(tensor.key, as_int(axis))
+        if tensor.key is not None and (position := as_int(axis)) is not None and position >= 0:
+            return axis_symbol(tensor.key, position)
         return UNKNOWN
 
-    def method_rank(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_rank(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         return number(len(tensor.shape)) if tensor.shape is not None else UNKNOWN
 
-    def method_reshape(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_reshape(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         dims = args
         if len(args) == 1 and isinstance(args[0], (TupleValue, ShapeValue)):
             dims = list(args[0].items if isinstance(args[0], TupleValue) else args[0].dims)
@@ -529,34 +535,34 @@ class Calls(InterpreterBase):
             return Tensor(rnn=tensor.rnn)
         return ops.reshape(tensor, list(dims))
 
-    def method_matmul(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_matmul(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         if not args:
             return None
         return map_cases(lambda other: ops.matmul(tensor, other) if isinstance(other, Tensor) else Tensor(), args[0])
 
-    def method_like_other(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                          node: ast.Call) -> Value | None:
+    def method_like_other(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                          _node: ast.Call) -> Value | None:
         if not args:
             return None
         return args[0] if isinstance(args[0], Tensor) else tensor
 
-    def method_permute(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_permute(self, tensor: Tensor, _method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         order = args
         if len(args) == 1 and isinstance(args[0], TupleValue):
             order = list(args[0].items)
         return ops.permute(tensor, list(order))
 
-    def method_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                         node: ast.Call) -> Value | None:
+    def method_transpose(self, tensor: Tensor, _method: str, args: list, _kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.transpose(tensor, args[0], args[1]) if len(args) == 2 else None
 
-    def method_matrix_transpose(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                                node: ast.Call) -> Value | None:
+    def method_matrix_transpose(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                                _node: ast.Call) -> Value | None:
         if tensor.shape is not None and len(tensor.shape) == 2:
             return ops.transpose(tensor, number(0), number(1))
         return Tensor()
 
-    def method_squeeze(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_squeeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         axis = args[0] if args else kwargs.get("dim")
         result = ops.squeeze(tensor, axis)
         before = self.head_call_of(tensor)
@@ -565,11 +571,11 @@ class Calls(InterpreterBase):
             self.head_calls[id(result)] = (result, before)
         return result
 
-    def method_unsqueeze(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                         node: ast.Call) -> Value | None:
+    def method_unsqueeze(self, tensor: Tensor, _method: str, args: list, kwargs: dict,
+                         _node: ast.Call) -> Value | None:
         return ops.unsqueeze(tensor, args[0] if args else kwargs.get("dim", UNKNOWN))
 
-    def method_flatten(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_flatten(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
         start = args[0] if args else kwargs.get("start_dim", number(0))
         end = args[1] if len(args) > 1 else kwargs.get("end_dim", number(-1))
         return ops.flatten(tensor, start, end)
@@ -589,25 +595,26 @@ class Calls(InterpreterBase):
             return Tensor(shape=())
         return Tensor()
 
-    def method_new_tensor(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_tensor(self, _tensor: Tensor, method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         return self.created_tensor(args[:1] if method == "new_full" else args, node)
 
-    def method_new_legacy(self, tensor: Tensor, method: str, args: list, kwargs: dict,
+    def method_new_legacy(self, _tensor: Tensor, _method: str, args: list, _kwargs: dict,
                           node: ast.Call) -> Value | None:
         # the legacy `weight.new(layers, batch, hidden)`; a list or tuple argument is data
         if len(args) == 1 and isinstance(args[0], (TupleValue, ListValue)):
             return Tensor(source=node)
         return self.created_tensor(args, node)
 
-    def method_elementwise(self, tensor: Tensor, method: str, args: list, kwargs: dict,
-                           node: ast.Call) -> Value | None:
+    def method_elementwise(self, tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                           _node: ast.Call) -> Value | None:
         return tensor
 
-    def method_unknown(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_unknown(self, _tensor: Tensor, _method: str, _args: list, _kwargs: dict,
+                       _node: ast.Call) -> Value | None:
         return UNKNOWN
 
-    def method_repeat(self, tensor: Tensor, method: str, args: list, kwargs: dict, node: ast.Call) -> Value | None:
+    def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, _node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
         return ops.repeat(tensor, sizes, expand=method == "expand")
 

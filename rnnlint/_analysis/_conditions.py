@@ -4,7 +4,7 @@ and which ways a branch can go under the current path."""
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, TypeGuard
 
 from .._source import text_of
 from ._core import MAX_BRANCH_CASES, TORCH_NN, InterpreterBase
@@ -34,7 +34,7 @@ class Conditions(InterpreterBase):
 
     def branch_cases(self, condition: Value, test: ast.expr) -> list:
         """``(guard, taken)`` for each way ``if test`` can go under the current path."""
-        outcomes = []
+        outcomes: list[tuple[frozenset | None, Any]] = []
         for guard, case in cases(condition, self.guard):
             case_truth = _branch_truth(case)
             if case_truth is None:
@@ -139,8 +139,8 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
             and isinstance(operator, (ast.Eq, ast.NotEq, ast.Gt)):
         # `proj_size > 0`, `proj_size != 0`, `proj_size == 0` of a size: the same condition as `if proj_size:`
         positive = not isinstance(operator, ast.Eq)
-        flag = Flag(a.symbol)
-        return Alt(((frozenset({(flag, True)}), Bool(positive)), (frozenset({(flag, False)}), Bool(not positive))))
+        named = Flag(_name(a))
+        return Alt(((frozenset({(named, True)}), Bool(positive)), (frozenset({(named, False)}), Bool(not positive))))
     if isinstance(operator, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         result = _equality(a, b)
         if result is None:
@@ -154,7 +154,7 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
         return UNKNOWN
     if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(b, TupleValue) and _is_named(a):
         if all(isinstance(item, Const) for item in b.items):
-            member = Relation(a.symbol, "in", repr(tuple(item.value for item in b.items)))
+            member = Relation(_name(a), "in", repr(tuple(item.value for item in b.items)))
             return Alt(((frozenset({(member, not negate)}), Bool(True)), (frozenset({(member, negate)}), Bool(False))))
         return UNKNOWN
     if isinstance(a, Poly) and isinstance(b, Poly) and a.constant is not None and b.constant is not None:
@@ -182,16 +182,22 @@ def _flag_compared_with_a_bool(a: Value, b: Value, operator: ast.AST) -> tuple |
         if isinstance(symbol, Bool) and symbol.truth is None and symbol.atom:
             return Flag(symbol.atom), constant.truth
         if _is_named(symbol) and not symbol.is_opaque:
-            return Flag(symbol.symbol), constant.truth
+            return Flag(_name(symbol)), constant.truth
     return None
 
 
-_OPERATOR_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_OPERATOR_TEXT: dict[type, str] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
-def _is_named(value: Value) -> bool:
+def _is_named(value: Value) -> TypeGuard[Poly]:
     """A number that is one named atom (``hidden_size``, ``cfg.layers``)."""
     return isinstance(value, Poly) and value.symbol is not None
+
+
+def _name(value: Poly) -> str:
+    """The atom of a named number (see ``_is_named``)."""
+    assert value.symbol is not None
+    return value.symbol
 
 
 def _equality(a: Value, b: Value) -> Any:
@@ -210,7 +216,7 @@ def _equality(a: Value, b: Value) -> Any:
     for symbol, constant in ((a, b), (b, a)):
         if _is_named(symbol) and isinstance(constant, (Const, Poly, Bool)) and not _is_named(constant):
             shown = repr(constant.value) if isinstance(constant, Const) else constant.describe()
-            return both_ways(Relation(symbol.symbol, "==", shown))
+            return both_ways(Relation(_name(symbol), "==", shown))
     return None
 
 

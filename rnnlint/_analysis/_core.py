@@ -7,15 +7,14 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import _tensor_ops as ops
 from ._facts import Fact, HeadCall, IndexInt
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
 from ._values import Layer, ListValue, Tensor, TupleValue
-
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
@@ -162,7 +161,8 @@ class InterpreterBase:
             return Const(None)
         return alternatives(returned)
 
-    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict, bound_self: bool) -> None:
+    def bind_parameters(self, function: ast.FunctionDef, local: dict, args: list, kwargs: dict,
+                        bound_self: bool) -> None:
         params = function.args
         positional = positional_parameters(function)
         if bound_self and positional:
@@ -182,7 +182,7 @@ class InterpreterBase:
                 local[name] = self.eval(default, {})
             else:
                 local[name] = UNKNOWN
-        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+        for param, default in zip(params.kwonlyargs, params.kw_defaults, strict=True):
             name = param.arg
             if name in kwargs:
                 local[name] = kwargs[name]
@@ -201,7 +201,8 @@ class InterpreterBase:
         """A top-level parameter is a symbol: callers may pass anything, so defaults are not facts."""
         annotation = param.annotation
         annotated = dotted_name(annotation) if annotation is not None else None
-        if annotated in ("torch.Tensor", "Tensor") or (annotation is not None and self._is_tensor_annotation(annotation)):
+        if annotated in ("torch.Tensor", "Tensor") \
+                or (annotation is not None and self._is_tensor_annotation(annotation)):
             return Tensor(key=name)
         if annotated == "bool" or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
             return Bool(atom=name)
@@ -219,7 +220,8 @@ class InterpreterBase:
         """Like ``map_cases``, with events recorded under each case's guard."""
         combos: list = [(self.guard, [])]
         for value in values:
-            combos = [(case_guard, items + [case]) for guard, items in combos for case_guard, case in cases(value, guard)]
+            combos = [(case_guard, items + [case])
+                      for guard, items in combos for case_guard, case in cases(value, guard)]
         results = []
         previous = self.guard
         try:
@@ -236,7 +238,7 @@ class InterpreterBase:
     def branch_cases(self, condition: Value, test: ast.expr) -> list:
         raise NotImplementedError  # in Conditions
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         raise NotImplementedError  # in Statements
 
     def condition(self, expression: ast.expr, state: dict) -> Value:
@@ -249,6 +251,12 @@ class InterpreterBase:
         raise NotImplementedError  # in Expressions
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        raise NotImplementedError  # in Expressions
+
+    def _has_class_attribute(self, attribute: str) -> bool:
+        raise NotImplementedError  # in Expressions
+
+    def _class_attribute(self, attribute: str) -> Value:
         raise NotImplementedError  # in Expressions
 
     def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
@@ -270,11 +278,12 @@ def positional_parameters(function: ast.FunctionDef) -> list:
     to the last ones."""
     positional = list(function.args.posonlyargs) + list(function.args.args)
     defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
-    return list(zip(positional, defaults))
+    return list(zip(positional, defaults, strict=True))
 
 
 def _loop_item(iterable: Value) -> Value:
-    if isinstance(iterable, TupleValue) and iterable.items and all(item == iterable.items[0] for item in iterable.items):
+    if isinstance(iterable, TupleValue) and iterable.items \
+            and all(item == iterable.items[0] for item in iterable.items):
         return iterable.items[0]
     if isinstance(iterable, ListValue):
         return iterable.item

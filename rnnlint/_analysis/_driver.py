@@ -5,6 +5,7 @@ gathers what they record into the file's facts. The only caller of the interpret
 from __future__ import annotations
 
 import ast
+import contextlib
 
 from .._source import SourceLines
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -64,6 +65,7 @@ def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+        assert isinstance(target, ast.Name)  # `_module_level_statements` gives plain names
         name = target.id
         value = interpreter.eval(statement.value, {})
         # a constant is a plain value; layers and tensors built at module level are not constants
@@ -75,11 +77,10 @@ def _module_level_statements(body: list):
     """The plain ``NAME = value`` statements of the module's own scope, in order, at any depth of
     ``if`` / ``try`` / ``with`` / loops but not inside functions or classes."""
     for statement in body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
-                and isinstance(statement.targets[0], ast.Name):
-            yield statement
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None \
-                and isinstance(statement.target, ast.Name):
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)) \
+                or (isinstance(statement, ast.AnnAssign) and statement.value is not None
+                    and isinstance(statement.target, ast.Name)):
             yield statement
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for name in ("body", "orelse", "finalbody"):
@@ -200,9 +201,9 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
         qualified = imports.resolve(base)
         if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
             return True
-        if isinstance(base, ast.Name) and base.id in classes:
-            if _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
-                return True
+        if isinstance(base, ast.Name) and base.id in classes \
+                and _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
+            return True
     # a base from another file: a class with forward() is most likely a module
     return "forward" in info.methods and bool(info.node.bases)
 
@@ -287,10 +288,8 @@ def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, 
     interpreter = Interpreter(imports, constants, classes, None)
     statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
-    try:
+    with contextlib.suppress(PathEnds):
         interpreter.exec_block(statements, state)
-    except PathEnds:
-        pass
     return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
                       head_calls=interpreter.head_calls)

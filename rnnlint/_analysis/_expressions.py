@@ -6,7 +6,7 @@ import ast
 from dataclasses import replace
 
 from . import _tensor_ops as ops
-from ._conditions import _is_named
+from ._conditions import _is_named, _name
 from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item
 from ._facts import (
     IndexEllipsis,
@@ -51,7 +51,7 @@ class Expressions(InterpreterBase):
         finally:
             self.nesting -= 1
 
-    def eval_Constant(self, node: ast.Constant, state: dict) -> Value:
+    def eval_Constant(self, node: ast.Constant, _state: dict) -> Value:
         value = node.value
         if isinstance(value, bool):
             return Bool(value)
@@ -95,10 +95,11 @@ class Expressions(InterpreterBase):
             if base_name is not None and base_name.split(".")[0] not in state:
                 return Ref(qualified)
         base = self.eval(node.value, state)
-        return map_cases(lambda case: self.attribute_of(case, attribute, node), base)
+        return map_cases(lambda case: self.attribute_of(case, attribute), base)
 
     def _has_class_attribute(self, attribute: str) -> bool:
-        pending = [self.instance or self.info] if (self.instance or self.info) else []
+        start = self.instance or self.info
+        pending = [start] if start else []
         seen: set = set()
         while pending:
             current = pending.pop(0)
@@ -122,7 +123,7 @@ class Expressions(InterpreterBase):
             pending.extend(current.bases)
         return UNKNOWN
 
-    def attribute_of(self, base: Value, attribute: str, node: ast.Attribute) -> Value:
+    def attribute_of(self, base: Value, attribute: str) -> Value:
         if isinstance(base, Tensor):
             if attribute == "shape":
                 return self.shape_of(base)
@@ -164,6 +165,7 @@ class Expressions(InterpreterBase):
         return ShapeValue(tuple(self._named_dim(tensor, index) for index in range(len(tensor.shape))))
 
     def _named_dim(self, tensor: Tensor, index: int) -> Value:
+        assert tensor.shape is not None  # called for the axes of a known shape
         value = tensor.shape[index]
         if isinstance(value, Unknown) and tensor.key is not None:
             return axis_symbol(tensor.key, index)
@@ -260,14 +262,15 @@ class Expressions(InterpreterBase):
     eval_GeneratorExp = eval_ListComp
 
     def eval_Dict(self, node: ast.Dict, state: dict) -> Value:
-        items = []
-        for key_node, value_node in zip(node.keys, node.values):
+        items: list | None = []
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
             if key_node is None:
                 items = None  # `**other`: the keys are not all known
                 continue
             value = self.eval(value_node, state)
-            key = self.eval(key_node, state)
-            key = key.value if isinstance(key, Const) and isinstance(key.value, str) else as_int(key)
+            evaluated = self.eval(key_node, state)
+            key = evaluated.value if isinstance(evaluated, Const) and isinstance(evaluated.value, str) \
+                else as_int(evaluated)
             if items is not None and key is not None and all(key != known for known, _ in items):
                 items.append((key, value))
             else:
@@ -320,9 +323,10 @@ def _dict_lookup(table: DictValue, item: IndexItem) -> Value:
     if not _is_named(key) or key.is_opaque:
         return UNKNOWN
     # the atoms read like those of `if key == "lstm":`, so later branches on the same key agree
-    options, earlier = [], frozenset()
+    options: list = []
+    earlier: frozenset = frozenset()
     for entry, value in table.items:
-        atom = Relation(key.symbol, "==", repr(entry if isinstance(entry, str) else str(entry)))
+        atom = Relation(_name(key), "==", repr(entry if isinstance(entry, str) else str(entry)))
         options.append((earlier | {(atom, True)}, value))
         earlier = earlier | {(atom, False)}
     return Alt(tuple(options)) if len(options) > 1 else options[0][1]
@@ -349,7 +353,7 @@ def _broadcast(a: Tensor, b: Tensor) -> Tensor:
     a_roles = (None,) * (rank - len(a.shape)) + (a.roles or (None,) * len(a.shape))
     b_roles = (None,) * (rank - len(b.shape)) + (b.roles or (None,) * len(b.shape))
     shape, roles = [], []
-    for x, y, x_role, y_role in zip(a_dims, b_dims, a_roles, b_roles):
+    for x, y, x_role, y_role in zip(a_dims, b_dims, a_roles, b_roles, strict=False):
         if y is None or (as_int(y) == 1 and x is not None):
             shape.append(x)
             roles.append(x_role)

@@ -7,8 +7,9 @@ classes through ``rnnlint._analysis``; nothing here walks a tree or judges anyth
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator, TypeVar, Union
+from typing import ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
@@ -65,7 +66,7 @@ class IndexKey:
     value: Const
 
 
-IndexItem = Union[IndexInt, IndexSlice, IndexNone, IndexEllipsis, IndexTensor, IndexKey]
+IndexItem = IndexInt | IndexSlice | IndexNone | IndexEllipsis | IndexTensor | IndexKey
 WHOLE_SLICE = IndexSlice()
 
 
@@ -264,7 +265,7 @@ def recurrent_result(call: RnnCall) -> Value:
     over every configuration of the layer (the shapes come from ``_shapes``)."""
     from ._tensor_ops import call_rnn
 
-    return call_rnn(call.rnn, call.input, call.guard, call.node)
+    return call_rnn(call.rnn, call.input, call.guard)
 
 
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:
@@ -378,7 +379,8 @@ def _head_flows(facts: FileFacts) -> Iterator[HeadFlow]:
             sinks = [(TO_RETURN, event.value)]
         elif isinstance(event, LayerCall):
             # a loss or a cell takes one row per sample: `(batch, features)`
-            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL for _, called in cases(event.layer, event.guard)
+            sink = next((TO_LOSS if called.kind.endswith("Loss") else TO_CELL
+                         for _, called in cases(event.layer, event.guard)
                          if isinstance(called, Layer) and (called.kind.endswith("Loss") or called.kind in CELL_KINDS)),
                         None)
             sinks = [(sink, value) for value in event.args] if sink is not None else []

@@ -24,7 +24,7 @@ def dotted_name(node: ast.expr) -> str | None:
     return None
 
 
-def argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
+def argument(call: ast.Call, position: int, keyword: str) -> ast.expr | ast.keyword | None:
     """The argument bound to a parameter, given its position and keyword: the ``ast.keyword``
     when it is passed by keyword, else the positional expression (see ``argument_value``);
     None when not passed, or when a ``*args`` before it leaves its position unknown."""
@@ -36,14 +36,15 @@ def argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
     return call.args[position] if len(call.args) > position else None
 
 
-def argument_value(node: ast.AST | None) -> ast.expr | None:
+def argument_value(node: ast.expr | ast.keyword | None) -> ast.expr | None:
     """The value of what ``argument`` returned."""
     return node.value if isinstance(node, ast.keyword) else node
 
 
 def unpacks(call: ast.Call) -> bool:
     """Whether ``*args`` or ``**kwargs`` may pass any argument."""
-    return any(isinstance(arg, ast.Starred) for arg in call.args) or any(keyword.arg is None for keyword in call.keywords)
+    return any(isinstance(arg, ast.Starred) for arg in call.args) \
+        or any(keyword.arg is None for keyword in call.keywords)
 
 
 def canonical(qualified: str) -> str:

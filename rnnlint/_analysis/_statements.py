@@ -108,7 +108,7 @@ class Statements(InterpreterBase):
             elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(expression, (ast.Tuple, ast.List)) \
                     and len(target.elts) == len(expression.elts) \
                     and not any(isinstance(element, ast.Starred) for element in target.elts + expression.elts):
-                pairs.extend(zip(target.elts, expression.elts))
+                pairs.extend(zip(target.elts, expression.elts, strict=True))
 
     def learn_rank(self, target: ast.expr, value: ast.expr, state: dict) -> None:
         """``batch, seq = x.shape`` tells the rank of ``x``: give its axes names from then on."""
@@ -230,7 +230,7 @@ class Statements(InterpreterBase):
         finally:
             self.guard = previous_guard  # an early `continue`/`return` path ends with the loop
 
-    def assign(self, target: ast.expr, value: Value, state: dict, node: ast.AST | None = None) -> None:
+    def assign(self, target: ast.expr, value: Value, state: dict) -> None:
         if isinstance(target, ast.Name):
             state[target.id] = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):
@@ -252,11 +252,12 @@ class Statements(InterpreterBase):
             starred = any(isinstance(element, ast.Starred) for element in elements)
             if not starred:
                 self.record_unpack(target, value)
+            count = len(elements)
             for index, element in enumerate(elements):
                 if starred:
                     self.assign(_element_target(element), UNKNOWN, state)
                     continue
-                item = map_cases(lambda v, i=index, n=len(elements): _unpack_item(v, i, n), value)
+                item = map_cases(lambda v, i=index, n=count: _unpack_item(v, i, n), value)
                 self.assign(element, item, state)
         elif isinstance(target, ast.Subscript):
             base = self.eval(target.value, state)
@@ -340,10 +341,11 @@ def _settled(once: dict, twice: dict, rebound: set) -> bool:
     return True
 
 
-def _grown_module_list(before: Value, once: Value, twice: Value | None) -> Value | None:
+def _grown_module_list(before: Value | None, once: Value | None, twice: Value | None) -> Value | None:
     """A ModuleList whose known children a loop appends to: its first child, and every later one
     (known when the loop settles and each iteration adds one alike child)."""
-    if not all(isinstance(v, Layer) and v.kind == "ModuleList" and v.items is not None for v in (before, once)):
+    if not isinstance(before, Layer) or not isinstance(once, Layer) or before.items is None or once.items is None \
+            or before.kind != "ModuleList" or once.kind != "ModuleList":
         return None
     if once.items == before.items:
         return once

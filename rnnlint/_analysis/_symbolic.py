@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 # A guard is a conjunction of literals: (atom, truth) pairs.
 EMPTY_GUARD: frozenset = frozenset()
@@ -176,7 +177,7 @@ def _integer_exists(constraints: list) -> bool:
 class Value:
     """Base class of every abstract value."""
 
-    def describe(self, names: Callable[[str], str] | None = None) -> str:
+    def describe(self, _names: Callable[[str], str] | None = None) -> str:
         return "?"
 
 
@@ -184,8 +185,14 @@ class Value:
 class Unknown(Value):
     """Nothing is known: never produces a finding."""
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         return "?"
+
+    # _shapes multiplies dimensions with a plain `*`: guarded and unknown values take one too
+    def __mul__(self, other: Value | int) -> Value:
+        return multiply(self, other)
+
+    __rmul__ = __mul__
 
 
 UNKNOWN = Unknown()
@@ -202,7 +209,7 @@ class Poly(Value):
     terms: tuple = ()
 
     @staticmethod
-    def const(number: int | float | complex | Fraction) -> "Poly":
+    def const(number: int | float | complex | Fraction) -> Poly:
         """The constant ``number``; a literal that is no finite real number (``1e999``,
         ``float("nan")``, ``1j``) is an opaque atom: no size, compared with nothing."""
         if isinstance(number, complex) or (isinstance(number, float) and not math.isfinite(number)):
@@ -211,14 +218,14 @@ class Poly(Value):
         return Poly((((), number),) if number else ())
 
     @staticmethod
-    def atom(name: str) -> "Poly":
+    def atom(name: str) -> Poly:
         return Poly((((name,), Fraction(1)),))
 
     def as_dict(self) -> dict:
         return dict(self.terms)
 
     @staticmethod
-    def from_dict(terms: dict) -> "Poly":
+    def from_dict(terms: dict) -> Poly:
         return Poly(tuple(sorted((mono, coeff) for mono, coeff in terms.items() if coeff)))
 
     @property
@@ -245,19 +252,19 @@ class Poly(Value):
     def is_opaque(self) -> bool:
         return any(atom.startswith(OPAQUE_PREFIX) for atom in self.atoms)
 
-    def __add__(self, other: "Poly") -> "Poly":
+    def __add__(self, other: Poly) -> Poly:
         terms = self.as_dict()
         for mono, coeff in other.terms:
             terms[mono] = terms.get(mono, 0) + coeff
         return Poly.from_dict(terms)
 
-    def __neg__(self) -> "Poly":
+    def __neg__(self) -> Poly:
         return Poly(tuple((mono, -coeff) for mono, coeff in self.terms))
 
-    def __sub__(self, other: "Poly") -> "Poly":
+    def __sub__(self, other: Poly) -> Poly:
         return self + (-other)
 
-    def __mul__(self, other: "Poly | int") -> "Value":
+    def __mul__(self, other: Poly | int) -> Poly:
         if isinstance(other, int):
             other = Poly.const(other)
         if not isinstance(other, Poly):
@@ -271,7 +278,7 @@ class Poly(Value):
 
     __rmul__ = __mul__
 
-    def floordiv(self, other: "Poly") -> "Poly":
+    def floordiv(self, other: Poly) -> Poly:
         divisor = other.constant
         if divisor is not None and divisor != 0:
             quotient = Poly(tuple((mono, coeff / divisor) for mono, coeff in self.terms))
@@ -329,7 +336,7 @@ class Bool(Value):
     truth: bool | None = None
     atom: str | None = None
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         if self.truth is not None:
             return str(self.truth)
         return self.atom or "?"
@@ -341,7 +348,7 @@ class Const(Value):
 
     value: Any = None
 
-    def describe(self, names=None) -> str:
+    def describe(self, _names=None) -> str:
         return repr(self.value)
 
 
@@ -356,6 +363,12 @@ class Alt(Value):
             f"{value.describe(names)} if {describe_guard(guard)}" if guard else value.describe(names)
             for guard, value in self.cases
         )
+
+    # _shapes multiplies dimensions with a plain `*`: guarded and unknown values take one too
+    def __mul__(self, other: Value | int) -> Value:
+        return multiply(self, other)
+
+    __rmul__ = __mul__
 
 
 def describe_guard(guard: frozenset) -> str:
@@ -496,7 +509,8 @@ def compare(first: Value, second: Value, guard: frozenset = EMPTY_GUARD) -> Comp
             # a size the case's conditions pin down (`if self.extra:` false: extra is 0)
             pinned_first, pinned_second = first_case, second_case
             for atom, value in _pinned_sizes(both_guard).items():
-                pinned_first, pinned_second = substitute(pinned_first, atom, value), substitute(pinned_second, atom, value)
+                pinned_first = substitute(pinned_first, atom, value)
+                pinned_second = substitute(pinned_second, atom, value)
             verdict = compare_numbers(pinned_first, pinned_second)
             if verdict == DIFFERENT and (_vanished(first_case, pinned_first) or _vanished(second_case, pinned_second)):
                 verdict = UNKNOWN_ORDER  # a size of 0 (`proj_size * 2` with no projection) describes no layer
@@ -557,15 +571,6 @@ def multiply(first: Value, second: Value | int) -> Value:
         return UNKNOWN
 
     return map_cases(times, first, second)
-
-
-def _multiply_method(self: Value, other: Value | int) -> Value:
-    return multiply(self, other)
-
-
-# _shapes multiplies dimensions with a plain `*`: give guarded and unknown values one too.
-Alt.__mul__ = Alt.__rmul__ = _multiply_method  # type: ignore[attr-defined]
-Unknown.__mul__ = Unknown.__rmul__ = _multiply_method  # type: ignore[attr-defined]
 
 
 def substitute(value: Value, atom: str, replacement: Poly) -> Value:

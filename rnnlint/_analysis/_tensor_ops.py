@@ -10,20 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 from .. import _pytorch, _shapes
-from ._symbolic import (
-    EMPTY_GUARD,
-    UNKNOWN,
-    Const,
-    Poly,
-    Unknown,
-    Value,
-    EQUAL,
-    alternatives,
-    as_int,
-    cases,
-    compare,
-    number,
-)
 from . import _axes
 from ._facts import (
     WHOLE_SLICE,
@@ -34,6 +20,20 @@ from ._facts import (
     IndexSlice,
     IndexTensor,
     takes_axis,
+)
+from ._symbolic import (
+    EMPTY_GUARD,
+    EQUAL,
+    UNKNOWN,
+    Const,
+    Poly,
+    Unknown,
+    Value,
+    alternatives,
+    as_int,
+    cases,
+    compare,
+    number,
 )
 from ._values import (
     BATCH,
@@ -87,6 +87,13 @@ def axes_of(tensor: Tensor) -> tuple | None:
     return _axes.of_tensor(tensor.shape, tensor.factors, tensor.roles)
 
 
+def _known_axes(tensor: Tensor) -> tuple:
+    """``axes_of`` a tensor whose rank is known."""
+    factors = axes_of(tensor)
+    assert factors is not None  # the shape is known
+    return factors
+
+
 def _same_size(first: Value, second: Value) -> bool:
     return isinstance(first, Poly) and isinstance(second, Poly) and compare(first, second).verdict == EQUAL
 
@@ -119,7 +126,7 @@ def _embedding(layer: Layer, tensor: Tensor) -> Value:
     return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
 
 
-def _same_shape(layer: Layer, tensor: Tensor) -> Value:
+def _same_shape(_layer: Layer, tensor: Tensor) -> Value:
     return tensor
 
 
@@ -140,7 +147,7 @@ def _adaptive_pool(layer: Layer, tensor: Tensor) -> Value:
     return _adaptive_pool2d(tensor, layer.param("output_size"))
 
 
-def _opaque_tensor(layer: Layer, tensor: Tensor) -> Value:
+def _opaque_tensor(_layer: Layer, _tensor: Tensor) -> Value:
     return Tensor()
 
 
@@ -152,7 +159,7 @@ def _adaptive_pool2d(tensor: Tensor, output_size: Value) -> Tensor:
     if len(sizes) != 2:
         return Tensor()
     kept = tuple(old if isinstance(new, Const) and new.value is None else new if isinstance(new, Poly) else UNKNOWN
-                 for old, new in zip(tensor.shape[-2:], sizes))
+                 for old, new in zip(tensor.shape[-2:], sizes, strict=True))
     return Tensor(shape=tensor.shape[:-2] + kept)
 
 
@@ -160,7 +167,7 @@ def _replace_last(tensor: Tensor, size: Value) -> Tensor:
     if tensor.shape is None:
         return Tensor(feature=size, rnn=tensor.rnn, key=tensor.key)
     roles = tensor.roles[:-1] + (FEATURE,) if tensor.roles else None
-    factors = axes_of(tensor)
+    factors = _known_axes(tensor)
     return derived(tensor, tensor.shape[:-1] + (size,), roles, factors=factors[:-1] + (_axes.of_axis(size),))
 
 
@@ -189,17 +196,18 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
         axes = tuple(axis_symbol(key, axis) if key else UNKNOWN for axis in range(3))
         length = axes[2] if isinstance(tensor.feature, Unknown) else tensor.feature
         tensor = Tensor(shape=(axes[0], axes[1], length), rnn=tensor.rnn, key=key)
-    if len(tensor.shape) != 3:
+    if tensor.shape is None or len(tensor.shape) != 3:
         return Tensor(shape=None)
     length = tensor.shape[2]
     kernel, stride, padding, dilation = (layer.param(name) for name in ("kernel_size", "stride", "padding", "dilation"))
     new_length: Value = UNKNOWN
-    if as_int(stride) == 1 and isinstance(length, Poly) and all(isinstance(v, Poly) for v in (kernel, padding, dilation)):
+    if as_int(stride) == 1 and isinstance(length, Poly) \
+            and isinstance(kernel, Poly) and isinstance(padding, Poly) and isinstance(dilation, Poly):
         new_length = length + number(2) * padding - dilation * (kernel - number(1))
     shape = (tensor.shape[0], out_channels, new_length)
     names = (_axes.BATCH, _axes.CHANNELS, _axes.TIME)
     return Tensor(shape=shape, roles=(BATCH, FEATURE, TIME),
-                  factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names)))
+                  factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True)))
 
 
 # what calling a layer of each family returns, given its first argument (a tensor)
@@ -218,16 +226,16 @@ _LAYER_RESULTS = {
 # --- recurrent calls ----------------------------------------------------------------------------
 
 
-def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, node: Any = None) -> Value:
+def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD) -> Value:
     """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``."""
     results = []
     for config_guard, config in rnn_configs(layer, guard):
         for input_guard, value in cases(inputs, config_guard):
-            results.append((input_guard, _rnn_result(layer, config, value, node)))
+            results.append((input_guard, _rnn_result(layer, config, value)))
     return alternatives(results)
 
 
-def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: Any) -> Value:
+def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
         output: Value = Packed(
@@ -245,7 +253,7 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
             time_axis = _shapes.time_axis(config)
             if batch_axis is None or time_axis is None:
                 return UNKNOWN
-            if rank == 3:
+            if rank == 3 and inputs.shape is not None:
                 # an axis nothing names is named after the call's input, as for an input of unknown rank
                 batch, seq = (inputs.shape[axis] if not isinstance(inputs.shape[axis], Unknown)
                               else axis_symbol(key, axis) for axis in (batch_axis, time_axis))
@@ -255,12 +263,14 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, node: An
                     # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
                     batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
         else:
+            assert inputs.shape is not None  # rank 2
             batch, seq = None, inputs.shape[0]
         shape = _unprojected(_shapes.output_shape, config, batch, seq)
         if shape is None:
             output = UNKNOWN_TENSOR
         else:
-            roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched else (TIME, FEATURE)
+            roles = ((BATCH, TIME, FEATURE) if config.batch_first else (TIME, BATCH, FEATURE)) if batched \
+                else (TIME, FEATURE)
             shape = tuple(dim(d) for d in shape)
             output = Tensor(shape=shape, roles=roles, origin="output", rnn=layer,
                             factors=_output_factors(config, shape, roles))
@@ -307,12 +317,12 @@ def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer, 
     factors = None
     if config is not None and config.bidirectional is not None and isinstance(dim(config.num_layers), Poly):
         # the first axis runs over layers, and within each layer over its directions
-        stack = (_axes.Factor(_axes.LAYERS, dim(config.num_layers)),)
+        stack: tuple = (_axes.Factor(_axes.LAYERS, dim(config.num_layers)),)
         if config.bidirectional:
             stack += (_axes.Factor(_axes.DIRECTIONS, number(2)),)
         if _same_size(_axes._product(stack), shape[0]):
             factors = (stack,) + tuple(_axes.of_axis(size, _ROLE_FACTOR.get(role))
-                                       for size, role in zip(shape[1:], roles[1:]))
+                                       for size, role in zip(shape[1:], roles[1:], strict=False))
     return Tensor(shape=shape, roles=roles, origin=origin, rnn=layer, factors=factors)
 
 
@@ -321,7 +331,7 @@ _ROLE_FACTOR = {BATCH: _axes.BATCH, TIME: _axes.TIME, FEATURE: _axes.FEATURES}
 
 def _output_factors(config: _shapes.RNNConfig, shape: tuple, roles: tuple) -> tuple | None:
     """An RNN's output: a bidirectional one's features are the directions, each of ``H_out``."""
-    axes = [_axes.of_axis(size, _ROLE_FACTOR.get(role)) for size, role in zip(shape, roles)]
+    axes = [_axes.of_axis(size, _ROLE_FACTOR.get(role)) for size, role in zip(shape, roles, strict=False)]
     if config.bidirectional:
         features = shape[-1]
         half = exact_quotient(features, number(2)) if isinstance(features, Poly) else UNKNOWN
@@ -352,8 +362,11 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
             expanded.extend([WHOLE_SLICE] * (len(shape) - consumed))
         else:
             expanded.append(item)
-    old_factors = axes_of(tensor)
-    new_shape, new_roles, new_factors, axis = [], [], [], 0
+    old_factors = _known_axes(tensor)
+    new_shape: list = []
+    new_roles: list = []
+    new_factors: list = []
+    axis = 0
     for item in expanded:
         if isinstance(item, IndexNone):
             new_shape.append(number(1))
@@ -388,6 +401,8 @@ def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: V
         # only when the bounds are sizes that certainly lie inside the axis
         start = number(0) if lower is None else lower
         stop = size if upper is None else upper
+        if not (isinstance(start, Poly) and isinstance(stop, Poly)):  # (then `_within` is false)
+            return UNKNOWN
         return stop - start if _within(number(0), start) and _within(start, stop) and _within(stop, size) else UNKNOWN
     if lower is not None and low is None:
         return UNKNOWN
@@ -440,7 +455,7 @@ def _carried_roles(tensor: Tensor, dims: list) -> tuple:
     roles: list = [None] * len(dims)
     if tensor.shape is None or tensor.roles is None:
         return tuple(roles)
-    for index, (old, new) in enumerate(zip(tensor.shape, dims)):
+    for index, (old, new) in enumerate(zip(tensor.shape, dims, strict=False)):
         if old != new or isinstance(old, Unknown):
             break
         roles[index] = tensor.roles[index]
@@ -486,7 +501,7 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
     """A tensor of unknown rank, once an operation tells its rank: unknown axes get symbols."""
     if tensor.shape is not None or rank < 1:
         return tensor
-    leading = tuple(axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
+    leading: tuple = tuple(axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
     if rank > 1 and not isinstance(tensor.lead, Unknown):
         leading = (tensor.lead,) + leading[1:]
     return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)
@@ -495,18 +510,20 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
 def permute(tensor: Tensor, order: list) -> Tensor:
     tensor = with_rank(tensor, len(order))  # permute names every axis, so it fixes the rank
     rank = known_rank(tensor)
-    axes = [normalize_axis(value, rank) for value in order]
-    if rank is None or None in axes or len(axes) != rank or sorted(axes) != list(range(rank)):
+    named = [normalize_axis(value, rank) for value in order]
+    axes = [axis for axis in named if axis is not None]
+    if rank is None or tensor.shape is None or len(axes) != len(named) or len(axes) != rank \
+            or sorted(axes) != list(range(rank)):
         return Tensor(rnn=tensor.rnn)
     roles = tensor.roles or (None,) * rank
     return derived(tensor, tuple(tensor.shape[a] for a in axes), tuple(roles[a] for a in axes),
-                   factors=_axes.permuted(axes_of(tensor), axes))
+                   factors=_axes.permuted(_known_axes(tensor), axes))
 
 
 def transpose(tensor: Tensor, first: Value, second: Value) -> Tensor:
     rank = known_rank(tensor)
     a, b = normalize_axis(first, rank), normalize_axis(second, rank)
-    if a is None or b is None:
+    if a is None or b is None or rank is None:
         return Tensor(rnn=tensor.rnn)
     order = list(range(rank))
     order[a], order[b] = order[b], order[a]
@@ -517,7 +534,7 @@ def keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
     """Squeezing never drops an axis of size other than 1: the first one stays unless it is
     the axis squeezed, or every axis is and the first may be 1."""
     rank = known_rank(tensor)
-    if rank is None:
+    if rank is None or tensor.shape is None:
         return False
     if axis is None:
         return as_int(tensor.shape[0]) not in (None, 1)
@@ -527,7 +544,7 @@ def keeps_first_axis(tensor: Tensor, axis: Value | None) -> bool:
 
 def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
     rank = known_rank(tensor)
-    if rank is None:
+    if rank is None or tensor.shape is None:
         return Tensor(rnn=tensor.rnn)
     if axis is None:
         if all(as_int(d) is not None for d in tensor.shape):
@@ -547,16 +564,17 @@ def squeeze(tensor: Tensor, axis: Value | None) -> Tensor:
 
 
 def _select_axes(tensor: Tensor, keep: list) -> Tensor:
+    assert tensor.shape is not None  # axes are kept of a known shape
     roles = tensor.roles or (None,) * len(tensor.shape)
     return derived(tensor, tuple(tensor.shape[i] for i in keep), tuple(roles[i] for i in keep),
-                   factors=_axes.permuted(axes_of(tensor), keep))
+                   factors=_axes.permuted(_known_axes(tensor), keep))
 
 
 def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     rank = known_rank(tensor)
-    if rank is None:
+    if rank is None or tensor.shape is None:
         # a new first axis (or one before the last) leaves the last axis in place
-        keeps_last = as_int(axis) is not None and (as_int(axis) == 0 or as_int(axis) <= -2)
+        keeps_last = (position := as_int(axis)) is not None and (position == 0 or position <= -2)
         # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
         return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN,
                       lead=number(1) if as_int(axis) == 0 else UNKNOWN)
@@ -568,21 +586,23 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     if not 0 <= index <= rank:
         return UNKNOWN_TENSOR
     roles = list(tensor.roles or (None,) * rank)
-    factors = axes_of(tensor)
-    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:], tuple(roles[:index] + [None] + roles[index:]),
+    factors = _known_axes(tensor)
+    return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index:],
+                   tuple(roles[:index] + [None] + roles[index:]),
                    factors=factors[:index] + ((),) + factors[index:])
 
 
 def flatten(tensor: Tensor, start: Value, end: Value) -> Tensor:
     rank = known_rank(tensor)
     a, b = normalize_axis(start, rank), normalize_axis(end, rank)
-    if a is None or b is None or b < a:
+    if a is None or b is None or b < a or rank is None or tensor.shape is None:
         return Tensor(rnn=tensor.rnn)
     merged = product(tensor.shape[a:b + 1])
     roles = list(tensor.roles or (None,) * rank)
     merged_role = roles[a] if a == b else None
-    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:], tuple(roles[:a] + [merged_role] + roles[b + 1:]),
-                   factors=_axes.merged(axes_of(tensor), a, b))
+    return derived(tensor, tensor.shape[:a] + (merged,) + tensor.shape[b + 1:],
+                   tuple(roles[:a] + [merged_role] + roles[b + 1:]),
+                   factors=_axes.merged(_known_axes(tensor), a, b))
 
 
 def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
@@ -590,7 +610,7 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
     if axis is None:
         return Tensor(shape=())
     index = normalize_axis(axis, rank)
-    if index is None:
+    if index is None or rank is None or tensor.shape is None:
         if keepdim and rank is None and tensor.key is not None and as_int(axis) is not None:
             return Tensor(rnn=tensor.rnn, like=tensor.key)
         return Tensor(rnn=tensor.rnn)
@@ -620,13 +640,13 @@ def concatenate(tensors: list, axis: Value) -> Tensor:
     factors = None
     if len(tensors) > 1 and all(_same_shape_as(t, first) for t in tensors[1:]):
         # equal pieces laid one after the other: the joined axis counts them first
-        factors = _axes.concatenated(axes_of(first), index, len(tensors))
+        factors = _axes.concatenated(_known_axes(first), index, len(tensors))
     return Tensor(shape=shape, roles=first.roles, rnn=_first_rnn(tensors), factors=factors)
 
 
 def _same_shape_as(tensor: Tensor, other: Tensor) -> bool:
-    return len(tensor.shape) == len(other.shape) and all(
-        _same_size(a, b) for a, b in zip(tensor.shape, other.shape))
+    return tensor.shape is not None and other.shape is not None and len(tensor.shape) == len(other.shape) and all(
+        _same_size(a, b) for a, b in zip(tensor.shape, other.shape, strict=True))
 
 
 def _first_rnn(tensors: list) -> Any:
@@ -643,9 +663,10 @@ def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
     rank = len(known[0].shape) if known else None
     if index != -1 and (rank is None or normalize_axis(axis, rank) is None):
         return UNKNOWN_TENSOR
-    if index != -1 and normalize_axis(axis, rank) != rank - 1:
+    if index != -1 and rank is not None and normalize_axis(axis, rank) != rank - 1:
         template = known[0]
         position = normalize_axis(axis, rank)
+        assert position is not None  # checked above
         shape = template.shape[:position] + (UNKNOWN,) + template.shape[position + 1:]
         return Tensor(shape=shape, roles=template.roles, rnn=_first_rnn(tensors))
     total: Value = number(0)
@@ -671,6 +692,7 @@ def stack(tensors: list, axis: Value, count: Value) -> Tensor:
     if not tensors or not isinstance(tensors[0], Tensor) or tensors[0].shape is None:
         return UNKNOWN_TENSOR
     first = tensors[0]
+    assert first.shape is not None  # checked above
     rank = len(first.shape) + 1
     index = as_int(axis)
     if index is None:
@@ -680,8 +702,9 @@ def stack(tensors: list, axis: Value, count: Value) -> Tensor:
     if not 0 <= index < rank:
         return UNKNOWN_TENSOR
     roles = list(first.roles or (None,) * (rank - 1))
-    factors = _axes.stacked(axes_of(first), index, count) if isinstance(count, Poly) else None
-    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:], roles=tuple(roles[:index] + [None] + roles[index:]),
+    factors = _axes.stacked(_known_axes(first), index, count) if isinstance(count, Poly) else None
+    return Tensor(shape=first.shape[:index] + (count,) + first.shape[index:],
+                  roles=tuple(roles[:index] + [None] + roles[index:]),
                   factors=factors)
 
 
@@ -689,12 +712,13 @@ def repeat(tensor: Tensor, sizes: list, expand: bool) -> Tensor:
     """``repeat`` multiplies each axis by its count; ``expand`` sets it (-1 keeps it); both may
     add leading axes."""
     rank = known_rank(tensor)
-    if rank is None or len(sizes) < rank or not all(isinstance(size, (Poly, Unknown)) for size in sizes):
+    if rank is None or tensor.shape is None or len(sizes) < rank \
+            or not all(isinstance(size, (Poly, Unknown)) for size in sizes):
         return Tensor(rnn=tensor.rnn)
     extra = len(sizes) - rank
     shape, roles = list(sizes[:extra]), [None] * extra
     old_roles = tensor.roles or (None,) * rank
-    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles):
+    for old, size, role in zip(tensor.shape, sizes[extra:], old_roles, strict=False):
         if expand:
             new = old if as_int(size) == -1 else size
         else:

@@ -6,8 +6,9 @@ over guarded cases (``bidirectional`` may depend on a flag).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator
+from typing import Any
 
 from .. import _pytorch, _shapes
 from ._symbolic import (
@@ -25,12 +26,13 @@ from ._symbolic import (
     number,
 )
 
+
 class AxisOf(str):
     """The symbol for one axis of a tensor the code was given, ``x.shape[1]``: it reads as that
     text and knows which tensor (``key``) and which axis (``index``) it names."""
 
     key: str
-    index: int
+    index: int  # type: ignore[assignment]  # the axis; str.index is not used on a symbol
 
     def __new__(cls, key: str, index: int) -> AxisOf:
         name = super().__new__(cls, f"{key}.shape[{index}]")
@@ -184,7 +186,7 @@ class Layer(Value):
         shown = ", ".join(f"{key}={value.describe(names)}" for key, value in self.params)
         return f"{self.kind}({shown})"
 
-    def with_name(self, name: str) -> "Layer":
+    def with_name(self, name: str) -> Layer:
         return self if self.name else replace(self, name=name)
 
 

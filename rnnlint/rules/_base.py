@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from .._source import Span
 
@@ -49,8 +50,8 @@ class Rule:
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
     FIX_TITLE: ClassVar[str | None] = None
-    VALID: ClassVar[list] = []
-    INVALID: ClassVar[list] = []
+    VALID: ClassVar[list[str]] = []
+    INVALID: ClassVar[list[Invalid]] = []
     # "facts": the rule judges the analysis's facts about the code (every shape rule);
     # "suppressions": it judges the file's suppression comments, after the other rules have run
     READS: ClassVar[str] = "facts"
@@ -74,7 +75,7 @@ class Rule:
         doc = cls.__doc__ or ""
         lines = [line.strip() for line in doc.strip().splitlines()]
         start = lines.index("## What it does") + 1 if "## What it does" in lines else 0
-        paragraph = []
+        paragraph: list[str] = []
         for line in lines[start:]:
             if not line and paragraph:
                 break

@@ -18,7 +18,7 @@ class Argument:
     ``ast.keyword``), where it starts and ends (its own parentheses included) and where the
     comma after it is (None when none follows)."""
 
-    __slots__ = ("node", "start", "end", "comma")
+    __slots__ = ("comma", "end", "node", "start")
 
     def __init__(self, node: ast.AST, start: tuple, end: tuple, comma: tuple | None):
         self.node, self.start, self.end, self.comma = node, start, end, comma
@@ -30,8 +30,9 @@ def arguments_of(call: ast.Call, lines: SourceLines) -> list[Argument]:
     closing = (end_row, end_column - 1)
     func_end, _ = past_parentheses(lines, lines.characters(call.func)[2:], closing)
     opening = code_after(lines, func_end)
-    nodes = sorted(call.args + call.keywords, key=lambda node: (node.lineno, node.col_offset))
-    found = []
+    written: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    nodes = sorted(written, key=lambda node: (node.lineno, node.col_offset))
+    found: list[Argument] = []
     for node in nodes:
         row, column, end_row, end_column = lines.characters(node)
         # an argument starts where the code after the call's `(` or the previous comma does
@@ -98,7 +99,9 @@ def add_keyword(call: ast.Call, keyword: str, text: str, lines: SourceLines) -> 
     separator, indentation = ", ", None
     if len(found) > 1:
         # one argument a line: the new one goes on a line of its own, indented like the last
-        spacing = text_between(lines, next_column(found[-2].comma), last.start)
+        comma = found[-2].comma
+        assert comma is not None  # an argument before another is followed by a comma
+        spacing = text_between(lines, next_column(comma), last.start)
         if _breaks_line(spacing):
             indentation = _last_line(spacing)
             separator = "," + _newline(spacing) + indentation

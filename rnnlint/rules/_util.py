@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator, TypeVar
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
-from .._analysis import (
+from .._analysis import (  # noqa: F401 - the rules' API
     SHAPE_PRESERVING,
     Layer,
+    LayerCall,
     Omitted,
     Opaque,
-    LayerCall,
     Tensor,
     Value,
+    argument,
+    argument_value,
     cases,
     merge_guards,
     split_flag,
+    unpacks,
 )
-from .._analysis import argument, argument_value, unpacks  # noqa: F401 - the rules' API
 from .._source import text_of
 
 T = TypeVar("T")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
@@ -69,7 +70,7 @@ class HeadFeaturesMismatch(Rule):
     MESSAGE = "{head} takes {expected} input features, but receives {actual} from {source}{condition}"
     FIX_TITLE = "Build {head} with {fixed} input features"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -141,7 +142,7 @@ class Streaming(nn.Module):
         return self.output(out)
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -249,16 +250,17 @@ class Streaming(nn.Module):
         label = layer_label(head) if head is called else f"the first `Linear` of {layer_label(called)}"
         rnn = tensor.rnn
         source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
-        fields = dict(
+        fields: dict = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
             source=source, condition=when(condition), fixed="",
         )
-        replacements = ()
+        replacements: tuple = ()
         first, second = comparison.first, comparison.second
         in_features = argument(head.node, 0, "in_features")
         if not condition and isinstance(first, Poly) and isinstance(second, Poly) and second == first * 2 \
                 and in_features is not None and direction_word(rnn, condition):
             value = argument_value(in_features)
+            assert value is not None  # the argument passed has a value
             doubled = _doubled(lines, value)
             replacements = ((value, doubled),)
             fields["fixed"] = f"`{doubled}`"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     TO_STATE,
@@ -60,7 +61,7 @@ class HiddenStateIntoHead(Rule):
     NAME = "hidden-state-into-head"
     MESSAGE = "{head} receives the whole `{state}` of {rnn}, shape {shape}; a head expects `(batch, features)`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -132,7 +133,7 @@ class Forecaster(nn.Module):
         return self.regressor(h_n[-1])
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -222,7 +223,8 @@ class Bridge(nn.Module):
                     outcomes.append((tensor_guard, whole, tensor))
                 for _, tensor in definite(outcomes):
                     yield self.report(
-                        event.node, event=event, head=layer_label(called), state=tensor.origin or _state_name(tensor.rnn),
+                        event.node, event=event, head=layer_label(called),
+                        state=tensor.origin or _state_name(tensor.rnn),
                         rnn=layer_label(tensor.rnn),
                         shape=show_shape(tensor, scope.aliases),
                         help=f"feed `{tensor.origin}[-1]` (last layer), or `torch.cat(({tensor.origin}[-2], "
@@ -245,11 +247,11 @@ def _whole_state(tensor, guard: frozenset, argument, tuple_items: set) -> bool |
     if tensor.origin in ("h_n", "c_n") and tensor.shape and len(tensor.shape) == 3:
         if tensor.origin == "c_n" and id(argument) in tuple_items:
             return None  # `hidden[-1]` of an LSTM's `(h_n, c_n)`: RNN007's finding
-        return True if _may_exceed_one(tensor.shape[0], guard, tensor.rnn) else False
+        return bool(_may_exceed_one(tensor.shape[0], guard, tensor.rnn))
     rows = per_layer_size(tensor)
     if rows is not None and tensor.origin is None and tensor.rnn is not None:
         # reshaped or transposed, the state still holds one row per layer and direction
-        return True if _may_exceed_one(rows, guard, None) else False
+        return bool(_may_exceed_one(rows, guard, None))
     return False if tensor.shape is not None else None
 
 

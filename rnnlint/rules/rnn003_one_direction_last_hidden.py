@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     EQUAL,
     TIME,
@@ -64,7 +66,7 @@ class OneDirectionLastHidden(Rule):
     NAME = "one-direction-last-hidden"
     MESSAGE = "`h_n[-1]` of bidirectional {rnn} is the backward direction of the last layer only{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -121,7 +123,7 @@ class Summed(nn.Module):
         return h_n[-2] + h_n[-1]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -60,7 +61,7 @@ class BatchAxisAsTime(Rule):
     NAME = "batch-axis-as-time"
     MESSAGE = "{operation} acts on axis {axis}, the batch axis of {rnn}'s {layout} output {shape}, not on time"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -101,7 +102,7 @@ class PerSample(nn.Module):
         return [out[:, b] for b in range(out.size(1))]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -209,7 +210,7 @@ def _from_rnn(tensor: Tensor) -> bool:
 
 
 def _is_batch(tensor: Tensor, axis: int) -> bool:
-    if tensor.role(axis) != BATCH:
+    if tensor.shape is None or tensor.role(axis) != BATCH:
         return False
     # a batch known to hold one sample may be indexed freely
     return all(as_int(size) != 1 for _, size in cases(tensor.shape[axis]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     BATCH,
@@ -72,7 +73,7 @@ class ReshapeSwapsAxes(Rule):
     MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -132,7 +133,7 @@ class ConvEncoder(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         # equal state slices joined on the batch axis, then read as features: rows mix samples
         Invalid(
             """
@@ -336,7 +337,7 @@ class Summary(nn.Module):
 
     def _swap_report(self, event, tensor, dims, method, reordered, facts):
         replacement = ".transpose(0, 1).contiguous()" if method == "view" else ".transpose(0, 1)"
-        replacements = ()
+        replacements: tuple = ()
         call = event.node
         rank = len(tensor.shape) if tensor.shape is not None else None
         if reordered != (1, 0):
@@ -371,6 +372,7 @@ def _misread(tensor: Tensor, dims: list, guard):
     if axes is None:
         return None
     solved = reshape(tensor, list(dims)).shape
+    assert solved is not None  # a tensor whose axes are known keeps them known
     if not _equal(product(solved), product(tensor.shape), guard):
         # sizes that do not keep the element count: a case that cannot run as written (or one
         # the analysis pairs with a configuration it never meets), not a silent misread

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from typing import ClassVar
 
 from .. import _shapes
 from .._analysis import (
@@ -12,6 +13,7 @@ from .._analysis import (
     EQUAL,
     RNN_KINDS,
     UNKNOWN,
+    Comparison,
     Packed,
     Poly,
     RnnCall,
@@ -88,7 +90,7 @@ class InitialStateShape(Rule):
     MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
     FIX_TITLE = "Double the layers axis: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch
 import torch.nn as nn
@@ -157,7 +159,7 @@ class Stateful(nn.Module):
         return out, h
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch
@@ -264,7 +266,8 @@ class Decoder(nn.Module):
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
-                replacements, fixed = (), ""
+                replacements: tuple = ()
+                fixed = ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
                     replacements = _double_layers(tensor, rnn, comparison, context.facts.lines)
                     if replacements:
@@ -304,12 +307,13 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
     False when every axis is certainly right, None when some axis is not known."""
     if tensor.shape is None and not isinstance(tensor.lead, Unknown):
         # rank unknown, first axis known (`hidden.unsqueeze(0)`): that axis is the layers axis
-        comparison = compare(tensor.lead, expected[0], guard)
-        return (True, 0, comparison) if comparison.verdict == DIFFERENT else (None, None, None)
+        lead = compare(tensor.lead, expected[0], guard)
+        return (True, 0, lead) if lead.verdict == DIFFERENT else (None, None, None)
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
-    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected)):
+    comparison: Comparison | _Verdict
+    for axis, (given, wanted) in enumerate(zip(tensor.shape, expected, strict=False)):
         if axis == 1:
             # the batch: compared with the input's batch only where both are symbols
             comparison = _Verdict(_batch_verdict(given, batch), given, batch)
@@ -338,6 +342,7 @@ class _Verdict:
     """A comparison made here rather than by ``compare``: the batch axis."""
 
     def __init__(self, verdict, first, second):
+        self.guard: frozenset
         self.verdict, self.guard, self.first, self.second = verdict, frozenset(), first, second
 
 
@@ -428,4 +433,5 @@ def _double_layers(tensor: Tensor, rnn, comparison, lines: SourceLines) -> tuple
         layers = layers.elts[0]
     elif len(call.args) < 3:
         return ()
+    assert layers is not None  # the argument passed has a value
     return ((layers, f"{operand(lines, layers)} * 2"),)

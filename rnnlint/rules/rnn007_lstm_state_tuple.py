@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import ClassVar
 
 from .._analysis import (
     DIFFERENT,
@@ -77,7 +78,7 @@ class LstmStateTuple(Rule):
     MESSAGE = "{observed} of {rnn}{condition}, {expected}"
     FIX_TITLE = "Take the last layer of `h_n`: {fixed}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -144,7 +145,7 @@ class Summarizer(nn.Module):
         return self.fc(torch.cat((h_forward, h_backward), dim=1))
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -235,7 +236,8 @@ class StatefulLSTM(Module):
         for (kind, _), (_, events) in groups.items():
             outcomes = [outcome for event in events for outcome in _judge(event, facts, returned)]
             for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
-                replacements, fixed = (), ""
+                replacements: tuple = ()
+                fixed = ""
                 unconditional = all(flagged is True for _, flagged, _ in outcomes)
                 if fix is not None and unconditional and id(node) not in nested:
                     replacements, fixed = ((node, fix),), f"`{fix}`"
@@ -341,7 +343,7 @@ def _unpack(event: Unpack):
     if not (named_cell or wrong_count):
         yield event.guard, False, None  # `h_forward, h_backward = h_n`: two rows, two names
         return
-    guard = event.guard | (rows.guard if wrong_count else frozenset())
+    guard = event.guard | (rows.guard if rows is not None and wrong_count else frozenset())
     yield guard, True, (target, rnn, f"`{source_of(target)}` unpacks the `h_n`", f"a {rnn.kind} has no `c_n`", None)
 
 
@@ -367,7 +369,7 @@ def _takes_tensor(layer: Layer) -> bool:
     if layer.module_class is not None:
         return False
     if layer.kind == "Sequential":
-        return bool(layer.items) and isinstance(layer.items[0], Layer) and _takes_tensor(layer.items[0])
+        return bool(layer.items and isinstance(layer.items[0], Layer) and _takes_tensor(layer.items[0]))
     return layer.kind in TENSOR_LAYERS
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .._analysis import (
     DIFFERENT,
     EQUAL,
@@ -47,7 +49,7 @@ class InputSizeMismatch(Rule):
     NAME = "input-size-mismatch"
     MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{condition}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -78,7 +80,7 @@ class CRNN(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -132,7 +134,7 @@ class CRNN(nn.Module):
             for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 # every case of the input is judged together: one behind a condition the
                 # analysis cannot evaluate is reported only if no other case fits
-                outcomes = []
+                outcomes: list[tuple] = []
                 for input_guard, fed in cases(event.input, guard):
                     features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
                     if features is None:
@@ -144,17 +146,19 @@ class CRNN(nn.Module):
                             comparison = compare(size, width, case_guard)
                             flagged = True if comparison.verdict == DIFFERENT else (
                                 False if comparison.verdict == EQUAL else None)
-                            outcomes.append((case_guard | comparison.guard, flagged, (comparison, case_guard, input_guard)))
+                            outcomes.append((case_guard | comparison.guard, flagged,
+                                             (comparison, case_guard, input_guard)))
                 for _, (comparison, case_guard, input_guard) in definite(outcomes):
                     # say the fewest conditions: all configurations at once where they all differ
-                    fed = dict(cases(event.input, guard)).get(input_guard)
-                    features = fed.feature if isinstance(fed, Packed) else getattr(fed, "last_axis", None)
+                    given = dict(cases(event.input, guard)).get(input_guard)
+                    features = given.feature if isinstance(given, Packed) else getattr(given, "last_axis", None)
                     whole = compare(rnn.param("input_size"), features, input_guard) if features is not None else None
                     if whole is not None and whole.verdict == DIFFERENT:
                         comparison, case_guard = whole, input_guard
                     yield self.report(
                         rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
-                        actual=show(comparison.second, scope.aliases), condition=when(condition_of(comparison, case_guard)),
+                        actual=show(comparison.second, scope.aliases),
+                        condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import ClassVar
 
 from .._analysis import (
     RNN_KINDS,
@@ -55,11 +56,12 @@ class DropoutWithoutLayers(Rule):
     CODE = "RNN009"
     NAME = "dropout-without-layers"
     MESSAGE = (
-        "{rnn} sets `dropout` to `{dropout}` but has `num_layers` `1`{condition}; dropout acts only between stacked layers"
+        "{rnn} sets `dropout` to `{dropout}` but has `num_layers` `1`{condition}; "
+        "dropout acts only between stacked layers"
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -119,7 +121,7 @@ class Deep(nn.Module):
         return out
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -268,6 +270,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
         # the last argument with a trailing comma: what closes the call stays as it was
         doomed = [(removed.start, removed.end), (removed.comma, next_column(removed.comma))]
         if previous is not None:
+            assert previous.comma is not None  # an argument before another is followed by a comma
             doomed.append((next_column(previous.comma), removed.start))
     elif previous is not None:
         # the last argument: the comma before it goes, with the spacing around that comma
@@ -279,7 +282,7 @@ def _remove_dropout(call: ast.Call, lines: SourceLines) -> tuple:
 
 def _merged(stretches: list) -> list:
     """Stretches that touch joined into one: one deletion each."""
-    merged = []
+    merged: list = []
     for start, end in sorted(stretches):
         if merged and merged[-1][1] == start:
             merged[-1] = (merged[-1][0], end)

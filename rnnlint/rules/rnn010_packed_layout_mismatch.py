@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .._analysis import (
     BATCH,
     TIME,
     IndexInt,
     IndexSlice,
+    Layer,
     Omitted,
     Opaque,
     Pack,
@@ -100,7 +101,7 @@ class PackedLayoutMismatch(Rule):
     MESSAGE = "`{pack}` {action} with `batch_first={pack_flag}`, but {reason}{condition}"
     FIX_TITLE = "Pass `batch_first={flag}` to `{pack}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -223,7 +224,7 @@ class CTCModel(nn.Module):
         return self.fc(out).log_softmax(-1), out_lengths
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -502,7 +503,7 @@ def _against_input(events):
     for event in events:
         for input_guard, tensor in cases(event.input, event.guard):
             layout = _layout(tensor)
-            if layout is None:
+            if layout is None or not isinstance(tensor, Tensor):  # a layout is known of a tensor only
                 continue
             for guard, flag in split_flag(event.batch_first, input_guard):
                 condition = _decided(guard, event.guard)
@@ -525,8 +526,8 @@ class _Reading(NamedTuple):
     scope: object
     guard: frozenset
     batch: Poly
-    node: ast.AST
-    reader: object  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
+    node: ast.expr
+    reader: Layer | None  # the RNN that reads the tensor, or whose state is reshaped; None for a pack
     kind: str
 
 
@@ -536,7 +537,7 @@ def _literal_flag(value, guard: frozenset) -> bool | None:
     return flags[0][1] if len(flags) == 1 and flags[0][0] == guard else None
 
 
-def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.AST, reader, kind: str):
+def _reading(scope, guard: frozenset, tensor, batch_first: bool | None, node: ast.expr, reader, kind: str):
     """How ``tensor`` is read in the layout ``batch_first``; None unless its first two axes are
     named after a tensor the code was given, so that another read of the same axes can be told."""
     axes = _leading_axes(tensor)
@@ -666,6 +667,7 @@ def _witness(rnn, rnn_flag: bool, reading: _Reading, axis: int) -> str:
         return f"{fed}, and line {row} packs the same tensor that way"
     if reading.reader is rnn:
         return f"{fed} and reads the same tensor that way unpacked on line {row}"
+    assert reading.reader is not None  # an RNN reads it
     return f"{fed}, as is {layer_label(reading.reader)}, which reads the same tensor unpacked on line {row}"
 
 
@@ -716,10 +718,12 @@ def _used_as_padded(uses, rnn, pad_flag: bool, guard: frozenset) -> str | None:
                     return f"{layer_label(feed.rnn)} reads its padded output with `batch_first={not pad_flag}`"
         elif isinstance(use, (TensorSubscript, Reduce)) and padded(use.tensor):
             tensor = use.tensor
-            if isinstance(use, Reduce) and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
+            if isinstance(use, Reduce) and use.axis is not None and tensor.shape is not None \
+                    and as_int(use.axis) in (batch_axis, batch_axis - len(tensor.shape)):
                 return f"`{source_of(use.node)}` reduces axis {batch_axis}, the batch axis of the padded output"
             if isinstance(use, TensorSubscript) and _selects_step(use.items, batch_axis):
-                return f"`{source_of(use.node)}` selects a step on axis {batch_axis}, the batch axis of the padded output"
+                return (f"`{source_of(use.node)}` selects a step on axis {batch_axis}, "
+                        "the batch axis of the padded output")
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from typing import ClassVar
 
 from .. import _pytorch
 from .._analysis import (
@@ -71,7 +72,7 @@ class InvalidRnnArgument(Rule):
     MESSAGE = "{rnn} is given {given}, but {expected}{condition}"
     FIX_TITLE = "Rename `{keyword}` to `{suggestion}`"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         """
 import torch.nn as nn
 
@@ -116,7 +117,7 @@ class Projected(nn.Module):
         return self.lstm(x)[0]
 """,
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             """
 import torch.nn as nn
@@ -328,7 +329,7 @@ def _keyword_problems(layer):
             yield node, "`nonlinearity`", "only `RNN` takes `nonlinearity`", "TypeError", frozenset(), None
             continue
         matches = suggestions[name]
-        fix = None
+        fix: tuple | None = None
         if len(matches) == 1:
             suggestion = matches[0]
             fix = (name, suggestion, ())
@@ -356,7 +357,7 @@ def _projection_problems(layer):
         if not isinstance(value, Poly):
             continue
         for both_guard, hidden_case in _definite(hidden, guard):
-            if not isinstance(hidden_case, Poly) or (as_int(hidden_case) is not None and as_int(hidden_case) < 1):
+            if not isinstance(hidden_case, Poly) or ((size := as_int(hidden_case)) is not None and size < 1):
                 continue  # a hidden_size below 1 is its own finding
             excess = value - hidden_case
             if value.constant == 0 or excess.is_opaque or excess.constant is None or excess.constant < 0:
@@ -381,6 +382,7 @@ def _positional_count(call: ast.Call) -> int:
 
 def _name_span(keyword: ast.keyword) -> Span:
     """Just the name of a keyword argument (its span runs on to the value)."""
+    assert keyword.arg is not None  # a named keyword, not `**kwargs`
     end = keyword.col_offset + len(keyword.arg.encode("utf-8"))
     return Span(keyword.lineno, keyword.col_offset, keyword.lineno, end)
 

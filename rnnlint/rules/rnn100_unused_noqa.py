@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from ._base import Invalid, Report, Rule, RuleContext
 
@@ -45,7 +46,7 @@ class UnusedNoqa(Rule):
     FIX_TITLE = "Remove `{code}` from the `# noqa` comment"
     READS = "suppressions"
 
-    VALID = [
+    VALID: ClassVar[list[str]] = [
         # the code suppresses the finding it names
         "import torch.nn as nn\n"
         "rnn = nn.LSTM(8, 16, dropout=0.3)  # noqa: RNN009\n",
@@ -62,7 +63,7 @@ class UnusedNoqa(Rule):
         "rnn = nn.LSTM(8, 16)\n"
         "text = 'x = 1  # noqa: RNN001'\n",
     ]
-    INVALID = [
+    INVALID: ClassVar[list[Invalid]] = [
         Invalid(
             "import torch.nn as nn\n"
             "rnn = nn.LSTM(8, 16, num_layers=2, dropout=0.3)  # noqa: RNN009  # expect: RNN100:58\n",

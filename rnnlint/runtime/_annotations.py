@@ -48,7 +48,7 @@ def shapecheck(function: Function) -> Function:
         except TypeCheckError as error:
             raise shape_error_from(error) from None
 
-    return call_checked  # type: ignore[return-value]
+    return call_checked  # type: ignore[return-value]  # functools.wraps keeps the signature of `function`
 
 
 _HEADLINE = re.compile(r"whilst checking the (parameters|return value) of (\S+?)\.?$")
@@ -144,7 +144,7 @@ def _shape_of(actual: str | None) -> tuple[int, ...] | None:
 def _describe(actual: str, shape: tuple[int, ...] | None) -> str:
     if shape is None:
         return actual
-    return f"shape {shape}, dtype {_ARRAY.match(actual).group(1)}"  # type: ignore[union-attr]
+    return f"shape {shape}, dtype {_ARRAY.match(actual).group(1)}"  # type: ignore[union-attr]  # jaxtyping writes `dtype[shape]`
 
 
 def _conflict(expected: str | None, shape: tuple[int, ...] | None, bindings: dict) -> str:
@@ -158,7 +158,7 @@ def _conflict(expected: str | None, shape: tuple[int, ...] | None, bindings: dic
         return ""
     if len(axes) != len(shape):
         return f"rank: the annotation has {len(axes)} axes, the tensor {len(shape)}"
-    for position, (axis, size) in enumerate(zip(axes, shape)):
+    for position, (axis, size) in enumerate(zip(axes, shape, strict=True)):
         if axis.isdigit() and int(axis) != size:
             return f"axis {position} must have size {axis}, has {size}"
         if axis.startswith("_"):

@@ -192,11 +192,8 @@ class RecurrentSpec:
         if len(data_shape) != 2 or data_shape[-1] != self.input_size:
             raise self._input_error(data_shape, "packed")
         steps = packed.batch_sizes.shape[0]
-        if packed.sorted_indices is not None:
-            batch = packed.sorted_indices.shape[0]
-        else:
-            # batch_sizes lives on the CPU whatever the data's device: no synchronisation
-            batch = int(packed.batch_sizes[0])
+        # batch_sizes lives on the CPU whatever the data's device: no synchronisation
+        batch = packed.sorted_indices.shape[0] if packed.sorted_indices is not None else int(packed.batch_sizes[0])
         if (sizes.batch is not None and sizes.seq is not None and sizes.batch != sizes.seq
                 and steps == sizes.batch and batch == sizes.seq):
             raise self._packed_layout_error(steps, batch, sizes)
@@ -230,6 +227,8 @@ class RecurrentSpec:
         """Check ``output``, ``h_n`` and ``c_n`` against ``_shapes``, once per input shape."""
         __tracebackhide__ = True
         output, state = result
+        # a built module knows all its sizes: each expected shape is a tuple of ints
+        assert expected.output is not None and expected.hidden is not None
         label = "output"
         if isinstance(output, PackedSequence):
             output, label = output.data, "output.data"
@@ -239,6 +238,7 @@ class RecurrentSpec:
         if hidden.shape != expected.hidden:
             raise self._result_error("h_n", hidden.shape, expected.hidden)
         if cell is not None and cell.shape != expected.cell:
+            assert expected.cell is not None  # an LSTM's
             raise self._result_error("c_n", cell.shape, expected.cell)
         expected.verified = True
 
@@ -298,6 +298,7 @@ class RecurrentSpec:
 
     def _layout_error(self, shape: Any, sizes: Sizes) -> RNNShapeError:
         got = tuple(shape)
+        assert self.batch_axis is not None  # a built module says batch_first
         seq = sizes.seq if sizes.seq is not None else got[self.batch_axis]
         expected = _shapes.input_shape(self.config, sizes.batch, seq)
         layout = "batch first" if self.config.batch_first else "sequence first"
@@ -349,6 +350,7 @@ class RecurrentSpec:
         got = tuple(shape)
         batch = call.batch
         expected = call.hidden if label == "h_0" else call.cell
+        assert expected is not None  # a built module knows all its sizes
         return _error(
             "RNN006", self.name, f"`{self.name}` got a wrong initial state",
             f"{label}: expected {self._formula(label, batch is not None)} = {expected}, "

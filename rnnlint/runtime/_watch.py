@@ -223,7 +223,7 @@ def watch_name(spec: Any) -> str:
     name = getattr(spec, "name", "")
     try:
         return name() if callable(name) else str(name)
-    except Exception:  # a name is only for the message
+    except Exception:  # noqa: BLE001 - a name is only for the message
         return "model"
 
 

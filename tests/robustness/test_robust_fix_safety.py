@@ -12,11 +12,12 @@ import sys
 
 import pytest
 
-from conftest import without_markers
 from rnnlint._config import Config
 from rnnlint._engine import check_source
 from rnnlint._source import split_rows
 from rnnlint.rules import ALL_RULES
+
+from conftest import without_markers
 
 FIXED_EXAMPLES = [
     pytest.param(rule, example, id=f"{rule.CODE}-{index}")
@@ -74,7 +75,7 @@ def test_fix_properties(rule, example):
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_fix_on_disk_keeps_mode_and_line_endings(tmp_path, ending):
-    rule, example = next((param.values for param in FIXED_EXAMPLES if param.values[0].CODE == "RNN001"))
+    _rule, example = next(param.values for param in FIXED_EXAMPLES if param.values[0].CODE == "RNN001")
     source = without_markers(example.code).replace("\n", ending)
     path = tmp_path / "model.py"
     path.write_bytes(source.encode())
@@ -90,7 +91,7 @@ def test_fix_on_disk_keeps_mode_and_line_endings(tmp_path, ending):
 
 
 def test_fix_never_writes_a_file_with_a_syntax_error(tmp_path):
-    rule, example = next((param.values for param in FIXED_EXAMPLES if param.values[0].CODE == "RNN001"))
+    _rule, example = next(param.values for param in FIXED_EXAMPLES if param.values[0].CODE == "RNN001")
     broken = example.code + "\ndef broken(:\n"
     path = tmp_path / "model.py"
     path.write_text(broken)

@@ -122,7 +122,8 @@ def recurrent_models(draw) -> str:
     arguments = [str(draw(size)), "hidden_size"]
     keywords = draw(st.dictionaries(st.sampled_from(["num_layers", "bidirectional", "batch_first", "dropout", "bias",
                                                      "proj_size", "nonlinearity", "bogus"]),
-                                    st.one_of(small.map(str), flag.map(str), st.sampled_from(["0.5", "'tanh'", "1e999"])),
+                                    st.one_of(small.map(str), flag.map(str),
+                                              st.sampled_from(["0.5", "'tanh'", "1e999"])),
                                     max_size=4))
     if draw(st.booleans()):
         arguments = []
@@ -132,13 +133,15 @@ def recurrent_models(draw) -> str:
                                     "self.rnn.hidden_size", "n", "64"]))
     unpack = draw(st.sampled_from(["out, h = self.rnn(x)", "out, *rest = self.rnn(x)", "(out, h) = self.rnn(x)",
                                    "out = self.rnn(x)[0]", "[out, h] = self.rnn(x)",
-                                   "if (result := self.rnn(x)):\n            out = result[0]\n        else:\n            out = x"]))
+                                   "if (result := self.rnn(x)):\n            out = result[0]\n"
+                                   "        else:\n            out = x"]))
     use = draw(st.sampled_from(["out[:, -1]", "out[-1]", "out.mean(dim=1)", "out.view(out.size(1), out.size(0), -1)",
                                 "out.permute(1, 0, 2)[0]", "torch.cat([out, out], dim=-1)", "out[..., :hidden]",
                                 "h[-1]", "h", "h[0][-1]", "out.reshape(-1, 2 * self.hidden_size)"]))
     tail = draw(st.sampled_from([
         "return self.fc({use})",
-        "match x.dim():\n            case 3:\n                return self.fc({use})\n            case _:\n                return None",
+        "match x.dim():\n            case 3:\n                return self.fc({use})\n"
+        "            case _:\n                return None",
         "y = self.fc({use})\n        return y",
         "return [self.fc(item) for item in ({use},)][0]",
     ])).format(use=use)

@@ -3,6 +3,7 @@ every file untouched or fully fixed, no temporary file left. Interrupted at many
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -83,15 +84,13 @@ def test_interrupting_a_parallel_fix_at_many_points(tmp_path):
                     os.killpg(process.pid, which)  # as a terminal's Ctrl-C: the whole group
                 else:
                     os.kill(process.pid, which)  # the main process alone
-            out, err = process.communicate(timeout=10)
+            _out, err = process.communicate(timeout=10)
             took = time.monotonic() - sent
             time.sleep(0.2)
             assert not _group_alive(process.pid), "a worker outlived the run"
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait(10)
         states = {(work / name).read_text() for name in os.listdir(work)}
         assert states <= {original, fixed}, "a file is neither untouched nor fully fixed"

@@ -10,10 +10,11 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from conftest import ROOT
 from rnnlint._config import Config
 from rnnlint._engine import check_source
 from rnnlint.cli import main
+
+from conftest import ROOT
 
 BUGGY = (ROOT / "examples/rnn001_head_features_mismatch/buggy.py").read_text()
 FINDING_ROW = 19
@@ -39,7 +40,8 @@ def lint(*args, stdin: bytes | None = None):
                                      "10 ** 5000", "float('nan')", "1e999 * 0"])
 def test_every_literal_keeps_the_finding_next_to_it(tmp_path, literal):
     source = BUGGY.replace("SIZES = {", f"HUGE = {literal}\nSCALE = HUGE * 2 + 1\nSIZES = {{", 1)
-    source = source.replace("self.hidden_size = hidden_size", "self.hidden_size = hidden_size\n        self.k = HUGE // 3")
+    source = source.replace("self.hidden_size = hidden_size",
+                            "self.hidden_size = hidden_size\n        self.k = HUGE // 3")
     result = check_source(source, "m.py", Config())
     assert [finding.code for finding in result.findings] == ["RNN001"] and not result.errors
     (tmp_path / "m.py").write_text(source)
@@ -69,8 +71,8 @@ def test_poly_const_accepts_every_number():
 ])
 def test_deep_nesting_costs_only_that_expression(deep):
     compile(deep, "deep.py", "exec")  # Python itself runs it
-    for source in (BUGGY + deep + "\n", BUGGY.replace("        return self.fc(", "        q = " + deep.split("return ")[-1]
-                                                        .replace("y = ", "") + "\n        return self.fc(")):
+    inlined = "        q = " + deep.split("return ")[-1].replace("y = ", "") + "\n        return self.fc("
+    for source in (BUGGY + deep + "\n", BUGGY.replace("        return self.fc(", inlined)):
         result = check_source(source, "m.py", Config())
         assert [(f.code, f.row) for f in result.findings] == [("RNN001", FINDING_ROW)], result.errors
         assert not result.errors
@@ -79,7 +81,7 @@ def test_deep_nesting_costs_only_that_expression(deep):
 def test_a_file_that_cannot_be_analysed_is_never_a_pass(tmp_path, monkeypatch):
     import rnnlint._analysis as analysis
 
-    def too_deep(*args, **kwargs):
+    def too_deep(*_args, **_kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(analysis, "analyse", too_deep)
@@ -104,7 +106,7 @@ def test_internal_error_in_a_rule_keeps_the_other_rules(tmp_path, monkeypatch):
 
     broken = next(rule for rule in ALL_RULES if rule.CODE == "RNN005")
 
-    def fail(self, context):
+    def fail(_self, _context):
         raise KeyError("lost")
         yield
 
@@ -125,7 +127,7 @@ def test_internal_error_in_a_rule_keeps_the_other_rules(tmp_path, monkeypatch):
 def test_internal_error_in_the_analysis_and_in_shapes(tmp_path, monkeypatch):
     import rnnlint._analysis as analysis
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise TypeError("unexpected\nsecond line")
 
     monkeypatch.setattr(analysis, "analyse", fail)
@@ -145,7 +147,7 @@ def test_internal_error_in_the_analysis_and_in_shapes(tmp_path, monkeypatch):
 def test_internal_error_in_the_engine_in_a_worker(tmp_path, monkeypatch):
     import rnnlint._runner as runner
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise ValueError("engine")
 
     monkeypatch.setattr(runner, "check_source", fail)
@@ -155,14 +157,15 @@ def test_internal_error_in_the_engine_in_a_worker(tmp_path, monkeypatch):
     for jobs in ("1", "2"):
         code, out, err = lint("--no-cache", "--jobs", jobs, tmp_path)
         assert code == 2
-        assert err == "".join(_request(tmp_path / name, "the engine", "ValueError: engine") for name in ("a.py", "b.py", "c.py"))
+        assert err == "".join(_request(tmp_path / name, "the engine", "ValueError: engine")
+                              for name in ("a.py", "b.py", "c.py"))
         assert out == "Found 0 findings in 3 files checked; 3 files could not be analysed.\n"
 
 
 def test_an_interrupted_run_exits_130(tmp_path, monkeypatch):
     import rnnlint._runner as runner
 
-    def interrupt(*args, **kwargs):
+    def interrupt(*_args, **_kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "check_source", interrupt)
@@ -280,7 +283,7 @@ def test_internal_errors_reach_the_api_and_flake8(monkeypatch, tmp_path):
     import rnnlint._analysis as analysis
     from flake8_rnnlint import RnnlintChecker
 
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise TypeError("unexpected")
 
     monkeypatch.setattr(analysis, "analyse", fail)

@@ -10,15 +10,16 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 
 BUGGY = (ROOT / "examples/rnn001_head_features_mismatch/buggy.py").read_text()
-FINDING = "RNN001 [*] `self.fc` takes `hidden_size` input features, but receives `2*hidden_size` from bidirectional `self.lstm`"
+FINDING = ("RNN001 [*] `self.fc` takes `hidden_size` input features, "
+           "but receives `2*hidden_size` from bidirectional `self.lstm`")
 HEADER = "import torch.nn as nn\nrnn = nn.LSTM(1, 2)\n"
+SUMMARY = "Found 1 finding in 1 file checked. [*] 1 fixable with `--fix`."
 
 
 def rnnlint(*args, cwd, stdin: bytes | None = None):
@@ -134,7 +135,7 @@ def test_a_named_pipe_is_never_opened(tmp_path):
     (tmp_path / "d" / "model.py").write_text(BUGGY)
     # in a walk: skipped (before, the walk opened it and waited for a writer forever)
     code, out, err = rnnlint("d", cwd=tmp_path)
-    assert (code, out.splitlines()[-1], err) == (1, "Found 1 finding in 1 file checked. [*] 1 fixable with `--fix`.", "")
+    assert (code, out.splitlines()[-1], err) == (1, SUMMARY, "")
     # named explicitly: one line, exit 2 (before: "0 files checked", exit 0)
     assert rnnlint("d/y.py", cwd=tmp_path) == (
         2, "", "rnnlint: error: d/y.py: not a regular file (named pipe); only regular files are read\n")
@@ -149,9 +150,10 @@ def test_broken_symlink_and_symlink_loop(tmp_path):
     os.symlink("missing.py", tmp_path / "d" / "broken.py")
     os.symlink("loop.py", tmp_path / "d" / "loop.py")
     code, out, err = rnnlint("d", cwd=tmp_path)
-    assert (code, out.splitlines()[-1], err) == (1, "Found 1 finding in 1 file checked. [*] 1 fixable with `--fix`.", "")
+    assert (code, out.splitlines()[-1], err) == (1, SUMMARY, "")
     assert rnnlint("d/broken.py", cwd=tmp_path) == (2, "", "rnnlint: error: d/broken.py: no such file or directory\n")
-    assert rnnlint("d/loop.py", cwd=tmp_path) == (2, "", "rnnlint: error: d/loop.py: too many levels of symbolic links\n")
+    assert rnnlint("d/loop.py", cwd=tmp_path) == \
+        (2, "", "rnnlint: error: d/loop.py: too many levels of symbolic links\n")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux only")
