@@ -163,16 +163,18 @@ class StaticItem(pytest.Item):
         self.funcargs: dict = {}
 
     def runtest(self) -> None:
-        from rnnlint._config import ConfigError, find_pyproject, load_config
+        from rnnlint._config import ConfigError, find_config, load_config
         from rnnlint._render import concise
-        from rnnlint._runner import RunOptions, run
+        from rnnlint._runner import RunOptions, is_force_excluded, run
 
         try:
-            pyproject = find_pyproject(self.path)
-            config = load_config(pyproject)
+            found = find_config(self.path)
+            config = load_config(found)
         except ConfigError as error:
             raise StaticFindings(f"rnnlint: error: {error}") from None
-        if pyproject is not None and _excluded(self.path, pyproject.parent, config):
+        # what a folder walk of the project leaves out (exclude, .gitignore) is not checked
+        root = found.parent if found is not None else self.config.rootpath
+        if is_force_excluded(self.path, config, root):
             return
         # paths in the findings as the command line would print them from here
         shown = Path(os.path.relpath(self.path)) if self.path.is_relative_to(Path.cwd()) else self.path
@@ -189,12 +191,3 @@ class StaticItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
         return self.path, None, f"rnnlint-static {self.path.name}"
-
-
-def _excluded(path: Path, root: Path, config: Any) -> bool:
-    """Whether the configuration's ``exclude`` leaves ``path`` out of a walk of ``root``."""
-    try:
-        relative = path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return any(config.is_excluded(Path(*relative.parts[:end])) for end in range(1, len(relative.parts) + 1))

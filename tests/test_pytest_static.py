@@ -116,3 +116,16 @@ def test_syntax_error_in_a_recurrent_file_is_a_failure(pytester):
     result = pytester.runpytest("--rnnlint-static", "-p", "no:python")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["model.py:*: RNN000 *"])
+
+
+@pytest.mark.slow  # one inner pytest session: seconds
+def test_rnnlint_toml_and_gitignore_are_honoured(pytester):
+    import subprocess
+
+    pytester.makepyfile(ignored_by_toml=BUGGY, gitignored=BUGGY, still_buggy=BUGGY)
+    pytester.makefile(".toml", rnnlint='per-file-ignores = { "ignored_by_toml.py" = ["RNN002"] }\n')
+    subprocess.run(["git", "init", "-q"], cwd=pytester.path, check=True, timeout=60)
+    (pytester.path / ".gitignore").write_text("gitignored.py\n")
+    result = pytester.runpytest("--rnnlint-static", "-v")
+    result.assert_outcomes(failed=1, passed=2)
+    result.stdout.fnmatch_lines(["*still_buggy.py::rnnlint-static FAILED*"])
