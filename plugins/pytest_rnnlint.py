@@ -152,8 +152,7 @@ class StaticFile(pytest.File):
 
 class StaticItem(pytest.Item):
     """rnnlint's static check of one file: fails with its findings (``# noqa`` and the
-    ``[tool.rnnlint]`` configuration of the nearest pyproject.toml apply, as on the command
-    line)."""
+    configuration file the command line would read apply)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
