@@ -90,7 +90,20 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
     return read_file(path, prefilter)
 
 
+def _project_of(path: Path, source: str | None):
+    """The project ``path`` belongs to, knowing the text the run read for it."""
+    from ._analysis._project import project_for
+
+    project = project_for(path)
+    if project is not None and source is not None:
+        project.remember(path, source)
+    return project
+
+
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
+    from ._analysis._project import forget_projects
+
+    forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
     files = discover(paths, config)
     result.files = len(files)
@@ -110,12 +123,13 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 continue
             if source is None:
                 continue  # a notebook in another language
-        if not needs_analysis(source):
+        project = _project_of(path, source) if str(path) not in notebooks else None
+        if not needs_analysis(source) and not (project is not None and project.imports_recurrent(path, source)):
             if str(path) in notebooks:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
         key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path)) if cache else None
+        cached = cache.load(key, str(path), project) if cache else None
         if cached is not None:
             result.findings.extend(cached)
             continue
@@ -133,7 +147,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
         if cache is not None and not file_result.warnings and not file_result.errors:
-            cache.store(key, file_result.findings)
+            cache.store(key, file_result.findings, file_result.depends)
         if file_result.fixed_source is not None:
             if notebook is not None:
                 _apply_fixed_notebook(path, notebook, file_result, options, result)
@@ -335,7 +349,8 @@ def _interrupts_held():
 def _check_one(task: tuple) -> FileResult:
     path, source, config, fix, unsafe = task
     try:
-        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe)
+        project = _project_of(Path(path), source) if not is_notebook(path) else None
+        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, project=project)
     except RecursionError:
         return FileResult(path, errors=[f"{path}: could not be analysed: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run
@@ -404,23 +419,29 @@ class Cache:
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str, path: str) -> list | None:
+    def load(self, key: str, path: str, project=None) -> list | None:
+        """The findings stored for ``key``, unless a project file they were computed from (a
+        config, a base class) has changed since."""
         try:
-            records = json.loads(self._file(key).read_text(encoding="utf-8"))
-            return [_finding_from(record, path) for record in records]
+            entry = json.loads(self._file(key).read_text(encoding="utf-8"))
+            for depended, digest in entry["depends"].items():
+                text = project.text(Path(depended)) if project is not None else None
+                if text is None or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != digest:
+                    return None
+            return [_finding_from(record, path) for record in entry["findings"]]
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - deep nesting (RecursionError), a foreign shape, bad bytes
             return None  # a corrupt or foreign entry is recomputed and overwritten
 
-    def store(self, key: str, findings: list) -> None:
+    def store(self, key: str, findings: list, depends: dict | None = None) -> None:
         if self.problem is not None:
             return
         try:
             self._prepare()
             target = self._file(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            records = [_record_of(finding) for finding in findings]
+            records = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -212,8 +212,12 @@ def _check_stdin(args, config: Config) -> int:
         file_result = FileResult(name, findings=[problem])
     else:
         try:
+            from ._analysis._project import project_for
+
+            # the file's path anchors its project: its imports are read from disk
+            project = project_for(Path(name).resolve()) if args.stdin_filename else None
             file_result = check_source(source, name, config, fix=args.fix or args.diff,
-                                       unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes)
+                                       unsafe_fixes=args.unsafe_fixes or config.unsafe_fixes, project=project)
         except Exception as error:  # noqa: BLE001 - one line, never a traceback
             file_result = FileResult(name, errors=[internal_error(name, "the engine", error)])
     for warning in file_result.warnings:

@@ -5,6 +5,7 @@ gathers what they record into the file's facts. The only caller of the interpret
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from .._source import SourceLines
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -20,23 +21,32 @@ from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
-def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFacts:
+def analyse(module: ast.Module, source: str, body: list | None = None, project=None,
+            path: str | None = None) -> FileFacts:
     """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
-    default all of them; the engine leaves out definitions that cannot matter)."""
+    default all of them; the engine leaves out definitions that cannot matter); ``project``:
+    the ``Project`` whose modules the file's imports are resolved among (``path`` is the file's)."""
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    constants = _module_constants(body, imports, _rebound_names(module.body))
-    classes = _collect_classes(body, imports)
+    bound = project.bind(Path(path), module.body, imports) if project is not None and path else None
+    constants = _module_constants(body, imports, _rebound_names(module.body), bound.constants if bound else None)
+    classes = _collect_classes(body, imports, bound.classes if bound else None)
+    registry = dict(project.registry) if project is not None else {}
+    registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
     for info in classes.values():
-        if _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes))
+        if info.context is None and _is_module_class(info, imports, classes):
+            scopes.append(_analyse_class(info, imports, constants, classes, registry))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
-            scopes.append(_analyse_function(statement, imports, constants, classes))
-    scopes.append(_analyse_module_level(module, body, imports, constants, classes))
-    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
+            scopes.append(_analyse_function(statement, imports, constants, classes, registry))
+    scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
+    foreign: set = set()
+    for summary in bound.foreign if bound else ():
+        foreign |= project.node_ids(summary)
+    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
+                     depends=bound.depends if bound else {}, foreign_nodes=frozenset(foreign))
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -55,12 +65,12 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
+def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> dict:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
-    that a method reads: unknown."""
-    constants: dict = {}
+    that a method reads: unknown. ``imported``: the constants the file imports from the project."""
+    constants: dict = dict(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
@@ -159,8 +169,11 @@ def _is_plain(value: Value) -> bool:
     return isinstance(value, (Bool, Const, Poly))
 
 
-def _collect_classes(body: list, imports: ImportTable) -> dict:
-    classes: dict = {}
+def _collect_classes(body: list, imports: ImportTable, imported: dict | None = None) -> dict:
+    """The file's classes by name, with ``imported``: the project classes its imports bind (they
+    run in their own file's context and are never changed here)."""
+    classes: dict = dict(imported or {})
+    local: list[ClassInfo] = []
     for statement in body:
         if not isinstance(statement, ast.ClassDef):
             continue
@@ -171,16 +184,19 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 methods[item.name] = item
         info = ClassInfo(statement.name, statement, methods, [], class_attributes)
         classes[info.name] = info
+        local.append(info)
     interpreter = Interpreter(imports, {}, classes, None)
-    for info in classes.values():
+    for info in local:
         for base in info.node.bases:
             if isinstance(base, ast.Name) and base.id in classes:
                 info.bases.append(classes[base.id])
+            elif isinstance(base, ast.Attribute) and imports.resolve(base) in classes:
+                info.bases.append(classes[imports.resolve(base)])  # `class M(base.Encoder)`
         for item in info.node.body:
             if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
                 value = interpreter.eval(item.value, {})
                 info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
-    for info in classes.values():
+    for info in local:
         ancestors: list[ClassInfo] = []
         pending = list(info.bases)
         while pending:
@@ -189,6 +205,8 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 ancestors.append(base)
                 pending.extend(base.bases)
         for ancestor in ancestors:
+            if ancestor.context is not None:
+                continue  # another file's class is shared by all its importers
             ancestor.overridden |= set(info.class_attributes) & set(ancestor.class_attributes)
     return classes
 
@@ -200,15 +218,20 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
         qualified = imports.resolve(base)
         if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
             return True
-        if isinstance(base, ast.Name) and base.id in classes:
-            if _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
+        inherited = classes.get(base.id) if isinstance(base, ast.Name) else classes.get(imports.resolve(base) or "")
+        if inherited is not None:
+            context = inherited.context
+            if context is not None and _is_module_class(inherited, context.imports, context.classes, seen | {info.name}):
+                return True
+            if context is None and _is_module_class(inherited, imports, classes, seen | {info.name}):
                 return True
     # a base from another file: a class with forward() is most likely a module
     return "forward" in info.methods and bool(info.node.bases)
 
 
-def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, info)
+def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
+                   registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.run_method("__init__", state)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
@@ -274,8 +297,9 @@ def _class_chain(info: ClassInfo) -> list[ClassInfo]:
     return chain
 
 
-def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,
+                      registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
@@ -283,8 +307,8 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
-                          classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+                          classes: dict, registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
     try:

@@ -311,6 +311,10 @@ class FileFacts:
     imports: ImportTable
     scopes: list
     lines: SourceLines  # positions and original text of the analysed source
+    # the project files read for their summaries ({path: digest}), and the ids of their nodes:
+    # a fact recorded at another file's node is no finding of this file
+    depends: dict = field(default_factory=dict)
+    foreign_nodes: frozenset = frozenset()
     _head_flows: list | None = field(default=None, repr=False)
 
     @property
