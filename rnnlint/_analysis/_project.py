@@ -38,6 +38,15 @@ def find_root(path: Path) -> Path | None:
     if any(part in _INSTALLED for part in path.parts):
         return None
     folder = path.parent
+    if folder not in _ROOTS:
+        _ROOTS[folder] = _root_of(folder)
+    return _ROOTS[folder]
+
+
+_ROOTS: dict = {}  # folder -> its project root, in this process
+
+
+def _root_of(folder: Path) -> Path:
     for candidate in [folder, *folder.parents]:
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
@@ -386,3 +395,4 @@ def project_for(path: str | Path | None) -> Project | None:
 def forget_projects() -> None:
     """A new run starts from the files as they are now."""
     _PROJECTS.clear()
+    _ROOTS.clear()
