@@ -159,9 +159,7 @@ def _project_names(tree, path: str, project) -> set:
         return set()
     from pathlib import Path
 
-    from ._analysis._names import ImportTable
-
-    return project.bind(Path(path), tree.body, ImportTable()).recurrent_names
+    return project.recurrent_names(Path(path), tree.body)
 
 
 def selected_body(tree, source: str, project_names: set | None = None) -> list | None:
@@ -353,7 +351,7 @@ def _reported(reports: list, facts, path: str, config: Config) -> list[Finding]:
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
-        if id(report.node) in facts.foreign_nodes:
+        if facts.is_foreign(report.node):
             continue  # another file's code, seen run with this file's values: not this file's finding
         position = lines.characters(report.node)
         if position is None:

@@ -90,13 +90,13 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
     return read_file(path, prefilter)
 
 
-def _project_of(path: Path, source: str | None):
-    """The project ``path`` belongs to, knowing the text the run read for it."""
+def _project_of(path: Path, recurrent: bool | None = None):
+    """The project ``path`` belongs to; ``recurrent``: what the prefilter said of its text."""
     from ._analysis._project import project_for
 
     project = project_for(path)
-    if project is not None and source is not None:
-        project.remember(path, source)
+    if project is not None and recurrent is not None:
+        project.remember(path, recurrent)
     return project
 
 
@@ -123,8 +123,9 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 continue
             if source is None:
                 continue  # a notebook in another language
-        project = _project_of(path, source) if str(path) not in notebooks else None
-        if not needs_analysis(source) and not (project is not None and project.imports_recurrent(path, source)):
+        recurrent = needs_analysis(source)
+        project = _project_of(path, recurrent) if str(path) not in notebooks else None
+        if not recurrent and not (project is not None and project.imports_recurrent(path, source)):
             if str(path) in notebooks:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
@@ -349,7 +350,7 @@ def _interrupts_held():
 def _check_one(task: tuple) -> FileResult:
     path, source, config, fix, unsafe = task
     try:
-        project = _project_of(Path(path), source) if not is_notebook(path) else None
+        project = _project_of(Path(path)) if not is_notebook(path) else None
         return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, project=project)
     except RecursionError:
         return FileResult(path, errors=[f"{path}: could not be analysed: nesting too deep"])

@@ -29,8 +29,13 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    bound = project.bind(Path(path), module.body, imports) if project is not None and path else None
-    constants = _module_constants(body, imports, _rebound_names(module.body), bound.constants if bound else None)
+    bound = None
+    if project is not None and path:
+        from .._engine import needs_analysis
+
+        bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    rebound = _rebound_names(module.body, with_globals="global" in source)
+    constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     registry = dict(project.registry) if project is not None else {}
     registry.update((name, info) for name, info in classes.items() if info.context is None)
@@ -42,11 +47,9 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
-    foreign: set = set()
-    for summary in bound.foreign if bound else ():
-        foreign |= project.node_ids(summary)
+    foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
-                     depends=bound.depends if bound else {}, foreign_nodes=frozenset(foreign))
+                     depends=bound.depends if bound else {}, foreign_trees=foreign)
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -100,10 +103,11 @@ def _module_level_statements(body: list):
                 yield from _module_level_statements(handler.body)
 
 
-def _rebound_names(body: list) -> set:
+def _rebound_names(body: list, with_globals: bool = True) -> set:
     """Module-level names bound more than once (two assignments, a loop variable, an augmented
     assignment, an import or definition of the same name), or assigned by a function that
-    declares them ``global``: no single value holds for every reader."""
+    declares them ``global``: no single value holds for every reader. ``with_globals``: False when
+    the file's text has no ``global`` statement (its functions need not be walked)."""
     counts: dict = {}
 
     def bind(name: str) -> None:
@@ -115,7 +119,8 @@ def _rebound_names(body: list) -> set:
         statement = pending.pop()
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bind(statement.name)
-            rebound |= _globals_assigned(statement)
+            if with_globals:
+                rebound |= _globals_assigned(statement)
             continue
         for node in _walk_scope(statement):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -131,7 +136,8 @@ def _rebound_names(body: list) -> set:
                 bind(node.name)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 bind(node.name)
-                rebound |= _globals_assigned(node)
+                if with_globals:
+                    rebound |= _globals_assigned(node)
     return rebound | {name for name, count in counts.items() if count > 1}
 
 

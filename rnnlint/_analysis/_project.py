@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -22,31 +23,68 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 # installed code is not the project's: a file under one of these has no project
 _INSTALLED = ("site-packages", "dist-packages")
 # how many files deep an import chain is followed (model -> base -> config -> ...)
-MAX_IMPORT_DEPTH = 4
+MAX_IMPORT_DEPTH = 3
+# the modules of another file a recurrent file may run whatever they are (see _worth_binding)
+SMALL_MODULE_CHARS = 20_000
+# a module longer than this is not summarised (what it binds stays unknown)
+MAX_SUMMARY_CHARS = 150_000
+# how many files one reachability question may read
+MAX_REACHED_FILES = 200
 # how many folders above a file are tried as import roots (scripts put their own folder first)
 MAX_SEARCH_FOLDERS = 6
 # torch is the registry's (``_pytorch``), never a project module, even inside torch's own tree
 _NEVER_PROJECT = frozenset(sys.stdlib_module_names) | {"torch", "__future__"}
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))",
-                          re.MULTILINE)
+_IMPORT_AT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))")
+_GLOBAL = re.compile(r"^[ \t]+global[ \t]+([\w, \t]+)", re.MULTILINE)
+
+
+def absolute(path) -> Path:
+    """``path`` made absolute without asking the file system (symbolic links are kept)."""
+    return Path(os.path.abspath(path))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def import_lines(text: str) -> list:
+    """``(dots, module, names, plain)`` of each line that starts with an import statement,
+    found from the word ``import`` (plain string search is much faster than a regex over every
+    line of a large file)."""
+    found = []
+    index = text.find("import")
+    while index != -1:
+        start = text.rfind("\n", 0, index) + 1
+        end = text.find("\n", index)
+        end = len(text) if end == -1 else end
+        match = _IMPORT_AT.match(text, start, end)
+        if match is not None:
+            found.append(match.groups())
+        index = text.find("import", end)
+    return found
 
 
 def find_root(path: Path) -> Path | None:
     """The project root of ``path``: the nearest folder holding a root marker, else the folder
     above the file's top package; None for installed code."""
-    path = Path(path).resolve()
-    if any(part in _INSTALLED for part in path.parts):
-        return None
-    folder = path.parent
+    folder = absolute(path).parent
     if folder not in _ROOTS:
-        _ROOTS[folder] = _root_of(folder)
+        _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.parts) else _root_of(folder)
     return _ROOTS[folder]
 
 
 _ROOTS: dict = {}  # folder -> its project root, in this process
 
 
-def _root_of(folder: Path) -> Path:
+def _root_of(folder: Path) -> Path | None:
+    top = folder
+    while (top / "__init__.py").is_file() and top.parent != top:
+        if top.name == "torch" and not (top.parent / "__init__.py").is_file():
+            return None  # torch's own tree (a copy of it): what torch does is the registry's
+        top = top.parent
     for candidate in [folder, *folder.parents]:
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
@@ -72,17 +110,30 @@ class Project:
     """One project of a run: resolves imports under ``root`` and keeps one summary per file."""
 
     def __init__(self, root: Path):
-        self.root = Path(root).resolve()
+        self.root = absolute(root)
         self._summaries: dict = {}  # path -> ModuleSummary | None
         self._building: list = []  # paths whose summary is being built (a cycle, or depth)
         self._files: dict = {}  # (folder, dotted) -> Path | None
+        self._resolved: dict = {}  # (importer's folder, module, level) -> Path | None
+        self._listings: dict = {}  # folder -> the names in it
+        self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
         self._texts: dict = {}  # path -> text | None
-        self._recurrent: dict = {}  # path -> bool
-        self._node_ids: dict = {}  # path -> ids of the nodes of its tree
+        self._recurrent: dict = {}  # path -> whether its text names a recurrent layer
+        self._edges: dict = {}  # path -> (file, names) of what it imports from the project
+        self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
+        self._defines: dict = {}  # (path, name) -> _defines_recurrent
+        self._trees: dict = {}  # path -> the tree its summary was built from
         self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
+        self._class_recurrent: dict = {}  # ClassInfo.key -> whether the class may build an RNN
+        self._small: dict = {}  # ClassInfo.key -> whether its module is small
 
     # --- resolving ---------------------------------------------------------------------------
     def _search_folders(self, importer: Path) -> list:
+        if importer.parent not in self._folders:
+            self._folders[importer.parent] = self._folders_above(importer)
+        return self._folders[importer.parent]
+
+    def _folders_above(self, importer: Path) -> list:
         folders = []
         folder = importer.parent
         for _ in range(MAX_SEARCH_FOLDERS):
@@ -96,8 +147,22 @@ class Project:
             folders.append(self.root)
         return folders
 
+    def _listing(self, folder: Path) -> set:
+        """The names in ``folder`` (one read of the folder answers every miss in it)."""
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = set(os.listdir(folder))
+            except OSError:
+                self._listings[folder] = set()
+        return self._listings[folder]
+
     def _module_file(self, folder: Path, dotted: str) -> Path | None:
         key = (folder, dotted)
+        if dotted:
+            top = dotted.split(".", 1)[0]
+            listing = self._listing(folder)
+            if top not in listing and top + ".py" not in listing:
+                return None
         if key not in self._files:
             found = None
             base = folder.joinpath(*dotted.split(".")) if dotted else folder
@@ -112,6 +177,12 @@ class Project:
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
         """The file (or namespace folder) of ``module`` imported from ``importer``."""
+        key = (str(importer.parent), module, level)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(importer, module, level)
+        return self._resolved[key]
+
+    def _resolve(self, importer: Path, module: str, level: int) -> Path | None:
         if level:
             folder = importer.parent
             for _ in range(level - 1):
@@ -140,69 +211,135 @@ class Project:
 
     # --- reading -----------------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
+        """The text of a project file, read once a run (summaries and cache checks read it)."""
         if path not in self._texts:
-            try:
-                self._texts[path] = path.read_text(encoding="utf-8") if path.is_file() else None
-            except (OSError, UnicodeDecodeError, ValueError):
-                self._texts[path] = None
+            self._texts[path] = _read(path)
         return self._texts[path]
 
-    def remember(self, path: Path, text: str) -> None:
-        """The text of a file the run has read already (or an editor's unsaved text)."""
-        self._texts[Path(path).resolve()] = text
+    def remember(self, path: Path, recurrent: bool) -> None:
+        """What the prefilter said of a file the run has read (its text is not kept: a summary
+        reads it again if it needs it)."""
+        self._recurrent.setdefault(absolute(path), recurrent)
 
-    def _imported_files(self, path: Path, text: str) -> list:
-        """The project files the import lines of ``text`` name (a cheap read, no parse)."""
-        files = []
-        for match in _IMPORT_LINE.finditer(text):
-            dots, module, names, plain = match.groups()
+    def _imported(self, path: Path, text: str) -> list:
+        """``(file, names)`` for each project file the import lines of ``text`` name: the names
+        imported from it, or None for the module itself (a cheap read, no parse; an import
+        spelt inside a string counts too, which only makes the answer larger)."""
+        pairs: list = []
+        for dots, module, names, plain in import_lines(text):
             if plain is not None:
-                modules = [(part.split(" as ")[0].strip(), 0) for part in plain.split(",")]
-                for name, level in modules:
-                    found = self.resolve(path, name, level) if name else None
+                for part in plain.split(","):
+                    name = part.split(" as ")[0].strip()
+                    found = self.resolve(path, name, 0) if name else None
                     if found is not None:
-                        files.append(found)
+                        pairs.append((found, None))
                 continue
             level = len(dots)
+            if not level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
             found = self.resolve(path, module, level)
             if found is None:
                 continue
-            files.append(found)
-            for name in re.findall(r"[A-Za-z_]\w*", names.split(" as ")[0] if "(" not in names else names):
+            listed = names if "(" in names else names.split(" as ")[0]
+            taken = []
+            for name in re.findall(r"[A-Za-z_]\w*|\*", listed):
+                if name == "as":
+                    continue
                 sub = self.resolve(path, f"{module}.{name}" if module else name, level)
                 if sub is not None and sub != found:
-                    files.append(sub)
-        return [file for file in files if file.suffix == ".py" or file.name == "__init__.py"]
+                    pairs.append((sub, None))
+                else:
+                    taken.append(name)
+            if taken:
+                pairs.append((found, frozenset(taken)))
+        return [(file, names) for file, names in pairs
+                if file != path and (file.suffix == ".py" or file.name == "__init__.py")]
 
-    def reaches_recurrent(self, path: Path, text: str | None = None, depth: int = 0) -> bool:
-        """Whether ``path`` mentions a recurrent layer or imports (within a few files) a project
-        module that does: only such files need the analysis."""
+    def _imports_of(self, path: Path) -> list:
+        if path not in self._edges:
+            text = _read(path)
+            self._edges[path] = self._imported(path, text) if text is not None else []
+        return self._edges[path]
+
+    def _mentions_recurrent(self, path: Path) -> bool:
         from .._engine import needs_analysis
 
-        path = Path(path).resolve()
-        if path in self._recurrent:
-            return self._recurrent[path]
-        text = self.text(path) if text is None else text
-        self._recurrent[path] = False  # a cycle adds nothing
-        found = text is not None and (needs_analysis(text) or (depth < MAX_IMPORT_DEPTH and any(
-            self.reaches_recurrent(file, None, depth + 1) for file in self._imported_files(path, text)
-            if file != path)))
-        if found or depth == 0:
-            self._recurrent[path] = found
-        else:
-            del self._recurrent[path]  # decided under a depth limit: not memoised
+        if path not in self._recurrent:
+            text = _read(path)
+            self._recurrent[path] = text is not None and needs_analysis(text)
+        return self._recurrent[path]
+
+    def offers_recurrent(self, path: Path, names: frozenset | None, depth: int = 0) -> bool:
+        """Whether what a file imports from ``path`` (``names``, or the module itself) may build
+        a recurrent layer: the module names one, or it is a package ``__init__`` that re-exports
+        one of ``names`` from a module that does (followed a few packages deep, and only for the
+        names asked for, so that a file importing a registry function from a package of models
+        is not taken for a model). A module that only imports a recurrent base class from a
+        third file is not followed: the cost of reading every chain is not worth what it tells."""
+        key = (path, names, depth)
+        if key in self._offers:
+            return self._offers[key]
+        found = self._mentions_recurrent(path)
+        if found and names is not None and path.name != "__init__.py":
+            # a module that names a recurrent layer: only its definitions that do count
+            found = any(self._defines_recurrent(path, name) for name in names)
+        if not found and path.name == "__init__.py" and names is not None and depth < MAX_IMPORT_DEPTH - 1:
+            for file, imported in self._imports_of(path):
+                if imported is None:
+                    continue  # a submodule the package imports is not what was asked for
+                wanted = names if "*" in imported else names & imported
+                if wanted and self.offers_recurrent(file, frozenset(wanted), depth + 1):
+                    found = True
+                    break
+        self._offers[key] = found
         return found
 
+    def _defines_recurrent(self, path: Path, name: str, depth: int = 0) -> bool:
+        """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
+        in its own text, or (for a class) in that of a base class defined in the same file; a
+        name the file does not define there (imported, assigned) counts as naming one."""
+        from .._engine import _RECURRENT_WORD
+
+        key = (path, name)
+        if key not in self._defines:
+            text = "\n" + (self.text(path) or "")
+            start = -1
+            for keyword in ("\nclass ", "\ndef ", "\nasync def "):
+                start = text.find(keyword + name, 0)
+                while start != -1 and (text[start + len(keyword) + len(name):][:1].isalnum()
+                                       or text[start + len(keyword) + len(name):][:1] == "_"):
+                    start = text.find(keyword + name, start + 1)
+                if start != -1:
+                    break
+            if start == -1:
+                self._defines[key] = True  # not a plain definition: unknown, so it may
+                return True
+            end = start + 1
+            while True:
+                end = text.find("\n", end + 1)
+                if end == -1 or (end + 1 < len(text) and text[end + 1] not in " \t\n#)]}'\"" and
+                                 not text.startswith("\n@", end)):
+                    break
+            segment = text[start:len(text) if end == -1 else end]
+            found = _RECURRENT_WORD.search(segment) is not None
+            if not found and segment.startswith("\nclass") and depth < 2:
+                header = segment[:segment.find(":") if ":" in segment else len(segment)]
+                bases = re.findall(r"[A-Za-z_]\w*", header[header.find("(") + 1:]) if "(" in header else []
+                found = any(f"\nclass {base}" in text and self._defines_recurrent(path, base, depth + 1)
+                            for base in bases)
+            self._defines[key] = found
+        return self._defines[key]
+
     def imports_recurrent(self, path: Path, text: str) -> bool:
-        """Whether a file that names no recurrent layer imports a project module that builds one."""
+        """Whether a file that names no recurrent layer imports something from the project that
+        may build one: only then does it need the analysis."""
         if "import" not in text:
             return False
-        path = Path(path).resolve()
-        return any(self.reaches_recurrent(file) for file in self._imported_files(path, text) if file != path)
+        return any(self.offers_recurrent(file, names) for file, names in self._imported(absolute(path), text))
 
     # --- summaries ---------------------------------------------------------------------------
     def summary(self, path: Path) -> ModuleSummary | None:
-        path = Path(path).resolve()
+        path = absolute(path)
         if path in self._summaries:
             return self._summaries[path]
         if path in self._building or len(self._building) >= MAX_IMPORT_DEPTH:
@@ -229,43 +366,46 @@ class Project:
         imports = ImportTable()
         _driver._collect_imports(tree.body, imports)
         bound = self.bind(path, tree.body, imports)
-        constants = _driver._module_constants(tree.body, imports, _driver._rebound_names(tree.body), bound.constants)
+        # a name some function declares `global` may be set again: unknown (read from the text,
+        # which is cheaper than walking every function of a module read only for its summary)
+        rebound = _driver._rebound_names(tree.body, with_globals=False) | set(
+            name for names in _GLOBAL.findall(text) for name in re.findall(r"\w+", names))
+        constants = _driver._module_constants(tree.body, imports, rebound, bound.constants)
         classes = _driver._collect_classes(tree.body, imports, bound.classes)
         name = self.module_name(path)
         functions = dict(bound.functions)
         functions.update(top_level_functions(tree.body))
         context = ModuleContext(imports, constants, classes, functions)
-        local_classes = {}
+        recurrent = self.offers_recurrent(path, None)
         for info in classes.values():
             if info.context is None:
                 info.context = context
                 info.key = f"{name}:{info.name}"
                 self.registry[info.key] = info
-                local_classes[info.name] = info
+                self._class_recurrent[info.key] = recurrent and self._defines_recurrent(path, info.name)
+                self._small[info.key] = len(text) <= SMALL_MODULE_CHARS
         depends = {str(path): hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
         depends.update(bound.depends)
         summary = ModuleSummary(name=name, path=str(path), digest=depends[str(path)], context=context,
                                 constants={key: value for key, value in constants.items() if "." not in key},
                                 classes={key: info for key, info in classes.items() if "." not in key},
                                 functions=top_level_functions(tree.body), depends=depends,
-                                recurrent=self.reaches_recurrent(path, text))
+                                recurrent=recurrent)
         summary.exports = {key: value for key, value in bound.classes.items() if "." not in key}
-        self._node_ids[path] = tree
+        self._trees[path] = tree
         return summary
 
-    def node_ids(self, summary: ModuleSummary) -> set:
-        """The ids of every node of a summarised file: facts recorded there belong to that file."""
-        tree = self._node_ids.get(Path(summary.path))
-        if isinstance(tree, ast.AST):
-            self._node_ids[Path(summary.path)] = {id(node) for node in ast.walk(tree)}
-        found = self._node_ids.get(Path(summary.path))
-        return found if isinstance(found, set) else set()
+    def tree_of(self, summary: ModuleSummary) -> ast.Module | None:
+        """The syntax tree a summary was built from (its nodes are that file's)."""
+        return self._trees.get(Path(summary.path))
 
-    def bind(self, importer: Path, body: list, imports: ImportTable) -> Bound:
+    def bind(self, importer: Path, body: list, imports: ImportTable, builds_recurrent: bool = False) -> Bound:
         """Resolve the imports of a file among the project's files: each name they bind to a
         project constant or class becomes a constant or class of the file (the alias is taken
-        out of ``imports``, since it is no library name); a module alias binds its dotted names."""
-        importer = Path(importer).resolve()
+        out of ``imports``, since it is no library name); a module alias binds its dotted names.
+        ``builds_recurrent``: the file names a recurrent layer itself, so any module it imports
+        may feed one (see ``_worth_binding``)."""
+        importer = absolute(importer)
         bound = Bound()
         for statement in _import_statements(body):
             if isinstance(statement, ast.Import):
@@ -278,7 +418,7 @@ class Project:
                         qualified = alias.name
                         if alias.asname is not None:
                             imports.aliases[alias.asname] = qualified
-                        self._bind_module(bound, qualified, summary)
+                        self._bind_module(bound, qualified, summary, builds_recurrent)
                 continue
             module = statement.module or ""
             if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
@@ -296,11 +436,11 @@ class Project:
                     if summary is not None:
                         qualified = "<project>." + summary.name
                         imports.aliases[local] = qualified
-                        self._bind_module(bound, qualified, summary)
+                        self._bind_module(bound, qualified, summary, builds_recurrent)
                         if summary.recurrent:
                             bound.recurrent_names.add(local)
                     continue
-                summary = self.summary(target) if target.suffix == ".py" else None
+                summary = self.summary(target) if target.suffix == ".py" and self._may_bind(target, alias.name) else None
                 if summary is None:
                     continue
                 found = summary.lookup(alias.name)
@@ -313,7 +453,7 @@ class Project:
                 imports.aliases.pop(local, None)
                 if kind == "constant":
                     bound.constants[local] = value
-                elif kind == "class":
+                elif kind == "class" and self._worth_binding(value, builds_recurrent):
                     bound.classes[local] = value
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
@@ -323,12 +463,62 @@ class Project:
                         bound.recurrent_names.add(local)
         return bound
 
-    def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary) -> None:
+    def _may_bind(self, path: Path, name: str) -> bool:
+        """Whether the text of ``path`` may bind ``name`` to a class or a constant at top level,
+        or import it (a re-export): only then is its summary worth building."""
+        text = self.text(path)
+        if text is None or len(text) > MAX_SUMMARY_CHARS or name not in text:
+            return False
+        text = "\n" + text
+        if f"\nclass {name}" in text or any(f"\n{name}{follow}" in text for follow in ("=", " =", ":", " :")):
+            return True
+        return any(name in (names or plain or "") for _, _, names, plain in import_lines(text))
+
+    def recurrent_names(self, importer: Path, body: list) -> set:
+        """The names a file's imports bind from the project that may build recurrent layers
+        (see ``offers_recurrent``), found without building any summary."""
+        importer = absolute(importer)
+        names: set = set()
+        for statement in _import_statements(body):
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    target = self.resolve(importer, alias.name, 0)
+                    if target is not None and target.suffix == ".py" and self.offers_recurrent(target, None):
+                        names.add(alias.asname or alias.name.split(".")[0])
+                continue
+            module = statement.module or ""
+            if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            target = self.resolve(importer, module, statement.level)
+            if target is None:
+                continue
+            for alias in statement.names:
+                sub = self.resolve(importer, f"{module}.{alias.name}" if module else alias.name, statement.level)
+                if sub is not None and sub != target:
+                    offers = sub.suffix == ".py" and self.offers_recurrent(sub, None)
+                else:
+                    offers = target.suffix == ".py" and self.offers_recurrent(target, frozenset([alias.name]))
+                if offers:
+                    names.add(alias.asname or alias.name)
+        return names
+
+    def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool) -> None:
         self._add_dependency(bound, summary)
         for key, value in summary.constants.items():
             bound.constants[f"{qualified}.{key}"] = value
         for key, info in list(summary.classes.items()) + list(summary.exports.items()):
-            bound.classes.setdefault(f"{qualified}.{key}", info)
+            if self._worth_binding(info, builds_recurrent):
+                bound.classes.setdefault(f"{qualified}.{key}", info)
+
+    def _worth_binding(self, info, builds_recurrent: bool) -> bool:
+        """A class of another file is run where it is used when it names a recurrent layer
+        (itself or an in-file base), when it is no module (a configuration class), or, for a
+        file that builds a recurrent layer itself, when its module is small (a front end that
+        feeds the RNN): running every module of a large project wherever it is used would cost
+        far more than it tells."""
+        if "forward" not in info.methods or self._class_recurrent.get(info.key, False):
+            return True
+        return builds_recurrent and self._small.get(info.key, False)
 
     def _add_dependency(self, bound: Bound, summary: ModuleSummary) -> None:
         if all(summary is not known for known in bound.foreign):
@@ -337,9 +527,9 @@ class Project:
 
     def depends_of(self, path: Path, text: str) -> dict:
         """``{path: digest}`` of the project files a file's analysis reads, without analysing it."""
-        path = Path(path).resolve()
+        path = absolute(path)
         depends: dict = {}
-        for file in self._imported_files(path, text):
+        for file, _ in self._imported(path, text):
             if file != path:
                 summary = self.summary(file) if file.suffix == ".py" else None
                 if summary is not None:
