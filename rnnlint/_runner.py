@@ -17,6 +17,7 @@ from . import __version__
 from ._config import Config
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
+from ._project import imported_names
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -92,7 +93,7 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
 
 def _project_of(path: Path, recurrent: bool | None = None):
     """The project ``path`` belongs to; ``recurrent``: what the prefilter said of its text."""
-    from ._analysis._project import project_for
+    from ._project import project_for
 
     project = project_for(path)
     if project is not None and recurrent is not None:
@@ -101,7 +102,7 @@ def _project_of(path: Path, recurrent: bool | None = None):
 
 
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
-    from ._analysis._project import forget_projects
+    from ._project import forget_projects
 
     forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
@@ -111,6 +112,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
+    importing: list = []  # (path, project, names it imports) of the files that name no RNN
     for path in files:
         source, error, data = read_source(path, prefilter=not is_notebook(path))
         if error is not None:
@@ -125,18 +127,24 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 continue  # a notebook in another language
         recurrent = needs_analysis(source)
         project = _project_of(path, recurrent) if str(path) not in notebooks else None
-        if not recurrent and not (project is not None and project.imports_recurrent(path, source)):
-            if str(path) in notebooks:
+        if recurrent and project is not None:
+            project.note_definitions(source)
+        if not recurrent:
+            if project is not None and "import" in source:
+                importing.append((path, project, imported_names(source)))
+            elif str(path) in notebooks:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
-        key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path), project) if cache else None
-        if cached is not None:
-            result.findings.extend(cached)
+        _queue(path, source, data, project, cache, result, pending, originals, options)
+    # a file that names no recurrent layer is read on only when it imports a name that a
+    # recurrent file defines (in a large run, those the run read; in a small one, any)
+    gated = len(files) > UNGATED_RUN_FILES
+    for path, project, names in importing:
+        if gated and not project.may_import_definitions(names):
             continue
-        pending.append((path, source, key))
-        if options.fix and not options.diff:
-            originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
+        source, error, data = read_source(path)
+        if error is None and source and project.imports_recurrent(path, source):
+            _queue(path, source, data, project, cache, result, pending, originals, options)
     for (path, source, key), file_result in zip(pending, _check_all(pending, config, options)):
         notebook = notebooks.get(str(path))
         if notebook is not None:
@@ -161,6 +169,24 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.warnings.append(cache.problem)
     result.findings.sort(key=finding_order)
     return result
+
+
+# Up to this many files, a file that names no recurrent layer is checked for what it imports
+# whatever the run read; above it, only when it imports a name a recurrent file of the run defines.
+UNGATED_RUN_FILES = 100
+
+
+def _queue(path: Path, source: str, data: bytes, project, cache, result: RunResult, pending: list,
+           originals: dict, options: RunOptions) -> None:
+    """A file to check: from the cache when its result there is still good, else pending."""
+    key = cache.key(data) if cache else None
+    cached = cache.load(key, str(path), project) if cache else None
+    if cached is not None:
+        result.findings.extend(cached)
+        return
+    pending.append((path, source, key))
+    if options.fix and not options.diff:
+        originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
 
 
 def finding_order(finding: Finding) -> tuple:

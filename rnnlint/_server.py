@@ -118,7 +118,7 @@ def _check(ls: RnnlintServer, unit: Unit, fix: bool = False):
         return FileResult(unit.path)
     project = None
     if path is not None and not path.endswith(".ipynb"):
-        from ._analysis._project import forget_projects, project_for
+        from ._project import forget_projects, project_for
 
         forget_projects()  # the other files as they are saved now
         project = project_for(path)

@@ -212,7 +212,7 @@ def _check_stdin(args, config: Config) -> int:
         file_result = FileResult(name, findings=[problem])
     else:
         try:
-            from ._analysis._project import project_for
+            from ._project import project_for
 
             # the file's path anchors its project: its imports are read from disk
             project = project_for(Path(name).resolve()) if args.stdin_filename else None

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rnnlint import lint_paths
-from rnnlint._analysis._project import Project, find_root, forget_projects
+from rnnlint._project import Project, find_root, forget_projects
 
 BASE = """\
 import torch.nn as nn
@@ -39,7 +39,8 @@ class Classifier(BaseEncoder):
     def forward(self, x):
         return self.fc(self.encode(x))
 """
-CLASSIFIER_CORRECT = CLASSIFIER_BUGGY.replace("nn.Linear(hidden_size, n_classes)", "nn.Linear(2 * hidden_size, n_classes)")
+CLASSIFIER_CORRECT = CLASSIFIER_BUGGY.replace("nn.Linear(hidden_size, n_classes)",
+                                              "nn.Linear(2 * hidden_size, n_classes)")
 CLASSIFIER_ONE_DIRECTION = CLASSIFIER_BUGGY.replace("super().__init__(input_size, hidden_size)",
                                                     "super().__init__(input_size, hidden_size, bidirectional=False)")
 

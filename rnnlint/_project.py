@@ -1,7 +1,8 @@
 """The project a file belongs to: its root, a module resolver, and the summaries of the project
 modules a file imports, built once per run and shared by every file that imports them.
 
-Standard library only. Nothing outside the project (site-packages, a module that is not
+Standard library only; the analysis is imported only to build a summary, so that a warm run
+(every result from the cache) does not load it. Nothing outside the project (site-packages, a module that is not
 there) is resolved: names imported from it stay unknown.
 """
 
@@ -14,9 +15,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._names import ImportTable
-from ._summary import ModuleContext, ModuleSummary, top_level_functions
+if TYPE_CHECKING:  # the analysis is imported only where a summary is built
+    from ._analysis._names import ImportTable
+    from ._analysis._summary import ModuleSummary
 
 # what marks a project's root, as ruff and the packaging tools read it
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -67,16 +70,33 @@ def import_lines(text: str) -> list:
     return found
 
 
+def imported_names(text: str) -> frozenset:
+    """The names the import lines of ``text`` bind or name (modules' last parts included)."""
+    names: set = set()
+    for _, module, listed, plain in import_lines(text):
+        for part in re.findall(r"[A-Za-z_]\w*|\*", (listed or "") + " " + (plain or "") + " " + (module or "")):
+            names.add(part)
+    return frozenset(names)
+
+
+_DEFINITION = re.compile(r"^(?:class|def|async[ \t]+def)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
 def find_root(path: Path) -> Path | None:
     """The project root of ``path``: the nearest folder holding a root marker, else the folder
     above the file's top package; None for installed code."""
+    given = os.path.dirname(path)
+    if given in _ROOTS:
+        return _ROOTS[given]
     folder = absolute(path).parent
     if folder not in _ROOTS:
         _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.parts) else _root_of(folder)
+    _ROOTS[given] = _ROOTS[folder]
     return _ROOTS[folder]
 
 
 _ROOTS: dict = {}  # folder -> its project root, in this process
+_MARKED: dict = {}  # folder -> whether it holds a root marker
 
 
 def _root_of(folder: Path) -> Path | None:
@@ -86,7 +106,9 @@ def _root_of(folder: Path) -> Path | None:
             return None  # torch's own tree (a copy of it): what torch does is the registry's
         top = top.parent
     for candidate in [folder, *folder.parents]:
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+        if candidate not in _MARKED:
+            _MARKED[candidate] = any((candidate / marker).exists() for marker in ROOT_MARKERS)
+        if _MARKED[candidate]:
             return candidate
     while (folder / "__init__.py").is_file() and folder.parent != folder:
         folder = folder.parent
@@ -122,6 +144,7 @@ class Project:
         self._edges: dict = {}  # path -> (file, names) of what it imports from the project
         self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
         self._defines: dict = {}  # (path, name) -> _defines_recurrent
+        self._definitions: set = set()  # names defined at top level by the run's recurrent files
         self._trees: dict = {}  # path -> the tree its summary was built from
         self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
         self._class_recurrent: dict = {}  # ClassInfo.key -> whether the class may build an RNN
@@ -262,7 +285,7 @@ class Project:
         return self._edges[path]
 
     def _mentions_recurrent(self, path: Path) -> bool:
-        from .._engine import needs_analysis
+        from ._engine import needs_analysis
 
         if path not in self._recurrent:
             text = _read(path)
@@ -298,7 +321,7 @@ class Project:
         """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
         in its own text, or (for a class) in that of a base class defined in the same file; a
         name the file does not define there (imported, assigned) counts as naming one."""
-        from .._engine import _RECURRENT_WORD
+        from ._engine import _RECURRENT_WORD
 
         key = (path, name)
         if key not in self._defines:
@@ -329,6 +352,15 @@ class Project:
                             for base in bases)
             self._defines[key] = found
         return self._defines[key]
+
+    def note_definitions(self, text: str) -> None:
+        """The top-level names a recurrent file of the run defines (what another file may import)."""
+        self._definitions.update(_DEFINITION.findall(text))
+
+    def may_import_definitions(self, names: frozenset) -> bool:
+        """Whether ``names`` (a file's imports) hold a name a recurrent file defines, or a
+        star import (anything)."""
+        return "*" in names or not self._definitions.isdisjoint(names)
 
     def imports_recurrent(self, path: Path, text: str) -> bool:
         """Whether a file that names no recurrent layer imports something from the project that
@@ -361,7 +393,9 @@ class Project:
         return built
 
     def _build(self, path: Path, text: str, tree: ast.Module) -> ModuleSummary:
-        from . import _driver
+        from ._analysis import _driver
+        from ._analysis._names import ImportTable
+        from ._analysis._summary import ModuleContext, ModuleSummary, top_level_functions
 
         imports = ImportTable()
         _driver._collect_imports(tree.body, imports)
@@ -440,7 +474,8 @@ class Project:
                         if summary.recurrent:
                             bound.recurrent_names.add(local)
                     continue
-                summary = self.summary(target) if target.suffix == ".py" and self._may_bind(target, alias.name) else None
+                worth = target.suffix == ".py" and self._may_bind(target, alias.name)
+                summary = self.summary(target) if worth else None
                 if summary is None:
                     continue
                 found = summary.lookup(alias.name)
@@ -586,3 +621,4 @@ def forget_projects() -> None:
     """A new run starts from the files as they are now."""
     _PROJECTS.clear()
     _ROOTS.clear()
+    _MARKED.clear()
