@@ -399,7 +399,10 @@ class Project:
 
         imports = ImportTable()
         _driver._collect_imports(tree.body, imports)
-        bound = self.bind(path, tree.body, imports)
+        # a package's __init__ mostly re-exports: what it imports is summarised only when an
+        # importer asks for that name (its own definitions still see nothing it imports)
+        package = path.name == "__init__.py"
+        bound = Bound() if package else self.bind(path, tree.body, imports)
         # a name some function declares `global` may be set again: unknown (read from the text,
         # which is cheaper than walking every function of a module read only for its summary)
         rebound = _driver._rebound_names(tree.body, with_globals=False) | set(
@@ -426,8 +429,41 @@ class Project:
                                 functions=top_level_functions(tree.body), depends=depends,
                                 recurrent=recurrent)
         summary.exports = {key: value for key, value in bound.classes.items() if "." not in key}
+        if package:
+            summary.reexports = self._reexports(path, tree.body)
         self._trees[path] = tree
         return summary
+
+    def _reexports(self, path: Path, body: list) -> dict:
+        """``name -> (file, name there)`` for each name a package imports from a project module."""
+        found: dict = {}
+        for statement in _import_statements(body):
+            if not isinstance(statement, ast.ImportFrom):
+                continue
+            module = statement.module or ""
+            if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            target = self.resolve(path, module, statement.level)
+            if target is None or target.suffix != ".py":
+                continue
+            for alias in statement.names:
+                if alias.name != "*":
+                    found[alias.asname or alias.name] = (target, alias.name)
+        return found
+
+    def defining(self, summary: ModuleSummary, name: str, depth: int = 0):
+        """``(kind, value, summary that defines it)`` for a name a module binds, following the
+        re-exports of packages, or None."""
+        found = summary.lookup(name)
+        if found is None:
+            found = _exported(summary, name)
+        if found is not None:
+            return found[0], found[1], summary
+        if name not in summary.reexports or depth >= MAX_IMPORT_DEPTH:
+            return None
+        file, original = summary.reexports[name]
+        defining = self.summary(file) if self._may_bind(file, original) else None
+        return self.defining(defining, original, depth + 1) if defining is not None else None
 
     def tree_of(self, summary: ModuleSummary) -> ast.Module | None:
         """The syntax tree a summary was built from (its nodes are that file's)."""
@@ -478,13 +514,14 @@ class Project:
                 summary = self.summary(target) if worth else None
                 if summary is None:
                     continue
-                found = summary.lookup(alias.name)
-                if found is None:
-                    found = _exported(summary, alias.name)
-                if found is None:
+                defined = self.defining(summary, alias.name)
+                if defined is None:
                     continue
-                kind, value = found
+                kind, value, owner = defined
                 self._add_dependency(bound, summary)
+                if owner is not summary:
+                    self._add_dependency(bound, owner)
+                    summary = owner
                 imports.aliases.pop(local, None)
                 if kind == "constant":
                     bound.constants[local] = value

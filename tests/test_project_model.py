@@ -135,13 +135,15 @@ def test_a_summary_holds_constants_classes_and_re_exports(tmp_path):
     assert config.constants["LAYERS"].__class__.__name__ == "Unknown"  # bound twice: no single value
     assert not config.recurrent
     init = project.summary(tmp_path / "pkg/__init__.py")
-    assert init.lookup("BaseEncoder")[0] == "class"
+    kind, value, owner = project.defining(init, "BaseEncoder")  # a re-export, followed when asked for
+    base = project.summary(tmp_path / "pkg/base.py")
+    assert kind == "class" and value is base.classes["BaseEncoder"] and owner is base
+    assert project.defining(init, "Missing") is None
     # the package re-exports a class that builds a GRU: importing that name may build one
     init_path = (tmp_path / "pkg/__init__.py").resolve()
     assert project.offers_recurrent(init_path, frozenset({"BaseEncoder"}))
     assert not project.offers_recurrent(init_path, frozenset({"something_else"}))
-    assert init.lookup("BaseEncoder")[1] is project.summary(tmp_path / "pkg/base.py").classes["BaseEncoder"]
-    assert set(init.depends) == {str((tmp_path / "pkg" / name).resolve()) for name in ("__init__.py", "base.py")}
+    assert set(base.depends) == {str((tmp_path / "pkg/base.py").resolve())}
 
 
 # --- findings across files -----------------------------------------------------------------------

@@ -44,6 +44,8 @@ class ModuleSummary:
     functions: dict = field(default_factory=dict)
     exports: dict = field(default_factory=dict)
     submodules: dict = field(default_factory=dict)  # `from . import config`: local name -> module
+    # a package's names imported from project modules, summarised when asked for: name -> (file, name)
+    reexports: dict = field(default_factory=dict)
     depends: dict = field(default_factory=dict)
     # names imported from project modules that mention a recurrent layer (themselves, or what they
     # import): a file that uses one may build a recurrent layer through it
