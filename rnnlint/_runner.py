@@ -96,8 +96,8 @@ def _project_of(path: Path, recurrent: bool | None = None):
     from ._project import project_for
 
     project = project_for(path)
-    if project is not None and recurrent is not None:
-        project.remember(path, recurrent)
+    if project is not None and recurrent:
+        project.remember(path, recurrent)  # a file that names none is read again only if imported
     return project
 
 
