@@ -144,6 +144,8 @@ class Project:
         self._edges: dict = {}  # path -> (file, names) of what it imports from the project
         self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
         self._defines: dict = {}  # (path, name) -> _defines_recurrent
+        self._activated: set = set()  # paths of the summaries whose imports are bound
+        self._activating: list = []
         self._definitions: set = set()  # names defined at top level by the run's recurrent files
         self._trees: dict = {}  # path -> the tree its summary was built from
         self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
@@ -401,8 +403,10 @@ class Project:
         _driver._collect_imports(tree.body, imports)
         # a package's __init__ mostly re-exports: what it imports is summarised only when an
         # importer asks for that name (its own definitions still see nothing it imports)
-        package = path.name == "__init__.py"
-        bound = Bound() if package else self.bind(path, tree.body, imports)
+        # what the module imports is bound only once one of its classes is run where it is
+        # imported (``_activate``), and a name it re-exports is followed only when asked for
+        # (``defining``): a summary costs one parse, not one for each file it imports
+        bound = Bound()
         # a name some function declares `global` may be set again: unknown (read from the text,
         # which is cheaper than walking every function of a module read only for its summary)
         rebound = _driver._rebound_names(tree.body, with_globals=False) | set(
@@ -429,10 +433,38 @@ class Project:
                                 functions=top_level_functions(tree.body), depends=depends,
                                 recurrent=recurrent)
         summary.exports = {key: value for key, value in bound.classes.items() if "." not in key}
-        if package:
-            summary.reexports = self._reexports(path, tree.body)
+        summary.reexports = self._reexports(path, tree.body)
         self._trees[path] = tree
         return summary
+
+    def _activate(self, summary: ModuleSummary) -> None:
+        """Bind what a summarised module imports, now that one of its classes is run elsewhere:
+        its methods read those names, and its classes' bases from other files are found."""
+        if summary.path in self._activated or len(self._activating) >= MAX_IMPORT_DEPTH:
+            return
+        tree = self._trees.get(Path(summary.path))
+        if tree is None:
+            return
+        self._activated.add(summary.path)
+        self._activating.append(summary.path)
+        try:
+            bound = self.bind(Path(summary.path), tree.body, summary.context.imports)
+        finally:
+            self._activating.pop()
+        context = summary.context
+        for key, value in bound.constants.items():
+            context.constants.setdefault(key, value)
+        for key, info in bound.classes.items():
+            context.classes.setdefault(key, info)
+        for info in summary.classes.values():
+            if info.key.startswith(summary.name + ":"):
+                for base in info.node.bases:
+                    name = base.id if isinstance(base, ast.Name) else context.imports.resolve(base)
+                    inherited = bound.classes.get(name or "")
+                    if inherited is not None and all(inherited is not known for known in info.bases):
+                        info.bases.append(inherited)
+        summary.depends.update(bound.depends)
+        summary.pulled.extend(bound.foreign)
 
     def _reexports(self, path: Path, body: list) -> dict:
         """``name -> (file, name there)`` for each name a package imports from a project module."""
@@ -518,14 +550,14 @@ class Project:
                 if defined is None:
                     continue
                 kind, value, owner = defined
-                self._add_dependency(bound, summary)
                 if owner is not summary:
-                    self._add_dependency(bound, owner)
+                    self._add_dependency(bound, summary)
                     summary = owner
                 imports.aliases.pop(local, None)
                 if kind == "constant":
                     bound.constants[local] = value
                 elif kind == "class" and self._worth_binding(value, builds_recurrent):
+                    self._activate(summary)
                     bound.classes[local] = value
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
@@ -533,6 +565,7 @@ class Project:
                     bound.functions[local] = value
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
+                self._add_dependency(bound, summary)  # after `_activate`: with what it pulled in
         return bound
 
     def _may_bind(self, path: Path, name: str) -> bool:
@@ -575,12 +608,13 @@ class Project:
         return names
 
     def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool) -> None:
-        self._add_dependency(bound, summary)
         for key, value in summary.constants.items():
             bound.constants[f"{qualified}.{key}"] = value
         for key, info in list(summary.classes.items()) + list(summary.exports.items()):
             if self._worth_binding(info, builds_recurrent):
+                self._activate(summary)
                 bound.classes.setdefault(f"{qualified}.{key}", info)
+        self._add_dependency(bound, summary)
 
     def _worth_binding(self, info, builds_recurrent: bool) -> bool:
         """A class of another file is run where it is used when it names a recurrent layer
@@ -596,6 +630,8 @@ class Project:
         if all(summary is not known for known in bound.foreign):
             bound.foreign.append(summary)
             bound.depends.update(summary.depends)
+            for pulled in summary.pulled:
+                self._add_dependency(bound, pulled)
 
     def depends_of(self, path: Path, text: str) -> dict:
         """``{path: digest}`` of the project files a file's analysis reads, without analysing it."""

@@ -46,6 +46,7 @@ class ModuleSummary:
     submodules: dict = field(default_factory=dict)  # `from . import config`: local name -> module
     # a package's names imported from project modules, summarised when asked for: name -> (file, name)
     reexports: dict = field(default_factory=dict)
+    pulled: list = field(default_factory=list)  # the summaries binding its imports brought in
     depends: dict = field(default_factory=dict)
     # names imported from project modules that mention a recurrent layer (themselves, or what they
     # import): a file that uses one may build a recurrent layer through it
