@@ -356,8 +356,23 @@ class Project:
         return self._defines[key]
 
     def note_definitions(self, text: str) -> None:
-        """The top-level names a recurrent file of the run defines (what another file may import)."""
-        self._definitions.update(_DEFINITION.findall(text))
+        """The top-level classes and functions of a recurrent file of the run whose text (up to
+        the next top-level definition) names a recurrent layer: what another file may import
+        to build one. A class whose base builds it names that base, which counts too."""
+        from ._engine import _RECURRENT_WORD
+
+        found = list(_DEFINITION.finditer(text))
+        recurrent: set = set()
+        for match, following in zip(found, found[1:] + [None], strict=True):
+            segment = text[match.start():following.start() if following is not None else len(text)]
+            if _RECURRENT_WORD.search(segment) is not None:
+                recurrent.add(match.group(1))
+        # a class built on a recurrent class of the same file
+        for match in found:
+            header = text[match.end():text.find(":", match.end())] if match.group(0).startswith("class") else ""
+            if any(word in recurrent for word in re.findall(r"[A-Za-z_]\w*", header)):
+                recurrent.add(match.group(1))
+        self._definitions.update(recurrent)
 
     def may_import_definitions(self, names: frozenset) -> bool:
         """Whether ``names`` (a file's imports) hold a name a recurrent file defines, or a
