@@ -363,8 +363,9 @@ class Project:
 
         found = list(_DEFINITION.finditer(text))
         recurrent: set = set()
-        for match, following in zip(found, found[1:] + [None], strict=True):
-            segment = text[match.start():following.start() if following is not None else len(text)]
+        ends = [match.start() for match in found[1:]] + [len(text)] if found else []
+        for match, end in zip(found, ends, strict=True):
+            segment = text[match.start():end]
             if _RECURRENT_WORD.search(segment) is not None:
                 recurrent.add(match.group(1))
         # a class built on a recurrent class of the same file

@@ -115,8 +115,9 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     importing: list = []  # (path, project, names it imports) of the files that name no RNN
     for path in files:
         source, error, data = read_source(path, prefilter=not is_notebook(path))
-        if error is not None:
-            result.findings.append(error)
+        if error is not None or source is None:
+            if error is not None:
+                result.findings.append(error)
             continue
         if is_notebook(path):
             source, error = _notebook_program(path, source, notebooks, data)
