@@ -222,3 +222,15 @@ def test_editing_an_imported_file_re_checks_the_importer(tmp_path):
     found = json.loads(_cli(*cache, cwd=tmp_path).stdout)
     assert [(f["location"]["row"], f["code"]) for f in found] == [(10, "RNN001")]
     assert json.loads(_cli(*cache, cwd=tmp_path).stdout) == found  # and that is cached in turn
+
+
+def test_a_large_run_still_finds_a_subclass_in_another_file(tmp_path):
+    # above UNGATED_RUN_FILES files, a file that names no RNN is read on only when it imports a
+    # name a recurrent file of the run defines: here `BaseEncoder`
+    from rnnlint._runner import UNGATED_RUN_FILES
+
+    package(tmp_path, CLASSIFIER_BUGGY)
+    for index in range(UNGATED_RUN_FILES + 1):
+        write(tmp_path, {f"util/helper_{index}.py": "import os\n\nVALUE = os.sep\n"})
+    write(tmp_path, {"util/no_definitions.py": "import torch.nn as nn\n\nLAYER = nn.LSTM(4, 8)\n"})
+    assert codes_at(lint_paths([str(tmp_path)])) == [("classifier.py", 9, "RNN001")]
