@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+from pathlib import Path
 
 from .._source import SourceLines
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -21,23 +22,35 @@ from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
-def analyse(module: ast.Module, source: str, body: list | None = None) -> FileFacts:
+def analyse(module: ast.Module, source: str, body: list | None = None, project=None,
+            path: str | None = None) -> FileFacts:
     """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
-    default all of them; the engine leaves out definitions that cannot matter)."""
+    default all of them; the engine leaves out definitions that cannot matter); ``project``:
+    the ``Project`` whose modules the file's imports are resolved among (``path`` is the file's)."""
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    constants = _module_constants(body, imports, _rebound_names(module.body))
-    classes = _collect_classes(body, imports)
+    bound = None
+    if project is not None and path:
+        from .._engine import needs_analysis
+
+        bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    rebound = _rebound_names(module.body, with_globals="global" in source)
+    constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
+    classes = _collect_classes(body, imports, bound.classes if bound else None)
+    registry = dict(project.registry) if project is not None else {}
+    registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
     for info in classes.values():
-        if _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes))
+        if info.context is None and _is_module_class(info, imports, classes):
+            scopes.append(_analyse_class(info, imports, constants, classes, registry))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
-            scopes.append(_analyse_function(statement, imports, constants, classes))
-    scopes.append(_analyse_module_level(module, body, imports, constants, classes))
-    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
+            scopes.append(_analyse_function(statement, imports, constants, classes, registry))
+    scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
+    foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
+    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
+                     depends=bound.depends if bound else {}, foreign_trees=foreign)
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -56,12 +69,12 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set) -> dict:
+def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> dict:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
-    that a method reads: unknown."""
-    constants: dict = {}
+    that a method reads: unknown. ``imported``: the constants the file imports from the project."""
+    constants: dict = dict(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
@@ -91,10 +104,11 @@ def _module_level_statements(body: list):
                 yield from _module_level_statements(handler.body)
 
 
-def _rebound_names(body: list) -> set:
+def _rebound_names(body: list, with_globals: bool = True) -> set:
     """Module-level names bound more than once (two assignments, a loop variable, an augmented
     assignment, an import or definition of the same name), or assigned by a function that
-    declares them ``global``: no single value holds for every reader."""
+    declares them ``global``: no single value holds for every reader. ``with_globals``: False when
+    the file's text has no ``global`` statement (its functions need not be walked)."""
     counts: dict = {}
 
     def bind(name: str) -> None:
@@ -106,7 +120,8 @@ def _rebound_names(body: list) -> set:
         statement = pending.pop()
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bind(statement.name)
-            rebound |= _globals_assigned(statement)
+            if with_globals:
+                rebound |= _globals_assigned(statement)
             continue
         for node in _walk_scope(statement):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -122,7 +137,8 @@ def _rebound_names(body: list) -> set:
                 bind(node.name)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 bind(node.name)
-                rebound |= _globals_assigned(node)
+                if with_globals:
+                    rebound |= _globals_assigned(node)
     return rebound | {name for name, count in counts.items() if count > 1}
 
 
@@ -160,8 +176,11 @@ def _is_plain(value: Value) -> bool:
     return isinstance(value, (Bool, Const, Poly))
 
 
-def _collect_classes(body: list, imports: ImportTable) -> dict:
-    classes: dict = {}
+def _collect_classes(body: list, imports: ImportTable, imported: dict | None = None) -> dict:
+    """The file's classes by name, with ``imported``: the project classes its imports bind (they
+    run in their own file's context and are never changed here)."""
+    classes: dict = dict(imported or {})
+    local: list[ClassInfo] = []
     for statement in body:
         if not isinstance(statement, ast.ClassDef):
             continue
@@ -172,16 +191,19 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 methods[item.name] = item
         info = ClassInfo(statement.name, statement, methods, [], class_attributes)
         classes[info.name] = info
+        local.append(info)
     interpreter = Interpreter(imports, {}, classes, None)
-    for info in classes.values():
+    for info in local:
         for base in info.node.bases:
             if isinstance(base, ast.Name) and base.id in classes:
                 info.bases.append(classes[base.id])
+            elif isinstance(base, ast.Attribute) and imports.resolve(base) in classes:
+                info.bases.append(classes[imports.resolve(base)])  # `class M(base.Encoder)`
         for item in info.node.body:
             if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
                 value = interpreter.eval(item.value, {})
                 info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
-    for info in classes.values():
+    for info in local:
         ancestors: list[ClassInfo] = []
         pending = list(info.bases)
         while pending:
@@ -190,6 +212,8 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 ancestors.append(base)
                 pending.extend(base.bases)
         for ancestor in ancestors:
+            if ancestor.context is not None:
+                continue  # another file's class is shared by all its importers
             ancestor.overridden |= set(info.class_attributes) & set(ancestor.class_attributes)
     return classes
 
@@ -201,15 +225,20 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
         qualified = imports.resolve(base)
         if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
             return True
-        if isinstance(base, ast.Name) and base.id in classes \
-                and _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
-            return True
+        inherited = classes.get(base.id) if isinstance(base, ast.Name) else classes.get(imports.resolve(base) or "")
+        if inherited is not None:
+            context = inherited.context
+            owner_imports, owner_classes = (context.imports, context.classes) if context is not None \
+                else (imports, classes)
+            if _is_module_class(inherited, owner_imports, owner_classes, seen | {info.name}):
+                return True
     # a base from another file: a class with forward() is most likely a module
     return "forward" in info.methods and bool(info.node.bases)
 
 
-def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, info)
+def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
+                   registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.run_method("__init__", state)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
@@ -276,8 +305,9 @@ def _class_chain(info: ClassInfo) -> list[ClassInfo]:
     return chain
 
 
-def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,
+                      registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
@@ -285,8 +315,8 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
-                          classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+                          classes: dict, registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
     with contextlib.suppress(PathEnds):
