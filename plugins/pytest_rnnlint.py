@@ -1,13 +1,17 @@
-"""pytest plugin for rnnlint's runtime checks; inert unless its options or marker are given.
+"""pytest plugin for rnnlint: runtime checks (``--rnnlint``) and static linting of the
+collected files (``--rnnlint-static``); inert unless its options or marker are given.
 
-Imports neither torch nor jaxtyping until a test asks for the checks.
+Imports neither torch nor jaxtyping until a test asks for the runtime checks, and the static
+linter only when ``--rnnlint-static`` is on.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from typing import TYPE_CHECKING, Protocol, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pytest
 
@@ -24,13 +28,17 @@ _packages_hook = pytest.StashKey[_ImportHook]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("rnnlint", "rnnlint runtime shape checks")
+    group = parser.getgroup("rnnlint", "rnnlint shape checks")
     group.addoption("--rnnlint", action="store_true", default=None,
-                    help="watch every nn.RNN/LSTM/GRU built during each test")
+                    help="runtime: watch every nn.RNN/LSTM/GRU (and its heads) built during each test")
     group.addoption("--rnnlint-packages", metavar="PKG[,PKG...]", default=None,
-                    help="check the jaxtyping annotations of these packages with beartype")
+                    help="runtime: check the jaxtyping annotations of these packages with beartype")
+    group.addoption("--rnnlint-static", action="store_true", default=None,
+                    help="static: lint each collected Python file with rnnlint, one test item per "
+                         "file (select them with -m rnnlint_static)")
     parser.addini("rnnlint", type="bool", default=False, help="same as --rnnlint")
     parser.addini("rnnlint_packages", default="", help="same as --rnnlint-packages")
+    parser.addini("rnnlint_static", type="bool", default=False, help="same as --rnnlint-static")
 
 
 def parse_packages(text: str) -> list[str]:
@@ -46,6 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "rnnlint(batch=None, seq=None): watch this test's recurrent modules with "
         "these declared sizes")
+    config.addinivalue_line(
+        "markers", "rnnlint_static: the static rnnlint check of one file (--rnnlint-static)")
     text = config.getoption("rnnlint_packages")
     packages = parse_packages(config.getini("rnnlint_packages") if text is None else text)
     if packages:
@@ -97,7 +107,8 @@ def _rnnlint_new_modules(request: pytest.FixtureRequest):
         return
     from rnnlint.runtime import watch_new_modules
 
-    with watch_new_modules(**_declared_sizes(request.node)):
+    # heads are watched too: they recognise the recurrent modules' own results by identity
+    with watch_new_modules(**{"heads": True, **_declared_sizes(request.node)}):
         yield
 
 
@@ -109,9 +120,73 @@ def rnn_watch(request: pytest.FixtureRequest):
     handles = []
 
     def start(model, **sizes):
-        handles.append(watch(model, **{**_declared_sizes(request.node), **sizes}))
+        handles.append(watch(model, **{"heads": True, **_declared_sizes(request.node), **sizes}))
         return handles[-1]
 
     yield start
     for handle in reversed(handles):
         handle.remove()
+
+
+# -- static linting of the collected files ---------------------------------------------------
+
+def _static_enabled(config: pytest.Config) -> bool:
+    flag = config.getoption("rnnlint_static")
+    return bool(config.getini("rnnlint_static") if flag is None else flag)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix not in (".py", ".pyi") or not _static_enabled(parent.config):
+        return None
+    return StaticFile.from_parent(parent, path=file_path)
+
+
+class StaticFindings(Exception):
+    """The findings of one file, rendered as the command line prints them."""
+
+
+class StaticFile(pytest.File):
+    def collect(self):
+        yield StaticItem.from_parent(self, name="rnnlint-static")
+
+
+class StaticItem(pytest.Item):
+    """rnnlint's static check of one file: fails with its findings (``# noqa`` and the
+    configuration file the command line would read apply)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_marker("rnnlint_static")
+        # some plugins' pytest_runtest_call wrappers read funcargs of every item and fail
+        # without it (pytest-lsp 1.0 does not yield when it is missing)
+        self.funcargs: dict = {}
+
+    def runtest(self) -> None:
+        from rnnlint._config import ConfigError, find_config, load_config
+        from rnnlint._render import concise
+        from rnnlint._runner import RunOptions, is_force_excluded, run
+
+        try:
+            found = find_config(self.path)
+            config = load_config(found)
+        except ConfigError as error:
+            raise StaticFindings(f"rnnlint: error: {error}") from None
+        # what a folder walk of the project leaves out (exclude, .gitignore) is not checked
+        root = found.parent if found is not None else self.config.rootpath
+        if is_force_excluded(self.path, config, root):
+            return
+        # paths in the findings as the command line would print them from here
+        shown = Path(os.path.relpath(self.path)) if self.path.is_relative_to(Path.cwd()) else self.path
+        result = run([shown], config, RunOptions(jobs=1))
+        lines = [concise(result.findings)] if result.findings else []
+        lines += [f"rnnlint: error: {error}" for error in result.errors]
+        if lines:
+            raise StaticFindings("\n".join(lines))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, StaticFindings):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"rnnlint-static {self.path.name}"

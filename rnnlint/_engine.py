@@ -45,6 +45,8 @@ class FileResult:
     # may be incomplete, so the run is incomplete too
     errors: list = field(default_factory=list)
     fixed: list = field(default_factory=list)  # the findings the fixes in fixed_source resolve
+    # the project files whose summaries the analysis read: {path: digest}
+    depends: dict = field(default_factory=dict)
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> str:
@@ -161,14 +163,24 @@ def _after_decorator(source: str, offset: int) -> bool:
     return before[line_start:].lstrip().startswith("@") or before.endswith((",", "(", "\\"))
 
 
-def selected_body(tree, source: str) -> list | None:
+def _project_names(tree, path: str, project) -> set:
+    """The names a file imports from project modules that build recurrent layers: using one may
+    build a recurrent layer, as using ``nn.LSTM`` does."""
+    if project is None:
+        return set()
+    from pathlib import Path
+
+    return project.recurrent_names(Path(path), tree.body)
+
+
+def selected_body(tree, source: str, project_names: set | None = None) -> list | None:
     """The top-level statements the analysis needs to read: None when no recurrent class is
     used as a value anywhere (only such a use can build a module the analysis knows), else
     every statement but the functions and classes that neither use one nor are used by (or
     use) one that does."""
     import ast
 
-    names = set(_RECURRENT_NAMES)
+    names = set(_RECURRENT_NAMES) | (project_names or set())
     for node in tree.body:  # `from torch.nn import LSTM as L` binds `L`
         if isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names if alias.name in _RECURRENT_NAMES)
@@ -266,26 +278,28 @@ def _recurrent_uses(top, names: set) -> tuple[bool, bool]:
 
 
 def check_source(source: str, path: str, config: Config, fix: bool = False, unsafe_fixes: bool = False,
-                 prefilter: bool = True, tree=None) -> FileResult:
+                 prefilter: bool = True, tree=None, project=None) -> FileResult:
     """Lint one file: parse it once with Python's parser, analyse what can matter, run the rules.
-    ``tree``: the file's ``ast`` tree when the caller has parsed it already (flake8 has)."""
+    ``tree``: the file's ``ast`` tree when the caller has parsed it already (flake8 has);
+    ``project``: the ``Project`` the file's imports are resolved in (None: the file alone)."""
     result = FileResult(path)
-    if prefilter and not needs_analysis(source):
+    if prefilter and not needs_analysis(source) \
+            and not (project is not None and project.imports_recurrent(path, source)):
         return result
     if tree is None:
         tree = parse_source(source, path)
     if isinstance(tree, Finding):
         result.findings.append(tree)
         return result
-    body = selected_body(tree, source) if prefilter else tree.body
+    body = selected_body(tree, source, _project_names(tree, path, project)) if prefilter else tree.body
     if body is None:
         return result
-    findings = _findings_for(tree, body, source, path, config, result)
+    findings = _findings_for(tree, body, source, path, config, result, project)
     if not fix:
         result.findings = findings
         return result
     try:
-        findings = _fixed(tree, body, source, path, config, result, findings, unsafe_fixes)
+        findings = _fixed(tree, body, source, path, config, result, findings, unsafe_fixes, project)
     except Exception as error:  # noqa: BLE001 - the file stays as it is
         result.errors.append(internal_error(path, "the fixes", error))
         result.fixed_source = None
@@ -295,7 +309,7 @@ def check_source(source: str, path: str, config: Config, fix: bool = False, unsa
 
 
 def _fixed(tree, body: list, source: str, path: str, config: Config, result: FileResult, findings: list,
-           unsafe_fixes: bool) -> list[Finding]:
+           unsafe_fixes: bool, project=None) -> list[Finding]:
     """Apply fixes until none applies; sets ``result.fixed_source``, returns the findings left."""
     current_source = source
     first = findings
@@ -310,11 +324,11 @@ def _fixed(tree, body: list, source: str, path: str, config: Config, result: Fil
         if isinstance(new_tree, Finding):
             result.warnings.append(f"{path}: a fix produced code that does not parse; fixes not applied")
             current_source = source
-            findings = _findings_for(tree, body, source, path, config, result)
+            findings = _findings_for(tree, body, source, path, config, result, project)
             break
         current_source = new_source
         # the whole fixed file is analysed again: a fix may bring new code into play
-        findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result)
+        findings = _findings_for(new_tree, new_tree.body, new_source, path, config, result, project)
     if current_source != source:
         result.fixed_source = current_source
         # a fix whose finding comes back (another of the same code) still counts as one made
@@ -339,13 +353,15 @@ def _resolved(before: list, after: list) -> list:
     return resolved
 
 
-def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult) -> list[Finding]:
+def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult,
+                  project=None) -> list[Finding]:
     from ._analysis import analyse
     from .rules import ALL_RULES
     from .rules._base import RuleContext
 
     try:
-        facts = analyse(tree, source, body)
+        facts = analyse(tree, source, body, project=project, path=path)
+        result.depends = facts.depends
     except RecursionError:
         result.errors.append(f"{path}: could not be analysed: nesting too deep")
         return []
@@ -408,6 +424,8 @@ def _reported(reports: list, facts, path: str, suppressions, robust: bool = True
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
+        if facts.is_foreign(report.node):
+            continue  # another file's code, seen run with this file's values: not this file's finding
         position = lines.characters(report.node)
         if position is None:
             continue

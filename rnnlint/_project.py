@@ -1,22 +1,713 @@
-"""Where the project lives: the addresses every output links to, defined once.
+"""The project a file belongs to: its root, a module resolver, and the summaries of the project
+modules a file imports, built once per run and shared by every file that imports them.
 
-``pyproject.toml``'s ``[project.urls]`` names the same addresses (a test keeps them equal).
-Stdlib only, imports nothing.
+Standard library only; the analysis is imported only to build a summary, so that a warm run
+(every result from the cache) does not load it. Nothing outside the project (site-packages, a module that is not
+there) is resolved: names imported from it stay unknown.
 """
 
 from __future__ import annotations
 
-HOMEPAGE = "https://github.com/rnnlint/rnnlint"
-DOCS_BASE_URL = f"{HOMEPAGE}/blob/main/docs/rules/"
-CHANGELOG_URL = f"{HOMEPAGE}/blob/main/CHANGELOG.md"
-ISSUES_URL = f"{HOMEPAGE}/issues"
+import ast
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-# codes without a rule of their own: a file rnnlint could not read or parse
-NO_RULE_CODES = frozenset({"RNN000"})
+if TYPE_CHECKING:  # the analysis is imported only where a summary is built
+    from ._analysis._names import ImportTable
+    from ._analysis._summary import ModuleSummary
+
+# what marks a project's root, as ruff and the packaging tools read it
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# installed code is not the project's: a file under one of these has no project
+_INSTALLED = ("site-packages", "dist-packages")
+# how many files deep an import chain is followed (model -> base -> config -> ...)
+MAX_IMPORT_DEPTH = 3
+# the modules of another file a recurrent file may run whatever they are (see _worth_binding)
+SMALL_MODULE_CHARS = 20_000
+# a module longer than this is not summarised (what it binds stays unknown)
+MAX_SUMMARY_CHARS = 150_000
+# how many files one reachability question may read
+MAX_REACHED_FILES = 200
+# how many folders above a file are tried as import roots (scripts put their own folder first)
+MAX_SEARCH_FOLDERS = 6
+# torch is the registry's (``_pytorch``), never a project module, even inside torch's own tree
+_NEVER_PROJECT = frozenset(sys.stdlib_module_names) | {"torch", "__future__"}
+_IMPORT_AT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))")
+_GLOBAL = re.compile(r"^[ \t]+global[ \t]+([\w, \t]+)", re.MULTILINE)
 
 
-def rule_url(code: str) -> str | None:
-    """The address of a rule's documentation page (``docs/rules/CODE.md``); None for RNN000."""
-    if code in NO_RULE_CODES:
+def absolute(path) -> Path:
+    """``path`` made absolute without asking the file system (symbolic links are kept)."""
+    return Path(os.path.abspath(path))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
-    return f"{DOCS_BASE_URL}{code}.md"
+
+
+def import_lines(text: str) -> list:
+    """``(dots, module, names, plain)`` of each line that starts with an import statement,
+    found from the word ``import`` (plain string search is much faster than a regex over every
+    line of a large file)."""
+    found = []
+    index = text.find("import")
+    while index != -1:
+        start = text.rfind("\n", 0, index) + 1
+        end = text.find("\n", index)
+        end = len(text) if end == -1 else end
+        match = _IMPORT_AT.match(text, start, end)
+        if match is not None:
+            found.append(match.groups())
+        index = text.find("import", end)
+    return found
+
+
+def imported_names(text: str) -> frozenset:
+    """The names the import lines of ``text`` bind or name (modules' last parts included)."""
+    names: set = set()
+    for _, module, listed, plain in import_lines(text):
+        for part in re.findall(r"[A-Za-z_]\w*|\*", (listed or "") + " " + (plain or "") + " " + (module or "")):
+            names.add(part)
+    return frozenset(names)
+
+
+_DEFINITION = re.compile(r"^(?:class|def|async[ \t]+def)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def find_root(path: Path) -> Path | None:
+    """The project root of ``path``: the nearest folder holding a root marker, else the folder
+    above the file's top package; None for installed code."""
+    given = os.path.dirname(path)
+    if given in _ROOTS:
+        return _ROOTS[given]
+    folder = absolute(path).parent
+    if folder not in _ROOTS:
+        _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.parts) else _root_of(folder)
+    _ROOTS[given] = _ROOTS[folder]
+    return _ROOTS[folder]
+
+
+_ROOTS: dict = {}  # folder -> its project root, in this process
+_MARKED: dict = {}  # folder -> whether it holds a root marker
+
+
+def _root_of(folder: Path) -> Path | None:
+    top = folder
+    while (top / "__init__.py").is_file() and top.parent != top:
+        if top.name == "torch" and not (top.parent / "__init__.py").is_file():
+            return None  # torch's own tree (a copy of it): what torch does is the registry's
+        top = top.parent
+    for candidate in [folder, *folder.parents]:
+        if candidate not in _MARKED:
+            _MARKED[candidate] = any((candidate / marker).exists() for marker in ROOT_MARKERS)
+        if _MARKED[candidate]:
+            return candidate
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+@dataclass
+class Bound:
+    """What a file's imports bind from the project: local (or dotted, for a module alias) names
+    to constants and classes, and the files that went into them."""
+
+    constants: dict = field(default_factory=dict)
+    classes: dict = field(default_factory=dict)
+    functions: dict = field(default_factory=dict)
+    depends: dict = field(default_factory=dict)  # path -> digest
+    recurrent_names: set = field(default_factory=set)  # local names from modules that build RNNs
+    foreign: list = field(default_factory=list)  # the summaries pulled, for their node ids
+
+
+class Project:
+    """One project of a run: resolves imports under ``root`` and keeps one summary per file."""
+
+    def __init__(self, root: Path):
+        self.root = absolute(root)
+        self._summaries: dict = {}  # path -> ModuleSummary | None
+        self._building: list = []  # paths whose summary is being built (a cycle, or depth)
+        self._files: dict = {}  # (folder, dotted) -> Path | None
+        self._resolved: dict = {}  # (importer's folder, module, level) -> Path | None
+        self._listings: dict = {}  # folder -> the names in it
+        self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
+        self._texts: dict = {}  # path -> text | None
+        self._recurrent: dict = {}  # path -> whether its text names a recurrent layer
+        self._edges: dict = {}  # path -> (file, names) of what it imports from the project
+        self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
+        self._defines: dict = {}  # (path, name) -> _defines_recurrent
+        self._activated: set = set()  # paths of the summaries whose imports are bound
+        self._activating: list = []
+        self._definitions: set = set()  # names defined at top level by the run's recurrent files
+        self._trees: dict = {}  # path -> the tree its summary was built from
+        self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
+        self._class_recurrent: dict = {}  # ClassInfo.key -> whether the class may build an RNN
+        self._small: dict = {}  # ClassInfo.key -> whether its module is small
+
+    # --- resolving ---------------------------------------------------------------------------
+    def _search_folders(self, importer: Path) -> list:
+        if importer.parent not in self._folders:
+            self._folders[importer.parent] = self._folders_above(importer)
+        return self._folders[importer.parent]
+
+    def _folders_above(self, importer: Path) -> list:
+        folders = []
+        folder = importer.parent
+        for _ in range(MAX_SEARCH_FOLDERS):
+            folders.append(folder)
+            if folder == self.root or self.root not in folder.parents:
+                break
+            folder = folder.parent
+        if (self.root / "src").is_dir():
+            folders.append(self.root / "src")
+        if self.root not in folders:
+            folders.append(self.root)
+        return folders
+
+    def _listing(self, folder: Path) -> set:
+        """The names in ``folder`` (one read of the folder answers every miss in it)."""
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = set(os.listdir(folder))
+            except OSError:
+                self._listings[folder] = set()
+        return self._listings[folder]
+
+    def _module_file(self, folder: Path, dotted: str) -> Path | None:
+        key = (folder, dotted)
+        if dotted:
+            top = dotted.split(".", 1)[0]
+            listing = self._listing(folder)
+            if top not in listing and top + ".py" not in listing:
+                return None
+        if key not in self._files:
+            found = None
+            base = folder.joinpath(*dotted.split(".")) if dotted else folder
+            for candidate in (base.with_name(base.name + ".py") if dotted else None, base / "__init__.py"):
+                if candidate is not None and candidate.is_file():
+                    found = candidate
+                    break
+            if found is None and dotted and base.is_dir():
+                found = base  # a namespace package: a folder without __init__.py
+            self._files[key] = found
+        return self._files[key]
+
+    def resolve(self, importer: Path, module: str, level: int) -> Path | None:
+        """The file (or namespace folder) of ``module`` imported from ``importer``."""
+        key = (str(importer.parent), module, level)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(importer, module, level)
+        return self._resolved[key]
+
+    def _resolve(self, importer: Path, module: str, level: int) -> Path | None:
+        if level:
+            folder = importer.parent
+            for _ in range(level - 1):
+                folder = folder.parent
+            if self.root != folder and self.root not in folder.parents:
+                return None
+            return self._module_file(folder, module)
+        if not module or module.split(".")[0] in _NEVER_PROJECT:
+            return None
+        for folder in self._search_folders(importer):
+            found = self._module_file(folder, module)
+            if found is not None:
+                return found
+        return None
+
+    def module_name(self, path: Path) -> str:
+        """A qualified name for ``path``, from the root (``src/`` left out)."""
+        base = self.root / "src" if (self.root / "src") in path.parents else self.root
+        try:
+            parts = list(path.relative_to(base).with_suffix("").parts)
+        except ValueError:
+            parts = [path.stem]
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts) or path.parent.name
+
+    # --- reading -----------------------------------------------------------------------------
+    def text(self, path: Path) -> str | None:
+        """The text of a project file, read once a run (summaries and cache checks read it)."""
+        if path not in self._texts:
+            self._texts[path] = _read(path)
+        return self._texts[path]
+
+    def remember(self, path: Path, recurrent: bool) -> None:
+        """What the prefilter said of a file the run has read (its text is not kept: a summary
+        reads it again if it needs it)."""
+        self._recurrent.setdefault(absolute(path), recurrent)
+
+    def _imported(self, path: Path, text: str) -> list:
+        """``(file, names)`` for each project file the import lines of ``text`` name: the names
+        imported from it, or None for the module itself (a cheap read, no parse; an import
+        spelt inside a string counts too, which only makes the answer larger)."""
+        pairs: list = []
+        for dots, module, names, plain in import_lines(text):
+            if plain is not None:
+                for part in plain.split(","):
+                    name = part.split(" as ")[0].strip()
+                    found = self.resolve(path, name, 0) if name else None
+                    if found is not None:
+                        pairs.append((found, None))
+                continue
+            level = len(dots)
+            if not level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            found = self.resolve(path, module, level)
+            if found is None:
+                continue
+            listed = names if "(" in names else names.split(" as ")[0]
+            taken = []
+            for name in re.findall(r"[A-Za-z_]\w*|\*", listed):
+                if name == "as":
+                    continue
+                sub = self.resolve(path, f"{module}.{name}" if module else name, level)
+                if sub is not None and sub != found:
+                    pairs.append((sub, None))
+                else:
+                    taken.append(name)
+            if taken:
+                pairs.append((found, frozenset(taken)))
+        return [(file, names) for file, names in pairs
+                if file != path and (file.suffix == ".py" or file.name == "__init__.py")]
+
+    def _imports_of(self, path: Path) -> list:
+        if path not in self._edges:
+            text = _read(path)
+            self._edges[path] = self._imported(path, text) if text is not None else []
+        return self._edges[path]
+
+    def _mentions_recurrent(self, path: Path) -> bool:
+        from ._engine import needs_analysis
+
+        if path not in self._recurrent:
+            text = _read(path)
+            self._recurrent[path] = text is not None and needs_analysis(text)
+        return self._recurrent[path]
+
+    def offers_recurrent(self, path: Path, names: frozenset | None, depth: int = 0) -> bool:
+        """Whether what a file imports from ``path`` (``names``, or the module itself) may build
+        a recurrent layer: the module names one, or it is a package ``__init__`` that re-exports
+        one of ``names`` from a module that does (followed a few packages deep, and only for the
+        names asked for, so that a file importing a registry function from a package of models
+        is not taken for a model). A module that only imports a recurrent base class from a
+        third file is not followed: the cost of reading every chain is not worth what it tells."""
+        key = (path, names, depth)
+        if key in self._offers:
+            return self._offers[key]
+        found = self._mentions_recurrent(path)
+        if found and names is not None and path.name != "__init__.py":
+            # a module that names a recurrent layer: only its definitions that do count
+            found = any(self._defines_recurrent(path, name) for name in names)
+        if not found and path.name == "__init__.py" and names is not None and depth < MAX_IMPORT_DEPTH - 1:
+            for file, imported in self._imports_of(path):
+                if imported is None:
+                    continue  # a submodule the package imports is not what was asked for
+                wanted = names if "*" in imported else names & imported
+                if wanted and self.offers_recurrent(file, frozenset(wanted), depth + 1):
+                    found = True
+                    break
+        self._offers[key] = found
+        return found
+
+    def _defines_recurrent(self, path: Path, name: str, depth: int = 0) -> bool:
+        """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
+        in its own text, or (for a class) in that of a base class defined in the same file; a
+        name the file does not define there (imported, assigned) counts as naming one."""
+        from ._engine import _RECURRENT_WORD
+
+        key = (path, name)
+        if key not in self._defines:
+            text = "\n" + (self.text(path) or "")
+            start = -1
+            for keyword in ("\nclass ", "\ndef ", "\nasync def "):
+                start = text.find(keyword + name, 0)
+                while start != -1 and (text[start + len(keyword) + len(name):][:1].isalnum()
+                                       or text[start + len(keyword) + len(name):][:1] == "_"):
+                    start = text.find(keyword + name, start + 1)
+                if start != -1:
+                    break
+            if start == -1:
+                self._defines[key] = True  # not a plain definition: unknown, so it may
+                return True
+            end = start + 1
+            while True:
+                end = text.find("\n", end + 1)
+                if end == -1 or (end + 1 < len(text) and text[end + 1] not in " \t\n#)]}'\"" and
+                                 not text.startswith("\n@", end)):
+                    break
+            segment = text[start:len(text) if end == -1 else end]
+            found = _RECURRENT_WORD.search(segment) is not None
+            if not found and segment.startswith("\nclass") and depth < 2:
+                header = segment[:segment.find(":") if ":" in segment else len(segment)]
+                bases = re.findall(r"[A-Za-z_]\w*", header[header.find("(") + 1:]) if "(" in header else []
+                found = any(f"\nclass {base}" in text and self._defines_recurrent(path, base, depth + 1)
+                            for base in bases)
+            self._defines[key] = found
+        return self._defines[key]
+
+    def note_definitions(self, text: str) -> None:
+        """The top-level classes and functions of a recurrent file of the run whose text (up to
+        the next top-level definition) names a recurrent layer: what another file may import
+        to build one. A class whose base builds it names that base, which counts too."""
+        from ._engine import _RECURRENT_WORD
+
+        found = list(_DEFINITION.finditer(text))
+        recurrent: set = set()
+        ends = [match.start() for match in found[1:]] + [len(text)] if found else []
+        for match, end in zip(found, ends, strict=True):
+            segment = text[match.start():end]
+            if _RECURRENT_WORD.search(segment) is not None:
+                recurrent.add(match.group(1))
+        # a class built on a recurrent class of the same file
+        for match in found:
+            header = text[match.end():text.find(":", match.end())] if match.group(0).startswith("class") else ""
+            if any(word in recurrent for word in re.findall(r"[A-Za-z_]\w*", header)):
+                recurrent.add(match.group(1))
+        self._definitions.update(recurrent)
+
+    def may_import_definitions(self, names: frozenset) -> bool:
+        """Whether ``names`` (a file's imports) hold a name a recurrent file defines, or a
+        star import (anything)."""
+        return "*" in names or not self._definitions.isdisjoint(names)
+
+    def imports_recurrent(self, path: Path, text: str) -> bool:
+        """Whether a file that names no recurrent layer imports something from the project that
+        may build one: only then does it need the analysis."""
+        if "import" not in text:
+            return False
+        return any(self.offers_recurrent(file, names) for file, names in self._imported(absolute(path), text))
+
+    # --- summaries ---------------------------------------------------------------------------
+    def summary(self, path: Path) -> ModuleSummary | None:
+        path = absolute(path)
+        if path in self._summaries:
+            return self._summaries[path]
+        if path in self._building or len(self._building) >= MAX_IMPORT_DEPTH:
+            return None  # a cycle, or too deep: what it binds stays unknown
+        text = self.text(path) if path.is_file() else None
+        if text is None:
+            return None
+        try:
+            tree = ast.parse(text, filename=str(path))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            self._summaries[path] = None
+            return None
+        self._building.append(path)
+        try:
+            built = self._build(path, text, tree)
+        finally:
+            self._building.pop()
+        self._summaries[path] = built
+        return built
+
+    def _build(self, path: Path, text: str, tree: ast.Module) -> ModuleSummary:
+        from ._analysis import _driver
+        from ._analysis._names import ImportTable
+        from ._analysis._summary import ModuleContext, ModuleSummary, top_level_functions
+
+        imports = ImportTable()
+        _driver._collect_imports(tree.body, imports)
+        # a package's __init__ mostly re-exports: what it imports is summarised only when an
+        # importer asks for that name (its own definitions still see nothing it imports)
+        # what the module imports is bound only once one of its classes is run where it is
+        # imported (``_activate``), and a name it re-exports is followed only when asked for
+        # (``defining``): a summary costs one parse, not one for each file it imports
+        bound = Bound()
+        # a name some function declares `global` may be set again: unknown (read from the text,
+        # which is cheaper than walking every function of a module read only for its summary)
+        rebound = _driver._rebound_names(tree.body, with_globals=False) | set(
+            name for names in _GLOBAL.findall(text) for name in re.findall(r"\w+", names))
+        constants = _driver._module_constants(tree.body, imports, rebound, bound.constants)
+        classes = _driver._collect_classes(tree.body, imports, bound.classes)
+        name = self.module_name(path)
+        functions = dict(bound.functions)
+        functions.update(top_level_functions(tree.body))
+        context = ModuleContext(imports, constants, classes, functions)
+        recurrent = self.offers_recurrent(path, None)
+        for info in classes.values():
+            if info.context is None:
+                info.context = context
+                info.key = f"{name}:{info.name}"
+                self.registry[info.key] = info
+                self._class_recurrent[info.key] = recurrent and self._defines_recurrent(path, info.name)
+                self._small[info.key] = len(text) <= SMALL_MODULE_CHARS
+        depends = {str(path): hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
+        depends.update(bound.depends)
+        summary = ModuleSummary(name=name, path=str(path), digest=depends[str(path)], context=context,
+                                constants={key: value for key, value in constants.items() if "." not in key},
+                                classes={key: info for key, info in classes.items() if "." not in key},
+                                functions=top_level_functions(tree.body), depends=depends,
+                                recurrent=recurrent)
+        summary.exports = {key: value for key, value in bound.classes.items() if "." not in key}
+        summary.reexports = self._reexports(path, tree.body)
+        self._trees[path] = tree
+        return summary
+
+    def _activate(self, summary: ModuleSummary) -> None:
+        """Bind what a summarised module imports, now that one of its classes is run elsewhere:
+        its methods read those names, and its classes' bases from other files are found."""
+        if summary.path in self._activated or len(self._activating) >= MAX_IMPORT_DEPTH:
+            return
+        tree = self._trees.get(Path(summary.path))
+        if tree is None:
+            return
+        self._activated.add(summary.path)
+        self._activating.append(summary.path)
+        try:
+            bound = self.bind(Path(summary.path), tree.body, summary.context.imports)
+        finally:
+            self._activating.pop()
+        context = summary.context
+        for key, value in bound.constants.items():
+            context.constants.setdefault(key, value)
+        for key, info in bound.classes.items():
+            context.classes.setdefault(key, info)
+        for info in summary.classes.values():
+            if info.key.startswith(summary.name + ":"):
+                for base in info.node.bases:
+                    name = base.id if isinstance(base, ast.Name) else context.imports.resolve(base)
+                    inherited = bound.classes.get(name or "")
+                    if inherited is not None and all(inherited is not known for known in info.bases):
+                        info.bases.append(inherited)
+        summary.depends.update(bound.depends)
+        summary.pulled.extend(bound.foreign)
+
+    def _reexports(self, path: Path, body: list) -> dict:
+        """``name -> (file, name there)`` for each name a package imports from a project module."""
+        found: dict = {}
+        for statement in _import_statements(body):
+            if not isinstance(statement, ast.ImportFrom):
+                continue
+            module = statement.module or ""
+            if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            target = self.resolve(path, module, statement.level)
+            if target is None or target.suffix != ".py":
+                continue
+            for alias in statement.names:
+                if alias.name != "*":
+                    found[alias.asname or alias.name] = (target, alias.name)
+        return found
+
+    def defining(self, summary: ModuleSummary, name: str, depth: int = 0):
+        """``(kind, value, summary that defines it)`` for a name a module binds, following the
+        re-exports of packages, or None."""
+        found = summary.lookup(name)
+        if found is None:
+            found = _exported(summary, name)
+        if found is not None:
+            return found[0], found[1], summary
+        if name not in summary.reexports or depth >= MAX_IMPORT_DEPTH:
+            return None
+        file, original = summary.reexports[name]
+        defining = self.summary(file) if self._may_bind(file, original) else None
+        return self.defining(defining, original, depth + 1) if defining is not None else None
+
+    def tree_of(self, summary: ModuleSummary) -> ast.Module | None:
+        """The syntax tree a summary was built from (its nodes are that file's)."""
+        return self._trees.get(Path(summary.path))
+
+    def bind(self, importer: Path, body: list, imports: ImportTable, builds_recurrent: bool = False) -> Bound:
+        """Resolve the imports of a file among the project's files: each name they bind to a
+        project constant or class becomes a constant or class of the file (the alias is taken
+        out of ``imports``, since it is no library name); a module alias binds its dotted names.
+        ``builds_recurrent``: the file names a recurrent layer itself, so any module it imports
+        may feed one (see ``_worth_binding``)."""
+        importer = absolute(importer)
+        bound = Bound()
+        for statement in _import_statements(body):
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    if alias.name.split(".")[0] in _NEVER_PROJECT:
+                        continue
+                    target = self.resolve(importer, alias.name, 0)
+                    summary = self.summary(target) if target is not None else None
+                    if summary is not None:
+                        qualified = alias.name
+                        if alias.asname is not None:
+                            imports.aliases[alias.asname] = qualified
+                        self._bind_module(bound, qualified, summary, builds_recurrent)
+                continue
+            module = statement.module or ""
+            if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            target = self.resolve(importer, module, statement.level)
+            if target is None:
+                continue
+            for alias in statement.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                sub = self.resolve(importer, f"{module}.{alias.name}" if module else alias.name, statement.level)
+                if sub is not None and sub != target:
+                    summary = self.summary(sub)
+                    if summary is not None:
+                        qualified = "<project>." + summary.name
+                        imports.aliases[local] = qualified
+                        self._bind_module(bound, qualified, summary, builds_recurrent)
+                        if summary.recurrent:
+                            bound.recurrent_names.add(local)
+                    continue
+                worth = target.suffix == ".py" and self._may_bind(target, alias.name)
+                summary = self.summary(target) if worth else None
+                if summary is None:
+                    continue
+                defined = self.defining(summary, alias.name)
+                if defined is None:
+                    continue
+                kind, value, owner = defined
+                if owner is not summary:
+                    self._add_dependency(bound, summary)
+                    summary = owner
+                imports.aliases.pop(local, None)
+                if kind == "constant":
+                    bound.constants[local] = value
+                elif kind == "class" and self._worth_binding(value, builds_recurrent):
+                    self._activate(summary)
+                    bound.classes[local] = value
+                    if summary.recurrent:
+                        bound.recurrent_names.add(local)
+                elif kind == "function":
+                    bound.functions[local] = value
+                    if summary.recurrent:
+                        bound.recurrent_names.add(local)
+                self._add_dependency(bound, summary)  # after `_activate`: with what it pulled in
+        return bound
+
+    def _may_bind(self, path: Path, name: str) -> bool:
+        """Whether the text of ``path`` may bind ``name`` to a class or a constant at top level,
+        or import it (a re-export): only then is its summary worth building."""
+        text = self.text(path)
+        if text is None or len(text) > MAX_SUMMARY_CHARS or name not in text:
+            return False
+        text = "\n" + text
+        if f"\nclass {name}" in text or any(f"\n{name}{follow}" in text for follow in ("=", " =", ":", " :")):
+            return True
+        return any(name in (names or plain or "") for _, _, names, plain in import_lines(text))
+
+    def recurrent_names(self, importer: Path, body: list) -> set:
+        """The names a file's imports bind from the project that may build recurrent layers
+        (see ``offers_recurrent``), found without building any summary."""
+        importer = absolute(importer)
+        names: set = set()
+        for statement in _import_statements(body):
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    target = self.resolve(importer, alias.name, 0)
+                    if target is not None and target.suffix == ".py" and self.offers_recurrent(target, None):
+                        names.add(alias.asname or alias.name.split(".")[0])
+                continue
+            module = statement.module or ""
+            if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
+                continue
+            target = self.resolve(importer, module, statement.level)
+            if target is None:
+                continue
+            for alias in statement.names:
+                sub = self.resolve(importer, f"{module}.{alias.name}" if module else alias.name, statement.level)
+                if sub is not None and sub != target:
+                    offers = sub.suffix == ".py" and self.offers_recurrent(sub, None)
+                else:
+                    offers = target.suffix == ".py" and self.offers_recurrent(target, frozenset([alias.name]))
+                if offers:
+                    names.add(alias.asname or alias.name)
+        return names
+
+    def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool) -> None:
+        for key, value in summary.constants.items():
+            bound.constants[f"{qualified}.{key}"] = value
+        for key, info in list(summary.classes.items()) + list(summary.exports.items()):
+            if self._worth_binding(info, builds_recurrent):
+                self._activate(summary)
+                bound.classes.setdefault(f"{qualified}.{key}", info)
+        self._add_dependency(bound, summary)
+
+    def _worth_binding(self, info, builds_recurrent: bool) -> bool:
+        """A class of another file is run where it is used when it names a recurrent layer
+        (itself or an in-file base), when it is no module (a configuration class), or, for a
+        file that builds a recurrent layer itself, when its module is small (a front end that
+        feeds the RNN): running every module of a large project wherever it is used would cost
+        far more than it tells."""
+        if "forward" not in info.methods or self._class_recurrent.get(info.key, False):
+            return True
+        return builds_recurrent and self._small.get(info.key, False)
+
+    def _add_dependency(self, bound: Bound, summary: ModuleSummary) -> None:
+        if all(summary is not known for known in bound.foreign):
+            bound.foreign.append(summary)
+            bound.depends.update(summary.depends)
+            for pulled in summary.pulled:
+                self._add_dependency(bound, pulled)
+
+    def depends_of(self, path: Path, text: str) -> dict:
+        """``{path: digest}`` of the project files a file's analysis reads, without analysing it."""
+        path = absolute(path)
+        depends: dict = {}
+        for file, _ in self._imported(path, text):
+            if file != path:
+                summary = self.summary(file) if file.suffix == ".py" else None
+                if summary is not None:
+                    depends.update(summary.depends)
+        return depends
+
+
+def _exported(summary: ModuleSummary, name: str):
+    if name in summary.exports:
+        return "class", summary.exports[name]
+    context = summary.context
+    if name in context.constants and "." not in name:
+        return "constant", context.constants[name]
+    if name in context.classes:
+        return "class", context.classes[name]
+    if name in context.functions:
+        return "function", context.functions[name]
+    return None
+
+
+def _import_statements(body: list):
+    pending = list(body)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            yield statement
+            continue
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # an import inside a function binds a local name of that function
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if isinstance(block, list):
+                pending.extend(block)
+        for handler in getattr(statement, "handlers", ()) or ():
+            pending.extend(handler.body)
+
+
+_PROJECTS: dict = {}  # root -> Project, one per process and run
+
+
+def project_for(path: str | Path | None) -> Project | None:
+    """The project of a file, shared by every file of the same root in this process."""
+    if path is None or str(path).startswith("<"):
+        return None
+    root = find_root(Path(path))
+    if root is None:
+        return None
+    if root not in _PROJECTS:
+        _PROJECTS[root] = Project(root)
+    return _PROJECTS[root]
+
+
+def forget_projects() -> None:
+    """A new run starts from the files as they are now."""
+    _PROJECTS.clear()
+    _ROOTS.clear()
+    _MARKED.clear()

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 
 from ._finding import Finding
-from ._project import HOMEPAGE, rule_url
+from ._links import HOMEPAGE, rule_url
 from ._source import split_rows
 
 # the names `--output-format` takes, in the order `--help` lists them; `text` is `concise`

@@ -17,6 +17,7 @@ from . import __version__
 from ._config import Config
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
+from ._project import imported_names
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -121,7 +122,20 @@ def read_source(path: Path, prefilter: bool = True) -> tuple[str | None, Finding
     return read_file(path, prefilter)
 
 
+def _project_of(path: Path, recurrent: bool | None = None):
+    """The project ``path`` belongs to; ``recurrent``: what the prefilter said of its text."""
+    from ._project import project_for
+
+    project = project_for(path)
+    if project is not None and recurrent:
+        project.remember(path, recurrent)  # a file that names none is read again only if imported
+    return project
+
+
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
+    from ._project import forget_projects
+
+    forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
     files = discover(paths, config, options.root)
     result.files = len(files)
@@ -129,10 +143,12 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
+    importing: list = []  # (path, project, names it imports) of the files that name no RNN
     for path in files:
         source, error, data = read_source(path, prefilter=not is_notebook(path))
-        if error is not None:
-            result.findings.append(error)
+        if error is not None or source is None:
+            if error is not None:
+                result.findings.append(error)
             continue
         assert source is not None  # read, since no error
         if is_notebook(path):
@@ -142,20 +158,26 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 continue
             if source is None:
                 continue  # a notebook in another language
-        if not needs_analysis(source):
-            if str(path) in notebooks:
+        recurrent = needs_analysis(source)
+        project = _project_of(path, recurrent) if str(path) not in notebooks else None
+        if recurrent and project is not None:
+            project.note_definitions(source)
+        if not recurrent:
+            if project is not None and "import" in source:
+                importing.append((path, project, imported_names(source)))
+            elif str(path) in notebooks:
                 result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
             continue
-        key = cache.key(data) if cache else None
-        cached = cache.load(key, str(path)) if cache and key is not None else None
-        if cached is not None:
-            result.findings.extend(cached)
-            if cached:  # the source each finding is shown with in `full`
-                result.sources[str(path)] = _shown_source(notebooks.get(str(path)), source)
+        _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
+    # a file that names no recurrent layer is read on only when it imports a name that a
+    # recurrent file defines (in a large run, those the run read; in a small one, any)
+    gated = len(files) > UNGATED_RUN_FILES
+    for path, project, names in importing:
+        if gated and not project.may_import_definitions(names):
             continue
-        pending.append((path, source, key))
-        if options.fix and not options.diff:
-            originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
+        source, error, data = read_source(path)
+        if error is None and source and project.imports_recurrent(path, source):
+            _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
     for (path, source, key), file_result in zip(pending, _check_all(pending, config, options), strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
@@ -167,7 +189,7 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
         if cache is not None and key is not None and not file_result.warnings and not file_result.errors:
-            cache.store(key, file_result.findings)
+            cache.store(key, file_result.findings, file_result.depends)
         if file_result.fixed_source is not None:
             if notebook is not None:
                 _apply_fixed_notebook(path, notebook, file_result, options, result)
@@ -184,6 +206,26 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
 def _shown_source(notebook, source: str):
     """What `full` shows a file's findings with: its text, or a notebook's cells by number."""
     return {cell.number: cell.text for cell in notebook.cells} if notebook is not None else source
+
+
+# Up to this many files, a file that names no recurrent layer is checked for what it imports
+# whatever the run read; above it, only when it imports a name a recurrent file of the run defines.
+UNGATED_RUN_FILES = 100
+
+
+def _queue(path: Path, source: str, data: bytes, project, cache, result: RunResult, pending: list,
+           originals: dict, options: RunOptions, notebooks: dict) -> None:
+    """A file to check: from the cache when its result there is still good, else pending."""
+    key = cache.key(data) if cache else None
+    cached = cache.load(key, str(path), project) if cache and key is not None else None
+    if cached is not None:
+        result.findings.extend(cached)
+        if cached:  # the source each finding is shown with in `full`
+            result.sources[str(path)] = _shown_source(notebooks.get(str(path)), source)
+        return
+    pending.append((path, source, key))
+    if options.fix and not options.diff:
+        originals[path] = data  # its BOM and coding cookie: the fixed file is written the same way
 
 
 def finding_order(finding: Finding) -> tuple:
@@ -372,7 +414,8 @@ def _interrupts_held():
 def _check_one(task: tuple) -> FileResult:
     path, source, config, fix, unsafe = task
     try:
-        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe)
+        project = _project_of(Path(path)) if not is_notebook(path) else None
+        return check_source(source, path, config, fix=fix, unsafe_fixes=unsafe, project=project)
     except RecursionError:
         return FileResult(path, errors=[f"{path}: could not be analysed: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run
@@ -440,23 +483,29 @@ class Cache:
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str, path: str) -> list | None:
+    def load(self, key: str, path: str, project=None) -> list | None:
+        """The findings stored for ``key``, unless a project file they were computed from (a
+        config, a base class) has changed since."""
         try:
-            records = json.loads(self._file(key).read_text(encoding="utf-8"))
-            return [_finding_from(record, path) for record in records]
+            entry = json.loads(self._file(key).read_text(encoding="utf-8"))
+            for depended, digest in entry["depends"].items():
+                text = project.text(Path(depended)) if project is not None else None
+                if text is None or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != digest:
+                    return None
+            return [_finding_from(record, path) for record in entry["findings"]]
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - deep nesting (RecursionError), a foreign shape, bad bytes
             return None  # a corrupt or foreign entry is recomputed and overwritten
 
-    def store(self, key: str, findings: list) -> None:
+    def store(self, key: str, findings: list, depends: dict | None = None) -> None:
         if self.problem is not None:
             return
         try:
             self._prepare()
             target = self._file(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            records = [_record_of(finding) for finding in findings]
+            records = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

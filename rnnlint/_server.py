@@ -116,7 +116,14 @@ def _check(ls: RnnlintServer, unit: Unit, fix: bool = False):
     config = _config_for(ls, path)
     if path is not None and _excluded(Path(path), config):
         return FileResult(unit.path)
-    return check_source(unit.program, unit.path, config, fix=fix, unsafe_fixes=fix and config.unsafe_fixes)
+    project = None
+    if path is not None and not path.endswith(".ipynb"):
+        from ._project import forget_projects, project_for
+
+        forget_projects()  # the other files as they are saved now
+        project = project_for(path)
+    return check_source(unit.program, unit.path, config, fix=fix, unsafe_fixes=fix and config.unsafe_fixes,
+                        project=project)
 
 
 def _excluded(path: Path, config: Config) -> bool:

@@ -214,7 +214,9 @@ def _check_parser() -> argparse.ArgumentParser:
     speed.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     speed.add_argument("--cache-dir", metavar="DIR",
                        help="the cache folder (default: `.rnnlint_cache` in the project root, the folder of the "
-                            "configuration file; results are keyed by content, version and configuration)")
+                            "configuration file; results are keyed by content, version and configuration, and by "
+                            "the project files they were computed from: editing `config.py` re-checks the model "
+                            "that imports it)")
     return parser
 
 
@@ -650,7 +652,12 @@ def _check_stdin(args, settings: Settings) -> int:
     else:
         assert source is not None  # decoded, since no problem
         try:
-            file_result = check_source(source, name, config, fix=fixing, unsafe_fixes=config.unsafe_fixes)
+            from ._project import project_for
+
+            # the file's path anchors its project: its imports are read from disk
+            project = project_for(Path(name).resolve()) if args.stdin_filename else None
+            file_result = check_source(source, name, config, fix=fixing, unsafe_fixes=config.unsafe_fixes,
+                                       project=project)
         except Exception as error:  # noqa: BLE001 - one line, never a traceback
             file_result = FileResult(name, errors=[internal_error(name, "the engine", error)])
     for warning in file_result.warnings:

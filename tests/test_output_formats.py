@@ -299,12 +299,12 @@ def test_the_readme_documents_every_format_and_pyproject_names_the_addresses():
         import tomllib
     else:
         import tomli as tomllib
-    from rnnlint import _project
+    from rnnlint import _links
 
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
-    assert urls == {"Homepage": _project.HOMEPAGE, "Documentation": _project.DOCS_BASE_URL,
-                    "Changelog": _project.CHANGELOG_URL, "Issues": _project.ISSUES_URL}
-    assert _project.rule_url("RNN004") == urls["Documentation"] + "RNN004.md"
+    assert urls == {"Homepage": _links.HOMEPAGE, "Documentation": _links.DOCS_BASE_URL,
+                    "Changelog": _links.CHANGELOG_URL, "Issues": _links.ISSUES_URL}
+    assert _links.rule_url("RNN004") == urls["Documentation"] + "RNN004.md"
 
 
 def test_full_shows_the_source_also_when_the_findings_come_from_the_cache(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from rnnlint._project import DOCS_BASE_URL, rule_url
+from rnnlint._links import DOCS_BASE_URL, rule_url
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules._docs import rule_doc, rule_pages
 

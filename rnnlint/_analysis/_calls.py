@@ -248,7 +248,7 @@ class Calls(InterpreterBase):
 
     def call_submodule(self, layer: Layer, args: list, kwargs: dict) -> Value:
         """Calling an in-file module: its forward runs on the caller's tensors."""
-        info = self.classes.get(layer.module_class)
+        info = self.registry.get(layer.module_class) or self.classes.get(layer.module_class)
         if info is None or (not layer.module_state and "__init__" in info.methods):
             return UNKNOWN
         state = dict(layer.module_state)
@@ -275,6 +275,8 @@ class Calls(InterpreterBase):
         if name.startswith("<class>."):
             self.note_site(name.split(".", 1)[1], node, args, kwargs, opaque)
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
+        if name in self.classes:  # `models.Encoder(...)`: a class of a project module
+            return self.construct_in_file(name, node, args, kwargs)
         if name.startswith(TORCH_NN) and name.count(".") == 2:
             return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque, starred)
         if name.startswith("builtins."):
@@ -304,7 +306,8 @@ class Calls(InterpreterBase):
             self.run_method("__init__", module_state, args, kwargs, info=info)
         # the class's own analysis reports on its constructor; this instance only lends its state
         del self.events[recorded[0]:], self.layers[recorded[1]:]
-        instance = Layer(kind=class_name, node=node, module_class=class_name, module_state=tuple(module_state.items()))
+        instance = Layer(kind=info.name, node=node, module_class=info.key or class_name,
+                         module_state=tuple(module_state.items()))
         injected = any(isinstance(case, Layer) for value in [*args, *kwargs.values()] for _, case in cases(value))
         if self.info is None and injected and self.depth < MAX_INLINE_DEPTH - 1:
             self.run_instance(instance, info)

@@ -46,6 +46,9 @@ class ClassInfo:
     class_attributes: dict = field(default_factory=dict)
     # class attributes some in-file subclass sets again: placeholders, unknown for this class
     overridden: set = field(default_factory=set)
+    # a class from another project file: the context its methods run in, and its unique key
+    context: object = None
+    key: str = ""
 
 
 class PathEnds(Exception):
@@ -55,10 +58,14 @@ class PathEnds(Exception):
 class InterpreterBase:
     """The state of one interpretation, and how a function runs."""
 
-    def __init__(self, imports: ImportTable, constants: dict, classes: dict, info: ClassInfo | None):
+    def __init__(self, imports: ImportTable, constants: dict, classes: dict, info: ClassInfo | None,
+                 registry: dict | None = None):
         self.imports = imports
         self.constants = constants
         self.classes = classes
+        self.home = (imports, constants, classes)  # the analysed file's names
+        # every class an instance may be of, by ``ClassInfo.key`` (other files' too)
+        self.registry = registry if registry is not None else classes
         self.info = info  # the class whose method is running (``super()`` starts above it)
         self.instance = info  # the class of ``self``: its attributes and methods win
         self.events: list[Fact] = []
@@ -153,6 +160,12 @@ class InterpreterBase:
         self.bind_parameters(function, local, args, kwargs, bound_self and not _is_staticmethod(function))
         previous_info, self.info = self.info, owner or self.info
         previous_guard = self.guard
+        # a method runs among the names of the file that defines it
+        previous_names = self.imports, self.constants, self.classes
+        if owner is not None:
+            context = owner.context
+            self.imports, self.constants, self.classes = self.home if context is None else (
+                context.imports, context.constants, context.classes)  # type: ignore[attr-defined]
         self.depth += 1
         self.returns.append([])
         try:
@@ -163,6 +176,7 @@ class InterpreterBase:
             self.depth -= 1
             self.info = previous_info
             self.guard = previous_guard
+            self.imports, self.constants, self.classes = previous_names
         returned = self.returns.pop()
         for key, value in local.items():
             if key.startswith("self."):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+from pathlib import Path
 
 from .._source import SourceLines
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -32,45 +33,56 @@ from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
-def analyse(module: ast.Module, source: str, body: list | None = None,
-            closed_classes: frozenset = frozenset()) -> FileFacts:
+def analyse(module: ast.Module, source: str, body: list | None = None, project=None,
+            path: str | None = None, closed_classes: frozenset = frozenset()) -> FileFacts:
     """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
-    default all of them; the engine leaves out definitions that cannot matter).
+    default all of them; the engine leaves out definitions that cannot matter); ``project``:
+    the ``Project`` whose modules the file's imports are resolved among (``path`` is the file's).
     ``closed_classes``: the classes every construction of which is in view (a project model
     knows it): one that is built here is only what its sites build, so its own symbolic run,
     and the findings that hold only under a configuration no site builds, are left out."""
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
-    rebound = _rebound_names(module.body)
-    classes = _collect_classes(body, imports)
-    constants = ModuleBindings(module_functions(body, rebound, imports, classes))
+    bound = None
+    if project is not None and path:
+        from .._engine import needs_analysis
+
+        bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    rebound = _rebound_names(module.body, with_globals="global" in source)
+    constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
+    classes = _collect_classes(body, imports, bound.classes if bound else None)
+    constants.update(module_functions(body, rebound, imports, classes))
     constants.domains = string_domains(module)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
-    _module_constants(body, imports, rebound, constants)
+    registry = dict(project.registry) if project is not None else {}
+    registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
-    module_classes = [info for info in classes.values() if _is_module_class(info, imports, classes)]
+    module_classes = [info for info in classes.values()
+                      if info.context is None and _is_module_class(info, imports, classes)]
     symbolic = {}
     for info in module_classes:
-        symbolic[info.name] = _analyse_class(info, imports, constants, classes)
+        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry)
         scopes.append(symbolic[info.name])
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
-            scopes.append(_analyse_function(statement, imports, constants, classes))
-    scopes.append(_analyse_module_level(module, body, imports, constants, classes))
+            scopes.append(_analyse_function(statement, imports, constants, classes, registry))
+    scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
         closed = info.name in closed_classes
         configured = []
         for site in constants.configurations(info.name, every_site=closed):
-            scope = _analyse_configuration(info, site, imports, constants, classes)
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry)
             if scope is not None:
                 configured.append(scope)
         if closed and configured and len(configured) == len(constants.distinct_sites(info.name)):
             scopes.remove(symbolic[info.name])
         scopes.extend(configured)
-    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source))
+    foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
+    return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
+                     depends=bound.depends if bound else {}, foreign_trees=foreign)
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -89,12 +101,13 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set, constants: ModuleBindings) -> None:
+def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> ModuleBindings:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
-    that a method reads: unknown. Functions, lambdas, partials and layer classes bound once
-    are values too: the code below calls them."""
+    that a method reads: unknown. Lambdas, partials and layer classes bound once are values
+    too: the code below calls them. ``imported``: the constants the file imports from the project."""
+    constants = ModuleBindings(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
@@ -104,6 +117,7 @@ def _module_constants(body: list, imports: ImportTable, rebound: set, constants:
         # a constant is a plain value; layers and tensors built at module level are not constants
         plain = _is_plain(value) or is_callable_value(value)
         constants[name] = UNKNOWN if name in rebound or not plain else value
+    return constants
 
 
 def _module_level_statements(body: list):
@@ -124,10 +138,11 @@ def _module_level_statements(body: list):
                 yield from _module_level_statements(handler.body)
 
 
-def _rebound_names(body: list) -> set:
+def _rebound_names(body: list, with_globals: bool = True) -> set:
     """Module-level names bound more than once (two assignments, a loop variable, an augmented
     assignment, an import or definition of the same name), or assigned by a function that
-    declares them ``global``: no single value holds for every reader."""
+    declares them ``global``: no single value holds for every reader. ``with_globals``: False when
+    the file's text has no ``global`` statement (its functions need not be walked)."""
     counts: dict = {}
 
     def bind(name: str) -> None:
@@ -139,7 +154,8 @@ def _rebound_names(body: list) -> set:
         statement = pending.pop()
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bind(statement.name)
-            rebound |= _globals_assigned(statement)
+            if with_globals:
+                rebound |= _globals_assigned(statement)
             continue
         for node in _walk_scope(statement):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -155,7 +171,8 @@ def _rebound_names(body: list) -> set:
                 bind(node.name)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 bind(node.name)
-                rebound |= _globals_assigned(node)
+                if with_globals:
+                    rebound |= _globals_assigned(node)
     return rebound | {name for name, count in counts.items() if count > 1}
 
 
@@ -193,8 +210,11 @@ def _is_plain(value: Value) -> bool:
     return isinstance(value, (Bool, Const, Poly))
 
 
-def _collect_classes(body: list, imports: ImportTable) -> dict:
-    classes: dict = {}
+def _collect_classes(body: list, imports: ImportTable, imported: dict | None = None) -> dict:
+    """The file's classes by name, with ``imported``: the project classes its imports bind (they
+    run in their own file's context and are never changed here)."""
+    classes: dict = dict(imported or {})
+    local: list[ClassInfo] = []
     for statement in body:
         if not isinstance(statement, ast.ClassDef):
             continue
@@ -205,16 +225,19 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 methods[item.name] = item
         info = ClassInfo(statement.name, statement, methods, [], class_attributes)
         classes[info.name] = info
+        local.append(info)
     interpreter = Interpreter(imports, {}, classes, None)
-    for info in classes.values():
+    for info in local:
         for base in info.node.bases:
             if isinstance(base, ast.Name) and base.id in classes:
                 info.bases.append(classes[base.id])
+            elif isinstance(base, ast.Attribute) and imports.resolve(base) in classes:
+                info.bases.append(classes[imports.resolve(base)])  # `class M(base.Encoder)`
         for item in info.node.body:
             if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
                 value = interpreter.eval(item.value, {})
                 info.class_attributes[item.targets[0].id] = value if _is_plain(value) else UNKNOWN
-    for info in classes.values():
+    for info in local:
         ancestors: list[ClassInfo] = []
         pending = list(info.bases)
         while pending:
@@ -223,6 +246,8 @@ def _collect_classes(body: list, imports: ImportTable) -> dict:
                 ancestors.append(base)
                 pending.extend(base.bases)
         for ancestor in ancestors:
+            if ancestor.context is not None:
+                continue  # another file's class is shared by all its importers
             ancestor.overridden |= set(info.class_attributes) & set(ancestor.class_attributes)
     return classes
 
@@ -234,17 +259,21 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
         qualified = imports.resolve(base)
         if qualified in MODULE_BASES or (qualified or "").endswith("LightningModule"):
             return True
-        if isinstance(base, ast.Name) and base.id in classes \
-                and _is_module_class(classes[base.id], imports, classes, seen | {info.name}):
-            return True
+        inherited = classes.get(base.id) if isinstance(base, ast.Name) else classes.get(imports.resolve(base) or "")
+        if inherited is not None:
+            context = inherited.context
+            owner_imports, owner_classes = (context.imports, context.classes) if context is not None \
+                else (imports, classes)
+            if _is_module_class(inherited, owner_imports, owner_classes, seen | {info.name}):
+                return True
     # a base from another file: a class with forward() is most likely a module
     return "forward" in info.methods and bool(info.node.bases)
 
 
 def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
-                           classes: dict) -> ScopeFacts | None:
+                           classes: dict, registry: dict) -> ScopeFacts | None:
     """The class run on one site's arguments, every fact under the site's `Built` atom."""
-    interpreter = Interpreter(imports, constants, classes, info)
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     init, _ = interpreter.find_method("__init__", info)
     if init is None:
         return None
@@ -261,7 +290,7 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
     built = frozenset({(Built(info.name, site.node.lineno), True)})
-    scope = _analyse_class(info, imports, constants, classes, kwargs=kwargs, guard=built)
+    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope
 
@@ -273,17 +302,18 @@ def _argument_origins(call: ast.Call, parameters: list, constants: ModuleBinding
     if not isinstance(parsed, Namespace):
         return {}
     lines = {dest: line for dest, _, line in parsed.defaults}
-    given = list(zip(parameters, call.args, strict=False)) + [(keyword.arg, keyword.value) for keyword in call.keywords
-                                                 if keyword.arg is not None]
+    given = list(zip(parameters, call.args, strict=False))
+    given += [(keyword.arg, keyword.value) for keyword in call.keywords if keyword.arg is not None]
     return {name: f"argparse default, line {lines[node.attr]}" for name, node in given
             if isinstance(node, ast.Attribute) and node.attr in lines}
 
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
-                   kwargs: dict | None = None, guard: frozenset = frozenset()) -> ScopeFacts:
+                   registry: dict | None = None, kwargs: dict | None = None,
+                   guard: frozenset = frozenset()) -> ScopeFacts:
     """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
     then ``forward``."""
-    interpreter = Interpreter(imports, constants, classes, info)
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.guard = guard
     interpreter.run_method("__init__", state, kwargs=kwargs)
@@ -351,8 +381,9 @@ def _class_chain(info: ClassInfo) -> list[ClassInfo]:
     return chain
 
 
-def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,
+                      registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     interpreter.call_function(function, {}, [], {}, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
@@ -360,8 +391,8 @@ def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
-                          classes: dict) -> ScopeFacts:
-    interpreter = Interpreter(imports, constants, classes, None)
+                          classes: dict, registry: dict | None = None) -> ScopeFacts:
+    interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
     with contextlib.suppress(PathEnds):

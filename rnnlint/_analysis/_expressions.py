@@ -95,7 +95,8 @@ class Expressions(InterpreterBase):
         if qualified is not None and not isinstance(node.value, ast.Call):
             base_name = dotted_name(node.value)
             if base_name is not None and base_name.split(".")[0] not in state:
-                return Ref(qualified)
+                # `config.HIDDEN` of a project module: its value
+                return self.constants[qualified] if qualified in self.constants else Ref(qualified)
         base = self.eval(node.value, state)
         return map_cases(lambda case: self.attribute_of(case, attribute), base)
 

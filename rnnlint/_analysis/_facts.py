@@ -371,6 +371,11 @@ class FileFacts:
     imports: ImportTable
     scopes: list
     lines: SourceLines  # positions and original text of the analysed source
+    # the project files read for their summaries ({path: digest}), and the ids of their nodes:
+    # a fact recorded at another file's node is no finding of this file
+    depends: dict = field(default_factory=dict)
+    foreign_trees: tuple = ()
+    _foreign_nodes: set | None = field(default=None, repr=False)
     _head_flows: list | None = field(default=None, repr=False)
 
     @property
@@ -385,6 +390,15 @@ class FileFacts:
             for event in scope.events:
                 if isinstance(event, kinds):
                     yield scope, event
+
+    def is_foreign(self, node: ast.AST) -> bool:
+        """Whether ``node`` is another file's (a base class or helper imported from the project)."""
+        if not self.foreign_trees:
+            return False
+        if self._foreign_nodes is None:
+            self._foreign_nodes = {id(child) for tree in self.foreign_trees if tree is not None
+                                   for child in ast.walk(tree)}
+        return id(node) in self._foreign_nodes
 
     def names_bound(self, node: ast.AST) -> tuple[str, ...]:
         """The names a plain assignment binds the expression ``node`` to."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from .._project import DOCS_BASE_URL, rule_url  # noqa: F401 - the address of each rule's page
+from .._links import DOCS_BASE_URL, rule_url  # noqa: F401 - the address of each rule's page
 
 DOC_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 

@@ -7,14 +7,16 @@ Reads ``.shape`` only (no device synchronisation); every expected shape comes fr
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from torch import Tensor, nn
+from torch.nn.modules.lazy import LazyModuleMixin
 from torch.nn.utils.rnn import PackedSequence
 
 from .. import _pytorch, _shapes
-from ._errors import RNNShapeError
+from ._errors import RNNShapeError, user_line
 
 Name = str | Callable[[], str]
 
@@ -22,6 +24,9 @@ _KINDS = _pytorch.KIND_OF_MODE  # torch's `mode` -> the kind: {"RNN_TANH": "RNN"
 _STOCK_FORWARDS = {getattr(nn, kind).forward for kind in _pytorch.RNN_KINDS}
 # expected shapes are cached per input shape; a bound keeps variable lengths from piling up
 _CACHE_LIMIT = 64
+# results of the last calls a recurrent module keeps, for heads to recognise (an encoder may
+# run over several inputs before its head is called)
+_RECENT_CALLS = 4
 
 
 def recurrent_config(module: nn.Module) -> _shapes.RNNConfig | None:
@@ -93,10 +98,13 @@ class RecurrentSpec:
         # input shape (or packed layout) -> what the call must look like; only shapes that
         # passed the input checks are stored, so a stored shape needs no further input check
         self._seen: dict[Any, _Expected] = {}
-        # weak references to the last h_n and c_n, set only when a head is watched too
+        # the output, h_n and c_n of the last calls, kept only when heads are watched too: a
+        # head recognises them, and views of them, by identity. Detached aliases hold the
+        # memory (not the autograd graph), so that a view outliving its base's Python object
+        # is still recognised; the watch drops them when the outermost model returns
         self.record_states = False
-        self.last_hidden: Callable[[], Any] = nothing
-        self.last_cell: Callable[[], Any] = nothing
+        self.recent: deque[tuple[str, Tensor]] = deque(maxlen=3 * _RECENT_CALLS)
+        self.heads: list = []  # the watch's heads: nothing to record for while it is empty
 
     @property
     def name(self) -> str:
@@ -130,6 +138,20 @@ class RecurrentSpec:
         if state is not None:
             self._check_state(state, expected)
         return expected
+
+    def record(self, result: Any) -> None:
+        """Remember the tensors of this call's ``(output, h_n)`` or ``(output, (h_n, c_n))``."""
+        if not self.heads:
+            return
+        output, state = result
+        hidden, cell = state if isinstance(state, tuple) else (state, None)
+        for role, tensor in (("c_n", cell), ("h_n", hidden), ("output", output)):
+            if isinstance(tensor, Tensor):
+                self.recent.appendleft((role, tensor.detach()))
+
+    def results(self) -> Iterator[tuple[str, Tensor]]:
+        """The remembered tensors, newest call first."""
+        return iter(self.recent)
 
     def expected_for(self, args: tuple, kwargs: dict, sizes: Sizes) -> _Expected | None:
         """What the result of a call that passed `check_call` must look like."""
@@ -502,12 +524,32 @@ class CellSpec:
         )
 
 
+class PerLayer:
+    """A head's input that still holds one row per layer and direction (``h_n`` or ``c_n``
+    whole). Whether the head's result is wrong depends on where it goes: indexed, pooled or
+    handed to an RNN as its initial state it is fine, returned as the model's result it is
+    not. The watch judges it when the model returns."""
+
+    __slots__ = ("got", "head", "line", "rnn", "role")
+
+    def __init__(self, head: LinearSpec, rnn: RecurrentSpec, role: str, got: tuple) -> None:
+        self.head, self.rnn, self.role, self.got = head, rnn, role, got
+        self.line = user_line()  # the error is raised later, when the model returns
+
+    def error(self) -> RNNShapeError:
+        where = f" (the head was called at {self.line})" if self.line else ""
+        if self.role == "c_n":
+            return self.head._cell_state_error(self.got, self.rnn, where)
+        return self.head._whole_state_error(self.got, self.rnn, where)
+
+
 class LinearSpec:
-    """A ``nn.Linear`` watched because sizes were declared: the head of a recurrent model."""
+    """A watched ``nn.Linear``: the head of a recurrent model. It recognises the results of
+    the watch's recurrent modules, and views of them, by identity; with sizes declared it
+    also judges tensors the model computed from them by their shape."""
 
     def __init__(self, module: nn.Linear, name: Name, recurrent: list[RecurrentSpec]) -> None:
         self._name = name
-        self.in_features = module.in_features
         self._module = weakref.ref(module)
         # the watch's recurrent modules, shared: modules added later are seen too
         self.recurrent = recurrent
@@ -520,38 +562,81 @@ class LinearSpec:
     def description(self) -> str:
         return _describe(self._module, "Linear")
 
-    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> None:
+    @property
+    def in_features(self) -> int:
+        # read on each call: an nn.LazyLinear learns it on its first call
+        module = self._module()
+        return -1 if module is None else module.in_features
+
+    def recognise(self, data: Tensor) -> tuple[RecurrentSpec, str, Tensor, list] | None:
+        """The recurrent result ``data`` is, or is a view of: module, role, tensor, axes."""
+        for spec in self.recurrent:
+            for role, base in spec.results():
+                axes = view_axes(data, base)
+                if axes is not None:
+                    return spec, role, base, axes
+        return None
+
+    def check_call(self, args: tuple, kwargs: dict, sizes: Sizes) -> PerLayer | None:
+        """Raise on an input that is certainly wrong; return the per-layer inputs whose
+        verdict waits for the model's result."""
         __tracebackhide__ = True
         data = args[0] if args else kwargs.get("input")
         if not isinstance(data, Tensor) or not self.recurrent:
-            return
+            return None
+        if isinstance(self._module(), LazyModuleMixin):
+            return None  # not built yet: its input decides its in_features
         shape = data.shape
         rank = len(shape)
         if rank == 0:
-            return
+            return None
+        found = self.recognise(data)
         features = shape[-1]
         if features != self.in_features:
-            source = self._source_of(features)
+            # torch raises anyway: name the recurrent module the input comes from
+            if found is not None and found[1] != "c_n":
+                raise self._width_error(tuple(shape), found[0])
+            source = self._source_of(features) if sizes.batch is not None else None
             if source is not None:
                 raise self._width_error(tuple(shape), source)
-            return  # unrelated to a recurrent module: torch's error stands
+            return None
+        if found is not None:
+            return self._judge_result(data, *found)
+        # not a result itself: a tensor the model computed from one, judged by declared sizes
         batch, seq = sizes.batch, sizes.seq
-        if rank == 3 and batch is not None:
+        if batch is None:
+            return None
+        if rank == 3 and shape[1] == batch and shape[0] != batch and shape[0] != seq:
             for spec in self.recurrent:
-                if spec.last_cell() is data:
-                    raise self._cell_state_error(tuple(shape), spec, sizes)
-                # a single-slice h_n fed whole is the common `fc(h_n).squeeze(0)` idiom
-                if spec.layers != 1 and spec.last_hidden() is data:
-                    raise self._whole_state_error(tuple(shape), spec, sizes)
-            if shape[1] == batch and shape[0] != batch and shape[0] != seq:
-                for spec in self.recurrent:
-                    if (shape[0] == spec.layers != 1
-                            and features in (spec.hidden_out, spec.config.hidden_size)):
-                        raise self._whole_state_error(tuple(shape), spec, sizes)
+                if (shape[0] == spec.layers != 1
+                        and features in (spec.hidden_out, spec.config.hidden_size)):
+                    return PerLayer(self, spec, "h_n", tuple(shape))
         elif rank == 2 and seq is not None and shape[0] == seq and seq != batch:
             for spec in self.recurrent:
                 if features in (spec.features, spec.hidden_out):
-                    raise self._time_indexed_error(tuple(shape), spec, sizes)
+                    raise self._time_indexed_error(tuple(shape), spec, batch, seq)
+        return None
+
+    def _judge_result(self, data: Tensor, spec: RecurrentSpec, role: str, base: Tensor,
+                      axes: list) -> PerLayer | None:
+        __tracebackhide__ = True
+        if base.dim() != 3:
+            return None  # unbatched: no batch axis to confuse
+        if role in ("h_n", "c_n"):
+            if spec.layers != 1 and data.dim() == 3 and _whole(axes, base):
+                return PerLayer(self, spec, role, tuple(data.shape))
+            return None  # h_n[-1], h_n[-2]: one layer and direction
+        batch_axis, time_axis = spec.batch_axis, spec.time_axis
+        if batch_axis is None or time_axis is None:
+            return None
+        batch, steps = base.shape[batch_axis], base.shape[time_axis]
+        index, _, kept = axes[batch_axis]
+        # one sample's whole sequence: the first or last batch element where a time step was meant
+        if (data.dim() == 2 and kept is None and batch > 1 and steps > 1
+                and index in (0, batch - 1) and axes[time_axis][:2] == (0, steps)
+                and axes[2][:2] == (0, base.shape[2])):
+            raise self._time_indexed_error(tuple(data.shape), spec, batch, steps)
+        return None
 
     def _source_of(self, features: int) -> RecurrentSpec | None:
         candidates = [spec for spec in self.recurrent
@@ -587,42 +672,100 @@ class LinearSpec:
             expected=self.in_features, got=got,
         )
 
-    def _whole_state_error(self, got: tuple, spec: RecurrentSpec, sizes: Sizes) -> RNNShapeError:
+    def _whole_state_error(self, got: tuple, spec: RecurrentSpec, where: str) -> RNNShapeError:
+        batch = got[1]
         return _error(
             "RNN002", self.name, f"`{self.name}` got the whole final state of `{spec.name}`",
-            f"input: expected (batch, in_features) = ({sizes.batch}, {self.in_features}), "
-            f"got {got}, laid out like h_n: (num_layers * num_directions, batch, H_out)",
+            f"input: expected (batch, in_features) = ({batch}, {self.in_features}), "
+            f"got {got}, laid out like h_n: (num_layers * num_directions, batch, H_out), "
+            f"and the model returned the head's per-layer result{where}",
             spec.layers_line(),
             "the head makes one prediction per layer and direction: feed h_n[-1] (or both "
             "directions of the last layer) instead of h_n",
-            expected=(sizes.batch, self.in_features), got=got,
+            expected=(batch, self.in_features), got=got,
         )
 
-    def _cell_state_error(self, got: tuple, spec: RecurrentSpec, sizes: Sizes) -> RNNShapeError:
+    def _cell_state_error(self, got: tuple, spec: RecurrentSpec, where: str) -> RNNShapeError:
+        batch = got[1]
         return _error(
             "RNN007", self.name, f"`{self.name}` got c_n of `{spec.name}`",
-            f"input: expected (batch, in_features) = ({sizes.batch}, {self.in_features}), "
-            f"got {got}, which is c_n: (num_layers * num_directions, batch, hidden_size)",
+            f"input: expected (batch, in_features) = ({batch}, {self.in_features}), "
+            f"got {got}, which is c_n: (num_layers * num_directions, batch, hidden_size), "
+            f"and the model returned the head's per-layer result{where}",
             f"{spec.description} returns (output, (h_n, c_n))",
             "indexing that tuple (hidden[-1]) picks c_n, not the last layer of h_n: unpack "
-            "_, (h_n, c_n) = lstm(x) and use h_n[-1]",
-            expected=(sizes.batch, self.in_features), got=got,
+            "_, (h_n, c_n) = lstm(x) and use h_n[-1] (a head meant for the cell state still "
+            "takes one layer: c_n[-1])",
+            expected=(batch, self.in_features), got=got,
         )
 
     def _time_indexed_error(self, got: tuple, spec: RecurrentSpec,
-                            sizes: Sizes) -> RNNShapeError:
+                            batch: int | None, seq: int | None) -> RNNShapeError:
         layout = "batch first" if spec.config.batch_first else "sequence first"
         index = "out[-1]" if not spec.config.batch_first else "out[:, -1]"
         return _error(
             "RNN004", self.name, f"`{self.name}` got a tensor whose leading axis is time",
-            f"input: expected (batch, features) = ({sizes.batch}, {self.in_features}), "
-            f"got {got}: the leading axis has size seq = {sizes.seq}",
+            f"input: expected (batch, features) = ({batch}, {self.in_features}), "
+            f"got {got}: the leading axis has size seq = {seq}",
             f"{spec.description} returns output {layout} "
             f"(batch_first={spec.config.batch_first})",
             f"an index like out[:, -1] took the last batch element, not the last time "
             f"step: use {index}",
-            expected=(sizes.batch, self.in_features), got=got,
+            expected=(batch, self.in_features), got=got,
         )
+
+
+def view_axes(view: Tensor, base: Tensor) -> list[tuple[int, int, int | None]] | None:
+    """How ``view`` reads ``base``'s memory, or None when it is not a strided window of it.
+
+    One triple per axis of ``base``: the first index read, how many indices, and the axis of
+    ``view`` that walks them (None for an axis fixed at one index). Reads pointers, sizes
+    and strides only: no data, no device synchronisation. ``base`` is alive (its caller holds
+    it), so no other allocation can sit in its memory.
+    """
+    if view.dtype != base.dtype or view.device != base.device or view.layout != base.layout:
+        return None
+    try:
+        origin, target = base.data_ptr(), view.data_ptr()
+        strides, view_strides = base.stride(), view.stride()
+    except (RuntimeError, NotImplementedError):  # sparse, meta or other storage-less tensors
+        return None
+    sizes = tuple(base.shape)
+    item = base.element_size()
+    if origin == 0 or base.numel() == 0 or (target - origin) % item:
+        return None
+    rest = (target - origin) // item
+    walked: dict[int, tuple[int, int]] = {}
+    for axis, (size, stride) in enumerate(zip(view.shape, view_strides, strict=True)):
+        if size == 1:
+            continue
+        matches = [i for i, (n, s) in enumerate(zip(sizes, strides, strict=True))
+                   if s == stride and n > 1 and i not in walked]
+        if len(matches) != 1:
+            return None
+        walked[matches[0]] = (axis, size)
+    first = [0] * len(sizes)
+    for i in sorted(range(len(sizes)), key=lambda i: -strides[i]):
+        if sizes[i] > 1 and strides[i] > 0:
+            first[i], rest = divmod(rest, strides[i])
+    if rest != 0:
+        return None
+    axes = []
+    for i, size in enumerate(sizes):
+        kept, count = walked.get(i, (None, 1))
+        if first[i] < 0 or first[i] + count > size:
+            return None
+        axes.append((first[i], count, kept))
+    return axes
+
+
+def _whole(axes: list, base: Tensor) -> bool:
+    """Every element of ``base``, axes in their order (squeezed or unsqueezed at most)."""
+    order = [kept for (first, count, kept), size in zip(axes, base.shape, strict=True)
+             if size > 1 and first == 0 and count == size]
+    if None in order or len(order) != sum(1 for size in base.shape if size > 1):
+        return False
+    return order == sorted(order)
 
 
 def _describe(reference: weakref.ref, fallback: str) -> str:

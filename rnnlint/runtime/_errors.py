@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 
@@ -62,14 +62,27 @@ class RNNShapeError(ShapeError, RuntimeError):
 _LIBRARIES = ("torch", "jaxtyping", "beartype", "rnnlint.runtime")
 
 
+def user_line() -> str | None:
+    """``path:line`` of the innermost frame outside torch and rnnlint's runtime: where the
+    user's code made the call being checked."""
+    folders = _library_folders()
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if not frame.f_code.co_filename.startswith(folders):
+            return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+def _library_folders() -> tuple[str, ...]:
+    files = (getattr(module, "__file__", None) for module in map(sys.modules.get, _LIBRARIES))
+    return tuple(os.path.dirname(file) + os.sep for file in files if file)
+
+
 def strip_library_frames(error: BaseException) -> BaseException:
     """Drop the frames of torch, jaxtyping, beartype and rnnlint's runtime from ``error``'s
     traceback, so that a report ends on the user's line that made the bad call."""
-    folders = tuple(
-        os.path.dirname(module.__file__) + os.sep
-        for module in map(sys.modules.get, _LIBRARIES)
-        if module is not None and module.__file__
-    )
+    folders = _library_folders()
     kept: list[TracebackType] = []
     frame = error.__traceback__
     while frame is not None:

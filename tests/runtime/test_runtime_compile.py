@@ -67,3 +67,15 @@ def test_full_graph_with_recurrent_tracing_steps_aside(monkeypatch):
     with watch(model, batch=BATCH, seq=SEQ):
         compiled = torch.compile(model, backend="eager", fullgraph=True)
         assert torch.allclose(compiled(x), model(x))
+
+
+def test_full_graph_of_a_model_without_recurrent_modules_under_the_new_module_watch():
+    # pytest --rnnlint watches every Linear built in a test: one with no recurrent module to
+    # recognise must not break the graph
+    from rnnlint.runtime import watch_new_modules
+
+    with watch_new_modules(heads=True):
+        mlp = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 2))
+        x = torch.randn(BATCH, 3)
+        compiled = torch.compile(mlp, backend="eager", fullgraph=True)
+        assert torch.allclose(compiled(x), mlp(x))

@@ -96,3 +96,31 @@ def test_packed_layout_example_fails_in_packing_before_any_module_runs():
         model(*inputs)
     # pack_padded_sequence is a function, not a module: torch's own error, raised first
     assert not isinstance(caught.value, RNNShapeError)
+
+
+# The silent bugs (and the call checks) the watcher catches with no sizes declared: the heads
+# recognise the recurrent module's own output, h_n and c_n by identity.
+# Left out: RNN001's head is fed out.mean() (torch's own error), and RNN012's step loop over the
+# batch axis shows only against a declared `seq` (a step of batch `seq` is a time step misread).
+CAUGHT_BY_IDENTITY = sorted(set(CAUGHT) - {"rnn001_head_features_mismatch", "rnn012_step_loop_over_batch"})
+
+
+@pytest.mark.parametrize("folder", CAUGHT_BY_IDENTITY)
+def test_heads_catch_the_buggy_example_by_identity_without_sizes(folder):
+    model, inputs, _ = build(folder, "buggy")
+    with pytest.raises(RNNShapeError) as caught, watch(model, heads=True):
+        model(*inputs)
+    assert caught.value.rule == folder[:6].upper()
+    assert caught.value.module == CAUGHT[folder]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_fixed_and_shape_valid_examples_run_unchanged_with_heads_watched(folder):
+    for half in ("fixed", "buggy") if folder in SHAPE_VALID else ("fixed",):
+        model, inputs, _ = build(folder, half)
+        torch.manual_seed(1)
+        plain = model(*inputs)
+        torch.manual_seed(1)
+        with watch(model, heads=True):
+            watched = model(*inputs)
+        assert torch.equal(plain, watched)

@@ -200,3 +200,22 @@ def test_bad_package_name_is_a_usage_error(pytester):
 ])
 def test_parse_packages(text, names):
     assert parse_packages(text) == names
+
+
+@pytest.mark.parametrize(("head_input", "outcome"), [
+    ("h_n", {"failed": 2}), ("h_n[-1]", {"passed": 2}),
+])
+def test_flag_alone_recognises_h_n_by_identity(pytester, head_input, outcome):
+    # no sizes declared: the head recognises the GRU's own h_n
+    source = textwrap.dedent(SILENT.format(head_input=head_input))
+    source = source.replace("@pytest.mark.rnnlint(batch=3, seq=5)\n", "")
+    source = source.replace("rnn_watch(model, batch=3, seq=5)", "rnn_watch(model)")
+    pytester.makepyfile(test_silent=source)
+    result = pytester.runpytest("--rnnlint")
+    result.assert_outcomes(**outcome)
+    found = [line for line in result.stdout.lines if line.startswith("E") and "see: rnnlint rule" in line]
+    if head_input == "h_n":
+        assert len(found) == 2 and all("RNN002" in line for line in found)
+        result.stdout.fnmatch_lines(["*`Classifier.fc` got the whole final state of `Classifier.gru`*"])
+    else:
+        assert found == []

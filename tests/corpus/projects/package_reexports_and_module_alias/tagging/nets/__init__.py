@@ -1,0 +1,3 @@
+from .recurrent import RecurrentEncoder
+
+__all__ = ["RecurrentEncoder"]

@@ -1,0 +1,236 @@
+"""The project model: imports resolved among a project's files, the summaries of the modules a
+file imports, findings that cross files, and a cache that goes stale with what a file imports."""
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rnnlint import lint_paths
+from rnnlint._project import Project, find_root, forget_projects
+
+BASE = """\
+import torch.nn as nn
+
+
+class BaseEncoder(nn.Module):
+    def __init__(self, input_size, hidden_size, bidirectional=True):
+        super().__init__()
+        self.rnn = nn.GRU(input_size, hidden_size, batch_first=True, bidirectional=bidirectional)
+
+    def encode(self, x):
+        out, _ = self.rnn(x)
+        return out[:, -1]
+"""
+# the base GRU is bidirectional by default: its output is 2 * hidden_size wide
+CLASSIFIER_BUGGY = """\
+import torch.nn as nn
+
+from .base import BaseEncoder
+
+
+class Classifier(BaseEncoder):
+    def __init__(self, input_size, hidden_size, n_classes):
+        super().__init__(input_size, hidden_size)
+        self.fc = nn.Linear(hidden_size, n_classes)
+
+    def forward(self, x):
+        return self.fc(self.encode(x))
+"""
+CLASSIFIER_CORRECT = CLASSIFIER_BUGGY.replace("nn.Linear(hidden_size, n_classes)",
+                                              "nn.Linear(2 * hidden_size, n_classes)")
+CLASSIFIER_ONE_DIRECTION = CLASSIFIER_BUGGY.replace("super().__init__(input_size, hidden_size)",
+                                                    "super().__init__(input_size, hidden_size, bidirectional=False)")
+
+CONFIG = "HIDDEN = 32\nEMBED = 16\n"
+MODEL_WITH_CONSTANTS = """\
+import torch.nn as nn
+
+from {module} import EMBED, HIDDEN
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(EMBED, HIDDEN, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(HIDDEN, 5)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+"""
+
+
+def write(root: Path, files: dict) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def codes_at(findings) -> list:
+    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_projects():
+    forget_projects()
+    yield
+    forget_projects()
+
+
+def package(tmp_path: Path, classifier: str) -> Path:
+    return write(tmp_path, {"pyproject.toml": "", "models/__init__.py": "", "models/base.py": BASE,
+                            "models/classifier.py": classifier})
+
+
+# --- the resolver -------------------------------------------------------------------------------
+
+def test_the_root_is_the_nearest_folder_with_a_marker(tmp_path):
+    write(tmp_path, {"setup.cfg": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
+    assert find_root(tmp_path / "pkg/sub/mod.py") == tmp_path.resolve()
+
+
+def test_without_a_marker_the_root_is_above_the_top_package(tmp_path):
+    write(tmp_path / "work", {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
+    found = find_root(tmp_path / "work/pkg/sub/mod.py")
+    # the folder above `pkg`, unless a folder higher up is itself marked (a checkout)
+    assert found in {(tmp_path / "work").resolve(), *[p for p in tmp_path.resolve().parents
+                                                     if any((p / m).exists() for m in ("pyproject.toml", "setup.cfg",
+                                                                                        "setup.py", ".git"))]}
+
+
+def test_installed_code_has_no_project(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "venv/lib/site-packages/lib/mod.py": ""})
+    assert find_root(tmp_path / "venv/lib/site-packages/lib/mod.py") is None
+
+
+def test_relative_absolute_src_and_namespace_imports_resolve(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "src/app/__init__.py": "", "src/app/config.py": "",
+                     "src/app/nets/__init__.py": "", "src/app/nets/rnn.py": "", "plain/heads.py": "",
+                     "scripts/train.py": "", "scripts/util.py": ""})
+    project = Project(tmp_path)
+    rnn = tmp_path.resolve() / "src/app/nets/rnn.py"
+    assert project.resolve(rnn, "config", 2) == tmp_path.resolve() / "src/app/config.py"
+    assert project.resolve(rnn, "", 1) == tmp_path.resolve() / "src/app/nets/__init__.py"
+    assert project.resolve(rnn, "app.config", 0) == tmp_path.resolve() / "src/app/config.py"
+    assert project.resolve(rnn, "plain.heads", 0) == tmp_path.resolve() / "plain/heads.py"  # a namespace package
+    train = tmp_path.resolve() / "scripts/train.py"
+    assert project.resolve(train, "util", 0) == tmp_path.resolve() / "scripts/util.py"  # a script's own folder
+    assert project.resolve(train, "numpy", 0) is None  # not in the project: unknown
+    assert project.resolve(train, "torch.nn", 0) is None  # torch is the registry's
+    assert project.module_name(rnn) == "app.nets.rnn"
+
+
+def test_a_summary_holds_constants_classes_and_re_exports(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "from .base import BaseEncoder\n",
+                     "pkg/base.py": BASE, "pkg/config.py": CONFIG + "LAYERS = 2\nLAYERS = 3\n"})
+    project = Project(tmp_path)
+    config = project.summary(tmp_path / "pkg/config.py")
+    assert set(config.constants) == {"HIDDEN", "EMBED", "LAYERS"}
+    assert config.constants["HIDDEN"].constant == 32
+    assert config.constants["LAYERS"].__class__.__name__ == "Unknown"  # bound twice: no single value
+    assert not config.recurrent
+    init = project.summary(tmp_path / "pkg/__init__.py")
+    kind, value, owner = project.defining(init, "BaseEncoder")  # a re-export, followed when asked for
+    base = project.summary(tmp_path / "pkg/base.py")
+    assert kind == "class" and value is base.classes["BaseEncoder"] and owner is base
+    assert project.defining(init, "Missing") is None
+    # the package re-exports a class that builds a GRU: importing that name may build one
+    init_path = (tmp_path / "pkg/__init__.py").resolve()
+    assert project.offers_recurrent(init_path, frozenset({"BaseEncoder"}))
+    assert not project.offers_recurrent(init_path, frozenset({"something_else"}))
+    assert set(base.depends) == {str((tmp_path / "pkg/base.py").resolve())}
+
+
+# --- findings across files -----------------------------------------------------------------------
+
+def test_a_base_class_in_another_file_sizes_the_head(tmp_path):
+    package(tmp_path, CLASSIFIER_BUGGY)
+    assert codes_at(lint_paths([str(tmp_path / "models/classifier.py")])) == [("classifier.py", 9, "RNN001")]
+
+
+@pytest.mark.parametrize("classifier", [CLASSIFIER_CORRECT, CLASSIFIER_ONE_DIRECTION], ids=["doubled", "one-direction"])
+def test_heads_the_base_allows_stay_silent(tmp_path, classifier):
+    package(tmp_path, classifier)
+    assert lint_paths([str(tmp_path)]) == []
+
+
+def test_findings_only_for_the_files_named(tmp_path):
+    package(tmp_path, CLASSIFIER_BUGGY)
+    # base.py is read for its summary, and has no finding of its own
+    assert lint_paths([str(tmp_path / "models/base.py")]) == []
+    assert codes_at(lint_paths([str(tmp_path)])) == [("classifier.py", 9, "RNN001")]
+
+
+@pytest.mark.parametrize("module, layout", [
+    ("config", {"config.py": CONFIG}),
+    (".config", {"__init__.py": "", "config.py": CONFIG}),
+    ("settings.values", {"settings/values.py": CONFIG}),  # a namespace package
+])
+def test_constants_from_another_file(tmp_path, module, layout):
+    files = {"pyproject.toml": "", **layout, "model.py": MODEL_WITH_CONSTANTS.format(module=module)}
+    write(tmp_path, files)
+    assert codes_at(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 10, "RNN001")]
+
+
+def test_constants_through_a_module_alias(tmp_path):
+    model = MODEL_WITH_CONSTANTS.format(module="x").replace("from x import EMBED, HIDDEN", "import config as C")
+    model = model.replace("(EMBED, HIDDEN,", "(C.EMBED, C.HIDDEN,").replace("Linear(HIDDEN", "Linear(C.HIDDEN")
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": model})
+    assert codes_at(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 10, "RNN001")]
+    write(tmp_path, {"config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 32\nHIDDEN = 64")})
+    forget_projects()
+    assert lint_paths([str(tmp_path / "model.py")]) == []  # bound twice: unknown, silent
+
+
+def test_what_is_not_in_the_project_stays_unknown(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL_WITH_CONSTANTS.format(module="somewhere_else")})
+    assert lint_paths([str(tmp_path / "model.py")]) == []
+
+
+def _cli(*args, cwd, stdin=None):
+    return subprocess.run([sys.executable, "-m", "rnnlint", "--output-format", "json", *args], cwd=cwd,
+                          capture_output=True, text=True, input=stdin, timeout=120)
+
+
+def test_workers_and_stdin_find_the_same(tmp_path):
+    package(tmp_path, CLASSIFIER_BUGGY)
+    for index in range(12):  # enough code for worker processes to start
+        write(tmp_path, {f"models/filler_{index}.py": BASE.replace("BaseEncoder", f"Filler{index}") * 40})
+    serial = _cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path)
+    parallel = _cli("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert [(f["filename"].rsplit("/", 1)[-1], f["code"]) for f in json.loads(serial.stdout)] == \
+        [("classifier.py", "RNN001")]
+    piped = _cli("--stdin-filename", "models/classifier.py", "-", cwd=tmp_path, stdin=CLASSIFIER_BUGGY)
+    assert [(f["location"]["row"], f["code"]) for f in json.loads(piped.stdout)] == [(9, "RNN001")]
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+def test_editing_an_imported_file_re_checks_the_importer(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
+                     "model.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(128")})
+    cache = ["--cache-dir", str(tmp_path / ".cache"), "model.py"]
+    assert json.loads(_cli(*cache, cwd=tmp_path).stdout) == []  # 2 * 64 = 128: correct
+    assert json.loads(_cli(*cache, cwd=tmp_path).stdout) == []  # from the cache
+    (tmp_path / "config.py").write_text(CONFIG, encoding="utf-8")  # HIDDEN = 32: the head is now wrong
+    found = json.loads(_cli(*cache, cwd=tmp_path).stdout)
+    assert [(f["location"]["row"], f["code"]) for f in found] == [(10, "RNN001")]
+    assert json.loads(_cli(*cache, cwd=tmp_path).stdout) == found  # and that is cached in turn
+
+
+def test_a_large_run_still_finds_a_subclass_in_another_file(tmp_path):
+    # above UNGATED_RUN_FILES files, a file that names no RNN is read on only when it imports a
+    # name a recurrent file of the run defines: here `BaseEncoder`
+    from rnnlint._runner import UNGATED_RUN_FILES
+
+    package(tmp_path, CLASSIFIER_BUGGY)
+    for index in range(UNGATED_RUN_FILES + 1):
+        write(tmp_path, {f"util/helper_{index}.py": "import os\n\nVALUE = os.sep\n"})
+    write(tmp_path, {"util/no_definitions.py": "import torch.nn as nn\n\nLAYER = nn.LSTM(4, 8)\n"})
+    assert codes_at(lint_paths([str(tmp_path)])) == [("classifier.py", 9, "RNN001")]
