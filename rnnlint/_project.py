@@ -159,6 +159,7 @@ class Project:
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
         self._texts: dict = {}  # path -> text | None
         self._recurrent: dict = {}  # path -> whether its text names a recurrent layer
+        self._verdicts: dict = {}  # absolute path (str) -> what the prefilter said of a file the run read
         self._edges: dict = {}  # path -> (file, names) of what it imports from the project
         self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
         self._defines: dict = {}  # (path, name) -> _defines_recurrent
@@ -263,7 +264,7 @@ class Project:
     def remember(self, path: Path, recurrent: bool) -> None:
         """What the prefilter said of a file the run has read (its text is not kept: a summary
         reads it again if it needs it)."""
-        self._recurrent.setdefault(absolute(path), recurrent)
+        self._verdicts.setdefault(os.path.abspath(path), recurrent)
 
     def _imported(self, path: Path, text: str) -> list:
         """``(file, names)`` for each project file the import lines of ``text`` name: the names
@@ -308,6 +309,8 @@ class Project:
     def _mentions_recurrent(self, path: Path) -> bool:
         from ._engine import needs_analysis
 
+        if path not in self._recurrent and str(path) in self._verdicts:
+            self._recurrent[path] = self._verdicts[str(path)]
         if path not in self._recurrent:
             text = _read(path)
             self._recurrent[path] = text is not None and needs_analysis(text)
@@ -722,19 +725,28 @@ _PROJECTS: dict = {}  # root -> Project, one per process and run
 
 def project_for(path: str | Path | None) -> Project | None:
     """The project of a file, shared by every file of the same root in this process."""
-    if path is None or str(path).startswith("<"):
+    if path is None:
         return None
-    root = find_root(Path(path))
-    if root is None:
+    spelt = os.fspath(path)
+    if spelt.startswith("<"):
         return None
-    if root not in _PROJECTS:
+    folder = os.path.dirname(spelt)
+    if folder in _BY_FOLDER:
+        return _BY_FOLDER[folder]
+    root = find_root(Path(spelt))
+    if root is not None and root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
-    return _PROJECTS[root]
+    _BY_FOLDER[folder] = _PROJECTS[root] if root is not None else None
+    return _BY_FOLDER[folder]
+
+
+_BY_FOLDER: dict = {}  # the folder of a path as given -> its project (or None)
 
 
 def forget_projects() -> None:
     """A new run starts from the files as they are now."""
     _PROJECTS.clear()
+    _BY_FOLDER.clear()
     _ROOTS.clear()
     _MARKED.clear()
     _PACKAGES.clear()

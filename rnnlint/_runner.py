@@ -127,8 +127,8 @@ def _project_of(path: Path, recurrent: bool | None = None):
     from ._project import project_for
 
     project = project_for(path)
-    if project is not None and recurrent:
-        project.remember(path, recurrent)  # a file that names none is read again only if imported
+    if project is not None and recurrent is not None:
+        project.remember(path, recurrent)  # a file the run has read is not read again to tell
     return project
 
 
