@@ -170,12 +170,20 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 result.findings.append(error)
             continue
         assert source is not None  # read, since no error
+        notebook_key = None
         if is_notebook(path):
+            # a notebook known to have no finding is not taken apart again: building its
+            # program (cells, IPython syntax, renamed names) costs more than most checks
+            notebook_key = cache.key(data) if cache is not None else None
+            if cache is not None and notebook_key is not None and cache.load(notebook_key, str(path)) == []:
+                continue
             source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
                 result.findings.append(error)
                 continue
             if source is None:
+                if cache is not None and notebook_key is not None:
+                    cache.store(notebook_key, [])
                 continue  # a notebook in another language
         recurrent = needs_analysis(source)
         project = _project_of(path, recurrent) if str(path) not in notebooks else None
@@ -185,7 +193,10 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
             if project is not None and "import" in source:
                 importing.append((path, project, import_words(source)))
             elif str(path) in notebooks:
-                result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
+                errors = [cell.error for cell in notebooks[str(path)].cells if cell.error is not None]
+                result.findings.extend(errors)
+                if cache is not None and notebook_key is not None:
+                    cache.store(notebook_key, errors)
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
     # a file that names no recurrent layer is read on only when it imports a name that a
