@@ -272,7 +272,12 @@ def _notebook_program(path: Path, source: str, notebooks: dict, data: bytes) -> 
     from ._notebook import NotebookError, read_notebook
 
     try:
-        notebook = read_notebook(source, str(path))
+        # names bound again are renamed only for the analysis: a program that names no recurrent
+        # layer as written cannot name one renamed (an alias changes one letter of a name into
+        # one no recurrent kind spells), and its cells' errors come before any renaming
+        notebook = read_notebook(source, str(path), rename=False)
+        if notebook.python and needs_analysis(notebook.program):
+            notebook = read_notebook(source, str(path))
     except NotebookError as error:
         return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE, str(error), name="invalid-notebook")
     if not notebook.python:

@@ -53,3 +53,34 @@ def test_the_gate_search_agrees_with_the_imported_names(tmp_path):
         names = imported_names(text)
         assert project.may_import_definitions(import_words(text)) == ("*" in names or "Encoder" in names), text
     assert not Project(tmp_path).may_import_definitions(import_words("from .models import Encoder\n"))
+
+
+def test_an_alias_of_a_notebook_name_never_spells_a_recurrent_kind():
+    """What lets a run build a notebook's program without renaming first: renaming changes one
+    letter of a name into one of the alias letters, and no recurrent kind has such a letter."""
+    from rnnlint import _notebook
+    from rnnlint._pytorch import RECURRENT_KINDS
+
+    letters = [const for const in _notebook._same_length_alias.__code__.co_consts
+               if isinstance(const, str) and len(const) > 10]
+    assert len(letters) == 1
+    for kind in RECURRENT_KINDS:
+        assert not set(kind) & set(letters[0]), kind
+    taken: set = set()
+    for kind in RECURRENT_KINDS:
+        for position in range(len(kind)):
+            name = kind[:position] + "Z" + kind[position + 1:]
+            assert _notebook._same_length_alias(name, taken) != kind
+
+
+def test_a_notebook_that_names_no_recurrent_layer_keeps_its_cell_errors_and_program_rows(tmp_path):
+    path = _notebook(tmp_path / "plain.ipynb", ["x = 1\n", "x = 2\ndef f():\n    return x\n", "y = (\n",
+                                                "def f():\n    return 3\n"])
+    result = run([path], Config(), RunOptions())
+    assert _codes(result) == [("plain.ipynb", "RNN000", 3)]
+    recurrent = _notebook(tmp_path / "model.ipynb", ["import torch.nn as nn\nH = 4\n", "H = 8\n",
+                                                     "rnn = nn.LSTM(H, 16)\nfc = nn.Linear(16, 2)\n", "z = (\n"])
+    program, error = _runner._notebook_program(recurrent, recurrent.read_text(), {}, b"")
+    from rnnlint._notebook import read_notebook
+
+    assert error is None and program == read_notebook(recurrent.read_text(), str(recurrent)).program
