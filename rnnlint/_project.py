@@ -158,6 +158,7 @@ class Project:
         self._listings: dict = {}  # folder -> the names in it
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
         self._texts: dict = {}  # path -> text | None
+        self._digests: dict = {}  # path -> the digest of its text | None
         self._recurrent: dict = {}  # path -> whether its text names a recurrent layer
         self._verdicts: dict = {}  # absolute path (str) -> what the prefilter said of a file the run read
         self._edges: dict = {}  # path -> (file, names) of what it imports from the project
@@ -260,6 +261,15 @@ class Project:
         if path not in self._texts:
             self._texts[path] = _read(path)
         return self._texts[path]
+
+    def digest(self, path: Path) -> str | None:
+        """The SHA-256 of a project file's text (what a summary's ``depends`` records), computed
+        once a run: every cached result that read the file checks it."""
+        if path not in self._digests:
+            text = self.text(path)
+            self._digests[path] = None if text is None else \
+                hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._digests[path]
 
     def remember(self, path: Path, recurrent: bool) -> None:
         """What the prefilter said of a file the run has read (its text is not kept: a summary

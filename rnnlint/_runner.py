@@ -86,10 +86,11 @@ def discover(paths: list, config: Config, root: Path | None = None) -> list[Path
                 and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), True))
             )
             for name in sorted(files):
-                if config.is_included(relative / name) and not config.is_excluded(relative / name) \
+                inside = relative / name
+                if config.is_included(inside) and not config.is_excluded(inside) \
                         and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), False)) \
-                        and file_kind(folder_path / name) is None:  # no pipe, socket, device or broken link
-                    found.append(folder_path / name)
+                        and file_kind(full := folder_path / name) is None:  # no pipe, socket, device or broken link
+                    found.append(full)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
 
@@ -524,8 +525,7 @@ class Cache:
         try:
             entry = json.loads(self._file(key).read_text(encoding="utf-8"))
             for depended, digest in entry["depends"].items():
-                text = project.text(Path(depended)) if project is not None else None
-                if text is None or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != digest:
+                if project is None or project.digest(Path(depended)) != digest:
                     return None
             return [_finding_from(record, path) for record in entry["findings"]]
         except FileNotFoundError:
