@@ -143,13 +143,16 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     import gc
 
     threshold = gc.get_threshold()
-    gc.freeze()  # what is loaded before the run is not walked by its collections
+    freeze = gc.get_freeze_count() == 0  # a host process that froze objects itself keeps them so
+    if freeze:
+        gc.freeze()  # what is loaded before the run is not walked by its collections
     gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
     try:
         return _run(paths, config, options)
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 def _run(paths: list, config: Config, options: RunOptions) -> RunResult:

@@ -84,3 +84,25 @@ def test_a_notebook_that_names_no_recurrent_layer_keeps_its_cell_errors_and_prog
     from rnnlint._notebook import read_notebook
 
     assert error is None and program == read_notebook(recurrent.read_text(), str(recurrent)).program
+
+
+def test_a_run_leaves_the_collector_as_it_found_it(tmp_path, monkeypatch):
+    import contextlib
+    import gc
+
+    (tmp_path / "model.py").write_text("import torch.nn as nn\nrnn = nn.LSTM(4, 8)\n", encoding="utf-8")
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen: list = []
+    real = _runner._run
+    monkeypatch.setattr(_runner, "_run", lambda *args: seen.append(gc.get_threshold()) or real(*args))
+    run([tmp_path], Config(), RunOptions())
+    assert seen[0][0] >= _runner.GC_THRESHOLD and gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+
+    def broken(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_runner, "_run", broken)
+    with contextlib.suppress(KeyboardInterrupt):
+        run([tmp_path], Config(), RunOptions())
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
