@@ -70,13 +70,18 @@ def import_lines(text: str) -> list:
     return found
 
 
+def import_words(text: str) -> str:
+    """The text of the import lines of ``text`` that names things (modules, names, aliases),
+    one short string: what the gate of a large run keeps of a file that names no recurrent layer."""
+    return " ".join(part for groups in import_lines(text) for part in groups[1:] if part)
+
+
+_NAME_OR_STAR = re.compile(r"[A-Za-z_]\w*|\*")
+
+
 def imported_names(text: str) -> frozenset:
     """The names the import lines of ``text`` bind or name (modules' last parts included)."""
-    names: set = set()
-    for _, module, listed, plain in import_lines(text):
-        for part in re.findall(r"[A-Za-z_]\w*|\*", (listed or "") + " " + (plain or "") + " " + (module or "")):
-            names.add(part)
-    return frozenset(names)
+    return frozenset(_NAME_OR_STAR.findall(import_words(text)))
 
 
 _DEFINITION = re.compile(r"^(?:class|def|async[ \t]+def)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -88,31 +93,44 @@ def find_root(path: Path) -> Path | None:
     given = os.path.dirname(path)
     if given in _ROOTS:
         return _ROOTS[given]
-    folder = absolute(path).parent
+    folder = os.path.dirname(os.path.abspath(path))
     if folder not in _ROOTS:
-        _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.parts) else _root_of(folder)
+        _ROOTS[folder] = None if any(part in _INSTALLED for part in Path(folder).parts) else _root_of(folder)
     _ROOTS[given] = _ROOTS[folder]
     return _ROOTS[folder]
 
 
 _ROOTS: dict = {}  # folder -> its project root, in this process
 _MARKED: dict = {}  # folder -> whether it holds a root marker
+_PACKAGES: dict = {}  # folder -> whether it holds an __init__.py
 
 
-def _root_of(folder: Path) -> Path | None:
+def _is_package(folder: str) -> bool:
+    if folder not in _PACKAGES:
+        _PACKAGES[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
+    return _PACKAGES[folder]
+
+
+def _root_of(folder: str) -> Path | None:
+    """(Folders as absolute strings: a run asks this of every folder it reads.)"""
     top = folder
-    while (top / "__init__.py").is_file() and top.parent != top:
-        if top.name == "torch" and not (top.parent / "__init__.py").is_file():
+    while _is_package(top) and os.path.dirname(top) != top:
+        if os.path.basename(top) == "torch" and not _is_package(os.path.dirname(top)):
             return None  # torch's own tree (a copy of it): what torch does is the registry's
-        top = top.parent
-    for candidate in [folder, *folder.parents]:
+        top = os.path.dirname(top)
+    candidate = folder
+    while True:
         if candidate not in _MARKED:
-            _MARKED[candidate] = any((candidate / marker).exists() for marker in ROOT_MARKERS)
+            _MARKED[candidate] = any(os.path.exists(os.path.join(candidate, marker)) for marker in ROOT_MARKERS)
         if _MARKED[candidate]:
-            return candidate
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
+            return Path(candidate)
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
+    while _is_package(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return Path(folder)
 
 
 @dataclass
@@ -140,13 +158,16 @@ class Project:
         self._listings: dict = {}  # folder -> the names in it
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
         self._texts: dict = {}  # path -> text | None
+        self._digests: dict = {}  # path -> the digest of its text | None
         self._recurrent: dict = {}  # path -> whether its text names a recurrent layer
+        self._verdicts: dict = {}  # absolute path (str) -> what the prefilter said of a file the run read
         self._edges: dict = {}  # path -> (file, names) of what it imports from the project
         self._offers: dict = {}  # (path, names, depth) -> offers_recurrent
         self._defines: dict = {}  # (path, name) -> _defines_recurrent
         self._activated: set = set()  # paths of the summaries whose imports are bound
         self._activating: list = []
         self._definitions: set = set()  # names defined at top level by the run's recurrent files
+        self._quick: tuple | None = None  # (how many definitions, a search for any of them)
         self._trees: dict = {}  # path -> the tree its summary was built from
         self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
         self._class_recurrent: dict = {}  # ClassInfo.key -> whether the class may build an RNN
@@ -241,10 +262,19 @@ class Project:
             self._texts[path] = _read(path)
         return self._texts[path]
 
+    def digest(self, path: Path) -> str | None:
+        """The SHA-256 of a project file's text (what a summary's ``depends`` records), computed
+        once a run: every cached result that read the file checks it."""
+        if path not in self._digests:
+            text = self.text(path)
+            self._digests[path] = None if text is None else \
+                hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._digests[path]
+
     def remember(self, path: Path, recurrent: bool) -> None:
         """What the prefilter said of a file the run has read (its text is not kept: a summary
         reads it again if it needs it)."""
-        self._recurrent.setdefault(absolute(path), recurrent)
+        self._verdicts.setdefault(os.path.abspath(path), recurrent)
 
     def _imported(self, path: Path, text: str) -> list:
         """``(file, names)`` for each project file the import lines of ``text`` name: the names
@@ -289,6 +319,8 @@ class Project:
     def _mentions_recurrent(self, path: Path) -> bool:
         from ._engine import needs_analysis
 
+        if path not in self._recurrent and str(path) in self._verdicts:
+            self._recurrent[path] = self._verdicts[str(path)]
         if path not in self._recurrent:
             text = _read(path)
             self._recurrent[path] = text is not None and needs_analysis(text)
@@ -375,9 +407,16 @@ class Project:
                 recurrent.add(match.group(1))
         self._definitions.update(recurrent)
 
-    def may_import_definitions(self, names: frozenset) -> bool:
-        """Whether ``names`` (a file's imports) hold a name a recurrent file defines, or a
-        star import (anything)."""
+    def may_import_definitions(self, words: str) -> bool:
+        """Whether ``words`` (the ``import_words`` of a file) hold a name a recurrent file
+        defines, or a star import (anything). A single search for any of the names (built once
+        for the run's definitions) answers most files; only a hit is split into names."""
+        if self._quick is None or self._quick[0] != len(self._definitions):
+            spelt = "|".join(re.escape(name) for name in sorted(self._definitions, key=len, reverse=True))
+            self._quick = (len(self._definitions), re.compile(spelt + r"|\*" if spelt else r"\*"))
+        if self._quick[1].search(words) is None:
+            return False
+        names = _NAME_OR_STAR.findall(words)
         return "*" in names or not self._definitions.isdisjoint(names)
 
     def imports_recurrent(self, path: Path, text: str) -> bool:
@@ -696,18 +735,28 @@ _PROJECTS: dict = {}  # root -> Project, one per process and run
 
 def project_for(path: str | Path | None) -> Project | None:
     """The project of a file, shared by every file of the same root in this process."""
-    if path is None or str(path).startswith("<"):
+    if path is None:
         return None
-    root = find_root(Path(path))
-    if root is None:
+    spelt = os.fspath(path)
+    if spelt.startswith("<"):
         return None
-    if root not in _PROJECTS:
+    folder = os.path.dirname(spelt)
+    if folder in _BY_FOLDER:
+        return _BY_FOLDER[folder]
+    root = find_root(Path(spelt))
+    if root is not None and root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
-    return _PROJECTS[root]
+    _BY_FOLDER[folder] = _PROJECTS[root] if root is not None else None
+    return _BY_FOLDER[folder]
+
+
+_BY_FOLDER: dict = {}  # the folder of a path as given -> its project (or None)
 
 
 def forget_projects() -> None:
     """A new run starts from the files as they are now."""
     _PROJECTS.clear()
+    _BY_FOLDER.clear()
     _ROOTS.clear()
     _MARKED.clear()
+    _PACKAGES.clear()

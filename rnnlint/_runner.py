@@ -17,7 +17,7 @@ from . import __version__
 from ._config import Config
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import imported_names
+from ._project import import_words
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -86,10 +86,11 @@ def discover(paths: list, config: Config, root: Path | None = None) -> list[Path
                 and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), True))
             )
             for name in sorted(files):
-                if config.is_included(relative / name) and not config.is_excluded(relative / name) \
+                inside = relative / name
+                if config.is_included(inside) and not config.is_excluded(inside) \
                         and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), False)) \
-                        and file_kind(folder_path / name) is None:  # no pipe, socket, device or broken link
-                    found.append(folder_path / name)
+                        and file_kind(full := folder_path / name) is None:  # no pipe, socket, device or broken link
+                    found.append(full)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
 
@@ -127,12 +128,34 @@ def _project_of(path: Path, recurrent: bool | None = None):
     from ._project import project_for
 
     project = project_for(path)
-    if project is not None and recurrent:
-        project.remember(path, recurrent)  # a file that names none is read again only if imported
+    if project is not None and recurrent is not None:
+        project.remember(path, recurrent)  # a file the run has read is not read again to tell
     return project
 
 
+# Allocations between two collections of the youngest generation during a run (Python's default
+# is 700): parse trees and summaries are long-lived, and collecting them often cost a tenth of a
+# cold run. Garbage cycles are still collected, only less often.
+GC_THRESHOLD = 50_000
+
+
 def run(paths: list, config: Config, options: RunOptions) -> RunResult:
+    import gc
+
+    threshold = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0  # a host process that froze objects itself keeps them so
+    if freeze:
+        gc.freeze()  # what is loaded before the run is not walked by its collections
+    gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+    try:
+        return _run(paths, config, options)
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
+
+
+def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
     from ._project import forget_projects
 
     forget_projects()  # the files as they are now, not as an earlier run in this process read them
@@ -151,12 +174,20 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 result.findings.append(error)
             continue
         assert source is not None  # read, since no error
+        notebook_key = None
         if is_notebook(path):
+            # a notebook known to have no finding is not taken apart again: building its
+            # program (cells, IPython syntax, renamed names) costs more than most checks
+            notebook_key = cache.key(data) if cache is not None else None
+            if cache is not None and notebook_key is not None and cache.load(notebook_key, str(path)) == []:
+                continue
             source, error = _notebook_program(path, source, notebooks, data)
             if error is not None:
                 result.findings.append(error)
                 continue
             if source is None:
+                if cache is not None and notebook_key is not None:
+                    cache.store(notebook_key, [])
                 continue  # a notebook in another language
         recurrent = needs_analysis(source)
         project = _project_of(path, recurrent) if str(path) not in notebooks else None
@@ -164,16 +195,19 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
             project.note_definitions(source)
         if not recurrent:
             if project is not None and "import" in source:
-                importing.append((path, project, imported_names(source)))
+                importing.append((path, project, import_words(source)))
             elif str(path) in notebooks:
-                result.findings.extend(cell.error for cell in notebooks[str(path)].cells if cell.error is not None)
+                errors = [cell.error for cell in notebooks[str(path)].cells if cell.error is not None]
+                result.findings.extend(errors)
+                if cache is not None and notebook_key is not None:
+                    cache.store(notebook_key, errors)
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
-    for path, project, names in importing:
-        if gated and not project.may_import_definitions(names):
+    for path, project, words in importing:
+        if gated and not project.may_import_definitions(words):
             continue
         source, error, data = read_source(path)
         if error is None and source and project.imports_recurrent(path, source):
@@ -242,7 +276,12 @@ def _notebook_program(path: Path, source: str, notebooks: dict, data: bytes) -> 
     from ._notebook import NotebookError, read_notebook
 
     try:
-        notebook = read_notebook(source, str(path))
+        # names bound again are renamed only for the analysis: a program that names no recurrent
+        # layer as written cannot name one renamed (an alias changes one letter of a name into
+        # one no recurrent kind spells), and its cells' errors come before any renaming
+        notebook = read_notebook(source, str(path), rename=False)
+        if notebook.python and needs_analysis(notebook.program):
+            notebook = read_notebook(source, str(path))
     except NotebookError as error:
         return None, Finding(str(path), 1, 0, PARSE_ERROR_CODE, str(error), name="invalid-notebook")
     if not notebook.python:
@@ -489,8 +528,7 @@ class Cache:
         try:
             entry = json.loads(self._file(key).read_text(encoding="utf-8"))
             for depended, digest in entry["depends"].items():
-                text = project.text(Path(depended)) if project is not None else None
-                if text is None or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != digest:
+                if project is None or project.digest(Path(depended)) != digest:
                     return None
             return [_finding_from(record, path) for record in entry["findings"]]
         except FileNotFoundError:
