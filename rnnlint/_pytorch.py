@@ -197,6 +197,9 @@ _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (EXPAND, ("expand",)),
     (NOT_A_TENSOR, ("item", "tolist", "numel", "numpy")),
 )
+# conversions that leave every entry as it is (an `arange`'s positions survive them)
+KEEP_ENTRIES = frozenset(("contiguous", "to", "cuda", "cpu", "detach", "clone", "long", "int", "type_as",
+                          "type", "pin_memory", "requires_grad_"))
 # method -> behaviour; a method not listed returns a tensor of unknown shape
 TENSOR_METHODS: dict[str, str] = {name: behaviour for behaviour, names in _METHOD_GROUPS for name in names}
 # methods that change a tensor's shape in place -> the method returning that shape (None: unknown)
@@ -224,6 +227,7 @@ CREATE_LIKE = "create_like"  # torch.zeros_like(x): the shape of x
 WRAP = "wrap"  # the legacy autograd Variable(x): x itself
 AS_METHOD = "as_method"  # torch.f(x, *args) is x.f(*args)
 EINSUM = "einsum"  # torch.einsum("bij,bjk->bik", a, b): axes named by letters
+ARANGE = "arange"  # torch.arange(n): the positions 0..n-1, one axis of size n
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     (MATMUL, True, ("bmm", "matmul")),
     (STACK, False, ("stack",)),
     (EINSUM, False, ("einsum",)),
+    (ARANGE, False, ("arange",)),
     (CREATE, False, ("zeros", "ones", "randn", "rand", "empty")),
     (CREATE_FULL, False, ("full",)),
     (CREATE_LIKE, False, ("zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like")),

@@ -149,3 +149,18 @@ def test_rnn005_a_view_after_an_einsum_to_time_first_mixes_the_samples():
     changed = x.clone()
     changed[1] += 1.0  # sample 1 only
     assert not torch.allclose(model(x)[0], model(changed)[0])  # row 0 holds other samples' steps
+
+
+def test_rnn004_batch_positions_on_the_time_axis_pick_other_samples():
+    model = model_of(example("RNN004", "out[torch.arange(batch), lengths - 1]"), "LastStep")
+    x = torch.randn(6, 4, 4)  # seq 6, batch 4
+    lengths = torch.tensor([2, 4, 3, 1])
+    changed = x.clone()
+    changed[:, 1] += 1.0  # sample 1 only
+    # the row for sample 0 moves with sample 1: it is read from sample `lengths[0] - 1`, step 0
+    assert not torch.allclose(model(x, lengths)[0], model(changed, lengths)[0])
+    out, _ = model.gru(x)
+    assert not torch.allclose(model(x, lengths), out[lengths - 1, torch.arange(4)])
+    # a batch larger than the sequence does not even run
+    with pytest.raises(IndexError):
+        model(torch.randn(2, 3, 4), torch.tensor([2, 2, 1]))

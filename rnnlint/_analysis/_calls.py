@@ -453,6 +453,10 @@ class Calls(InterpreterBase):
             operands = list(args[1].items) if len(args) == 2 and isinstance(args[1], TupleValue) else args[1:]
             return map_cases(lambda *items: ops.einsum(args[0].value, list(items)), *operands) if operands \
                 else Tensor()
+        if behaviour == _pytorch.ARANGE:
+            # `arange(n)` alone (keywords such as `device` change no entry): the positions of an axis
+            size = args[0] if len(args) == 1 and "end" not in kwargs and "start" not in kwargs else None
+            return Tensor(shape=(size,), positions=size) if isinstance(size, Poly) else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
             return args[0] if args and isinstance(args[0], Tensor) else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
@@ -462,6 +466,8 @@ class Calls(InterpreterBase):
         if args and function is not None and function.one_tensor and _holds_recurrent_tuple(args[0]):
             self.events.append(TensorOp(node, self.guard, args[0], name))
         if behaviour == _pytorch.ELEMENTWISE and args:
+            if isinstance(args[0], Tensor) and args[0].positions is not None:
+                return replace(args[0], positions=None)  # `torch.flip(arange(n), (0,))`: other entries
             return args[0] if isinstance(args[0], Tensor) else Tensor()
         if behaviour == _pytorch.AS_METHOD and args:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
@@ -544,6 +550,8 @@ class Calls(InterpreterBase):
         behaviour = _pytorch.TENSOR_METHODS.get(method)
         handler = _METHOD_HANDLERS.get(behaviour) if behaviour is not None else None
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
+        if isinstance(result, Tensor) and result.positions is not None and method not in _pytorch.KEEP_ENTRIES:
+            result = replace(result, positions=None)  # `arange(n).flip(0)`: no longer the positions
         return result if result is not None else Tensor(rnn=tensor.rnn)
 
     def method_size(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:

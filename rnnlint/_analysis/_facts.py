@@ -57,7 +57,12 @@ class IndexEllipsis:
 
 @dataclass(frozen=True)
 class IndexTensor:
-    """``x[mask]``, ``x[[0, 2]]``: advanced indexing, whose shape the analysis does not follow."""
+    """``x[mask]``, ``x[[0, 2]]``, ``x[torch.arange(n), t]``: advanced indexing by a tensor (or a
+    list). ``value`` is the tensor when it is one; ``positions`` is ``n`` when it is
+    ``torch.arange(n)``, the positions of an axis of that size."""
+
+    value: Value | None = field(default=None, compare=False, hash=False)
+    positions: Value | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

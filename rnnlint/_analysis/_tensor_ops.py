@@ -17,6 +17,7 @@ from ._facts import (
     IndexEllipsis,
     IndexInt,
     IndexItem,
+    IndexKey,
     IndexNone,
     IndexSlice,
     IndexTensor,
@@ -420,7 +421,7 @@ def _output_factors(config: _shapes.RNNConfig, shape: tuple, roles: tuple) -> tu
 def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     """``tensor[items]`` for basic indexing; unknown for advanced indexing."""
     if any(isinstance(item, IndexTensor) for item in items):
-        return UNKNOWN_TENSOR
+        return _advanced_index(tensor, items)
     if tensor.shape is None:
         # x[..., -1] style on unknown rank: only the new first axis may be known
         return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items))
@@ -460,6 +461,49 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     new_roles.extend(roles[axis:])
     new_factors.extend(old_factors[axis:])
     return derived(tensor, tuple(new_shape), tuple(new_roles), factors=tuple(new_factors))
+
+
+def _advanced_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
+    """``tensor[items]`` with index tensors: followed where the result is certain, the index
+    tensors (and integers, which index alongside them) one-dimensional of one size ``n``, one
+    of them ``torch.arange(n)`` (the others of its size select ``n`` entries with it, mask or not).
+
+    The indexed axes become one axis of size ``n``, where the first of them was when they are
+    neighbours, else in front. ``out[torch.arange(batch), t]`` keeps the batch: the positions
+    of the batch axis, in order, one per sample.
+    """
+    if tensor.shape is None or any(isinstance(item, (IndexEllipsis, IndexNone, IndexKey)) for item in items) \
+            or len(items) > len(tensor.shape):
+        return UNKNOWN_TENSOR
+    advanced = [index for index, item in enumerate(items) if isinstance(item, (IndexTensor, IndexInt))]
+    consumed = len(items)
+    shapes = [item.value.shape if isinstance(item.value, Tensor) else None
+              for item in items if isinstance(item, IndexTensor)]
+    known = [shape for shape in shapes if shape is not None]
+    if len(known) < len(shapes) or not any(isinstance(item, IndexTensor) and item.positions is not None
+                                           for item in items):
+        # a mask (its dtype is not followed) consumes as many axes as it has, and keeps only the
+        # entries that hold: only an `arange` is certainly a tensor of positions
+        return UNKNOWN_TENSOR
+    if any(len(shape) != 1 for shape in known) or not all(_same_size(shape[0], known[0][0]) for shape in known):
+        return UNKNOWN_TENSOR
+    size = known[0][0]
+    roles = list(tensor.roles or (None,) * len(tensor.shape))
+    keeps_batch = any(
+        isinstance(item, IndexTensor) and item.positions is not None and roles[index] == BATCH
+        and _same_size(item.positions, tensor.shape[index]) for index, item in enumerate(items))
+    old_factors = _known_axes(tensor)
+    kept = [(tensor.shape[index], roles[index], old_factors[index] if item == WHOLE_SLICE else None)
+            for index, item in enumerate(items) if isinstance(item, IndexSlice)]
+    if any(not isinstance(item, IndexSlice) for index, item in enumerate(items) if index not in advanced):
+        return UNKNOWN_TENSOR
+    new_axis = (size, BATCH if keeps_batch else None, _axes.of_axis(size, _axes.BATCH) if keeps_batch else None)
+    neighbours = advanced == list(range(advanced[0], advanced[-1] + 1))
+    where = sum(1 for index in range(advanced[0]) if index not in advanced) if neighbours else 0
+    axes = kept[:where] + [new_axis] + kept[where:] + [
+        (tensor.shape[index], roles[index], old_factors[index]) for index in range(consumed, len(tensor.shape))]
+    return derived(tensor, tuple(axis[0] for axis in axes), tuple(axis[1] for axis in axes),
+                   factors=tuple(axis[2] for axis in axes))
 
 
 def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
