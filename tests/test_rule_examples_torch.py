@@ -164,3 +164,15 @@ def test_rnn004_batch_positions_on_the_time_axis_pick_other_samples():
     # a batch larger than the sequence does not even run
     with pytest.raises(IndexError):
         model(torch.randn(2, 3, 4), torch.tensor([2, 2, 1]))
+
+
+def test_rnn005_a_middle_axis_swapped_by_a_view_reads_each_sample_out_of_order():
+    source = example("RNN005", "similarity.view(similarity.size(0), similarity.size(2), -1)")
+    model = model_of(source, "Align")
+    correct = model_of(source.replace("similarity.view(similarity.size(0), similarity.size(2), -1)",
+                                      "similarity.transpose(1, 2)"), "Align")
+    correct.load_state_dict(model.state_dict())
+    for length in (5, 3):  # equal lengths or not, it runs silently with the shape of the correct one
+        premise, hypothesis = torch.randn(2, 5, 4), torch.randn(2, length, 4)
+        assert model(premise, hypothesis).shape == correct(premise, hypothesis).shape
+        assert not torch.allclose(model(premise, hypothesis), correct(premise, hypothesis))

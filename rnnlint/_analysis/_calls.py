@@ -167,9 +167,10 @@ class Calls(InterpreterBase):
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
             hx_node = _argument_node(node, 1, "hx")
-            self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
-            self._alias_input_dims(layer, inputs)
-            return ops.call_rnn(layer, inputs, self.guard)
+            rnn_call = RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input"))
+            self.events.append(rnn_call)
+            self._alias_input_dims(layer, inputs, rnn_call.argument)
+            return ops.call_rnn(layer, inputs, self.guard, rnn_call.argument)
         if layer.kind in CELL_KINDS:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
@@ -242,11 +243,11 @@ class Calls(InterpreterBase):
         state = dict(layer.module_state)
         return self.run_method("forward", state, args, kwargs, info=info)
 
-    def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
+    def _alias_input_dims(self, layer: Layer, inputs: Value, argument: str | None) -> None:
         for guard, config in rnn_configs(layer, self.guard):
             for _, case in cases(inputs, guard):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
-                    key = ops.input_key(layer, case)
+                    key = ops.input_key(layer, case, argument)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
                         if axis is None:  # (batch_first is known: never)
                             continue

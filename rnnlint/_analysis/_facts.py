@@ -114,6 +114,11 @@ class RnnCall(Fact):
     hx_node: ast.expr | None
     input_node: ast.expr | None
 
+    @property
+    def argument(self) -> str | None:
+        """The input's source text: what names the input's axes when nothing else does."""
+        return ast.unparse(self.input_node) if self.input_node is not None else None
+
 
 @dataclass(frozen=True, eq=False)
 class CellCall(Fact):
@@ -322,7 +327,7 @@ def recurrent_result(call: RnnCall) -> Value:
     over every configuration of the layer (the shapes come from ``_shapes``)."""
     from ._tensor_ops import call_rnn
 
-    return call_rnn(call.rnn, call.input, call.guard)
+    return call_rnn(call.rnn, call.input, call.guard, call.argument)
 
 
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:

@@ -195,7 +195,9 @@ def _spatial_result(layer: Layer, tensor: Tensor, shape: tuple, spatial: tuple) 
     their meaning, and the spatial axes theirs (``spatial``: their factor names). A size the
     analysis does not work out is named after the layer's output, so that the code reading it
     (``b, c, h, w = f.shape``) and the axis it reads stay one symbol."""
-    key = f"output of {layer.name or layer.kind} (line {getattr(layer.node, 'lineno', '?')})"
+    # short and still one per layer: `pool@15.shape[2]`
+    name = layer.name.removeprefix("self.") if layer.name else layer.kind
+    key = f"{name}@{getattr(layer.node, 'lineno', '?')}"
     shape = tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
     names = ((_axes.BATCH,) if len(shape) == len(spatial) + 2 else ()) + (_axes.CHANNELS,) + spatial
     factors = tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True))
@@ -296,16 +298,17 @@ _LAYER_RESULTS = {
 # --- recurrent calls ----------------------------------------------------------------------------
 
 
-def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD) -> Value:
-    """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``."""
+def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, argument: str | None = None) -> Value:
+    """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``;
+    ``argument`` is the input's source text (see ``input_key``)."""
     results = []
     for config_guard, config in rnn_configs(layer, guard):
         for input_guard, value in cases(inputs, config_guard):
-            results.append((input_guard, _rnn_result(layer, config, value)))
+            results.append((input_guard, _rnn_result(layer, config, value, argument)))
     return alternatives(results)
 
 
-def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value:
+def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, argument: str | None = None) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
         if isinstance(batch, Unknown):
@@ -320,7 +323,7 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value
             inputs = UNKNOWN_TENSOR
         rank = known_rank(inputs)
         batched = rank != 2
-        key = input_key(layer, inputs)
+        key = input_key(layer, inputs, argument)
         if batched:
             batch_axis = _shapes.batch_axis(config)
             time_axis = _shapes.time_axis(config)
@@ -378,9 +381,14 @@ def _unprojected(shape_of, config: _shapes.RNNConfig, *dims) -> tuple | None:
     return shape
 
 
-def input_key(layer: Layer, inputs: Tensor) -> str:
-    """The name for the axes of an RNN's input when nothing else names them."""
-    return inputs.key or f"input of {layer.name or layer.kind}"
+def input_key(layer: Layer, inputs: Tensor, argument: str | None = None) -> str:
+    """The name for the axes of an RNN's input when nothing else names them: after the
+    argument's text (`self.rnn(self.embed(premise))`), so that two calls of one RNN on
+    different inputs do not share sizes; the parentheses keep it apart from any tensor's name."""
+    if inputs.key:
+        return inputs.key
+    name = layer.name or layer.kind
+    return f"{name}({argument})" if argument else f"input of {name}"
 
 
 def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer, config=None) -> Tensor:
