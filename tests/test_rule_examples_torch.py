@@ -176,3 +176,16 @@ def test_rnn005_a_middle_axis_swapped_by_a_view_reads_each_sample_out_of_order()
         premise, hypothesis = torch.randn(2, 5, 4), torch.randn(2, length, 4)
         assert model(premise, hypothesis).shape == correct(premise, hypothesis).shape
         assert not torch.allclose(model(premise, hypothesis), correct(premise, hypothesis))
+
+
+def test_rnn010_lengths_counted_per_row_contradict_a_sequence_first_pack():
+    model = model_of(example("RNN010", "lengths = (tokens != 0).sum(1)"), "Tagger")
+    tokens = torch.randint(1, 100, (3, 5))  # batch 3, seq 5: every token real
+    with pytest.raises(RuntimeError):
+        model(tokens)  # one length per sample, but the pack reads axis 1 (5 entries) as the batch
+    square = torch.randint(1, 100, (4, 4))
+    square[1, 2:] = 0  # sample 1 has two real steps
+    changed = square.clone()
+    changed[1, 0] = 7  # sample 1 only
+    # on a square input it runs, and sample 0's state moves with sample 1: it packed the batch as time
+    assert not torch.allclose(model(square)[0], model(changed)[0])

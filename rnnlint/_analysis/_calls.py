@@ -405,7 +405,8 @@ class Calls(InterpreterBase):
         if layout_free or (opaque and not explicit):
             # pack_sequence takes a list of (seq, *) tensors: no layout; **kwargs may carry batch_first
             batch_first = UNKNOWN
-        self.events.append(Pack(node, self.guard, inputs, batch_first, explicit))
+        lengths = UNKNOWN if layout_free else (args[1] if len(args) > 1 else kwargs.get("lengths", UNKNOWN))
+        self.events.append(Pack(node, self.guard, inputs, batch_first, explicit, lengths))
         if layout_free:
             inputs = map_cases(_sequence_of_steps, inputs)
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)

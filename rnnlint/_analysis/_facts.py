@@ -14,7 +14,7 @@ from typing import ClassVar, TypeVar
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
-from ._symbolic import Const, Value, cases
+from ._symbolic import UNKNOWN, Const, Value, cases
 from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
@@ -229,6 +229,7 @@ class Pack(Fact):
     input: Value
     batch_first: Value
     explicit: bool  # batch_first is written in the call
+    lengths: Value = UNKNOWN  # one entry per sample: its length tells which axis is the batch
 
 
 @dataclass(frozen=True, eq=False)

@@ -753,11 +753,25 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
     if index is None or rank is None or tensor.shape is None:
         if keepdim and rank is None and tensor.key is not None and as_int(axis) is not None:
             return Tensor(rnn=tensor.rnn, like=tensor.key)
+        if not keepdim and rank is None:
+            # `(tokens != pad).sum(1)` of a tensor of unknown rank: its first axis is kept (and
+            # `.sum(0)` leaves the second one first)
+            return Tensor(rnn=tensor.rnn, lead=_lead_after_reduce(tensor, as_int(axis)))
         return Tensor(rnn=tensor.rnn)
     roles = list(tensor.roles or (None,) * rank)
     if keepdim:
         return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index + 1:], tuple(roles))
     return _select_axes(tensor, [i for i in range(rank) if i != index])
+
+
+def _lead_after_reduce(tensor: Tensor, axis: int | None) -> Value:
+    if axis is None or axis < 0:
+        return UNKNOWN
+    if axis >= 1:
+        if not isinstance(tensor.lead, Unknown):
+            return tensor.lead
+        return axis_symbol(tensor.key, 0) if tensor.key else UNKNOWN
+    return axis_symbol(tensor.key, 1) if tensor.key else UNKNOWN
 
 
 def concatenate(tensors: list, axis: Value) -> Tensor:
