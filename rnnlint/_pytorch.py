@@ -163,6 +163,7 @@ PIECES = "pieces"  # chunk / split / unbind: a sequence the analysis does not fo
 REPEAT = "repeat"
 EXPAND = "expand"
 NOT_A_TENSOR = "not_a_tensor"  # a Python value: x.item(), x.tolist()
+GATHER = "gather"  # x.gather(dim, index): the index's shape
 
 _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (SIZE, ("size",)),
@@ -195,6 +196,7 @@ _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (PIECES, ("chunk", "split", "unbind")),
     (REPEAT, ("repeat",)),
     (EXPAND, ("expand",)),
+    (GATHER, ("gather",)),
     (NOT_A_TENSOR, ("item", "tolist", "numel", "numpy")),
 )
 # conversions that leave every entry as it is (an `arange`'s positions survive them)
@@ -259,7 +261,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     )),
     (AS_METHOD, True, ("transpose", "permute", "movedim", "moveaxis", "unflatten", "reshape", "squeeze", "unsqueeze",
                        "flatten", "mean", "sum", "max",
-                       "min", "amax", "amin", "argmax", "logsumexp")),
+                       "min", "amax", "amin", "argmax", "logsumexp", "gather")),
 )
 TORCH_FUNCTIONS: dict[str, TorchFunction] = {
     name: TorchFunction(name, behaviour, one_tensor) for behaviour, one_tensor, names in _FUNCTION_GROUPS

@@ -189,3 +189,9 @@ def test_rnn010_lengths_counted_per_row_contradict_a_sequence_first_pack():
     changed[1, 0] = 7  # sample 1 only
     # on a square input it runs, and sample 0's state moves with sample 1: it packed the batch as time
     assert not torch.allclose(model(square)[0], model(changed)[0])
+
+
+def test_rnn001_a_gathered_last_step_carries_both_directions():
+    model = model_of(example("RNN001", "out.gather(1, steps)"), "LastStep")
+    with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
+        model(torch.randn(3, 5, 6), torch.tensor([5, 2, 4]))

@@ -690,6 +690,11 @@ class Calls(InterpreterBase):
                        _node: ast.Call) -> Value | None:
         return UNKNOWN
 
+    def method_gather(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
+        index = args[1] if len(args) > 1 else kwargs.get("index")
+        axis = args[0] if args else kwargs.get("dim")
+        return ops.gather(tensor, axis, index) if isinstance(index, Tensor) and isinstance(axis, Poly) else None
+
     def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
         result = ops.repeat(tensor, sizes, expand=method == "expand")
@@ -720,6 +725,7 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.PIECES: Calls.method_unknown,
     _pytorch.REPEAT: Calls.method_repeat,
     _pytorch.EXPAND: Calls.method_repeat,
+    _pytorch.GATHER: Calls.method_gather,
     _pytorch.NOT_A_TENSOR: Calls.method_unknown,
 }
 

@@ -764,6 +764,20 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
     return _select_axes(tensor, [i for i in range(rank) if i != index])
 
 
+def gather(tensor: Tensor, axis: Value, index: Tensor) -> Tensor:
+    """``tensor.gather(axis, index)``: the index's shape. An axis other than ``axis`` where
+    the index is as long as the tensor keeps its meaning (``out.gather(1, steps)`` with
+    ``steps`` of ``(batch, 1, hidden)`` picks one step per sample and keeps the batch)."""
+    if index.shape is None or tensor.shape is None or len(index.shape) != len(tensor.shape):
+        return Tensor(rnn=tensor.rnn)
+    along = normalize_axis(axis, len(tensor.shape))
+    if along is None:
+        return Tensor(rnn=tensor.rnn)
+    roles = tuple(tensor.role(k) if k != along and _same_size(size, tensor.shape[k]) else None
+                  for k, size in enumerate(index.shape))
+    return derived(tensor, index.shape, roles)
+
+
 def _lead_after_reduce(tensor: Tensor, axis: int | None) -> Value:
     if axis is None or axis < 0:
         return UNKNOWN
