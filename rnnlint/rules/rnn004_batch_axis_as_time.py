@@ -273,8 +273,10 @@ class Packed(nn.Module):
         if not _from_rnn(tensor):
             return
         if any(isinstance(item, IndexTensor) for item in event.items):
-            yield from self._check_positions(scope, event, tensor)
-            return
+            found = list(self._check_positions(scope, event, tensor))
+            if found:
+                yield from found
+                return
         for axis, item in _indexed_axes(event.items, len(tensor.shape)):
             if not isinstance(item, IndexInt) or as_int(item.value) not in (0, -1):
                 continue  # only first/last step selections: other indices may walk the batch on purpose
