@@ -253,7 +253,7 @@ class Calls(InterpreterBase):
                             continue
                         size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
-                            self.aliases.setdefault(size.symbol, label)
+                            self.aliases.setdefault(size.symbol, _free_label(self.aliases, label))
 
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
@@ -728,6 +728,18 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.GATHER: Calls.method_gather,
     _pytorch.NOT_A_TENSOR: Calls.method_unknown,
 }
+
+
+def _free_label(aliases: dict, label: str) -> str:
+    """``seq``, or ``seq_2`` when another size already reads ``seq``: two sequences of their
+    own lengths (a premise and a hypothesis) must not read as one size."""
+    taken = set(aliases.values())
+    if label not in taken:
+        return label
+    number = 2
+    while f"{label}_{number}" in taken:
+        number += 1
+    return f"{label}_{number}"
 
 
 def known_rank_is_3(tensor: Tensor) -> bool:
