@@ -163,6 +163,7 @@ PIECES = "pieces"  # chunk / split / unbind: a sequence the analysis does not fo
 REPEAT = "repeat"
 EXPAND = "expand"
 NOT_A_TENSOR = "not_a_tensor"  # a Python value: x.item(), x.tolist()
+GATHER = "gather"  # x.gather(dim, index): the index's shape
 
 _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (SIZE, ("size",)),
@@ -195,8 +196,12 @@ _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (PIECES, ("chunk", "split", "unbind")),
     (REPEAT, ("repeat",)),
     (EXPAND, ("expand",)),
+    (GATHER, ("gather",)),
     (NOT_A_TENSOR, ("item", "tolist", "numel", "numpy")),
 )
+# conversions that leave every entry as it is (an `arange`'s positions survive them)
+KEEP_ENTRIES = frozenset(("contiguous", "to", "cuda", "cpu", "detach", "clone", "long", "int", "type_as",
+                          "type", "pin_memory", "requires_grad_"))
 # method -> behaviour; a method not listed returns a tensor of unknown shape
 TENSOR_METHODS: dict[str, str] = {name: behaviour for behaviour, names in _METHOD_GROUPS for name in names}
 # methods that change a tensor's shape in place -> the method returning that shape (None: unknown)
@@ -224,6 +229,7 @@ CREATE_LIKE = "create_like"  # torch.zeros_like(x): the shape of x
 WRAP = "wrap"  # the legacy autograd Variable(x): x itself
 AS_METHOD = "as_method"  # torch.f(x, *args) is x.f(*args)
 EINSUM = "einsum"  # torch.einsum("bij,bjk->bik", a, b): axes named by letters
+ARANGE = "arange"  # torch.arange(n): the positions 0..n-1, one axis of size n
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     (MATMUL, True, ("bmm", "matmul")),
     (STACK, False, ("stack",)),
     (EINSUM, False, ("einsum",)),
+    (ARANGE, False, ("arange",)),
     (CREATE, False, ("zeros", "ones", "randn", "rand", "empty")),
     (CREATE_FULL, False, ("full",)),
     (CREATE_LIKE, False, ("zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like")),
@@ -254,7 +261,7 @@ _FUNCTION_GROUPS: tuple[tuple[str | None, bool, tuple[str, ...]], ...] = (
     )),
     (AS_METHOD, True, ("transpose", "permute", "movedim", "moveaxis", "unflatten", "reshape", "squeeze", "unsqueeze",
                        "flatten", "mean", "sum", "max",
-                       "min", "amax", "amin", "argmax", "logsumexp")),
+                       "min", "amax", "amin", "argmax", "logsumexp", "gather")),
 )
 TORCH_FUNCTIONS: dict[str, TorchFunction] = {
     name: TorchFunction(name, behaviour, one_tensor) for behaviour, one_tensor, names in _FUNCTION_GROUPS

@@ -175,3 +175,30 @@ def test_an_axis_symbol_knows_its_tensor_and_axis():
     # a symbol that only looks like one, a product, a number: no axis of a given tensor
     assert axis_of(Poly.atom("x.shape[1]")) is None
     assert axis_of(size * number(2)) is None and axis_of(number(3)) is None
+
+
+SIAMESE = """
+import torch
+import torch.nn as nn
+
+class Align(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(4, 6, batch_first=True)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, premise, hypothesis):
+        a, _ = self.encoder(premise)
+        b, _ = self.encoder(hypothesis)
+        similarity = torch.bmm(a, b.transpose(1, 2))
+        pooled = self.pool(similarity.unsqueeze(1))
+        return similarity, pooled
+"""
+
+
+def test_two_inputs_of_their_own_lengths_read_as_two_sizes_and_layer_sizes_read_short():
+    from rnnlint._shapes_report import shapes_report
+
+    report = shapes_report(SIAMESE, "siamese.py")
+    assert "similarity: (batch, seq, seq_2)" in report
+    assert "pooled: (batch, 1, pool@9.shape[2], pool@9.shape[3])" in report

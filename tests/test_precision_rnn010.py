@@ -153,6 +153,26 @@ class Intent(nn.Module):
         h_n = h_n.view(self.layers, 2, utterances.size(1), 24)
         return h_n[-1].transpose(0, 1).reshape(utterances.size(1), -1)
 """,
+    "lengths_per_row_of_a_transposed_input": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(100, 8)
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, tokens, flag, given):
+        lengths = (tokens != 0).sum(dim=1)  # tokens: (batch, seq)
+        steps = self.embed(tokens).transpose(0, 1)  # (seq, batch, 8): axis 1 is the batch again
+        first = self.gru(pack_padded_sequence(steps, lengths.cpu(), enforce_sorted=False))
+        second = pack_padded_sequence(self.embed(tokens), lengths, batch_first=flag, enforce_sorted=False)
+        third = pack_padded_sequence(self.embed(tokens), given, enforce_sorted=False)
+        square = (tokens != 0).sum(-1)  # a negative axis: not followed
+        return first, self.gru(second), self.gru(third), square
+""",
 }
 
 FLAGGED = {
@@ -271,6 +291,22 @@ class Averager(nn.Module):
         packed_out, _ = self.gru(pack_padded_sequence(tokens, lengths))
         outputs, _ = pad_packed_sequence(packed_out, batch_first=True)  # expect: RNN010
         return self.out(outputs.sum(dim=0))  # expect: RNN004
+""",
+    "lengths_per_column_of_a_batch_first_pack": """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(100, 8)
+        self.gru = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, tokens):
+        lengths = tokens.ne(0).sum(0)  # one per column: tokens is (seq, batch)
+        packed = pack_padded_sequence(self.embed(tokens), lengths, batch_first=True)  # expect: RNN010
+        return self.gru(packed)
 """,
 }
 

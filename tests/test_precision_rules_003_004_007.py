@@ -87,6 +87,36 @@ class Classifier(nn.Module):
         h_n, last = hidden[0], hidden[-1]  # expect: RNN007
         return self.fc(last[-1])
 """,
+    "rnn004_batch_positions_on_the_time_axis_of_a_batch_first_output": """
+import torch
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(x)
+        rows = torch.arange(x.size(0)).cuda()
+        return out[lengths - 1, rows]  # expect: RNN004
+""",
+    "rnn001_after_one_step_per_sample_of_known_shape": """
+import torch
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(16, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        batch = x.size(0)
+        last = out[torch.arange(batch), torch.zeros(batch).long()]
+        return self.fc(last)
+""",
 }
 
 CLEAN = {
@@ -210,6 +240,25 @@ class CellHead(nn.Module):
         _, state = self.lstm(x)
         cell = state[-1]
         return self.fc(cell[-1])
+""",
+    "rnn004_positions_changed_by_arithmetic_or_of_the_time_axis": """
+import torch
+import torch.nn as nn
+
+class Steps(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        out, _ = self.gru(x)
+        batch = x.size(1)
+        shifted = out[torch.arange(batch) + 1, lengths]  # not the positions any more
+        flipped = out[torch.flip(torch.arange(batch), (0,)), lengths]
+        own = out[torch.arange(x.size(0)), lengths]  # the time axis's own positions
+        mask = out[lengths > 0]
+        picked = out.gather(0, lengths.view(1, -1, 1).expand(1, batch, 16))
+        return shifted, flipped, own, mask, picked, out[lengths - 1, torch.arange(batch)]
 """,
 }
 

@@ -149,3 +149,49 @@ def test_rnn005_a_view_after_an_einsum_to_time_first_mixes_the_samples():
     changed = x.clone()
     changed[1] += 1.0  # sample 1 only
     assert not torch.allclose(model(x)[0], model(changed)[0])  # row 0 holds other samples' steps
+
+
+def test_rnn004_batch_positions_on_the_time_axis_pick_other_samples():
+    model = model_of(example("RNN004", "out[torch.arange(batch), lengths - 1]"), "LastStep")
+    x = torch.randn(6, 4, 4)  # seq 6, batch 4
+    lengths = torch.tensor([2, 4, 3, 1])
+    changed = x.clone()
+    changed[:, 1] += 1.0  # sample 1 only
+    # the row for sample 0 moves with sample 1: it is read from sample `lengths[0] - 1`, step 0
+    assert not torch.allclose(model(x, lengths)[0], model(changed, lengths)[0])
+    out, _ = model.gru(x)
+    assert not torch.allclose(model(x, lengths), out[lengths - 1, torch.arange(4)])
+    # a batch larger than the sequence does not even run
+    with pytest.raises(IndexError):
+        model(torch.randn(2, 3, 4), torch.tensor([2, 2, 1]))
+
+
+def test_rnn005_a_middle_axis_swapped_by_a_view_reads_each_sample_out_of_order():
+    source = example("RNN005", "similarity.view(similarity.size(0), similarity.size(2), -1)")
+    model = model_of(source, "Align")
+    correct = model_of(source.replace("similarity.view(similarity.size(0), similarity.size(2), -1)",
+                                      "similarity.transpose(1, 2)"), "Align")
+    correct.load_state_dict(model.state_dict())
+    for length in (5, 3):  # equal lengths or not, it runs silently with the shape of the correct one
+        premise, hypothesis = torch.randn(2, 5, 4), torch.randn(2, length, 4)
+        assert model(premise, hypothesis).shape == correct(premise, hypothesis).shape
+        assert not torch.allclose(model(premise, hypothesis), correct(premise, hypothesis))
+
+
+def test_rnn010_lengths_counted_per_row_contradict_a_sequence_first_pack():
+    model = model_of(example("RNN010", "lengths = (tokens != 0).sum(1)"), "Tagger")
+    tokens = torch.randint(1, 100, (3, 5))  # batch 3, seq 5: every token real
+    with pytest.raises(RuntimeError):
+        model(tokens)  # one length per sample, but the pack reads axis 1 (5 entries) as the batch
+    square = torch.randint(1, 100, (4, 4))
+    square[1, 2:] = 0  # sample 1 has two real steps
+    changed = square.clone()
+    changed[1, 0] = 7  # sample 1 only
+    # on a square input it runs, and sample 0's state moves with sample 1: it packed the batch as time
+    assert not torch.allclose(model(square)[0], model(changed)[0])
+
+
+def test_rnn001_a_gathered_last_step_carries_both_directions():
+    model = model_of(example("RNN001", "out.gather(1, steps)"), "LastStep")
+    with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
+        model(torch.randn(3, 5, 6), torch.tensor([5, 2, 4]))

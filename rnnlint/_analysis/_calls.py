@@ -179,9 +179,10 @@ class Calls(InterpreterBase):
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
             hx_node = _argument_node(node, 1, "hx")
-            self.events.append(RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input")))
-            self._alias_input_dims(layer, inputs)
-            return ops.call_rnn(layer, inputs, self.guard)
+            rnn_call = RnnCall(node, self.guard, layer, inputs, hx, hx_node, _argument_node(node, 0, "input"))
+            self.events.append(rnn_call)
+            self._alias_input_dims(layer, inputs, rnn_call.argument)
+            return ops.call_rnn(layer, inputs, self.guard, rnn_call.argument)
         if layer.kind in CELL_KINDS:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
@@ -254,17 +255,17 @@ class Calls(InterpreterBase):
         state = dict(layer.module_state)
         return self.run_method("forward", state, args, kwargs, info=info)
 
-    def _alias_input_dims(self, layer: Layer, inputs: Value) -> None:
+    def _alias_input_dims(self, layer: Layer, inputs: Value, argument: str | None) -> None:
         for guard, config in rnn_configs(layer, self.guard):
             for _, case in cases(inputs, guard):
                 if isinstance(case, Tensor) and config.batch_first is not None and known_rank_is_3(case):
-                    key = ops.input_key(layer, case)
+                    key = ops.input_key(layer, case, argument)
                     for axis, label in ((_shapes.batch_axis(config), "batch"), (_shapes.time_axis(config), "seq")):
                         if axis is None:  # (batch_first is known: never)
                             continue
                         size = case.shape[axis] if case.shape is not None else axis_symbol(key, axis)
                         if isinstance(size, Poly) and size.symbol is not None:
-                            self.aliases.setdefault(size.symbol, label)
+                            self.aliases.setdefault(size.symbol, _free_label(self.aliases, label))
 
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
@@ -423,7 +424,8 @@ class Calls(InterpreterBase):
         if layout_free or (opaque and not explicit):
             # pack_sequence takes a list of (seq, *) tensors: no layout; **kwargs may carry batch_first
             batch_first = UNKNOWN
-        self.events.append(Pack(node, self.guard, inputs, batch_first, explicit))
+        lengths = UNKNOWN if layout_free else (args[1] if len(args) > 1 else kwargs.get("lengths", UNKNOWN))
+        self.events.append(Pack(node, self.guard, inputs, batch_first, explicit, lengths))
         if layout_free:
             inputs = map_cases(_sequence_of_steps, inputs)
         return map_cases(lambda case, flag: _packed_from(case, flag, node), inputs, batch_first)
@@ -472,6 +474,10 @@ class Calls(InterpreterBase):
             operands = list(args[1].items) if len(args) == 2 and isinstance(args[1], TupleValue) else args[1:]
             return map_cases(lambda *items: ops.einsum(args[0].value, list(items)), *operands) if operands \
                 else Tensor()
+        if behaviour == _pytorch.ARANGE:
+            # `arange(n)` alone (keywords such as `device` change no entry): the positions of an axis
+            size = args[0] if len(args) == 1 and "end" not in kwargs and "start" not in kwargs else None
+            return Tensor(shape=(size,), positions=size) if isinstance(size, Poly) else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
             return args[0] if args and isinstance(args[0], Tensor) else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
@@ -481,6 +487,8 @@ class Calls(InterpreterBase):
         if args and function is not None and function.one_tensor and _holds_recurrent_tuple(args[0]):
             self.events.append(TensorOp(node, self.guard, args[0], name))
         if behaviour == _pytorch.ELEMENTWISE and args:
+            if isinstance(args[0], Tensor) and args[0].positions is not None:
+                return replace(args[0], positions=None)  # `torch.flip(arange(n), (0,))`: other entries
             return args[0] if isinstance(args[0], Tensor) else Tensor()
         if behaviour == _pytorch.AS_METHOD and args:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
@@ -563,6 +571,8 @@ class Calls(InterpreterBase):
         behaviour = _pytorch.TENSOR_METHODS.get(method)
         handler = _METHOD_HANDLERS.get(behaviour) if behaviour is not None else None
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
+        if isinstance(result, Tensor) and result.positions is not None and method not in _pytorch.KEEP_ENTRIES:
+            result = replace(result, positions=None)  # `arange(n).flip(0)`: no longer the positions
         return result if result is not None else Tensor(rnn=tensor.rnn)
 
     def method_size(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
@@ -699,6 +709,11 @@ class Calls(InterpreterBase):
                        _node: ast.Call) -> Value | None:
         return UNKNOWN
 
+    def method_gather(self, tensor: Tensor, _method: str, args: list, kwargs: dict, _node: ast.Call) -> Value | None:
+        index = args[1] if len(args) > 1 else kwargs.get("index")
+        axis = args[0] if args else kwargs.get("dim")
+        return ops.gather(tensor, axis, index) if isinstance(index, Tensor) and isinstance(axis, Poly) else None
+
     def method_repeat(self, tensor: Tensor, method: str, args: list, _kwargs: dict, node: ast.Call) -> Value | None:
         sizes = list(args[0].items) if len(args) == 1 and isinstance(args[0], TupleValue) else args
         result = ops.repeat(tensor, sizes, expand=method == "expand")
@@ -729,8 +744,21 @@ _METHOD_HANDLERS: dict[str, Callable[..., Value | None]] = {
     _pytorch.PIECES: Calls.method_unknown,
     _pytorch.REPEAT: Calls.method_repeat,
     _pytorch.EXPAND: Calls.method_repeat,
+    _pytorch.GATHER: Calls.method_gather,
     _pytorch.NOT_A_TENSOR: Calls.method_unknown,
 }
+
+
+def _free_label(aliases: dict, label: str) -> str:
+    """``seq``, or ``seq_2`` when another size already reads ``seq``: two sequences of their
+    own lengths (a premise and a hypothesis) must not read as one size."""
+    taken = set(aliases.values())
+    if label not in taken:
+        return label
+    number = 2
+    while f"{label}_{number}" in taken:
+        number += 1
+    return f"{label}_{number}"
 
 
 def known_rank_is_3(tensor: Tensor) -> bool:

@@ -192,7 +192,9 @@ class Expressions(InterpreterBase):
         if isinstance(value, ast.Constant) and value.value is Ellipsis:
             return IndexEllipsis()
         evaluated = self.eval(value, state)
-        if isinstance(evaluated, (Tensor, ListValue, TupleValue)):
+        if isinstance(evaluated, Tensor):
+            return IndexTensor(value=evaluated, positions=evaluated.positions)
+        if isinstance(evaluated, (ListValue, TupleValue)):
             return IndexTensor()
         if isinstance(evaluated, Poly):
             return IndexInt(evaluated)
@@ -295,6 +297,8 @@ class Expressions(InterpreterBase):
 
     def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
         def apply(a: Value, b: Value) -> Value:
+            # arithmetic changes the entries: `arange(n) + 1` is no longer the positions of an axis
+            a, b = _without_positions(a), _without_positions(b)
             if isinstance(a, Poly) and isinstance(b, Poly):
                 if isinstance(operator, ast.Add):
                     return a + b
@@ -385,3 +389,7 @@ def _broadcast_axis(x: Value, y: Value) -> Value:
     if as_int(y) == 1:
         return x
     return UNKNOWN
+
+
+def _without_positions(value: Value) -> Value:
+    return replace(value, positions=None) if isinstance(value, Tensor) and value.positions is not None else value

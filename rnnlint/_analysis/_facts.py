@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
-from ._symbolic import Const, Value, cases
+from ._symbolic import UNKNOWN, Const, Value, cases
 from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
@@ -57,7 +57,12 @@ class IndexEllipsis:
 
 @dataclass(frozen=True)
 class IndexTensor:
-    """``x[mask]``, ``x[[0, 2]]``: advanced indexing, whose shape the analysis does not follow."""
+    """``x[mask]``, ``x[[0, 2]]``, ``x[torch.arange(n), t]``: advanced indexing by a tensor (or a
+    list). ``value`` is the tensor when it is one; ``positions`` is ``n`` when it is
+    ``torch.arange(n)``, the positions of an axis of that size."""
+
+    value: Value | None = field(default=None, compare=False, hash=False)
+    positions: Value | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,11 @@ class RnnCall(Fact):
     hx: Value | None  # None when no initial state is passed
     hx_node: ast.expr | None
     input_node: ast.expr | None
+
+    @property
+    def argument(self) -> str | None:
+        """The input's source text: what names the input's axes when nothing else does."""
+        return ast.unparse(self.input_node) if self.input_node is not None else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,6 +229,7 @@ class Pack(Fact):
     input: Value
     batch_first: Value
     explicit: bool  # batch_first is written in the call
+    lengths: Value = UNKNOWN  # one entry per sample: its length tells which axis is the batch
 
 
 @dataclass(frozen=True, eq=False)
@@ -317,7 +328,7 @@ def recurrent_result(call: RnnCall) -> Value:
     over every configuration of the layer (the shapes come from ``_shapes``)."""
     from ._tensor_ops import call_rnn
 
-    return call_rnn(call.rnn, call.input, call.guard)
+    return call_rnn(call.rnn, call.input, call.guard, call.argument)
 
 
 def inputs_of(call: RnnCall) -> Iterator[RecurrentInput]:

@@ -17,6 +17,7 @@ from ._facts import (
     IndexEllipsis,
     IndexInt,
     IndexItem,
+    IndexKey,
     IndexNone,
     IndexSlice,
     IndexTensor,
@@ -194,7 +195,9 @@ def _spatial_result(layer: Layer, tensor: Tensor, shape: tuple, spatial: tuple) 
     their meaning, and the spatial axes theirs (``spatial``: their factor names). A size the
     analysis does not work out is named after the layer's output, so that the code reading it
     (``b, c, h, w = f.shape``) and the axis it reads stay one symbol."""
-    key = f"output of {layer.name or layer.kind} (line {getattr(layer.node, 'lineno', '?')})"
+    # short and still one per layer: `pool@15.shape[2]`
+    name = layer.name.removeprefix("self.") if layer.name else layer.kind
+    key = f"{name}@{getattr(layer.node, 'lineno', '?')}"
     shape = tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
     names = ((_axes.BATCH,) if len(shape) == len(spatial) + 2 else ()) + (_axes.CHANNELS,) + spatial
     factors = tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True))
@@ -295,16 +298,17 @@ _LAYER_RESULTS = {
 # --- recurrent calls ----------------------------------------------------------------------------
 
 
-def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD) -> Value:
-    """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``."""
+def call_rnn(layer: Layer, inputs: Value, guard: frozenset = EMPTY_GUARD, argument: str | None = None) -> Value:
+    """``output, h_n`` (or ``output, (h_n, c_n)``) for every configuration of ``layer``;
+    ``argument`` is the input's source text (see ``input_key``)."""
     results = []
     for config_guard, config in rnn_configs(layer, guard):
         for input_guard, value in cases(inputs, config_guard):
-            results.append((input_guard, _rnn_result(layer, config, value)))
+            results.append((input_guard, _rnn_result(layer, config, value, argument)))
     return alternatives(results)
 
 
-def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value:
+def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, argument: str | None = None) -> Value:
     if isinstance(inputs, Packed):
         batch = inputs.batch
         if isinstance(batch, Unknown):
@@ -319,7 +323,7 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value) -> Value
             inputs = UNKNOWN_TENSOR
         rank = known_rank(inputs)
         batched = rank != 2
-        key = input_key(layer, inputs)
+        key = input_key(layer, inputs, argument)
         if batched:
             batch_axis = _shapes.batch_axis(config)
             time_axis = _shapes.time_axis(config)
@@ -377,9 +381,14 @@ def _unprojected(shape_of, config: _shapes.RNNConfig, *dims) -> tuple | None:
     return shape
 
 
-def input_key(layer: Layer, inputs: Tensor) -> str:
-    """The name for the axes of an RNN's input when nothing else names them."""
-    return inputs.key or f"input of {layer.name or layer.kind}"
+def input_key(layer: Layer, inputs: Tensor, argument: str | None = None) -> str:
+    """The name for the axes of an RNN's input when nothing else names them: after the
+    argument's text (`self.rnn(self.embed(premise))`), so that two calls of one RNN on
+    different inputs do not share sizes; the parentheses keep it apart from any tensor's name."""
+    if inputs.key:
+        return inputs.key
+    name = layer.name or layer.kind
+    return f"{name}({argument})" if argument else f"input of {name}"
 
 
 def _state_tensor(shape: tuple | None, roles: tuple, origin: str, layer: Layer, config=None) -> Tensor:
@@ -420,7 +429,7 @@ def _output_factors(config: _shapes.RNNConfig, shape: tuple, roles: tuple) -> tu
 def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     """``tensor[items]`` for basic indexing; unknown for advanced indexing."""
     if any(isinstance(item, IndexTensor) for item in items):
-        return UNKNOWN_TENSOR
+        return _advanced_index(tensor, items)
     if tensor.shape is None:
         # x[..., -1] style on unknown rank: only the new first axis may be known
         return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items))
@@ -460,6 +469,49 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
     new_roles.extend(roles[axis:])
     new_factors.extend(old_factors[axis:])
     return derived(tensor, tuple(new_shape), tuple(new_roles), factors=tuple(new_factors))
+
+
+def _advanced_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
+    """``tensor[items]`` with index tensors: followed where the result is certain, the index
+    tensors (and integers, which index alongside them) one-dimensional of one size ``n``, one
+    of them ``torch.arange(n)`` (the others of its size select ``n`` entries with it, mask or not).
+
+    The indexed axes become one axis of size ``n``, where the first of them was when they are
+    neighbours, else in front. ``out[torch.arange(batch), t]`` keeps the batch: the positions
+    of the batch axis, in order, one per sample.
+    """
+    if tensor.shape is None or any(isinstance(item, (IndexEllipsis, IndexNone, IndexKey)) for item in items) \
+            or len(items) > len(tensor.shape):
+        return UNKNOWN_TENSOR
+    advanced = [index for index, item in enumerate(items) if isinstance(item, (IndexTensor, IndexInt))]
+    consumed = len(items)
+    shapes = [item.value.shape if isinstance(item.value, Tensor) else None
+              for item in items if isinstance(item, IndexTensor)]
+    known = [shape for shape in shapes if shape is not None]
+    if len(known) < len(shapes) or not any(isinstance(item, IndexTensor) and item.positions is not None
+                                           for item in items):
+        # a mask (its dtype is not followed) consumes as many axes as it has, and keeps only the
+        # entries that hold: only an `arange` is certainly a tensor of positions
+        return UNKNOWN_TENSOR
+    if any(len(shape) != 1 for shape in known) or not all(_same_size(shape[0], known[0][0]) for shape in known):
+        return UNKNOWN_TENSOR
+    size = known[0][0]
+    roles = list(tensor.roles or (None,) * len(tensor.shape))
+    keeps_batch = any(
+        isinstance(item, IndexTensor) and item.positions is not None and roles[index] == BATCH
+        and _same_size(item.positions, tensor.shape[index]) for index, item in enumerate(items))
+    old_factors = _known_axes(tensor)
+    kept = [(tensor.shape[index], roles[index], old_factors[index] if item == WHOLE_SLICE else None)
+            for index, item in enumerate(items) if isinstance(item, IndexSlice)]
+    if any(not isinstance(item, IndexSlice) for index, item in enumerate(items) if index not in advanced):
+        return UNKNOWN_TENSOR
+    new_axis = (size, BATCH if keeps_batch else None, _axes.of_axis(size, _axes.BATCH) if keeps_batch else None)
+    neighbours = advanced == list(range(advanced[0], advanced[-1] + 1))
+    where = sum(1 for index in range(advanced[0]) if index not in advanced) if neighbours else 0
+    axes = kept[:where] + [new_axis] + kept[where:] + [
+        (tensor.shape[index], roles[index], old_factors[index]) for index in range(consumed, len(tensor.shape))]
+    return derived(tensor, tuple(axis[0] for axis in axes), tuple(axis[1] for axis in axes),
+                   factors=tuple(axis[2] for axis in axes))
 
 
 def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
@@ -701,11 +753,39 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
     if index is None or rank is None or tensor.shape is None:
         if keepdim and rank is None and tensor.key is not None and as_int(axis) is not None:
             return Tensor(rnn=tensor.rnn, like=tensor.key)
+        if not keepdim and rank is None:
+            # `(tokens != pad).sum(1)` of a tensor of unknown rank: its first axis is kept (and
+            # `.sum(0)` leaves the second one first)
+            return Tensor(rnn=tensor.rnn, lead=_lead_after_reduce(tensor, as_int(axis)))
         return Tensor(rnn=tensor.rnn)
     roles = list(tensor.roles or (None,) * rank)
     if keepdim:
         return derived(tensor, tensor.shape[:index] + (number(1),) + tensor.shape[index + 1:], tuple(roles))
     return _select_axes(tensor, [i for i in range(rank) if i != index])
+
+
+def gather(tensor: Tensor, axis: Value, index: Tensor) -> Tensor:
+    """``tensor.gather(axis, index)``: the index's shape. An axis other than ``axis`` where
+    the index is as long as the tensor keeps its meaning (``out.gather(1, steps)`` with
+    ``steps`` of ``(batch, 1, hidden)`` picks one step per sample and keeps the batch)."""
+    if index.shape is None or tensor.shape is None or len(index.shape) != len(tensor.shape):
+        return Tensor(rnn=tensor.rnn)
+    along = normalize_axis(axis, len(tensor.shape))
+    if along is None:
+        return Tensor(rnn=tensor.rnn)
+    roles = tuple(tensor.role(k) if k != along and _same_size(size, tensor.shape[k]) else None
+                  for k, size in enumerate(index.shape))
+    return derived(tensor, index.shape, roles)
+
+
+def _lead_after_reduce(tensor: Tensor, axis: int | None) -> Value:
+    if axis is None or axis < 0:
+        return UNKNOWN
+    if axis >= 1:
+        if not isinstance(tensor.lead, Unknown):
+            return tensor.lead
+        return axis_symbol(tensor.key, 0) if tensor.key else UNKNOWN
+    return axis_symbol(tensor.key, 1) if tensor.key else UNKNOWN
 
 
 def concatenate(tensors: list, axis: Value) -> Tensor:

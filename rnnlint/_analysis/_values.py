@@ -94,6 +94,9 @@ class Tensor(Value):
     # the RNN one row of whose state this is (`h_n[-1]`, `c_n[0]`): rows joined on another axis
     # keep a layers-or-directions factor there
     row_of: Any = field(default=None, compare=False, hash=False)
+    # `torch.arange(n)`: the entries are the positions 0..n-1 of an axis of size n (kept only
+    # through conversions such as `.to(device)` or `.long()`, which leave the values as they are)
+    positions: Value | None = field(default=None, compare=False, hash=False)
 
     @property
     def last_axis(self) -> Value:

@@ -181,6 +181,37 @@ class AllLayers(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the last valid step of each sample, gathered: both directions' features
+        Invalid(
+            """
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.lstm = nn.LSTM(6, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(hidden, 3)  # expect: RNN001:19
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(x)
+        steps = (lengths - 1).view(-1, 1, 1).expand(x.size(0), 1, out.size(2))
+        return self.fc(out.gather(1, steps).squeeze(1))
+""",
+            fixed="""
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.lstm = nn.LSTM(6, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, 3)
+
+    def forward(self, x, lengths):
+        out, _ = self.lstm(x)
+        steps = (lengths - 1).view(-1, 1, 1).expand(x.size(0), 1, out.size(2))
+        return self.fc(out.gather(1, steps).squeeze(1))
+""",
+        ),
         # the head counts layers where the state gives directions; with 2 layers they agree
         Invalid(
             """

@@ -7,11 +7,14 @@ from typing import ClassVar
 
 from .._analysis import (
     BATCH,
+    EQUAL,
     TIME,
     IndexEllipsis,
     IndexInt,
     IndexNone,
+    IndexTensor,
     Layer,
+    Poly,
     Reduce,
     StepLoop,
     Tensor,
@@ -21,6 +24,7 @@ from .._analysis import (
     as_int,
     axis_of,
     cases,
+    compare,
     inputs_of,
     split_flag,
     takes_axis,
@@ -40,6 +44,9 @@ class BatchAxisAsTime(Rule):
     output, including a sequence padded back by `pad_packed_sequence`. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
     (recurrent batch normalisation), where a pooling for a prediction drops it.
+
+    A selection of one step per sample, `out[torch.arange(batch), lengths - 1]`, is checked
+    too: the positions of the batch must index the batch axis, not the time axis.
 
     It also checks a step loop, `for t in range(x.size(1))`, that carries an RNN's state from
     one step to the next while the RNN reads another axis of `x` as its time (`x[:, t]
@@ -131,8 +138,44 @@ class StepTagger(nn.Module):
             steps.append(out)
         return torch.cat(steps, dim=0)
 """,
+        """
+import torch
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6)
+        self.lstm = nn.LSTM(4, 6, batch_first=True)
+
+    def forward(self, x, lengths):
+        # x: (seq, batch, features); one step per sample, the batch's positions on the batch axis
+        out, _ = self.gru(x)
+        first = out[lengths - 1, torch.arange(x.size(1))]
+        states, _ = self.lstm(x.transpose(0, 1))
+        second = states[torch.arange(states.size(0)).to(x.device), lengths - 1]
+        steps = out[torch.arange(out.size(0)), 0]  # the positions of the time axis itself
+        return first + second + steps
+""",
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the last valid step of each sample, with the batch's positions given to the time axis
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class LastStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6)
+
+    def forward(self, x, lengths):
+        out, _ = self.gru(x)
+        batch = x.size(1)
+        return out[torch.arange(batch), lengths - 1]  # expect: RNN004:16
+"""
+        ),
         # a step loop over axis 1 carries the state, but each step is fed with the batch as time
         Invalid(
             """
@@ -229,12 +272,40 @@ class Packed(nn.Module):
         tensor = event.tensor
         if not _from_rnn(tensor):
             return
+        if any(isinstance(item, IndexTensor) for item in event.items):
+            found = list(self._check_positions(scope, event, tensor))
+            if found:
+                yield from found
+                return
         for axis, item in _indexed_axes(event.items, len(tensor.shape)):
             if not isinstance(item, IndexInt) or as_int(item.value) not in (0, -1):
                 continue  # only first/last step selections: other indices may walk the batch on purpose
             if _is_batch(tensor, axis):
                 yield self._report(event, scope, tensor, axis, f"`{source_of(event.node)}`")
                 return
+
+    def _check_positions(self, scope, event, tensor):
+        """``out[torch.arange(batch), lengths - 1]`` on a sequence-first output: the positions
+        of the batch index the time axis (and the steps index the batch). The positions'
+        size must be the batch axis's own, and not the time axis's."""
+        if any(isinstance(item, (IndexEllipsis, IndexNone)) for item in event.items):
+            return
+        batch = [size for axis, size in enumerate(tensor.shape) if tensor.role(axis) == BATCH]
+        for axis, item in enumerate(event.items):
+            if not isinstance(item, IndexTensor) or item.positions is None or axis >= len(tensor.shape) \
+                    or tensor.role(axis) != TIME or len(batch) != 1:
+                continue
+            if not _same(item.positions, batch[0]) or not _differ(item.positions, tensor.shape[axis]):
+                continue
+            batch_axis = tensor.roles.index(BATCH)
+            layout = "batch-first" if batch_axis == 0 else "sequence-first"
+            yield self.report(
+                event.node, event=event, operation=f"`{source_of(event.node)}`", condition=when(event.guard),
+                problem=f"indexes axis {axis}, the time axis of {layer_label(tensor.rnn)}'s {layout} output "
+                        f"{show_shape(tensor, scope.aliases)}, with the positions of the batch",
+                help=f"the batch is axis {batch_axis} here: put `torch.arange(batch)` at that position",
+            )
+            return
 
     def _check_pooling(self, scope, event, imports):
         tensor = event.tensor
@@ -302,6 +373,16 @@ def _time_read(feed) -> Value | None:
     if value.shape is not None:
         return value.shape[axis] if len(value.shape) == 3 else None
     return value.lead if axis == 0 and not isinstance(value.lead, Unknown) else None
+
+
+def _same(first: Value, second: Value) -> bool:
+    return isinstance(first, Poly) and isinstance(second, Poly) and compare(first, second).verdict == EQUAL
+
+
+def _differ(first: Value, second: Value) -> bool:
+    """Two sizes that are not one size: different symbols or numbers (they may still happen to
+    be equal in a run, but then the selection reads the wrong entries all the same)."""
+    return isinstance(first, Poly) and isinstance(second, Poly) and compare(first, second).verdict != EQUAL
 
 
 def _literal(flag, guard) -> bool | None:

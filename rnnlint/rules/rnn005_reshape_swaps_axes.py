@@ -153,8 +153,46 @@ class LineReader(nn.Module):
         out, _ = self.rnn(f.permute(0, 3, 1, 2).reshape(b, w, c * h))
         return out
 """,
+        """
+import torch
+import torch.nn as nn
+
+class Align(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(4, 6, batch_first=True)
+
+    def forward(self, premise, hypothesis):
+        a, _ = self.encoder(premise)
+        b, _ = self.encoder(hypothesis)
+        similarity = torch.bmm(a, b.transpose(1, 2))  # (batch, len_a, len_b)
+        flipped = similarity.transpose(1, 2)
+        itself = torch.bmm(a, a.transpose(1, 2))  # (batch, len_a, len_a): one size twice
+        same = itself.view(itself.size(0), itself.size(2), -1)
+        rows = similarity.view(similarity.size(0), -1, similarity.size(2))
+        return torch.bmm(flipped.softmax(dim=2), a), same, rows
+""",
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # a middle axis swapped by a view: each sample's alignment read in the wrong order
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Align(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(4, 6, batch_first=True)
+
+    def forward(self, premise, hypothesis):
+        a, _ = self.encoder(premise)
+        b, _ = self.encoder(hypothesis)
+        similarity = torch.bmm(a, b.transpose(1, 2))  # (batch, len_a, len_b)
+        flipped = similarity.view(similarity.size(0), similarity.size(2), -1)  # expect: RNN005:19
+        return torch.bmm(flipped.softmax(dim=2), a)
+"""
+        ),
         # a Conv2d's (batch, channels, height, width) flattened to (batch, width, channels * height)
         Invalid(
             """
@@ -416,6 +454,17 @@ class Summary(nn.Module):
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
+            elif (middle := _middle_axis_skipped(tensor, dims, event.guard)) is not None:
+                later, position = middle
+                assert tensor.shape is not None  # (only known shapes are judged there)
+                rest = [axis for axis in range(len(tensor.shape)) if axis >= position and axis != later]
+                order = [*range(position), later, *rest]
+                text = f"permute({', '.join(map(str, order))})" if len(tensor.shape) == len(dims) else "permute(...)"
+                yield self.report(
+                    event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement=text,
+                    problem=f"puts axis {later} before axis {position} by reshaping",
+                    help=f"use `.{text}`" + (" before the `view`" if len(tensor.shape) != len(dims) else ""),
+                )
             else:
                 misread = _misread(tensor, dims, event.guard)
                 if misread is not None:
@@ -543,6 +592,31 @@ def _skipped_axis(tensor: Tensor, dims: list, guard) -> tuple | None:
         later = [axis for axis in range(position + 1, len(dims) + 1) if _equal(wanted, _axis(tensor, axis), guard)]
         if len(later) != 1 or not (_not_one(wanted, guard) and _not_one(_axis(tensor, position), guard)):
             return None
+        return later[0], position
+    return None
+
+
+def _middle_axis_skipped(tensor: Tensor, dims: list, guard) -> tuple | None:
+    """``(i, j)`` when a reshape of a tensor of known shape keeps axes ``0 .. j-1`` in place
+    (``j > 0``: the first two sizes are judged by ``_reordered_axes``), then asks for the size
+    of axis ``i > j`` alone where axis ``j`` comes next: ``x.view(x.size(0), x.size(2), -1)``
+    of a ``(batch, channels, time)`` tensor. The two sizes differ and neither can be 1."""
+    if tensor.shape is None or len(dims) < 3 or len(tensor.shape) < 3:
+        return None
+    rank = len(tensor.shape)
+    for position, wanted in enumerate(dims):
+        if position >= rank:
+            return None
+        here = tensor.shape[position]
+        if _equal(wanted, here, guard):
+            continue
+        if position == 0:
+            return None
+        later = [axis for axis in range(position + 1, rank) if _equal(wanted, tensor.shape[axis], guard)]
+        if len(later) != 1 or not (_not_one(wanted, guard) and _not_one(here, guard)):
+            return None
+        if any(_equal(wanted, tensor.shape[axis], guard) for axis in range(position)):
+            return None  # the size also names an axis already in place: which one is meant is not known
         return later[0], position
     return None
 

@@ -7,6 +7,7 @@ from typing import ClassVar, NamedTuple
 
 from .._analysis import (
     BATCH,
+    EQUAL,
     TIME,
     IndexInt,
     IndexSlice,
@@ -29,6 +30,7 @@ from .._analysis import (
     axis_of,
     axis_symbol,
     cases,
+    compare,
     inputs_of,
     is_packed_batch,
     merge_guards,
@@ -51,6 +53,10 @@ class PackedLayoutMismatch(Rule):
     `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
     fed packed sequences may declare either, and the tensor may come from `pad_sequence`,
     sequence first.
+
+    It also reports a pack whose lengths are counted along one axis of the very tensor packed
+    (`(tokens != pad).sum(1)`: one length per row of axis 0) while `batch_first` names the other
+    axis the batch.
 
     It also checks `pad_packed_sequence`, when it is asked for the other layout than the RNN
     that produced the packed sequence declares (and than the sequence was packed in), and its
@@ -241,8 +247,46 @@ class Clips(nn.Module):
         _, h_n = self.gru(packed)
         return h_n[-1]
 """,
+        """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(100, 8, padding_idx=0)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.gru = nn.GRU(8, 16)
+
+    def forward(self, tokens, columns):
+        # tokens: (batch, seq) counted per row; columns: (seq, batch) counted per column
+        packed = pack_padded_sequence(self.embed(tokens), (tokens != 0).sum(1).cpu(),
+                                      batch_first=True, enforce_sorted=False)
+        lengths = (columns != 0).sum(0)
+        steps = pack_padded_sequence(self.embed(columns), lengths.cpu(), enforce_sorted=False)
+        return self.lstm(packed), self.gru(steps)
+""",
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the lengths are counted per row of axis 0, the pack reads axis 1 as the batch
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(100, 8, padding_idx=0)
+        self.lstm = nn.LSTM(8, 16)
+
+    def forward(self, tokens):
+        lengths = (tokens != 0).sum(1)
+        packed = pack_padded_sequence(self.embed(tokens), lengths.cpu(), enforce_sorted=False)  # expect: RNN010:18
+        out, (h_n, _) = self.lstm(packed)
+        return h_n[-1]
+"""
+        ),
         # `pad_sequence` states the layout of what it returns; the pack reads the other one
         Invalid(
             """
@@ -510,6 +554,7 @@ class Stacked(nn.Module):
         for events in packs.values():
             node = events[0][1].node
             finding = _against_input([event for _, event in events], padded, context.facts.lines) \
+                or _against_lengths([event for _, event in events]) \
                 or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
                 continue
@@ -569,6 +614,58 @@ def _against_input(events, padded: dict, lines: SourceLines):
     layouts = {layout for event in events for _, case in cases(event.input)
                for _, layout, _ in _layouts_of(case, padded, event.guard, lines)}
     return condition, flag, reason, layout, layouts == {layout}
+
+
+def _against_lengths(events):
+    """The lengths count the entries of one axis of the very tensor packed (`(tokens != pad)
+    .sum(1)`: one per row of axis 0), while ``batch_first`` makes the pack read the other axis
+    as the batch: torch wants one length per sample, so the call fails, or, on a square
+    input, packs along the wrong axis. The two sizes must be different symbols."""
+    for event in events:
+        lengths_node = event.node.args[1] if len(event.node.args) > 1 else next(
+            (keyword.value for keyword in event.node.keywords if keyword.arg == "lengths"), None)
+        if lengths_node is None:
+            continue
+        for lengths_guard, lengths in cases(event.lengths, event.guard):
+            counted = _lengths_count(lengths)
+            if counted is None:
+                continue
+            for input_guard, tensor in cases(event.input, lengths_guard):
+                if not isinstance(tensor, Tensor):
+                    continue
+                axes = [_axis_size(tensor, axis) for axis in (0, 1)]
+                for guard, flag in split_flag(event.batch_first, input_guard):
+                    condition = _decided(guard, event.guard)
+                    if flag is None or condition is None:
+                        continue
+                    batch, other = (0, 1) if flag else (1, 0)
+                    if axes[other] is None or axes[batch] is None or not _same(counted, axes[other]) \
+                            or _same(counted, axes[batch]):
+                        continue
+                    reason = (f"its lengths, `{source_of(lengths_node)}`, count the entries of axis {other} "
+                              f"(`{axes[other].describe()}`): one per sample, so axis {other} is the batch")
+                    return condition, flag, reason, not flag, False
+    return None
+
+
+def _lengths_count(lengths) -> Poly | None:
+    """How many lengths a tensor holds, when it is a symbol for an axis of a given tensor."""
+    if not isinstance(lengths, Tensor):
+        return None
+    size = lengths.shape[0] if lengths.shape is not None and len(lengths.shape) == 1 else lengths.lead
+    return size if isinstance(size, Poly) and axis_of(size) is not None else None
+
+
+def _axis_size(tensor: Tensor, axis: int):
+    if tensor.shape is not None:
+        size = tensor.shape[axis] if axis < len(tensor.shape) else None
+    else:
+        size = axis_symbol(tensor.key, axis) if tensor.key else None
+    return size if isinstance(size, Poly) else None
+
+
+def _same(first: Poly, second: Poly) -> bool:
+    return compare(first, second).verdict == EQUAL
 
 
 def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
