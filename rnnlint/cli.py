@@ -198,7 +198,9 @@ def _check_parser() -> argparse.ArgumentParser:
     output.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
                         help=f"how findings are printed: {', '.join(FORMAT_NAMES)} (text is concise)")
     output.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    output.add_argument("--statistics", action="store_true", help="print the number of findings of each code")
+    output.add_argument("--statistics", action="store_true",
+                        help="print the number of findings of each code instead of the findings: a table, or "
+                             "JSON with `--output-format json` or `json-lines` (the other formats are an error)")
     output.add_argument("--exit-zero", action="store_true",
                         help="exit 0 once the check has run, whatever it found (a usage or configuration error "
                              "still exits 2)")
@@ -395,6 +397,9 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
         args.fix = args.fix_only = False
     elif args.fix_only:
         args.fix = True
+    if args.statistics and args.output_format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics prints a table (concise, text, full) or JSON (json, json-lines), not "
+                         f"{args.output_format}: leave out one of them")
     settings = _settings(args)
     config = settings.config
     if args.stdin_filename is not None and args.paths and args.paths != ["-"]:
@@ -531,6 +536,12 @@ def _fixes_list(fixed: list, verb: str) -> str:
     return "\n".join(lines)
 
 
+# --statistics is a table for a person or JSON for a program: a count of codes is no SARIF,
+# JUnit, GitLab, pylint or GitHub report, and printing a table in their place would feed a
+# tool that expects one of those something it cannot read
+STATISTICS_FORMATS = ("concise", "text", "full", "json", "json-lines")
+
+
 def _statistics(args, findings: list) -> str:
     """``--statistics``: one line a code, most frequent first: count, code, `[*]` when every one
     has a safe fix, the rule's name."""
@@ -540,11 +551,14 @@ def _statistics(args, findings: list) -> str:
         entry[0] += 1
         entry[2] = entry[2] and finding.fix is not None and finding.fix.safe
     rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
-    if args.output_format == "json":
+    if args.output_format in ("json", "json-lines"):
         import json
 
-        return json.dumps([{"code": code, "name": name, "count": count, "fixable": fixable}
-                           for code, (count, name, fixable) in rows], indent=2)
+        records = [{"code": code, "name": name, "count": count, "fixable": fixable}
+                   for code, (count, name, fixable) in rows]
+        if args.output_format == "json-lines":
+            return "\n".join(json.dumps(record) for record in records)
+        return json.dumps(records, indent=2)
     width = max((len(str(count)) for _, (count, _, _) in rows), default=1)
     return "\n".join(f"{count:>{width}}\t{code}\t{'[*] ' if fixable else ''}{name}"
                      for code, (count, name, fixable) in rows)

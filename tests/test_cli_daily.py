@@ -357,6 +357,20 @@ def test_statistics(project):
     data = json.loads(rnnlint("--no-cache", "--statistics", "--output-format", "json", ".", cwd=project).stdout)
     assert data == [{"code": "RNN002", "name": "hidden-state-into-head", "count": 2, "fixable": False},
                     {"code": "RNN001", "name": "head-features-mismatch", "count": 1, "fixable": True}]
+    lines = rnnlint("--no-cache", "--statistics", "--output-format", "json-lines", ".", cwd=project)
+    assert (lines.returncode, lines.stdout) == (1, '{"code": "RNN002", "name": "hidden-state-into-head", "count": 2, '
+                                                   '"fixable": false}\n{"code": "RNN001", "name": '
+                                                   '"head-features-mismatch", "count": 1, "fixable": true}\n')
+    full = rnnlint("--no-cache", "--statistics", "--output-format", "full", ".", cwd=project)
+    assert (full.returncode, full.stdout) == (1, result.stdout)
+
+
+@pytest.mark.parametrize("output_format", ["junit", "sarif", "gitlab", "pylint", "github"])
+def test_statistics_with_a_report_format_is_an_error(project, output_format):
+    result = rnnlint("--no-cache", "--statistics", "--output-format", output_format, ".", cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"rnnlint: error: --statistics prints a table (concise, text, full) or JSON (json, json-lines), "
+               f"not {output_format}: leave out one of them\n")
 
 
 def test_show_settings(project):

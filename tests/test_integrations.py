@@ -59,3 +59,24 @@ def test_pre_commit_hook_entry_points_at_the_cli():
     entry = next(line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line)
     result = run_rnnlint(*entry[1:], EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py")
     assert result.returncode == 1 and "RNN001" in result.stdout
+
+
+def test_pre_commit_hooks_leave_out_what_the_project_excludes(tmp_path):
+    # pre-commit names every staged file: an excluded or gitignored one must pass unchecked,
+    # as ruff's hooks do with --force-exclude
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    entries = [line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line]
+    assert len(entries) == 2 and all("--force-exclude" in entry for entry in entries)
+    buggy = (EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["generated"]\n')
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "model.py").write_text(buggy)
+    (tmp_path / "model.py").write_text(buggy)
+    for entry in entries:
+        result = subprocess.run([sys.executable, "-m", "rnnlint", *entry[1:], "generated/model.py"],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+    result = subprocess.run([sys.executable, "-m", "rnnlint", *entries[0][1:], "generated/model.py", "model.py"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1 and result.stdout.startswith("model.py:19:19: RNN001 ")
