@@ -564,3 +564,24 @@ def test_closed_stdin_is_an_error_not_a_traceback(project):
                                 text=True, cwd=project, timeout=60, preexec_fn=lambda: os.close(0))
         assert (result.returncode, result.stdout, result.stderr) == (
             2, "", "rnnlint: error: standard input is closed: there is no code to read from it\n"), args
+
+
+def test_the_editor_server_excludes_what_force_exclude_excludes(tmp_path):
+    pytest.importorskip("pygls")  # the lsp extra
+    from rnnlint._config import Config, find_config, load_config
+    from rnnlint._server import _excluded
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("scratch/\nold_*.py\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["vendored/*.py"]\n')
+    names = ["scratch/model.py", "old_model.py", "vendored/model.py", "src/model.py", ".venv/lib/model.py"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(BUGGY_HEAD)
+    config = load_config(find_config(tmp_path))
+    assert [name for name in names if _excluded(tmp_path / name, config)] == [
+        "scratch/model.py", "old_model.py", "vendored/model.py", ".venv/lib/model.py"]
+    # the command line with --force-exclude leaves out the same files, and checks the other
+    result = rnnlint("--no-cache", "--force-exclude", "-q", *names, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, f"src/model.py:{RNN001}\n")
+    assert not _excluded(tmp_path / "old_model.py", Config(respect_gitignore=False))
