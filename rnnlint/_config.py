@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -209,12 +210,22 @@ def read_section(path: Path | None) -> tuple[dict, str]:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    shown = _shown(path)
     if path.name != "pyproject.toml":
-        return data, f"{path.name}:"
+        return data, f"{shown}:"
     section = data.get("tool", {}).get("rnnlint", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.rnnlint] must be a table")
-    return section, f"{path.name}: [tool.rnnlint]"
+    return section, f"{shown}: [tool.rnnlint]"
+
+
+def _shown(path: Path) -> str:
+    """A configuration file as errors name it: relative to the current folder when inside it
+    (``sub/rnnlint.toml``: each folder may have its own), else by its name."""
+    try:
+        return Path(os.path.realpath(path)).relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
 
 
 def parse_override(text: str) -> dict:
@@ -296,3 +307,53 @@ def _string_list(section: dict, key: str, where) -> tuple:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where(key)} {key} must be a list of strings")
     return tuple(value)
+
+
+class Hierarchy:
+    """Each file's configuration, as ruff finds it: the nearest configuration file above the
+    file (no inheritance from files further up), read once, with ``finish`` (the command line)
+    layered over it. A file with no configuration file above it gets ``fallback``.
+
+    ``for_folder(folder)`` is ``(config, root)``, root being the configuration file's folder."""
+
+    def __init__(self, fallback: Config, fallback_root: Path, finish, known: dict | None = None) -> None:
+        self._fallback = (fallback, fallback_root)
+        self._finish = finish  # Path of a configuration file -> its Config with the command line over it
+        self._nearest: dict = {}  # folder (resolved) -> configuration file (or None)
+        self._given: dict = {}  # folder as the caller spells it -> configuration file (or None)
+        # configuration file (resolved) -> (Config, root); ``known``: those already read
+        self._loaded: dict = {Path(os.path.realpath(path)): (config, Path(os.path.realpath(path)).parent)
+                              for path, config in (known or {}).items()}
+
+    def _file_of(self, folder: str) -> Path | None:
+        found = self._nearest.get(folder, False)
+        if found is not False:
+            return found
+        found = None
+        for name in CONFIG_FILES:
+            candidate = Path(folder, name)  # folder is resolved: so is the path
+            if candidate.is_file() and (name != "pyproject.toml" or _has_section(candidate)):
+                found = candidate
+                break
+        if found is None:
+            parent = os.path.dirname(folder)
+            found = None if parent == folder else self._file_of(parent)
+        self._nearest[folder] = found
+        return found
+
+    def for_folder(self, folder: Path) -> tuple[Config, Path]:
+        given = str(folder)
+        path = self._given.get(given, False)
+        if path is False:
+            path = self._given[given] = self._file_of(os.path.realpath(folder))
+        if path is None:
+            return self._fallback
+        loaded = self._loaded.get(path)
+        if loaded is None:
+            loaded = self._loaded[path] = (self._finish(path), path.parent)
+        return loaded
+
+    def file_for(self, folder: Path) -> Path | None:
+        """The configuration file the files of ``folder`` are checked with (None: the fallback)."""
+        self.for_folder(folder)
+        return self._given[str(folder)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from ._config import Config, ConfigError, load_config, validate_codes
+from ._config import Config, ConfigError, Hierarchy, load_config, validate_codes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -186,11 +186,14 @@ def _check_parser() -> argparse.ArgumentParser:
 
     settings = parser.add_argument_group("configuration")
     settings.add_argument("--config", metavar="FILE|KEY=VALUE", action="append",
-                          help="a configuration file to read instead of searching for one, or one setting over "
+                          help="a configuration file to read for every file instead of the nearest one above each, "
+                               "or one setting over "
                                "the file's, its value in TOML (`--config \"ignore = ['RNN009']\"`); repeatable")
-    settings.add_argument("--isolated", action="store_true", help="read no configuration file")
+    settings.add_argument("--isolated", action="store_true", help="read no configuration file (the defaults and "
+                          "the command line for every file)")
     settings.add_argument("--show-settings", action="store_true",
-                          help="print the settings the first path is checked with, and exit")
+                          help="print the settings the first file is checked with (its nearest configuration "
+                               "file's), and exit")
 
     output = parser.add_argument_group("output")
     from ._render import FORMAT_NAMES
@@ -308,17 +311,26 @@ def _per_file(values: list | None, where: str) -> tuple | None:
 
 @dataclass(frozen=True)
 class Settings:
-    config: Config
+    config: Config  # the first path's (and that of files with no configuration file above them)
     path: Path | None  # the configuration file read, if any
     root: Path  # the project root: the configuration file's folder, else the current folder
+    # each file's own configuration (the nearest file above it), unless `--config FILE` or
+    # `--isolated` chose one for every file
+    hierarchy: Hierarchy | None = None
+
+    def for_file(self, path: Path) -> tuple[Config, Path]:
+        """The configuration a file is checked with, and its project root."""
+        if self.hierarchy is None:
+            return self.config, self.root
+        return self.hierarchy.for_folder(Path(path).absolute().parent)
 
 
 def _settings(args) -> Settings:
     """The configuration: the file (found, or `--config FILE`), `--config KEY=VALUE` over it, then
-    the command line's flags over both, as ruff layers them."""
-    from dataclasses import replace
-
-    from ._config import DEFAULT_EXCLUDE, find_config, parse_override
+    the command line's flags over both, as ruff layers them. Without `--config FILE` or
+    `--isolated`, each file is checked with the nearest configuration file above it, the command
+    line over it, as ruff does."""
+    from ._config import find_config, parse_override
 
     named, overrides = None, {}
     for item in getattr(args, "config", None) or []:
@@ -330,20 +342,34 @@ def _settings(args) -> Settings:
             overrides.update(parse_override(item))
         else:
             raise UsageError(f"--config {item}: no such file, and not a KEY=VALUE setting")
-    if getattr(args, "isolated", False) and named is not None:
+    isolated = getattr(args, "isolated", False)
+    if isolated and named is not None:
         raise UsageError("--isolated reads no configuration file: leave out --config FILE")
     if named is not None:
         path = named
-    elif getattr(args, "isolated", False):
+    elif isolated:
         path = None
     else:
         path = find_config(_search_start(args))
-    config = load_config(path, overrides)
+    config = _with_flags(args, load_config(path, overrides))
+    root = path.resolve().parent if path is not None else Path.cwd()
+    hierarchy = None
+    if named is None and not isolated and hasattr(args, "select"):
+        hierarchy = Hierarchy(config, root, lambda found: _with_flags(args, load_config(found, overrides)),
+                              known={path: config} if path is not None else None)
+    return Settings(config, path, root, hierarchy)
+
+
+def _with_flags(args, config: Config) -> Config:
+    """The command line's flags over a configuration file's settings."""
+    from dataclasses import replace
+
+    from ._config import DEFAULT_EXCLUDE
+
     if not config.exclude:
         config = replace(config, exclude=DEFAULT_EXCLUDE)
-    root = path.resolve().parent if path is not None else Path.cwd()
     if not hasattr(args, "select"):  # `shapes`: the file's selection as it is
-        return Settings(config, path, root)
+        return config
     select = _codes(args.select, "--select")
     extend_select = _codes(args.extend_select, "--extend-select") or ()
     ignore = (_codes(args.ignore, "--ignore", ignoring=True) or ()) + \
@@ -364,7 +390,12 @@ def _settings(args) -> Settings:
                       ("unsafe_fixes", "unsafe_fixes")):
         if getattr(args, flag) is not None:
             config = replace(config, **{key: getattr(args, flag)})
-    return Settings(config, path, root)
+    return config
+
+
+def _config_for(settings: Settings):
+    """What the runner asks each folder's configuration of (None: one for every file)."""
+    return settings.hierarchy.for_folder if settings.hierarchy is not None else None
 
 
 def _search_start(args) -> Path:
@@ -421,7 +452,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
 
     if args.show_files or args.show_settings:
         try:
-            files = discover(paths, config, settings.root)
+            files = discover(paths, config, settings.root, _config_for(settings))
         except PathError as error:
             raise UsageError(str(error)) from None
         if args.show_settings:
@@ -433,7 +464,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
     options = RunOptions(fix=args.fix, unsafe_fixes=config.unsafe_fixes, diff=args.diff, jobs=args.jobs,
-                         cache_dir=_cache_dir(args, settings), root=settings.root)
+                         cache_dir=_cache_dir(args, settings), root=settings.root, config_for=_config_for(settings))
     try:
         result = run(paths, config, options)
     except PathError as error:
@@ -581,10 +612,17 @@ def _show_settings(args, settings: Settings, files: list) -> int:
 
     from .rules import ALL_RULES
 
-    config = settings.config
     first = str(files[0]) if files else "."
+    cache = _cache_dir(args, settings)  # one cache for the run, at the first path's root
+    if settings.hierarchy is not None:  # the first file's own configuration file
+        target = Path(first).absolute()
+        folder = target if target.is_dir() else target.parent
+        found = settings.hierarchy.file_for(folder)
+        if found is not None:
+            config, root = settings.hierarchy.for_folder(folder)
+            settings = Settings(config, found, root, settings.hierarchy)
+    config = settings.config
     enabled = [rule.CODE for rule in ALL_RULES if config.is_selected(rule.CODE, first)]
-    cache = _cache_dir(args, settings)
 
     def toml(value) -> str:
         return json.dumps(value, ensure_ascii=False)

@@ -585,3 +585,81 @@ def test_the_editor_server_excludes_what_force_exclude_excludes(tmp_path):
     result = rnnlint("--no-cache", "--force-exclude", "-q", *names, cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, f"src/model.py:{RNN001}\n")
     assert not _excluded(tmp_path / "old_model.py", Config(respect_gitignore=False))
+
+
+# --- the nearest configuration file of each file ---------------------------------------------
+
+
+@pytest.fixture
+def nested(tmp_path):
+    """A project whose sub-folders carry configuration files of their own."""
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\n")
+    (tmp_path / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "rnnlint.toml").write_text('ignore = ["RNN001"]\n')
+    (tmp_path / "sub" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "sub" / "deeper" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / ".rnnlint.toml").write_text('extend-exclude = ["skipped.py"]\n')
+    (tmp_path / "other" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "other" / "skipped.py").write_text(BUGGY_HEAD)
+    return tmp_path
+
+
+def _reported(result) -> list:
+    return [line.split(":", 1)[0] for line in result.stdout.splitlines()]
+
+
+def test_each_file_is_checked_with_its_nearest_configuration(nested):
+    result = rnnlint("--no-cache", ".", cwd=nested)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (f"model.py:{RNN001}\nother/model.py:{RNN001}\n"
+                             "Found 2 findings in 4 files checked. [*] 2 fixable with `--fix`.\n")
+    # several paths: each file its own, whichever path comes first
+    several = rnnlint("--no-cache", "-q", "sub/model.py", "model.py", "sub/deeper", cwd=nested)
+    assert (several.returncode, several.stdout) == (1, f"model.py:{RNN001}\n")
+    # a folder named on the command line is walked with its own configuration too
+    assert rnnlint("--no-cache", "-q", "other", cwd=nested).stdout == f"other/model.py:{RNN001}\n"
+    inside = rnnlint("--no-cache", ".", cwd=nested / "sub")
+    assert (inside.returncode, inside.stdout) == (0, "All checks passed (2 files checked).\n")
+
+
+def test_config_file_and_isolated_give_every_file_one_configuration(nested):
+    every = ["model.py", "other/model.py", "other/skipped.py", "sub/deeper/model.py", "sub/model.py"]
+    named = rnnlint("--no-cache", "-q", "--config", "pyproject.toml", ".", cwd=nested)
+    assert (named.returncode, _reported(named)) == (1, every)
+    isolated = rnnlint("--no-cache", "-q", "--isolated", ".", cwd=nested)
+    assert (isolated.returncode, _reported(isolated)) == (1, every)
+    only_sub = rnnlint("--no-cache", "-q", "--config", "sub/rnnlint.toml", ".", cwd=nested)
+    assert (only_sub.returncode, only_sub.stdout) == (0, "")
+
+
+def test_the_command_line_is_layered_over_every_configuration_file(nested):
+    selected = rnnlint("--no-cache", "-q", "--select", "RNN001", ".", cwd=nested)
+    assert _reported(selected) == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]
+    setting = rnnlint("--no-cache", "-q", "--config", "extend-exclude = ['deeper']", "--extend-select", "RNN001",
+                      ".", cwd=nested)
+    # the setting replaces each file's own `extend-exclude`: other/skipped.py is checked again
+    assert _reported(setting) == ["model.py", "other/model.py", "other/skipped.py", "sub/model.py"]
+    ignored = rnnlint("--no-cache", "--extend-ignore", "RNN001", ".", cwd=nested)
+    assert (ignored.returncode, ignored.stdout) == (0, "All checks passed (4 files checked).\n")
+
+
+def test_show_settings_and_errors_name_the_nearest_configuration_file(nested):
+    shown = rnnlint("--show-settings", "sub/deeper/model.py", cwd=nested)
+    assert shown.returncode == 0
+    assert f"Settings file: {(nested / 'sub' / 'rnnlint.toml').resolve()}\n" in shown.stdout
+    assert 'ignore = ["RNN001"]\n' in shown.stdout
+    (nested / "sub" / "rnnlint.toml").write_text('ignore = ["RNN999"]\n')
+    broken = rnnlint("--no-cache", ".", cwd=nested)
+    assert (broken.returncode, broken.stdout, broken.stderr) == (
+        2, "", "rnnlint: error: sub/rnnlint.toml: ignore: unknown code RNN999\n")
+
+
+def test_the_cache_keys_each_file_by_its_own_configuration(nested):
+    first = rnnlint("-q", ".", cwd=nested)
+    assert (first.returncode, _reported(first)) == (1, ["model.py", "other/model.py"])
+    assert rnnlint("-q", ".", cwd=nested).stdout == first.stdout  # from the cache
+    (nested / "sub" / "rnnlint.toml").write_text('ignore = ["RNN002"]\n')
+    changed = rnnlint("-q", ".", cwd=nested)
+    assert _reported(changed) == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]
