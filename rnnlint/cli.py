@@ -738,7 +738,7 @@ def _check_stdin(args, settings: Settings) -> int:
 def _report_stdin(args, findings: list, sources: dict, fixed: list, incomplete: int, stream) -> int:
     shown = [finding for finding in findings if finding.code == "RNN000"] if args.fix_only else findings
     if not args.silent:
-        rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources)
+        rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources, stream)
         if args.show_fixes and fixed and not args.quiet:
             rendered = "\n".join(part for part in (rendered, _fixes_list(fixed, "Fixed")) if part)
         if args.output_file:
@@ -793,10 +793,13 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
     return _report_stdin(args, findings, {}, [], 0, sys.stdout)
 
 
-def _render_findings(args, findings: list, sources: dict) -> str:
+def _render_findings(args, findings: list, sources: dict, stream=None) -> str:
+    """The findings in the chosen format; coloured only for the terminal they are printed on,
+    never in ``--output-file``."""
     from . import _render
 
-    return _render.render(args.output_format, findings, sources, colour=_render.use_colour(sys.stdout))
+    colour = not args.output_file and _render.use_colour(stream or sys.stdout)
+    return _render.render(args.output_format, findings, sources, colour=colour)
 
 
 def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -> int:
