@@ -121,14 +121,18 @@ def validate_codes(codes: tuple, where: str, ignoring: bool = False) -> tuple:
         # the registry imports every rule (and the analysis): read it only for a full code
         if len(code) == 6 and code not in _known_codes():
             raise ConfigError(f"{where}: unknown code {code}{_did_you_mean(code)}")
+        # a prefix that names no rule selects nothing: a typo, never a silent no-op (`RNN99`)
+        if 3 < len(code) < 6 and not any(known.startswith(code) for known in _known_codes()):
+            raise ConfigError(f"{where}: no rule code starts with {code}{_did_you_mean_prefix(code)}")
         if ignoring and code == "RNN000":
             raise ConfigError(f"{where}: RNN000 cannot be ignored: a file that cannot be read or parsed is never "
                               "a pass (leave the file out with extend-exclude)")
     return tuple(codes)
 
 
-def _did_you_mean(code: str) -> str:
-    """``; did you mean RNN001?`` when a known code (or rule name) is one edit away."""
+def _did_you_mean(code: str, rules_only: bool = False) -> str:
+    """``; did you mean RNN001?`` when a known code (or rule name) is one edit away;
+    ``rules_only``: not RNN000, which has no rule of its own (`rnnlint rule`)."""
     import difflib
 
     from .rules import ALL_RULES
@@ -138,7 +142,15 @@ def _did_you_mean(code: str) -> str:
     near_name = difflib.get_close_matches(code.lower(), list(names), n=1, cutoff=0.8)
     if near_name:  # a rule's name, or a misspelling of one
         return f"; did you mean {names[near_name[0]]} ({near_name[0]})?"
-    near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known))
+    near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known)
+                  and not (rules_only and known == "RNN000"))
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def _did_you_mean_prefix(prefix: str) -> str:
+    """``; did you mean RNN01?`` when a prefix of a known code is one edit away."""
+    near = sorted({known[:len(prefix)] for known in _known_codes() if known != "RNN000"
+                   and _one_edit_apart(prefix, known[:len(prefix)])})
     return f"; did you mean {near[0]}?" if near else ""
 
 

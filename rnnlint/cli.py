@@ -28,6 +28,15 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, no usage dump
         raise UsageError(message)
 
+    def _check_value(self, action, value):  # a misspelt choice names the nearest one
+        if action.choices is not None and value not in action.choices:
+            import difflib
+
+            near = difflib.get_close_matches(value, [str(choice) for choice in action.choices], n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]}?" if near else f" (choose from {', '.join(map(str, action.choices))})"
+            raise UsageError(f"{'/'.join(action.option_strings) or action.metavar}: invalid choice {value!r}{hint}")
+        super()._check_value(action, value)
+
 
 def main(argv: list | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -971,7 +980,7 @@ def _rule_command(argv: list) -> int:
         if rule is None:
             from ._config import _did_you_mean
 
-            hint = _did_you_mean(args.rule) or " (see `rnnlint rule --all`)"
+            hint = _did_you_mean(args.rule, rules_only=True) or " (see `rnnlint rule --all`)"
             raise UsageError(f"unknown rule {args.rule!r}{hint}")
         chosen = [rule]
     if args.output_format == "json":

@@ -461,6 +461,23 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
         (("rule", "RNN101"), "rnnlint: error: unknown rule 'RNN101'; did you mean RNN001?\n"),
         (("rule", "head-feature-mismatch"), "rnnlint: error: unknown rule 'head-feature-mismatch'; did you mean "
                                             "RNN001 (head-features-mismatch)?\n"),
+        (("rule", "RNN1000"), "rnnlint: error: unknown rule 'RNN1000'; did you mean RNN100?\n"),
+        (("rule", "RNN01"), "rnnlint: error: unknown rule 'RNN01'; did you mean RNN001?\n"),
+        (("rul", "RNN001"), "rnnlint: error: rul: no such file or directory; did you mean the command "
+                            "`rnnlint rule`?\n"),
+        (("servr",), "rnnlint: error: servr: no such file or directory; did you mean the command `rnnlint server`?\n"),
+        (("--output-format", "jsn", "model.py"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you mean "
+                                                 "json?\n"),
+        (("rule", "--output-format", "jsn", "RNN001"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you "
+                                                       "mean json?\n"),
+        (("shapes", "--format", "htm", "model.py"), "rnnlint: error: --format: invalid choice 'htm'; did you mean "
+                                                    "html?\n"),
+        (("--select", "RNN0011", "model.py"), "rnnlint: error: --select: not a rule code or prefix: 'RNN0011'; did you "
+                                              "mean RNN001?\n"),
+        # a prefix that no rule code starts with would select or skip nothing
+        (("--extend-select", "RNN99", "model.py"), "rnnlint: error: --extend-select: no rule code starts with RNN99\n"),
+        (("--per-file-ignores", "x.py:RNN91", "model.py"), "rnnlint: error: --per-file-ignores: no rule code starts "
+                                                           "with RNN91; did you mean RNN01?\n"),
     ]
     for args, message in cases:
         result = rnnlint(*args, cwd=project)
