@@ -80,3 +80,26 @@ def test_pre_commit_hooks_leave_out_what_the_project_excludes(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rnnlint", *entries[0][1:], "generated/model.py", "model.py"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 1 and result.stdout.startswith("model.py:19:19: RNN001 ")
+
+
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
+def test_flake8_follows_imports_across_the_project_as_the_cli_does(tmp_path):
+    # the head is sized in one file, the bidirectional LSTM built in its base class in another
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text(
+        "import torch.nn as nn\n\n\nclass Encoder(nn.Module):\n    def __init__(self, hidden_size):\n"
+        "        super().__init__()\n        self.lstm = nn.LSTM(8, hidden_size, batch_first=True, bidirectional=True)\n")
+    (tmp_path / "pkg" / "classifier.py").write_text(
+        "import torch.nn as nn\n\nfrom pkg.base import Encoder\n\n\nclass Classifier(Encoder):\n"
+        "    def __init__(self, hidden_size):\n        super().__init__(hidden_size)\n"
+        "        self.fc = nn.Linear(hidden_size, 3)\n\n    def forward(self, x):\n        out, _ = self.lstm(x)\n"
+        "        return self.fc(out[:, -1])\n")
+    result = _flake8("pkg", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (
+        1, "pkg/classifier.py:9:19: RNN001 `self.fc` takes `hidden_size` input features, but receives `2*hidden_size` "
+           "from bidirectional `self.lstm`\n")
+    cli = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "pylint", "pkg"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert cli.stdout == result.stdout.replace(":9:19: RNN001", ":9: [RNN001]")
