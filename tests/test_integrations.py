@@ -90,7 +90,8 @@ def test_flake8_follows_imports_across_the_project_as_the_cli_does(tmp_path):
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "base.py").write_text(
         "import torch.nn as nn\n\n\nclass Encoder(nn.Module):\n    def __init__(self, hidden_size):\n"
-        "        super().__init__()\n        self.lstm = nn.LSTM(8, hidden_size, batch_first=True, bidirectional=True)\n")
+        "        super().__init__()\n"
+        "        self.lstm = nn.LSTM(8, hidden_size, batch_first=True, bidirectional=True)\n")
     (tmp_path / "pkg" / "classifier.py").write_text(
         "import torch.nn as nn\n\nfrom pkg.base import Encoder\n\n\nclass Classifier(Encoder):\n"
         "    def __init__(self, hidden_size):\n        super().__init__(hidden_size)\n"
