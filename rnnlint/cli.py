@@ -363,7 +363,7 @@ def _settings(args) -> Settings:
     config = _with_flags(args, load_config(path, overrides))
     root = path.resolve().parent if path is not None else Path.cwd()
     hierarchy = None
-    if named is None and not isolated and hasattr(args, "select"):
+    if named is None and not isolated:
         hierarchy = Hierarchy(config, root, lambda found: _with_flags(args, load_config(found, overrides)),
                               known={path: config} if path is not None else None)
     return Settings(config, path, root, hierarchy)
@@ -836,14 +836,16 @@ def _shapes_command(argv: list) -> int:
     from ._reading import file_kind
     from ._runner import PathError, discover, read_source
 
-    config = _settings(args).config
+    settings = _settings(args)
+    config = settings.config
     files: list[tuple[Path, bool]] = []
     for name in args.paths:
         path = Path(name)
         kind = file_kind(path)
         if kind == "a directory":
             try:
-                files.extend((found, False) for found in discover([name], config))
+                files.extend((found, False) for found in discover([name], config, settings.root,
+                                                                  _config_for(settings)))
             except PathError as problem:
                 raise UsageError(str(problem)) from None
         elif kind is None:
@@ -890,7 +892,7 @@ def _shapes_command(argv: list) -> int:
         from ._shapes_report import shapes_data
 
         try:
-            data = shapes_data(source, str(path), config)
+            data = shapes_data(source, str(path), settings.for_file(path)[0])
         except Exception as failure:  # noqa: BLE001 - one line, never a traceback
             _error(internal_error(str(path), "shapes", failure))
             status = EXIT_ERROR

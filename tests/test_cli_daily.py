@@ -680,3 +680,10 @@ def test_the_cache_keys_each_file_by_its_own_configuration(nested):
     (nested / "sub" / "rnnlint.toml").write_text('ignore = ["RNN002"]\n')
     changed = rnnlint("-q", ".", cwd=nested)
     assert _reported(changed) == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]
+
+
+def test_shapes_walks_folders_with_each_folder_s_configuration(nested):
+    result = rnnlint("shapes", ".", cwd=nested)
+    assert result.returncode == 0
+    shown = [line.split(":", 1)[0] for line in result.stdout.splitlines() if ": class " in line]
+    assert shown == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]  # not other/skipped.py
