@@ -12,10 +12,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
+
+def _tomllib():
+    """The TOML parser, imported only when a configuration file is read: a run without one
+    (an editor's file, pre-commit in a project with no settings) does not pay for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
+    return tomllib
+
 
 _CODE_PREFIX = re.compile(r"^RNN[0-9]{0,3}$")
 KNOWN_KEYS = (
@@ -204,6 +210,7 @@ def _has_section(pyproject: Path) -> bool:
         return False
     if "rnnlint" not in text:
         return False  # no TOML parsing for the projects that do not configure rnnlint
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -216,6 +223,7 @@ def read_section(path: Path | None) -> tuple[dict, str]:
     """The settings table of a configuration file and the name errors give it."""
     if path is None:
         return {}, "configuration:"
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -242,6 +250,7 @@ def _shown(path: Path) -> str:
 
 def parse_override(text: str) -> dict:
     """``--config KEY=VALUE``: one setting, its value in TOML (``select = ["RNN001"]``)."""
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
