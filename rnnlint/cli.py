@@ -271,6 +271,8 @@ def _split_command(argv: list, parser: argparse.ArgumentParser) -> tuple[str, li
             continue
         if token in COMMANDS:
             return token, argv[:index] + argv[index + 1:]
+        # `rnnlint shape --format json m.py`: name the command before its options are rejected
+        _misspelt_command(token)
         break
     return "check", argv
 

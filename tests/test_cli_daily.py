@@ -466,6 +466,11 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
         (("rul", "RNN001"), "rnnlint: error: rul: no such file or directory; did you mean the command "
                             "`rnnlint rule`?\n"),
         (("servr",), "rnnlint: error: servr: no such file or directory; did you mean the command `rnnlint server`?\n"),
+        # the command's own options after a misspelt command: the command is named, not the option
+        (("shape", "--format", "json", "model.py"), "rnnlint: error: shape: no such file or directory; did you mean "
+                                                    "the command `rnnlint shapes`?\n"),
+        (("-q", "rulle", "--all"), "rnnlint: error: rulle: no such file or directory; did you mean the command "
+                                   "`rnnlint rule`?\n"),
         (("--output-format", "jsn", "model.py"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you mean "
                                                  "json?\n"),
         (("rule", "--output-format", "jsn", "RNN001"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you "
