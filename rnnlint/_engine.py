@@ -27,6 +27,8 @@ _RECURRENT_ATTRIBUTE = re.compile(rf"\.\s*{_KIND}\b")
 _RECURRENT_IMPORT = re.compile(
     rf"^[ \t]*from[ \t]+torch(?:\.[\w.]+)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b{_KIND}\b", re.MULTILINE
 )
+# `getattr(nn, rnn_type)`: a recurrent class the file may name only in strings ("LSTM")
+_RECURRENT_GETATTR = re.compile(r"\bgetattr\(\s*(?:torch\.)?nn\s*,")
 PARSE_ERROR_CODE = "RNN000"
 MAX_FIX_PASSES = 10
 
@@ -65,7 +67,8 @@ def needs_analysis(source: str) -> bool:
         return False
     if _RECURRENT_WORD.search(source) is None:
         return False
-    return _RECURRENT_ATTRIBUTE.search(source) is not None or _RECURRENT_IMPORT.search(source) is not None
+    return _RECURRENT_ATTRIBUTE.search(source) is not None or _RECURRENT_IMPORT.search(source) is not None \
+        or _RECURRENT_GETATTR.search(source) is not None
 
 
 def lint_source(source: str, path: str = "<string>", config: Config | None = None) -> list[Finding]:
@@ -189,7 +192,9 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
     words = {id(node): set(_WORD.findall("".join(lines[_first_row(node) - 1:node.end_lineno])))
              for node in tree.body}
     # only the statements that mention a recurrent name need a walk of their tree
-    uses = {id(node): _recurrent_uses(node, names) for node in tree.body if words[id(node)] & names}
+    # `getattr(nn, rnn_type)` builds a recurrent class the file names only in strings
+    uses = {id(node): _recurrent_uses(node, names) for node in tree.body
+            if words[id(node)] & names or "getattr" in words[id(node)]}
     if not any(as_value for _, as_value in uses.values()):
         return None
     definitions = [node for node in tree.body
@@ -197,8 +202,12 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
     for node in definitions:
         words[id(node)].discard(node.name)
     seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
-    kept = _closure(seeds, definitions, words)
+    # a module-level name bound to a recurrent class, a factory lambda or a registry dict
+    # (`RNNS = {"lstm": nn.LSTM}`): the definitions that read it use a recurrent class too
     defined = {id(node) for node in definitions}
+    bound = {target.id for node in tree.body if id(node) not in defined and uses.get(id(node), (False, False))[1]
+             for target in ast.walk(node) if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)}
+    kept = _closure(seeds, definitions, words, bound)
     return [node for node in tree.body if id(node) not in defined or id(node) in kept]
 
 
@@ -210,12 +219,13 @@ def _first_row(node) -> int:
     return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
 
 
-def _closure(start: list, definitions: list, used: dict) -> set:
-    """``start`` with what it names (bases, submodules, helpers) and what names it (builders)."""
+def _closure(start: list, definitions: list, used: dict, names: set) -> set:
+    """``start`` with what it names (bases, submodules, helpers) and what names it (builders,
+    and the readers of ``names``)."""
     kept = {id(node) for node in start}
     changed = True
     while changed:
-        kept_names = {node.name for node in definitions if id(node) in kept}
+        kept_names = {node.name for node in definitions if id(node) in kept} | names
         kept_uses = set().union(*(used[id(node)] for node in definitions if id(node) in kept))
         changed = False
         for node in definitions:
@@ -257,6 +267,10 @@ def _recurrent_uses(top, names: set) -> tuple[bool, bool]:
             stack.append((node.args[1], True))
             stack.extend((child, tested) for child in ast.iter_child_nodes(node) if child is not node.args[1])
             continue
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and node.args and isinstance(node.args[0], (ast.Name, ast.Attribute)) \
+                and (node.args[0].id if isinstance(node.args[0], ast.Name) else node.args[0].attr) == "nn":
+            return True, True
         elif isinstance(node, ast.Constant):
             continue
         stack.extend((child, tested) for child in ast.iter_child_nodes(node))
@@ -426,10 +440,18 @@ def _reported(reports: list, facts, path: str, suppressions, robust: bool = True
         findings.append(Finding(
             path=path, row=row, column=column, code=rule_class.CODE, message=rule_class.MESSAGE.format(**report.fields),
             name=rule_class.NAME, end_row=end_row, end_column=end_column,
-            fix=_fix_for(rule_class, report, lines), help=report.help,
+            fix=_fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
         ))
     findings.sort()
     return findings
+
+
+def _configurations(report, path: str) -> tuple:
+    """The construction sites a finding holds under (``(path, row)`` each), from its guard."""
+    from ._analysis import Built
+
+    guard = report.guard | (report.event.guard if report.event is not None else frozenset())
+    return tuple(sorted((path, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth))
 
 
 def _robust_to_unknown_conditions(reports: list, facts) -> list:

@@ -38,3 +38,5 @@ class Finding:
     fix: Fix | None = field(default=None, compare=False)
     help: str | None = field(default=None, compare=False)
     cell: int | None = None
+    # the construction sites whose configuration the finding holds in: ((path, row), ...)
+    configurations: tuple = field(default=(), compare=False)

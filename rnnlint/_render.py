@@ -161,6 +161,9 @@ def _record(finding: Finding) -> dict:
         "noqa_row": finding.row,  # the row whose suppression comment silences it (a cell's row in a notebook)
         "fix": fix,
         "help": finding.help,
+        # where the class was built when the finding holds only as one site builds it
+        "configurations": [{"filename": site_path, "row": site_row}
+                           for site_path, site_row in finding.configurations] or None,
         "url": rule_url(finding.code),
     }
 

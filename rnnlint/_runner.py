@@ -562,4 +562,5 @@ def _finding_from(record: dict, path: str) -> Finding:
         fix = Fix(title=fix["title"], safe=fix["safe"], edits=tuple(Edit(**edit) for edit in fix["edits"]))
     return Finding(path=path, row=record["row"], column=record["column"], code=record["code"],
                    message=record["message"], name=record.get("name", ""), end_row=record.get("end_row", 0),
-                   end_column=record.get("end_column", 0), fix=fix, help=record.get("help"), cell=record.get("cell"))
+                   end_column=record.get("end_column", 0), fix=fix, help=record.get("help"), cell=record.get("cell"),
+                   configurations=tuple(tuple(site) for site in record.get("configurations", ())))

@@ -32,7 +32,15 @@ def shapes_report(source: str, path: str) -> str:
         if scope.kind != "class":
             continue
         names = _namer(scope.aliases)
-        out.append(f"{path}: class {scope.name}")
+        configuration = scope.configuration
+        if configuration is None:
+            out.append(f"{path}: class {scope.name}")
+        else:
+            # a configuration: the class as one construction site builds it, and where each value comes from
+            out.append(f"{path}: class {scope.name}, as built at line {configuration.line}")
+            shown = ", ".join(f"{name}={value.describe(names)}" + (f" ({origin})" if origin != "passed" else "")
+                              for name, value, origin in configuration.bindings)
+            out.append(f"  configuration: {shown}")
         layers = _layer_attributes(scope)
         if layers:
             out.append("  layers:")
@@ -135,7 +143,8 @@ def shapes_data(source: str, path: str, config=None) -> dict:
     lines = SourceLines(source)
     findings = [_finding_json(finding) for finding in check_source(source, path, config or Config()).findings]
     for scope in facts.scopes:
-        if scope.kind == "class":
+        # a class as one construction site builds it is the text report's; the schema keeps one entry a class
+        if scope.kind == "class" and scope.configuration is None:
             data["classes"].append(_class_data(scope, lines))
     _place_findings(data, findings)
     return data

@@ -1,7 +1,7 @@
 """Runs every model of the clean corpora with real torch and checks the shape it returns.
 
-The corpora in tests/corpus/clean and tests/corpus/clean_axes are data, not packages: each file
-is imported by path and provides `build() -> (model, inputs, expected_shape)`.
+The corpora in tests/corpus/clean, tests/corpus/clean_axes and tests/corpus/clean_program are
+data, not packages: each file is imported by path and provides `build() -> (model, inputs, expected_shape)`.
 """
 import importlib.util
 import sys
@@ -15,7 +15,10 @@ torch = pytest.importorskip("torch")
 CLEAN_CORPUS_DIR = Path(__file__).parent / "corpus" / "clean"
 # correct look-alikes of axis, layout and cell code (see tests/test_corpus_clean_axes.py)
 AXES_CORPUS_DIR = Path(__file__).parent / "corpus" / "clean_axes"
-CORPUS_FILES = sorted(CLEAN_CORPUS_DIR.glob("*.py")) + sorted(AXES_CORPUS_DIR.glob("*.py"))
+# correct look-alikes of values the rest of the file sets (see tests/test_corpus_clean_program.py)
+PROGRAM_CORPUS_DIR = Path(__file__).parent / "corpus" / "clean_program"
+CORPUS_FILES = (sorted(CLEAN_CORPUS_DIR.glob("*.py")) + sorted(AXES_CORPUS_DIR.glob("*.py"))
+                + sorted(PROGRAM_CORPUS_DIR.glob("*.py")))
 MINIMUM_CORPUS_SIZE = 60
 SINGLE_LAYER_DROPOUT_WARNING = "dropout option adds dropout after all but last recurrent layer"
 

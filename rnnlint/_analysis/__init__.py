@@ -52,6 +52,7 @@ from ._facts import (
 )
 from ._interpreter import ShapeNote
 from ._names import argument, argument_value, unpacks
+from ._program import Built, Configuration, Site
 from ._symbolic import (
     DIFFERENT,
     EQUAL,
@@ -129,6 +130,8 @@ __all__ = [
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",
+    # the configuration a construction site gives a class
+    "Built", "Configuration", "Site",
     # what the analysis knows of PyTorch
     "CELL_KINDS", "LAYER_PARAMETERS", "RNN_KINDS", "SHAPE_PRESERVING",
     # reading a call's arguments

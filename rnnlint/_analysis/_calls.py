@@ -13,6 +13,7 @@ from ._conditions import _as_condition, _isinstance
 from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
+from ._program import expanded_keywords, unknown_rest
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -68,13 +69,16 @@ class Calls(InterpreterBase):
             return self.run_method(name, state, args, kwargs)
         if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Call) \
                 and isinstance(function.value.func, ast.Name) and function.value.func.id == "super":
-            return self.call_super(node, state, args, kwargs)
+            # `super().__init__(...)`, `super(Model, self).encode(x)`: the base's method, on self
+            return self.call_super(node, state, args, kwargs, opaque)
         if isinstance(function, ast.Attribute):
             base = self.eval(function.value, state)
             if isinstance(base, Ref):
                 return self.call_ref(Ref(f"{base.qualified}.{function.attr}"), node, args, kwargs, opaque, state,
                                      starred)
             method = function.attr
+            if method == "parse_args":
+                return self.parsed_arguments()
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(TensorOp(node, self.guard, base, method))
@@ -137,25 +141,33 @@ class Calls(InterpreterBase):
             args.append(self.eval(arg, state))
         for keyword in node.keywords:
             value = self.eval(keyword.value, state)
-            if keyword.arg is None:  # **kwargs
+            expanded = expanded_keywords(value) if keyword.arg is None else None
+            if expanded is not None:  # `**{"batch_first": True}`, `**kwargs` of an inlined function
+                kwargs.update(expanded)
+            elif keyword.arg is None:  # **kwargs
                 opaque = True
                 starred.append(UNKNOWN)
             else:
                 kwargs[keyword.arg] = value
         return args, kwargs, opaque, starred
 
-    def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict) -> Value:
+    def call_super(self, node: ast.Call, state: dict, args: list, kwargs: dict, opaque: bool = False) -> Value:
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN
         for base in self.info.bases:
             method, owner = self.find_method(attribute, base)
             if method is not None:
+                if opaque:  # `super().__init__(*args, **kwargs)`: what they pass is unknown
+                    kwargs = unknown_rest(method, len(args), kwargs)
                 return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
         return UNKNOWN
 
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:
+        inlined = self.call_program_value(callee, node, args, kwargs, opaque, state, starred)
+        if inlined is not None:
+            return inlined
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, opaque, state, starred)
         if isinstance(callee, Layer):
@@ -257,7 +269,11 @@ class Calls(InterpreterBase):
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
+        special = self.call_program_ref(ref, args, kwargs, opaque)
+        if special is not None:
+            return special
         if name.startswith("<class>."):
+            self.note_site(name.split(".", 1)[1], node, args, kwargs, opaque)
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
         if name in self.classes:  # `models.Encoder(...)`: a class of a project module
             return self.construct_in_file(name, node, args, kwargs)
@@ -283,7 +299,10 @@ class Calls(InterpreterBase):
             return UNKNOWN
         module_state: dict = {}
         recorded = len(self.events), len(self.layers)
-        if self.depth < MAX_INLINE_DEPTH - 1:
+        record = self.record_fields(info, args, kwargs)  # a dataclass / NamedTuple / attrs config
+        if record is not None:
+            module_state = record
+        elif self.depth < MAX_INLINE_DEPTH - 1:
             self.run_method("__init__", module_state, args, kwargs, info=info)
         # the class's own analysis reports on its constructor; this instance only lends its state
         del self.events[recorded[0]:], self.layers[recorded[1]:]

@@ -265,6 +265,29 @@ class InterpreterBase:
     def exec_block(self, statements: list, state: dict) -> None:
         raise NotImplementedError  # in Statements
 
+    def define_function(self, statement: ast.FunctionDef, state: dict) -> None:
+        raise NotImplementedError  # in Program
+
+    def call_program_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                           state: dict, starred: list) -> Value | None:
+        raise NotImplementedError  # in Program
+
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+        raise NotImplementedError  # in Program
+
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+        raise NotImplementedError  # in Program
+
+    def parsed_arguments(self) -> Value:
+        raise NotImplementedError  # in Program
+
+    def record_fields(self, info: ClassInfo, args: list, kwargs: dict) -> dict | None:
+        raise NotImplementedError  # in Program
+
+    def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
+                   starred: list) -> Value:
+        raise NotImplementedError  # in Calls
+
     def branch_cases(self, condition: Value, test: ast.expr) -> list:
         raise NotImplementedError  # in Conditions
 

@@ -18,15 +18,29 @@ from ._interpreter import (
     positional_parameters,
 )
 from ._names import ImportTable
+from ._program import (
+    Built,
+    Configuration,
+    ModuleBindings,
+    Namespace,
+    Site,
+    argparse_defaults,
+    is_callable_value,
+    module_functions,
+    string_domains,
+)
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
 
 def analyse(module: ast.Module, source: str, body: list | None = None, project=None,
-            path: str | None = None) -> FileFacts:
+            path: str | None = None, closed_classes: frozenset = frozenset()) -> FileFacts:
     """Compute the facts of one parsed file; ``body``: the top-level statements to read (by
     default all of them; the engine leaves out definitions that cannot matter); ``project``:
-    the ``Project`` whose modules the file's imports are resolved among (``path`` is the file's)."""
+    the ``Project`` whose modules the file's imports are resolved among (``path`` is the file's).
+    ``closed_classes``: the classes every construction of which is in view (a project model
+    knows it): one that is built here is only what its sites build, so its own symbolic run,
+    and the findings that hold only under a configuration no site builds, are left out."""
     body = module.body if body is None else body
     imports = ImportTable()
     _collect_imports(body, imports)
@@ -38,16 +52,34 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     rebound = _rebound_names(module.body, with_globals="global" in source)
     constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
+    constants.update(module_functions(body, rebound, imports, classes))
+    constants.domains = string_domains(module)
+    if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
+        constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry) if project is not None else {}
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
-    for info in classes.values():
-        if info.context is None and _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes, registry))
+    module_classes = [info for info in classes.values()
+                      if info.context is None and _is_module_class(info, imports, classes)]
+    symbolic = {}
+    for info in module_classes:
+        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry)
+        scopes.append(symbolic[info.name])
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
+    # each construction site that passes known values is a configuration of its class
+    for info in module_classes:
+        closed = info.name in closed_classes
+        configured = []
+        for site in constants.configurations(info.name, every_site=closed):
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry)
+            if scope is not None:
+                configured.append(scope)
+        if closed and configured and len(configured) == len(constants.distinct_sites(info.name)):
+            scopes.remove(symbolic[info.name])
+        scopes.extend(configured)
     foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
                      depends=bound.depends if bound else {}, foreign_trees=foreign)
@@ -69,12 +101,13 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> dict:
+def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> ModuleBindings:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
-    that a method reads: unknown. ``imported``: the constants the file imports from the project."""
-    constants: dict = dict(imported or {})
+    that a method reads: unknown. Lambdas, partials and layer classes bound once are values
+    too: the code below calls them. ``imported``: the constants the file imports from the project."""
+    constants = ModuleBindings(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
@@ -82,7 +115,8 @@ def _module_constants(body: list, imports: ImportTable, rebound: set, imported: 
         name = target.id
         value = interpreter.eval(statement.value, {})
         # a constant is a plain value; layers and tensors built at module level are not constants
-        constants[name] = UNKNOWN if name in rebound or not _is_plain(value) else value
+        plain = _is_plain(value) or is_callable_value(value)
+        constants[name] = UNKNOWN if name in rebound or not plain else value
     return constants
 
 
@@ -236,15 +270,57 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
     return "forward" in info.methods and bool(info.node.bases)
 
 
+def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
+                           classes: dict, registry: dict) -> ScopeFacts | None:
+    """The class run on one site's arguments, every fact under the site's `Built` atom."""
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
+    init, _ = interpreter.find_method("__init__", info)
+    if init is None:
+        return None
+    local: dict = {}
+    # every parameter by name, so that the run binds the site's values and the defaults it relies on
+    if not interpreter.bind_call(init, local, [UNKNOWN, *site.args], dict(site.kwargs)):
+        return None  # arguments that do not fit: the call raises, or its meaning is not known
+    parameters = [param.arg for param, _ in positional_parameters(init)[1:]] + [p.arg for p in init.args.kwonlyargs]
+    kwargs = {name: local[name] for name in parameters if name in local}
+    if not kwargs:
+        return None
+    passed = set(parameters[:len(site.args)]) | {name for name, _ in site.kwargs}
+    origins = _argument_origins(site.node, parameters, constants)
+    bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
+                     for name, value in kwargs.items())
+    built = frozenset({(Built(info.name, site.node.lineno), True)})
+    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
+    scope.configuration, scope.guard = Configuration(site, bindings), built
+    return scope
+
+
+def _argument_origins(call: ast.Call, parameters: list, constants: ModuleBindings) -> dict:
+    """Where a site's argument comes from when it reads an argparse option (``args.emb_dim``):
+    parameter -> ``"argparse default, line N"``."""
+    parsed = constants.parsed
+    if not isinstance(parsed, Namespace):
+        return {}
+    lines = {dest: line for dest, _, line in parsed.defaults}
+    given = list(zip(parameters, call.args, strict=False))
+    given += [(keyword.arg, keyword.value) for keyword in call.keywords if keyword.arg is not None]
+    return {name: f"argparse default, line {lines[node.attr]}" for name, node in given
+            if isinstance(node, ast.Attribute) and node.attr in lines}
+
+
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
-                   registry: dict | None = None) -> ScopeFacts:
+                   registry: dict | None = None, kwargs: dict | None = None,
+                   guard: frozenset = frozenset()) -> ScopeFacts:
+    """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
+    then ``forward``."""
     interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
-    interpreter.run_method("__init__", state)
+    interpreter.guard = guard
+    interpreter.run_method("__init__", state, kwargs=kwargs)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
     forward, owner = interpreter.find_method("forward", info)
     if forward is not None:
-        assumed = interpreter.assumptions  # what __init__ asserted holds for forward
+        assumed = interpreter.assumptions | guard  # what __init__ asserted holds for forward
         args = interpreter.forward_arguments(forward)
         recorded = len(interpreter.events)
         interpreter.call_bound(forward, dict(state), args, owner, guard=assumed, record_shapes=True)

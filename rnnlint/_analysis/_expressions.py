@@ -21,6 +21,7 @@ from ._facts import (
     takes_axis,
 )
 from ._names import dotted_name
+from ._program import Namespace
 from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Relation, Unknown, Value, as_int, map_cases, number
 from ._values import (
     LAYER_PARAMETERS,
@@ -75,7 +76,7 @@ class Expressions(InterpreterBase):
             return Ref(f"<class>.{name}")
         if name in ("len", "int", "range", "isinstance", "getattr", "max", "min", "sum", "float", "list",
                     "tuple", "zip", "enumerate", "hasattr", "abs", "round", "super", "dict", "print", "sorted",
-                    "reversed", "bool", "str", "type", "next", "iter"):
+                    "reversed", "bool", "str", "type", "next", "iter", "vars"):
             return Ref(f"builtins.{name}")
         return UNKNOWN
 
@@ -137,6 +138,8 @@ class Expressions(InterpreterBase):
         if isinstance(base, TupleValue) and base.origin is None and len(base.items) == 2 \
                 and attribute in ("values", "indices"):
             return base.items[0 if attribute == "values" else 1]  # `x.max(dim=1).values`
+        if isinstance(base, Namespace):
+            return base.get(attribute)  # `args.emb_dim`: the default of `--emb-dim`
         if isinstance(base, Layer) and base.module_class is not None:
             # `self.encoder.hidden_size` of an in-file module: what its __init__ stored
             return dict(base.module_state).get(f"self.{attribute}", UNKNOWN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
@@ -358,6 +358,9 @@ class ScopeFacts:
     # top-level parameters with a number as default (`dropout=0.2`): name -> that number; the
     # parameter itself is a symbol of that name, since a caller may pass anything else
     parameter_defaults: dict = field(default_factory=dict)
+    # a class run on one construction site's arguments (a `Configuration`); None for the symbolic run
+    configuration: Any = None
+    guard: frozenset = frozenset()  # what every fact of the scope holds under (the site's `Built`)
 
 
 @dataclass

@@ -11,10 +11,11 @@ from ._calls import Calls
 from ._conditions import Conditions
 from ._core import MODULE_BASES, ClassInfo, PathEnds, ShapeNote, positional_parameters
 from ._expressions import Expressions
+from ._program import Program
 from ._statements import Statements
 
 __all__ = ["MODULE_BASES", "ClassInfo", "Interpreter", "PathEnds", "ShapeNote", "positional_parameters"]
 
 
-class Interpreter(Statements, Conditions, Expressions, Calls):
+class Interpreter(Statements, Conditions, Expressions, Program, Calls):
     """Interprets the methods of one class (or module-level code) over abstract values."""

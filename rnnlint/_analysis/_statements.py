@@ -52,7 +52,7 @@ class Statements(InterpreterBase):
         elif isinstance(statement, _TRY_STATEMENTS):
             self.exec_block(statement.body, state)
         elif isinstance(statement, ast.FunctionDef):
-            state[statement.name] = UNKNOWN
+            self.define_function(statement, state)
         else:
             self.exec_small(statement, state)
 

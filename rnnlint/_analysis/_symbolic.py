@@ -6,6 +6,7 @@ a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNO
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -127,9 +128,31 @@ def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
     atoms = [atom for atom, _ in merged]
     if len(atoms) != len(set(atoms)):
         return None
-    if len(merged) > 1 and not _relations_satisfiable(merged):
+    if len(merged) > 1 and not (_relations_satisfiable(merged) and _strings_satisfiable(merged)):
         return None
     return merged
+
+
+def _strings_satisfiable(guard: frozenset) -> bool:
+    """Whether a name can be every string a guard says it equals (`rnn_type == 'LSTM'` and
+    `rnn_type == 'GRU'` cannot both hold; nor `rnn_type == 'RNN'` and `rnn_type in ('LSTM',)`)."""
+    equal: dict = {}
+    for atom, truth in guard:
+        if truth and isinstance(atom, Relation) and atom.operator == "==" and atom.right[:1] in ("'", '"'):
+            equal.setdefault(atom.left, set()).add(atom.right)
+    if not equal:
+        return True
+    if any(len(rights) > 1 for rights in equal.values()):
+        return False
+    for atom, truth in guard:
+        if isinstance(atom, Relation) and atom.operator == "in" and atom.left in equal:
+            try:
+                members = {repr(member) for member in ast.literal_eval(atom.right)}
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            if (next(iter(equal[atom.left])) in members) != truth:
+                return False
+    return True
 
 
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}

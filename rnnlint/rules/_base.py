@@ -31,6 +31,8 @@ class Report:
     # the event judged: the engine sets aside a finding that holds on one side of a condition
     # the analysis cannot evaluate when the same code, on the other side, was not flagged
     event: Any = None
+    # the condition the finding holds under, when no event carries it (a construction site's)
+    guard: frozenset = frozenset()
 
 
 @dataclass
@@ -60,9 +62,10 @@ class Rule:
         raise NotImplementedError
 
     def report(self, node: ast.AST | Span, *, replacements: tuple = (), fix_safe: bool = True,
-               help: str | None = None, event: Any = None, **fields: Any) -> Report:
+               help: str | None = None, event: Any = None, guard: Any = frozenset(),
+               **fields: Any) -> Report:
         return Report(node=node, fields=fields, replacements=replacements, fix_safe=fix_safe, help=help,
-                      event=event)
+                      event=event, guard=guard)
 
     @classmethod
     def has_fix(cls) -> bool:

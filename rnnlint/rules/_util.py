@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from .._analysis import (  # noqa: F401 - the rules' API
     SHAPE_PRESERVING,
+    Built,
     Layer,
     LayerCall,
     Omitted,
@@ -81,15 +82,19 @@ def when(guard: frozenset) -> str:
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
+    # a construction site's configuration reads as where the class was built
+    sites = sorted(atom.line for atom, truth in guard if isinstance(atom, Built) and truth)
+    built = f" (as built at line {', '.join(map(str, sites))})" if sites else ""
+    guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
     if not guard:
-        return ""
+        return built
     parts = []
     for atom, truth in sorted(guard):
         # a relation reads as a statement; a flag (even one spelt with an operator) as a truth
         reads_as_statement = any(op in atom.text for op in ("==", " in ", "<", ">"))
         parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not reads_as_statement
                      else (f"`{atom}`" if truth else f"not `{atom}`"))
-    return " when " + " and ".join(parts)
+    return " when " + " and ".join(parts) + built
 
 
 def layer_label(layer: Layer) -> str:

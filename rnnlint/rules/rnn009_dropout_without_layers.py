@@ -258,11 +258,14 @@ def make_encoder(hidden):
         for scope in context.facts.scopes:
             for layer in scope.layers:
                 if layer.kind in RNN_KINDS:
-                    instances.setdefault(id(layer.node), []).append(layer)
+                    instances.setdefault(id(layer.node), []).append((layer, scope.guard))
         defaults = {id(layer.node): scope.parameter_defaults for scope in context.facts.scopes
-                    for layer in scope.layers}
-        for layers in instances.values():
-            findings = [finding for layer in layers for finding in _useless_dropout(layer)]
+                    for layer in scope.layers if scope.configuration is None}
+        for built in instances.values():
+            layers = [layer for layer, _ in built]
+            # a layer of a construction site's configuration holds under that site
+            findings = [(layer, guard | site, dropout) for layer, site in built
+                        for _, guard, dropout in _useless_dropout(layer)]
             if not findings:
                 findings = [finding for layer in layers
                             for finding in _dropout_by_default(layer, defaults.get(id(layer.node), {}))]
@@ -274,7 +277,7 @@ def make_encoder(hidden):
             single = all(as_int(each.param("num_layers")) == 1 for each in layers) and not isinstance(dropout, tuple)
             yield self.report(
                 layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
-                fix_safe=False,
+                fix_safe=False, guard=guard,
                 rnn=layer_label(layer), dropout=_rate_text(dropout), condition=when(guard),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",

@@ -1,0 +1,552 @@
+"""What the rest of one file defines for the code that runs: functions and lambdas (inlined
+where they are called), ``functools.partial`` of a callable, ``getattr(nn, name)`` over the
+names the file shows possible. No import of the driver; the interpreter mixes this part in.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
+from ._names import ImportTable
+from ._symbolic import UNKNOWN, Atom, Bool, Const, Poly, Relation, Value, alternatives, cases
+from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue, python_value
+
+PARTIAL = "functools.partial"
+
+
+@dataclass(frozen=True)
+class Function(Value):
+    """A function or lambda of this file: called, its body runs on the caller's arguments.
+    ``closure`` is the enclosing scope's live state (names are read when the call runs, as in
+    Python); ``owner`` the class whose method defines it."""
+
+    key: int = 0  # id of the definition: two functions are the same value only when one node
+    node: Any = field(default=None, compare=False, hash=False)
+    builds: bool = False  # its body constructs a layer (or calls a function that does)
+    closure: Any = field(default=None, compare=False, hash=False)
+    owner: Any = field(default=None, compare=False, hash=False)
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return f"<function {getattr(self.node, 'name', 'lambda')}>"
+
+
+@dataclass(frozen=True)
+class Partial(Value):
+    """``functools.partial(target, *args, **kwargs)``: a call adds its own arguments."""
+
+    target: Value = UNKNOWN
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, Value), ...)
+
+    def describe(self, names=None) -> str:
+        return f"partial({self.target.describe(names)})"
+
+
+class Built(Atom):
+    """The configuration one construction site gives a class: true in the run of the class on
+    that site's arguments (``Decoder(..., n_layers=1, dropout=0.5)`` at line 86)."""
+
+    class_name: str
+    line: int
+
+    def __new__(cls, class_name: str, line: int) -> Built:
+        atom = super().__new__(cls, f"{class_name} as built at line {line}")
+        atom.class_name, atom.line = class_name, line
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Built, (self.class_name, self.line)
+
+    def __repr__(self) -> str:
+        return f"Built({self.class_name!r}, {self.line})"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A construction of a class of this file: its node and the values it passes."""
+
+    class_name: str
+    node: Any = field(compare=False, hash=False)
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, Value), ...)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A class as one site builds it: the site, and each constructor parameter's value with
+    where it comes from (``"passed"`` by the site, the signature's ``"default"``, or
+    ``"argparse default, line N"`` for an option's default the site reads)."""
+
+    site: Site
+    bindings: tuple = ()  # ((name, Value, origin), ...)
+
+    @property
+    def line(self) -> int:
+        return self.site.node.lineno
+
+
+@dataclass(frozen=True)
+class Namespace(Value):
+    """What ``parser.parse_args()`` returns: each option's default (``--emb-dim`` read back as
+    ``args.emb_dim``), with the line that declares it; an option the file sets again elsewhere
+    is left out (unknown)."""
+
+    defaults: tuple = ()  # ((dest, Value, line), ...)
+
+    def get(self, name: str) -> Value:
+        return next((value for dest, value, _ in self.defaults if dest == name), UNKNOWN)
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "Namespace(" + ", ".join(dest for dest, _, _ in self.defaults) + ")"
+
+
+def argparse_defaults(module: ast.Module) -> tuple:
+    """``((dest, default, line), ...)`` of the file's ``add_argument`` calls and
+    ``set_defaults``; nothing when the file may change the parsed values in ways a reader
+    cannot follow (``vars(args).update(...)``, ``setattr``, ``set_defaults(**cfg)``)."""
+    found: dict = {}
+    conflicting: set = set()
+    assigned: set = set()
+
+    def note(dest: str | None, value: Value, line: int, replace: bool = False) -> None:
+        if dest is None:
+            return
+        if dest in found and not replace and found[dest][0] != value:
+            conflicting.add(dest)
+        found[dest] = (value, line)
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            assigned.add(node.attr)
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+        if name in ("setattr", "update", "load_config", "merge_from_file", "merge_from_list"):
+            return ()
+        if name == "add_argument":
+            note(argparse_dest(node), _argument_default(node), node.lineno)
+        elif name == "set_defaults":
+            if any(keyword.arg is None for keyword in node.keywords):
+                return ()
+            for keyword in node.keywords:
+                value = _literal(keyword.value)
+                note(keyword.arg, value if value is not None else UNKNOWN, node.lineno, replace=True)
+    return tuple((dest, value, line) for dest, (value, line) in found.items()
+                 if dest not in conflicting and dest not in assigned)
+
+
+def _argument_default(call: ast.Call) -> Value:
+    keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+    action_node = keywords.get("action")
+    action = action_node.value if isinstance(action_node, ast.Constant) else None
+    if "default" not in keywords:
+        if action == "store_true":
+            return Bool(False)
+        if action == "store_false":
+            return Bool(True)
+        return Const(None) if action in (None, "store") and "nargs" not in keywords else UNKNOWN
+    default = keywords["default"]
+    kind_node = keywords.get("type")
+    kind = kind_node.id if isinstance(kind_node, ast.Name) else None
+    if isinstance(default, ast.Constant) and isinstance(default.value, str) and kind in ("int", "float"):
+        try:  # argparse converts a string default through `type`
+            return python_value(int(default.value) if kind == "int" else float(default.value))
+        except ValueError:
+            return UNKNOWN
+    value = _literal(default)
+    return value if value is not None else UNKNOWN
+
+
+def _literal(node: ast.expr) -> Value | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)):
+        return python_value(-node.operand.value)
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
+        return python_value(node.value)
+    return None
+
+
+RECORD_DECORATORS = {"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attrs.define",
+                     "attr.frozen", "attrs.frozen", "attr.mutable", "attrs.mutable"}
+RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel"}
+
+
+def record_class_fields(node: ast.ClassDef, imports: ImportTable) -> list | None:
+    """``[(field, default or None), ...]`` of a dataclass, attrs class, NamedTuple or pydantic
+    model (annotated class attributes, in order); None for another class or one that defines
+    its own ``__init__``."""
+    decorated = any(imports.resolve(decorator.func if isinstance(decorator, ast.Call) else decorator)
+                    in RECORD_DECORATORS for decorator in node.decorator_list)
+    based = any(imports.resolve(base) in RECORD_BASES for base in node.bases)
+    if not (decorated or based) or any(isinstance(item, ast.FunctionDef) and item.name == "__init__"
+                                       for item in node.body):
+        return None
+    return [(item.target.id, item.value) for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)]
+
+
+def _is_factory(default: ast.expr) -> bool:
+    # `field(default_factory=list)`, `attr.ib(...)`, `Field(...)`: not the value itself
+    return isinstance(default, ast.Call)
+
+
+MAX_CONFIGURATIONS = 4  # distinct sites analysed per class; more stay the class's symbolic run
+
+
+class ModuleBindings(dict):
+    """The module-level names of one file (name -> value), and what the file says of the
+    strings a name takes: ``rnn_type == "LSTM"``, ``choices=["LSTM", "GRU"]`` (``domains``:
+    the last part of the name -> the strings, in source order)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.domains: dict[str, tuple[str, ...]] = {}
+        self.sites: list[Site] = []  # every construction the runs of the file saw
+        self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
+
+    def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
+        """The distinct sites of ``class_name`` that pass at least one known value (or, with
+        ``every_site``, all of them), first seen first."""
+        chosen = [site for site in self.distinct_sites(class_name) if every_site or _passes_known_values(site)]
+        return chosen[:MAX_CONFIGURATIONS]
+
+    def distinct_sites(self, class_name: str) -> list[Site]:
+        chosen: list[Site] = []
+        for site in self.sites:
+            if site.class_name == class_name and site not in chosen:
+                chosen.append(site)
+        return chosen
+
+
+def _passes_known_values(site: Site) -> bool:
+    for value in [*site.args, *(value for _, value in site.kwargs)]:
+        for _, case in cases(value):
+            if _is_known(case):
+                return True
+            # a config object: a record instance or parsed arguments holding known values
+            if isinstance(case, Layer) and case.module_class is not None \
+                    and not any(isinstance(item, Layer) for _, item in case.module_state) \
+                    and any(_is_known(item) for _, item in case.module_state):
+                return True
+            if isinstance(case, Namespace) and any(_is_known(item) for _, item, _ in case.defaults):
+                return True
+    return False
+
+
+def _is_known(value: Value) -> bool:
+    return isinstance(value, Const) or (isinstance(value, Poly) and value.constant is not None) \
+        or (isinstance(value, Bool) and value.truth is not None)
+
+
+def is_callable_value(value: Value) -> bool:
+    """A value that a module-level name may hold for the code below to call or construct."""
+    if isinstance(value, (Function, Partial)):
+        return True
+    if isinstance(value, Ref):
+        return value.qualified.startswith("torch.nn.") or value.qualified.startswith("<class>.")
+    if isinstance(value, DictValue):
+        return bool(value.items) and all(is_callable_value(item) for _, item in value.items)
+    return False
+
+
+def module_functions(body: list, rebound: set, imports: ImportTable, classes: dict) -> dict:
+    """The functions defined once at module level, as values; ``builds`` says which construct
+    a layer, directly or through another of them."""
+    functions = [statement for statement in body
+                 if isinstance(statement, ast.FunctionDef) and statement.name not in rebound]
+    builders: set = set()
+    changed = True
+    while changed:
+        changed = False
+        for function in functions:
+            if function.name not in builders and builds_layers(function, imports, set(classes) | builders):
+                builders.add(function.name)
+                changed = True
+    return {function.name: Function(key=id(function), node=function, builds=function.name in builders)
+            for function in functions}
+
+
+def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
+    """Whether ``node`` calls a ``torch.nn`` class, ``functools.partial``, ``getattr`` of a
+    module, a class of the file or one of ``builders``: only then can inlining it tell more
+    than its arguments do."""
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
+            continue
+        function = call.func
+        if isinstance(function, ast.Name) and function.id in builders:
+            return True
+        if isinstance(function, ast.Name) and function.id == "getattr" and call.args \
+                and _last_name(call.args[0]) == "nn":
+            return True
+        qualified = imports.resolve(function)
+        if qualified == PARTIAL or (qualified is not None and qualified.startswith("torch.nn.")
+                                    and qualified.count(".") == 2 and qualified[len("torch.nn."):][:1].isupper()):
+            return True
+    return False
+
+
+def carries_recurrent_values(values: list) -> bool:
+    """Whether an argument is (or holds) a layer or what a recurrent layer returned: a helper
+    taking it can say something of a recurrent module."""
+    for value in values:
+        for _, case in cases(value):
+            if isinstance(case, (Layer, Function, Partial)):
+                return True
+            if isinstance(case, (Tensor, Packed)) and case.rnn is not None:
+                return True
+            if isinstance(case, TupleValue) and (case.rnn is not None or carries_recurrent_values(list(case.items))):
+                return True
+    return False
+
+
+def string_domains(module: ast.Module) -> dict[str, tuple[str, ...]]:
+    """The strings each name is compared with, or offered by ``choices=[...]``, anywhere in the
+    file; a name is keyed by its last part (``args.rnn_type``, ``self.rnn_type``: ``rnn_type``)."""
+    domains: dict[str, list[str]] = {}
+
+    def add(name: str | None, values: list) -> None:
+        if name is None:
+            return
+        known = domains.setdefault(name, [])
+        for value in values:
+            if isinstance(value, str) and value not in known:
+                known.append(value)
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = node.left, node.comparators[0]
+            if isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                for named, other in ((left, right), (right, left)):
+                    if isinstance(other, ast.Constant):
+                        add(_last_name(named), [other.value])
+            elif isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                add(_last_name(left), [item.value for item in right.elts if isinstance(item, ast.Constant)])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+            choices = next((keyword.value for keyword in node.keywords if keyword.arg == "choices"), None)
+            if isinstance(choices, (ast.Tuple, ast.List, ast.Set)):
+                add(argparse_dest(node), [item.value for item in choices.elts if isinstance(item, ast.Constant)])
+    return {name: tuple(values) for name, values in domains.items() if values}
+
+
+def argparse_dest(call: ast.Call) -> str | None:
+    """The attribute ``parser.add_argument(...)`` sets, by argparse's rules: ``dest=`` if given,
+    else the first long option (``--emb-dim``: ``emb_dim``), else the first short one."""
+    for keyword in call.keywords:
+        if keyword.arg == "dest":
+            return keyword.value.value if isinstance(keyword.value, ast.Constant) \
+                and isinstance(keyword.value.value, str) else None
+    options = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    if len(options) != len(call.args) or not options:
+        return None
+    if not options[0].startswith("-"):
+        return options[0]  # a positional argument
+    chosen = next((option for option in options if option.startswith("--")), options[0])
+    return chosen.lstrip("-").replace("-", "_") or None
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+class Program(InterpreterBase):
+    """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
+
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+        """A construction of a class of the file, kept for the class's runs per configuration."""
+        sites = getattr(self.constants, "sites", None)
+        if sites is not None and not opaque:
+            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
+
+    def record_fields(self, info: Any, args: list, kwargs: dict) -> dict | None:
+        """``Config(hidden=32)`` of a dataclass, attrs class or NamedTuple of the file, as its
+        instance's attributes (``self.hidden``): the fields in order, each given or defaulted;
+        None for any other class (its ``__init__`` runs)."""
+        fields = record_class_fields(info.node, self.imports)
+        if fields is None:
+            return None
+        state: dict = {}
+        remaining = list(args)
+        for name, default in fields:
+            if remaining:
+                state[f"self.{name}"] = remaining.pop(0)
+            elif name in kwargs:
+                state[f"self.{name}"] = kwargs[name]
+            elif default is not None and not _is_factory(default):
+                state[f"self.{name}"] = self.eval(default, {})
+            else:
+                state[f"self.{name}"] = UNKNOWN
+        return state
+
+    def parsed_arguments(self) -> Value:
+        """``parser.parse_args()``: the file's argparse defaults, when the file imports argparse."""
+        return getattr(self.constants, "parsed", UNKNOWN)
+
+    def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
+        return Function(key=id(node), node=node, closure=state, owner=self.info,
+                        builds=builds_layers(node, self.imports, set(self.classes)))
+
+    def define_function(self, statement: ast.FunctionDef, state: dict) -> None:
+        """A ``def`` inside a function or method: a name of that scope."""
+        state[statement.name] = Function(key=id(statement), node=statement, closure=state, owner=self.info,
+                                         builds=builds_layers(statement, self.imports, set(self.classes)))
+
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+        """``functools.partial(...)`` and ``getattr(module, name)``; None for any other ref."""
+        if not isinstance(ref, Ref):
+            return None
+        if ref.qualified == PARTIAL:
+            if opaque or not args:
+                return UNKNOWN
+            return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        if ref.qualified in ("types.SimpleNamespace", "argparse.Namespace") and not args:
+            return UNKNOWN if opaque else Namespace(tuple((name, value, 0) for name, value in kwargs.items()))
+        if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
+            return DictValue(tuple((dest, value) for dest, value, _ in args[0].defaults))
+        if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
+            return alternatives(
+                (guard, self.attribute_named(args[0], case)) for guard, case in self.named_cases(args[1]))
+        return None
+
+    def named_cases(self, name: Value) -> list:
+        """The strings ``name`` may be: a constant, the cases of an alternative, or for a named
+        symbol each string the file compares it with or offers as a choice, each under the
+        atom ``name == 'string'`` that a branch on it would test (and none of the earlier),
+        and any other string, unknown."""
+        result: list[tuple[frozenset, Value]] = []
+        for guard, case in cases(name, self.guard):
+            if isinstance(case, Const) and isinstance(case.value, str):
+                result.append((guard, case))
+                continue
+            symbol = case.symbol if isinstance(case, Poly) and not case.is_opaque else None
+            domain = getattr(self.constants, "domains", {}).get(symbol.rsplit(".", 1)[-1]) if symbol else None
+            if symbol is None or not domain:
+                result.append((guard, UNKNOWN))
+                continue
+            earlier: frozenset = frozenset()
+            for option in domain:
+                atom = Relation(symbol, "==", repr(option))
+                result.append((guard | earlier | {(atom, True)}, Const(option)))
+                earlier = earlier | {(atom, False)}
+            # a string the file does not show (another file's choices): unknown
+            result.append((guard | earlier, UNKNOWN))
+        return result
+
+    @staticmethod
+    def attribute_named(module: Ref, name: Value) -> Value:
+        if isinstance(name, Const) and isinstance(name.value, str) and name.value.isidentifier():
+            return Ref(f"{module.qualified}.{name.value}")
+        return UNKNOWN
+
+    def call_program_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                           state: dict, starred: list) -> Value | None:
+        """A call of a partial or of a function of the file; None for any other callee."""
+        if isinstance(callee, Partial):
+            merged = dict(callee.kwargs)
+            merged.update(kwargs)
+            return self.call_value(callee.target, node, [*callee.args, *args], merged, opaque, state, starred)
+        if not isinstance(callee, Function):
+            return None
+        if opaque or self.depth >= MAX_INLINE_DEPTH:
+            return UNKNOWN  # `*args` / `**kwargs` of unknown content: any parameter may be set
+        if not callee.builds and not carries_recurrent_values([*args, *kwargs.values()]):
+            return UNKNOWN  # nothing recurrent goes in or gets built: running it would tell nothing
+        return self.inline(callee, args, kwargs, state)
+
+    def inline(self, function: Function, args: list, kwargs: dict, state: dict) -> Value:
+        """Run ``function`` on the arguments: its closure and parameters are its names; what it
+        sets on ``self`` (a nested function of a method) is set for the caller."""
+        node = function.node
+        local: dict = dict(function.closure) if function.closure is not None else {}
+        if function.owner is not None:
+            local.update((key, value) for key, value in state.items() if key.startswith("self."))
+        if not self.bind_call(node, local, args, kwargs):
+            return UNKNOWN
+        previous = self.info, self.instance, self.guard
+        if function.closure is None:
+            # a module-level function: `self` is no name of it, its class attributes none of its
+            self.info = self.instance = None
+        self.depth += 1
+        self.returns.append([])
+        try:
+            if isinstance(node, ast.Lambda):
+                self.returns[-1].append((self.guard, self.eval(node.body, local)))
+            else:
+                self.exec_block(node.body, local)
+        except PathEnds:
+            pass
+        finally:
+            self.depth -= 1
+            self.info, self.instance, self.guard = previous
+        returned = self.returns.pop()
+        if function.owner is not None:
+            for key, value in local.items():
+                if key.startswith("self."):
+                    state[key] = value
+        if not returned:
+            return Const(None)
+        return alternatives(returned)
+
+    def bind_call(self, node: ast.FunctionDef | ast.Lambda, local: dict, args: list, kwargs: dict) -> bool:
+        """Bind a call's arguments to the parameters as Python does; False when they do not fit
+        (a call that raises, or one whose meaning the analysis cannot tell)."""
+        params = node.args
+        remaining = list(args)
+        extra = dict(kwargs)
+        for param, default in positional_parameters(node):  # type: ignore[arg-type]
+            name = param.arg
+            if remaining:
+                local[name] = remaining.pop(0)
+                if name in extra:
+                    return False
+            elif name in extra:
+                local[name] = extra.pop(name)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                return False
+        for param, default in zip(params.kwonlyargs, params.kw_defaults, strict=True):
+            name = param.arg
+            if name in extra:
+                local[name] = extra.pop(name)
+            elif default is not None:
+                local[name] = self.eval(default, {})
+            else:
+                return False
+        if params.vararg is not None:
+            local[params.vararg.arg] = TupleValue(tuple(remaining))
+        elif remaining:
+            return False
+        if params.kwarg is not None:
+            local[params.kwarg.arg] = DictValue(tuple(extra.items())) if extra else DictValue(())
+        elif extra:
+            return False
+        return True
+
+
+def unknown_rest(method: ast.FunctionDef, given: int, kwargs: dict) -> dict:
+    """``kwargs`` with every parameter of ``method`` that the ``given`` positional arguments
+    (after ``self``) and the keywords leave unset: unknown, for a call with ``*args``/``**kwargs``."""
+    rest = dict(kwargs)
+    names = [param.arg for param, _ in positional_parameters(method)[1 + given:]]
+    names += [param.arg for param in method.args.kwonlyargs]
+    for name in names:
+        rest.setdefault(name, UNKNOWN)
+    return rest
+
+
+def expanded_keywords(value: Value) -> dict | None:
+    """The keywords ``**value`` passes when ``value`` is a dict whose keys are all known."""
+    if isinstance(value, DictValue) and all(isinstance(key, str) for key, _ in value.items):
+        return dict(value.items)
+    return None
+
+
