@@ -136,7 +136,8 @@ def _static_enabled(config: pytest.Config) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix not in (".py", ".pyi") or not _static_enabled(parent.config):
+    # notebooks too: pytest offers every file it walks to this hook, and rnnlint reads them
+    if file_path.suffix not in (".py", ".pyi", ".ipynb") or not _static_enabled(parent.config):
         return None
     return StaticFile.from_parent(parent, path=file_path)
 

@@ -38,16 +38,25 @@ def lint_paths(paths, select=None, ignore=None):
 def lint_tree(tree, source: str, path: str = "<string>"):
     """Lint one file whose ``ast`` tree the caller has built already (a flake8 plugin has): the
     sorted findings, with the default configuration. A tree means the file parsed: no RNN000.
+    When ``path`` is a file, the imports among its project's files are followed, as the command
+    line follows them.
 
     >>> import ast
     >>> source = "import torch.nn as nn\\nrnn = nn.LSTM(8, 16, num_layers=0)\\n"
     >>> [finding.code for finding in lint_tree(ast.parse(source), source)]
     ['RNN011']
     """
+    import os
+
     from ._config import Config
     from ._engine import _warn_incomplete, check_source
 
-    result = check_source(source, path, Config(), tree=tree)
+    project = None
+    if os.path.isfile(path):  # a file on disk: its imports are read in its project, as `rnnlint` reads them
+        from ._project import project_for
+
+        project = project_for(os.path.abspath(path))
+    result = check_source(source, path, Config(), tree=tree, project=project)
     _warn_incomplete(result.errors)
     return result.findings
 

@@ -6,15 +6,22 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
+
+def _tomllib():
+    """The TOML parser, imported only when a configuration file is read: a run without one
+    (an editor's file, pre-commit in a project with no settings) does not pay for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
+    return tomllib
+
 
 _CODE_PREFIX = re.compile(r"^RNN[0-9]{0,3}$")
 KNOWN_KEYS = (
@@ -120,14 +127,18 @@ def validate_codes(codes: tuple, where: str, ignoring: bool = False) -> tuple:
         # the registry imports every rule (and the analysis): read it only for a full code
         if len(code) == 6 and code not in _known_codes():
             raise ConfigError(f"{where}: unknown code {code}{_did_you_mean(code)}")
+        # a prefix that names no rule selects nothing: a typo, never a silent no-op (`RNN99`)
+        if 3 < len(code) < 6 and not any(known.startswith(code) for known in _known_codes()):
+            raise ConfigError(f"{where}: no rule code starts with {code}{_did_you_mean_prefix(code)}")
         if ignoring and code == "RNN000":
             raise ConfigError(f"{where}: RNN000 cannot be ignored: a file that cannot be read or parsed is never "
                               "a pass (leave the file out with extend-exclude)")
     return tuple(codes)
 
 
-def _did_you_mean(code: str) -> str:
-    """``; did you mean RNN001?`` when a known code (or rule name) is one edit away."""
+def _did_you_mean(code: str, rules_only: bool = False) -> str:
+    """``; did you mean RNN001?`` when a known code (or rule name) is one edit away;
+    ``rules_only``: not RNN000, which has no rule of its own (`rnnlint rule`)."""
     import difflib
 
     from .rules import ALL_RULES
@@ -137,7 +148,15 @@ def _did_you_mean(code: str) -> str:
     near_name = difflib.get_close_matches(code.lower(), list(names), n=1, cutoff=0.8)
     if near_name:  # a rule's name, or a misspelling of one
         return f"; did you mean {names[near_name[0]]} ({near_name[0]})?"
-    near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known))
+    near = sorted(known for known in _known_codes() if _one_edit_apart(upper, known)
+                  and not (rules_only and known == "RNN000"))
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def _did_you_mean_prefix(prefix: str) -> str:
+    """``; did you mean RNN01?`` when a prefix of a known code is one edit away."""
+    near = sorted({known[:len(prefix)] for known in _known_codes() if known != "RNN000"
+                   and _one_edit_apart(prefix, known[:len(prefix)])})
     return f"; did you mean {near[0]}?" if near else ""
 
 
@@ -191,6 +210,7 @@ def _has_section(pyproject: Path) -> bool:
         return False
     if "rnnlint" not in text:
         return False  # no TOML parsing for the projects that do not configure rnnlint
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -203,22 +223,34 @@ def read_section(path: Path | None) -> tuple[dict, str]:
     """The settings table of a configuration file and the name errors give it."""
     if path is None:
         return {}, "configuration:"
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    shown = _shown(path)
     if path.name != "pyproject.toml":
-        return data, f"{path.name}:"
+        return data, f"{shown}:"
     section = data.get("tool", {}).get("rnnlint", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.rnnlint] must be a table")
-    return section, f"{path.name}: [tool.rnnlint]"
+    return section, f"{shown}: [tool.rnnlint]"
+
+
+def _shown(path: Path) -> str:
+    """A configuration file as errors name it: relative to the current folder when inside it
+    (``sub/rnnlint.toml``: each folder may have its own), else by its name."""
+    try:
+        return Path(os.path.realpath(path)).relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
 
 
 def parse_override(text: str) -> dict:
     """``--config KEY=VALUE``: one setting, its value in TOML (``select = ["RNN001"]``)."""
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -296,3 +328,53 @@ def _string_list(section: dict, key: str, where) -> tuple:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where(key)} {key} must be a list of strings")
     return tuple(value)
+
+
+class Hierarchy:
+    """Each file's configuration, as ruff finds it: the nearest configuration file above the
+    file (no inheritance from files further up), read once, with ``finish`` (the command line)
+    layered over it. A file with no configuration file above it gets ``fallback``.
+
+    ``for_folder(folder)`` is ``(config, root)``, root being the configuration file's folder."""
+
+    def __init__(self, fallback: Config, fallback_root: Path, finish, known: dict | None = None) -> None:
+        self._fallback = (fallback, fallback_root)
+        self._finish = finish  # Path of a configuration file -> its Config with the command line over it
+        self._nearest: dict = {}  # folder (resolved) -> configuration file (or None)
+        self._given: dict = {}  # folder as the caller spells it -> configuration file (or None)
+        # configuration file (resolved) -> (Config, root); ``known``: those already read
+        self._loaded: dict = {Path(os.path.realpath(path)): (config, Path(os.path.realpath(path)).parent)
+                              for path, config in (known or {}).items()}
+
+    def _file_of(self, folder: str) -> Path | None:
+        found = self._nearest.get(folder, False)
+        if found is not False:
+            return found
+        found = None
+        for name in CONFIG_FILES:
+            candidate = Path(folder, name)  # folder is resolved: so is the path
+            if candidate.is_file() and (name != "pyproject.toml" or _has_section(candidate)):
+                found = candidate
+                break
+        if found is None:
+            parent = os.path.dirname(folder)
+            found = None if parent == folder else self._file_of(parent)
+        self._nearest[folder] = found
+        return found
+
+    def for_folder(self, folder: Path) -> tuple[Config, Path]:
+        given = str(folder)
+        path = self._given.get(given, False)
+        if path is False:
+            path = self._given[given] = self._file_of(os.path.realpath(folder))
+        if path is None:
+            return self._fallback
+        loaded = self._loaded.get(path)
+        if loaded is None:
+            loaded = self._loaded[path] = (self._finish(path), path.parent)
+        return loaded
+
+    def file_for(self, folder: Path) -> Path | None:
+        """The configuration file the files of ``folder`` are checked with (None: the fallback)."""
+        self.for_folder(folder)
+        return self._given[str(folder)]

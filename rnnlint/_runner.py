@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,9 @@ class RunOptions:
     jobs: int = 0
     cache_dir: Path | None = None  # None: no cache
     root: Path | None = None  # the project root: what force-exclude patterns are relative to
+    # a folder -> the configuration of the files in it and its root (the nearest configuration
+    # file above it, as ruff finds it); None: ``config`` and ``root`` for every file
+    config_for: Callable[[Path], tuple[Config, Path]] | None = None
 
 
 @dataclass
@@ -51,13 +54,20 @@ class RunResult:
     incomplete: int = 0  # files not fully analysed (not counting those that cannot be read)
 
 
-def discover(paths: list, config: Config, root: Path | None = None) -> list[Path]:
+def discover(paths: list, config: Config, root: Path | None = None,
+             config_for: Callable[[Path], tuple[Config, Path]] | None = None) -> list[Path]:
     """Python files and notebooks under ``paths``: folders are walked, skipping hidden folders,
     virtualenvs, the configuration's exclusions and (with ``respect-gitignore``) what the
     ``.gitignore`` files leave out. A path named explicitly is checked unless ``force-exclude``
-    is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to."""
+    is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to.
+    ``config_for`` (a folder -> its configuration and root): the exclusions of each folder are
+    those of the configuration nearest to it, instead of ``config``'s."""
+    def settings(folder: Path) -> tuple[Config, Path]:
+        return config_for(folder) if config_for is not None else (config, root or Path.cwd())
+
     gitignore = None
-    if config.respect_gitignore and (config.force_exclude or any(os.path.isdir(given) for given in paths)):
+    if config_for is not None or (config.respect_gitignore and (config.force_exclude or any(
+            os.path.isdir(given) for given in paths))):
         from ._gitignore import GitIgnore
 
         gitignore = GitIgnore()
@@ -68,27 +78,29 @@ def discover(paths: list, config: Config, root: Path | None = None) -> list[Path
         if kind is not None and kind != "a directory":
             # only regular files are read: a named pipe would block the run forever
             raise PathError(f"{given}: {_not_readable(kind)}")
-        if config.force_exclude and is_force_excluded(path, config, root or Path.cwd(), gitignore,
-                                                      is_dir=kind is not None):
+        named, named_root = settings(path if kind is not None else path.parent)
+        if named.force_exclude and is_force_excluded(path, named, named_root, gitignore, is_dir=kind is not None):
             continue
         if kind is None:
             found.append(path)  # a file named explicitly is always checked
             continue
         for folder, folders, files in os.walk(path):
             folder_path = Path(folder)
+            here = settings(folder_path)[0]
+            ignores = gitignore if here.respect_gitignore else None
             # exclusions apply below the folder given, never to the folder itself
             relative = folder_path.relative_to(path)
             folders[:] = sorted(
                 name for name in folders
                 if not name.startswith(".") and name != "__pycache__"
                 and not (folder_path / name / "pyvenv.cfg").exists()
-                and not config.is_excluded(relative / name)
-                and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), True))
+                and not here.is_excluded(relative / name)
+                and not (ignores is not None and ignores.ignored(os.path.join(folder, name), True))
             )
             for name in sorted(files):
                 inside = relative / name
-                if config.is_included(inside) and not config.is_excluded(inside) \
-                        and not (gitignore is not None and gitignore.ignored(os.path.join(folder, name), False)) \
+                if here.is_included(inside) and not here.is_excluded(inside) \
+                        and not (ignores is not None and ignores.ignored(os.path.join(folder, name), False)) \
                         and file_kind(full := folder_path / name) is None:  # no pipe, socket, device or broken link
                     found.append(full)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
@@ -160,9 +172,10 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
     forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
-    files = discover(paths, config, options.root)
+    files = discover(paths, config, options.root, options.config_for)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
+    configs = {path: options.config_for(path.parent)[0] for path in files} if options.config_for else {}
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
@@ -178,7 +191,7 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
         if is_notebook(path):
             # a notebook known to have no finding is not taken apart again: building its
             # program (cells, IPython syntax, renamed names) costs more than most checks
-            notebook_key = cache.key(data) if cache is not None else None
+            notebook_key = cache.key(data, configs.get(path)) if cache is not None else None
             if cache is not None and notebook_key is not None and cache.load(notebook_key, str(path)) == []:
                 continue
             source, error = _notebook_program(path, source, notebooks, data)
@@ -202,7 +215,8 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 if cache is not None and notebook_key is not None:
                     cache.store(notebook_key, errors)
             continue
-        _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
+        _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
+               configs.get(path, config))
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
@@ -211,8 +225,10 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
             continue
         source, error, data = read_source(path)
         if error is None and source and project.imports_recurrent(path, source):
-            _queue(path, source, data, project, cache, result, pending, originals, options, notebooks)
-    for (path, source, key), file_result in zip(pending, _check_all(pending, config, options), strict=False):
+            _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
+                   configs.get(path, config))
+    checked = _check_all(pending, config, options, configs)
+    for (path, source, key), file_result in zip(pending, checked, strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
             from ._notebook import cell_findings
@@ -248,9 +264,9 @@ UNGATED_RUN_FILES = 100
 
 
 def _queue(path: Path, source: str, data: bytes, project, cache, result: RunResult, pending: list,
-           originals: dict, options: RunOptions, notebooks: dict) -> None:
+           originals: dict, options: RunOptions, notebooks: dict, config: Config) -> None:
     """A file to check: from the cache when its result there is still good, else pending."""
-    key = cache.key(data) if cache else None
+    key = cache.key(data, config) if cache else None
     cached = cache.load(key, str(path), project) if cache and key is not None else None
     if cached is not None:
         result.findings.extend(cached)
@@ -314,10 +330,13 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
     write_atomically(path, "\ufeff" + text if notebook.bom else text)
 
 
-def _check_all(pending: list, config: Config, options: RunOptions) -> Iterator[FileResult]:
+def _check_all(pending: list, config: Config, options: RunOptions, configs: dict) -> Iterator[FileResult]:
+    """``configs``: each file's own configuration (the command line is layered into each, its
+    `unsafe-fixes` too), where the run has one a file."""
     jobs = options.jobs or os.cpu_count() or 1
     fixing = options.fix or options.diff
-    tasks = [(str(path), source, config, fixing, options.unsafe_fixes) for path, source, _ in pending]
+    tasks = [(str(path), source, configs[path], fixing, configs[path].unsafe_fixes) if path in configs
+             else (str(path), source, config, fixing, options.unsafe_fixes) for path, source, _ in pending]
     if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
         for task in tasks:
             yield _check_one(task)
@@ -516,8 +535,10 @@ class Cache:
         self.ready = False
         self.problem: str | None = None  # why results could not be stored: one warning a run
 
-    def key(self, data: bytes) -> str:
-        return hashlib.sha256(self.salt + b"\0" + data).hexdigest()
+    def key(self, data: bytes, config: Config | None = None) -> str:
+        """``config``: the file's own configuration, when it is not the run's."""
+        own = config.fingerprint().encode() if config is not None else b""
+        return hashlib.sha256(self.salt + b"\0" + own + b"\0" + data).hexdigest()
 
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

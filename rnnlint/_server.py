@@ -127,17 +127,17 @@ def _check(ls: RnnlintServer, unit: Unit, fix: bool = False):
 
 
 def _excluded(path: Path, config: Config) -> bool:
-    """A file a folder walk would skip (a virtualenv, site-packages, the project's `exclude`):
+    """A file the command line leaves out with ``--force-exclude`` (the configuration's
+    ``exclude``, a virtualenv, ``.gitignore`` under ``respect-gitignore``), or installed code:
     opened in the editor, say from go-to-definition, it is not checked either."""
-    pyproject = find_pyproject(path.parent)
-    root = pyproject.parent if pyproject is not None else path.parent
-    try:
-        parts = path.resolve().relative_to(root.resolve()).parts
-    except ValueError:
-        parts = path.parts
+    from ._runner import is_force_excluded
+
+    path = path.resolve()  # the configuration's folder is found resolved: compare like with like
     if any(part in ("site-packages", "dist-packages") for part in path.parts[:-1]):
         return True  # installed code, wherever it lies
-    return any(config.is_excluded(Path(*parts[:index + 1])) for index in range(len(parts)))
+    pyproject = find_pyproject(path.parent)
+    root = pyproject.parent if pyproject is not None else path.parent
+    return is_force_excluded(path, config, root)
 
 
 # --- diagnostics ----------------------------------------------------------------------------

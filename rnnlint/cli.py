@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from ._config import Config, ConfigError, load_config, validate_codes
+from ._config import Config, ConfigError, Hierarchy, load_config, validate_codes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,6 +27,15 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, no usage dump
         raise UsageError(message)
+
+    def _check_value(self, action, value):  # a misspelt choice names the nearest one
+        if action.choices is not None and value not in action.choices:
+            import difflib
+
+            near = difflib.get_close_matches(value, [str(choice) for choice in action.choices], n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]}?" if near else f" (choose from {', '.join(map(str, action.choices))})"
+            raise UsageError(f"{'/'.join(action.option_strings) or action.metavar}: invalid choice {value!r}{hint}")
+        super()._check_value(action, value)
 
 
 def main(argv: list | None = None) -> int:
@@ -186,11 +195,14 @@ def _check_parser() -> argparse.ArgumentParser:
 
     settings = parser.add_argument_group("configuration")
     settings.add_argument("--config", metavar="FILE|KEY=VALUE", action="append",
-                          help="a configuration file to read instead of searching for one, or one setting over "
+                          help="a configuration file to read for every file instead of the nearest one above each, "
+                               "or one setting over "
                                "the file's, its value in TOML (`--config \"ignore = ['RNN009']\"`); repeatable")
-    settings.add_argument("--isolated", action="store_true", help="read no configuration file")
+    settings.add_argument("--isolated", action="store_true", help="read no configuration file (the defaults and "
+                          "the command line for every file)")
     settings.add_argument("--show-settings", action="store_true",
-                          help="print the settings the first path is checked with, and exit")
+                          help="print the settings the first file is checked with (its nearest configuration "
+                               "file's), and exit")
 
     output = parser.add_argument_group("output")
     from ._render import FORMAT_NAMES
@@ -198,7 +210,9 @@ def _check_parser() -> argparse.ArgumentParser:
     output.add_argument("--output-format", choices=FORMAT_NAMES, default="concise", metavar="FORMAT",
                         help=f"how findings are printed: {', '.join(FORMAT_NAMES)} (text is concise)")
     output.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    output.add_argument("--statistics", action="store_true", help="print the number of findings of each code")
+    output.add_argument("--statistics", action="store_true",
+                        help="print the number of findings of each code instead of the findings: a table, or "
+                             "JSON with `--output-format json` or `json-lines` (the other formats are an error)")
     output.add_argument("--exit-zero", action="store_true",
                         help="exit 0 once the check has run, whatever it found (a usage or configuration error "
                              "still exits 2)")
@@ -257,6 +271,8 @@ def _split_command(argv: list, parser: argparse.ArgumentParser) -> tuple[str, li
             continue
         if token in COMMANDS:
             return token, argv[:index] + argv[index + 1:]
+        # `rnnlint shape --format json m.py`: name the command before its options are rejected
+        _misspelt_command(token)
         break
     return "check", argv
 
@@ -306,17 +322,26 @@ def _per_file(values: list | None, where: str) -> tuple | None:
 
 @dataclass(frozen=True)
 class Settings:
-    config: Config
+    config: Config  # the first path's (and that of files with no configuration file above them)
     path: Path | None  # the configuration file read, if any
     root: Path  # the project root: the configuration file's folder, else the current folder
+    # each file's own configuration (the nearest file above it), unless `--config FILE` or
+    # `--isolated` chose one for every file
+    hierarchy: Hierarchy | None = None
+
+    def for_file(self, path: Path) -> tuple[Config, Path]:
+        """The configuration a file is checked with, and its project root."""
+        if self.hierarchy is None:
+            return self.config, self.root
+        return self.hierarchy.for_folder(Path(path).absolute().parent)
 
 
 def _settings(args) -> Settings:
     """The configuration: the file (found, or `--config FILE`), `--config KEY=VALUE` over it, then
-    the command line's flags over both, as ruff layers them."""
-    from dataclasses import replace
-
-    from ._config import DEFAULT_EXCLUDE, find_config, parse_override
+    the command line's flags over both, as ruff layers them. Without `--config FILE` or
+    `--isolated`, each file is checked with the nearest configuration file above it, the command
+    line over it, as ruff does."""
+    from ._config import find_config, parse_override
 
     named, overrides = None, {}
     for item in getattr(args, "config", None) or []:
@@ -328,20 +353,34 @@ def _settings(args) -> Settings:
             overrides.update(parse_override(item))
         else:
             raise UsageError(f"--config {item}: no such file, and not a KEY=VALUE setting")
-    if getattr(args, "isolated", False) and named is not None:
+    isolated = getattr(args, "isolated", False)
+    if isolated and named is not None:
         raise UsageError("--isolated reads no configuration file: leave out --config FILE")
     if named is not None:
         path = named
-    elif getattr(args, "isolated", False):
+    elif isolated:
         path = None
     else:
         path = find_config(_search_start(args))
-    config = load_config(path, overrides)
+    config = _with_flags(args, load_config(path, overrides))
+    root = path.resolve().parent if path is not None else Path.cwd()
+    hierarchy = None
+    if named is None and not isolated:
+        hierarchy = Hierarchy(config, root, lambda found: _with_flags(args, load_config(found, overrides)),
+                              known={path: config} if path is not None else None)
+    return Settings(config, path, root, hierarchy)
+
+
+def _with_flags(args, config: Config) -> Config:
+    """The command line's flags over a configuration file's settings."""
+    from dataclasses import replace
+
+    from ._config import DEFAULT_EXCLUDE
+
     if not config.exclude:
         config = replace(config, exclude=DEFAULT_EXCLUDE)
-    root = path.resolve().parent if path is not None else Path.cwd()
     if not hasattr(args, "select"):  # `shapes`: the file's selection as it is
-        return Settings(config, path, root)
+        return config
     select = _codes(args.select, "--select")
     extend_select = _codes(args.extend_select, "--extend-select") or ()
     ignore = (_codes(args.ignore, "--ignore", ignoring=True) or ()) + \
@@ -362,7 +401,12 @@ def _settings(args) -> Settings:
                       ("unsafe_fixes", "unsafe_fixes")):
         if getattr(args, flag) is not None:
             config = replace(config, **{key: getattr(args, flag)})
-    return Settings(config, path, root)
+    return config
+
+
+def _config_for(settings: Settings):
+    """What the runner asks each folder's configuration of (None: one for every file)."""
+    return settings.hierarchy.for_folder if settings.hierarchy is not None else None
 
 
 def _search_start(args) -> Path:
@@ -395,6 +439,9 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
         args.fix = args.fix_only = False
     elif args.fix_only:
         args.fix = True
+    if args.statistics and args.output_format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics prints a table (concise, text, full) or JSON (json, json-lines), not "
+                         f"{args.output_format}: leave out one of them")
     settings = _settings(args)
     config = settings.config
     if args.stdin_filename is not None and args.paths and args.paths != ["-"]:
@@ -416,7 +463,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
 
     if args.show_files or args.show_settings:
         try:
-            files = discover(paths, config, settings.root)
+            files = discover(paths, config, settings.root, _config_for(settings))
         except PathError as error:
             raise UsageError(str(error)) from None
         if args.show_settings:
@@ -428,7 +475,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
     options = RunOptions(fix=args.fix, unsafe_fixes=config.unsafe_fixes, diff=args.diff, jobs=args.jobs,
-                         cache_dir=_cache_dir(args, settings), root=settings.root)
+                         cache_dir=_cache_dir(args, settings), root=settings.root, config_for=_config_for(settings))
     try:
         result = run(paths, config, options)
     except PathError as error:
@@ -531,6 +578,12 @@ def _fixes_list(fixed: list, verb: str) -> str:
     return "\n".join(lines)
 
 
+# --statistics is a table for a person or JSON for a program: a count of codes is no SARIF,
+# JUnit, GitLab, pylint or GitHub report, and printing a table in their place would feed a
+# tool that expects one of those something it cannot read
+STATISTICS_FORMATS = ("concise", "text", "full", "json", "json-lines")
+
+
 def _statistics(args, findings: list) -> str:
     """``--statistics``: one line a code, most frequent first: count, code, `[*]` when every one
     has a safe fix, the rule's name."""
@@ -540,11 +593,14 @@ def _statistics(args, findings: list) -> str:
         entry[0] += 1
         entry[2] = entry[2] and finding.fix is not None and finding.fix.safe
     rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
-    if args.output_format == "json":
+    if args.output_format in ("json", "json-lines"):
         import json
 
-        return json.dumps([{"code": code, "name": name, "count": count, "fixable": fixable}
-                           for code, (count, name, fixable) in rows], indent=2)
+        records = [{"code": code, "name": name, "count": count, "fixable": fixable}
+                   for code, (count, name, fixable) in rows]
+        if args.output_format == "json-lines":
+            return "\n".join(json.dumps(record) for record in records)
+        return json.dumps(records, indent=2)
     width = max((len(str(count)) for _, (count, _, _) in rows), default=1)
     return "\n".join(f"{count:>{width}}\t{code}\t{'[*] ' if fixable else ''}{name}"
                      for code, (count, name, fixable) in rows)
@@ -567,10 +623,17 @@ def _show_settings(args, settings: Settings, files: list) -> int:
 
     from .rules import ALL_RULES
 
-    config = settings.config
     first = str(files[0]) if files else "."
+    cache = _cache_dir(args, settings)  # one cache for the run, at the first path's root
+    if settings.hierarchy is not None:  # the first file's own configuration file
+        target = Path(first).absolute()
+        folder = target if target.is_dir() else target.parent
+        found = settings.hierarchy.file_for(folder)
+        if found is not None:
+            config, root = settings.hierarchy.for_folder(folder)
+            settings = Settings(config, found, root, settings.hierarchy)
+    config = settings.config
     enabled = [rule.CODE for rule in ALL_RULES if config.is_selected(rule.CODE, first)]
-    cache = _cache_dir(args, settings)
 
     def toml(value) -> str:
         return json.dumps(value, ensure_ascii=False)
@@ -686,7 +749,7 @@ def _check_stdin(args, settings: Settings) -> int:
 def _report_stdin(args, findings: list, sources: dict, fixed: list, incomplete: int, stream) -> int:
     shown = [finding for finding in findings if finding.code == "RNN000"] if args.fix_only else findings
     if not args.silent:
-        rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources)
+        rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources, stream)
         if args.show_fixes and fixed and not args.quiet:
             rendered = "\n".join(part for part in (rendered, _fixes_list(fixed, "Fixed")) if part)
         if args.output_file:
@@ -741,10 +804,13 @@ def _check_stdin_notebook(args, config: Config, source: str, name: str) -> int:
     return _report_stdin(args, findings, {}, [], 0, sys.stdout)
 
 
-def _render_findings(args, findings: list, sources: dict) -> str:
+def _render_findings(args, findings: list, sources: dict, stream=None) -> str:
+    """The findings in the chosen format; coloured only for the terminal they are printed on,
+    never in ``--output-file``."""
     from . import _render
 
-    return _render.render(args.output_format, findings, sources, colour=_render.use_colour(sys.stdout))
+    colour = not args.output_file and _render.use_colour(stream or sys.stdout)
+    return _render.render(args.output_format, findings, sources, colour=colour)
 
 
 def _exit_code(findings: list, args, diffs: bool = False, incomplete: int = 0) -> int:
@@ -772,14 +838,16 @@ def _shapes_command(argv: list) -> int:
     from ._reading import file_kind
     from ._runner import PathError, discover, read_source
 
-    config = _settings(args).config
+    settings = _settings(args)
+    config = settings.config
     files: list[tuple[Path, bool]] = []
     for name in args.paths:
         path = Path(name)
         kind = file_kind(path)
         if kind == "a directory":
             try:
-                files.extend((found, False) for found in discover([name], config))
+                files.extend((found, False) for found in discover([name], config, settings.root,
+                                                                  _config_for(settings)))
             except PathError as problem:
                 raise UsageError(str(problem)) from None
         elif kind is None:
@@ -826,7 +894,7 @@ def _shapes_command(argv: list) -> int:
         from ._shapes_report import shapes_data
 
         try:
-            data = shapes_data(source, str(path), config)
+            data = shapes_data(source, str(path), settings.for_file(path)[0])
         except Exception as failure:  # noqa: BLE001 - one line, never a traceback
             _error(internal_error(str(path), "shapes", failure))
             status = EXIT_ERROR
@@ -916,7 +984,7 @@ def _rule_command(argv: list) -> int:
         if rule is None:
             from ._config import _did_you_mean
 
-            hint = _did_you_mean(args.rule) or " (see `rnnlint rule --all`)"
+            hint = _did_you_mean(args.rule, rules_only=True) or " (see `rnnlint rule --all`)"
             raise UsageError(f"unknown rule {args.rule!r}{hint}")
         chosen = [rule]
     if args.output_format == "json":

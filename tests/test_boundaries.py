@@ -101,3 +101,25 @@ def test_blocking_libcst_really_blocks_it():
     completed = subprocess.run([sys.executable, "-c", blocked + "import libcst\n"], capture_output=True, text=True,
                                cwd=ROOT, timeout=120)
     assert completed.returncode != 0 and "not installed" in completed.stderr
+
+
+def _modules_after_a_check(folder, source: str) -> set:
+    (folder / "model.py").write_text(source)
+    script = ("import sys\nfrom rnnlint.cli import main\nstatus = main(['--no-cache', '-q', 'model.py'])\n"
+              "print(' '.join(sorted(name for name in sys.modules if name.startswith(('rnnlint', 'toml')))))")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=folder, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return set(completed.stdout.split())
+
+
+def test_a_file_without_recurrent_code_loads_no_analysis_rules_or_toml_parser(tmp_path):
+    # what keeps startup on such a file near the interpreter's own (about 50 ms, under 100)
+    loaded = _modules_after_a_check(tmp_path, "import os\n\n\ndef f(x):\n    return x + 1\n")
+    assert not {name for name in loaded if name.startswith(("rnnlint._analysis", "rnnlint.rules", "toml"))}
+    assert "rnnlint.cli" in loaded
+
+
+def test_the_startup_check_can_fail(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\n")
+    loaded = _modules_after_a_check(tmp_path, "import torch.nn as nn\nrnn = nn.GRU(8, 16)\n")
+    assert {"rnnlint._analysis", "rnnlint.rules"} <= loaded and loaded & {"tomllib", "tomli"}

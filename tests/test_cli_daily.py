@@ -357,6 +357,20 @@ def test_statistics(project):
     data = json.loads(rnnlint("--no-cache", "--statistics", "--output-format", "json", ".", cwd=project).stdout)
     assert data == [{"code": "RNN002", "name": "hidden-state-into-head", "count": 2, "fixable": False},
                     {"code": "RNN001", "name": "head-features-mismatch", "count": 1, "fixable": True}]
+    lines = rnnlint("--no-cache", "--statistics", "--output-format", "json-lines", ".", cwd=project)
+    assert (lines.returncode, lines.stdout) == (1, '{"code": "RNN002", "name": "hidden-state-into-head", "count": 2, '
+                                                   '"fixable": false}\n{"code": "RNN001", "name": '
+                                                   '"head-features-mismatch", "count": 1, "fixable": true}\n')
+    full = rnnlint("--no-cache", "--statistics", "--output-format", "full", ".", cwd=project)
+    assert (full.returncode, full.stdout) == (1, result.stdout)
+
+
+@pytest.mark.parametrize("output_format", ["junit", "sarif", "gitlab", "pylint", "github"])
+def test_statistics_with_a_report_format_is_an_error(project, output_format):
+    result = rnnlint("--no-cache", "--statistics", "--output-format", output_format, ".", cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"rnnlint: error: --statistics prints a table (concise, text, full) or JSON (json, json-lines), "
+               f"not {output_format}: leave out one of them\n")
 
 
 def test_show_settings(project):
@@ -447,6 +461,28 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
         (("rule", "RNN101"), "rnnlint: error: unknown rule 'RNN101'; did you mean RNN001?\n"),
         (("rule", "head-feature-mismatch"), "rnnlint: error: unknown rule 'head-feature-mismatch'; did you mean "
                                             "RNN001 (head-features-mismatch)?\n"),
+        (("rule", "RNN1000"), "rnnlint: error: unknown rule 'RNN1000'; did you mean RNN100?\n"),
+        (("rule", "RNN01"), "rnnlint: error: unknown rule 'RNN01'; did you mean RNN001?\n"),
+        (("rul", "RNN001"), "rnnlint: error: rul: no such file or directory; did you mean the command "
+                            "`rnnlint rule`?\n"),
+        (("servr",), "rnnlint: error: servr: no such file or directory; did you mean the command `rnnlint server`?\n"),
+        # the command's own options after a misspelt command: the command is named, not the option
+        (("shape", "--format", "json", "model.py"), "rnnlint: error: shape: no such file or directory; did you mean "
+                                                    "the command `rnnlint shapes`?\n"),
+        (("-q", "rulle", "--all"), "rnnlint: error: rulle: no such file or directory; did you mean the command "
+                                   "`rnnlint rule`?\n"),
+        (("--output-format", "jsn", "model.py"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you mean "
+                                                 "json?\n"),
+        (("rule", "--output-format", "jsn", "RNN001"), "rnnlint: error: --output-format: invalid choice 'jsn'; did you "
+                                                       "mean json?\n"),
+        (("shapes", "--format", "htm", "model.py"), "rnnlint: error: --format: invalid choice 'htm'; did you mean "
+                                                    "html?\n"),
+        (("--select", "RNN0011", "model.py"), "rnnlint: error: --select: not a rule code or prefix: 'RNN0011'; did you "
+                                              "mean RNN001?\n"),
+        # a prefix that no rule code starts with would select or skip nothing
+        (("--extend-select", "RNN99", "model.py"), "rnnlint: error: --extend-select: no rule code starts with RNN99\n"),
+        (("--per-file-ignores", "x.py:RNN91", "model.py"), "rnnlint: error: --per-file-ignores: no rule code starts "
+                                                           "with RNN91; did you mean RNN01?\n"),
     ]
     for args, message in cases:
         result = rnnlint(*args, cwd=project)
@@ -550,3 +586,109 @@ def test_closed_stdin_is_an_error_not_a_traceback(project):
                                 text=True, cwd=project, timeout=60, preexec_fn=lambda: os.close(0))
         assert (result.returncode, result.stdout, result.stderr) == (
             2, "", "rnnlint: error: standard input is closed: there is no code to read from it\n"), args
+
+
+def test_the_editor_server_excludes_what_force_exclude_excludes(tmp_path):
+    pytest.importorskip("pygls")  # the lsp extra
+    from rnnlint._config import Config, find_config, load_config
+    from rnnlint._server import _excluded
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("scratch/\nold_*.py\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["vendored/*.py"]\n')
+    names = ["scratch/model.py", "old_model.py", "vendored/model.py", "src/model.py", ".venv/lib/model.py"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(BUGGY_HEAD)
+    config = load_config(find_config(tmp_path))
+    assert [name for name in names if _excluded(tmp_path / name, config)] == [
+        "scratch/model.py", "old_model.py", "vendored/model.py", ".venv/lib/model.py"]
+    # the command line with --force-exclude leaves out the same files, and checks the other
+    result = rnnlint("--no-cache", "--force-exclude", "-q", *names, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, f"src/model.py:{RNN001}\n")
+    assert not _excluded(tmp_path / "old_model.py", Config(respect_gitignore=False))
+
+
+# --- the nearest configuration file of each file ---------------------------------------------
+
+
+@pytest.fixture
+def nested(tmp_path):
+    """A project whose sub-folders carry configuration files of their own."""
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\n")
+    (tmp_path / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "rnnlint.toml").write_text('ignore = ["RNN001"]\n')
+    (tmp_path / "sub" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "sub" / "deeper" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / ".rnnlint.toml").write_text('extend-exclude = ["skipped.py"]\n')
+    (tmp_path / "other" / "model.py").write_text(BUGGY_HEAD)
+    (tmp_path / "other" / "skipped.py").write_text(BUGGY_HEAD)
+    return tmp_path
+
+
+def _reported(result) -> list:
+    return [line.split(":", 1)[0] for line in result.stdout.splitlines()]
+
+
+def test_each_file_is_checked_with_its_nearest_configuration(nested):
+    result = rnnlint("--no-cache", ".", cwd=nested)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (f"model.py:{RNN001}\nother/model.py:{RNN001}\n"
+                             "Found 2 findings in 4 files checked. [*] 2 fixable with `--fix`.\n")
+    # several paths: each file its own, whichever path comes first
+    several = rnnlint("--no-cache", "-q", "sub/model.py", "model.py", "sub/deeper", cwd=nested)
+    assert (several.returncode, several.stdout) == (1, f"model.py:{RNN001}\n")
+    # a folder named on the command line is walked with its own configuration too
+    assert rnnlint("--no-cache", "-q", "other", cwd=nested).stdout == f"other/model.py:{RNN001}\n"
+    inside = rnnlint("--no-cache", ".", cwd=nested / "sub")
+    assert (inside.returncode, inside.stdout) == (0, "All checks passed (2 files checked).\n")
+
+
+def test_config_file_and_isolated_give_every_file_one_configuration(nested):
+    every = ["model.py", "other/model.py", "other/skipped.py", "sub/deeper/model.py", "sub/model.py"]
+    named = rnnlint("--no-cache", "-q", "--config", "pyproject.toml", ".", cwd=nested)
+    assert (named.returncode, _reported(named)) == (1, every)
+    isolated = rnnlint("--no-cache", "-q", "--isolated", ".", cwd=nested)
+    assert (isolated.returncode, _reported(isolated)) == (1, every)
+    only_sub = rnnlint("--no-cache", "-q", "--config", "sub/rnnlint.toml", ".", cwd=nested)
+    assert (only_sub.returncode, only_sub.stdout) == (0, "")
+
+
+def test_the_command_line_is_layered_over_every_configuration_file(nested):
+    selected = rnnlint("--no-cache", "-q", "--select", "RNN001", ".", cwd=nested)
+    assert _reported(selected) == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]
+    setting = rnnlint("--no-cache", "-q", "--config", "extend-exclude = ['deeper']", "--extend-select", "RNN001",
+                      ".", cwd=nested)
+    # the setting replaces each file's own `extend-exclude`: other/skipped.py is checked again
+    assert _reported(setting) == ["model.py", "other/model.py", "other/skipped.py", "sub/model.py"]
+    ignored = rnnlint("--no-cache", "--extend-ignore", "RNN001", ".", cwd=nested)
+    assert (ignored.returncode, ignored.stdout) == (0, "All checks passed (4 files checked).\n")
+
+
+def test_show_settings_and_errors_name_the_nearest_configuration_file(nested):
+    shown = rnnlint("--show-settings", "sub/deeper/model.py", cwd=nested)
+    assert shown.returncode == 0
+    assert f"Settings file: {(nested / 'sub' / 'rnnlint.toml').resolve()}\n" in shown.stdout
+    assert 'ignore = ["RNN001"]\n' in shown.stdout
+    (nested / "sub" / "rnnlint.toml").write_text('ignore = ["RNN999"]\n')
+    broken = rnnlint("--no-cache", ".", cwd=nested)
+    assert (broken.returncode, broken.stdout, broken.stderr) == (
+        2, "", "rnnlint: error: sub/rnnlint.toml: ignore: unknown code RNN999\n")
+
+
+def test_the_cache_keys_each_file_by_its_own_configuration(nested):
+    first = rnnlint("-q", ".", cwd=nested)
+    assert (first.returncode, _reported(first)) == (1, ["model.py", "other/model.py"])
+    assert rnnlint("-q", ".", cwd=nested).stdout == first.stdout  # from the cache
+    (nested / "sub" / "rnnlint.toml").write_text('ignore = ["RNN002"]\n')
+    changed = rnnlint("-q", ".", cwd=nested)
+    assert _reported(changed) == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]
+
+
+def test_shapes_walks_folders_with_each_folder_s_configuration(nested):
+    result = rnnlint("shapes", ".", cwd=nested)
+    assert result.returncode == 0
+    shown = [line.split(":", 1)[0] for line in result.stdout.splitlines() if ": class " in line]
+    assert shown == ["model.py", "other/model.py", "sub/deeper/model.py", "sub/model.py"]  # not other/skipped.py

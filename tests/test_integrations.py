@@ -59,3 +59,48 @@ def test_pre_commit_hook_entry_points_at_the_cli():
     entry = next(line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line)
     result = run_rnnlint(*entry[1:], EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py")
     assert result.returncode == 1 and "RNN001" in result.stdout
+
+
+def test_pre_commit_hooks_leave_out_what_the_project_excludes(tmp_path):
+    # pre-commit names every staged file: an excluded or gitignored one must pass unchecked,
+    # as ruff's hooks do with --force-exclude
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    entries = [line.split("entry:", 1)[1].split() for line in text.splitlines() if "entry:" in line]
+    assert len(entries) == 2 and all("--force-exclude" in entry for entry in entries)
+    buggy = (EXAMPLES / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["generated"]\n')
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "model.py").write_text(buggy)
+    (tmp_path / "model.py").write_text(buggy)
+    for entry in entries:
+        result = subprocess.run([sys.executable, "-m", "rnnlint", *entry[1:], "generated/model.py"],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+    result = subprocess.run([sys.executable, "-m", "rnnlint", *entries[0][1:], "generated/model.py", "model.py"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1 and result.stdout.startswith("model.py:19:19: RNN001 ")
+
+
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
+def test_flake8_follows_imports_across_the_project_as_the_cli_does(tmp_path):
+    # the head is sized in one file, the bidirectional LSTM built in its base class in another
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text(
+        "import torch.nn as nn\n\n\nclass Encoder(nn.Module):\n    def __init__(self, hidden_size):\n"
+        "        super().__init__()\n"
+        "        self.lstm = nn.LSTM(8, hidden_size, batch_first=True, bidirectional=True)\n")
+    (tmp_path / "pkg" / "classifier.py").write_text(
+        "import torch.nn as nn\n\nfrom pkg.base import Encoder\n\n\nclass Classifier(Encoder):\n"
+        "    def __init__(self, hidden_size):\n        super().__init__(hidden_size)\n"
+        "        self.fc = nn.Linear(hidden_size, 3)\n\n    def forward(self, x):\n        out, _ = self.lstm(x)\n"
+        "        return self.fc(out[:, -1])\n")
+    result = _flake8("pkg", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (
+        1, "pkg/classifier.py:9:19: RNN001 `self.fc` takes `hidden_size` input features, but receives `2*hidden_size` "
+           "from bidirectional `self.lstm`\n")
+    cli = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "pylint", "pkg"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert cli.stdout == result.stdout.replace(":9:19: RNN001", ":9: [RNN001]")

@@ -284,7 +284,8 @@ def _lint(path):
 def test_an_unknown_format_is_a_one_line_error():
     result = run_rnnlint("--output-format", "xml", BUGGY_HEAD)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert "invalid choice: 'xml'" in result.stderr
+    assert result.stderr == ("rnnlint: error: --output-format: invalid choice 'xml' (choose from concise, text, "
+                             "full, json, json-lines, junit, sarif, gitlab, pylint, github)\n")
 
 
 def test_the_readme_documents_every_format_and_pyproject_names_the_addresses():
@@ -323,3 +324,45 @@ def test_full_underlines_a_span_over_several_rows_to_the_end_of_its_first_row_an
         "1 | x = f(a,", "  |     ^^^^ RNN011"]
     unreadable = Finding("gone.py", 3, 0, "RNN000", "cannot read file: no such file or directory")
     assert _render.full([unreadable], {}) == "gone.py:3:1: RNN000 cannot read file: no such file or directory"
+
+
+def _on_a_terminal(*args, cwd, **environ) -> str:
+    """What rnnlint prints on a real terminal (a pseudo-terminal as its stdout)."""
+    import pty
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(environ)
+    primary, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "rnnlint", *map(str, args)], stdout=secondary,
+                                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=cwd, env=env)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal is closed once the program has ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=120) == 1
+    finally:
+        os.close(primary)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="pseudo-terminals are a POSIX facility")
+def test_a_real_terminal_is_coloured_and_an_output_file_never_is(tmp_path):
+    (tmp_path / "model.py").write_text(BUGGY_HEAD.read_text())
+    line = ("\x1b[1mmodel.py\x1b[0m:19:19: \x1b[1m\x1b[31mRNN001\x1b[0m \x1b[36m[*]\x1b[0m `self.fc` takes "
+            "`hidden_size` input features, but receives `2*hidden_size` from bidirectional `self.lstm`\n")
+    summary = "Found 1 finding in 1 file checked. [*] 1 fixable with `--fix`.\n"
+    assert _on_a_terminal("--no-cache", "model.py", cwd=tmp_path) == line + summary
+    plain = "model.py:19:19: RNN001 [*]" + line.split("[*]\x1b[0m", 1)[1]
+    assert _on_a_terminal("--no-cache", "model.py", cwd=tmp_path, NO_COLOR="1") == plain + summary
+    # the report goes to a file: no colour there, even though stdout is a terminal
+    assert _on_a_terminal("--no-cache", "model.py", "--output-file", "report.txt", cwd=tmp_path) == ""
+    assert (tmp_path / "report.txt").read_text() == plain + summary

@@ -129,3 +129,17 @@ def test_rnnlint_toml_and_gitignore_are_honoured(pytester):
     result = pytester.runpytest("--rnnlint-static", "-v")
     result.assert_outcomes(failed=1, passed=2)
     result.stdout.fnmatch_lines(["*still_buggy.py::rnnlint-static FAILED*"])
+
+
+def test_notebooks_are_collected_and_linted(pytester):
+    notebooks = Path(__file__).resolve().parent / "notebooks"
+    (pytester.path / "classifier.ipynb").write_bytes((notebooks / "classifier.ipynb").read_bytes())
+    (pytester.path / "clean.ipynb").write_bytes((notebooks / "tutorial_clean.ipynb").read_bytes())
+    result = pytester.runpytest("--rnnlint-static", "-v", "-p", "no:python")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines([
+        "*classifier.ipynb::rnnlint-static FAILED*",
+        "classifier.ipynb:cell 3:7:19: RNN001 [*] `self.fc` takes `hidden_size` input features, but receives "
+        "`2*hidden_size` from bidirectional `self.lstm`",
+    ])
+    result.stdout.fnmatch_lines(["*clean.ipynb::rnnlint-static PASSED*"])

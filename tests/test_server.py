@@ -304,3 +304,16 @@ async def test_a_project_inside_a_folder_named_like_an_exclusion_is_checked(clie
     uri = (project / "model.py").as_uri()
     _open(client, uri, NON_ASCII)
     assert [d.code for d in await _diagnostics(client, uri)] == ["RNN009"]
+
+
+@pytest.mark.asyncio
+async def test_gitignored_and_force_excluded_files_are_not_checked(client: LanguageClient, tmp_path):
+    # the same exclusion as `rnnlint --force-exclude FILE`: .gitignore, and exclude patterns
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("scratch/\nold_*.py\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-exclude = ["vendored/*.py"]\n', encoding="utf-8")
+    for name, expected in (("scratch/model.py", []), ("old_model.py", []), ("vendored/model.py", []),
+                           ("src/model.py", ["RNN009"])):
+        uri = (tmp_path / name).as_uri()
+        _open(client, uri, NON_ASCII)
+        assert [d.code for d in await _diagnostics(client, uri)] == expected, name
