@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -135,6 +136,24 @@ def test_junit_parses_back_with_a_failure_per_finding_and_an_error_per_unreadabl
 
 def _sarif_schema():
     return json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-code-scanning.schema.json").read_text())
+
+
+def test_sarif_is_valid_against_the_official_schema():
+    """The SARIF 2.1.0 schema as published with the standard: CI fetches it from the npm registry
+    (`.ci/run` sets RNNLINT_SARIF_SCHEMA); it is not kept in the checkout."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_file = os.environ.get("RNNLINT_SARIF_SCHEMA")
+    if not schema_file or not Path(schema_file).is_file():
+        pytest.skip("set RNNLINT_SARIF_SCHEMA to the SARIF 2.1.0 schema (sarif-2.1.0-rtm.5.json)")
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    notebook = Finding("notebooks/a b.ipynb", 7, 18, "RNN001", "m", cell=3, end_row=7, end_column=20)
+    log = json.loads(_render.render("sarif", FINDINGS + [notebook]))
+    assert [error.message for error in validator.iter_errors(log)] == []
+    assert log["runs"][0]["results"], "the log checked holds results"
+    # the check can fail: a level the standard does not define
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    assert list(validator.iter_errors(log))
 
 
 def test_sarif_is_valid_and_holds_what_github_code_scanning_requires():
