@@ -98,7 +98,7 @@ def test_a_cell_that_does_not_parse_is_rnn000_and_the_others_are_checked():
     result = run_rnnlint("--no-cache", BROKEN)
     found = [line.split(": ")[0].split(":", 1)[1] + " " + line.split(": ")[1].split()[0]
              for line in result.stdout.splitlines() if ": RNN" in line]
-    # cell 4's `# noqa: RNN009` silences the same finding there, and its shell escape parses
+    # the noqa comment naming RNN009 in cell 4 silences the same finding there, and its shell escape parses
     assert found == ["cell 2:1:3 RNN000", "cell 3:1:7 RNN009"]
     assert result.returncode == 2
 
