@@ -46,7 +46,7 @@ def test_every_registered_rule_has_an_example_pair():
     from rnnlint.rules import ALL_RULES
 
     folders = {folder.name.split("_", 1)[0].upper() for folder in EXAMPLES}
-    # a shape rule shows its bug on a model (run with torch); a rule on `# noqa` comments has no
+    # a shape rule shows its bug on a model (run with torch); a rule on suppression comments has no
     # model to show: its examples are its VALID and INVALID snippets
     assert {rule.CODE for rule in ALL_RULES if rule.READS == "facts"} <= folders
 
