@@ -83,8 +83,9 @@ def when(guard: frozenset) -> str:
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
     # a construction site's configuration reads as where the class was built
-    sites = sorted(atom.line for atom, truth in guard if isinstance(atom, Built) and truth)
-    built = f" (as built at line {', '.join(map(str, sites))})" if sites else ""
+    sites = sorted((atom.file, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth)
+    places = [f"{file}:{line}" if file else str(line) for file, line in sites]
+    built = f" (as built at {'' if sites[0][0] else 'line '}{', '.join(places)})" if sites else ""
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
     if not guard:
         return built
