@@ -146,3 +146,11 @@ def test_editing_the_site_file_re_checks_the_class_file(tmp_path):
     assert run() == []  # from the cache
     (tmp_path / "train.py").write_text(TRAIN.format(layers=1), encoding="utf-8")
     assert run() == [(8, "RNN009")]
+
+
+def test_the_json_record_names_the_other_files_site(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    result = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", "model.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    (record,) = json.loads(result.stdout)
+    assert [(Path(site["filename"]).name, site["row"]) for site in record["configurations"]] == [("train.py", 8)]
