@@ -108,7 +108,9 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     if Path(path).name != "__init__.py" and "__all__" not in source:
         for name in names:
             lines = {site.node.lineno for site in constants.sites if site.class_name == name}
-            if name not in open_names and (lines or sites[name]) and all_seen(source, name, lines):
+            # built in another file at least once: a class only its own file builds keeps its own
+            # symbolic run (and the fixes its findings offer) beside its sites' configurations
+            if name not in open_names and sites[name] and all_seen(source, name, lines):
                 closed.add(name)
     return sites, closed
 

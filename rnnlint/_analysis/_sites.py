@@ -12,11 +12,13 @@ A class is closed, and so only what its sites build, when all of this holds:
   nobody can see;
 - every project file was listed (at most ``MAX_PROJECT_FILES``) and every one that names the
   class could be read and parsed;
-- every mention of the class's name in the project, outside its ``class`` line and the import
-  lines, is a direct call the analysis saw and recorded as a construction site (a class passed
+- every mention of the class's name in the project, outside its ``class`` line, the import
+  lines and ``super(Name, self)``, is a direct call the analysis saw and recorded as a construction site (a class passed
   around, subclassed, named in a string or a comment, or built where no run reaches is not closed);
 - its module is no package ``__init__.py`` and has no ``__all__``;
-- it is built at least once, and every site could be run as a configuration.
+- it is built at least once in another project file (a class only its own file builds keeps its
+  own symbolic run beside the configurations of its sites), and every site could be run as a
+  configuration.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ def _mentions(text: str, name: str) -> list:
         head = text[start:match.start()].strip()
         if head.startswith(("from ", "import ")) or head in ("class",):
             continue
+        if re.search(r"\bsuper\(\s*$", text[max(0, match.start() - 40):match.start()]):
+            continue  # `super(Decoder, self)` inside the class reads the class, it does not pass it on
         line = text.count("\n", 0, match.start()) + 1
         call = re.match(r"\s*\(", text[match.end():match.end() + 80]) is not None
         found.append((line, call))
@@ -121,7 +125,8 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             continue
         text = project.text(file)
         if text is None:
-            open_names |= {name for name in names if name in _text_of(file)}
+            if file.is_file():  # a file that cannot be read may build any of them (never a pipe)
+                open_names |= set(names)
             continue
         named = [name for name in names if name in text and re.search(rf"\b{re.escape(name)}\b", text)]
         if not named:
@@ -145,13 +150,6 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
                 sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
                                               tuple((key, portable(value)) for key, value in site.kwargs), label))
     return sites, open_names, depends
-
-
-def _text_of(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _label(project, file: Path) -> str:

@@ -77,6 +77,12 @@ def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
     return f"`{tensor.describe(names)}`"
 
 
+def run_of(guard: frozenset) -> frozenset:
+    """The construction sites a guard is under: the outcomes of one configuration's run are
+    judged together, apart from the class's own symbolic run and from other sites' runs."""
+    return frozenset(atom for atom, truth in guard if isinstance(atom, Built) and truth)
+
+
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
