@@ -154,3 +154,28 @@ def test_the_json_record_names_the_other_files_site(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     (record,) = json.loads(result.stdout)
     assert [(Path(site["filename"]).name, site["row"]) for site in record["configurations"]] == [("train.py", 8)]
+
+
+def test_parsed_arguments_passed_from_another_file_carry_their_defaults(tmp_path):
+    model = ("import torch.nn as nn\n\n\nclass Tagger(nn.Module):\n    def __init__(self, args):\n"
+             "        super().__init__()\n        self.emb = nn.Embedding(10, args.emb)\n"
+             "        self.lstm = nn.LSTM(args.hidden, args.hidden, batch_first=True)\n\n"
+             "    def forward(self, x):\n        return self.lstm(self.emb(x))\n")
+    train = ("import argparse\n\nfrom model import Tagger\n\nparser = argparse.ArgumentParser()\n"
+             "parser.add_argument('--emb', type=int, default={emb})\n"
+             "parser.add_argument('--hidden', type=int, default=128)\n"
+             "model = Tagger(parser.parse_args())\n")
+    write(tmp_path, {"pyproject.toml": "", "model.py": model, "train.py": train.format(emb=100)})
+    assert found(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN008")]
+    forget_projects()
+    write(tmp_path, {"train.py": train.format(emb=128)})
+    assert found(lint_paths([str(tmp_path / "model.py")])) == []
+
+
+def test_a_large_project_reads_the_files_beside_the_class(tmp_path):
+    from rnnlint._analysis._sites import MAX_PROJECT_FILES
+
+    write(tmp_path, {"pyproject.toml": "", "app/model.py": DECODER, "app/train.py": TRAIN.format(layers=1)})
+    for index in range(MAX_PROJECT_FILES + 1):
+        write(tmp_path, {f"lib/part_{index}.py": "VALUE = 1\n"})
+    assert found(lint_paths([str(tmp_path / "app" / "model.py")])) == [("model.py", 8, "RNN009")]

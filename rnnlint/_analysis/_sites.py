@@ -2,7 +2,8 @@
 by a file that imports it (``train.py`` builds ``Decoder(..., n_layers=1, dropout=0.5)``), and
 whether every construction of the class is in view (a *closed* class).
 
-Only small projects are searched (``MAX_PROJECT_FILES``): a file is read for its sites only when
+In a project of at most ``MAX_PROJECT_FILES`` Python files every file is searched; in a larger
+one, the files beside the class's file and in the two folders above it. A file is read for its sites only when
 its text names the class and its import lines reach the class's module (the cheap scan of
 ``_project``), and only then parsed and run.
 
@@ -30,7 +31,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._symbolic import Bool, Const, Poly, Value
+from ._program import Namespace
+from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
 
 MAX_PROJECT_FILES = 400  # a larger project is not searched for sites (nor is any class closed)
 _SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", "build", "dist", ".tox",
@@ -50,10 +52,14 @@ FOREIGN = Foreign()
 
 
 def portable(value: Value) -> Value:
-    """A site's value as the class's own file may read it: a known constant, else ``FOREIGN``."""
+    """A site's value as the class's own file may read it: a known constant, or parsed arguments
+    holding them, else ``FOREIGN``."""
     if isinstance(value, Const) or (isinstance(value, Poly) and value.constant is not None) \
             or (isinstance(value, Bool) and value.truth is not None):
         return value
+    if isinstance(value, Namespace):  # parsed arguments: each option's literal default
+        return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
+                               for dest, item, line in value.defaults))
     return FOREIGN
 
 
@@ -69,6 +75,20 @@ def project_files(project) -> list | None:
             found = None
             break
     project._site_files = found
+    return found
+
+
+NEARBY_FOLDERS = 2  # folders above a class's file searched in a larger project
+
+
+def _nearby_files(project, path: Path) -> list:
+    found: list = []
+    folder = path.parent
+    for _ in range(NEARBY_FOLDERS + 1):
+        found.extend(folder / name for name in sorted(project._listing(folder)) if name.endswith(".py"))
+        if folder == project.root or project.root not in folder.parents:
+            break
+        folder = folder.parent
     return found
 
 
@@ -117,7 +137,10 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
     depends: dict = {}
     files = project_files(project)
     if files is None:
-        return sites, set(names), depends
+        # a larger project: the files beside the class's file and in the folders above it (no
+        # deeper), where its scripts usually are; a class of a large project is never closed
+        files = _nearby_files(project, path)
+        open_names = set(names)
     key_prefix = project.module_name(path) + ":"
     for file in files:
         file = absolute(file)
