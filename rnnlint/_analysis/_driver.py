@@ -115,9 +115,15 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     return sites, closed
 
 
-def run_for_sites(module: ast.Module, source: str, project, path: str) -> tuple:
+def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None) -> tuple:
     """``(sites, classes)``: the constructions the runs of another project file see (its module
-    body, functions and module classes), with the classes its names bind; no configuration runs."""
+    body, functions and module classes; with ``lines``, only those spanning one of them), with
+    the classes its names bind; no configuration runs."""
+
+    def wanted(statement: ast.stmt) -> bool:
+        end = getattr(statement, "end_lineno", None) or statement.lineno
+        return lines is None or any(statement.lineno <= line <= end for line in lines)
+
     imports = ImportTable()
     _collect_imports(module.body, imports)
     from .._engine import needs_analysis
@@ -133,12 +139,14 @@ def run_for_sites(module: ast.Module, source: str, project, path: str) -> tuple:
     registry = dict(project.registry)
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     for info in classes.values():
-        if info.context is None and _is_module_class(info, imports, classes):
+        if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
             _analyse_class(info, imports, constants, classes, registry)
     for statement in module.body:
-        if isinstance(statement, ast.FunctionDef):
+        if isinstance(statement, ast.FunctionDef) and wanted(statement):
             _analyse_function(statement, imports, constants, classes, registry)
-    _analyse_module_level(module, module.body, imports, constants, classes, registry)
+    if any(wanted(statement) for statement in module.body
+           if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))):
+        _analyse_module_level(module, module.body, imports, constants, classes, registry)
     return constants.sites, classes
 
 

@@ -5,7 +5,8 @@ whether every construction of the class is in view (a *closed* class).
 In a project of at most ``MAX_PROJECT_FILES`` Python files every file is searched; in a larger
 one, the files beside the class's file and in the two folders above it. A file is read for its sites only when
 its text names the class and its import lines reach the class's module (the cheap scan of
-``_project``), and only then parsed and run.
+``_project``), and only then parsed and run: at most ``MAX_SITE_FILES`` files for one checked
+file, each of at most ``MAX_SITE_FILE_CHARS`` (a class that a file left unread may build is not closed).
 
 A class is closed, and so only what its sites build, when all of this holds:
 - the project is no installable library (no ``setup.py``, no ``[project]`` or
@@ -34,7 +35,9 @@ from pathlib import Path
 from ._program import Namespace
 from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
 
-MAX_PROJECT_FILES = 400  # a larger project is not searched for sites (nor is any class closed)
+MAX_PROJECT_FILES = 400  # a larger project is searched only near the class (and no class is closed)
+MAX_SITE_FILES = 4  # files run for the sites of one file's classes
+MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
 _SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", "build", "dist", ".tox",
             "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 
@@ -142,6 +145,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
         files = _nearby_files(project, path)
         open_names = set(names)
     key_prefix = project.module_name(path) + ":"
+    runs = 0
     for file in files:
         file = absolute(file)
         if file == path:
@@ -158,6 +162,10 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
                    for target, _ in project._imports_of(file)):
             open_names |= set(named)  # a class of the same name, or one reached in a way not followed
             continue
+        if len(text) > MAX_SITE_FILE_CHARS or runs >= MAX_SITE_FILES:
+            open_names |= set(named)  # not read: its sites stay unknown
+            continue
+        runs += 1
         found = _sites_in(project, file, text, named, key_prefix)
         if found is None:
             open_names |= set(named)
@@ -192,7 +200,8 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> l
     except (SyntaxError, ValueError, RecursionError):
         return None
     try:
-        recorded, classes = run_for_sites(tree, text, project, str(file))
+        lines = {line for name in names for line, call in _mentions(text, name) if call}
+        recorded, classes = run_for_sites(tree, text, project, str(file), lines)
     except RecursionError:
         return None
     wanted = {key_prefix + name: name for name in names}
