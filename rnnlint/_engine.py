@@ -451,7 +451,19 @@ def _configurations(report, path: str) -> tuple:
     from ._analysis import Built
 
     guard = report.guard | (report.event.guard if report.event is not None else frozenset())
-    return tuple(sorted((path, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth))
+    return tuple(sorted((_site_path(path, atom.file), atom.line) for atom, truth in guard
+                        if isinstance(atom, Built) and truth))
+
+
+def _site_path(path: str, file: str) -> str:
+    """The path of a site's file: the finding's own, or another project file (``file`` is
+    relative to the project root)."""
+    if not file:
+        return path
+    from ._project import project_for
+
+    project = project_for(path)
+    return str(project.root / file) if project is not None else file
 
 
 def _robust_to_unknown_conditions(reports: list, facts) -> list:

@@ -37,7 +37,7 @@ def shapes_report(source: str, path: str) -> str:
             out.append(f"{path}: class {scope.name}")
         else:
             # a configuration: the class as one construction site builds it, and where each value comes from
-            out.append(f"{path}: class {scope.name}, as built at line {configuration.line}")
+            out.append(f"{path}: class {scope.name}, as built at {configuration.place}")
             shown = ", ".join(f"{name}={value.describe(names)}" + (f" ({origin})" if origin != "passed" else "")
                               for name, value, origin in configuration.bindings)
             out.append(f"  configuration: {shown}")

@@ -27,11 +27,7 @@ RECURRENT_NAMES = ("LSTM", "GRU", "RNN")
 # Correct code that the analysis misreads today: (file, row, code) of each finding. Each entry
 # is a false positive to remove (issue 12); the tests below fail when one disappears as well
 # as when a new one appears, so the list cannot go stale.
-KNOWN_FALSE_POSITIVES = {
-    # a conditional finding (`when bidirectional is true`), reported by design today; issue 12:
-    # not reported when every construction site is in view and none sets the flag
-    ("flag_never_set_by_any_site/encoder.py", 11, "RNN001"),
-}
+KNOWN_FALSE_POSITIVES: set = set()
 
 
 def _relative(path) -> str:

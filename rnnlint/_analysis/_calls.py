@@ -277,6 +277,7 @@ class Calls(InterpreterBase):
             self.note_site(name.split(".", 1)[1], node, args, kwargs, opaque)
             return self.construct_in_file(name.split(".", 1)[1], node, args, kwargs)
         if name in self.classes:  # `models.Encoder(...)`: a class of a project module
+            self.note_site(name, node, args, kwargs, opaque)
             return self.construct_in_file(name, node, args, kwargs)
         if name.startswith(TORCH_NN) and name.count(".") == 2:
             return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque, starred)

@@ -19,6 +19,7 @@ from ._interpreter import (
 )
 from ._names import ImportTable
 from ._program import (
+    MAX_CONFIGURATIONS,
     Built,
     Configuration,
     ModuleBindings,
@@ -29,6 +30,7 @@ from ._program import (
     module_functions,
     string_domains,
 )
+from ._sites import Foreign
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
 from ._values import Tensor, TupleValue
 
@@ -69,20 +71,83 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
+    depends = dict(bound.depends) if bound else {}
+    elsewhere, closed_here = _sites_elsewhere(module_classes, source, path, project, constants, depends)
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
-        closed = info.name in closed_classes
+        closed = info.name in closed_classes or info.name in closed_here
         configured = []
-        for site in constants.configurations(info.name, every_site=closed):
+        sites = constants.configurations(info.name, every_site=closed)
+        sites += ModuleBindings.choose(elsewhere.get(info.name, []), every_site=closed)
+        for site in sites[:MAX_CONFIGURATIONS]:
             scope = _analyse_configuration(info, site, imports, constants, classes, registry)
             if scope is not None:
                 configured.append(scope)
-        if closed and configured and len(configured) == len(constants.distinct_sites(info.name)):
+        every = len(constants.distinct_sites(info.name)) + len(ModuleBindings.choose(
+            elsewhere.get(info.name, []), every_site=True, limit=None))
+        if closed and configured and len(configured) == every:
             scopes.remove(symbolic[info.name])
         scopes.extend(configured)
     foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
-                     depends=bound.depends if bound else {}, foreign_trees=foreign)
+                     depends=depends, foreign_trees=foreign)
+
+
+def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
+                     depends: dict) -> tuple:
+    """The construction sites other project files make of the file's classes (name -> sites),
+    and the names of the classes every construction of which is in view (see ``_sites``)."""
+    if project is None or not path or not module_classes:
+        return {}, set()
+    from ._sites import all_seen, foreign_sites
+
+    names = [info.name for info in module_classes]
+    sites, open_names, read = foreign_sites(project, Path(path), names)
+    depends.update(read)
+    closed = set()
+    if Path(path).name != "__init__.py" and "__all__" not in source:
+        for name in names:
+            lines = {site.node.lineno for site in constants.sites if site.class_name == name}
+            # built in another file at least once: a class only its own file builds keeps its own
+            # symbolic run (and the fixes its findings offer) beside its sites' configurations
+            if name not in open_names and sites[name] and all_seen(source, name, lines):
+                closed.add(name)
+    return sites, closed
+
+
+def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None) -> tuple:
+    """``(sites, classes)``: the constructions the runs of another project file see (its module
+    body, functions and module classes; with ``lines``, only those spanning one of them), with
+    the classes its names bind; no configuration runs."""
+
+    def wanted(statement: ast.stmt) -> bool:
+        end = getattr(statement, "end_lineno", None) or statement.lineno
+        return lines is None or any(statement.lineno <= line <= end for line in lines)
+
+    imports = ImportTable()
+    _collect_imports(module.body, imports)
+    from .._engine import needs_analysis
+
+    bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    rebound = _rebound_names(module.body, with_globals="global" in source)
+    constants = _module_constants(module.body, imports, rebound, bound.constants)
+    classes = _collect_classes(module.body, imports, bound.classes)
+    constants.update(module_functions(module.body, rebound, imports, classes))
+    constants.domains = string_domains(module)
+    if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
+        constants.parsed = Namespace(argparse_defaults(module))
+    registry = dict(project.registry)
+    registry.update((name, info) for name, info in classes.items() if info.context is None)
+    for info in classes.values():
+        if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
+            _analyse_class(info, imports, constants, classes, registry)
+    for statement in module.body:
+        if isinstance(statement, ast.FunctionDef) and wanted(statement):
+            _analyse_function(statement, imports, constants, classes, registry)
+    if any(wanted(statement) for statement in module.body
+           if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))):
+        _analyse_module_level(module, module.body, imports, constants, classes, registry)
+    return constants.sites, classes
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -281,15 +346,20 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     # every parameter by name, so that the run binds the site's values and the defaults it relies on
     if not interpreter.bind_call(init, local, [UNKNOWN, *site.args], dict(site.kwargs)):
         return None  # arguments that do not fit: the call raises, or its meaning is not known
+    declared = list(positional_parameters(init)[1:])
+    declared += list(zip(init.args.kwonlyargs, init.args.kw_defaults, strict=True))
+    for param, default in declared:
+        if isinstance(local.get(param.arg), Foreign):  # another file's own symbol: a symbol here
+            local[param.arg] = interpreter.parameter_symbol(param.arg, param, default)
     parameters = [param.arg for param, _ in positional_parameters(init)[1:]] + [p.arg for p in init.args.kwonlyargs]
     kwargs = {name: local[name] for name in parameters if name in local}
     if not kwargs:
         return None
     passed = set(parameters[:len(site.args)]) | {name for name, _ in site.kwargs}
-    origins = _argument_origins(site.node, parameters, constants)
+    origins = _argument_origins(site.node, parameters, constants) if not site.file else {}
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
-    built = frozenset({(Built(info.name, site.node.lineno), True)})
+    built = frozenset({(Built(info.name, site.node.lineno, site.file), True)})
     scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope

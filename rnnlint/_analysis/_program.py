@@ -51,27 +51,35 @@ class Built(Atom):
 
     class_name: str
     line: int
+    file: str  # the site's file, relative to the project root, when it is another file
 
-    def __new__(cls, class_name: str, line: int) -> Built:
-        atom = super().__new__(cls, f"{class_name} as built at line {line}")
-        atom.class_name, atom.line = class_name, line
+    def __new__(cls, class_name: str, line: int, file: str = "") -> Built:
+        atom = super().__new__(cls, f"{class_name} as built at {file + ':' if file else 'line '}{line}")
+        atom.class_name, atom.line, atom.file = class_name, line, file
         return atom
 
     def __reduce__(self) -> tuple:
-        return Built, (self.class_name, self.line)
+        return Built, (self.class_name, self.line, self.file)
 
     def __repr__(self) -> str:
-        return f"Built({self.class_name!r}, {self.line})"
+        return f"Built({self.class_name!r}, {self.line}, {self.file!r})"
+
+    @property
+    def place(self) -> str:
+        """``86`` for a site of the file itself, ``train.py:86`` for one in another file."""
+        return f"{self.file}:{self.line}" if self.file else str(self.line)
 
 
 @dataclass(frozen=True)
 class Site:
-    """A construction of a class of this file: its node and the values it passes."""
+    """A construction of a class: its node and the values it passes; ``file`` names another
+    project file the site is in (relative to the project root), empty for the file itself."""
 
     class_name: str
     node: Any = field(compare=False, hash=False)
     args: tuple = ()
     kwargs: tuple = ()  # ((name, Value), ...)
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,11 @@ class Configuration:
     @property
     def line(self) -> int:
         return self.site.node.lineno
+
+    @property
+    def place(self) -> str:
+        """``line 86``, or ``train.py:86`` for a site in another file."""
+        return f"{self.site.file}:{self.line}" if self.site.file else f"line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -211,8 +224,18 @@ class ModuleBindings(dict):
     def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value (or, with
         ``every_site``, all of them), first seen first."""
-        chosen = [site for site in self.distinct_sites(class_name) if every_site or _passes_known_values(site)]
-        return chosen[:MAX_CONFIGURATIONS]
+        return self.choose(self.sites, class_name, every_site)
+
+    @staticmethod
+    def choose(sites: list, class_name: str | None = None, every_site: bool = False,
+               limit: int | None = MAX_CONFIGURATIONS) -> list[Site]:
+        """The distinct ``sites`` (of ``class_name`` when given) that pass a known value, or all."""
+        chosen: list[Site] = []
+        for site in sites:
+            if (class_name is None or site.class_name == class_name) and site not in chosen \
+                    and (every_site or _passes_known_values(site)):
+                chosen.append(site)
+        return chosen[:limit]
 
     def distinct_sites(self, class_name: str) -> list[Site]:
         chosen: list[Site] = []

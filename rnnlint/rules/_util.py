@@ -77,14 +77,21 @@ def show_shape(tensor: Tensor, aliases: dict | None = None) -> str:
     return f"`{tensor.describe(names)}`"
 
 
+def run_of(guard: frozenset) -> frozenset:
+    """The construction sites a guard is under: the outcomes of one configuration's run are
+    judged together, apart from the class's own symbolic run and from other sites' runs."""
+    return frozenset(atom for atom, truth in guard if isinstance(atom, Built) and truth)
+
+
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
     # a construction site's configuration reads as where the class was built
-    sites = sorted(atom.line for atom, truth in guard if isinstance(atom, Built) and truth)
-    built = f" (as built at line {', '.join(map(str, sites))})" if sites else ""
+    sites = sorted((atom.file, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth)
+    places = [f"{file}:{line}" if file else str(line) for file, line in sites]
+    built = f" (as built at {'' if sites[0][0] else 'line '}{', '.join(places)})" if sites else ""
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
     if not guard:
         return built

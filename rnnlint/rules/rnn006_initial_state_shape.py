@@ -40,6 +40,7 @@ from ._util import (
     layer_label,
     layers_in,
     operand,
+    run_of,
     show,
     tensors_in,
     unpacks,
@@ -331,7 +332,8 @@ class Seq2SeqCell(nn.Module):
                 continue
             for guard, rnn in layers_in(event.rnn, event.guard, RNN_KINDS):
                 for outcome in _outcomes(event, rnn, guard):
-                    groups.setdefault((id(event.node), outcome[2][1]), (scope, event, []))[2].append(outcome)
+                    key = (id(event), outcome[2][1], run_of(outcome[0]))
+                    groups.setdefault(key, (scope, event, []))[2].append(outcome)
                     tensor = outcome[2][2]
                     if tensor.source is not None:
                         uses.setdefault(id(tensor.source), set()).add(id(event.node))

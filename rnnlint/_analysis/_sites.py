@@ -1,0 +1,214 @@
+"""Construction sites in other files of the project: where a class of the checked file is built
+by a file that imports it (``train.py`` builds ``Decoder(..., n_layers=1, dropout=0.5)``), and
+whether every construction of the class is in view (a *closed* class).
+
+In a project of at most ``MAX_PROJECT_FILES`` Python files every file is searched; in a larger
+one, the files beside the class's file and in the two folders above it. A file is read for its sites only when
+its text names the class and its import lines reach the class's module (the cheap scan of
+``_project``), and only then parsed and run: at most ``MAX_SITE_FILES`` files for one checked
+file, each of at most ``MAX_SITE_FILE_CHARS`` (a class that a file left unread may build is not closed).
+
+A class is closed, and so only what its sites build, when all of this holds:
+- the project is no installable library (no ``setup.py``, no ``[project]`` or
+  ``[tool.poetry]`` table in ``pyproject.toml``): a library's classes are built by callers
+  nobody can see;
+- every project file was listed (at most ``MAX_PROJECT_FILES``) and every one that names the
+  class could be read and parsed;
+- every mention of the class's name in the project, outside its ``class`` line, the import
+  lines and ``super(Name, self)``, is a direct call the analysis saw and recorded as a construction site (a class passed
+  around, subclassed, named in a string or a comment, or built where no run reaches is not closed);
+- its module is no package ``__init__.py`` and has no ``__all__``;
+- it is built at least once in another project file (a class only its own file builds keeps its
+  own symbolic run beside the configurations of its sites), and every site could be run as a
+  configuration.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._program import Namespace
+from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
+
+MAX_PROJECT_FILES = 400  # a larger project is searched only near the class (and no class is closed)
+MAX_SITE_FILES = 4  # files run for the sites of one file's classes
+MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
+_SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", "build", "dist", ".tox",
+            "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+
+
+@dataclass(frozen=True)
+class Foreign(Value):
+    """A value another file's site passes that means nothing here (one of its own symbols):
+    the parameter stays a symbol in the configuration's run."""
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "?"
+
+
+FOREIGN = Foreign()
+
+
+def portable(value: Value) -> Value:
+    """A site's value as the class's own file may read it: a known constant, or parsed arguments
+    holding them, else ``FOREIGN``."""
+    if isinstance(value, Const) or (isinstance(value, Poly) and value.constant is not None) \
+            or (isinstance(value, Bool) and value.truth is not None):
+        return value
+    if isinstance(value, Namespace):  # parsed arguments: each option's literal default
+        return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
+                               for dest, item, line in value.defaults))
+    return FOREIGN
+
+
+def project_files(project) -> list | None:
+    """The Python files under the project's root, once per project; None for a larger project."""
+    if hasattr(project, "_site_files"):
+        return project._site_files
+    found: list | None = []
+    for folder, subfolders, names in os.walk(project.root):
+        subfolders[:] = [name for name in subfolders if name not in _SKIPPED and not name.startswith(".")]
+        found.extend(Path(folder) / name for name in names if name.endswith(".py"))  # type: ignore[union-attr]
+        if len(found) > MAX_PROJECT_FILES:  # type: ignore[arg-type]
+            found = None
+            break
+    project._site_files = found
+    return found
+
+
+NEARBY_FOLDERS = 2  # folders above a class's file searched in a larger project
+
+
+def _nearby_files(project, path: Path) -> list:
+    found: list = []
+    folder = path.parent
+    for _ in range(NEARBY_FOLDERS + 1):
+        found.extend(folder / name for name in sorted(project._listing(folder)) if name.endswith(".py"))
+        if folder == project.root or project.root not in folder.parents:
+            break
+        folder = folder.parent
+    return found
+
+
+def is_library(project) -> bool:
+    """Whether the project declares an installable distribution (its classes have callers
+    outside it)."""
+    cached = getattr(project, "_site_library", None)
+    if cached is None:
+        cached = (project.root / "setup.py").is_file()
+        text = project.text(project.root / "pyproject.toml") or ""
+        cached = cached or re.search(r"^\[(project|tool\.poetry)\]", text, re.MULTILINE) is not None
+        project._site_library = cached
+    return cached
+
+
+def _mentions(text: str, name: str) -> list:
+    """``(line, is a call)`` of each mention of ``name`` outside import lines and its ``class`` line."""
+    found = []
+    for match in re.finditer(rf"\b{re.escape(name)}\b", text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        head = text[start:match.start()].strip()
+        if head.startswith(("from ", "import ")) or head in ("class",):
+            continue
+        if re.search(r"\bsuper\(\s*$", text[max(0, match.start() - 40):match.start()]):
+            continue  # `super(Decoder, self)` inside the class reads the class, it does not pass it on
+        line = text.count("\n", 0, match.start()) + 1
+        call = re.match(r"\s*\(", text[match.end():match.end() + 80]) is not None
+        found.append((line, call))
+    return found
+
+
+def all_seen(text: str, name: str, lines: set) -> bool:
+    """Whether every mention of ``name`` in ``text`` is a direct call recorded at one of ``lines``."""
+    return all(call and line in lines for line, call in _mentions(text, name))
+
+
+def foreign_sites(project, path: Path, names: list) -> tuple:
+    """``(sites, open_names, depends)``: the construction sites other project files make of the
+    classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its file),
+    the names whose every construction cannot be in view, and ``{path: digest}`` of the files read."""
+    from .._project import absolute
+
+    path = absolute(path)
+    sites: dict = {name: [] for name in names}
+    open_names = set(names) if is_library(project) else set()
+    depends: dict = {}
+    files = project_files(project)
+    if files is None:
+        # a larger project: the files beside the class's file and in the folders above it (no
+        # deeper), where its scripts usually are; a class of a large project is never closed
+        files = _nearby_files(project, path)
+        open_names = set(names)
+    key_prefix = project.module_name(path) + ":"
+    runs = 0
+    for file in files:
+        file = absolute(file)
+        if file == path:
+            continue
+        text = project.text(file)
+        if text is None:
+            if file.is_file():  # a file that cannot be read may build any of them (never a pipe)
+                open_names |= set(names)
+            continue
+        named = [name for name in names if name in text and re.search(rf"\b{re.escape(name)}\b", text)]
+        if not named:
+            continue
+        if not any(target == path or (target.name == "__init__.py" and target.parent in path.parents)
+                   for target, _ in project._imports_of(file)):
+            open_names |= set(named)  # a class of the same name, or one reached in a way not followed
+            continue
+        if len(text) > MAX_SITE_FILE_CHARS or runs >= MAX_SITE_FILES:
+            open_names |= set(named)  # not read: its sites stay unknown
+            continue
+        runs += 1
+        found = _sites_in(project, file, text, named, key_prefix)
+        if found is None:
+            open_names |= set(named)
+            continue
+        depends[str(file)] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        label = _label(project, file)
+        for name in named:
+            of_name = [site for local, site in found if local == name]
+            lines = {site.node.lineno for site in of_name}
+            if not all_seen(text, name, lines):
+                open_names.add(name)
+            for site in of_name:
+                sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
+                                              tuple((key, portable(value)) for key, value in site.kwargs), label))
+    return sites, open_names, depends
+
+
+def _label(project, file: Path) -> str:
+    try:
+        return file.relative_to(project.root).as_posix()
+    except ValueError:
+        return file.name
+
+
+def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> list | None:
+    """``[(class name, Site), ...]`` of the sites of ``names`` the runs of ``file`` see; None when
+    the file cannot be parsed."""
+    from ._driver import run_for_sites
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    try:
+        lines = {line for name in names for line, call in _mentions(text, name) if call}
+        recorded, classes = run_for_sites(tree, text, project, str(file), lines)
+    except RecursionError:
+        return None
+    wanted = {key_prefix + name: name for name in names}
+    found = []
+    for site in recorded:
+        info = classes.get(site.class_name)
+        name = wanted.get(getattr(info, "key", None) or "")
+        if name is not None:
+            found.append((name, site))
+    return found

@@ -1,0 +1,181 @@
+"""Construction sites in other files of the project, and classes whose every construction is in
+view (closed): a site's binding is a configuration of the class; a closed class is only what its
+sites build."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rnnlint import lint_paths
+from rnnlint._project import forget_projects
+
+DECODER = """\
+import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self, vocab, hidden, n_layers=2, dropout=0.1):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, hidden)
+        self.gru = nn.GRU(hidden, hidden, n_layers, dropout=dropout)
+
+    def forward(self, x):
+        return self.gru(self.emb(x))
+"""
+
+TRAIN = """\
+import argparse
+
+from model import Decoder
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=64)
+args = parser.parse_args()
+decoder = Decoder(100, args.hidden, n_layers={layers}, dropout=0.5)
+"""
+
+ENCODER = """\
+import torch.nn as nn
+
+
+class FrameEncoder(nn.Module):
+    def __init__(self, n_mels, hidden, n_units, bidirectional=False):
+        super().__init__()
+        self.gru = nn.GRU(n_mels, hidden, batch_first=True, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden, n_units)
+
+    def forward(self, mels):
+        out, _ = self.gru(mels)
+        return self.fc(out)
+"""
+
+STREAMING = """\
+from encoder import FrameEncoder
+
+
+def streaming_encoder(n_mels=20, hidden=16):
+    return FrameEncoder(n_mels, hidden, 30, bidirectional=False)
+"""
+
+
+def write(root: Path, files: dict) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def found(findings) -> list:
+    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_projects():
+    forget_projects()
+    yield
+    forget_projects()
+
+
+def test_a_site_in_another_file_is_a_configuration_named_by_its_file(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    findings = lint_paths([str(tmp_path / "model.py")])
+    assert found(findings) == [("model.py", 8, "RNN009")]
+    assert "(as built at train.py:8)" in findings[0].message
+
+
+def test_every_other_file_site_stacking_layers_is_silent(tmp_path):
+    # `n_layers=2` at the only site, beside a default that would also be fine
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
+    assert found(lint_paths([str(tmp_path)])) == []
+
+
+def test_a_site_passing_the_other_files_own_symbols_is_silent(tmp_path):
+    train = "from model import Decoder\n\n\ndef build(layers, p):\n    return Decoder(10, 8, layers, p)\n"
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": train})
+    assert found(lint_paths([str(tmp_path)])) == []
+
+
+def test_a_closed_class_drops_the_conditional_finding_no_site_reaches(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
+    assert found(lint_paths([str(tmp_path)])) == []
+    assert found(lint_paths([str(tmp_path / "encoder.py")])) == []
+
+
+@pytest.mark.parametrize("change", [
+    {"registry.py": "from encoder import FrameEncoder\n\nENCODERS = {'frame': FrameEncoder}\n"},
+    {"sub.py": "from encoder import FrameEncoder\n\n\nclass Wide(FrameEncoder):\n    pass\n"},
+    {"pyproject.toml": "[project]\nname = 'frames'\n"},
+    {"setup.py": "from setuptools import setup\n\nsetup(name='frames')\n"},
+    {"encoder.py": ENCODER + "\n__all__ = ['FrameEncoder']\n"},
+    {"notes.py": "from encoder import FrameEncoder\n\nDOC = 'build FrameEncoder by hand'\n"},
+])
+def test_a_class_reached_otherwise_or_offered_as_a_library_keeps_its_conditional_finding(tmp_path, change):
+    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
+    write(tmp_path, change)
+    assert found(lint_paths([str(tmp_path / "encoder.py")])) == [("encoder.py", 8, "RNN001")]
+
+
+def test_a_class_with_no_site_keeps_its_conditional_finding(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER})
+    assert found(lint_paths([str(tmp_path)])) == [("encoder.py", 8, "RNN001")]
+
+
+def test_a_site_reaching_the_flag_is_reported_with_its_file(tmp_path):
+    streaming = STREAMING.replace("bidirectional=False", "bidirectional=True")
+    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": streaming})
+    findings = lint_paths([str(tmp_path / "encoder.py")])
+    assert found(findings) == [("encoder.py", 8, "RNN001")]
+    assert "streaming.py:5" in findings[0].message
+
+
+def test_editing_the_site_file_re_checks_the_class_file(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
+
+    def run() -> list:
+        result = subprocess.run([sys.executable, "-m", "rnnlint", "--output-format", "json", "--cache-dir",
+                                 str(tmp_path / ".cache"), "model.py"], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=120)
+        return [(f["location"]["row"], f["code"]) for f in json.loads(result.stdout)]
+
+    assert run() == []
+    assert run() == []  # from the cache
+    (tmp_path / "train.py").write_text(TRAIN.format(layers=1), encoding="utf-8")
+    assert run() == [(8, "RNN009")]
+
+
+def test_the_json_record_names_the_other_files_site(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    result = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", "model.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    (record,) = json.loads(result.stdout)
+    assert [(Path(site["filename"]).name, site["row"]) for site in record["configurations"]] == [("train.py", 8)]
+
+
+def test_parsed_arguments_passed_from_another_file_carry_their_defaults(tmp_path):
+    model = ("import torch.nn as nn\n\n\nclass Tagger(nn.Module):\n    def __init__(self, args):\n"
+             "        super().__init__()\n        self.emb = nn.Embedding(10, args.emb)\n"
+             "        self.lstm = nn.LSTM(args.hidden, args.hidden, batch_first=True)\n\n"
+             "    def forward(self, x):\n        return self.lstm(self.emb(x))\n")
+    train = ("import argparse\n\nfrom model import Tagger\n\nparser = argparse.ArgumentParser()\n"
+             "parser.add_argument('--emb', type=int, default={emb})\n"
+             "parser.add_argument('--hidden', type=int, default=128)\n"
+             "model = Tagger(parser.parse_args())\n")
+    write(tmp_path, {"pyproject.toml": "", "model.py": model, "train.py": train.format(emb=100)})
+    assert found(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN008")]
+    forget_projects()
+    write(tmp_path, {"train.py": train.format(emb=128)})
+    assert found(lint_paths([str(tmp_path / "model.py")])) == []
+
+
+def test_a_large_project_reads_the_files_beside_the_class(tmp_path):
+    from rnnlint._analysis._sites import MAX_PROJECT_FILES
+
+    write(tmp_path, {"pyproject.toml": "", "app/model.py": DECODER, "app/train.py": TRAIN.format(layers=1)})
+    for index in range(MAX_PROJECT_FILES + 1):
+        write(tmp_path, {f"lib/part_{index}.py": "VALUE = 1\n"})
+    assert found(lint_paths([str(tmp_path / "app" / "model.py")])) == [("model.py", 8, "RNN009")]
