@@ -5,6 +5,7 @@ Results stream back in a deterministic order; no parse tree outlives its file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -526,12 +527,28 @@ def write_atomically(path: Path, text: str | bytes) -> None:
         raise
 
 
+def _code_stamp(package: Path | None = None) -> str:
+    """The size and modification time of every module of rnnlint itself (or of ``package``): a
+    result computed by other code (an edited checkout under an editable install) is not served
+    again."""
+    package = package or Path(__file__).resolve().parent
+    stamps = []
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    info = os.stat(path)
+                    stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()[:16]
+
+
 class Cache:
     """Per-file results keyed by content, rnnlint version and effective configuration."""
 
     def __init__(self, folder: Path, config: Config):
         self.folder = Path(folder) / __version__
-        self.salt = f"{__version__}:{config.fingerprint()}".encode()
+        self.salt = f"{__version__}:{_code_stamp()}:{config.fingerprint()}".encode()
         self.ready = False
         self.problem: str | None = None  # why results could not be stored: one warning a run
 
