@@ -155,6 +155,7 @@ class Project:
         self._building: list = []  # paths whose summary is being built (a cycle, or depth)
         self._files: dict = {}  # (folder, dotted) -> Path | None
         self._resolved: dict = {}  # (importer's folder, module, level) -> Path | None
+        self._binds: dict = {}  # (package __init__, name) -> whether it binds the name
         self._listings: dict = {}  # folder -> the names in it
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
         self._texts: dict = {}  # path -> text | None
@@ -244,6 +245,35 @@ class Project:
                 return found
         return None
 
+    def _submodule(self, importer: Path, module: str, level: int, name: str, package: Path) -> Path | None:
+        """The submodule ``from module import name`` binds, or None where it binds a name of
+        ``package`` (the file ``module`` resolved to). As Python does: the package's attribute
+        wins, so a name its ``__init__.py`` binds (``from .Decoder import Decoder``) is that
+        name, not the same-named submodule; a namespace folder binds nothing of its own."""
+        sub = self.resolve(importer, f"{module}.{name}" if module else name, level)
+        if sub is None or sub == package or self._package_binds(package, name):
+            return None
+        return sub
+
+    def _package_binds(self, package: Path, name: str) -> bool:
+        """Whether the ``__init__.py`` ``package`` binds ``name`` at top level (a class, a
+        function, an assignment, or an import of another module's name): read only for a name
+        that is also a submodule, and parsed only when its text spells the name."""
+        if package.name != "__init__.py":
+            return False
+        key = (package, name)
+        if key not in self._binds:
+            text = self.text(package)
+            found = False
+            if text is not None and name in text:
+                try:
+                    tree = ast.parse(text, filename=str(package))
+                except (SyntaxError, ValueError, MemoryError, RecursionError):
+                    tree = None
+                found = tree is not None and name in _top_level_bindings(tree.body)
+            self._binds[key] = found
+        return self._binds[key]
+
     def module_name(self, path: Path) -> str:
         """A qualified name for ``path``, from the root (``src/`` left out)."""
         base = self.root / "src" if (self.root / "src") in path.parents else self.root
@@ -300,8 +330,8 @@ class Project:
             for name in re.findall(r"[A-Za-z_]\w*|\*", listed):
                 if name == "as":
                     continue
-                sub = self.resolve(path, f"{module}.{name}" if module else name, level)
-                if sub is not None and sub != found:
+                sub = self._submodule(path, module, level, name, found)
+                if sub is not None:
                     pairs.append((sub, None))
                 else:
                     taken.append(name)
@@ -587,8 +617,8 @@ class Project:
                 if alias.name == "*":
                     continue
                 local = alias.asname or alias.name
-                sub = self.resolve(importer, f"{module}.{alias.name}" if module else alias.name, statement.level)
-                if sub is not None and sub != target:
+                sub = self._submodule(importer, module, statement.level, alias.name, target)
+                if sub is not None:
                     summary = self.summary(sub)
                     if summary is not None:
                         qualified = "<project>." + summary.name
@@ -653,8 +683,8 @@ class Project:
             if target is None:
                 continue
             for alias in statement.names:
-                sub = self.resolve(importer, f"{module}.{alias.name}" if module else alias.name, statement.level)
-                if sub is not None and sub != target:
+                sub = self._submodule(importer, module, statement.level, alias.name, target)
+                if sub is not None:
                     offers = sub.suffix == ".py" and self.offers_recurrent(sub, None)
                 else:
                     offers = target.suffix == ".py" and self.offers_recurrent(target, frozenset([alias.name]))
@@ -711,6 +741,46 @@ def _exported(summary: ModuleSummary, name: str):
     if name in context.functions:
         return "function", context.functions[name]
     return None
+
+
+def _top_level_bindings(body: list) -> set:
+    """The names the top level of a module binds (inside ``if``/``try`` blocks too), but not
+    those ``from . import name`` binds: that is the package's own submodule."""
+    names: set = set()
+    pending = list(body)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+            continue
+        if isinstance(statement, ast.ImportFrom):
+            if statement.level == 1 and not statement.module:
+                continue
+            names.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+            continue
+        if isinstance(statement, ast.Import):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+            continue
+        targets: list = []
+        if isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and statement.value is not None:
+            targets = [statement.target]
+        while targets:
+            target = targets.pop()
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                targets.append(target.value)
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field_name, None)
+            if isinstance(block, list):
+                pending.extend(block)
+        for handler in getattr(statement, "handlers", ()) or ():
+            pending.extend(handler.body)
+    return names
 
 
 def _import_statements(body: list):

@@ -234,3 +234,54 @@ def test_a_large_run_still_finds_a_subclass_in_another_file(tmp_path):
         write(tmp_path, {f"util/helper_{index}.py": "import os\n\nVALUE = os.sep\n"})
     write(tmp_path, {"util/no_definitions.py": "import torch.nn as nn\n\nLAYER = nn.LSTM(4, 8)\n"})
     assert codes_at(lint_paths([str(tmp_path)])) == [("classifier.py", 9, "RNN001")]
+
+
+# --- a package name that is also a submodule -----------------------------------------------------
+
+DECODER_MODULE = """\
+import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self, vocab, hidden, n_layers=2, dropout=0.1):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, hidden)
+        self.gru = nn.GRU(hidden, hidden, n_layers, dropout=dropout)
+
+    def forward(self, x):
+        return self.gru(self.emb(x))
+"""
+BUILDS_THE_CLASS = "from models import Decoder\n\ndecoder = Decoder(100, 64, n_layers=1, dropout=0.5)\n"
+BUILDS_FROM_THE_MODULE = "from models import Decoder\n\ndecoder = Decoder.Decoder(100, 64, n_layers=1, dropout=0.5)\n"
+DROPOUT_AT_ONE_LAYER = [("Decoder.py", 8, "RNN009")]
+
+
+@pytest.mark.parametrize("init", ["from .Decoder import Decoder", "from models.Decoder import Decoder",
+                                  "try:\n    from .Decoder import Decoder\nexcept ImportError:\n    pass\n"],
+                         ids=["relative", "absolute", "in-try"])
+def test_a_name_the_package_binds_wins_over_the_same_named_submodule(tmp_path, init):
+    # as Python does: `from .Decoder import Decoder` in __init__ rebinds the package's attribute
+    # `Decoder` (first the submodule) to the class, and `from models import Decoder` reads it
+    write(tmp_path, {"pyproject.toml": "", "models/__init__.py": init, "models/Decoder.py": DECODER_MODULE,
+                     "train.py": BUILDS_THE_CLASS})
+    assert found_in(tmp_path) == DROPOUT_AT_ONE_LAYER
+    forget_projects()
+    write(tmp_path, {"train.py": BUILDS_FROM_THE_MODULE})  # `Decoder.Decoder`: an attribute of a class
+    assert found_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("init", [None, "", "from . import Decoder", "VALUE = 1"],
+                         ids=["namespace", "empty", "imports-the-submodule", "binds-another-name"])
+def test_a_name_the_package_does_not_bind_is_the_submodule(tmp_path, init):
+    files = {"pyproject.toml": "", "models/Decoder.py": DECODER_MODULE, "train.py": BUILDS_FROM_THE_MODULE}
+    if init is not None:
+        files["models/__init__.py"] = init
+    write(tmp_path, files)
+    assert found_in(tmp_path) == DROPOUT_AT_ONE_LAYER
+    forget_projects()
+    write(tmp_path, {"train.py": BUILDS_THE_CLASS})  # calling the module: nothing is built
+    assert found_in(tmp_path) == []
+
+
+def found_in(root: Path) -> list:
+    return codes_at(lint_paths([str(root)]))
