@@ -150,11 +150,6 @@ class StepLoop(Fact):
     body: tuple = ()
     calls: tuple = ()
 
-    @property
-    def size(self) -> Value:
-        """The number of steps: what the loop says about the axis it walks."""
-        return self.bound
-
 
 @dataclass(frozen=True, eq=False)
 class LayerCall(Fact):

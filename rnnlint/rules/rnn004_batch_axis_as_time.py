@@ -330,7 +330,7 @@ class Packed(nn.Module):
     def _check_step_loop(self, loop):
         """A loop of ``x.size(k)`` steps that carries an RNN's state from one step to the next,
         while the RNN reads another axis of ``x`` as its time: the steps are the time."""
-        steps = axis_of(loop.size)
+        steps = axis_of(loop.bound)
         if steps is None:
             return
         for call in loop.calls:
