@@ -6,6 +6,7 @@ Results stream back in a deterministic order; no parse tree outlives its file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -527,11 +528,15 @@ def write_atomically(path: Path, text: str | bytes) -> None:
         raise
 
 
-def _code_stamp(package: Path | None = None) -> str:
-    """The size and modification time of every module of rnnlint itself (or of ``package``): a
-    result computed by other code (an edited checkout under an editable install) is not served
-    again."""
-    package = package or Path(__file__).resolve().parent
+@functools.cache
+def _code_stamp() -> str:
+    """A stamp of the rnnlint modules this process runs, taken once: a result computed by other
+    code (an edited checkout under an editable install) is not served again."""
+    return _stamp_of(Path(__file__).resolve().parent)
+
+
+def _stamp_of(package: Path) -> str:
+    """The size and modification time of every module below ``package``."""
     stamps = []
     for folder, _, names in os.walk(package):
         for name in names:

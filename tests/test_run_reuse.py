@@ -111,16 +111,16 @@ def test_a_run_leaves_the_collector_as_it_found_it(tmp_path, monkeypatch):
 def test_the_cache_key_changes_with_rnnlint_own_code(tmp_path):
     """An edited module of rnnlint (an editable install) must not be served the results the
     old code computed: the key carries a stamp of the package's modules."""
-    from rnnlint._runner import _code_stamp
+    from rnnlint._runner import _stamp_of
 
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "sub" / "b.py").write_text("y = 2\n")
-    first = _code_stamp(tmp_path)
-    assert _code_stamp(tmp_path) == first
+    first = _stamp_of(tmp_path)
+    assert _stamp_of(tmp_path) == first
     (tmp_path / "sub" / "b.py").write_text("y = 22\n")
-    assert _code_stamp(tmp_path) != first
+    assert _stamp_of(tmp_path) != first
     (tmp_path / "notes.txt").write_text("not code\n")
-    second = _code_stamp(tmp_path)
+    second = _stamp_of(tmp_path)
     (tmp_path / "notes.txt").write_text("still not code\n")
-    assert _code_stamp(tmp_path) == second
+    assert _stamp_of(tmp_path) == second
