@@ -747,9 +747,7 @@ def _top_level_bindings(body: list) -> set:
     """The names the top level of a module binds (inside ``if``/``try`` blocks too), but not
     those ``from . import name`` binds: that is the package's own submodule."""
     names: set = set()
-    pending = list(body)
-    while pending:
-        statement = pending.pop(0)
+    for statement in _block_statements(body):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(statement.name)
             continue
@@ -774,24 +772,23 @@ def _top_level_bindings(body: list) -> set:
                 targets.extend(target.elts)
             elif isinstance(target, ast.Starred):
                 targets.append(target.value)
-        for field_name in ("body", "orelse", "finalbody"):
-            block = getattr(statement, field_name, None)
-            if isinstance(block, list):
-                pending.extend(block)
-        for handler in getattr(statement, "handlers", ()) or ():
-            pending.extend(handler.body)
     return names
 
 
 def _import_statements(body: list):
+    return (statement for statement in _block_statements(body) if isinstance(statement, (ast.Import, ast.ImportFrom)))
+
+
+def _block_statements(body: list):
+    """The statements of a module's top level, also those inside its ``if``/``try``/``with``/
+    ``for`` blocks (each block after the statements around it); a ``def`` or ``class`` is given,
+    not its body: what it binds there is its own."""
     pending = list(body)
     while pending:
         statement = pending.pop(0)
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            yield statement
-            continue
+        yield statement
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue  # an import inside a function binds a local name of that function
+            continue
         for name in ("body", "orelse", "finalbody"):
             block = getattr(statement, name, None)
             if isinstance(block, list):
