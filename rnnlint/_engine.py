@@ -47,6 +47,8 @@ class FileResult:
     fixed: list = field(default_factory=list)  # the findings the fixes in fixed_source resolve
     # the project files whose summaries the analysis read: {path: digest}
     depends: dict = field(default_factory=dict)
+    # what the search for construction sites in other files found (``Project.site_record``)
+    site_search: dict | None = None
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> str:
@@ -362,6 +364,7 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     try:
         facts = analyse(tree, source, body, project=project, path=path)
         result.depends = facts.depends
+        result.site_search = facts.site_search
     except RecursionError:
         result.errors.append(f"{path}: could not be analysed: nesting too deep")
         return []

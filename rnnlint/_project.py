@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,15 @@ MAX_SUMMARY_CHARS = 150_000
 MAX_REACHED_FILES = 200
 # how many folders above a file are tried as import roots (scripts put their own folder first)
 MAX_SEARCH_FOLDERS = 6
+# a project of more files is searched for construction sites only near a class's file
+MAX_PROJECT_FILES = 400
+NEARBY_FOLDERS = 2  # folders above a class's file searched in a larger project
+_SITE_SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", "build", "dist", ".tox",
+                 "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+# a file written this shortly before the run started (or since) may have been written again
+# within the same tick of the file system's clock: its times cannot vouch for its content
+RECENT_NS = 2_000_000_000
+_RUN = [time.time_ns()]  # when the run started (a new run: ``forget_projects``)
 # torch is the registry's (``_pytorch``), never a project module, even inside torch's own tree
 _NEVER_PROJECT = frozenset(sys.stdlib_module_names) | {"torch", "__future__"}
 _IMPORT_AT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))")
@@ -173,6 +183,9 @@ class Project:
         self.registry: dict = {}  # ClassInfo.key -> ClassInfo of every summary built
         self._class_recurrent: dict = {}  # ClassInfo.key -> whether the class may build an RNN
         self._small: dict = {}  # ClassInfo.key -> whether its module is small
+        self._site_files: list | bool | None = False  # False: not listed yet
+        self._library: bool | None = None
+        self._stamps: dict = {}  # (scope, folder) -> scope_stamp
 
     # --- resolving ---------------------------------------------------------------------------
     def _search_folders(self, importer: Path) -> list:
@@ -718,6 +731,96 @@ class Project:
             for pulled in summary.pulled:
                 self._add_dependency(bound, pulled)
 
+    # --- the files construction sites are searched in (see _analysis/_sites.py) -------------
+    def site_files(self) -> list | None:
+        """The Python files under the root, once per project; None for a project of more than
+        ``MAX_PROJECT_FILES`` (searched only near a class's file)."""
+        if self._site_files is False:
+            found: list = []
+            for folder, subfolders, names in os.walk(self.root):
+                subfolders[:] = [name for name in subfolders if name not in _SITE_SKIPPED and not name.startswith(".")]
+                found.extend(Path(folder) / name for name in names if name.endswith(".py"))
+                if len(found) > MAX_PROJECT_FILES:
+                    self._site_files = None
+                    return None
+            self._site_files = found
+        return self._site_files  # type: ignore[return-value]
+
+    def nearby_files(self, path: Path) -> list:
+        """The Python files beside ``path`` and in the ``NEARBY_FOLDERS`` folders above it (no deeper)."""
+        found: list = []
+        folder = path.parent
+        for _ in range(NEARBY_FOLDERS + 1):
+            found.extend(folder / name for name in sorted(self._listing(folder)) if name.endswith(".py"))
+            if folder == self.root or self.root not in folder.parents:
+                break
+            folder = folder.parent
+        return found
+
+    def site_scope(self, path: Path) -> tuple:
+        """``(scope, files)``: where the construction sites of the classes of ``path`` are looked
+        for, ``"project"`` (every file) or ``"nearby"`` (a larger project)."""
+        files = self.site_files()
+        return ("project", files) if files is not None else ("nearby", self.nearby_files(path))
+
+    def is_library(self) -> bool:
+        """Whether the project declares an installable distribution (``setup.py``, or a
+        ``[project]`` or ``[tool.poetry]`` table in ``pyproject.toml``): its classes have callers
+        outside it."""
+        if self._library is None:
+            text = self.text(self.root / "pyproject.toml") or ""
+            self._library = (self.root / "setup.py").is_file() or \
+                re.search(r"^\[(project|tool\.poetry)\]", text, re.MULTILINE) is not None
+        return self._library
+
+    def scope_stamp(self, scope: str, files: list, path: Path) -> str | None:
+        """A stamp of the files of a site search (their paths, sizes, modification and change
+        times, inodes), read from the file system without reading any file; None when a file
+        was changed too recently for its times to tell a later change from it. The same stamp
+        later means no file of the search was added, removed or written since."""
+        key = (scope, path.parent if scope == "nearby" else None)
+        if key not in self._stamps:
+            self._stamps[key] = _stamp_files(files)
+        return self._stamps[key]
+
+    def site_record(self, path: Path, names: list, named: dict) -> dict:
+        """What a cached result must find unchanged for the sites of the classes ``names`` of
+        ``path`` to hold: the scope searched, its stamp, whether the project is a library, and
+        ``{file: digest}`` of every file of the scope whose text names one of the classes."""
+        scope, files = self.site_scope(path)
+        return {"names": sorted(names), "scope": scope, "stamp": self.scope_stamp(scope, files, path),
+                "library": self.is_library(), "named": named}
+
+    def names_in(self, path: Path, names: list, files: list) -> dict:
+        """``{file: digest}`` of the files among ``files`` (``path`` left out) whose text names
+        one of ``names`` as a word; a file that cannot be read counts, with no digest."""
+        named: dict = {}
+        for file in files:
+            file = absolute(file)
+            if file == path:
+                continue
+            text = self.text(file)
+            if text is None:
+                if file.is_file():
+                    named[str(file)] = None
+                continue
+            if any(name in text and re.search(rf"\b{re.escape(name)}\b", text) for name in names):
+                named[str(file)] = self.digest(file)
+        return named
+
+    def sites_unchanged(self, path: Path, record: dict) -> bool:
+        """Whether the site search a cached result of ``path`` rests on (``site_record``) would
+        find the same files now: by the stamp of the scope when no file of it changed, else by
+        reading the files of the scope for the classes' names."""
+        path = absolute(path)
+        scope, files = self.site_scope(path)
+        if scope != record["scope"] or self.is_library() != record["library"]:
+            return False
+        stamp = self.scope_stamp(scope, files, path)
+        if stamp is not None and stamp == record["stamp"]:
+            return True
+        return self.names_in(path, record["names"], files) == record["named"]
+
     def depends_of(self, path: Path, text: str) -> dict:
         """``{path: digest}`` of the project files a file's analysis reads, without analysing it."""
         path = absolute(path)
@@ -728,6 +831,20 @@ class Project:
                 if summary is not None:
                     depends.update(summary.depends)
         return depends
+
+
+def _stamp_files(files: list) -> str | None:
+    parts = []
+    for file in files:
+        try:
+            info = os.stat(file)
+        except OSError:
+            parts.append(f"{file}:-")
+            continue
+        if max(info.st_mtime_ns, info.st_ctime_ns) > _RUN[0] - RECENT_NS:
+            return None
+        parts.append(f"{file}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _exported(summary: ModuleSummary, name: str):
@@ -822,6 +939,7 @@ _BY_FOLDER: dict = {}  # the folder of a path as given -> its project (or None)
 
 def forget_projects() -> None:
     """A new run starts from the files as they are now."""
+    _RUN[0] = time.time_ns()
     _PROJECTS.clear()
     _BY_FOLDER.clear()
     _ROOTS.clear()

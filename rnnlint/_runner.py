@@ -241,7 +241,7 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
         result.errors.extend(file_result.errors)
         result.incomplete += bool(file_result.errors)
         if cache is not None and key is not None and not file_result.warnings and not file_result.errors:
-            cache.store(key, file_result.findings, file_result.depends)
+            cache.store(key, file_result.findings, file_result.depends, file_result.site_search)
         if file_result.fixed_source is not None:
             if notebook is not None:
                 _apply_fixed_notebook(path, notebook, file_result, options, result)
@@ -567,26 +567,32 @@ class Cache:
 
     def load(self, key: str, path: str, project=None) -> list | None:
         """The findings stored for ``key``, unless a project file they were computed from (a
-        config, a base class) has changed since."""
+        config, a base class) has changed since, or the files searched for the construction
+        sites of its classes would give another answer now (a file added that builds one)."""
         try:
             entry = json.loads(self._file(key).read_text(encoding="utf-8"))
             for depended, digest in entry["depends"].items():
                 if project is None or project.digest(Path(depended)) != digest:
                     return None
+            search = entry.get("sites")
+            if search is not None and (project is None or not project.sites_unchanged(Path(path), search)):
+                return None
             return [_finding_from(record, path) for record in entry["findings"]]
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - deep nesting (RecursionError), a foreign shape, bad bytes
             return None  # a corrupt or foreign entry is recomputed and overwritten
 
-    def store(self, key: str, findings: list, depends: dict | None = None) -> None:
+    def store(self, key: str, findings: list, depends: dict | None = None, sites: dict | None = None) -> None:
         if self.problem is not None:
             return
         try:
             self._prepare()
             target = self._file(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            records = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
+            records: dict = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
+            if sites is not None:
+                records["sites"] = sites
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -179,3 +179,67 @@ def test_a_large_project_reads_the_files_beside_the_class(tmp_path):
     for index in range(MAX_PROJECT_FILES + 1):
         write(tmp_path, {f"lib/part_{index}.py": "VALUE = 1\n"})
     assert found(lint_paths([str(tmp_path / "app" / "model.py")])) == [("model.py", 8, "RNN009")]
+
+
+def _cached_run(tmp_path: Path, target: str) -> list:
+    result = subprocess.run([sys.executable, "-m", "rnnlint", "--output-format", "json", "--cache-dir",
+                             str(tmp_path / ".cache"), target], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    return sorted((Path(f["filename"]).name, f["location"]["row"], f["code"]) for f in json.loads(result.stdout))
+
+
+@pytest.mark.parametrize(("files", "change", "expected"), [
+    # a new file builds the class with one layer: the cached silence of model.py is stale
+    ({"model.py": DECODER, "train.py": TRAIN.format(layers=2)}, {"finetune.py": TRAIN.format(layers=1)},
+     [("model.py", 8, "RNN009")]),
+    # a new file passes the closed class around: it is no longer closed
+    ({"encoder.py": ENCODER, "streaming.py": STREAMING},
+     {"registry.py": "from encoder import FrameEncoder\n\nENCODERS = {'frame': FrameEncoder}\n"},
+     [("encoder.py", 8, "RNN001")]),
+    # a file that did not name the class now builds it
+    ({"model.py": DECODER, "train.py": TRAIN.format(layers=2), "notes.py": "NOTE = 1\n"},
+     {"notes.py": TRAIN.format(layers=1)}, [("model.py", 8, "RNN009")]),
+    # the only other file that named the class no longer does: the class is closed again
+    ({"encoder.py": ENCODER, "streaming.py": STREAMING,
+      "registry.py": "from encoder import FrameEncoder\n\nENCODERS = {'frame': FrameEncoder}\n"},
+     {"registry.py": "ENCODERS = {}\n"}, []),
+])
+def test_a_site_file_added_or_changed_re_checks_the_cached_class_file(tmp_path, files, change, expected):
+    write(tmp_path, {"pyproject.toml": "", **files})
+    target = next(iter(files))
+    before = _cached_run(tmp_path, target)
+    assert _cached_run(tmp_path, target) == before  # from the cache
+    write(tmp_path, change)
+    assert _cached_run(tmp_path, target) == expected
+    uncached = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", target],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert sorted((Path(f["filename"]).name, f["location"]["row"], f["code"])
+                  for f in json.loads(uncached.stdout)) == expected
+    assert expected != before
+
+
+def test_an_unchanged_site_search_is_vouched_for_by_the_files_times(tmp_path, monkeypatch):
+    from rnnlint import _project, _runner
+    from rnnlint._config import Config
+
+    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2),
+                     "notes.py": "NOTE = 1\n"})
+    monkeypatch.setattr(_project, "RECENT_NS", 0)  # the files' times vouch for them at once
+    options = _runner.RunOptions(jobs=1, cache_dir=tmp_path / ".cache")
+    assert _runner.run([tmp_path / "model.py"], Config(), options).findings == []
+    read: list = []
+    monkeypatch.setattr(_project.Project, "names_in", lambda _self, *args: read.append(args) or {})
+    checked: list = []
+    monkeypatch.setattr(_runner, "_check_one", lambda task: checked.append(task) or _runner.FileResult(task[0]))
+    assert _runner.run([tmp_path / "model.py"], Config(), options).findings == []
+    assert read == [] and checked == []  # from the cache, no file of the search read
+    (tmp_path / "notes.py").write_text("NOTE = 2\n", encoding="utf-8")  # names no class of model.py
+    monkeypatch.undo()
+    monkeypatch.setattr(_project, "RECENT_NS", 0)
+    monkeypatch.setattr(_runner, "_check_one", lambda task: checked.append(task) or _runner.FileResult(task[0]))
+    assert _runner.run([tmp_path / "model.py"], Config(), options).findings == []
+    assert checked == []  # the search read the files again and found the same: still from the cache
+    (tmp_path / "notes.py").write_text(TRAIN.format(layers=1), encoding="utf-8")
+    monkeypatch.undo()
+    findings = _runner.run([tmp_path / "model.py"], Config(), options).findings
+    assert [(Path(f.path).name, f.row, f.code) for f in findings] == [("model.py", 8, "RNN009")]

@@ -72,7 +72,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
     depends = dict(bound.depends) if bound else {}
-    elsewhere, closed_here = _sites_elsewhere(module_classes, source, path, project, constants, depends)
+    elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends)
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
         closed = info.name in closed_classes or info.name in closed_here
@@ -90,19 +90,20 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         scopes.extend(configured)
     foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
-                     depends=depends, foreign_trees=foreign)
+                     depends=depends, site_search=site_search, foreign_trees=foreign)
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
                      depends: dict) -> tuple:
     """The construction sites other project files make of the file's classes (name -> sites),
-    and the names of the classes every construction of which is in view (see ``_sites``)."""
+    the names of the classes every construction of which is in view (see ``_sites``), and what
+    a cached result must find unchanged in the files searched (``Project.site_record``)."""
     if project is None or not path or not module_classes:
-        return {}, set()
+        return {}, set(), None
     from ._sites import all_seen, foreign_sites
 
     names = [info.name for info in module_classes]
-    sites, open_names, read = foreign_sites(project, Path(path), names)
+    sites, open_names, read, record = foreign_sites(project, Path(path), names)
     depends.update(read)
     closed = set()
     if Path(path).name != "__init__.py" and "__all__" not in source:
@@ -112,7 +113,7 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
             # symbolic run (and the fixes its findings offer) beside its sites' configurations
             if name not in open_names and sites[name] and all_seen(source, name, lines):
                 closed.add(name)
-    return sites, closed
+    return sites, closed, record
 
 
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None) -> tuple:

@@ -380,6 +380,9 @@ class FileFacts:
     # the project files read for their summaries ({path: digest}), and the ids of their nodes:
     # a fact recorded at another file's node is no finding of this file
     depends: dict = field(default_factory=dict)
+    # the search for the construction sites of the file's classes in other files
+    # (``Project.site_record``): a file added to the project may build one of them
+    site_search: dict | None = None
     foreign_trees: tuple = ()
     _foreign_nodes: set | None = field(default=None, repr=False)
     _head_flows: list | None = field(default=None, repr=False)

@@ -26,20 +26,16 @@ A class is closed, and so only what its sites build, when all of this holds:
 from __future__ import annotations
 
 import ast
-import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
 from ._program import Namespace
 from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
 
-MAX_PROJECT_FILES = 400  # a larger project is searched only near the class (and no class is closed)
 MAX_SITE_FILES = 4  # files run for the sites of one file's classes
 MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
-_SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", "build", "dist", ".tox",
-            "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 
 
 @dataclass(frozen=True)
@@ -66,47 +62,6 @@ def portable(value: Value) -> Value:
     return FOREIGN
 
 
-def project_files(project) -> list | None:
-    """The Python files under the project's root, once per project; None for a larger project."""
-    if hasattr(project, "_site_files"):
-        return project._site_files
-    found: list | None = []
-    for folder, subfolders, names in os.walk(project.root):
-        subfolders[:] = [name for name in subfolders if name not in _SKIPPED and not name.startswith(".")]
-        found.extend(Path(folder) / name for name in names if name.endswith(".py"))  # type: ignore[union-attr]
-        if len(found) > MAX_PROJECT_FILES:  # type: ignore[arg-type]
-            found = None
-            break
-    project._site_files = found
-    return found
-
-
-NEARBY_FOLDERS = 2  # folders above a class's file searched in a larger project
-
-
-def _nearby_files(project, path: Path) -> list:
-    found: list = []
-    folder = path.parent
-    for _ in range(NEARBY_FOLDERS + 1):
-        found.extend(folder / name for name in sorted(project._listing(folder)) if name.endswith(".py"))
-        if folder == project.root or project.root not in folder.parents:
-            break
-        folder = folder.parent
-    return found
-
-
-def is_library(project) -> bool:
-    """Whether the project declares an installable distribution (its classes have callers
-    outside it)."""
-    cached = getattr(project, "_site_library", None)
-    if cached is None:
-        cached = (project.root / "setup.py").is_file()
-        text = project.text(project.root / "pyproject.toml") or ""
-        cached = cached or re.search(r"^\[(project|tool\.poetry)\]", text, re.MULTILINE) is not None
-        project._site_library = cached
-    return cached
-
-
 def _mentions(text: str, name: str) -> list:
     """``(line, is a call)`` of each mention of ``name`` outside import lines and its ``class`` line."""
     found = []
@@ -129,35 +84,32 @@ def all_seen(text: str, name: str, lines: set) -> bool:
 
 
 def foreign_sites(project, path: Path, names: list) -> tuple:
-    """``(sites, open_names, depends)``: the construction sites other project files make of the
-    classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its file),
-    the names whose every construction cannot be in view, and ``{path: digest}`` of the files read."""
+    """``(sites, open_names, depends, record)``: the construction sites other project files make
+    of the classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its
+    file), the names whose every construction cannot be in view, ``{path: digest}`` of the files
+    read, and what a cached result must find unchanged (``Project.site_record``)."""
     from .._project import absolute
 
     path = absolute(path)
     sites: dict = {name: [] for name in names}
-    open_names = set(names) if is_library(project) else set()
+    open_names = set(names) if project.is_library() else set()
     depends: dict = {}
-    files = project_files(project)
-    if files is None:
+    scope, files = project.site_scope(path)
+    if scope == "nearby":
         # a larger project: the files beside the class's file and in the folders above it (no
         # deeper), where its scripts usually are; a class of a large project is never closed
-        files = _nearby_files(project, path)
         open_names = set(names)
+    project.scope_stamp(scope, files, path)  # taken before any file of the search is read
+    named_files = project.names_in(path, names, files)
     key_prefix = project.module_name(path) + ":"
     runs = 0
-    for file in files:
-        file = absolute(file)
-        if file == path:
-            continue
+    for spelt in named_files:
+        file = Path(spelt)
         text = project.text(file)
-        if text is None:
-            if file.is_file():  # a file that cannot be read may build any of them (never a pipe)
-                open_names |= set(names)
+        if text is None:  # a file that cannot be read may build any of them (never a pipe)
+            open_names |= set(names)
             continue
         named = [name for name in names if name in text and re.search(rf"\b{re.escape(name)}\b", text)]
-        if not named:
-            continue
         if not any(target == path or (target.name == "__init__.py" and target.parent in path.parents)
                    for target, _ in project._imports_of(file)):
             open_names |= set(named)  # a class of the same name, or one reached in a way not followed
@@ -170,7 +122,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
         if found is None:
             open_names |= set(named)
             continue
-        depends[str(file)] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        depends[spelt] = named_files[spelt]
         label = _label(project, file)
         for name in named:
             of_name = [site for local, site in found if local == name]
@@ -180,7 +132,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             for site in of_name:
                 sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
                                               tuple((key, portable(value)) for key, value in site.kwargs), label))
-    return sites, open_names, depends
+    return sites, open_names, depends, project.site_record(path, names, named_files)
 
 
 def _label(project, file: Path) -> str:
