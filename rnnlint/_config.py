@@ -31,6 +31,7 @@ KNOWN_KEYS = (
 # in one folder the first of these that exists is the configuration, as ruff reads its own files
 CONFIG_FILES = (".rnnlint.toml", "rnnlint.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
+_INCLUDED_SUFFIXES = tuple(pattern[1:] for pattern in DEFAULT_INCLUDE)  # "*.py" matches any name ending ".py"
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", ".mypy_cache", ".ruff_cache",
     ".pytest_cache", ".tox", ".nox", "build", "dist", "node_modules", "site-packages", ".rnnlint_cache",
@@ -63,6 +64,8 @@ class Config:
     def is_included(self, path: Path) -> bool:
         """Whether a folder walk checks this file (relative to the folder given); a file given
         by name is always checked."""
+        if path.name.endswith(_INCLUDED_SUFFIXES):  # what the first patterns match, without fnmatch
+            return True
         return any(fnmatch.fnmatch(path.name, pattern) or _path_matches(str(path), pattern)
                    for pattern in DEFAULT_INCLUDE + self.extend_include)
 
@@ -78,6 +81,10 @@ class Config:
             if _path_matches(path, pattern) and _longest_match(code, codes) >= 0:
                 return False
         return True
+
+    def exclude_patterns(self) -> list:
+        """The exclusion patterns beyond the default names (which exclude a name wherever it is)."""
+        return [pattern for pattern in self.exclude if pattern not in _DEFAULT_EXCLUDED_NAMES]
 
     def is_excluded(self, path: Path) -> bool:
         """``path`` is relative to a folder given on the command line."""

@@ -129,6 +129,10 @@ class GitIgnore:
         self._chains[folder] = chain
         return chain
 
+    def applies_in(self, folder: str | Path) -> bool:
+        """Whether any ``.gitignore`` (or a repository's exclude file) applies to the entries of ``folder``."""
+        return bool(self._chain(os.path.abspath(folder)))
+
     def ignored(self, path: str | Path, is_dir: bool) -> bool:
         """Whether the ``.gitignore`` files above ``path`` leave it out (``path`` itself only:
         a caller walking folders does not enter an ignored one)."""

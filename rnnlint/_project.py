@@ -45,6 +45,8 @@ _SITE_SKIPPED = {".git", "__pycache__", "node_modules", ".venv", "venv", "env", 
 # within the same tick of the file system's clock: its times cannot vouch for its content
 RECENT_NS = 2_000_000_000
 _RUN = [time.time_ns()]  # when the run started (a new run: ``forget_projects``)
+# the run's ``_runner.StatIndex``, where it has a cache: what earlier runs learnt of unchanged files
+STAT_INDEX: list = [None]
 # torch is the registry's (``_pytorch``), never a project module, even inside torch's own tree
 _NEVER_PROJECT = frozenset(sys.stdlib_module_names) | {"torch", "__future__"}
 _IMPORT_AT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))")
@@ -95,6 +97,27 @@ def imported_names(text: str) -> frozenset:
 
 
 _DEFINITION = re.compile(r"^(?:class|def|async[ \t]+def)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def recurrent_definitions(text: str) -> list:
+    """The top-level classes and functions of a recurrent file whose text (up to the next
+    top-level definition) names a recurrent layer: what another file may import to build one.
+    A class whose base builds it names that base, which counts too."""
+    from ._engine import _RECURRENT_WORD
+
+    found = list(_DEFINITION.finditer(text))
+    recurrent: set = set()
+    ends = [match.start() for match in found[1:]] + [len(text)] if found else []
+    for match, end in zip(found, ends, strict=True):
+        segment = text[match.start():end]
+        if _RECURRENT_WORD.search(segment) is not None:
+            recurrent.add(match.group(1))
+    # a class built on a recurrent class of the same file
+    for match in found:
+        header = text[match.end():text.find(":", match.end())] if match.group(0).startswith("class") else ""
+        if any(word in recurrent for word in re.findall(r"[A-Za-z_]\w*", header)):
+            recurrent.add(match.group(1))
+    return sorted(recurrent)
 
 
 def find_root(path: Path) -> Path | None:
@@ -309,9 +332,18 @@ class Project:
         """The SHA-256 of a project file's text (what a summary's ``depends`` records), computed
         once a run: every cached result that read the file checks it."""
         if path not in self._digests:
+            index = STAT_INDEX[0]
+            spelt = os.path.abspath(path)
+            info = _stat(spelt) if index is not None and path not in self._texts else None
+            known = index.lookup(spelt, info) if index is not None and info is not None else None
+            if known is not None and "h" in known:
+                self._digests[path] = known["h"]  # unchanged since a run read it: not read again
+                return known["h"]
             text = self.text(path)
             self._digests[path] = None if text is None else \
                 hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if index is not None and info is not None and self._digests[path] is not None:
+                index.note(spelt, info, h=self._digests[path])  # the figures taken before the read
         return self._digests[path]
 
     def remember(self, path: Path, recurrent: bool) -> None:
@@ -430,25 +462,9 @@ class Project:
             self._defines[key] = found
         return self._defines[key]
 
-    def note_definitions(self, text: str) -> None:
-        """The top-level classes and functions of a recurrent file of the run whose text (up to
-        the next top-level definition) names a recurrent layer: what another file may import
-        to build one. A class whose base builds it names that base, which counts too."""
-        from ._engine import _RECURRENT_WORD
-
-        found = list(_DEFINITION.finditer(text))
-        recurrent: set = set()
-        ends = [match.start() for match in found[1:]] + [len(text)] if found else []
-        for match, end in zip(found, ends, strict=True):
-            segment = text[match.start():end]
-            if _RECURRENT_WORD.search(segment) is not None:
-                recurrent.add(match.group(1))
-        # a class built on a recurrent class of the same file
-        for match in found:
-            header = text[match.end():text.find(":", match.end())] if match.group(0).startswith("class") else ""
-            if any(word in recurrent for word in re.findall(r"[A-Za-z_]\w*", header)):
-                recurrent.add(match.group(1))
-        self._definitions.update(recurrent)
+    def note_definitions(self, names) -> None:
+        """Names a recurrent file of the run defines (``recurrent_definitions``)."""
+        self._definitions.update(names)
 
     def may_import_definitions(self, words: str) -> bool:
         """Whether ``words`` (the ``import_words`` of a file) hold a name a recurrent file
@@ -833,6 +849,19 @@ class Project:
         return depends
 
 
+def _stat(path: str):
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def vouched(info) -> bool:
+    """Whether a file's times, as ``os.stat`` gave them, are old enough to vouch for its content:
+    written more than ``RECENT_NS`` before the run started, so that a later write shows in them."""
+    return max(info.st_mtime_ns, info.st_ctime_ns) <= _RUN[0] - RECENT_NS
+
+
 def _stamp_files(files: list) -> str | None:
     parts = []
     for file in files:
@@ -841,7 +870,7 @@ def _stamp_files(files: list) -> str | None:
         except OSError:
             parts.append(f"{file}:-")
             continue
-        if max(info.st_mtime_ns, info.st_ctime_ns) > _RUN[0] - RECENT_NS:
+        if not vouched(info):
             return None
         parts.append(f"{file}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

@@ -74,7 +74,7 @@ def read_file(path: Path, prefilter: bool = True) -> tuple[str | None, Finding |
     return text, problem, data
 
 
-def file_kind(path: Path) -> str | None:
+def file_kind(path: Path | str) -> str | None:
     """None for a regular file (symbolic links followed), else what it is, in words."""
     try:
         mode = os.stat(path).st_mode

@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from ._config import Config
+from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, Config
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import import_words
+from ._project import import_words, recurrent_definitions
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -89,22 +89,30 @@ def discover(paths: list, config: Config, root: Path | None = None,
         for folder, folders, files in os.walk(path):
             folder_path = Path(folder)
             here = settings(folder_path)[0]
-            ignores = gitignore if here.respect_gitignore else None
+            # outside a repository no .gitignore applies: the folder's entries are not asked about
+            ignores = gitignore if here.respect_gitignore and gitignore is not None \
+                and gitignore.applies_in(folder) else None
             # exclusions apply below the folder given, never to the folder itself
             relative = folder_path.relative_to(path)
             folders[:] = sorted(
                 name for name in folders
                 if not name.startswith(".") and name != "__pycache__"
-                and not (folder_path / name / "pyvenv.cfg").exists()
+                and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
                 and not here.is_excluded(relative / name)
                 and not (ignores is not None and ignores.ignored(os.path.join(folder, name), True))
             )
+            # without patterns of its own, a configuration includes and excludes by the name alone
+            by_name = not here.extend_include and not here.exclude_patterns()
             for name in sorted(files):
-                inside = relative / name
-                if here.is_included(inside) and not here.is_excluded(inside) \
-                        and not (ignores is not None and ignores.ignored(os.path.join(folder, name), False)) \
-                        and file_kind(full := folder_path / name) is None:  # no pipe, socket, device or broken link
-                    found.append(full)
+                if by_name:
+                    if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
+                        continue
+                elif not here.is_included(inside := relative / name) or here.is_excluded(inside):
+                    continue
+                spelt = os.path.join(folder, name)
+                if not (ignores is not None and ignores.ignored(spelt, False)) \
+                        and file_kind(spelt) is None:  # no pipe, socket, device or broken link
+                    found.append(folder_path / name)
     unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
     return unique
 
@@ -170,20 +178,44 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 
 def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
-    from ._project import forget_projects
+    from . import _project
 
-    forget_projects()  # the files as they are now, not as an earlier run in this process read them
+    _project.forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
     files = discover(paths, config, options.root, options.config_for)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
+    index = StatIndex(cache) if cache is not None else None
+    _project.STAT_INDEX[0] = index
+    try:
+        _run_files(files, config, options, cache, index, result)
+    finally:
+        _project.STAT_INDEX[0] = None
+    if index is not None and cache is not None and cache.problem is None:
+        index.save()
+    if cache is not None and cache.problem:
+        result.warnings.append(cache.problem)
+    result.findings.sort(key=finding_order)
+    return result
+
+
+def _run_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult) -> None:
     configs = {path: options.config_for(path.parent)[0] for path in files} if options.config_for else {}
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
     importing: list = []  # (path, project, names it imports) of the files that name no RNN
     for path in files:
+        info = None
+        if index is not None and not is_notebook(path):
+            spelt = os.path.abspath(path)
+            info = _stat(spelt)
+            known = index.lookup(spelt, info) if info is not None else None
+            if known is not None and _from_index(path, known, cache, result, importing, configs.get(path, config)):
+                continue
         source, error, data = read_source(path, prefilter=not is_notebook(path))
+        if error is None and source is not None and info is not None:
+            index.note(spelt, info, **_what_a_run_learns(source, data, cache, configs.get(path, config)))
         if error is not None or source is None:
             if error is not None:
                 result.findings.append(error)
@@ -207,7 +239,7 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
         recurrent = needs_analysis(source)
         project = _project_of(path, recurrent) if str(path) not in notebooks else None
         if recurrent and project is not None:
-            project.note_definitions(source)
+            project.note_definitions(recurrent_definitions(source))
         if not recurrent:
             if project is not None and "import" in source:
                 importing.append((path, project, import_words(source)))
@@ -249,10 +281,116 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
                 _apply_fixed(path, source, file_result, options, result, originals.get(path, b""))
         if file_result.findings:
             result.sources[str(path)] = _shown_source(notebook, file_result.fixed_source or source)
-    if cache is not None and cache.problem:
-        result.warnings.append(cache.problem)
-    result.findings.sort(key=finding_order)
-    return result
+
+
+def _stat(path: str):
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _what_a_run_learns(source: str, data: bytes, cache, config: Config) -> dict:
+    """What the stat index keeps of a file read (see ``StatIndex``): the prefilter's verdict
+    (``r``), the text's import words (``w``) or, for a file that names a recurrent layer, the
+    names it defines (``d``) and its cache key (``k``) under its own configuration (``c``)."""
+    if not needs_analysis(source):
+        return {"r": False, "w": import_words(source) if "import" in source else None}
+    return {"r": True, "d": recurrent_definitions(source), "k": cache.key(data, config), "c": config.fingerprint()}
+
+
+def _from_index(path: Path, known: dict, cache, result: RunResult, importing: list, config: Config) -> bool:
+    """Whether what the stat index knows of an unchanged file answers the run without reading it:
+    a file that names no recurrent layer joins the files whose imports are looked at; one that
+    does is served from the cache when its result there is still good."""
+    if "r" not in known:
+        return False  # only its digest is known
+    project = _project_of(path, known["r"])
+    if not known["r"]:
+        if project is not None and known["w"] is not None:
+            importing.append((path, project, known["w"]))
+        return True
+    if known["c"] != config.fingerprint():
+        return False
+    cached = cache.load(known["k"], str(path), project)
+    if cached is None:
+        return False  # stale: read and checked as usual
+    if project is not None:
+        project.note_definitions(known["d"])
+    result.findings.extend(cached)
+    if cached:  # the source each finding is shown with in `full`
+        source = read_source(path)[0]
+        if source is not None:
+            result.sources[str(path)] = source
+    return True
+
+
+class StatIndex:
+    """What runs learnt of each file they read, by absolute path, with the figures ``os.stat``
+    gave before the read (size, modification and change times, inode): a later run that finds
+    the same figures takes what it needs from here instead of reading the file (the prefilter's
+    verdict, import words, the cache key; a project file's digest, for the results that depend
+    on it). A file written shortly before the run read it is not kept (``_project.vouched``): a
+    second write in the same tick of the file system's clock would not show in its times.
+    Anything amiss in the index file only costs reading the files again."""
+
+    def __init__(self, cache: Cache):
+        self.file = cache.folder / f"index-{hashlib.sha256(cache.salt).hexdigest()[:16]}.json"
+        self.cache = cache
+        self.entries: dict = {}
+        self.changed = False
+        try:
+            entries = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(entries, dict):
+                self.entries = entries
+        except Exception:  # noqa: BLE001 - missing, corrupt or foreign: start afresh
+            pass
+
+    @staticmethod
+    def figures(info) -> list:
+        return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+    def lookup(self, path: str, info) -> dict | None:
+        entry = self.entries.get(path)
+        try:
+            if entry is None or entry[:4] != self.figures(info) or not isinstance(entry[4], dict):
+                return None
+        except (TypeError, IndexError, KeyError):
+            return None
+        return entry[4]
+
+    def note(self, path: str, info, **fields) -> None:
+        from ._project import vouched
+
+        if not vouched(info):
+            return
+        figures = self.figures(info)
+        entry = self.entries.get(path)
+        if isinstance(entry, list) and len(entry) == 5 and entry[:4] == figures and isinstance(entry[4], dict):
+            if all(entry[4].get(name) == value for name, value in fields.items()):
+                return
+            entry[4].update(fields)
+        else:
+            self.entries[path] = [*figures, dict(fields)]
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.cache._prepare()
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(self.entries, stream)
+                os.replace(temporary, self.file)  # concurrent runs: the last whole index wins
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as error:
+            where = error.filename or self.file.parent
+            self.cache.problem = f"cannot write the cache in {where}: {error.strerror or error}; results are not cached"
 
 
 def _shown_source(notebook, source: str):

@@ -1,6 +1,7 @@
 """The project model: imports resolved among a project's files, the summaries of the modules a
 file imports, findings that cross files, and a cache that goes stale with what a file imports."""
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -285,3 +286,80 @@ def test_a_name_the_package_does_not_bind_is_the_submodule(tmp_path, init):
 
 def found_in(root: Path) -> list:
     return codes_at(lint_paths([str(root)]))
+
+
+# --- the stat index: unchanged files are not read again ---------------------------------------
+
+def _in_place(path: Path, text: str) -> None:
+    """Write ``text`` (of the same size) into ``path`` and put its modification time back."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.fixture
+def vouching(monkeypatch):
+    """Files' times vouch for them at once (a file just written is otherwise read again)."""
+    from rnnlint import _project
+
+    monkeypatch.setattr(_project, "RECENT_NS", 0)
+
+
+def _run_cached(root: Path, *paths):
+    from rnnlint._config import Config
+    from rnnlint._runner import RunOptions, run
+
+    result = run([root / path for path in paths] or [root], Config(), RunOptions(jobs=1, cache_dir=root / ".cache"))
+    return [(Path(f.path).name, f.row, f.code) for f in result.findings]
+
+
+@pytest.mark.usefixtures("vouching")
+def test_a_warm_run_reads_only_the_files_it_shows(tmp_path, monkeypatch):
+    from rnnlint import _runner
+
+    buggy = MODEL_WITH_CONSTANTS.format(module="config")  # HIDDEN = 32, bidirectional: 64 features
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": buggy, "plain.py": "x = 1\n",
+                     "fine.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(64")})
+    cold = _run_cached(tmp_path)
+    assert cold == [("model.py", 10, "RNN001")]
+    read: list = []
+    real = _runner.read_source
+    monkeypatch.setattr(_runner, "read_source",
+                        lambda path, *rest, **named: read.append(path.name) or real(path, *rest, **named))
+    assert _run_cached(tmp_path) == cold
+    assert read == ["model.py"]  # its finding is shown with its text; nothing else is read
+
+
+@pytest.mark.usefixtures("vouching")
+def test_a_file_written_in_place_with_its_old_time_is_read_again(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
+                     "model.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(64")})
+    assert _run_cached(tmp_path) == []
+    assert _run_cached(tmp_path) == []
+    # the same size and modification time: the change time (and the digest) tell
+    _in_place(tmp_path / "model.py", MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(32"))
+    assert _run_cached(tmp_path) == [("model.py", 10, "RNN001")]
+
+
+@pytest.mark.usefixtures("vouching")
+def test_an_imported_file_written_in_place_re_checks_the_importer(tmp_path):
+    model = MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(128")
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
+                     "model.py": model})
+    assert _run_cached(tmp_path, "model.py") == []  # 2 * 64 = 128
+    assert _run_cached(tmp_path, "model.py") == []  # from the cache: config.py's digest is kept
+    _in_place(tmp_path / "config.py", CONFIG)  # HIDDEN = 32
+    assert _run_cached(tmp_path, "model.py") == [("model.py", 10, "RNN001")]
+    assert _run_cached(tmp_path, "model.py") == [("model.py", 10, "RNN001")]
+
+
+@pytest.mark.usefixtures("vouching")
+def test_a_corrupt_stat_index_only_costs_reading_the_files(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
+                     "model.py": MODEL_WITH_CONSTANTS.format(module="config")})
+    cold = _run_cached(tmp_path)
+    (index,) = (tmp_path / ".cache").rglob("index-*.json")
+    for text in ("{", "[]", '{"x": 1}', json.dumps({str(tmp_path / "model.py"): [1, 2, 3, 4, "no"]})):
+        index.write_text(text, encoding="utf-8")
+        assert _run_cached(tmp_path) == cold

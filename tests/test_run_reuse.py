@@ -7,7 +7,7 @@ import json
 
 from rnnlint import _runner
 from rnnlint._config import Config
-from rnnlint._project import Project, import_words, imported_names
+from rnnlint._project import Project, import_words, imported_names, recurrent_definitions
 from rnnlint._runner import RunOptions, run
 
 
@@ -46,7 +46,8 @@ def test_a_warm_run_keeps_the_cell_errors_of_a_notebook_that_names_no_recurrent_
 
 def test_the_gate_search_agrees_with_the_imported_names(tmp_path):
     project = Project(tmp_path)
-    project.note_definitions("class Encoder(nn.Module):\n    def __init__(self):\n        self.rnn = nn.LSTM(4, 8)\n")
+    project.note_definitions(recurrent_definitions(
+        "class Encoder(nn.Module):\n    def __init__(self):\n        self.rnn = nn.LSTM(4, 8)\n"))
     texts = ["from .models import Encoder\n", "from .models import EncoderConfig\n", "from x import *\n",
              "import models.Encoder as e\n", "x = 'Encoder'\n", "from a import (\n    Encoder,\n)\n"]
     for text in texts:
