@@ -200,6 +200,10 @@ class Project:
         self._defines: dict = {}  # (path, name) -> _defines_recurrent
         self._activated: set = set()  # paths of the summaries whose imports are bound
         self._activating: list = []
+        # ClassInfo.key -> [(summary, depth)]: the summaries binding the class found it in, to be
+        # activated (``_activate``) once the class runs; depth: how many activations deep it was bound
+        self._pending: dict = {}
+        self._bind_depth = 0  # the depth of the classes ``bind`` binds now
         self._definitions: set = set()  # names defined at top level by the run's recurrent files
         self._quick: tuple | None = None  # (how many definitions, a search for any of them)
         self._trees: dict = {}  # path -> the tree its summary was built from
@@ -539,6 +543,7 @@ class Project:
                 self.registry[info.key] = info
                 self._class_recurrent[info.key] = recurrent and self._defines_recurrent(path, info.name)
                 self._small[info.key] = len(text) <= SMALL_MODULE_CHARS
+                info.on_use = self.use
         depends = {str(path): hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
         depends.update(bound.depends)
         summary = ModuleSummary(name=name, path=str(path), digest=depends[str(path)], context=context,
@@ -551,20 +556,45 @@ class Project:
         self._trees[path] = tree
         return summary
 
-    def _activate(self, summary: ModuleSummary) -> None:
+    def _want(self, summary: ModuleSummary, info) -> None:
+        """``info`` is bound from ``summary``: once it runs, ``summary`` is activated."""
+        pending = self._pending.setdefault(info.key, [])
+        if all(known is not summary or depth > self._bind_depth for known, depth in pending):
+            pending.append((summary, self._bind_depth))
+
+    def use(self, info) -> None:
+        """A class of another file is about to run (a method, its bases looked up): activate the
+        summaries it was bound from, and those their activation binds it from in turn, each no
+        more than ``MAX_IMPORT_DEPTH`` activations deep."""
+        pending = self._pending.get(info.key)
+        if not pending:
+            return
+        index = 0
+        while index < len(pending):
+            summary, depth = pending[index]
+            if summary.path not in self._activated and depth < MAX_IMPORT_DEPTH:
+                self._activate(summary, depth)
+            index += 1
+        self._pending[info.key] = [(summary, depth) for summary, depth in pending
+                                   if summary.path not in self._activated]
+
+    def _activate(self, summary: ModuleSummary, depth: int) -> None:
         """Bind what a summarised module imports, now that one of its classes is run elsewhere:
-        its methods read those names, and its classes' bases from other files are found."""
-        if summary.path in self._activated or len(self._activating) >= MAX_IMPORT_DEPTH:
+        its methods read those names, and its classes' bases from other files are found (the
+        classes it binds are ``depth + 1`` activations deep)."""
+        if summary.path in self._activated:
             return
         tree = self._trees.get(Path(summary.path))
         if tree is None:
             return
         self._activated.add(summary.path)
         self._activating.append(summary.path)
+        outer, self._bind_depth = self._bind_depth, depth + 1
         try:
             bound = self.bind(Path(summary.path), tree.body, summary.context.imports)
         finally:
             self._activating.pop()
+            self._bind_depth = outer
         context = summary.context
         for key, value in bound.constants.items():
             context.constants.setdefault(key, value)
@@ -671,7 +701,7 @@ class Project:
                 if kind == "constant":
                     bound.constants[local] = value
                 elif kind == "class" and self._worth_binding(value, builds_recurrent):
-                    self._activate(summary)
+                    self._want(summary, value)
                     bound.classes[local] = value
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
@@ -679,7 +709,7 @@ class Project:
                     bound.functions[local] = value
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
-                self._add_dependency(bound, summary)  # after `_activate`: with what it pulled in
+                self._add_dependency(bound, summary)
         return bound
 
     def _may_bind(self, path: Path, name: str) -> bool:
@@ -726,7 +756,7 @@ class Project:
             bound.constants[f"{qualified}.{key}"] = value
         for key, info in list(summary.classes.items()) + list(summary.exports.items()):
             if self._worth_binding(info, builds_recurrent):
-                self._activate(summary)
+                self._want(summary, info)
                 bound.classes.setdefault(f"{qualified}.{key}", info)
         self._add_dependency(bound, summary)
 
@@ -739,6 +769,18 @@ class Project:
         if "forward" not in info.methods or self._class_recurrent.get(info.key, False):
             return True
         return builds_recurrent and self._small.get(info.key, False)
+
+    def reached(self, bound: Bound) -> list:
+        """The summaries a file's analysis read: those its imports bound, and those their
+        activations pulled in (during the analysis, as their classes ran)."""
+        found: list = []
+        pending = list(bound.foreign)
+        while pending:
+            summary = pending.pop(0)
+            if all(summary is not known for known in found):
+                found.append(summary)
+                pending.extend(summary.pulled)
+        return found
 
     def _add_dependency(self, bound: Bound, summary: ModuleSummary) -> None:
         if all(summary is not known for known in bound.foreign):

@@ -49,6 +49,15 @@ class ClassInfo:
     # a class from another project file: the context its methods run in, and its unique key
     context: object = None
     key: str = ""
+    # called before the class's methods run or its bases are looked up (``Project.use``)
+    on_use: object = field(default=None, repr=False, compare=False)
+
+
+def used(info: ClassInfo) -> ClassInfo:
+    """``info``, its summary's imports bound if it is another file's class about to run."""
+    if info.on_use is not None:
+        info.on_use(info)  # type: ignore[operator]
+    return info
 
 
 class PathEnds(Exception):
@@ -121,7 +130,7 @@ class InterpreterBase:
             seen.add(current.name)
             if name in current.methods:
                 return current.methods[name], current
-            pending.extend(current.bases)
+            pending.extend(used(current).bases)
         return None, None
 
     def call_bound(self, function: ast.FunctionDef, state: dict, args: list, owner: ClassInfo | None, *,
@@ -163,7 +172,7 @@ class InterpreterBase:
         # a method runs among the names of the file that defines it
         previous_names = self.imports, self.constants, self.classes
         if owner is not None:
-            context = owner.context
+            context = used(owner).context
             self.imports, self.constants, self.classes = self.home if context is None else (
                 context.imports, context.constants, context.classes)  # type: ignore[attr-defined]
         self.depth += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import contextlib
 from pathlib import Path
+from typing import Any
 
 from .._source import SourceLines
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -16,6 +17,7 @@ from ._interpreter import (
     Interpreter,
     PathEnds,
     positional_parameters,
+    used,
 )
 from ._names import ImportTable
 from ._program import (
@@ -28,7 +30,6 @@ from ._program import (
     argparse_defaults,
     is_callable_value,
     module_functions,
-    string_domains,
 )
 from ._sites import Foreign
 from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
@@ -55,7 +56,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
-    constants.domains = string_domains(module)
+    constants.read_domains(module)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry) if project is not None else {}
@@ -71,7 +72,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
-    depends = dict(bound.depends) if bound else {}
+    depends: dict = {}
     elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends)
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
@@ -88,7 +89,12 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         if closed and configured and len(configured) == every:
             scopes.remove(symbolic[info.name])
         scopes.extend(configured)
-    foreign = tuple(project.tree_of(summary) for summary in bound.foreign) if bound else ()
+    # the summaries read, with those the classes that ran pulled in (and the files they came from)
+    reached = project.reached(bound) if bound else []
+    for summary in reached:
+        for file, digest in summary.depends.items():
+            depends.setdefault(file, digest)
+    foreign = tuple(project.tree_of(summary) for summary in reached)
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
                      depends=depends, site_search=site_search, foreign_trees=foreign)
 
@@ -134,7 +140,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     constants = _module_constants(module.body, imports, rebound, bound.constants)
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
-    constants.domains = string_domains(module)
+    constants.read_domains(module)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry)
@@ -327,7 +333,7 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
             return True
         inherited = classes.get(base.id) if isinstance(base, ast.Name) else classes.get(imports.resolve(base) or "")
         if inherited is not None:
-            context = inherited.context
+            context: Any = used(inherited).context
             owner_imports, owner_classes = (context.imports, context.classes) if context is not None \
                 else (imports, classes)
             if _is_module_class(inherited, owner_imports, owner_classes, seen | {info.name}):
@@ -448,7 +454,7 @@ def _class_chain(info: ClassInfo) -> list[ClassInfo]:
         current = pending.pop(0)
         if current is not None and all(current is not known for known in chain):
             chain.append(current)
-            pending.extend(current.bases)
+            pending.extend(used(current).bases)
     return chain
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from . import _tensor_ops as ops
 from ._conditions import _is_named, _name
-from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item
+from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item, used
 from ._facts import (
     IndexEllipsis,
     IndexInt,
@@ -111,7 +111,7 @@ class Expressions(InterpreterBase):
             seen.add(current.name)
             if attribute in current.class_attributes:
                 return True
-            pending.extend(current.bases)
+            pending.extend(used(current).bases)
         return False
 
     def _class_attribute(self, attribute: str) -> Value:
@@ -123,7 +123,7 @@ class Expressions(InterpreterBase):
             current = pending.pop(0)
             if attribute in current.class_attributes:
                 return current.class_attributes[attribute]
-            pending.extend(current.bases)
+            pending.extend(used(current).bases)
         return UNKNOWN
 
     def attribute_of(self, base: Value, attribute: str) -> Value:

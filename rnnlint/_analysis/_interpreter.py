@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from ._calls import Calls
 from ._conditions import Conditions
-from ._core import MODULE_BASES, ClassInfo, PathEnds, ShapeNote, positional_parameters
+from ._core import MODULE_BASES, ClassInfo, PathEnds, ShapeNote, positional_parameters, used
 from ._expressions import Expressions
 from ._program import Program
 from ._statements import Statements
 
-__all__ = ["MODULE_BASES", "ClassInfo", "Interpreter", "PathEnds", "ShapeNote", "positional_parameters"]
+__all__ = ["MODULE_BASES", "ClassInfo", "Interpreter", "PathEnds", "ShapeNote", "positional_parameters", "used"]
 
 
 class Interpreter(Statements, Conditions, Expressions, Program, Calls):

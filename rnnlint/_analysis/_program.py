@@ -217,9 +217,21 @@ class ModuleBindings(dict):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.domains: dict[str, tuple[str, ...]] = {}
+        self._domains: dict[str, tuple[str, ...]] = {}
+        self._domains_of: ast.Module | None = None  # the module they are read from, when first asked for
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
+
+    @property
+    def domains(self) -> dict[str, tuple[str, ...]]:
+        if self._domains_of is not None:
+            self._domains, self._domains_of = string_domains(self._domains_of), None
+        return self._domains
+
+    def read_domains(self, module: ast.Module) -> None:
+        """The domains are ``module``'s (``string_domains``), read when first asked for: most
+        files never ask."""
+        self._domains, self._domains_of = {}, module
 
     def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value (or, with
