@@ -200,8 +200,8 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 
 def _run_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult) -> None:
-    # a large run that the cache will not answer starts its workers before it reads: each loads
-    # the analysis while this process reads and prefilters the files
+    # a large run that the cache will not answer starts its workers as soon as it has a file to
+    # check, before it has read the others: each loads the analysis while this process reads
     early = None
     jobs = options.jobs or os.cpu_count() or 1
     if jobs > 1 and len(files) >= EARLY_WORKERS_FILES and hasattr(os, "fork") and (index is None or not index.entries):
@@ -270,6 +270,8 @@ def _read_and_check(files: list, config: Config, options: RunOptions, cache, ind
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                configs.get(path, config))
+        if early is not None and pending:
+            early.start()
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
@@ -507,25 +509,34 @@ def _check_all(pending: list, config: Config, options: RunOptions, configs: dict
     # largest files first, one at a time: no worker is left with a big file at the end
     order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index][1]))
     results: list = [None] * len(tasks)
-    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks)), early):
+    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks)),
+                                          early if early is not None and early.started else None):
         results[index] = file_result
     yield from results  # the input order: output is deterministic whatever finishes first
 
 
 class Workers:
-    """Worker processes started before the run knows what they will check (see ``_run_files``):
-    forked with only what reading needs loaded, each loads the analysis at once. ``_in_workers``
-    takes them over; ``close`` ends those it did not take (a run with little to share, Ctrl-C)."""
+    """Worker processes started before the run knows all it will check (see ``_run_files``):
+    forked (``start``) with only what reading needs loaded, each loads the analysis at once.
+    ``_in_workers`` takes them over; ``close`` ends those it did not take (a run with little to
+    share, Ctrl-C)."""
 
     def __init__(self, count: int):
+        self.count = count
+        self.started: dict = {}  # connection -> process
+        self.forked = False
+
+    def start(self) -> None:
+        if self.forked:
+            return
         import multiprocessing
 
-        self.context = multiprocessing.get_context("fork")
-        self.started: dict = {}  # connection -> process
+        self.forked = True
+        context = multiprocessing.get_context("fork")
         with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
-            for _ in range(count):
-                parent, child = self.context.Pipe()
-                process = self.context.Process(target=_worker_loop, args=(child, True), daemon=True)
+            for _ in range(self.count):
+                parent, child = context.Pipe()
+                process = context.Process(target=_worker_loop, args=(child, True), daemon=True)
                 process.start()
                 child.close()
                 self.started[parent] = process

@@ -192,3 +192,16 @@ def test_workers_started_before_the_files_are_read_find_the_same(tmp_path, monke
     early = run([tmp_path], Config(), RunOptions(jobs=2)).findings
     assert serial and early == serial
     assert len(started) == 1 and not started[0].started  # taken over or ended: none left running
+
+
+def test_a_large_run_with_nothing_to_check_starts_no_worker(tmp_path, monkeypatch):
+    from rnnlint import _runner
+
+    for index in range(3):
+        (tmp_path / f"plain_{index}.py").write_text("import os\n\nx = os.sep\n")
+    started: list = []
+    real = _runner.Workers
+    monkeypatch.setattr(_runner, "EARLY_WORKERS_FILES", 1)
+    monkeypatch.setattr(_runner, "Workers", lambda count: started.append(real(count)) or started[-1])
+    assert run([tmp_path], Config(), RunOptions(jobs=2)).findings == []
+    assert len(started) == 1 and not started[0].forked
