@@ -200,25 +200,6 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 
 def _run_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult) -> None:
-    # a large run that the cache will not answer starts its workers as soon as it has a file to
-    # check, before it has read the others: each loads the analysis while this process reads
-    early = None
-    jobs = options.jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= EARLY_WORKERS_FILES and hasattr(os, "fork") and (index is None or not index.entries):
-        early = Workers(jobs)
-    try:
-        _read_and_check(files, config, options, cache, index, result, early)
-    finally:
-        if early is not None:
-            early.close()
-
-
-# A run of at least this many files is large enough for its workers to start before it reads.
-EARLY_WORKERS_FILES = 200
-
-
-def _read_and_check(files: list, config: Config, options: RunOptions, cache, index, result: RunResult,
-                    early: Workers | None) -> None:
     configs = {path: options.config_for(path.parent)[0] for path in files} if options.config_for else {}
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
@@ -270,8 +251,6 @@ def _read_and_check(files: list, config: Config, options: RunOptions, cache, ind
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                configs.get(path, config))
-        if early is not None and pending:
-            early.start()
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
@@ -282,7 +261,7 @@ def _read_and_check(files: list, config: Config, options: RunOptions, cache, ind
         if error is None and source and project.imports_recurrent(path, source):
             _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                    configs.get(path, config))
-    checked = _check_all(pending, config, options, configs, early)
+    checked = _check_all(pending, config, options, configs)
     for (path, source, key), file_result in zip(pending, checked, strict=False):
         notebook = notebooks.get(str(path))
         if notebook is not None:
@@ -491,79 +470,27 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
     write_atomically(path, "\ufeff" + text if notebook.bom else text)
 
 
-def _check_all(pending: list, config: Config, options: RunOptions, configs: dict,
-               early: Workers | None = None) -> Iterator[FileResult]:
+def _check_all(pending: list, config: Config, options: RunOptions, configs: dict) -> Iterator[FileResult]:
     """``configs``: each file's own configuration (the command line is layered into each, its
-    `unsafe-fixes` too), where the run has one a file. ``early``: workers already started (the
-    files are checked here, without them, when there is too little to share)."""
+    `unsafe-fixes` too), where the run has one a file."""
     jobs = options.jobs or os.cpu_count() or 1
     fixing = options.fix or options.diff
     tasks = [(str(path), source, configs[path], fixing, configs[path].unsafe_fixes) if path in configs
              else (str(path), source, config, fixing, options.unsafe_fixes) for path, source, _ in pending]
     if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
-        if early is not None:
-            early.close()
         for task in tasks:
             yield _check_one(task)
         return
     # largest files first, one at a time: no worker is left with a big file at the end
     order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index][1]))
     results: list = [None] * len(tasks)
-    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks)),
-                                          early if early is not None and early.started else None):
+    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks))):
         results[index] = file_result
     yield from results  # the input order: output is deterministic whatever finishes first
 
 
-class Workers:
-    """Worker processes started before the run knows all it will check (see ``_run_files``):
-    forked (``start``) with only what reading needs loaded, each loads the analysis at once.
-    ``_in_workers`` takes them over; ``close`` ends those it did not take (a run with little to
-    share, Ctrl-C)."""
-
-    def __init__(self, count: int):
-        self.count = count
-        self.started: dict = {}  # connection -> process
-        self.forked = False
-
-    def start(self) -> None:
-        if self.forked:
-            return
-        import multiprocessing
-
-        self.forked = True
-        context = multiprocessing.get_context("fork")
-        with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
-            for _ in range(self.count):
-                parent, child = context.Pipe()
-                process = context.Process(target=_worker_loop, args=(child, True), daemon=True)
-                process.start()
-                child.close()
-                self.started[parent] = process
-
-    def take(self, count: int) -> dict:
-        """Up to ``count`` of the workers (the others are ended)."""
-        taken = dict(list(self.started.items())[:count])
-        for connection in taken:
-            del self.started[connection]
-        self.close()
-        return {connection: (process, None) for connection, process in taken.items()}
-
-    def close(self) -> None:
-        for connection, process in self.started.items():
-            with contextlib.suppress(OSError, ValueError):
-                connection.send(None)  # done: the worker returns
-            process.join(1)
-            if process.is_alive():
-                process.kill()
-                process.join(1)
-            connection.close()
-        self.started.clear()
-
-
-def _in_workers(tasks: list, order: list, count: int, early: Workers | None = None) -> Iterator[tuple[int, FileResult]]:
-    """``(index, result)`` for every task, computed by ``count`` worker processes (``early``:
-    those already started).
+def _in_workers(tasks: list, order: list, count: int) -> Iterator[tuple[int, FileResult]]:
+    """``(index, result)`` for every task, computed by ``count`` worker processes.
 
     Each worker has a pipe of its own and is given one file at a time: nothing is shared, so
     nothing can be left locked. On Ctrl-C or SIGTERM (a KeyboardInterrupt here) every worker
@@ -573,15 +500,13 @@ def _in_workers(tasks: list, order: list, count: int, early: Workers | None = No
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    if context.get_start_method() == "fork" and early is None:
+    if context.get_start_method() == "fork":
         from . import _analysis, rules  # noqa: F401 - imported once here, not once a worker
     pending = list(reversed(order))  # popped from the end: largest first
     workers: dict = {}  # connection -> (process, index of the task it runs, or None)
     try:
-        if early is not None:
-            workers.update(early.take(count))
         with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
-            for _ in range(count - len(workers)):
+            for _ in range(count):
                 parent, child = context.Pipe()
                 process = context.Process(target=_worker_loop, args=(child,), daemon=True)
                 process.start()
@@ -641,18 +566,15 @@ def _give(workers: dict, connection, pending: list, tasks: list) -> None:
         workers[connection] = (workers[connection][0], index)
 
 
-def _worker_loop(connection, load: bool = False) -> None:
+def _worker_loop(connection) -> None:
     """A worker: check each file it is sent until it is sent None. Ctrl-C is the main
-    process's to handle; SIGTERM ends a worker at once. ``load``: load the analysis now, before
-    the first file comes (a worker started before the run has read its files)."""
+    process's to handle; SIGTERM ends a worker at once."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if load:
-        from . import _analysis, rules  # noqa: F401 - while the main process reads
     while True:
         try:
             task = connection.recv()

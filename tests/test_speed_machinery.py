@@ -169,39 +169,3 @@ def test_a_large_module_gives_the_same_findings_with_and_without_the_selection()
         [(f.row, f.column, f.code, f.message) for f in whole.findings]
     assert len(whole.findings) >= 3
 
-
-@pytest.mark.parametrize("copies", [1, 8])
-def test_workers_started_before_the_files_are_read_find_the_same(tmp_path, monkeypatch, copies):
-    # 1 copy: too little code to share, the early workers are ended and the files checked here
-    from rnnlint import _runner
-
-    buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
-    for index in range(copies):
-        (tmp_path / f"model_{index}.py").write_text(buggy * (1 if copies == 1 else 20))
-    (tmp_path / "plain.py").write_text("x = 1\n")
-    serial = run([tmp_path], Config(), RunOptions(jobs=1)).findings
-    started: list = []
-    real = _runner.Workers
-
-    def recorded(count):
-        started.append(real(count))
-        return started[-1]
-
-    monkeypatch.setattr(_runner, "EARLY_WORKERS_FILES", 1)
-    monkeypatch.setattr(_runner, "Workers", recorded)
-    early = run([tmp_path], Config(), RunOptions(jobs=2)).findings
-    assert serial and early == serial
-    assert len(started) == 1 and not started[0].started  # taken over or ended: none left running
-
-
-def test_a_large_run_with_nothing_to_check_starts_no_worker(tmp_path, monkeypatch):
-    from rnnlint import _runner
-
-    for index in range(3):
-        (tmp_path / f"plain_{index}.py").write_text("import os\n\nx = os.sep\n")
-    started: list = []
-    real = _runner.Workers
-    monkeypatch.setattr(_runner, "EARLY_WORKERS_FILES", 1)
-    monkeypatch.setattr(_runner, "Workers", lambda count: started.append(real(count)) or started[-1])
-    assert run([tmp_path], Config(), RunOptions(jobs=2)).findings == []
-    assert len(started) == 1 and not started[0].forked
