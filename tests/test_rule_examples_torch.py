@@ -195,3 +195,20 @@ def test_rnn001_a_gathered_last_step_carries_both_directions():
     model = model_of(example("RNN001", "out.gather(1, steps)"), "LastStep")
     with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
         model(torch.randn(3, 5, 6), torch.tensor([5, 2, 4]))
+
+
+def test_rnn005_an_expanded_axis_read_first_regroups_each_step_but_keeps_the_samples_apart():
+    source = example("RNN005", "spread.reshape(x.size(0) * x.size(1), self.speakers, self.scales)")
+    model = model_of(source, "ScaleWeights")
+    x = torch.randn(2, 5, 6)
+    read = model(x)
+    weights = torch.softmax(model.to_weights(model.lstm(x)[0]), dim=2)
+    # each speaker's row should hold the step's weights of every scale, which sum to one
+    meant = weights.unsqueeze(3).expand(-1, -1, -1, 2).transpose(2, 3).reshape(10, 2, 3)
+    assert read.shape == meant.shape
+    assert torch.allclose(meant.sum(2), torch.ones(10, 2))
+    assert not torch.allclose(read.sum(2), torch.ones(10, 2))
+    # the samples stay apart: sample 0's rows do not move with sample 1
+    changed = x.clone()
+    changed[1] += 1.0
+    assert torch.equal(model(changed)[:5], read[:5])
