@@ -212,3 +212,14 @@ def test_rnn005_an_expanded_axis_read_first_regroups_each_step_but_keeps_the_sam
     changed = x.clone()
     changed[1] += 1.0
     assert torch.equal(model(changed)[:5], read[:5])
+
+
+def test_rnn012_a_time_major_padding_indexed_on_axis_1_feeds_one_sample_as_a_batch():
+    model = model_of(example("RNN012", "self.cell(padded[:, t], h)"), "PaddedCellReader")
+    with pytest.raises(RuntimeError):
+        model([torch.randn(n, 3) for n in (6, 4, 5)])  # a batch of 6 steps against a state of 3 samples
+    # as many samples as steps: it runs, and sample 0's state moves with sample 1
+    sequences = [torch.randn(3, 3) for _ in range(3)]
+    changed = [seq.clone() for seq in sequences]
+    changed[1] += 1.0
+    assert not torch.allclose(model(sequences)[0], model(changed)[0])
