@@ -223,3 +223,13 @@ def test_rnn012_a_time_major_padding_indexed_on_axis_1_feeds_one_sample_as_a_bat
     changed = [seq.clone() for seq in sequences]
     changed[1] += 1.0
     assert not torch.allclose(model(sequences)[0], model(changed)[0])
+
+
+def test_rnn006_a_state_sized_with_the_time_axis_of_a_series_stepped_by_index_raises():
+    model = model_of(example("RNN006", "self.step(series[t].unsqueeze(0), (h, c))"), "Forecaster")
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        model(torch.randn(5, 3, 4))  # 5 steps, 3 series: the state has 5 rows, each step 3
+    fixed = model_of(example("RNN006", "self.step(series[t].unsqueeze(0), (h, c))")
+                     .replace("series.shape[0], self.lstm.hidden_size", "series.shape[1], self.lstm.hidden_size"),
+                     "Forecaster")
+    assert len(fixed(torch.randn(5, 3, 4))) == 5
