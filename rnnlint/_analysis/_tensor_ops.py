@@ -862,6 +862,12 @@ def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
     if index is None or any(len(t.shape) != len(known[0].shape) for t in known):
         return UNKNOWN_TENSOR
     rank = len(known[0].shape) if known else None
+    if index > 0 and rank is None:
+        # no rank known: every operand has the axes before `index`, all of one size, and the
+        # joined one after them (`torch.cat((x[t].unsqueeze(0), embedded), dim=2)`)
+        leading = [next((t.leading[i] for t in tensors if i < len(t.leading) and not isinstance(t.leading[i], Unknown)),
+                        UNKNOWN) for i in range(index)]
+        return Tensor(rnn=_first_rnn(tensors), leading=_known_prefix(leading))
     if index != -1 and (rank is None or normalize_axis(axis, rank) is None):
         return UNKNOWN_TENSOR
     if index != -1 and rank is not None and normalize_axis(axis, rank) != rank - 1:
