@@ -233,3 +233,14 @@ def test_rnn006_a_state_sized_with_the_time_axis_of_a_series_stepped_by_index_ra
                      .replace("series.shape[0], self.lstm.hidden_size", "series.shape[1], self.lstm.hidden_size"),
                      "Forecaster")
     assert len(fixed(torch.randn(5, 3, 4))) == 5
+
+
+def test_rnn010_an_embedded_batch_first_padding_packed_sequence_first_reads_the_wrong_axis():
+    source = example("RNN010", "pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)")
+    model = model_of(source, "Reader")
+    sequences = [torch.randint(0, 20, (n,)) for n in (5, 3, 4)]
+    lengths = torch.tensor([5, 3, 4])
+    with pytest.raises(RuntimeError):
+        model(sequences, lengths)  # 3 lengths, but the pack takes the 5 steps for the batch
+    fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Reader")
+    assert fixed(sequences, lengths).shape == (3, 5)

@@ -47,7 +47,9 @@ class PackedLayoutMismatch(Rule):
     """
     ## What it does
     Checks that `pack_padded_sequence` is given the `batch_first` layout of the tensor it packs.
-    It reports where the code shows that layout: the tensor is the output of another RNN, or the
+    It reports where the code shows that layout: the tensor is the output of another RNN, or a
+    `pad_sequence` result whose `batch_first` states it (also once embedded or passed through
+    layers that keep its first two axes; a `transpose` or `permute` of them is followed), or the
     code reads the same axes elsewhere the way the RNN fed by the pack declares, unpacked by an
     RNN (as in `if lengths is None:`) or in another pack that agrees with its RNN. The RNN's own
     `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
@@ -268,6 +270,41 @@ class Tagger(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the embedding keeps the padding's (batch, seq) axes: the pack reads seq as the batch
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, sequences, lengths):
+        tokens = pad_sequence(sequences, batch_first=True)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)  # expect: RNN010:18
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+""",
+            fixed="""
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, sequences, lengths):
+        tokens = pad_sequence(sequences, batch_first=True)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False, batch_first=True)
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+""",
+        ),
         # the lengths are counted per row of axis 0, the pack reads axis 1 as the batch
         Invalid(
             """
@@ -675,16 +712,46 @@ def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
     if layout is not None:
         yield guard, layout, f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
         return
-    pad = padded.get(id(tensor))
+    pad, flipped = padded.get(id(tensor)), False
     if pad is None or pad.result is not tensor:
-        return
+        pad, flipped = _padding_kept(tensor, padded)
+        if pad is None:
+            return
     both = merge_guards(guard, pad.guard)
     if both is None:
         return
     for flag_guard, flag in split_flag(pad.batch_first, both):
         if flag is not None:
             written = "" if pad.explicit else ", its default"
-            yield flag_guard, flag, f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written})"
+            kept = " through its first two axes, swapped" if flipped else ""
+            yield flag_guard, flag != flipped, \
+                f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written}){kept}"
+
+
+def _padding_kept(tensor, padded: dict) -> tuple:
+    """The ``pad_sequence`` whose first two axes ``tensor`` has (an embedding of the padded
+    tokens keeps them), and whether it has them swapped (a permute): ``(None, False)`` when its
+    first two axes are not those of one padding, in one order or the other."""
+    if not isinstance(tensor, Tensor):
+        return None, False
+    if tensor.shape is not None:
+        if len(tensor.shape) < 3:
+            return None, False
+        first, second = tensor.shape[0], tensor.shape[1]
+    else:
+        if tensor.key is None or tensor.leading:
+            return None, False
+        first, second = axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1)
+    for pad in padded.values():
+        key = pad.result.key if isinstance(pad.result, Tensor) else None
+        if key is None:
+            continue
+        axes = (axis_symbol(key, 0), axis_symbol(key, 1))
+        if (first, second) == axes:
+            return pad, False
+        if (first, second) == axes[::-1]:
+            return pad, True
+    return None, False
 
 
 class _Reading(NamedTuple):
