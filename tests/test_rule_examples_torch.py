@@ -244,3 +244,12 @@ def test_rnn010_an_embedded_batch_first_padding_packed_sequence_first_reads_the_
         model(sequences, lengths)  # 3 lengths, but the pack takes the 5 steps for the batch
     fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Reader")
     assert fixed(sequences, lengths).shape == (3, 5)
+
+
+def test_rnn004_a_default_padding_fed_to_a_batch_first_lstm_reads_steps_as_samples():
+    model = model_of(example("RNN004", "self.lstm(self.embedding(tokens))"), "Reader")
+    sequences = [torch.randint(0, 20, (n,)) for n in (5, 3, 4)]
+    assert model(sequences).shape == (5, 5)  # one row per time step, not per sequence
+    changed = [seq.clone() for seq in sequences]
+    changed[1][0] = (changed[1][0] + 1) % 20  # sequence 1 only
+    assert not torch.allclose(model(sequences)[0], model(changed)[0])  # row 0 mixes the sequences

@@ -17,7 +17,6 @@ from .._analysis import (
     Pack,
     Packed,
     Pad,
-    PadSequence,
     Poly,
     Reduce,
     Reshape,
@@ -587,10 +586,9 @@ class Stacked(nn.Module):
                     if reading is not None:
                         readings.append(reading)
         readings += _agreeing_packs(packs, consumers)
-        padded = {id(event.result): event for _, event in context.facts.of(PadSequence)}
         for events in packs.values():
             node = events[0][1].node
-            finding = _against_input([event for _, event in events], padded, context.facts.lines) \
+            finding = _against_input([event for _, event in events], context.facts.padding_of, context.facts.lines) \
                 or _against_lengths([event for _, event in events]) \
                 or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
@@ -633,13 +631,13 @@ def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
-def _against_input(events, padded: dict, lines: SourceLines):
+def _against_input(events, padding_of, lines: SourceLines):
     """The call reads a tensor whose layout the analysis knows (an RNN's output, or what a
     ``pad_sequence`` states) the other way."""
     found = []
     for event in events:
         for input_guard, tensor in cases(event.input, event.guard):
-            for layout_guard, layout, origin in _layouts_of(tensor, padded, input_guard, lines):
+            for layout_guard, layout, origin in _layouts_of(tensor, padding_of, input_guard, lines):
                 for guard, flag in split_flag(event.batch_first, layout_guard):
                     condition = _decided(guard, event.guard)
                     if flag is not None and condition is not None and flag != layout:
@@ -649,7 +647,7 @@ def _against_input(events, padded: dict, lines: SourceLines):
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
     layouts = {layout for event in events for _, case in cases(event.input)
-               for _, layout, _ in _layouts_of(case, padded, event.guard, lines)}
+               for _, layout, _ in _layouts_of(case, padding_of, event.guard, lines)}
     return condition, flag, reason, layout, layouts == {layout}
 
 
@@ -705,18 +703,16 @@ def _same(first: Poly, second: Poly) -> bool:
     return compare(first, second).verdict == EQUAL
 
 
-def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
+def _layouts_of(tensor, padding_of, guard, lines: SourceLines):
     """``(guard, batch first?, where from)`` for the layout a tensor is known in: an RNN's
     output by its roles, a ``pad_sequence`` result by the ``batch_first`` that call states."""
     layout = _layout(tensor)
     if layout is not None:
         yield guard, layout, f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
         return
-    pad, flipped = padded.get(id(tensor)), False
-    if pad is None or pad.result is not tensor:
-        pad, flipped = _padding_kept(tensor, padded)
-        if pad is None:
-            return
+    pad, flipped = padding_of(tensor)
+    if pad is None:
+        return
     both = merge_guards(guard, pad.guard)
     if both is None:
         return
@@ -726,32 +722,6 @@ def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
             kept = " through its first two axes, swapped" if flipped else ""
             yield flag_guard, flag != flipped, \
                 f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written}){kept}"
-
-
-def _padding_kept(tensor, padded: dict) -> tuple:
-    """The ``pad_sequence`` whose first two axes ``tensor`` has (an embedding of the padded
-    tokens keeps them), and whether it has them swapped (a permute): ``(None, False)`` when its
-    first two axes are not those of one padding, in one order or the other."""
-    if not isinstance(tensor, Tensor):
-        return None, False
-    if tensor.shape is not None:
-        if len(tensor.shape) < 3:
-            return None, False
-        first, second = tensor.shape[0], tensor.shape[1]
-    else:
-        if tensor.key is None or tensor.leading:
-            return None, False
-        first, second = axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1)
-    for pad in padded.values():
-        key = pad.result.key if isinstance(pad.result, Tensor) else None
-        if key is None:
-            continue
-        axes = (axis_symbol(key, 0), axis_symbol(key, 1))
-        if (first, second) == axes:
-            return pad, False
-        if (first, second) == axes[::-1]:
-            return pad, True
-    return None, False
 
 
 class _Reading(NamedTuple):
