@@ -92,6 +92,15 @@ def test_rnn001_a_head_twice_the_cells_width_raises_and_the_fix_runs():
     assert example("RNN001", "CellRegressor", valid=True)()(torch.randn(3, 6, 4)).shape == (3, 1)
 
 
+def test_rnn001_the_watcher_names_the_cell_behind_a_head_too_wide():
+    from rnnlint.runtime import RNNShapeError, watch
+
+    model = example("RNN001", "CellRegressor")()
+    with pytest.raises(RNNShapeError) as caught, watch(model, heads=True):
+        model(torch.randn(3, 6, 4))
+    assert caught.value.rule == "RNN001" and "model.cell" in str(caught.value)
+
+
 def sample_changed(x: torch.Tensor, sample: int) -> torch.Tensor:
     changed = x.clone()
     changed[sample] += 1.0

@@ -236,6 +236,37 @@ class Summary(nn.Module):
         _, h_n = self.gru(x)
         return h_n.view(x.size(0), -1)  # expect: RNN005
 """,
+    "repeat_tiles_read_scales_first": """
+import torch.nn as nn
+
+class Tiled(nn.Module):
+    def __init__(self, hidden=6, scales=3, copies=2):
+        super().__init__()
+        self.scales, self.copies = scales, copies
+        self.gru = nn.GRU(4, hidden, batch_first=True)
+        self.to_scales = nn.Linear(hidden, scales)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        tiled = self.to_scales(out).repeat(1, 1, self.copies)
+        return tiled.view(x.size(0), x.size(1), self.scales, self.copies)  # expect: RNN005
+""",
+    "expanded_axis_after_a_layer_read_first": """
+import torch.nn as nn
+
+class PerSpeaker(nn.Module):
+    def __init__(self, hidden=6, scales=3, speakers=2):
+        super().__init__()
+        self.scales, self.speakers = scales, speakers
+        self.gru = nn.GRU(4, hidden, batch_first=True)
+        self.to_scales = nn.Linear(hidden, scales)
+
+    def forward(self, x):
+        batch, length = x.shape[0], x.shape[1]
+        out, _ = self.gru(x)
+        spread = self.to_scales(out).unsqueeze(3).expand(batch, length, self.scales, self.speakers)
+        return spread.reshape(batch * length, self.speakers, self.scales)  # expect: RNN005
+""",
     "same_config_lookup_twice": """
 import torch.nn as nn
 

@@ -195,3 +195,61 @@ def test_rnn001_a_gathered_last_step_carries_both_directions():
     model = model_of(example("RNN001", "out.gather(1, steps)"), "LastStep")
     with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
         model(torch.randn(3, 5, 6), torch.tensor([5, 2, 4]))
+
+
+def test_rnn005_an_expanded_axis_read_first_regroups_each_step_but_keeps_the_samples_apart():
+    source = example("RNN005", "spread.reshape(x.size(0) * x.size(1), self.speakers, self.scales)")
+    model = model_of(source, "ScaleWeights")
+    x = torch.randn(2, 5, 6)
+    read = model(x)
+    weights = torch.softmax(model.to_weights(model.lstm(x)[0]), dim=2)
+    # each speaker's row should hold the step's weights of every scale, which sum to one
+    meant = weights.unsqueeze(3).expand(-1, -1, -1, 2).transpose(2, 3).reshape(10, 2, 3)
+    assert read.shape == meant.shape
+    assert torch.allclose(meant.sum(2), torch.ones(10, 2))
+    assert not torch.allclose(read.sum(2), torch.ones(10, 2))
+    # the samples stay apart: sample 0's rows do not move with sample 1
+    changed = x.clone()
+    changed[1] += 1.0
+    assert torch.equal(model(changed)[:5], read[:5])
+
+
+def test_rnn012_a_time_major_padding_indexed_on_axis_1_feeds_one_sample_as_a_batch():
+    model = model_of(example("RNN012", "self.cell(padded[:, t], h)"), "PaddedCellReader")
+    with pytest.raises(RuntimeError):
+        model([torch.randn(n, 3) for n in (6, 4, 5)])  # a batch of 6 steps against a state of 3 samples
+    # as many samples as steps: it runs, and sample 0's state moves with sample 1
+    sequences = [torch.randn(3, 3) for _ in range(3)]
+    changed = [seq.clone() for seq in sequences]
+    changed[1] += 1.0
+    assert not torch.allclose(model(sequences)[0], model(changed)[0])
+
+
+def test_rnn006_a_state_sized_with_the_time_axis_of_a_series_stepped_by_index_raises():
+    model = model_of(example("RNN006", "self.step(series[t].unsqueeze(0), (h, c))"), "Forecaster")
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        model(torch.randn(5, 3, 4))  # 5 steps, 3 series: the state has 5 rows, each step 3
+    fixed = model_of(example("RNN006", "self.step(series[t].unsqueeze(0), (h, c))")
+                     .replace("series.shape[0], self.lstm.hidden_size", "series.shape[1], self.lstm.hidden_size"),
+                     "Forecaster")
+    assert len(fixed(torch.randn(5, 3, 4))) == 5
+
+
+def test_rnn010_an_embedded_batch_first_padding_packed_sequence_first_reads_the_wrong_axis():
+    source = example("RNN010", "pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)")
+    model = model_of(source, "Reader")
+    sequences = [torch.randint(0, 20, (n,)) for n in (5, 3, 4)]
+    lengths = torch.tensor([5, 3, 4])
+    with pytest.raises(RuntimeError):
+        model(sequences, lengths)  # 3 lengths, but the pack takes the 5 steps for the batch
+    fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Reader")
+    assert fixed(sequences, lengths).shape == (3, 5)
+
+
+def test_rnn004_a_default_padding_fed_to_a_batch_first_lstm_reads_steps_as_samples():
+    model = model_of(example("RNN004", "self.lstm(self.embedding(tokens))"), "Reader")
+    sequences = [torch.randint(0, 20, (n,)) for n in (5, 3, 4)]
+    assert model(sequences).shape == (5, 5)  # one row per time step, not per sequence
+    changed = [seq.clone() for seq in sequences]
+    changed[1][0] = (changed[1][0] + 1) % 20  # sequence 1 only
+    assert not torch.allclose(model(sequences)[0], model(changed)[0])  # row 0 mixes the sequences

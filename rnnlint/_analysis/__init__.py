@@ -6,6 +6,7 @@ package's public names, listed here, are all a rule may import from the analysis
 
 from __future__ import annotations
 
+from ._axes import BATCH as BATCH_FACTOR
 from ._axes import DIRECTIONS as DIRECTIONS_FACTOR
 from ._axes import LAYERS as LAYERS_FACTOR
 from ._axes import regroup
@@ -126,7 +127,7 @@ __all__ = [
     "cases", "as_int", "as_number", "number", "multiply", "restrict", "substitute", "merge_guards", "dim",
     "rnn_configs", "cell_configs", "split_flag",
     "reshape", "exact_quotient", "product", "axes_of", "regroup", "per_layer_size",
-    "LAYERS_FACTOR", "DIRECTIONS_FACTOR",
+    "LAYERS_FACTOR", "DIRECTIONS_FACTOR", "BATCH_FACTOR",
     # comparisons, and the atoms of the conditions guards state
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",

@@ -11,7 +11,7 @@ in). Pure functions over the sizes; equality of sizes is the caller's (``equal``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._symbolic import UNKNOWN, Poly, Unknown, Value, as_int, number
 
@@ -37,6 +37,8 @@ class Misread:
     axis: int
     wanted: Factor
     skipped: Factor
+    # the factors the reshape reads in place around it (the leading and trailing runs matched)
+    kept: tuple = ()
 
 
 def of_axis(size: Value, role: str | None = None) -> tuple:
@@ -49,12 +51,18 @@ def of_tensor(shape: tuple, factors: tuple | None, roles: tuple | None = None) -
     result = []
     for index, size in enumerate(shape):
         recorded = factors[index] if factors is not None and index < len(factors) else None
-        if recorded is not None:
-            result.append(recorded)
+        role = _ROLE_NAMES.get(roles[index] if roles is not None and index < len(roles) else None)
+        if recorded is None or (role is not None and _opaque_whole(recorded, size)):
+            # an axis recorded as one opaque size (a layer's output, an axis kept by `expand`)
+            # is still what its role says it is
+            result.append(of_axis(size, role))
         else:
-            role = roles[index] if roles is not None and index < len(roles) else None
-            result.append(of_axis(size, _ROLE_NAMES.get(role)))
+            result.append(recorded)
     return tuple(result)
+
+
+def _opaque_whole(recorded: tuple, size: Value) -> bool:
+    return len(recorded) == 1 and recorded[0].name is None and recorded[0].size == size
 
 
 _ROLE_NAMES: dict[str | None, str] = {"batch": BATCH, "time": TIME, "feature": FEATURES}
@@ -85,10 +93,10 @@ def regroup(axes: tuple, dims: list, equal: Callable[[Value, Value], bool]) -> t
     result: list = [None] * len(dims)
     front, misread = _walk(flat, list(enumerate(dims)), equal, result)
     if misread is not None:
-        return None, misread
+        return None, replace(misread, kept=tuple(flat[:front]))
     back, misread = _walk(flat[front:][::-1], list(enumerate(dims))[::-1], equal, result, reverse=True)
     if misread is not None:
-        return None, misread
+        return None, replace(misread, kept=tuple(flat[:front]) + tuple(flat[len(flat) - back:]))
     if any(item is None for item in result) or front + back != len(flat):
         return None, None
     return tuple(result), None

@@ -446,7 +446,9 @@ class Calls(InterpreterBase):
         batch_first = args[1] if len(args) > 1 else kwargs.get("batch_first", Bool(False))
         if opaque and not explicit:
             batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
-        result = Tensor()
+        # its axes are named after the call, so that what keeps them (an embedding of the padded
+        # tokens) still tells which of them is the batch
+        result = Tensor(key=f"pad_sequence@{node.lineno}")
         self.events.append(PadSequence(node, self.guard, result, batch_first, explicit))
         return result
 

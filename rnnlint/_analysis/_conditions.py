@@ -130,9 +130,9 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
     if isinstance(operator, (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
         # `tokens != pad`: a mask of the tensor's shape, whose truth as a branch is not known
         if isinstance(a, Tensor) and isinstance(b, Poly) and b.constant is not None:
-            return Tensor(shape=a.shape, roles=a.roles, feature=a.feature, key=a.key, lead=a.lead)
+            return Tensor(shape=a.shape, roles=a.roles, feature=a.feature, key=a.key, leading=a.leading)
         if isinstance(b, Tensor) and isinstance(a, Poly) and a.constant is not None:
-            return Tensor(shape=b.shape, roles=b.roles, feature=b.feature, key=b.key, lead=b.lead)
+            return Tensor(shape=b.shape, roles=b.roles, feature=b.feature, key=b.key, leading=b.leading)
     negate = isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn))
     flag = _flag_compared_with_a_bool(a, b, operator)
     if flag is not None:

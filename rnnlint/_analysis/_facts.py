@@ -15,7 +15,7 @@ from .._pytorch import CELL_KINDS, RNN_KINDS
 from .._source import SourceLines
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Const, Value, cases
-from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue
+from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue, axis_symbol
 
 Guard = frozenset  # of (atom, truth) literals: the path a fact was recorded on
 STEP = "step"  # the origin of what a recurrent cell returns: `h'` (or an LSTMCell's `c'`)
@@ -386,6 +386,7 @@ class FileFacts:
     foreign_trees: tuple = ()
     _foreign_nodes: set | None = field(default=None, repr=False)
     _head_flows: list | None = field(default=None, repr=False)
+    _paddings: list | None = field(default=None, repr=False)
 
     @property
     def events(self) -> Iterator[tuple[ScopeFacts, Fact]]:
@@ -423,6 +424,35 @@ class FileFacts:
         if source is None:
             return None
         return next((event for _, event in self.of(CellCall) if event.node is source), None)
+
+    def padding_of(self, tensor: Value) -> tuple[PadSequence | None, bool]:
+        """The ``pad_sequence`` call whose result ``tensor`` is, or whose first two axes it has
+        (an embedding of the padded token ids keeps them), and whether in swapped order (a
+        ``permute``): ``(None, False)`` when its first two axes are no padding's."""
+        if not isinstance(tensor, Tensor):
+            return None, False
+        if self._paddings is None:
+            self._paddings = [event for _, event in self.of(PadSequence)]
+        pads = self._paddings
+        same = next((pad for pad in pads if pad.result is tensor), None)
+        if same is not None:
+            return same, False
+        if tensor.shape is not None:
+            if len(tensor.shape) < 3:
+                return None, False
+            first, second = tensor.shape[0], tensor.shape[1]
+        elif tensor.key is None or tensor.leading:
+            return None, False
+        else:
+            first, second = axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1)
+        for pad in pads:
+            key = pad.result.key if isinstance(pad.result, Tensor) else None
+            if key is None:
+                continue
+            axes = (axis_symbol(key, 0), axis_symbol(key, 1))
+            if (first, second) in (axes, axes[::-1]):
+                return pad, (first, second) != axes
+        return None, False
 
     def head_call_of(self, tensor: Value) -> HeadCall | None:
         """The head call on an RNN's state whose per-layer result ``tensor`` is (``self.fc(h_n)``,

@@ -126,7 +126,8 @@ def _linear(layer: Layer, tensor: Tensor) -> Value:
 def _embedding(layer: Layer, tensor: Tensor) -> Value:
     if tensor.shape is None:
         # a new last axis: a known first axis stays first
-        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key, lead=tensor.lead)
+        # (only the first: a new last axis may land where the second one was thought to be)
+        return Tensor(feature=layer.param("embedding_dim"), key=tensor.key, leading=tensor.leading[:1])
     roles = (tensor.roles or (None,) * len(tensor.shape)) + (FEATURE,)
     return Tensor(shape=tensor.shape + (layer.param("embedding_dim"),), roles=roles)
 
@@ -335,9 +336,13 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, argument
                               else axis_symbol(key, axis) for axis in (batch_axis, time_axis))
             else:
                 batch, seq = axis_symbol(key, batch_axis), axis_symbol(key, time_axis)
-                if not isinstance(inputs.lead, Unknown):
-                    # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
-                    batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
+                # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first);
+                # `x[t].unsqueeze(0)`: the second one too (the batch of `x`, sequence first)
+                known = inputs.leading
+                if batch_axis < len(known) and not isinstance(known[batch_axis], Unknown):
+                    batch = known[batch_axis]
+                if time_axis < len(known) and not isinstance(known[time_axis], Unknown):
+                    seq = known[time_axis]
         else:
             assert inputs.shape is not None  # rank 2
             batch, seq = None, inputs.shape[0]
@@ -432,7 +437,7 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
         return _advanced_index(tensor, items)
     if tensor.shape is None:
         # x[..., -1] style on unknown rank: only the new first axis may be known
-        return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items))
+        return Tensor(rnn=tensor.rnn, leading=_leading_after_index(tensor, items))
     shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
     consumed = sum(1 for item in items if takes_axis(item))
     if consumed > len(shape):
@@ -514,19 +519,41 @@ def _advanced_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
                    factors=tuple(axis[2] for axis in axes))
 
 
-def _lead_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> Value:
-    """The first axis of ``tensor[items]`` when ``tensor``'s rank is unknown: a whole first axis
-    kept (``x[:, t]``), or the second one after an integer index (``x[t]``, ``x[0, :]``)."""
-    first = items[0] if items else None
-    if first == WHOLE_SLICE:
-        if not isinstance(tensor.lead, Unknown):
-            return tensor.lead
-        return axis_symbol(tensor.key, 0) if tensor.key else UNKNOWN
-    if isinstance(first, IndexNone):
-        return number(1)
-    if isinstance(first, IndexInt) and (len(items) == 1 or items[1] == WHOLE_SLICE) and tensor.key:
-        return axis_symbol(tensor.key, 1)
-    return UNKNOWN
+# how many axes after the indexed ones ``_leading_after_index`` names: an RNN input has three
+_LEADING_NAMED = 3
+
+
+def _leading_after_index(tensor: Tensor, items: tuple[IndexItem, ...]) -> tuple:
+    """The first axes of ``tensor[items]`` when ``tensor``'s rank is unknown: whole axes kept
+    (``x[:, t]`` keeps the first), an integer index drops one (``x[t]`` starts with the second),
+    ``None`` adds one of size 1; then the axes after the indexed ones, which come next. The
+    analysis stops at anything else (an ellipsis, a partial slice)."""
+    def source(axis: int) -> Value:
+        if axis < len(tensor.leading):
+            return tensor.leading[axis]
+        return axis_symbol(tensor.key, axis) if tensor.key else UNKNOWN
+
+    leading: list = []
+    axis = 0
+    for item in items:
+        if item == WHOLE_SLICE:
+            leading.append(source(axis))
+            axis += 1
+        elif isinstance(item, IndexInt):
+            axis += 1
+        elif isinstance(item, IndexNone):
+            leading.append(number(1))
+        else:
+            return _known_prefix(leading)
+    leading.extend(source(axis + extra) for extra in range(_LEADING_NAMED))
+    return _known_prefix(leading)
+
+
+def _known_prefix(leading: list) -> tuple:
+    """``leading`` without the unknown axes at its end."""
+    while leading and isinstance(leading[-1], Unknown):
+        leading.pop()
+    return tuple(leading)
 
 
 def _slice_length(size: Value, lower: Value | None, upper: Value | None, step: Value | None) -> Value:
@@ -640,9 +667,10 @@ def with_rank(tensor: Tensor, rank: int) -> Tensor:
     """A tensor of unknown rank, once an operation tells its rank: unknown axes get symbols."""
     if tensor.shape is not None or rank < 1:
         return tensor
-    leading: tuple = tuple(axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
-    if rank > 1 and not isinstance(tensor.lead, Unknown):
-        leading = (tensor.lead,) + leading[1:]
+    known = tensor.leading
+    leading: tuple = tuple(
+        known[i] if i < len(known) and not isinstance(known[i], Unknown)
+        else axis_symbol(tensor.key, i) if tensor.key else UNKNOWN for i in range(rank - 1))
     return Tensor(shape=leading + (tensor.feature,), roles=(None,) * rank, rnn=tensor.rnn, key=tensor.key)
 
 
@@ -714,10 +742,13 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
     if rank is None or tensor.shape is None:
         # a new first axis (or one before the last) leaves the last axis in place
         keeps_last = (position := as_int(axis)) is not None and (position == 0 or position <= -2)
-        # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
-        # and a new axis after the first keeps the first one first
-        lead = number(1) if as_int(axis) == 0 else tensor.lead if (as_int(axis) or 0) >= 1 else UNKNOWN
-        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, lead=lead)
+        # whatever the rank, a new axis at `k >= 0` has size 1 (`hidden.unsqueeze(0)` as an RNN's
+        # h_0) and keeps the axes before it where they were; the known ones after it move one on
+        leading: tuple = ()
+        if position is not None and position >= 0:
+            before = tensor.leading[:position]
+            leading = before + ((number(1),) + tensor.leading[position:] if len(before) == position else ())
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, leading=leading)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)
@@ -756,7 +787,7 @@ def reduce(tensor: Tensor, axis: Value | None, keepdim: bool) -> Tensor:
         if not keepdim and rank is None:
             # `(tokens != pad).sum(1)` of a tensor of unknown rank: its first axis is kept (and
             # `.sum(0)` leaves the second one first)
-            return Tensor(rnn=tensor.rnn, lead=_lead_after_reduce(tensor, as_int(axis)))
+            return Tensor(rnn=tensor.rnn, leading=_known_prefix([_lead_after_reduce(tensor, as_int(axis))]))
         return Tensor(rnn=tensor.rnn)
     roles = list(tensor.roles or (None,) * rank)
     if keepdim:
@@ -831,6 +862,12 @@ def _concatenate_features(tensors: list, known: list, axis: Value) -> Tensor:
     if index is None or any(len(t.shape) != len(known[0].shape) for t in known):
         return UNKNOWN_TENSOR
     rank = len(known[0].shape) if known else None
+    if index > 0 and rank is None:
+        # no rank known: every operand has the axes before `index`, all of one size, and the
+        # joined one after them (`torch.cat((x[t].unsqueeze(0), embedded), dim=2)`)
+        leading = [next((t.leading[i] for t in tensors if i < len(t.leading) and not isinstance(t.leading[i], Unknown)),
+                        UNKNOWN) for i in range(index)]
+        return Tensor(rnn=_first_rnn(tensors), leading=_known_prefix(leading))
     if index != -1 and (rank is None or normalize_axis(axis, rank) is None):
         return UNKNOWN_TENSOR
     if index != -1 and rank is not None and normalize_axis(axis, rank) != rank - 1:

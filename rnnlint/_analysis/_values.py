@@ -75,8 +75,8 @@ BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
 
 @dataclass(frozen=True)
 class Tensor(Value):
-    """A tensor; ``shape`` None when its rank is not known (then ``lead`` and ``feature`` may
-    still be)."""
+    """A tensor; ``shape`` None when its rank is not known (then its first axes, ``leading``,
+    and its last one, ``feature``, may still be)."""
 
     shape: tuple | None = None
     roles: tuple | None = None
@@ -85,7 +85,10 @@ class Tensor(Value):
     rnn: Any = field(default=None, compare=False)  # the Layer that produced it
     key: str | None = None  # names the atoms of its unknown axes
     source: Any = field(default=None, compare=False)  # the call that created it (torch.zeros(...))
-    lead: Value = UNKNOWN  # first axis, when the rank is unknown (`x.unsqueeze(0)`)
+    # the first axes, in order, when the rank is unknown: each one the size of that axis where
+    # the tensor has it (`x[t].unsqueeze(0)`: 1, then the second axis of `x`); UNKNOWN for one
+    # not known, with known ones after it
+    leading: tuple = ()
     # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
     # combined elementwise with that tensor, it gives that tensor's shape
     like: str | None = None
@@ -97,6 +100,11 @@ class Tensor(Value):
     # `torch.arange(n)`: the entries are the positions 0..n-1 of an axis of size n (kept only
     # through conversions such as `.to(device)` or `.long()`, which leave the values as they are)
     positions: Value | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def lead(self) -> Value:
+        """The first axis, when the rank is unknown (`x.unsqueeze(0)`)."""
+        return self.leading[0] if self.leading else UNKNOWN
 
     @property
     def last_axis(self) -> Value:

@@ -14,8 +14,10 @@ from .._analysis import (
     IndexNone,
     IndexTensor,
     Layer,
+    Opaque,
     Poly,
     Reduce,
+    RnnCall,
     StepLoop,
     Tensor,
     TensorSubscript,
@@ -41,7 +43,10 @@ class BatchAxisAsTime(Rule):
     ## What it does
     Checks for a first/last time-step selection (`out[:, -1]`, `out[-1]`, `out[:, 0]`) or a
     pooling (`mean`, `sum`, `max` with `dim=`) that lands on the batch axis of an RNN's
-    output, including a sequence padded back by `pad_packed_sequence`. A reduction with
+    output, including a sequence padded back by `pad_packed_sequence`. It also checks an RNN
+    fed a `pad_sequence` result unpacked (or an embedding of one, which keeps its two axes) in
+    the other layout than the padding states: `pad_sequence(seqs)` pads sequence first, and a
+    batch-first RNN given it reads each time step as a sample. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
     (recurrent batch normalisation), where a pooling for a prediction drops it.
 
@@ -159,6 +164,24 @@ class LastStep(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # `pad_sequence` pads sequence first unless told otherwise; the LSTM reads batch first
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pad_sequence
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.lstm = nn.LSTM(4, 5, batch_first=True)
+
+    def forward(self, sequences):
+        tokens = pad_sequence(sequences)
+        out, _ = self.lstm(self.embedding(tokens))  # expect: RNN004:18
+        return out[:, -1]
+"""
+        ),
         # the last valid step of each sample, with the batch's positions given to the time axis
         Invalid(
             """
@@ -262,6 +285,8 @@ class Packed(nn.Module):
     def check(self, context):
         for _, loop in context.facts.of(StepLoop):
             yield from self._check_step_loop(loop)
+        for _, call in context.facts.of(RnnCall):
+            yield from self._check_padded_input(call, context.facts)
         for scope, event in context.facts.of(TensorSubscript, Reduce):
             if isinstance(event, TensorSubscript):
                 yield from self._check_selection(scope, event)
@@ -326,6 +351,29 @@ class Packed(nn.Module):
             problem=f"acts on axis {axis}, the batch axis of {layer_label(tensor.rnn)}'s {layout} output "
                     f"{show_shape(tensor, scope.aliases)}, not on time",
         )
+
+    def _check_padded_input(self, call, facts):
+        """An RNN fed, unpacked, a ``pad_sequence`` result (or what keeps its first two axes: an
+        embedding of it) in the other layout than the padding states: it walks the batch as time."""
+        for feed in inputs_of(call):
+            pad, flipped = facts.padding_of(feed.value)
+            rnn_flag = _literal(feed.rnn.param("batch_first"), feed.guard)
+            if pad is None or rnn_flag is None or any(isinstance(atom, Opaque) for atom, _ in pad.guard):
+                continue
+            pad_flag = _literal(pad.batch_first, feed.guard)
+            if pad_flag is None or (pad_flag != flipped) == rnn_flag:
+                continue
+            stated = "batch first" if pad_flag else "sequence first"
+            moved = ", its first two axes then swapped" if flipped else ""
+            written = "" if pad.explicit else ", its default"
+            yield self.report(
+                call.node, event=call, operation=f"`{source_of(call.node)}`", condition=when(feed.guard),
+                problem=f"reads its input {'batch' if rnn_flag else 'sequence'} first ({layer_label(feed.rnn)} has "
+                        f"`batch_first={rnn_flag}`), but `{source_of(pad.node.func)}` lays it out {stated} "
+                        f"(`batch_first={pad_flag}`{written}){moved}: the batch is read as time",
+                help=f"pad with `batch_first={rnn_flag}`, or move the axes with `.transpose(0, 1)`",
+            )
+            return
 
     def _check_step_loop(self, loop):
         """A loop of ``x.size(k)`` steps that carries an RNN's state from one step to the next,

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from .._analysis import (
     BATCH,
+    BATCH_FACTOR,
     EQUAL,
     Poly,
     Reshape,
@@ -75,7 +76,7 @@ class ReshapeSwapsAxes(Rule):
 
     CODE = "RNN005"
     NAME = "reshape-swaps-axes"
-    MESSAGE = "{call} {problem}; `{method}` does not move data, so samples are scrambled"
+    MESSAGE = "{call} {problem}; `{method}` does not move data, so {effect}"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
     VALID: ClassVar[list[str]] = [
@@ -191,6 +192,27 @@ class Align(nn.Module):
         similarity = torch.bmm(a, b.transpose(1, 2))  # (batch, len_a, len_b)
         flipped = similarity.view(similarity.size(0), similarity.size(2), -1)  # expect: RNN005:19
         return torch.bmm(flipped.softmax(dim=2), a)
+"""
+        ),
+        # weights over scales broadcast to every speaker, then read speakers first: within each
+        # step, each speaker's row holds weights of several scales and speakers
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class ScaleWeights(nn.Module):
+    def __init__(self, hidden=8, scales=3, speakers=2):
+        super().__init__()
+        self.scales, self.speakers = scales, speakers
+        self.lstm = nn.LSTM(6, hidden, batch_first=True)
+        self.to_weights = nn.Linear(hidden, scales)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        weights = torch.softmax(self.to_weights(out), dim=2)
+        spread = weights.unsqueeze(3).expand(-1, -1, -1, self.speakers)
+        return spread.reshape(x.size(0) * x.size(1), self.speakers, self.scales)  # expect: RNN005:16
 """
         ),
         # a Conv2d's (batch, channels, height, width) flattened to (batch, width, channels * height)
@@ -451,6 +473,7 @@ class Summary(nn.Module):
                 yield self.report(
                     event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
                     problem=f"folds the `num_layers * num_directions` axis of `{tensor.origin}` into the other axes",
+                    effect=MIXES_SAMPLES,
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
@@ -463,6 +486,7 @@ class Summary(nn.Module):
                 yield self.report(
                     event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement=text,
                     problem=f"puts axis {later} before axis {position} by reshaping",
+                    effect=_effect_of_moving(tensor, position, later),
                     help=f"use `.{text}`" + (" before the `view`" if len(tensor.shape) != len(dims) else ""),
                 )
             else:
@@ -472,6 +496,7 @@ class Summary(nn.Module):
                         event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
                         problem=f"asks for the {_named(misread.wanted)} axis at position {misread.axis}, where the "
                                 f"data holds the {_named(misread.skipped)} axis first",
+                        effect=_effect_of_misread(tensor, misread),
                         help=f"move the {_named(misread.wanted)} axis into place with `permute`/`transpose` before "
                              f"the `{method}`",
                     )
@@ -488,6 +513,7 @@ class Summary(nn.Module):
             return self.report(
                 call, event=event, call=f"`{source_of(call)}`", method=method, replacement=text,
                 problem=f"puts axis {reordered[0]} before axis {reordered[1]} by reshaping",
+                effect=_effect_of_moving(tensor, reordered[1], reordered[0]),
                 help=f"use `.{text}`",
             )
         # a pure swap of the first two axes: every other axis kept as it is (or left to -1)
@@ -503,8 +529,62 @@ class Summary(nn.Module):
         return self.report(
             call, event=event, call=f"`{source_of(call)}`", method=method, replacement=replacement.lstrip("."),
             problem="swaps the first two axes by reshaping", replacements=replacements,
+            effect=_effect_of_moving(tensor, 0, 1),
             help="use `.transpose(0, 1)` or `.permute(1, 0, 2)`",
         )
+
+
+# what a reshape that reads the data out of order does, by where the batch axis is
+MIXES_SAMPLES = "samples are scrambled: rows mix values of different samples"
+
+
+def _out_of_order(first: str, second: str) -> str:
+    return f"the values of {first} and {second} are read in the wrong order"
+
+
+def _within_each_sample(first: str, second: str) -> str:
+    return (f"the samples stay apart, but within each sample the values of {first} and {second} are read in the "
+            "wrong order")
+
+
+def _batch_axes(tensor: Tensor) -> set:
+    """The axes of ``tensor`` that hold (part of) its batch, by role or by factor."""
+    axes = axes_of(tensor) or ()
+    return {index for index, made_of in enumerate(axes)
+            if tensor.role(index) == BATCH or any(factor.name == BATCH_FACTOR for factor in made_of)}
+
+
+def _axis_names(tensor: Tensor, first: int, second: int) -> tuple[str, str]:
+    """How a message names two axes: by what they are made of when both are known, else by position."""
+    axes = axes_of(tensor) or ()
+    names = []
+    for index in (first, second):
+        made_of = axes[index] if index < len(axes) else ()
+        named = [factor.name for factor in made_of if factor.name]
+        if not named or len(named) != len(made_of):
+            return f"axes {first}", f"{second}"
+        names.append(f"`{' x '.join(named)}`")
+    return names[0], names[1]
+
+
+def _effect_of_moving(tensor: Tensor, earlier: int, later: int) -> str:
+    """A reshape that reads axis ``later`` where axis ``earlier`` is: the axes from ``earlier``
+    to ``later`` are read out of order, the others are not."""
+    batch = _batch_axes(tensor)
+    if any(earlier <= axis <= later for axis in batch):
+        return MIXES_SAMPLES
+    first, second = _axis_names(tensor, later, earlier)
+    return _within_each_sample(first, second) if batch else _out_of_order(first, second)
+
+
+def _effect_of_misread(tensor: Tensor, misread) -> str:
+    """Samples stay apart when the batch factor is among those read in place around it."""
+    if any(factor.name == BATCH_FACTOR for factor in misread.kept):
+        return _within_each_sample(_named(misread.wanted), _named(misread.skipped))
+    axes = axes_of(tensor) or ()
+    if any(factor.name == BATCH_FACTOR for made_of in axes for factor in made_of) or _batch_axes(tensor):
+        return MIXES_SAMPLES
+    return _out_of_order(_named(misread.wanted), _named(misread.skipped))
 
 
 def _misread(tensor: Tensor, dims: list, guard):

@@ -184,6 +184,29 @@ class Seq2SeqCell(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # a time-major series stepped one time step at a time: `series[t].unsqueeze(0)` is
+        # (1, batch, features), and the state is sized with the series' time axis
+        Invalid(
+            """
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self, hidden=6, layers=2):
+        super().__init__()
+        self.lstm = nn.LSTM(4, hidden, num_layers=layers)
+
+    def step(self, x, state):
+        return self.lstm(x, state)
+
+    def forward(self, series):
+        h = c = series.new_zeros(self.lstm.num_layers, series.shape[0], self.lstm.hidden_size)  # expect: RNN006:17
+        outs = []
+        for t in range(series.shape[0]):
+            out, (h, c) = self.step(series[t].unsqueeze(0), (h, c))
+            outs.append(out)
+        return outs
+"""
+        ),
         # a learned (num_layers, 1, hidden) start expanded along the layers axis, not the batch's
         Invalid(
             """
@@ -512,6 +535,9 @@ def _input_batch(inputs, config, guard):
             yield case_guard, UNKNOWN
         elif case.shape is not None:
             yield case_guard, (case.shape[axis] if len(case.shape) == 3 else None if len(case.shape) == 2 else UNKNOWN)
+        elif axis < len(case.leading) and not isinstance(case.leading[axis], Unknown):
+            # rank unknown, first axes known (`x[t].unsqueeze(0)`: 1, then the batch of `x`)
+            yield case_guard, case.leading[axis]
         elif case.key is not None:
             yield case_guard, axis_symbol(case.key, axis)
         else:

@@ -17,7 +17,6 @@ from .._analysis import (
     Pack,
     Packed,
     Pad,
-    PadSequence,
     Poly,
     Reduce,
     Reshape,
@@ -47,7 +46,9 @@ class PackedLayoutMismatch(Rule):
     """
     ## What it does
     Checks that `pack_padded_sequence` is given the `batch_first` layout of the tensor it packs.
-    It reports where the code shows that layout: the tensor is the output of another RNN, or the
+    It reports where the code shows that layout: the tensor is the output of another RNN, or a
+    `pad_sequence` result whose `batch_first` states it (also once embedded or passed through
+    layers that keep its first two axes; a `transpose` or `permute` of them is followed), or the
     code reads the same axes elsewhere the way the RNN fed by the pack declares, unpacked by an
     RNN (as in `if lengths is None:`) or in another pack that agrees with its RNN. The RNN's own
     `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
@@ -268,6 +269,41 @@ class Tagger(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # the embedding keeps the padding's (batch, seq) axes: the pack reads seq as the batch
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, sequences, lengths):
+        tokens = pad_sequence(sequences, batch_first=True)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)  # expect: RNN010:18
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+""",
+            fixed="""
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, sequences, lengths):
+        tokens = pad_sequence(sequences, batch_first=True)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False, batch_first=True)
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+""",
+        ),
         # the lengths are counted per row of axis 0, the pack reads axis 1 as the batch
         Invalid(
             """
@@ -550,10 +586,9 @@ class Stacked(nn.Module):
                     if reading is not None:
                         readings.append(reading)
         readings += _agreeing_packs(packs, consumers)
-        padded = {id(event.result): event for _, event in context.facts.of(PadSequence)}
         for events in packs.values():
             node = events[0][1].node
-            finding = _against_input([event for _, event in events], padded, context.facts.lines) \
+            finding = _against_input([event for _, event in events], context.facts.padding_of, context.facts.lines) \
                 or _against_lengths([event for _, event in events]) \
                 or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
@@ -596,13 +631,13 @@ def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
-def _against_input(events, padded: dict, lines: SourceLines):
+def _against_input(events, padding_of, lines: SourceLines):
     """The call reads a tensor whose layout the analysis knows (an RNN's output, or what a
     ``pad_sequence`` states) the other way."""
     found = []
     for event in events:
         for input_guard, tensor in cases(event.input, event.guard):
-            for layout_guard, layout, origin in _layouts_of(tensor, padded, input_guard, lines):
+            for layout_guard, layout, origin in _layouts_of(tensor, padding_of, input_guard, lines):
                 for guard, flag in split_flag(event.batch_first, layout_guard):
                     condition = _decided(guard, event.guard)
                     if flag is not None and condition is not None and flag != layout:
@@ -612,7 +647,7 @@ def _against_input(events, padded: dict, lines: SourceLines):
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
     layouts = {layout for event in events for _, case in cases(event.input)
-               for _, layout, _ in _layouts_of(case, padded, event.guard, lines)}
+               for _, layout, _ in _layouts_of(case, padding_of, event.guard, lines)}
     return condition, flag, reason, layout, layouts == {layout}
 
 
@@ -668,15 +703,15 @@ def _same(first: Poly, second: Poly) -> bool:
     return compare(first, second).verdict == EQUAL
 
 
-def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
+def _layouts_of(tensor, padding_of, guard, lines: SourceLines):
     """``(guard, batch first?, where from)`` for the layout a tensor is known in: an RNN's
     output by its roles, a ``pad_sequence`` result by the ``batch_first`` that call states."""
     layout = _layout(tensor)
     if layout is not None:
         yield guard, layout, f" from {layer_label(tensor.rnn)}" if tensor.rnn is not None else ""
         return
-    pad = padded.get(id(tensor))
-    if pad is None or pad.result is not tensor:
+    pad, flipped = padding_of(tensor)
+    if pad is None:
         return
     both = merge_guards(guard, pad.guard)
     if both is None:
@@ -684,7 +719,9 @@ def _layouts_of(tensor, padded: dict, guard, lines: SourceLines):
     for flag_guard, flag in split_flag(pad.batch_first, both):
         if flag is not None:
             written = "" if pad.explicit else ", its default"
-            yield flag_guard, flag, f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written})"
+            kept = " through its first two axes, swapped" if flipped else ""
+            yield flag_guard, flag != flipped, \
+                f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written}){kept}"
 
 
 class _Reading(NamedTuple):

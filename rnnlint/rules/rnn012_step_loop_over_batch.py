@@ -14,6 +14,8 @@ from .._analysis import (
     IndexEllipsis,
     IndexInt,
     IndexSlice,
+    Opaque,
+    PadSequence,
     Poly,
     RnnCall,
     StepLoop,
@@ -25,7 +27,9 @@ from .._analysis import (
     axis_symbol,
     cases,
     compare,
+    merge_guards,
     rnn_configs,
+    split_flag,
     takes_axis,
 )
 from .._shapes import batch_axis
@@ -41,7 +45,9 @@ class StepLoopOverBatch(Rule):
     step at a time, that walks the batch axis as if it were time. Either the loop counts the
     axis the cell takes as its batch (`range(x.size(0))` while the step is `x[:, t]`), or `t`
     indexes the batch axis of a tensor whose layout the code states (`x[t]` of a batch-first
-    RNN's output, whose rows are samples). Where the layout is not known, nothing is reported.
+    RNN's output, whose rows are samples, or `padded[:, t]` of a `pad_sequence` that pads
+    sequence first, fed to the step as it is). Where the layout is not known, nothing is
+    reported.
 
     ## Why is this bad?
     Nothing raises when the sizes allow it. A loop bounded by the batch size reads as many
@@ -173,6 +179,26 @@ class OneStep(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # `pad_sequence` pads sequence first: `padded[:, t]` is sample `t`'s padded steps
+        Invalid(
+            """
+import torch.nn as nn
+from torch.nn.utils.rnn import pad_sequence
+
+class PaddedCellReader(nn.Module):
+    def __init__(self, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(3, hidden)
+
+    def forward(self, sequences):
+        padded = pad_sequence(sequences)
+        h = padded.new_zeros(len(sequences), self.hidden)
+        for t in range(padded.size(1)):  # expect: RNN012:9
+            h = self.cell(padded[:, t], h)
+        return h
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -250,10 +276,11 @@ class Summarizer(nn.Module):
     ]
 
     def check(self, context):
+        padded = {id(event.result): event for _, event in context.facts.of(PadSequence)}
         for scope, loop in context.facts.of(StepLoop):
             target = getattr(loop.node.target, "id", "t")
             text = f"for {target} in {source_of(loop.node.iter)}"
-            for evidence in _evidence(loop, scope.aliases):
+            for evidence in _evidence(loop, scope.aliases, padded):
                 node = loop.node
                 span = Span(node.lineno, node.col_offset, node.iter.end_lineno or node.lineno,
                             node.iter.end_col_offset or node.col_offset)
@@ -264,11 +291,28 @@ class Summarizer(nn.Module):
                 break
 
 
-def _evidence(loop: StepLoop, aliases: dict):
+def _evidence(loop: StepLoop, aliases: dict, padded: dict):
     """A sentence for each way the loop certainly walks the batch axis."""
     steps = [(event.tensor, axis, source_of(event.node.value)) for event in loop.body
              if isinstance(event, TensorSubscript) for axis in _counted_axes(event, loop.counter)]
     calls = [event for event in loop.body if isinstance(event, (CellCall, RnnCall))]
+    # `t` picks a sample of a `pad_sequence` result whose layout the call states, and that very
+    # slice is what the step is fed: one sample's padded steps taken as a batch
+    for event in loop.body:
+        if not isinstance(event, TensorSubscript) or event.result is None:
+            continue
+        pad = padded.get(id(event.tensor))
+        if pad is None or pad.result is not event.tensor:
+            continue
+        flag = _stated_layout(pad, loop.guard)
+        if flag is None or (1 if not flag else 0) not in _counted_axes(event, loop.counter):
+            continue
+        fed = [call for call in calls if call.input is event.result]
+        if fed:
+            yield (f"`{{t}}` indexes the batch axis of `{source_of(event.node.value)}` (`{source_of(pad.node.func)}` "
+                   f"with `batch_first={flag}` lays it out {'(batch, seq, *)' if flag else '(seq, batch, *)'}), "
+                   f"so {_label(fed[0])} is fed one sample's time steps as its batch")
+            return
     for tensor, axis, name in steps:
         counted = _size(tensor, axis)
         for call in calls:
@@ -294,6 +338,15 @@ def _evidence(loop: StepLoop, aliases: dict):
                     yield (f"`{{t}}` indexes the batch axis of `{name}` {show(tensor, aliases)}, so {label} "
                            "is fed one sample's time steps as its batch")
                     return
+
+
+def _stated_layout(pad: PadSequence, guard: frozenset) -> bool | None:
+    """The one `batch_first` a `pad_sequence` states on the loop's path, literal or its default;
+    None when the configuration or a branch the analysis cannot evaluate decides it."""
+    flags = list(split_flag(pad.batch_first, merge_guards(guard, pad.guard) or guard))
+    if len(flags) != 1 or flags[0][1] is None or any(isinstance(atom, Opaque) for atom, _ in pad.guard):
+        return None
+    return flags[0][1]
 
 
 def _counted_axes(event: TensorSubscript, counter):

@@ -413,6 +413,23 @@ class CellSpec:
         self.config = config
         self._name = name
         self._module = weakref.ref(module)
+        # the last steps' `h'` (and `c'`), kept only when heads are watched, as an RNN's results
+        self.record_states = False
+        self.recent: deque[tuple[str, Tensor]] = deque(maxlen=2 * _RECENT_CALLS)
+        self.heads: list = []
+
+    def record(self, result: Any) -> None:
+        """Remember the tensors one step returned: ``h'``, or an LSTMCell's ``(h', c')``."""
+        if not self.heads:
+            return
+        hidden, cell = result if isinstance(result, tuple) and len(result) == 2 else (result, None)
+        for role, tensor in (("c", cell), ("h", hidden)):
+            if isinstance(tensor, Tensor):
+                self.recent.appendleft((role, tensor.detach()))
+
+    def results(self) -> Iterator[tuple[str, Tensor]]:
+        """The remembered tensors, newest step first."""
+        return iter(self.recent)
 
     @property
     def name(self) -> str:
@@ -548,11 +565,26 @@ class LinearSpec:
     the watch's recurrent modules, and views of them, by identity; with sizes declared it
     also judges tensors the model computed from them by their shape."""
 
-    def __init__(self, module: nn.Linear, name: Name, recurrent: list[RecurrentSpec]) -> None:
+    def __init__(self, module: nn.Linear, name: Name, recurrent: list[RecurrentSpec],
+                 cells: list[CellSpec] | None = None) -> None:
         self._name = name
         self._module = weakref.ref(module)
-        # the watch's recurrent modules, shared: modules added later are seen too
+        # the watch's recurrent modules and cells, shared: modules added later are seen too
         self.recurrent = recurrent
+        self.cells: list[CellSpec] = [] if cells is None else cells
+
+    @property
+    def watches_any(self) -> bool:
+        """Whether there is a recurrent module or cell whose results this head may be fed."""
+        return bool(self.recurrent or self.cells)
+
+    def recognise_step(self, data: Tensor) -> tuple[CellSpec, str] | None:
+        """The cell whose last steps' ``h'`` or ``c'`` ``data`` is, or is a view of."""
+        for spec in self.cells:
+            for role, base in spec.results():
+                if view_axes(data, base) is not None:
+                    return spec, role
+        return None
 
     @property
     def name(self) -> str:
@@ -582,7 +614,7 @@ class LinearSpec:
         verdict waits for the model's result."""
         __tracebackhide__ = True
         data = args[0] if args else kwargs.get("input")
-        if not isinstance(data, Tensor) or not self.recurrent:
+        if not isinstance(data, Tensor) or not self.watches_any:
             return None
         if isinstance(self._module(), LazyModuleMixin):
             return None  # not built yet: its input decides its in_features
@@ -596,6 +628,9 @@ class LinearSpec:
             # torch raises anyway: name the recurrent module the input comes from
             if found is not None and found[1] != "c_n":
                 raise self._width_error(tuple(shape), found[0])
+            step = self.recognise_step(data)
+            if step is not None and step[1] == "h":
+                raise self._cell_width_error(tuple(shape), step[0])
             source = self._source_of(features) if sizes.batch is not None else None
             if source is not None:
                 raise self._width_error(tuple(shape), source)
@@ -668,6 +703,19 @@ class LinearSpec:
             "RNN001", self.name, f"`{self.name}` got an input of the wrong width",
             f"input: expected (..., in_features) = (..., {self.in_features}), got {got}",
             f"{self.description} after {source}",
+            cause,
+            expected=self.in_features, got=got,
+        )
+
+    def _cell_width_error(self, got: tuple, spec: CellSpec) -> RNNShapeError:
+        hidden = spec.config.hidden_size
+        cause = f"give the head in_features = {hidden}"
+        if self.in_features == 2 * hidden:
+            cause = f"a cell steps one direction: {cause}"
+        return _error(
+            "RNN001", self.name, f"`{self.name}` got an input of the wrong width",
+            f"input: expected (..., in_features) = (..., {self.in_features}), got {got}",
+            f"{self.description} after `{spec.name}`, whose state h' has hidden_size = {hidden} features",
             cause,
             expected=self.in_features, got=got,
         )

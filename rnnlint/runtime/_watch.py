@@ -81,7 +81,7 @@ class _Attachment:
         if _is_compiling():
             # traced shapes may be symbolic: check the real tensors outside the graph; a head
             # with no recurrent module to recognise has nothing to check, and breaks no graph
-            if isinstance(spec, LinearSpec) and not spec.recurrent:
+            if isinstance(spec, LinearSpec) and not spec.watches_any:
                 return
             if _checks_under_compile():
                 _outside_graph(spec.check_call, args, kwargs, watch.sizes)
@@ -294,6 +294,8 @@ class Watch:
             return
         for spec in self.recurrent:
             spec.recent.clear()
+        for step in self.cells:
+            step.recent.clear()
         if not self.pending:
             return
         pending, self.pending = self.pending, []
@@ -322,9 +324,11 @@ class Watch:
             self.recurrent.append(spec)
         elif step is not None:
             spec = CellSpec(module, step, name)
+            spec.record_states = self.watches_heads
+            spec.heads = self.linears  # shared, as for the recurrent modules
             self.cells.append(spec)
         elif isinstance(module, nn.Linear) and self.watches_heads:
-            spec = LinearSpec(module, name, self.recurrent)
+            spec = LinearSpec(module, name, self.recurrent, self.cells)
             self.linears.append(spec)
         else:
             return False

@@ -168,3 +168,43 @@ def test_with_sizes_declared_a_step_whose_batch_is_the_sequence_is_rnn012():
     # without declared sizes the shapes are all valid: nothing to say
     with watch(model):
         assert tuple(model(x).shape) == _shapes.step_state_shape(config(cell), 7)
+
+
+class CellHead(nn.Module):
+    """An LSTMCell stepped over a batch-first input, then a head on its last `h`."""
+
+    def __init__(self, head_features, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.LSTMCell(4, hidden)
+        self.fc = nn.Linear(head_features, 2)
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], (h, c))
+        return self.fc(h)
+
+
+def test_a_head_too_wide_for_the_cells_state_is_rnn001_naming_the_cell():
+    model = CellHead(head_features=12)
+    with pytest.raises(RNNShapeError) as caught, watch(model, heads=True):
+        model(torch.randn(BATCH, 5, 4))
+    error = caught.value
+    assert error.rule == "RNN001"
+    assert error.module == "model.fc"
+    assert error.got == (BATCH, 6)
+    assert "model.cell" in str(error) and "hidden_size = 6" in str(error)
+
+
+def test_a_head_of_the_cells_width_runs_unchanged_and_without_heads_torch_raises():
+    torch.manual_seed(0)
+    model = CellHead(head_features=6)
+    x = torch.randn(BATCH, 5, 4)
+    plain = model(x)
+    with watch(model, heads=True):
+        assert torch.equal(model(x), plain)
+    too_wide = CellHead(head_features=12)
+    with pytest.raises(RuntimeError) as caught, watch(too_wide):
+        too_wide(x)
+    assert not isinstance(caught.value, RNNShapeError)  # heads not watched: torch's own error
