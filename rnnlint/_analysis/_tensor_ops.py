@@ -338,6 +338,9 @@ def _rnn_result(layer: Layer, config: _shapes.RNNConfig, inputs: Value, argument
                 if not isinstance(inputs.lead, Unknown):
                     # `seq.unsqueeze(0)`: the first axis is known (a batch of one, batch first)
                     batch, seq = (inputs.lead, seq) if batch_axis == 0 else (batch, inputs.lead)
+                if not isinstance(inputs.second, Unknown):
+                    # `seq[:, None]`: the second axis is known (a batch of one, sequence first)
+                    batch, seq = (inputs.second, seq) if batch_axis == 1 else (batch, inputs.second)
         else:
             assert inputs.shape is not None  # rank 2
             batch, seq = None, inputs.shape[0]
@@ -432,7 +435,10 @@ def index_tensor(tensor: Tensor, items: tuple[IndexItem, ...]) -> Tensor:
         return _advanced_index(tensor, items)
     if tensor.shape is None:
         # x[..., -1] style on unknown rank: only the new first axis may be known
-        return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items))
+        # `x[:, None]`: a new second axis of size 1
+        second = number(1) if len(items) >= 2 and items[0] == WHOLE_SLICE and isinstance(items[1], IndexNone) \
+            else UNKNOWN
+        return Tensor(rnn=tensor.rnn, lead=_lead_after_index(tensor, items), second=second)
     shape, roles = list(tensor.shape), list(tensor.roles or (None,) * len(tensor.shape))
     consumed = sum(1 for item in items if takes_axis(item))
     if consumed > len(shape):
@@ -717,7 +723,8 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
         # whatever the rank, a new first axis has size 1 (`hidden.unsqueeze(0)` as an RNN's h_0)
         # and a new axis after the first keeps the first one first
         lead = number(1) if as_int(axis) == 0 else tensor.lead if (as_int(axis) or 0) >= 1 else UNKNOWN
-        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, lead=lead)
+        return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, lead=lead,
+                      second=number(1) if as_int(axis) == 1 else UNKNOWN)
     index = as_int(axis)
     if index is None:
         return Tensor(rnn=tensor.rnn)

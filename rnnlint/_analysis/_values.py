@@ -75,8 +75,8 @@ BATCH, TIME, FEATURE, STATE = "batch", "time", "feature", "layers*directions"
 
 @dataclass(frozen=True)
 class Tensor(Value):
-    """A tensor; ``shape`` None when its rank is not known (then ``lead`` and ``feature`` may
-    still be)."""
+    """A tensor; ``shape`` None when its rank is not known (then ``lead``, ``second`` and
+    ``feature`` may still be)."""
 
     shape: tuple | None = None
     roles: tuple | None = None
@@ -86,6 +86,8 @@ class Tensor(Value):
     key: str | None = None  # names the atoms of its unknown axes
     source: Any = field(default=None, compare=False)  # the call that created it (torch.zeros(...))
     lead: Value = UNKNOWN  # first axis, when the rank is unknown (`x.unsqueeze(0)`)
+    # second axis, when the rank is unknown: a new axis of size 1 there (`x[:, None]`, `x.unsqueeze(1)`)
+    second: Value = UNKNOWN
     # the key of the tensor this one is a keepdim reduction of (`x.mean(1, keepdim=True)`):
     # combined elementwise with that tensor, it gives that tensor's shape
     like: str | None = None
