@@ -521,7 +521,8 @@ def _report(args, findings: list, sources: dict, files: int, fixed: list, incomp
         rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources)
         if rendered:
             parts.append(rendered)
-        if not args.quiet and args.output_format in _render.HUMAN_FORMATS:
+        # no file at all: the warning on stderr is the one line to read, as in ruff
+        if not args.quiet and args.output_format in _render.HUMAN_FORMATS and (files or findings or fixed):
             if args.fix_only:
                 parts.append(_fixed_line(len(fixed), "Fixed") if fixed else "No findings fixed.")
             else:

@@ -151,7 +151,7 @@ def test_force_exclude_applies_to_named_files_and_stdin(tmp_path):
     for path in ("generated/model.py", "sub/top.py"):
         forced = rnnlint("--no-cache", "--force-exclude", path, cwd=tmp_path)
         assert (forced.returncode, forced.stdout, forced.stderr) == (
-            0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+            0, "", "rnnlint: warning: No Python files found\n")
     stdin = rnnlint("--force-exclude", "--stdin-filename", "generated/model.py", cwd=tmp_path, stdin=BUGGY_HEAD)
     assert (stdin.returncode, stdin.stdout, stdin.stderr) == (0, "", "")
     fixed = rnnlint("--force-exclude", "--fix", "--stdin-filename", "sub/x.py", cwd=tmp_path, stdin=BUGGY_HEAD)
@@ -282,7 +282,7 @@ def test_an_empty_folder_warns(tmp_path):
     (tmp_path / "empty" / "notes.txt").write_text("no Python here\n")
     result = rnnlint("--no-cache", "empty", cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (
-        0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+        0, "", "rnnlint: warning: No Python files found\n")
 
 
 # --- 7. configuration ------------------------------------------------------------------------
