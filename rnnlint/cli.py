@@ -973,7 +973,12 @@ def _rule_command(argv: list) -> int:
     from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
     from .rules._docs import rule_doc, rules_json, rules_table
 
+    given = [option for option, chosen in (("CODE", args.rule), ("--all", args.all), ("--table", args.table)) if chosen]
+    if len(given) > 1:
+        raise UsageError(f"rnnlint rule: {' and '.join(given)} cannot be used together")
     if args.table:
+        if args.output_format != "text":
+            raise UsageError("rnnlint rule: --table prints Markdown; --output-format json goes with CODE or --all")
         print(rules_table())
         return EXIT_CLEAN
     if args.all:

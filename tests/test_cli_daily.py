@@ -489,6 +489,18 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
         assert (result.returncode, result.stdout, result.stderr) == (2, "", message), args
 
 
+def test_rule_takes_one_of_a_code_all_and_table(tmp_path):
+    # as `ruff rule --all F401` is an error: which one was meant is not known
+    for args, given in ((("--all", "RNN001"), "CODE and --all"), (("--table", "RNN001"), "CODE and --table"),
+                        (("--all", "--table"), "--all and --table")):
+        result = rnnlint("rule", *args, cwd=tmp_path)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2, "", f"rnnlint: error: rnnlint rule: {given} cannot be used together\n"), args
+    table = rnnlint("rule", "--table", "--output-format", "json", cwd=tmp_path)
+    assert (table.returncode, table.stdout) == (2, "") and table.stderr.count("\n") == 1
+    assert rnnlint("rule", "--table", cwd=tmp_path).stdout.startswith("| Code | Name |")
+
+
 def test_rule_all_as_json(tmp_path):
     from rnnlint.rules import ALL_RULES
 

@@ -224,3 +224,48 @@ def test_unreadable_cache_folder_is_a_warning(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("rnnlint: warning: cannot write the cache in ")
     assert result.stderr.endswith("results are not cached\n") and len(result.stderr.splitlines()) == 1
+
+
+def _notebook(cells) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+@pytest.mark.parametrize("name, cells", [
+    ("no_cells", []),
+    ("markdown_only", [{"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "no code here"]}]),
+    ("raw_and_empty_code", [{"cell_type": "raw", "metadata": {}, "source": "x"},
+                            {"cell_type": "code", "metadata": {}, "source": [], "outputs": [],
+                             "execution_count": None}]),
+])
+def test_a_notebook_without_code_is_a_normal_result(tmp_path, name, cells):
+    (tmp_path / f"{name}.ipynb").write_text(_notebook(cells))
+    assert rnnlint(f"{name}.ipynb", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
+    assert rnnlint("shapes", f"{name}.ipynb", cwd=tmp_path) == (0, f"{name}.ipynb: no nn.Module classes found\n", "")
+
+
+def test_a_file_holding_only_a_bom_is_an_empty_file(tmp_path):
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf")
+    assert rnnlint("bom.py", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
+    assert rnnlint("shapes", "bom.py", cwd=tmp_path) == (0, "bom.py: no nn.Module classes found\n", "")
+
+
+def test_a_folder_named_like_a_notebook_is_walked(tmp_path):
+    (tmp_path / "x.ipynb").mkdir()
+    (tmp_path / "x.ipynb" / "model.py").write_text(BUGGY)
+    code, out, _ = rnnlint("x.ipynb", cwd=tmp_path)
+    assert (code, out.splitlines()[0]) == (1, f"x.ipynb/model.py:19:19: {FINDING}")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_shapes_on_odd_inputs_is_one_line(tmp_path):
+    os.symlink("loop_b", tmp_path / "loop_a")
+    os.symlink("loop_a", tmp_path / "loop_b")
+    (tmp_path / "bad.ipynb").write_text("{not json")
+    (tmp_path / "nul.py").write_bytes(HEADER.encode() + b"x = 1\x00\n")
+    for name, message in (
+            ("loop_a", "loop_a: too many levels of symbolic links"),
+            ("bad.ipynb", "bad.ipynb: not a valid notebook: invalid JSON: Expecting property name enclosed in "
+                          "double quotes: line 1 column 2 (char 1)")):
+        assert rnnlint("shapes", name, cwd=tmp_path) == (2, "", f"rnnlint: error: {message}\n"), name
+    code, out, err = rnnlint("shapes", "nul.py", cwd=tmp_path)
+    assert (code, out, err.count("\n")) == (2, "", 1) and err.startswith("rnnlint: error: nul.py: ")
