@@ -300,6 +300,9 @@ def _parse(parser: argparse.ArgumentParser, argv: list, intermixed: bool = False
 def _codes(values: list | None, where: str, ignoring: bool = False) -> tuple | None:
     if values is None:
         return None
+    if any(not text.replace(",", "").strip() for text in values):
+        # `--select ""` would select nothing: a silent no-op, as ruff refuses it too
+        raise ConfigError(f"{where}: no rule code given")
     codes = tuple(code.strip().upper() for text in values for code in text.split(",") if code.strip())
     return validate_codes(codes, where, ignoring=ignoring)
 

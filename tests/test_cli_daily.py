@@ -76,6 +76,10 @@ def test_unknown_codes_keys_and_rule_names_get_the_nearest_one(project):
                                                  "'HEAD-FEATURES-MISMATCH'; did you mean RNN001 "
                                                  "(head-features-mismatch)?\n"),
         (("--select", "RNN999"), "rnnlint: error: --select: unknown code RNN999\n"),
+        # an empty list of codes would select (or ignore) nothing without a word: refused, as ruff does
+        (("--select", ""), "rnnlint: error: --select: no rule code given\n"),
+        (("--extend-select", " , "), "rnnlint: error: --extend-select: no rule code given\n"),
+        (("--ignore", ""), "rnnlint: error: --ignore: no rule code given\n"),
     ]
     for args, message in cases:
         result = rnnlint("--no-cache", *args, "model.py", cwd=project)
