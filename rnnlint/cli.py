@@ -990,6 +990,9 @@ def _rule_command(argv: list) -> int:
         raise UsageError("rnnlint rule: give a rule code, --all or --table")
     else:
         rule = RULES_BY_CODE.get(args.rule.upper()) or RULES_BY_NAME.get(args.rule.lower())
+        if rule is None and args.rule.upper() == "RNN000":
+            raise UsageError("RNN000 is no rule: it reports a file that could not be read, decoded or parsed, "
+                             "and its message says why (see `rnnlint rule --all` for the rules)")
         if rule is None:
             from ._config import _did_you_mean
 

@@ -500,6 +500,10 @@ def test_rule_takes_one_of_a_code_all_and_table(tmp_path):
         result = rnnlint("rule", *args, cwd=tmp_path)
         assert (result.returncode, result.stdout, result.stderr) == (
             2, "", f"rnnlint: error: rnnlint rule: {given} cannot be used together\n"), args
+    # RNN000 is in the output of a run but has no documentation: say what it is, suggest no rule
+    nothing = rnnlint("rule", "rnn000", cwd=tmp_path)
+    assert (nothing.returncode, nothing.stdout) == (2, "") and "RNN001" not in nothing.stderr
+    assert nothing.stderr.startswith("rnnlint: error: RNN000 is no rule: it reports a file that could not be read")
     table = rnnlint("rule", "--table", "--output-format", "json", cwd=tmp_path)
     assert (table.returncode, table.stdout) == (2, "") and table.stderr.count("\n") == 1
     assert rnnlint("rule", "--table", cwd=tmp_path).stdout.startswith("| Code | Name |")
