@@ -493,7 +493,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
         _warn(args, "No Python files found")
     if args.diff:
         return _report_diff(args, "".join(result.diffs), result.findings, result.fixed_findings,
-                            incomplete=result.incomplete)
+                            incomplete=result.incomplete, files=result.files)
     return _report(args, result.findings, result.sources, files=result.files, fixed=result.fixed_findings,
                    incomplete=result.incomplete)
 
@@ -541,7 +541,7 @@ def _report(args, findings: list, sources: dict, files: int, fixed: list, incomp
     return status
 
 
-def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int = 0) -> int:
+def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int = 0, files: int = 1) -> int:
     """``--diff``: the diff alone on stdout; what would be fixed, and the files that could not be
     read, on stderr."""
     if diff:
@@ -552,7 +552,7 @@ def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int =
     for finding in findings:
         if finding.code == "RNN000":  # a file not checked is never silent
             print(_render.text([finding]), file=sys.stderr)
-    if not args.quiet and not args.silent:
+    if not args.quiet and not args.silent and (files or findings or fixed):  # no file: the warning says it
         print(_fixed_line(len(fixed), "Would fix") if fixed else "No fixes available.", file=sys.stderr)
         if args.show_fixes and fixed:
             print(_fixes_list(fixed, "Would fix"), file=sys.stderr)

@@ -287,6 +287,11 @@ def test_an_empty_folder_warns(tmp_path):
     result = rnnlint("--no-cache", "empty", cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (
         0, "", "rnnlint: warning: No Python files found\n")
+    # the warning is the one line whatever the mode, as in ruff
+    for mode in (("--diff",), ("--fix",), ("--statistics",), ("--fix-only",)):
+        result = rnnlint("--no-cache", *mode, "empty", cwd=tmp_path)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            0, "", "rnnlint: warning: No Python files found\n"), mode
 
 
 # --- 7. configuration ------------------------------------------------------------------------
