@@ -269,3 +269,17 @@ def test_shapes_on_odd_inputs_is_one_line(tmp_path):
         assert rnnlint("shapes", name, cwd=tmp_path) == (2, "", f"rnnlint: error: {message}\n"), name
     code, out, err = rnnlint("shapes", "nul.py", cwd=tmp_path)
     assert (code, out, err.count("\n")) == (2, "", 1) and err.startswith("rnnlint: error: nul.py: ")
+
+
+def test_a_deep_nest_of_loops_is_no_hang(tmp_path):
+    # each loop runs three passes: twelve nested loops took minutes before loops deep in a nest
+    # ran one pass; the finding inside is still reported
+    depth = 12
+    loops = "".join("    " * level + f"for v{level} in range(3):\n" for level in range(depth))
+    body = "    " * depth
+    (tmp_path / "deep.py").write_text(
+        "import torch\nimport torch.nn as nn\nrnn = nn.LSTM(8, 16)\nhead = nn.Linear(8, 3)\n" + loops
+        + f"{body}out, _ = rnn(torch.randn(3, 2, 8))\n{body}y = head(out[-1])\n")
+    code, out, err = rnnlint("deep.py", cwd=tmp_path)
+    assert (code, out.splitlines()[0].split(" RNN")[0], err) == (1, "deep.py:4:8:", "")
+    assert " RNN001 " in out
