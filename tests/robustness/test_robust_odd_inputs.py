@@ -283,3 +283,17 @@ def test_a_deep_nest_of_loops_is_no_hang(tmp_path):
     code, out, err = rnnlint("deep.py", cwd=tmp_path)
     assert (code, out.splitlines()[0].split(" RNN")[0], err) == (1, "deep.py:4:8:", "")
     assert " RNN001 " in out
+
+
+def test_many_independent_conditions_on_one_size_are_no_hang(tmp_path):
+    # each `if flag: hidden += n` doubles the cases of `hidden`: fourteen of them took minutes
+    # before a value of too many cases became unknown (then silent, as any unknown)
+    flags = [f"use_{index}" for index in range(14)]
+    updates = "".join(f"        if {flag}:\n            hidden = hidden + {index + 1}\n"
+                      for index, flag in enumerate(flags))
+    (tmp_path / "flags.py").write_text(
+        "import torch.nn as nn\n\n\nclass Model(nn.Module):\n"
+        f"    def __init__(self, {', '.join(flags)}):\n        super().__init__()\n        hidden = 4\n{updates}"
+        "        self.rnn = nn.GRU(8, hidden, bidirectional=use_0)\n        self.fc = nn.Linear(hidden, 2)\n\n"
+        "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out[-1])\n")
+    assert rnnlint("flags.py", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
