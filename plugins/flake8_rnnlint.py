@@ -30,11 +30,17 @@ class RnnlintChecker:
 
         from rnnlint import lint_tree
 
-        # flake8 handles noqa and selection; report everything rnnlint finds (syntax errors are
-        # flake8's: it hands over a tree only for a file that parses)
+        # flake8 handles noqa, and its own --select and --ignore come on top of the project's
+        # selection: the rules the configuration file ([tool.rnnlint]) turns off are off here as
+        # on the command line (syntax errors are flake8's: it hands over a tree only for a file
+        # that parses)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RuntimeWarning)
-            findings = lint_tree(self.tree, "".join(self.lines), self.filename)
+            try:
+                findings = lint_tree(self.tree, "".join(self.lines), self.filename, configured=True)
+            except ValueError as error:  # a bad configuration file: one line, never silent
+                yield 1, 0, f"RNN000 {str(error).removeprefix('rnnlint: error: ')}", type(self)
+                return
         for finding in findings:
             yield finding.row, finding.column, f"{finding.code} {finding.message}", type(self)
         for warning in caught:  # an internal error: the file was not fully checked, never silent

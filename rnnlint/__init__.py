@@ -35,11 +35,13 @@ def lint_paths(paths, select=None, ignore=None):
     return result.findings
 
 
-def lint_tree(tree, source: str, path: str = "<string>"):
+def lint_tree(tree, source: str, path: str = "<string>", *, configured: bool = False):
     """Lint one file whose ``ast`` tree the caller has built already (a flake8 plugin has): the
     sorted findings, with the default configuration. A tree means the file parsed: no RNN000.
     When ``path`` is a file, the imports among its project's files are followed, as the command
-    line follows them.
+    line follows them; with ``configured``, its rules are selected by the nearest configuration
+    file above it (``select``, ``ignore``, ``per-file-ignores``...), as the command line selects
+    them (a bad file raises ``ValueError`` with the command line's one-line message).
 
     >>> import ast
     >>> source = "import torch.nn as nn\\nrnn = nn.LSTM(8, 16, num_layers=0)\\n"
@@ -52,13 +54,41 @@ def lint_tree(tree, source: str, path: str = "<string>"):
     from ._engine import _warn_incomplete, check_source
 
     project = None
+    config = Config()
     if os.path.isfile(path):  # a file on disk: its imports are read in its project, as `rnnlint` reads them
         from ._project import project_for
 
         project = project_for(os.path.abspath(path))
-    result = check_source(source, path, Config(), tree=tree, project=project)
+        if configured:
+            config = _configuration_of(path)
+    result = check_source(source, path, config, tree=tree, project=project)
     _warn_incomplete(result.errors)
     return result.findings
+
+
+_CONFIGURATIONS: dict = {}  # configuration file -> (its modification time, Config or the error)
+
+
+def _configuration_of(path: str):
+    """The configuration of the nearest configuration file above ``path``, read once a process
+    (again when the file changes)."""
+    from pathlib import Path
+
+    from ._config import Config, ConfigError, find_config, load_config
+
+    found = find_config(Path(path))
+    if found is None:
+        return Config()
+    stamp = found.stat().st_mtime_ns
+    cached = _CONFIGURATIONS.get(found)
+    if cached is None or cached[0] != stamp:
+        try:
+            cached = _CONFIGURATIONS[found] = (stamp, load_config(found))
+        except ConfigError as error:
+            cached = _CONFIGURATIONS[found] = (stamp, ValueError(f"rnnlint: error: {error}"))
+    if isinstance(cached[1], ValueError):
+        raise cached[1]
+    return cached[1]
 
 
 def __getattr__(name: str):

@@ -231,18 +231,19 @@ def read_section(path: Path | None) -> tuple[dict, str]:
     if path is None:
         return {}, "configuration:"
     tomllib = _tomllib()
+    shown = _shown(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
+        raise ConfigError(f"{shown}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    shown = _shown(path)
+        raise ConfigError(f"{shown}: invalid TOML: {error}") from None
     if path.name != "pyproject.toml":
         return data, f"{shown}:"
-    section = data.get("tool", {}).get("rnnlint", {})
+    tool = data.get("tool", {})
+    section = tool.get("rnnlint", {}) if isinstance(tool, dict) else None
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: [tool.rnnlint] must be a table")
+        raise ConfigError(f"{shown}: [tool.rnnlint] must be a table")
     return section, f"{shown}: [tool.rnnlint]"
 
 

@@ -32,13 +32,14 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def use_colour(stream, environ: Mapping[str, str] | None = None) -> bool:
-    """Colour for a terminal, none when piped; ``NO_COLOR`` turns it off and ``FORCE_COLOR``
-    on (``NO_COLOR`` wins when both are set, as in Python's own tracebacks)."""
+    """Colour for a terminal, none when piped. ``NO_COLOR`` (no-color.org) turns it off and
+    ``FORCE_COLOR`` (force-color.org) on, each when set to any value but the empty string,
+    ``0`` included; ``NO_COLOR`` wins when both are set, as in Python's own tracebacks."""
     if environ is None:
         environ = os.environ
     if environ.get("NO_COLOR"):
         return False
-    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+    if environ.get("FORCE_COLOR"):
         return True
     if environ.get("TERM") == "dumb":
         return False

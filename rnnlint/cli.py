@@ -300,6 +300,9 @@ def _parse(parser: argparse.ArgumentParser, argv: list, intermixed: bool = False
 def _codes(values: list | None, where: str, ignoring: bool = False) -> tuple | None:
     if values is None:
         return None
+    if any(not text.replace(",", "").strip() for text in values):
+        # `--select ""` would select nothing: a silent no-op, as ruff refuses it too
+        raise ConfigError(f"{where}: no rule code given")
     codes = tuple(code.strip().upper() for text in values for code in text.split(",") if code.strip())
     return validate_codes(codes, where, ignoring=ignoring)
 
@@ -490,7 +493,7 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
         _warn(args, "No Python files found")
     if args.diff:
         return _report_diff(args, "".join(result.diffs), result.findings, result.fixed_findings,
-                            incomplete=result.incomplete)
+                            incomplete=result.incomplete, files=result.files)
     return _report(args, result.findings, result.sources, files=result.files, fixed=result.fixed_findings,
                    incomplete=result.incomplete)
 
@@ -521,7 +524,8 @@ def _report(args, findings: list, sources: dict, files: int, fixed: list, incomp
         rendered = _statistics(args, shown) if args.statistics else _render_findings(args, shown, sources)
         if rendered:
             parts.append(rendered)
-        if not args.quiet and args.output_format in _render.HUMAN_FORMATS:
+        # no file at all: the warning on stderr is the one line to read, as in ruff
+        if not args.quiet and args.output_format in _render.HUMAN_FORMATS and (files or findings or fixed):
             if args.fix_only:
                 parts.append(_fixed_line(len(fixed), "Fixed") if fixed else "No findings fixed.")
             else:
@@ -537,7 +541,7 @@ def _report(args, findings: list, sources: dict, files: int, fixed: list, incomp
     return status
 
 
-def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int = 0) -> int:
+def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int = 0, files: int = 1) -> int:
     """``--diff``: the diff alone on stdout; what would be fixed, and the files that could not be
     read, on stderr."""
     if diff:
@@ -548,7 +552,7 @@ def _report_diff(args, diff: str, findings: list, fixed: list, incomplete: int =
     for finding in findings:
         if finding.code == "RNN000":  # a file not checked is never silent
             print(_render.text([finding]), file=sys.stderr)
-    if not args.quiet and not args.silent:
+    if not args.quiet and not args.silent and (files or findings or fixed):  # no file: the warning says it
         print(_fixed_line(len(fixed), "Would fix") if fixed else "No fixes available.", file=sys.stderr)
         if args.show_fixes and fixed:
             print(_fixes_list(fixed, "Would fix"), file=sys.stderr)
@@ -972,7 +976,12 @@ def _rule_command(argv: list) -> int:
     from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
     from .rules._docs import rule_doc, rules_json, rules_table
 
+    given = [option for option, chosen in (("CODE", args.rule), ("--all", args.all), ("--table", args.table)) if chosen]
+    if len(given) > 1:
+        raise UsageError(f"rnnlint rule: {' and '.join(given)} cannot be used together")
     if args.table:
+        if args.output_format != "text":
+            raise UsageError("rnnlint rule: --table prints Markdown; --output-format json goes with CODE or --all")
         print(rules_table())
         return EXIT_CLEAN
     if args.all:
@@ -981,6 +990,9 @@ def _rule_command(argv: list) -> int:
         raise UsageError("rnnlint rule: give a rule code, --all or --table")
     else:
         rule = RULES_BY_CODE.get(args.rule.upper()) or RULES_BY_NAME.get(args.rule.lower())
+        if rule is None and args.rule.upper() == "RNN000":
+            raise UsageError("RNN000 is no rule: it reports a file that could not be read, decoded or parsed, "
+                             "and its message says why (see `rnnlint rule --all` for the rules)")
         if rule is None:
             from ._config import _did_you_mean
 

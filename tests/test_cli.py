@@ -102,9 +102,18 @@ def test_bad_pyproject_is_a_one_line_error(tmp_path):
     result = run_rnnlint("--no-cache", tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "rnnlint: error: pyproject.toml: [tool.rnnlint] select: unknown code RNN999"
+    # every error names the file as the current folder sees it, a TOML error too
     (tmp_path / "pyproject.toml").write_text("[tool.rnnlint\n")
-    result = run_rnnlint("--no-cache", tmp_path)
-    assert result.returncode == 2 and "invalid TOML" in result.stderr
+    result = run_rnnlint("--no-cache", ".", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("rnnlint: error: pyproject.toml: invalid TOML: ")
+    assert result.stderr.count("\n") == 1
+    (tmp_path / "pyproject.toml").write_text("[tool]\nrnnlint = 5\n")
+    result = run_rnnlint("--no-cache", ".", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "rnnlint: error: pyproject.toml: [tool.rnnlint] must be a table\n")
+    # named with --config, a pyproject.toml whose `tool` is no table is the same error, not a traceback
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n")
+    result = run_rnnlint("--no-cache", "--config", "pyproject.toml", ".", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "rnnlint: error: pyproject.toml: [tool.rnnlint] must be a table\n")
 
 
 def test_pyproject_ignore_is_applied(tmp_path):

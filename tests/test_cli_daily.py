@@ -76,6 +76,10 @@ def test_unknown_codes_keys_and_rule_names_get_the_nearest_one(project):
                                                  "'HEAD-FEATURES-MISMATCH'; did you mean RNN001 "
                                                  "(head-features-mismatch)?\n"),
         (("--select", "RNN999"), "rnnlint: error: --select: unknown code RNN999\n"),
+        # an empty list of codes would select (or ignore) nothing without a word: refused, as ruff does
+        (("--select", ""), "rnnlint: error: --select: no rule code given\n"),
+        (("--extend-select", " , "), "rnnlint: error: --extend-select: no rule code given\n"),
+        (("--ignore", ""), "rnnlint: error: --ignore: no rule code given\n"),
     ]
     for args, message in cases:
         result = rnnlint("--no-cache", *args, "model.py", cwd=project)
@@ -151,7 +155,7 @@ def test_force_exclude_applies_to_named_files_and_stdin(tmp_path):
     for path in ("generated/model.py", "sub/top.py"):
         forced = rnnlint("--no-cache", "--force-exclude", path, cwd=tmp_path)
         assert (forced.returncode, forced.stdout, forced.stderr) == (
-            0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+            0, "", "rnnlint: warning: No Python files found\n")
     stdin = rnnlint("--force-exclude", "--stdin-filename", "generated/model.py", cwd=tmp_path, stdin=BUGGY_HEAD)
     assert (stdin.returncode, stdin.stdout, stdin.stderr) == (0, "", "")
     fixed = rnnlint("--force-exclude", "--fix", "--stdin-filename", "sub/x.py", cwd=tmp_path, stdin=BUGGY_HEAD)
@@ -282,7 +286,12 @@ def test_an_empty_folder_warns(tmp_path):
     (tmp_path / "empty" / "notes.txt").write_text("no Python here\n")
     result = rnnlint("--no-cache", "empty", cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (
-        0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+        0, "", "rnnlint: warning: No Python files found\n")
+    # the warning is the one line whatever the mode, as in ruff
+    for mode in (("--diff",), ("--fix",), ("--statistics",), ("--fix-only",)):
+        result = rnnlint("--no-cache", *mode, "empty", cwd=tmp_path)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            0, "", "rnnlint: warning: No Python files found\n"), mode
 
 
 # --- 7. configuration ------------------------------------------------------------------------
@@ -487,6 +496,22 @@ def test_misspelt_options_and_commands_get_the_nearest_one(project):
     for args, message in cases:
         result = rnnlint(*args, cwd=project)
         assert (result.returncode, result.stdout, result.stderr) == (2, "", message), args
+
+
+def test_rule_takes_one_of_a_code_all_and_table(tmp_path):
+    # as `ruff rule --all F401` is an error: which one was meant is not known
+    for args, given in ((("--all", "RNN001"), "CODE and --all"), (("--table", "RNN001"), "CODE and --table"),
+                        (("--all", "--table"), "--all and --table")):
+        result = rnnlint("rule", *args, cwd=tmp_path)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2, "", f"rnnlint: error: rnnlint rule: {given} cannot be used together\n"), args
+    # RNN000 is in the output of a run but has no documentation: say what it is, suggest no rule
+    nothing = rnnlint("rule", "rnn000", cwd=tmp_path)
+    assert (nothing.returncode, nothing.stdout) == (2, "") and "RNN001" not in nothing.stderr
+    assert nothing.stderr.startswith("rnnlint: error: RNN000 is no rule: it reports a file that could not be read")
+    table = rnnlint("rule", "--table", "--output-format", "json", cwd=tmp_path)
+    assert (table.returncode, table.stdout) == (2, "") and table.stderr.count("\n") == 1
+    assert rnnlint("rule", "--table", cwd=tmp_path).stdout.startswith("| Code | Name |")
 
 
 def test_rule_all_as_json(tmp_path):

@@ -76,10 +76,34 @@ def test_pre_commit_hooks_leave_out_what_the_project_excludes(tmp_path):
         result = subprocess.run([sys.executable, "-m", "rnnlint", *entry[1:], "generated/model.py"],
                                 capture_output=True, text=True, cwd=tmp_path, timeout=120)
         assert (result.returncode, result.stdout, result.stderr) == (
-            0, "All checks passed (0 files checked).\n", "rnnlint: warning: No Python files found\n")
+            0, "", "rnnlint: warning: No Python files found\n")
     result = subprocess.run([sys.executable, "-m", "rnnlint", *entries[0][1:], "generated/model.py", "model.py"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 1 and result.stdout.startswith("model.py:19:19: RNN001 ")
+
+
+@pytest.mark.slow  # flake8 loads every installed plugin: seconds a run
+def test_flake8_selects_the_rules_the_configuration_file_selects_as_the_cli_does(tmp_path):
+    # the project turns RNN001 off; flake8's own --select RNN comes on top of that selection
+    for name in ("rnn001_head_features_mismatch", "rnn008_input_size_mismatch"):
+        (tmp_path / f"{name}.py").write_text((EXAMPLES / name / "buggy.py").read_text())
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nignore = ["RNN001"]\n')
+    result = _flake8(".", cwd=tmp_path)
+    flake8 = set()
+    for line in result.stdout.splitlines():
+        path, row, column, rest = line.split(":", 3)
+        flake8.add((path.removeprefix("./"), int(row), int(column), rest.split()[0]))
+    cli = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", "."],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    expected = {(item["filename"], item["location"]["row"], item["location"]["column"], item["code"])
+                for item in json.loads(cli.stdout)}
+    assert flake8 == expected
+    assert {code for *_, code in flake8} == {"RNN008"}
+    # a bad configuration file is one RNN000 line per file, never a silent pass
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nignore = ["RNN999"]\n')
+    broken = _flake8("rnn008_input_size_mismatch.py", cwd=tmp_path)
+    assert broken.returncode == 1 and broken.stdout.count("RNN000") == 1, broken.stdout + broken.stderr
+    assert "pyproject.toml: [tool.rnnlint] ignore: unknown code RNN999" in broken.stdout
 
 
 @pytest.mark.slow  # flake8 loads every installed plugin: seconds a run

@@ -256,7 +256,15 @@ def test_colour_only_on_a_terminal_and_the_environment_decides_first():
     assert _render.use_colour(_Terminal(False), {"FORCE_COLOR": "1"}) is True
     assert _render.use_colour(_Terminal(True), {"NO_COLOR": "1", "FORCE_COLOR": "1"}) is False
     assert _render.use_colour(_Terminal(True), {"TERM": "dumb"}) is False
-    assert _render.use_colour(_Terminal(False), {"FORCE_COLOR": "0"}) is False
+    # any value but the empty string forces colour (force-color.org), "0" and "false" too;
+    # NO_COLOR likewise counts when not empty (no-color.org)
+    for value in ("0", "false", "no", "3"):
+        assert _render.use_colour(_Terminal(False), {"FORCE_COLOR": value}) is True
+        assert _render.use_colour(_Terminal(True), {"NO_COLOR": value}) is False
+        assert _render.use_colour(_Terminal(False), {"NO_COLOR": value, "FORCE_COLOR": value}) is False
+    assert _render.use_colour(_Terminal(False), {"FORCE_COLOR": ""}) is False
+    assert _render.use_colour(_Terminal(True), {"NO_COLOR": ""}) is True
+    assert _render.use_colour(_Terminal(True), {"NO_COLOR": "", "FORCE_COLOR": ""}) is True
 
 
 def _run_with_environment(*args, **environ):

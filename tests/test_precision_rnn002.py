@@ -53,6 +53,22 @@ class Regressor(nn.Module):
         _, h_n = self.rnn(x)
         return self.readout(h_n).squeeze(1)  # expect: RNN002
 """,
+    "second_linear_and_the_per_layer_result_returned_first": """
+import torch
+import torch.nn as nn
+
+class Stacked(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 20, num_layers=2)
+        self.fc1 = nn.Linear(20, 10)
+        self.fc2 = nn.Linear(10, 3)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        per_layer = self.fc2(torch.relu(self.fc1(h_n)))  # expect: RNN002
+        return per_layer, per_layer[-1]
+""",
     "second_linear_and_a_dict_of_outputs": """
 import torch
 import torch.nn as nn
@@ -67,6 +83,34 @@ class Stacked(nn.Module):
     def forward(self, x):
         _, h_n = self.gru(x)
         return {"logits": self.fc2(torch.relu(self.fc1(h_n)))}  # expect: RNN002
+""",
+    # a second prediction after the first (a multi-task model): judged, since nothing reads it per layer
+    "per_layer_intent_logits_returned_after_the_slot_logits": """
+import torch.nn as nn
+
+class SlotsAndIntent(nn.Module):
+    def __init__(self, hidden=16, layers=2):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, num_layers=layers, batch_first=True)
+        self.slot_head = nn.Linear(hidden, 7)
+        self.intent_head = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        states, h_n = self.gru(x)
+        return self.slot_head(states), self.intent_head(h_n)  # expect: RNN002:39
+""",
+    "per_layer_result_first_in_a_returned_list": """
+import torch.nn as nn
+
+class Listed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 20, num_layers=2)
+        self.fc = nn.Linear(20, 3)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return [self.fc(h_n), h_n]  # expect: RNN002
 """,
     "per_layer_result_into_a_loss_module": """
 import torch
@@ -108,6 +152,42 @@ class Generator(nn.Module):
 }
 
 CLEAN = {
+    # the prediction is what forward returns first, as the runtime watch judges it; every
+    # layer's logits after it, read per layer too, are for auxiliary losses (deep supervision)
+    "per_layer_logits_returned_after_the_last_layers": """
+import torch
+import torch.nn as nn
+
+class DeeplySupervised(nn.Module):
+    def __init__(self, hidden=8, layers=3):
+        super().__init__()
+        self.gru = nn.GRU(4, hidden, num_layers=layers, batch_first=True)
+        self.fc = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        per_layer = self.fc(h_n)
+        return per_layer[-1], torch.log_softmax(per_layer, dim=-1)
+""",
+    "per_layer_logits_after_the_prediction_in_a_list_a_nested_tuple_and_a_dict": """
+import torch.nn as nn
+
+class DeeplySupervised(nn.Module):
+    def __init__(self, form="list"):
+        super().__init__()
+        self.form = form
+        self.gru = nn.GRU(4, 8, num_layers=3)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        _, h_n = self.gru(x)
+        per_layer = self.fc(h_n)
+        if self.form == "tuple":
+            return (per_layer[-1], (per_layer, h_n))
+        if self.form == "dict":
+            return {"logits": per_layer.mean(dim=0), "per_layer": per_layer}
+        return [per_layer[-1], per_layer]
+""",
     # /tmp/fphunt r01: a bridge applied per layer feeds the decoder's h_0
     "per_layer_bridge_into_a_decoder_h_0": """
 import torch

@@ -101,6 +101,60 @@ class LastStep(nn.Module):
         rows = torch.arange(x.size(0)).cuda()
         return out[lengths - 1, rows]  # expect: RNN004
 """,
+    # a selection taken further (into a head, returned, reshaped, pooled) is judged
+    "rnn004_last_sample_taken_further": """
+import torch
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 5)
+        self.fc = nn.Linear(5, 1)
+
+    def forward(self, x, k):
+        out, _ = self.lstm(x)
+        if k == 0:
+            return torch.sigmoid(self.fc(out[:, -1].detach()))  # expect: RNN004:41
+        if k == 1:
+            last = out[:, -1, :]  # expect: RNN004:19
+            return last
+        if k == 2:
+            return self.fc(out[:, -1].contiguous().view(x.size(1), -1))  # expect: RNN004:27
+        return out[:, 0].mean(dim=-1)  # expect: RNN004:19
+""",
+    # a selection that goes nowhere the analysis follows (a `cat`, a sum) is still judged
+    # where nothing shows that the code reads time on the other axis
+    "rnn004_last_sample_joined_and_kept_with_no_time_read": """
+import torch
+import torch.nn as nn
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 5)
+        self.fc = nn.Linear(7, 1)
+
+    def forward(self, x, extra):
+        out, _ = self.lstm(x)
+        self.summary = out[:, 0] + out[:, -1]  # expect: RNN004:23, RNN004:37
+        return self.fc(torch.cat([out[:, -1], extra], dim=1))  # expect: RNN004:34
+""",
+    # `x[:, None]` on a tensor of unknown rank: a sequence-first RNN reads a batch of one, yet
+    # a batch-first one reads a batch of `x.shape[0]`
+    "rnn004_new_second_axis_is_one_time_step_for_a_batch_first_rnn": """
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x[:, None])
+        return self.fc(out[-1])  # expect: RNN004:23
+""",
     "rnn001_after_one_step_per_sample_of_known_shape": """
 import torch
 import torch.nn as nn
@@ -196,6 +250,42 @@ class Summariser(nn.Module):
         return self.fc(h_n[-1]) + self.fc(by_direction[-1, 0])
 """,
     # RNN004: statistics over the batch that broadcast back keep the axis
+    # one sample's states over time kept on the module for a plot: the selection goes nowhere
+    # the analysis follows, and the prediction reads the last step
+    "rnn004_one_sample_kept_for_a_plot": """
+import torch.nn as nn
+
+class Traced(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 6)
+        self.fc = nn.Linear(6, 1)
+        self.trace = None
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        self.trace = out[:, 0].detach()
+        self.last_sample = out[:, -1]
+        return self.fc(out[-1])
+""",
+    # a new second axis of size 1 (`seq[:, None]`, `seq.unsqueeze(1)`): a batch of one for a
+    # sequence-first RNN, which its only sample may be read from
+    "rnn004_one_sequence_as_a_batch_of_one": """
+import torch
+import torch.nn as nn
+
+class OneSeries(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 5)
+        self.gru = nn.GRU(3, 5)
+        self.fc = nn.Linear(5, 1)
+
+    def forward(self, seq):
+        out, _ = self.lstm(seq[:, None])
+        states, _ = self.gru(seq.unsqueeze(1))
+        return self.fc(out[:, 0]) + self.fc(states[:, -1]) + out.mean(dim=1) + states.sum(1)
+""",
     "rnn004_recurrent_batch_normalisation": """
 import torch
 import torch.nn as nn

@@ -30,9 +30,15 @@ from ._symbolic import (
 )
 from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Tensor, TupleValue, axis_symbol
 
+# a loop runs three passes: loops nested deeper than this run one, so that the cost of a nest
+# stays bounded (3 ** depth); what such a loop changes is then what every iteration agrees on
+FULL_LOOP_DEPTH = 4
+
 
 class Statements(InterpreterBase):
     """Executes statements."""
+
+    _loops_running = 0  # the loops being executed around the current statement
 
     def exec_block(self, statements: list, state: dict) -> None:
         for statement in statements:
@@ -191,6 +197,27 @@ class Statements(InterpreterBase):
                 state[key] = alternatives([(guard - self.guard, value) for guard, value in values])
 
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
+        self._loops_running += 1
+        try:
+            if self._loops_running > FULL_LOOP_DEPTH:
+                self._exec_loop_once(statement, state)
+            else:
+                self._exec_loop(statement, state)
+        finally:
+            self._loops_running -= 1
+
+    def _exec_loop_once(self, statement: ast.For | ast.While, state: dict) -> None:
+        """One pass, deep in a nest of loops: the facts of the first iteration, and after the
+        loop only what it leaves as it found (a list or ModuleList filled in it is of unknown
+        element)."""
+        before = dict(state)
+        self._loop_pass(statement, state, first=True)
+        for key, value in list(state.items()):
+            state[key] = _agreeing_collection(_join_loop(before.get(key, UNKNOWN), value), UNKNOWN)
+        if statement.orelse:
+            self.exec_block(statement.orelse, state)
+
+    def _exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         before = dict(state)
         start = len(self.events)
         self._loop_pass(statement, state, first=True)

@@ -409,13 +409,28 @@ def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozen
         yield guard, value
 
 
+# a value of more cases than this is unknown: each independent condition that changes a value
+# doubles its cases (`if use_chars: dim += chars`, ten times), and the cost with them
+MAX_CASES = 128
+
+
 def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     """Build a value from cases, collapsing it when every case is the same."""
     flat: list = []
+    seen: set = set()
     for guard, value in options:
         for case_guard, case_value in cases(value, guard):
-            if (case_guard, case_value) not in flat:
-                flat.append((case_guard, case_value))
+            try:
+                key = (case_guard, case_value)
+                if key in seen:
+                    continue
+                seen.add(key)
+            except TypeError:  # a value that cannot be hashed: compared one by one
+                if (case_guard, case_value) in flat:
+                    continue
+            flat.append((case_guard, case_value))
+            if len(flat) > MAX_CASES:
+                return UNKNOWN
     if not flat:
         return UNKNOWN
     if all(value == flat[0][1] for _, value in flat):

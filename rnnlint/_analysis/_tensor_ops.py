@@ -744,10 +744,12 @@ def unsqueeze(tensor: Tensor, axis: Value) -> Tensor:
         keeps_last = (position := as_int(axis)) is not None and (position == 0 or position <= -2)
         # whatever the rank, a new axis at `k >= 0` has size 1 (`hidden.unsqueeze(0)` as an RNN's
         # h_0) and keeps the axes before it where they were; the known ones after it move one on
+        # (`seq.unsqueeze(1)`: a batch of one, sequence first, whatever the first axis is)
         leading: tuple = ()
         if position is not None and position >= 0:
             before = tensor.leading[:position]
-            leading = before + ((number(1),) + tensor.leading[position:] if len(before) == position else ())
+            before += (UNKNOWN,) * (position - len(before))
+            leading = _known_prefix(list(before + (number(1),) + tensor.leading[position:]))
         return Tensor(rnn=tensor.rnn, feature=tensor.feature if keeps_last else UNKNOWN, leading=leading)
     index = as_int(axis)
     if index is None:

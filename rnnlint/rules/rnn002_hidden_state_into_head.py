@@ -6,13 +6,24 @@ import ast
 from typing import ClassVar
 
 from .._analysis import (
+    TO_RETURN,
     TO_STATE,
+    DictValue,
+    IndexInt,
+    IndexSlice,
     LayerCall,
+    ListValue,
     Poly,
+    Reduce,
+    Return,
+    TensorSubscript,
     TupleSubscript,
+    TupleValue,
     Unknown,
+    as_int,
     cases,
     per_layer_size,
+    tensors_within,
 )
 from ._base import Invalid, Rule
 from ._util import definite, head_linear, layer_label, layers_in, show_shape, tensors_in
@@ -23,9 +34,12 @@ class HiddenStateIntoHead(Rule):
     ## What it does
     Checks for `h_n` passed whole into a `Linear` head (directly or through an activation or
     dropout) when `num_layers * num_directions` is not known to be 1. The head is reported
-    only where its per-layer result reaches the model's result: what `forward` returns (alone
-    or inside a tuple, list or dict, after elementwise operations only), a loss module or a
-    recurrent cell. A state reshaped or transposed still counts while an axis holds its layers
+    only where its per-layer result reaches the model's result: what `forward` returns
+    (alone or inside a tuple, list or dict, after elementwise operations only), a loss module
+    or a recurrent cell. Returned after the prediction (the first item of a returned tuple or
+    list, the one the runtime watch judges) or in a dict, a per-layer result that the code
+    also reads per layer (`return logits[-1], logits`: every layer's logits for auxiliary
+    losses) is left alone. A state reshaped or transposed still counts while an axis holds its layers
     or directions next to the batch, and so do rows of one state joined on the batch axis
     (`torch.cat([h_n[0], h_n[1]], dim=0)`: a `directions x batch` axis).
 
@@ -224,7 +238,11 @@ class Bridge(nn.Module):
         # a per-layer result handed on as the model's result, to a loss or to a cell is wrong; one
         # that becomes an RNN's initial state makes the head a bridge between two RNNs
         flows = context.facts.head_flows()
-        delivered = {(id(flow.call.layer), id(flow.call.state)) for flow in flows if flow.sink != TO_STATE}
+        predicted = _predicted(context.facts)
+        read_per_layer = _read_per_layer(context.facts)
+        delivered = {(id(flow.call.layer), id(flow.call.state)) for flow in flows
+                     if flow.sink not in (TO_STATE, TO_RETURN) or id(flow.call) in predicted
+                     or id(flow.call) not in read_per_layer}
         bridges = {flow.call.layer.node for flow in flows if flow.sink == TO_STATE and flow.call.layer.node is not None}
         for scope, event in context.facts.of(LayerCall):
             if not event.args:
@@ -254,6 +272,45 @@ class Bridge(nn.Module):
                 else:
                     continue
                 break
+
+
+def _predicted(facts) -> set:
+    """The head calls (by id) whose per-layer result a forward returns as its prediction: the
+    value returned, or the first item of a returned tuple or list, as the runtime watch judges."""
+    return {id(call) for _, event in facts.of(Return) if event.forward
+            for value in _predictions(event.value) for tensor in tensors_within(value)
+            if (call := facts.head_call_of(tensor)) is not None}
+
+
+def _predictions(value, depth: int = 0):
+    if depth > 4:
+        return
+    for _, case in cases(value):
+        if isinstance(case, TupleValue) and case.items:
+            yield from _predictions(case.items[0], depth + 1)
+        elif isinstance(case, ListValue):
+            yield from _predictions(case.first if case.first is not None else case.item, depth + 1)
+        elif not isinstance(case, (TupleValue, DictValue)):
+            yield case
+
+
+def _read_per_layer(facts) -> set:
+    """The head calls (by id) whose per-layer result the file also reads per layer: a row or
+    rows of its layers axis (``logits[-1]``) or a pooling over it (``logits.mean(dim=0)``).
+    Returned whole after the prediction, or in a dict, such a result is every layer's on
+    purpose (deep supervision), not one prediction per layer by mistake."""
+    found = set()
+    for _, event in facts.of(TensorSubscript, Reduce):
+        call = facts.head_call_of(event.tensor)
+        if call is None:
+            continue
+        if isinstance(event, TensorSubscript):
+            first = event.items[0] if event.items else None
+            if isinstance(first, IndexInt) or (isinstance(first, IndexSlice) and not first.whole):
+                found.add(id(call))
+        elif event.axis is not None and as_int(event.axis) == 0:
+            found.add(id(call))
+    return found
 
 
 def _state_name(rnn) -> str:

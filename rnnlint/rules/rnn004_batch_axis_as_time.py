@@ -48,7 +48,11 @@ class BatchAxisAsTime(Rule):
     the other layout than the padding states: `pad_sequence(seqs)` pads sequence first, and a
     batch-first RNN given it reads each time step as a sample. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
-    (recurrent batch normalisation), where a pooling for a prediction drops it.
+    (recurrent batch normalisation), where a pooling for a prediction drops it. A selection
+    of one sample is left alone where the code also reads the same output along its time axis
+    (`out[-1]`) and the sample goes nowhere the analysis follows (its states kept on `self` for
+    a plot), and so is a batch known to hold one sample (`seq[:, None]` given to a
+    sequence-first RNN).
 
     A selection of one step per sample, `out[torch.arange(batch), lengths - 1]`, is checked
     too: the positions of the batch must index the batch axis, not the time axis.
@@ -287,9 +291,12 @@ class Packed(nn.Module):
             yield from self._check_step_loop(loop)
         for _, call in context.facts.of(RnnCall):
             yield from self._check_padded_input(call, context.facts)
+        taken = _taken_further(context.facts)
+        read_over_time = _read_over_time(context.facts)
         for scope, event in context.facts.of(TensorSubscript, Reduce):
             if isinstance(event, TensorSubscript):
-                yield from self._check_selection(scope, event)
+                if id(event.result) in taken or id(event.tensor) not in read_over_time:
+                    yield from self._check_selection(scope, event)
             elif event.method in POOLINGS:
                 yield from self._check_pooling(scope, event, context.facts.imports)
 
@@ -399,6 +406,40 @@ class Packed(nn.Module):
                          f"{layer_label(feed.rnn)} with the other `batch_first`",
                 )
                 return
+
+
+def _taken_further(facts) -> set:
+    """The tensors (by id) that some fact takes in: a layer, a loss, an RNN or a cell is given
+    them, a function returns them, or they are indexed, reshaped or pooled."""
+    taken: set = set()
+    for _, event in facts.events:
+        for name, value in vars(event).items():
+            if name == "result" and isinstance(event, TensorSubscript):
+                continue  # what the subscript gives is not yet taken anywhere
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, Value):
+                    taken.update(id(tensor) for tensor in tensors_within(item))
+    return taken
+
+
+def _read_over_time(facts) -> set:
+    """The RNN outputs (by id) that the code also reads along their time axis: a first or last
+    step (`out[-1]` sequence first) or a pooling over time. Such code knows the layout, and a
+    selection of one sample of the same output whose result goes nowhere the analysis follows
+    (kept on `self` for a plot) is one sample picked on purpose."""
+    found: set = set()
+    for _, event in facts.of(TensorSubscript, Reduce):
+        tensor = event.tensor
+        if not _from_rnn(tensor):
+            continue
+        if isinstance(event, TensorSubscript):
+            if any(tensor.role(axis) == TIME and isinstance(item, IndexInt) and as_int(item.value) in (0, -1)
+                   for axis, item in _indexed_axes(event.items, len(tensor.shape))):
+                found.add(id(tensor))
+        elif event.method in POOLINGS and event.axis is not None and (axis := as_int(event.axis)) is not None \
+                and tensor.role(axis) == TIME:
+            found.add(id(tensor))
+    return found
 
 
 def _carries_own_state(call) -> bool:

@@ -224,3 +224,76 @@ def test_unreadable_cache_folder_is_a_warning(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("rnnlint: warning: cannot write the cache in ")
     assert result.stderr.endswith("results are not cached\n") and len(result.stderr.splitlines()) == 1
+
+
+def _notebook(cells) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+@pytest.mark.parametrize("name, cells", [
+    ("no_cells", []),
+    ("markdown_only", [{"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "no code here"]}]),
+    ("raw_and_empty_code", [{"cell_type": "raw", "metadata": {}, "source": "x"},
+                            {"cell_type": "code", "metadata": {}, "source": [], "outputs": [],
+                             "execution_count": None}]),
+])
+def test_a_notebook_without_code_is_a_normal_result(tmp_path, name, cells):
+    (tmp_path / f"{name}.ipynb").write_text(_notebook(cells))
+    assert rnnlint(f"{name}.ipynb", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
+    assert rnnlint("shapes", f"{name}.ipynb", cwd=tmp_path) == (0, f"{name}.ipynb: no nn.Module classes found\n", "")
+
+
+def test_a_file_holding_only_a_bom_is_an_empty_file(tmp_path):
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf")
+    assert rnnlint("bom.py", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
+    assert rnnlint("shapes", "bom.py", cwd=tmp_path) == (0, "bom.py: no nn.Module classes found\n", "")
+
+
+def test_a_folder_named_like_a_notebook_is_walked(tmp_path):
+    (tmp_path / "x.ipynb").mkdir()
+    (tmp_path / "x.ipynb" / "model.py").write_text(BUGGY)
+    code, out, _ = rnnlint("x.ipynb", cwd=tmp_path)
+    assert (code, out.splitlines()[0]) == (1, f"x.ipynb/model.py:19:19: {FINDING}")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_shapes_on_odd_inputs_is_one_line(tmp_path):
+    os.symlink("loop_b", tmp_path / "loop_a")
+    os.symlink("loop_a", tmp_path / "loop_b")
+    (tmp_path / "bad.ipynb").write_text("{not json")
+    (tmp_path / "nul.py").write_bytes(HEADER.encode() + b"x = 1\x00\n")
+    for name, message in (
+            ("loop_a", "loop_a: too many levels of symbolic links"),
+            ("bad.ipynb", "bad.ipynb: not a valid notebook: invalid JSON: Expecting property name enclosed in "
+                          "double quotes: line 1 column 2 (char 1)")):
+        assert rnnlint("shapes", name, cwd=tmp_path) == (2, "", f"rnnlint: error: {message}\n"), name
+    code, out, err = rnnlint("shapes", "nul.py", cwd=tmp_path)
+    assert (code, out, err.count("\n")) == (2, "", 1) and err.startswith("rnnlint: error: nul.py: ")
+
+
+def test_a_deep_nest_of_loops_is_no_hang(tmp_path):
+    # each loop runs three passes: twelve nested loops took minutes before loops deep in a nest
+    # ran one pass; the finding inside is still reported
+    depth = 12
+    loops = "".join("    " * level + f"for v{level} in range(3):\n" for level in range(depth))
+    body = "    " * depth
+    (tmp_path / "deep.py").write_text(
+        "import torch\nimport torch.nn as nn\nrnn = nn.LSTM(8, 16)\nhead = nn.Linear(8, 3)\n" + loops
+        + f"{body}out, _ = rnn(torch.randn(3, 2, 8))\n{body}y = head(out[-1])\n")
+    code, out, err = rnnlint("deep.py", cwd=tmp_path)
+    assert (code, out.splitlines()[0].split(" RNN")[0], err) == (1, "deep.py:4:8:", "")
+    assert " RNN001 " in out
+
+
+def test_many_independent_conditions_on_one_size_are_no_hang(tmp_path):
+    # each `if flag: hidden += n` doubles the cases of `hidden`: fourteen of them took minutes
+    # before a value of too many cases became unknown (then silent, as any unknown)
+    flags = [f"use_{index}" for index in range(14)]
+    updates = "".join(f"        if {flag}:\n            hidden = hidden + {index + 1}\n"
+                      for index, flag in enumerate(flags))
+    (tmp_path / "flags.py").write_text(
+        "import torch.nn as nn\n\n\nclass Model(nn.Module):\n"
+        f"    def __init__(self, {', '.join(flags)}):\n        super().__init__()\n        hidden = 4\n{updates}"
+        "        self.rnn = nn.GRU(8, hidden, bidirectional=use_0)\n        self.fc = nn.Linear(hidden, 2)\n\n"
+        "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out[-1])\n")
+    assert rnnlint("flags.py", cwd=tmp_path) == (0, "All checks passed (1 file checked).\n", "")
