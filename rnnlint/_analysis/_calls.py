@@ -10,7 +10,16 @@ from dataclasses import replace
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
-from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item
+from ._core import (
+    MAX_INLINE_DEPTH,
+    TORCH_NN,
+    ClassInfo,
+    InterpreterBase,
+    _first_item,
+    _is_self,
+    _loop_item,
+    method_order,
+)
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._program import expanded_keywords, unknown_rest
@@ -155,8 +164,12 @@ class Calls(InterpreterBase):
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN
-        for base in self.info.bases:
-            method, owner = self.find_method(attribute, base)
+        # the classes after the running method's class in the order of the instance's class
+        order = method_order(self.instance or self.info)
+        position = next((index for index, known in enumerate(order) if known is self.info), None)
+        following = order[position + 1:] if position is not None else method_order(self.info)[1:]
+        for owner in following:
+            method = owner.methods.get(attribute)
             if method is not None:
                 if opaque:  # `super().__init__(*args, **kwargs)`: what they pass is unknown
                     kwargs = unknown_rest(method, len(args), kwargs)

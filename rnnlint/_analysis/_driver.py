@@ -9,6 +9,7 @@ import contextlib
 from pathlib import Path
 
 from .._source import SourceLines
+from ._core import method_order
 from ._facts import FileFacts, RnnCall, ScopeFacts
 from ._interpreter import (
     MODULE_BASES,
@@ -419,7 +420,7 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
            for index, arg in enumerate(args)
            for _, case in cases(event.hx) if isinstance(case, Tensor) and case.key is not None
            and any(case == param for _, param in cases(arg))}
-    builders = {name for current in _class_chain(info) for name in current.methods
+    builders = {name for current in method_order(info) for name in current.methods
                 if name.lower().replace("_", "") in STATE_INITIALISERS}
     if len(fed) != 1 or len(builders) != 1:
         return
@@ -440,15 +441,6 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
     interpreter.call_bound(forward, dict(state), linked, owner, guard=guard)
 
 
-def _class_chain(info: ClassInfo) -> list[ClassInfo]:
-    chain: list[ClassInfo] = []
-    pending = [info]
-    while pending:
-        current = pending.pop(0)
-        if current is not None and all(current is not known for known in chain):
-            chain.append(current)
-            pending.extend(current.bases)
-    return chain
 
 
 def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,
