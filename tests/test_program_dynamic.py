@@ -1,4 +1,5 @@
-"""Layers the program picks while it runs: methods resolved in Python's C3 order.
+"""Layers the program picks while it runs: `getattr(nn, name)(...)` whose arguments only the
+recurrent layers take, factories in other files, and methods resolved in Python's C3 order.
 
 Every snippet carries `# expect: CODE` markers that must match its findings exactly; the clean
 look-alikes are correct programs, or programs whose values the analysis cannot pin down, and
@@ -7,9 +8,12 @@ must yield nothing.
 
 from __future__ import annotations
 
+import inspect
+import warnings
+
 import pytest
 
-from rnnlint import lint_source
+from rnnlint import _pytorch, lint_source
 
 from conftest import expected_markers
 
@@ -67,6 +71,68 @@ class Model(Left, Right):
         out, _ = self.lstm(x)
         return self.head(out)
 """,
+    # whatever the name is, the keywords build an RNN, LSTM or GRU: each is fed the
+    # embedding's 32 features but built for 16
+    "getattr_of_an_unknown_name_with_recurrent_keywords": """
+import torch.nn as nn
+
+class CharModel(nn.Module):
+    def __init__(self, vocab, n_out, n_layers=1):
+        super().__init__()
+        self.encoder = nn.Embedding(vocab, 32)
+        self.rnn = getattr(nn, CONFIG["rnn"])(input_size=16, hidden_size=32, num_layers=n_layers)  # expect: RNN008
+        self.decoder = nn.Linear(32, n_out)
+
+    def forward(self, x, hidden):
+        out, hidden = self.rnn(self.encoder(x), hidden)
+        return self.decoder(out), hidden
+""",
+    # the file shows "LSTM" and handles it; the other names the keywords admit (GRU, RNN)
+    # return one tensor, which the else branch folds into the batch axis
+    "getattr_beyond_the_names_the_file_shows": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, rnn_type, input_size, hidden_size, num_layers, dropout):
+        super().__init__()
+        self.rnn_type = rnn_type
+        self.rnn = getattr(nn, rnn_type)(input_size, hidden_size, num_layers=num_layers, dropout=dropout)
+
+    def forward(self, x):
+        _, hidden = self.rnn(x)
+        if self.rnn_type == "LSTM":
+            return hidden[0].permute(1, 0, 2).reshape(x.size(1), -1)
+        return hidden.view(x.size(1), -1)  # expect: RNN005
+""",
+    # `proj_size` is nn.LSTM's alone: the module is certainly an LSTM, and takes `(h_0, c_0)`
+    "getattr_keywords_only_one_kind_takes": """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.rnn = getattr(nn, kind)(input_size=4, hidden_size=8, proj_size=2)
+
+    def forward(self, x):
+        h0 = torch.zeros(1, x.size(1), 2)
+        out, _ = self.rnn(x, h0)  # expect: RNN007
+        return out
+""",
+    # whichever name: bidirectional, so `2*hidden` features reach the head
+    "getattr_of_a_name_the_file_does_not_pin_bidirectional": """
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self, rnn_type, hidden=16):
+        super().__init__()
+        self.rnn = getattr(nn, rnn_type)(8, hidden, bidirectional=True)
+        self.fc = nn.Linear(hidden, 2)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+""",
 }
 
 CLEAN = {
@@ -123,6 +189,105 @@ class Model(Left, Right):
         out, _ = self.lstm(x)
         return self.head(out)
 """,
+    # fed what it is built for, whatever the name
+    "getattr_of_an_unknown_name_fed_its_input_size": """
+import torch.nn as nn
+
+class CharRNN(nn.Module):
+    def __init__(self, input_size, hidden_size, output_size, n_layers=1):
+        super().__init__()
+        self.encoder = nn.Embedding(input_size, hidden_size)
+        self.rnn = getattr(nn, CONFIG["rnn"])(input_size=hidden_size, hidden_size=hidden_size,
+                                              num_layers=n_layers)
+        self.decoder = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x, hidden):
+        out, hidden = self.rnn(self.encoder(x), hidden)
+        return self.decoder(out), hidden
+""",
+    # an LSTM's (h, c) is right for the LSTM and wrong for the others: the name is not known,
+    # so nothing is said
+    "getattr_of_an_unknown_name_given_a_pair": """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, opt):
+        super().__init__()
+        self.rnn = getattr(nn, opt.rnn_type)(input_size=8, hidden_size=16, num_layers=2)
+
+    def forward(self, x):
+        h = torch.zeros(2, x.size(1), 16)
+        out, _ = self.rnn(x, (h, h))
+        return out
+""",
+    # the file shows the only names it uses; the state matches each
+    "getattr_state_matches_each_name_shown": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, rnn_type, input_size, hidden_size, num_layers, dropout):
+        super().__init__()
+        self.rnn_type = rnn_type
+        self.num_layers = num_layers
+        self.hidden_size = hidden_size
+        self.rnn = getattr(nn, rnn_type)(input_size, hidden_size, num_layers=num_layers, dropout=dropout)
+
+    def forward(self, x):
+        h = torch.zeros(self.num_layers, x.size(1), self.hidden_size)
+        if self.rnn_type == "LSTM":
+            state = (h, torch.zeros_like(h))
+        else:
+            state = h
+        out, _ = self.rnn(x, state)
+        return out
+""",
+    # `isinstance(final, tuple)` tells the LSTM from the others: after the branch that returns,
+    # the state is one tensor whichever of the rest it is
+    "getattr_state_told_apart_by_isinstance": """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, rnn_type):
+        super().__init__()
+        self.rnn = getattr(nn, rnn_type)(input_size=4, hidden_size=8, num_layers=2)
+        self.is_lstm = rnn_type == "LSTM"
+
+    def forward(self, x):
+        out, final = self.rnn(x)
+        if isinstance(final, tuple):
+            return final[0].size()
+        return final.size()
+""",
+    # positional arguments alone fit many torch.nn classes (a Linear, a Conv1d...): unknown
+    "getattr_with_arguments_many_layers_take": """
+import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, kind, n_in, n_out):
+        super().__init__()
+        self.layer = getattr(nn, kind)(n_in, n_out)
+        self.head = nn.Linear(n_out, 2)
+
+    def forward(self, x):
+        out = self.layer(x)
+        return self.head(out[0])
+""",
+    # `mode` is nn.RNNBase's own first parameter: no recurrent kind of the table
+    "getattr_with_an_rnnbase_mode": """
+import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.rnn = getattr(nn, kind)(mode="GRU", input_size=4, hidden_size=8, num_layers=1)
+        self.head = nn.Linear(8, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out)
+""",
 }
 
 
@@ -135,3 +300,72 @@ def test_flagged_at_exactly_the_markers(name):
 @pytest.mark.parametrize("name", sorted(CLEAN))
 def test_clean_look_alike_yields_nothing(name):
     assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
+
+
+def _torch_nn_classes():
+    torch = pytest.importorskip("torch")
+    return [(name, getattr(torch.nn, name)) for name in dir(torch.nn) if isinstance(getattr(torch.nn, name), type)]
+
+
+RECURRENT_FAMILY = {"RNNBase", "RNN", "LSTM", "GRU"}
+
+
+def test_the_keywords_that_single_out_the_recurrent_layers_do_so_in_torch():
+    # a class whose signature lists its parameters: no other class takes such a set of keywords
+    # (the test is monotone: a class taking all of its parameters takes any subset)
+    checked = 0
+    for name, cls in _torch_nn_classes():
+        try:
+            parameters = inspect.signature(cls.__init__).parameters
+        except (TypeError, ValueError):
+            continue
+        if any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters.values()):
+            continue
+        checked += 1
+        if name not in RECURRENT_FAMILY:
+            assert not _pytorch.singles_out_recurrent(set(parameters) - {"self"}), name
+    assert checked > 100
+
+
+def test_the_classes_taking_any_keywords_refuse_recurrent_ones():
+    # `Module.__init__(*args, **kwargs)` and its kind raise on keywords they do not know;
+    # nn.Identity alone takes and ignores anything (a name the file does not show is not
+    # taken for "Identity" when it is called with recurrent keywords)
+    torch = pytest.importorskip("torch")
+    keywords = {"input_size": 4, "hidden_size": 8, "num_layers": 2, "dropout": 0.1}
+    assert _pytorch.singles_out_recurrent(keywords)
+    accepting = set()
+    for name, cls in _torch_nn_classes():
+        if not issubclass(cls, torch.nn.Module) or inspect.isabstract(cls):
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cls(**keywords)
+        except Exception:  # noqa: BLE001 - any refusal will do
+            continue
+        accepting.add(name)
+    assert accepting == {"RNN", "LSTM", "GRU", "Identity"}
+
+
+@pytest.mark.parametrize(("positional", "keywords", "kinds"), [
+    (0, ("input_size", "hidden_size", "num_layers"), ("RNN", "LSTM", "GRU")),
+    (2, ("num_layers", "dropout"), ("RNN", "LSTM", "GRU")),
+    (0, ("input_size", "hidden_size", "proj_size"), ("LSTM",)),
+    (0, ("input_size", "hidden_size", "nonlinearity", "num_layers"), ("RNN",)),
+    (2, (), ()),  # a Linear, a Conv1d, a cell... take two numbers too
+    (0, ("input_size", "hidden_size"), ()),  # the cells take these
+    (2, ("num_layers",), ()),  # so does nn.TransformerEncoder (with a layer and a count)
+    (0, ("mode", "input_size", "hidden_size", "num_layers"), ()),  # nn.RNNBase
+])
+def test_the_recurrent_kinds_a_call_can_build(positional, keywords, kinds):
+    assert _pytorch.recurrent_kinds_taking(positional, keywords) == kinds
+
+
+def test_each_kind_named_is_built_by_torch_with_those_arguments():
+    torch = pytest.importorskip("torch")
+    for kind in ("RNN", "LSTM", "GRU"):
+        getattr(torch.nn, kind)(4, 8, num_layers=2, dropout=0.1)
+    torch.nn.LSTM(input_size=4, hidden_size=8, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size"):
+        torch.nn.GRU(input_size=4, hidden_size=8, proj_size=2)

@@ -283,7 +283,7 @@ class Calls(InterpreterBase):
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
-        special = self.call_program_ref(ref, args, kwargs, opaque)
+        special = self.call_program_ref(ref, args, kwargs, opaque, node)
         if special is not None:
             return special
         if name.startswith("<class>."):

@@ -265,7 +265,8 @@ class InterpreterBase:
                            state: dict, starred: list) -> Value | None:
         raise NotImplementedError  # in Program
 
-    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool,
+                         node: ast.Call | None = None) -> Value | None:
         raise NotImplementedError  # in Program
 
     def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:

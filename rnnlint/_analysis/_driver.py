@@ -27,6 +27,7 @@ from ._program import (
     Namespace,
     Site,
     argparse_defaults,
+    imported_functions,
     is_callable_value,
     module_functions,
     string_domains,
@@ -56,6 +57,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
+    constants.update(imported_functions(bound, constants))
     constants.domains = string_domains(module)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
@@ -134,6 +136,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     constants = _module_constants(module.body, imports, rebound, bound.constants)
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
+    constants.update(imported_functions(bound, constants))
     constants.domains = string_domains(module)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
