@@ -133,6 +133,59 @@ class Model(nn.Module):
         out, _ = self.rnn(x)
         return self.fc(out)
 """,
+    # fairseq's combine_bidir: `bsz` comes from a helper the analysis does not follow, but a
+    # view that runs gives it the size the element count leaves: the batch, read across the
+    # two directions stacked along it
+    "view_size_left_by_the_element_count": """
+import torch
+import torch.nn as nn
+
+from helpers import convert_padding_direction
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.layers, self.units = layers, 2 * hidden
+        self.embed = nn.Embedding(50, 6)
+        self.lstm = nn.LSTM(6, hidden, num_layers=layers, bidirectional=True)
+
+    def forward(self, tokens):
+        tokens = convert_padding_direction(tokens)
+        bsz = tokens.size(1)
+        _, (h_n, _) = self.lstm(self.embed(tokens))
+
+        def combine(outs):
+            return torch.cat([
+                torch.cat([outs[2 * i], outs[2 * i + 1]], dim=0).view(1, bsz, self.units)  # expect: RNN005
+                for i in range(self.layers)
+            ], dim=0)
+
+        return combine(h_n)
+""",
+    # the HashtagGeneration encoder: layers of a comprehension, stepped by a counter; with
+    # `rnn_type` "LSTM" (a name the file shows) each state is an `(h, c)` pair, which
+    # `torch.cat` cannot join
+    "cat_of_states_from_a_module_list_by_counter": """
+import torch
+import torch.nn as nn
+
+class BiAttEncoder(nn.Module):
+    def __init__(self, rnn_type, emb, hidden):
+        super().__init__()
+        self.n_states = 2 if rnn_type == "LSTM" else 1
+        self.rnns = nn.ModuleList([getattr(nn, rnn_type)(input_size=size, hidden_size=hidden, num_layers=1,
+                                                          bidirectional=True) for size in [emb]])
+        self.combine = nn.Linear(2 * hidden, hidden)
+
+    def forward(self, src, ans):
+        hidden = None
+        for index in range(len(self.rnns)):
+            rnn = self.rnns[index]
+            src_out, src_hidden = rnn(src, hidden)
+            ans_out, ans_hidden = rnn(ans, hidden)
+            hidden = self.combine(torch.cat([src_hidden, ans_hidden], dim=-1))  # expect: RNN007
+        return hidden
+""",
 }
 
 CLEAN = {
@@ -259,6 +312,69 @@ class Encoder(nn.Module):
         if isinstance(final, tuple):
             return final[0].size()
         return final.size()
+""",
+    # the fix: the two directions of each sample side by side, then the view
+    "view_size_left_by_the_element_count_after_cat_of_features": """
+import torch
+import torch.nn as nn
+
+from helpers import convert_padding_direction
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.layers, self.units = layers, 2 * hidden
+        self.embed = nn.Embedding(50, 6)
+        self.lstm = nn.LSTM(6, hidden, num_layers=layers, bidirectional=True)
+
+    def forward(self, tokens):
+        tokens = convert_padding_direction(tokens)
+        bsz = tokens.size(1)
+        out, (h_n, _) = self.lstm(self.embed(tokens))
+        rows = out.view(count_rows(out), self.units)  # (seq * batch, 2 * hidden): adjacent axes merged
+        final = torch.cat([
+            torch.cat([h_n[2 * i], h_n[2 * i + 1]], dim=1).view(1, bsz, self.units)
+            for i in range(self.layers)
+        ], dim=0)
+        return rows, final
+""",
+    # two sizes the analysis does not know: the element count settles neither
+    "view_with_two_sizes_not_known": """
+import torch
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.gru = nn.GRU(6, hidden, bidirectional=True)
+
+    def forward(self, x, a, b):
+        _, h_n = self.gru(x)
+        return torch.cat([h_n[0], h_n[1]], dim=0).view(a.item(), b.item(), 16)
+""",
+    # the same encoder taking each state apart first: the pair's `h` for an LSTM
+    "cat_of_states_taken_apart": """
+import torch
+import torch.nn as nn
+
+class BiAttEncoder(nn.Module):
+    def __init__(self, rnn_type, emb, hidden):
+        super().__init__()
+        self.rnn_type = rnn_type
+        self.rnns = nn.ModuleList([getattr(nn, rnn_type)(input_size=size, hidden_size=hidden, num_layers=1,
+                                                          bidirectional=True) for size in [emb]])
+        self.combine = nn.Linear(2 * hidden, hidden)
+
+    def forward(self, src, ans):
+        merged = None
+        for index in range(len(self.rnns)):
+            rnn = self.rnns[index]
+            _, src_hidden = rnn(src)
+            _, ans_hidden = rnn(ans)
+            if self.rnn_type == "LSTM":
+                src_hidden, ans_hidden = src_hidden[0], ans_hidden[0]
+            merged = self.combine(torch.cat([src_hidden, ans_hidden], dim=-1))
+        return merged
 """,
     # positional arguments alone fit many torch.nn classes (a Linear, a Conv1d...): unknown
     "getattr_with_arguments_many_layers_take": """

@@ -467,6 +467,19 @@ class Calls(InterpreterBase):
         """``torch.<short>(...)``, by the function's behaviour in the registry."""
         function = _pytorch.TORCH_FUNCTIONS.get(short)
         behaviour = function.behaviour if function is not None else None
+        if behaviour in (_pytorch.CONCATENATE, _pytorch.STACK):
+            listed = args[0] if args else kwargs.get("tensors", UNKNOWN)
+            items = listed.items if isinstance(listed, TupleValue) else (listed.item,) \
+                if isinstance(listed, ListValue) else ()
+            joined = [item for item in items if _holds_recurrent_tuple(item)]
+            if joined:
+                # `torch.cat([h_n, state_pair])`: a tuple is no tensor, the call raises; in each
+                # case, the first such item is what the call is applied to
+                operand = map_cases(lambda *cases_: next((case for case in cases_ if isinstance(case, TupleValue)),
+                                                         cases_[0]), *joined)
+                self.events.append(TensorOp(node, self.guard, operand, name))
+                return map_cases(lambda *cases_: UNKNOWN if any(isinstance(case, TupleValue) for case in cases_)
+                                 else Tensor(), *joined)
         if behaviour == _pytorch.CONCATENATE:
             tensors = args[0] if args else kwargs.get("tensors", UNKNOWN)
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
@@ -493,7 +506,8 @@ class Calls(InterpreterBase):
             size = args[0] if len(args) == 1 and "end" not in kwargs and "start" not in kwargs else None
             return Tensor(shape=(size,), positions=size) if isinstance(size, Poly) else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
-            return args[0] if args and isinstance(args[0], Tensor) else Tensor()
+            return map_cases(lambda case: case if isinstance(case, Tensor) else Tensor(), args[0]) if args \
+                else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
             return self.created_tensor(args[:1] if behaviour == _pytorch.CREATE_FULL else args, node)
         if behaviour == _pytorch.WRAP and args:
@@ -501,9 +515,10 @@ class Calls(InterpreterBase):
         if args and function is not None and function.one_tensor and _holds_recurrent_tuple(args[0]):
             self.events.append(TensorOp(node, self.guard, args[0], name))
         if behaviour == _pytorch.ELEMENTWISE and args:
-            if isinstance(args[0], Tensor) and args[0].positions is not None:
-                return replace(args[0], positions=None)  # `torch.flip(arange(n), (0,))`: other entries
-            return args[0] if isinstance(args[0], Tensor) else Tensor()
+            # each case of the operand keeps its shape (a case not known to be a tensor: one of
+            # unknown shape); `torch.flip(arange(n), (0,))` holds other entries
+            return map_cases(lambda case: (replace(case, positions=None) if case.positions is not None else case)
+                             if isinstance(case, Tensor) else Tensor(), args[0])
         if behaviour == _pytorch.AS_METHOD and args:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
         return Tensor()
@@ -614,6 +629,7 @@ class Calls(InterpreterBase):
         if any(isinstance(d, Alt) for d in dims):
             # `view(layers, self.num_directions, batch, hidden)`: one shape (and one fact) per configuration
             return self.guarded_map(lambda *sizes: self.tensor_method(tensor, method, list(sizes), {}, node), *dims)
+        dims = ops.settled_sizes(tensor, list(dims))
         self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
         if not all(isinstance(d, (Poly, Unknown)) for d in dims):
             return Tensor(rnn=tensor.rnn)

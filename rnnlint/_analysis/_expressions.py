@@ -232,7 +232,8 @@ class Expressions(InterpreterBase):
             index = as_int(single.value)
             if index == 0 and base.first is not None:
                 return base.first
-            return base.element if index is not None and base.first is None else UNKNOWN
+            # alike children (a comprehension's element) answer any index, a loop counter's too
+            return base.element if base.first is None else UNKNOWN
         if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 \
                 and isinstance(single, IndexKey):
             # config["hidden_size"]
