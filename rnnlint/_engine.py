@@ -29,6 +29,9 @@ _RECURRENT_IMPORT = re.compile(
 )
 # `getattr(nn, rnn_type)`: a recurrent class the file may name only in strings ("LSTM")
 _RECURRENT_GETATTR = re.compile(r"\bgetattr\(\s*(?:torch\.)?nn\s*,")
+# keywords only a recurrent layer takes (`_pytorch.singles_out_recurrent`): a `getattr(nn, name)`
+# called with one builds an RNN, LSTM or GRU that the file may not name at all
+_RECURRENT_KEYWORD = re.compile(r"\b(?:num_layers|bidirectional|proj_size)\s*=")
 PARSE_ERROR_CODE = "RNN000"
 MAX_FIX_PASSES = 10
 
@@ -66,11 +69,16 @@ def needs_analysis(source: str) -> bool:
         if stem in source:
             break
     else:
-        return False
+        return _named_by_getattr(source)
     if _RECURRENT_WORD.search(source) is None:
-        return False
+        return _named_by_getattr(source)
     return _RECURRENT_ATTRIBUTE.search(source) is not None or _RECURRENT_IMPORT.search(source) is not None \
         or _RECURRENT_GETATTR.search(source) is not None
+
+
+def _named_by_getattr(source: str) -> bool:
+    return "getattr" in source and _RECURRENT_GETATTR.search(source) is not None \
+        and _RECURRENT_KEYWORD.search(source) is not None
 
 
 def lint_source(source: str, path: str = "<string>", config: Config | None = None) -> list[Finding]:

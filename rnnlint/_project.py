@@ -103,14 +103,14 @@ def recurrent_definitions(text: str) -> list:
     """The top-level classes and functions of a recurrent file whose text (up to the next
     top-level definition) names a recurrent layer: what another file may import to build one.
     A class whose base builds it names that base, which counts too."""
-    from ._engine import _RECURRENT_WORD
+    from ._engine import _RECURRENT_GETATTR, _RECURRENT_WORD
 
     found = list(_DEFINITION.finditer(text))
     recurrent: set = set()
     ends = [match.start() for match in found[1:]] + [len(text)] if found else []
     for match, end in zip(found, ends, strict=True):
         segment = text[match.start():end]
-        if _RECURRENT_WORD.search(segment) is not None:
+        if _RECURRENT_WORD.search(segment) is not None or _RECURRENT_GETATTR.search(segment) is not None:
             recurrent.add(match.group(1))
     # a class built on a recurrent class of the same file
     for match in found:
@@ -174,6 +174,8 @@ class Bound:
     constants: dict = field(default_factory=dict)
     classes: dict = field(default_factory=dict)
     functions: dict = field(default_factory=dict)
+    # the functions a module defines at its top level: local name -> the ModuleContext they run in
+    function_contexts: dict = field(default_factory=dict)
     depends: dict = field(default_factory=dict)  # path -> digest
     recurrent_names: set = field(default_factory=set)  # local names from modules that build RNNs
     foreign: list = field(default_factory=list)  # the summaries pulled, for their node ids
@@ -396,13 +398,15 @@ class Project:
         return self._edges[path]
 
     def _mentions_recurrent(self, path: Path) -> bool:
-        from ._engine import needs_analysis
+        from ._engine import _RECURRENT_GETATTR, needs_analysis
 
         if path not in self._recurrent and str(path) in self._verdicts:
             self._recurrent[path] = self._verdicts[str(path)]
         if path not in self._recurrent:
             text = _read(path)
-            self._recurrent[path] = text is not None and needs_analysis(text)
+            # a factory `getattr(nn, rnn_type)(**kwargs)` builds what its caller's keywords say
+            self._recurrent[path] = text is not None and (needs_analysis(text) or _RECURRENT_GETATTR.search(text)
+                                                          is not None)
         return self._recurrent[path]
 
     def offers_recurrent(self, path: Path, names: frozenset | None, depth: int = 0) -> bool:
@@ -434,7 +438,7 @@ class Project:
         """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
         in its own text, or (for a class) in that of a base class defined in the same file; a
         name the file does not define there (imported, assigned) counts as naming one."""
-        from ._engine import _RECURRENT_WORD
+        from ._engine import _RECURRENT_GETATTR, _RECURRENT_WORD
 
         key = (path, name)
         if key not in self._defines:
@@ -457,7 +461,7 @@ class Project:
                                  not text.startswith("\n@", end)):
                     break
             segment = text[start:len(text) if end == -1 else end]
-            found = _RECURRENT_WORD.search(segment) is not None
+            found = _RECURRENT_WORD.search(segment) is not None or _RECURRENT_GETATTR.search(segment) is not None
             if not found and segment.startswith("\nclass") and depth < 2:
                 header = segment[:segment.find(":") if ":" in segment else len(segment)]
                 bases = re.findall(r"[A-Za-z_]\w*", header[header.find("(") + 1:]) if "(" in header else []
@@ -707,19 +711,26 @@ class Project:
                         bound.recurrent_names.add(local)
                 elif kind == "function":
                     bound.functions[local] = value
+                    if any(value is defined for defined in summary.functions.values()):
+                        bound.function_contexts[local] = summary.context
+                        # it runs where it is called, among its own file's names: bind them now
+                        # (a class is activated when it runs; a function has no such hook)
+                        if summary.recurrent and self._bind_depth < MAX_IMPORT_DEPTH:
+                            self._activate(summary, self._bind_depth)
                     if summary.recurrent:
                         bound.recurrent_names.add(local)
                 self._add_dependency(bound, summary)
         return bound
 
     def _may_bind(self, path: Path, name: str) -> bool:
-        """Whether the text of ``path`` may bind ``name`` to a class or a constant at top level,
+        """Whether the text of ``path`` may bind ``name`` to a class, a function or a constant at top level,
         or import it (a re-export): only then is its summary worth building."""
         text = self.text(path)
         if text is None or len(text) > MAX_SUMMARY_CHARS or name not in text:
             return False
         text = "\n" + text
-        if f"\nclass {name}" in text or any(f"\n{name}{follow}" in text for follow in ("=", " =", ":", " :")):
+        if f"\nclass {name}" in text or f"\ndef {name}(" in text \
+                or any(f"\n{name}{follow}" in text for follow in ("=", " =", ":", " :")):
             return True
         return any(name in (names or plain or "") for _, _, names, plain in import_lines(text))
 

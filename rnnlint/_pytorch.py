@@ -138,6 +138,48 @@ def accepted_keywords(kind: str) -> tuple[str, ...]:
     return LAYERS[kind].accepted_keywords
 
 
+# Keywords only nn.RNN, nn.LSTM, nn.GRU (and nn.RNNBase, whose first parameter is `mode`) take
+# among the classes of torch.nn; two groups single them out together: the cells take
+# `input_size`/`hidden_size` but no `num_layers`, `dropout` or `batch_first`, the transformer
+# stacks take `num_layers` but no sizes, `dropout` or `batch_first` (a test checks this against
+# every class of torch.nn).
+RECURRENT_ONLY_KEYWORDS = frozenset({"bidirectional", "proj_size"})
+_RECURRENT_SIZES = frozenset({"input_size", "hidden_size"})
+_RECURRENT_STACKING = frozenset({"num_layers", "dropout", "batch_first"})
+
+
+def singles_out_recurrent(keywords) -> bool:
+    """Whether a class of torch.nn that accepts all of ``keywords`` is a recurrent layer.
+
+    >>> singles_out_recurrent({"input_size", "hidden_size", "num_layers"}), singles_out_recurrent({"hidden_size"})
+    (True, False)
+    """
+    given = frozenset(keywords)
+    if given & RECURRENT_ONLY_KEYWORDS:
+        return True
+    if "num_layers" in given and given & (_RECURRENT_SIZES | {"dropout", "batch_first", "bias"}):
+        return True
+    return bool(given & _RECURRENT_SIZES) and bool(given & _RECURRENT_STACKING)
+
+
+def recurrent_kinds_taking(positional: int, keywords) -> tuple[str, ...]:
+    """The recurrent kinds (``RNN_KINDS``) a call of an unnamed torch.nn class with
+    ``positional`` arguments and these ``keywords`` can build, when its keywords single the
+    recurrent layers out; none otherwise (nn.RNNBase is left out: it needs its `mode`)."""
+    given = tuple(keywords)
+    if "mode" in given or not singles_out_recurrent(given):
+        return ()
+    kinds = []
+    for kind in RNN_KINDS:
+        names = [name for name, _ in constructor_parameters(kind)]
+        if positional > len(names) or any(name in names[:positional] for name in given):
+            continue
+        if all(name in accepted_keywords(kind) for name in given) and \
+                all(name in given or index < positional for index, name in enumerate(names[:2])):
+            kinds.append(kind)
+    return tuple(kinds)
+
+
 # --- tensor methods -----------------------------------------------------------------------------
 
 # What `tensor.<method>(...)` returns, by behaviour (each has one handler in the analysis).

@@ -93,12 +93,14 @@ def test_a_flag_splits_a_dimension_into_cases():
 
 
 def test_values_from_kwargs_factories_and_getattr_never_produce_findings():
+    # `getattr(nn, kind)(8, 16, batch_first=True)` may be a MultiheadAttention or a Transformer
+    # layer too (keywords only a recurrent layer takes are followed: tests/test_program_dynamic.py)
     sources = [
         "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, **kw):\n        super().__init__()\n"
         "        self.rnn = nn.LSTM(8, 16, **kw)\n        self.fc = nn.Linear(16, 2)\n"
         "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)\n",
         "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, kind):\n        super().__init__()\n"
-        "        self.rnn = getattr(nn, kind)(8, 16, bidirectional=True)\n        self.fc = nn.Linear(16, 2)\n"
+        "        self.rnn = getattr(nn, kind)(8, 16, batch_first=True)\n        self.fc = nn.Linear(16, 2)\n"
         "    def forward(self, x):\n        out, _ = self.rnn(x)\n        return self.fc(out)\n",
         "import torch.nn as nn\nfrom .factory import make_rnn\nclass M(nn.Module):\n    def __init__(self):\n"
         "        super().__init__()\n        self.rnn = make_rnn(8, 16, bidirectional=True)\n"

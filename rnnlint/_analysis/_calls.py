@@ -10,7 +10,16 @@ from dataclasses import replace
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
 from ._conditions import _as_condition, _isinstance
-from ._core import MAX_INLINE_DEPTH, TORCH_NN, ClassInfo, InterpreterBase, _first_item, _is_self, _loop_item, used
+from ._core import (
+    MAX_INLINE_DEPTH,
+    TORCH_NN,
+    ClassInfo,
+    InterpreterBase,
+    _first_item,
+    _is_self,
+    _loop_item,
+    method_order,
+)
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
 from ._program import expanded_keywords, unknown_rest
@@ -155,8 +164,12 @@ class Calls(InterpreterBase):
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
         if self.info is None or attribute is None:
             return UNKNOWN
-        for base in used(self.info).bases:
-            method, owner = self.find_method(attribute, base)
+        # the classes after the running method's class in the order of the instance's class
+        order = method_order(self.instance or self.info)
+        position = next((index for index, known in enumerate(order) if known is self.info), None)
+        following = order[position + 1:] if position is not None else method_order(self.info)[1:]
+        for owner in following:
+            method = owner.methods.get(attribute)
             if method is not None:
                 if opaque:  # `super().__init__(*args, **kwargs)`: what they pass is unknown
                     kwargs = unknown_rest(method, len(args), kwargs)
@@ -270,7 +283,7 @@ class Calls(InterpreterBase):
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
-        special = self.call_program_ref(ref, args, kwargs, opaque)
+        special = self.call_program_ref(ref, args, kwargs, opaque, node)
         if special is not None:
             return special
         if name.startswith("<class>."):
@@ -456,6 +469,19 @@ class Calls(InterpreterBase):
         """``torch.<short>(...)``, by the function's behaviour in the registry."""
         function = _pytorch.TORCH_FUNCTIONS.get(short)
         behaviour = function.behaviour if function is not None else None
+        if behaviour in (_pytorch.CONCATENATE, _pytorch.STACK):
+            listed = args[0] if args else kwargs.get("tensors", UNKNOWN)
+            items = listed.items if isinstance(listed, TupleValue) else (listed.item,) \
+                if isinstance(listed, ListValue) else ()
+            joined = [item for item in items if _holds_recurrent_tuple(item)]
+            if joined:
+                # `torch.cat([h_n, state_pair])`: a tuple is no tensor, the call raises; in each
+                # case, the first such item is what the call is applied to
+                operand = map_cases(lambda *cases_: next((case for case in cases_ if isinstance(case, TupleValue)),
+                                                         cases_[0]), *joined)
+                self.events.append(TensorOp(node, self.guard, operand, name))
+                return map_cases(lambda *cases_: UNKNOWN if any(isinstance(case, TupleValue) for case in cases_)
+                                 else Tensor(), *joined)
         if behaviour == _pytorch.CONCATENATE:
             tensors = args[0] if args else kwargs.get("tensors", UNKNOWN)
             axis = args[1] if len(args) > 1 else kwargs.get("dim", number(0))
@@ -482,7 +508,8 @@ class Calls(InterpreterBase):
             size = args[0] if len(args) == 1 and "end" not in kwargs and "start" not in kwargs else None
             return Tensor(shape=(size,), positions=size) if isinstance(size, Poly) else Tensor()
         if behaviour == _pytorch.CREATE_LIKE:
-            return args[0] if args and isinstance(args[0], Tensor) else Tensor()
+            return map_cases(lambda case: case if isinstance(case, Tensor) else Tensor(), args[0]) if args \
+                else Tensor()
         if behaviour in (_pytorch.CREATE, _pytorch.CREATE_FULL):
             return self.created_tensor(args[:1] if behaviour == _pytorch.CREATE_FULL else args, node)
         if behaviour == _pytorch.WRAP and args:
@@ -490,9 +517,10 @@ class Calls(InterpreterBase):
         if args and function is not None and function.one_tensor and _holds_recurrent_tuple(args[0]):
             self.events.append(TensorOp(node, self.guard, args[0], name))
         if behaviour == _pytorch.ELEMENTWISE and args:
-            if isinstance(args[0], Tensor) and args[0].positions is not None:
-                return replace(args[0], positions=None)  # `torch.flip(arange(n), (0,))`: other entries
-            return args[0] if isinstance(args[0], Tensor) else Tensor()
+            # each case of the operand keeps its shape (a case not known to be a tensor: one of
+            # unknown shape); `torch.flip(arange(n), (0,))` holds other entries
+            return map_cases(lambda case: (replace(case, positions=None) if case.positions is not None else case)
+                             if isinstance(case, Tensor) else Tensor(), args[0])
         if behaviour == _pytorch.AS_METHOD and args:
             return self.guarded_map(lambda case: self.call_method(case, short, args[1:], kwargs, node, {}), args[0])
         return Tensor()
@@ -603,6 +631,7 @@ class Calls(InterpreterBase):
         if any(isinstance(d, Alt) for d in dims):
             # `view(layers, self.num_directions, batch, hidden)`: one shape (and one fact) per configuration
             return self.guarded_map(lambda *sizes: self.tensor_method(tensor, method, list(sizes), {}, node), *dims)
+        dims = ops.settled_sizes(tensor, list(dims))
         self.events.append(Reshape(node, self.guard, tensor, tuple(dims), method))
         if not all(isinstance(d, (Poly, Unknown)) for d in dims):
             return Tensor(rnn=tensor.rnn)

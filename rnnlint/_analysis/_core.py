@@ -121,16 +121,9 @@ class InterpreterBase:
         return entry[1] if entry is not None and entry[0] is tensor else None
 
     def find_method(self, name: str, info: ClassInfo | None) -> tuple:
-        seen = set()
-        pending = [info] if info else []
-        while pending:
-            current = pending.pop(0)
-            if current is None or current.name in seen:
-                continue
-            seen.add(current.name)
+        for current in method_order(info):
             if name in current.methods:
                 return current.methods[name], current
-            pending.extend(used(current).bases)
         return None, None
 
     def call_bound(self, function: ast.FunctionDef, state: dict, args: list, owner: ClassInfo | None, *,
@@ -281,7 +274,8 @@ class InterpreterBase:
                            state: dict, starred: list) -> Value | None:
         raise NotImplementedError  # in Program
 
-    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool,
+                         node: ast.Call | None = None) -> Value | None:
         raise NotImplementedError  # in Program
 
     def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
@@ -323,6 +317,62 @@ class InterpreterBase:
 
     def binary(self, left: Value, right: Value, operator: ast.AST) -> Value:
         raise NotImplementedError  # in Expressions
+
+
+def method_order(info: ClassInfo | None) -> list[ClassInfo]:
+    """The classes an attribute of ``info`` is looked up in, in Python's order (C3, as
+    ``type.__mro__``), over the bases the project defines; a hierarchy C3 cannot order (Python
+    refuses to create the class) falls back to the bases breadth first."""
+    if info is None:
+        return []
+    linear = _c3(info, ())
+    if linear is not None:
+        return linear
+    chain: list[ClassInfo] = []
+    pending = [info]
+    while pending:
+        current = pending.pop(0)
+        if all(current is not known for known in chain):
+            chain.append(current)
+            pending.extend(_declared_bases(current))
+    return chain
+
+
+def _c3(info: ClassInfo, visiting: tuple) -> list[ClassInfo] | None:
+    if any(info is known for known in visiting) or len(visiting) > 64:
+        return None  # a cycle (a name bound twice), or absurdly deep: no order
+    bases = _declared_bases(info)
+    sequences = []
+    for base in bases:
+        linear = _c3(base, (*visiting, info))
+        if linear is None:
+            return None
+        sequences.append(linear)
+    sequences.append(list(bases))
+    result = [info]
+    while any(sequences):
+        sequences = [sequence for sequence in sequences if sequence]
+        for sequence in sequences:
+            head = sequence[0]
+            if not any(any(head is item for item in other[1:]) for other in sequences):
+                break
+        else:
+            return None
+        result.append(head)
+        sequences = [sequence[1:] if sequence[0] is head else sequence for sequence in sequences]
+    return result
+
+
+def _declared_bases(info: ClassInfo) -> list[ClassInfo]:
+    """``info.bases`` in the order the class statement names them (a base found in another file
+    is added later than the file's own)."""
+    written = [base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+               for base in info.node.bases]
+
+    def position(base: ClassInfo) -> int:
+        return written.index(base.name) if base.name in written else len(written)
+
+    return sorted(used(info).bases, key=position)
 
 
 def _is_staticmethod(function: ast.FunctionDef) -> bool:

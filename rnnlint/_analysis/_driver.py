@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .._source import SourceLines
+from ._core import method_order
 from ._facts import FileFacts, RnnCall, ScopeFacts
 from ._interpreter import (
     MODULE_BASES,
@@ -28,6 +29,7 @@ from ._program import (
     Namespace,
     Site,
     argparse_defaults,
+    imported_functions,
     is_callable_value,
     module_functions,
 )
@@ -57,6 +59,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.update(imported_functions(bound, constants))
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry) if project is not None else {}
@@ -141,6 +144,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.update(imported_functions(bound, constants))
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry)
@@ -426,7 +430,7 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
            for index, arg in enumerate(args)
            for _, case in cases(event.hx) if isinstance(case, Tensor) and case.key is not None
            and any(case == param for _, param in cases(arg))}
-    builders = {name for current in _class_chain(info) for name in current.methods
+    builders = {name for current in method_order(info) for name in current.methods
                 if name.lower().replace("_", "") in STATE_INITIALISERS}
     if len(fed) != 1 or len(builders) != 1:
         return
@@ -447,15 +451,6 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
     interpreter.call_bound(forward, dict(state), linked, owner, guard=guard)
 
 
-def _class_chain(info: ClassInfo) -> list[ClassInfo]:
-    chain: list[ClassInfo] = []
-    pending = [info]
-    while pending:
-        current = pending.pop(0)
-        if current is not None and all(current is not known for known in chain):
-            chain.append(current)
-            pending.extend(used(current).bases)
-    return chain
 
 
 def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from . import _tensor_ops as ops
 from ._conditions import _is_named, _name
-from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item, used
+from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item, method_order
 from ._facts import (
     IndexEllipsis,
     IndexInt,
@@ -101,29 +101,15 @@ class Expressions(InterpreterBase):
         return map_cases(lambda case: self.attribute_of(case, attribute), base)
 
     def _has_class_attribute(self, attribute: str) -> bool:
-        start = self.instance or self.info
-        pending = [start] if start else []
-        seen: set = set()
-        while pending:
-            current = pending.pop(0)
-            if current.name in seen:
-                continue
-            seen.add(current.name)
-            if attribute in current.class_attributes:
-                return True
-            pending.extend(used(current).bases)
-        return False
+        return any(attribute in current.class_attributes for current in method_order(self.instance or self.info))
 
     def _class_attribute(self, attribute: str) -> Value:
         start = self.instance or self.info
         if start is not None and attribute in start.overridden:
             return UNKNOWN  # `N_FEATURES = 0` in an abstract base: each subclass says the real value
-        pending = [start] if start else []
-        while pending:
-            current = pending.pop(0)
+        for current in method_order(start):
             if attribute in current.class_attributes:
                 return current.class_attributes[attribute]
-            pending.extend(used(current).bases)
         return UNKNOWN
 
     def attribute_of(self, base: Value, attribute: str) -> Value:
@@ -246,7 +232,8 @@ class Expressions(InterpreterBase):
             index = as_int(single.value)
             if index == 0 and base.first is not None:
                 return base.first
-            return base.element if index is not None and base.first is None else UNKNOWN
+            # alike children (a comprehension's element) answer any index, a loop counter's too
+            return base.element if base.first is None else UNKNOWN
         if isinstance(base, Poly) and len(base.terms) == 1 and len(base.terms[0][0]) == 1 \
                 and isinstance(single, IndexKey):
             # config["hidden_size"]

@@ -6,12 +6,13 @@ names the file shows possible. No import of the driver; the interpreter mixes th
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .._pytorch import recurrent_kinds_taking
 from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
-from ._symbolic import UNKNOWN, Atom, Bool, Const, Poly, Relation, Value, alternatives, cases
+from ._symbolic import UNKNOWN, Atom, Bool, Const, Opaque, Poly, Relation, Value, alternatives, cases, merge_guards
 from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue, python_value
 
 PARTIAL = "functools.partial"
@@ -28,9 +29,26 @@ class Function(Value):
     builds: bool = False  # its body constructs a layer (or calls a function that does)
     closure: Any = field(default=None, compare=False, hash=False)
     owner: Any = field(default=None, compare=False, hash=False)
+    # a function of another project file: the ModuleContext its body reads its names in
+    context: Any = field(default=None, compare=False, hash=False)
 
     def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
         return f"<function {getattr(self.node, 'name', 'lambda')}>"
+
+
+@dataclass(frozen=True)
+class Member(Value):
+    """``getattr(module, name)`` for a name the file does not show (``excluded``: the names it
+    does, each its own case): called with arguments only a recurrent layer takes, it is each
+    recurrent kind they fit, under an opaque condition per kind (``name`` keys it: a symbol, or
+    the place of the call), so that a finding must hold whichever it is."""
+
+    module: str = ""
+    name: str = ""
+    excluded: tuple = ()
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return f"getattr({self.module}, ...)"
 
 
 @dataclass(frozen=True)
@@ -305,6 +323,20 @@ def module_functions(body: list, rebound: set, imports: ImportTable, classes: di
             for function in functions}
 
 
+def imported_functions(bound: Any, defined: dict) -> dict:
+    """The functions a file's imports bind from other project files (``Project.bind``), as
+    values whose bodies run among the names of their own file; a name the file binds itself wins."""
+    if bound is None:
+        return {}
+    found = {}
+    for local, context in bound.function_contexts.items():
+        node = bound.functions[local]
+        if local not in defined:
+            found[local] = Function(key=id(node), node=node, context=context,
+                                    builds=builds_layers(node, context.imports, set(context.classes)))
+    return found
+
+
 def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     """Whether ``node`` calls a ``torch.nn`` class, ``functools.partial``, ``getattr`` of a
     module, a class of the file or one of ``builders``: only then can inlining it tell more
@@ -434,7 +466,8 @@ class Program(InterpreterBase):
         state[statement.name] = Function(key=id(statement), node=statement, closure=state, owner=self.info,
                                          builds=builds_layers(statement, self.imports, set(self.classes)))
 
-    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
+    def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool,
+                         node: ast.Call | None = None) -> Value | None:
         """``functools.partial(...)`` and ``getattr(module, name)``; None for any other ref."""
         if not isinstance(ref, Ref):
             return None
@@ -447,33 +480,74 @@ class Program(InterpreterBase):
         if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
             return DictValue(tuple((dest, value) for dest, value, _ in args[0].defaults))
         if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
+            place = f"line {node.lineno}:{node.col_offset}" if node is not None else "getattr"
             return alternatives(
-                (guard, self.attribute_named(args[0], case)) for guard, case in self.named_cases(args[1]))
+                (guard, self.attribute_named(args[0], case) if not isinstance(case, Member)
+                 else replace(case, module=args[0].qualified, name=case.name or place))
+                for guard, case in self.named_cases(args[1]))
         return None
 
     def named_cases(self, name: Value) -> list:
         """The strings ``name`` may be: a constant, the cases of an alternative, or for a named
         symbol each string the file compares it with or offers as a choice, each under the
-        atom ``name == 'string'`` that a branch on it would test (and none of the earlier),
-        and any other string, unknown."""
+        atom ``name == 'string'`` that a branch on it would test (and none of the earlier).
+        Any other string is a ``Member`` case (its ``module`` left for the caller to set)."""
         result: list[tuple[frozenset, Value]] = []
         for guard, case in cases(name, self.guard):
             if isinstance(case, Const) and isinstance(case.value, str):
                 result.append((guard, case))
                 continue
-            symbol = case.symbol if isinstance(case, Poly) and not case.is_opaque else None
-            domain = getattr(self.constants, "domains", {}).get(symbol.rsplit(".", 1)[-1]) if symbol else None
-            if symbol is None or not domain:
-                result.append((guard, UNKNOWN))
+            if isinstance(case, Const):
+                result.append((guard, UNKNOWN))  # not a string: getattr raises
                 continue
+            symbol = case.symbol if isinstance(case, Poly) and not case.is_opaque else None
+            domain = self.string_domain(symbol) if symbol is not None else ()
             earlier: frozenset = frozenset()
             for option in domain:
-                atom = Relation(symbol, "==", repr(option))
+                atom = Relation(symbol or "", "==", repr(option))
                 result.append((guard | earlier | {(atom, True)}, Const(option)))
                 earlier = earlier | {(atom, False)}
-            # a string the file does not show (another file's choices): unknown
-            result.append((guard | earlier, UNKNOWN))
+            # a string the file does not show (another file's choices)
+            result.append((guard | earlier, Member(name=symbol or "", excluded=domain)))
         return result
+
+    def string_domain(self, symbol: str) -> tuple:
+        """The strings the running code's file, and the analysed file, show ``symbol`` takes."""
+        key = symbol.rsplit(".", 1)[-1]
+        found: list = []
+        for constants in (self.constants, self.home[1]):
+            for option in getattr(constants, "domains", {}).get(key, ()):
+                if option not in found:
+                    found.append(option)
+        return tuple(found)
+
+    def call_member(self, member: Member, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                    starred: list) -> Value:
+        """A torch.nn class the file does not name, called: each recurrent kind its arguments
+        fit, each under its opaque condition (any other class raises on them); unknown when the
+        arguments fit other classes too."""
+        if opaque or member.module != "torch.nn":
+            return UNKNOWN
+        kinds = [kind for kind in recurrent_kinds_taking(len(args), kwargs) if kind not in member.excluded]
+        results: list = []
+        earlier: frozenset = frozenset()
+        previous = self.guard
+        for index, kind in enumerate(kinds):
+            # a name that is none of them cannot build with these arguments: the last kind is
+            # what remains (a single kind is certain)
+            atom = Opaque(f"{member.name} == {kind!r}")
+            delta = earlier | {(atom, True)} if index < len(kinds) - 1 else earlier
+            earlier = earlier | {(atom, False)}
+            merged = merge_guards(previous, delta)
+            if merged is None:
+                continue
+            self.guard = merged
+            try:
+                results.append((delta, self.call_value(Ref(f"torch.nn.{kind}"), node, args, kwargs, opaque, {},
+                                                       starred)))
+            finally:
+                self.guard = previous
+        return alternatives(results) if results else UNKNOWN
 
     @staticmethod
     def attribute_named(module: Ref, name: Value) -> Value:
@@ -484,6 +558,8 @@ class Program(InterpreterBase):
     def call_program_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool,
                            state: dict, starred: list) -> Value | None:
         """A call of a partial or of a function of the file; None for any other callee."""
+        if isinstance(callee, Member):
+            return self.call_member(callee, node, args, kwargs, opaque, starred)
         if isinstance(callee, Partial):
             merged = dict(callee.kwargs)
             merged.update(kwargs)
@@ -506,9 +582,13 @@ class Program(InterpreterBase):
         if not self.bind_call(node, local, args, kwargs):
             return UNKNOWN
         previous = self.info, self.instance, self.guard
+        previous_names = self.imports, self.constants, self.classes
         if function.closure is None:
             # a module-level function: `self` is no name of it, its class attributes none of its
             self.info = self.instance = None
+        if function.context is not None:
+            context = function.context
+            self.imports, self.constants, self.classes = context.imports, context.constants, context.classes
         self.depth += 1
         self.returns.append([])
         try:
@@ -521,6 +601,7 @@ class Program(InterpreterBase):
         finally:
             self.depth -= 1
             self.info, self.instance, self.guard = previous
+            self.imports, self.constants, self.classes = previous_names
         returned = self.returns.pop()
         if function.owner is not None:
             for key, value in local.items():

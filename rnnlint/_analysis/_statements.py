@@ -164,6 +164,8 @@ class Statements(InterpreterBase):
             self.guard = guard  # what follows runs only where this branch ran
             return
         self.merge_into(state, continuing)
+        # what follows runs only where one of these branches ran: what all their guards say holds
+        self.guard = frozenset.intersection(*(guard for guard, _ in continuing))
 
     def exec_guarded(self, body: Any, state: dict, guard: frozenset) -> bool:
         """Run a branch under ``guard``; True when every path through it returned."""

@@ -616,6 +616,23 @@ def reshape(tensor: Tensor, new_dims: list) -> Tensor:
     return derived(tensor, tuple(dims), roles, factors=factors)
 
 
+def settled_sizes(tensor: Tensor, dims: list) -> list:
+    """The sizes a ``view``/``reshape`` that runs asks for: one size the analysis does not know,
+    beside known others and no ``-1``, is what the element count leaves for it (as ``-1``
+    would be): `cat([h[0], h[1]]).view(1, bsz, 2 * hidden)` asks for the batch, whatever
+    `bsz` is called."""
+    unknown = [index for index, value in enumerate(dims) if not isinstance(value, Poly)]
+    if len(unknown) != 1 or not isinstance(dims[unknown[0]], Unknown) or tensor.shape is None \
+            or any(as_int(value) == -1 for value in dims):
+        return dims
+    total = product(tensor.shape)
+    known = product([value for index, value in enumerate(dims) if index != unknown[0]])
+    size = exact_quotient(total, known)
+    if not isinstance(size, Poly) or size.is_opaque:
+        return dims
+    return [size if index == unknown[0] else value for index, value in enumerate(dims)]
+
+
 def _carried_roles(tensor: Tensor, dims: list) -> tuple:
     """Roles survive a reshape for leading axes that keep their size, and a kept last axis."""
     roles: list = [None] * len(dims)

@@ -631,6 +631,13 @@ def _equal(first, second, guard) -> bool:
     return first is not None and second is not None and compare(first, second, guard).verdict == EQUAL
 
 
+def _settled(value, guard):
+    """``value`` itself, or its one case where ``guard`` holds (a size that is `2*hidden` when
+    `bidirectional`, in the run where it is)."""
+    found = list(cases(value, guard))
+    return found[0][1] if len(found) == 1 else value
+
+
 def _not_one(value, guard) -> bool:
     """No case of ``value`` is 1, with the sizes the guard pins (`if num_layers == 1:`) put in."""
     return all(compare(size, number(1), case_guard).verdict != EQUAL and as_int(size) != 1
@@ -715,7 +722,8 @@ def _folds_state(tensor: Tensor, dims: list, guard) -> bool:
         return True  # the batch moved to the front without moving the data
     if _equal(dims[0], layers, guard):
         return False  # the layers axis stays first: only batch and hidden, adjacent, are merged
-    last = result[-1] if result else None
+    last = _settled(result[-1], guard) if result else None
+    hidden = _settled(hidden, guard)
     if last is None or isinstance(last, Unknown) or _equal(last, hidden, guard):
         return False
     # the last axis now spans more than one hidden vector: it crosses the batch axis

@@ -460,6 +460,9 @@ def _rnn_call(event: RnnCall, returned: dict):
                              if merge_guards(return_guard, hx_guard) is not None), hx_node)
                 yield hx_guard, True, (node, rnn, f"`{source_of(node)}` is passed alone as the initial state",
                                        "not as an `(h_0, c_0)` tuple", None)
+            elif rnn.kind != "LSTM" and _certainly_tensor(case):
+                # what a GRU or an RNN takes: where the module may be either, no evidence either way
+                yield hx_guard, False, None
 
 
 def _cell_call(event: CellCall):
