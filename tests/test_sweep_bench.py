@@ -134,13 +134,14 @@ def test_the_sweep_exports_lints_and_reports_a_repository(tmp_path, capsys):
     assert (first["status"], first["files"], first["missing"]) == ("ok", 4, 1)
     assert [(f["path"], f["row"], f["code"]) for f in first["findings"]] == [
         ("pkg/encoder.py", 7, "RNN009"), ("tutorial.ipynb", 2, "RNN011")]
+    assert [f["cell"] for f in first["findings"]] == [None, 1]
     assert [f["path"] for f in first["unparsed"]] == ["old.py"]
     assert result["repositories"][1]["status"] == "no-clone"
     total = result["total"]
     assert (total["swept"], total["files"], total["missing"], total["findings"], total["unparsed"]) == (1, 4, 1, 2, 1)
     assert total["not_swept"] == ["someone/absent"]
     assert "Total: 1/2 repositories swept, 4 files (1 blobs missing), 2 findings" in out
-    assert "owner/name pkg/encoder.py:7:" in out and "RNN009" in out
+    assert "owner/name pkg/encoder.py:7:" in out and "owner/name tutorial.ipynb:cell 1:2:" in out
 
 
 def test_a_time_out_is_a_finding_of_the_sweep_and_fails_the_run(tmp_path, capsys):

@@ -168,9 +168,9 @@ def run_rnnlint(folder: Path, timeout: float, jobs: int) -> tuple:
         for item in json.loads(completed.stdout):
             path = Path(item["filename"])
             rel = path.resolve().relative_to(folder.resolve()).as_posix() if path.is_absolute() else path.as_posix()
-            findings.append({"path": rel, "row": item["location"]["row"], "column": item["location"]["column"],
-                             "code": item["code"], "message": item["message"]})
-    findings.sort(key=lambda f: (f["path"], f["row"], f["column"], f["code"]))
+            findings.append({"path": rel, "cell": item.get("cell"), "row": item["location"]["row"],
+                             "column": item["location"]["column"], "code": item["code"], "message": item["message"]})
+    findings.sort(key=lambda f: (f["path"], f["cell"] or 0, f["row"], f["column"], f["code"]))
     return completed.returncode, findings, completed.stderr, seconds
 
 
@@ -249,7 +249,8 @@ def report(results, out=None) -> dict:
         print("\nFindings:", file=out)
         for r in results:
             for f in r.findings:
-                print(f"  {r.repo} {f['path']}:{f['row']}:{f['column']}: {f['code']} {f['message']}", file=out)
+                where = f"{f['path']}:cell {f['cell']}" if f["cell"] else f["path"]
+                print(f"  {r.repo} {where}:{f['row']}:{f['column']}: {f['code']} {f['message']}", file=out)
     return {"total": total, "repositories": [asdict(r) for r in results]}
 
 
