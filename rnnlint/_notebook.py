@@ -299,7 +299,10 @@ def blank_ipython(text: str) -> str:
     else:
         candidates = set()
     continued = after_backslash = False
+    continuations = set()  # rows that go on a magic's line: its own row holds the placeholder
     for index, line in enumerate(lines):
+        if continued:
+            continuations.add(index)
         if continued or (not after_backslash and (_MAGIC_LINE.match(line) or _HELP_LINE.match(line.rstrip("\r\n")))):
             candidates.add(index)
         after_backslash = line.rstrip("\r\n").endswith("\\")
@@ -308,6 +311,9 @@ def blank_ipython(text: str) -> str:
         return text
     blanked, previous = [], None  # previous: the last row of code kept, for the placeholder's indentation
     for index, line in enumerate(lines):
+        if index in continuations:
+            blanked.append(_ending(line))
+            continue
         if index in candidates:
             blanked.append(_placeholder(line, previous))
             continue

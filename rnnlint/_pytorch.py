@@ -242,6 +242,21 @@ _METHOD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (NOT_A_TENSOR, ("item", "tolist", "numel", "numpy")),
 )
 # conversions that leave every entry as it is (an `arange`'s positions survive them)
+# Tensor methods that take a dimension but refuse its NumPy spelling `axis=` (defined in Python,
+# not by torch's argument parser, which reads `axis` as `dim` everywhere else: `x.sum(axis=1)`).
+AXIS_REFUSED = frozenset(("split", "unflatten", "norm"))
+
+
+def dim_keyword(kwargs: dict, name: str) -> dict:
+    """``kwargs`` with an ``axis=`` keyword read as the ``dim=`` torch takes it for, for a
+    function or method of torch ``name`` that accepts the alias."""
+    if "axis" not in kwargs or "dim" in kwargs or name in AXIS_REFUSED:
+        return kwargs
+    renamed = {k: v for k, v in kwargs.items() if k != "axis"}
+    renamed["dim"] = kwargs["axis"]
+    return renamed
+
+
 KEEP_ENTRIES = frozenset(("contiguous", "to", "cuda", "cpu", "detach", "clone", "long", "int", "type_as",
                           "type", "pin_memory", "requires_grad_"))
 # method -> behaviour; a method not listed returns a tensor of unknown shape

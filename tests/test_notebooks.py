@@ -61,6 +61,17 @@ def test_a_magic_in_an_indented_block_keeps_the_block():
     assert blanked == "for step in range(3):\n    pass\n"
 
 
+def test_the_continued_rows_of_a_shell_escape_are_blanked_whatever_their_indentation():
+    # `!cmd \` then `  --flag` rows after a block: the rows go on the command, not in the block
+    text = "for line in data:\n    f.write(line)\n\n!python tool.py \\\n  --data={path} \\\n  --size=3\nx = 1\n"
+    blanked = blank_ipython(text)
+    assert blanked == "for line in data:\n    f.write(line)\n\n\n\n\nx = 1\n"
+    ast.parse(blanked)
+    inside = blank_ipython("if fresh:\n    !wget {url} \\\n  -P {folder}\n")
+    assert inside == "if fresh:\n    pass\n\n"
+    ast.parse(inside)
+
+
 def test_cell_magics_blank_the_cell_unless_the_body_is_python():
     assert blank_ipython("%%bash\necho hi\nls -l") == "\n\n"
     assert blank_ipython("%%time\nx = 1\n") == "\nx = 1\n"

@@ -184,6 +184,77 @@ class LM(nn.Module):
     def forward(self, x):
         return self.lstm(x)[0]
 """,
+    "features_joined_along_the_numpy_spelling_axis": """
+import torch
+import torch.nn as nn
+
+
+class Merge(nn.Module):
+    def __init__(self, n_in, hidden, extra):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, batch_first=True)
+        self.side = nn.Linear(n_in, extra)
+        self.head = nn.Linear(hidden + extra, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        both = torch.cat([out, self.side(x)], axis=2)  # torch reads axis= as dim=
+        return self.head(both)
+""",
+    "in_file_class_named_like_a_torch_cell": """
+import torch
+import torch.nn as nn
+
+
+class LSTMCell(nn.Module):
+    \"\"\"Cells stacked; returns the last layer's output and the whole (h, c) state.\"\"\"
+
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.cell = torch.nn.LSTMCell(input_size, hidden_size)
+
+    def forward(self, x, hx=None):
+        h, c = self.cell(x, hx)
+        return h, (h, c)
+
+
+class Decoder(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.rnn = LSTMCell(input_size, hidden_size)
+
+    def step(self, inp, hs):
+        out, hs = self.rnn(inp, hs)  # hs: the (h, c) tuple the class returns
+        return out, hs
+
+    def forward(self, x):
+        hs = None
+        outs = []
+        for t in range(x.shape[1]):
+            out, hs = self.step(x[:, t], hs)
+            outs.append(out)
+        return torch.stack(outs, dim=1)
+""",
+    "rows_reshaped_by_the_sizes_of_their_own_branch": """
+import torch
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, n_in, hidden, hops, pooling):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, bidirectional=True)
+        self.pooling = pooling
+        self.ws = nn.Linear(2 * hidden, hops)
+
+    def forward(self, x):
+        outp = self.lstm(x)[0]
+        if self.pooling == "all":
+            outp = torch.transpose(outp, 0, 1).contiguous()  # (batch, time, features)
+        size = outp.size()  # the sizes of whichever layout the branch left
+        flat = outp.view(-1, size[2])
+        return self.ws(flat).view(size[0], size[1], -1)
+""",
 }
 
 FLAGGED = {
@@ -277,6 +348,23 @@ class LM(nn.Module):
 
     def forward(self, x):
         return self.lstm(x)[0]
+""",
+    "head_too_small_for_features_joined_along_axis": """
+import torch
+import torch.nn as nn
+
+
+class Merge(nn.Module):
+    def __init__(self, n_in, hidden, extra):
+        super().__init__()
+        self.lstm = nn.LSTM(n_in, hidden, batch_first=True)
+        self.side = nn.Linear(n_in, extra)
+        self.head = nn.Linear(hidden, 3)  # expect: RNN001
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        both = torch.cat([out, self.side(x)], axis=2)
+        return self.head(both)
 """,
 }
 

@@ -188,7 +188,9 @@ class Calls(InterpreterBase):
         return UNKNOWN
 
     def call_layer(self, layer: Layer, node: ast.Call, args: list, kwargs: dict) -> Value:
-        if layer.kind in RNN_KINDS:
+        # an in-file class named like a torch module (`class LSTMCell(nn.Module)`) is not that module
+        torch_kind = layer.kind if layer.module_class is None else ""
+        if torch_kind in RNN_KINDS:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
             hx_node = _argument_node(node, 1, "hx")
@@ -196,7 +198,7 @@ class Calls(InterpreterBase):
             self.events.append(rnn_call)
             self._alias_input_dims(layer, inputs, rnn_call.argument)
             return ops.call_rnn(layer, inputs, self.guard, rnn_call.argument)
-        if layer.kind in CELL_KINDS:
+        if torch_kind in CELL_KINDS:
             inputs = args[0] if args else kwargs.get("input", UNKNOWN)
             hx = args[1] if len(args) > 1 else kwargs.get("hx")
             result = ops.call_cell(layer, inputs, hx, node, self.guard)
@@ -470,6 +472,7 @@ class Calls(InterpreterBase):
         function = _pytorch.TORCH_FUNCTIONS.get(short)
         behaviour = function.behaviour if function is not None else None
         if behaviour in (_pytorch.CONCATENATE, _pytorch.STACK):
+            kwargs = _pytorch.dim_keyword(kwargs, short)
             listed = args[0] if args else kwargs.get("tensors", UNKNOWN)
             items = listed.items if isinstance(listed, TupleValue) else (listed.item,) \
                 if isinstance(listed, ListValue) else ()
@@ -601,6 +604,7 @@ class Calls(InterpreterBase):
         shape, from the same RNN."""
         behaviour = _pytorch.TENSOR_METHODS.get(method)
         handler = _METHOD_HANDLERS.get(behaviour) if behaviour is not None else None
+        kwargs = _pytorch.dim_keyword(kwargs, method)
         result = handler(self, tensor, method, args, kwargs, node) if handler is not None else None
         if isinstance(result, Tensor) and result.positions is not None and method not in _pytorch.KEEP_ENTRIES:
             result = replace(result, positions=None)  # `arange(n).flip(0)`: no longer the positions

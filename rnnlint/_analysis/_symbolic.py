@@ -433,8 +433,12 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
                 return UNKNOWN
     if not flat:
         return UNKNOWN
-    if all(value == flat[0][1] for _, value in flat):
-        return flat[0][1]
+    first = flat[0][1]
+    # a tensor's equality leaves out the order of the factors in its axes: cases that agree on
+    # the shape but not on that order (`(batch * time)` rows or `(time * batch)`) stay apart
+    if all(value == first and getattr(value, "factors", None) == getattr(first, "factors", None)
+           for _, value in flat):
+        return first
     return Alt(tuple(flat))
 
 

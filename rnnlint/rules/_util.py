@@ -29,7 +29,8 @@ T = TypeVar("T")
 
 def layers_in(value: Value, guard: frozenset, kinds: tuple | None = None) -> Iterator[tuple[frozenset, Layer]]:
     for case_guard, case in cases(value, guard):
-        if isinstance(case, Layer) and (kinds is None or case.kind in kinds):
+        # torch kinds: an in-file class named like one (`class LSTMCell(nn.Module)`) is not one
+        if isinstance(case, Layer) and (kinds is None or (case.kind in kinds and case.module_class is None)):
             yield case_guard, case
 
 
