@@ -275,7 +275,8 @@ class InterpreterBase:
     def call_program_ref(self, ref: Value, args: list, kwargs: dict, opaque: bool) -> Value | None:
         raise NotImplementedError  # in Program
 
-    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                  inherited: bool = False) -> None:
         raise NotImplementedError  # in Program
 
     def parsed_arguments(self) -> Value:

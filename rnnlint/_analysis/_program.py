@@ -80,6 +80,9 @@ class Site:
     args: tuple = ()
     kwargs: tuple = ()  # ((name, Value), ...)
     file: str = ""
+    # a subclass's `super().__init__(...)`: every instance of the subclass builds the base so,
+    # the defaults it leaves included (a configuration even when it passes nothing known)
+    inherited: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ class ModuleBindings(dict):
         chosen: list[Site] = []
         for site in sites:
             if (class_name is None or site.class_name == class_name) and site not in chosen \
-                    and (every_site or _passes_known_values(site)):
+                    and (every_site or site.inherited or _passes_known_values(site)):
                 chosen.append(site)
         return chosen[:limit]
 
@@ -383,11 +386,13 @@ def _last_name(node: ast.expr) -> str | None:
 class Program(InterpreterBase):
     """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
 
-    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
-        """A construction of a class of the file, kept for the class's runs per configuration."""
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                  inherited: bool = False) -> None:
+        """A construction of a class of the file, kept for the class's runs per configuration
+        (``inherited``: a subclass's ``super().__init__(...)``)."""
         sites = getattr(self.constants, "sites", None)
         if sites is not None and not opaque:
-            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
+            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items()), inherited=inherited))
 
     def record_fields(self, info: Any, args: list, kwargs: dict) -> dict | None:
         """``Config(hidden=32)`` of a dataclass, attrs class or NamedTuple of the file, as its

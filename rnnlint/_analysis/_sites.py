@@ -179,7 +179,8 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
                 open_names.add(name)
             for site in of_name:
                 sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
-                                              tuple((key, portable(value)) for key, value in site.kwargs), label))
+                                              tuple((key, portable(value)) for key, value in site.kwargs), label,
+                                              site.inherited))
     return sites, open_names, depends
 
 
@@ -188,6 +189,12 @@ def _label(project, file: Path) -> str:
         return file.relative_to(project.root).as_posix()
     except ValueError:
         return file.name
+
+
+def _base_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
 
 
 def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> list | None:
@@ -201,6 +208,9 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> l
         return None
     try:
         lines = {line for name in names for line, call in _mentions(text, name) if call}
+        # a subclass's `super().__init__(...)` builds its base: its class is run too
+        lines |= {statement.lineno for statement in tree.body if isinstance(statement, ast.ClassDef)
+                  and any(_base_name(base) in names for base in statement.bases)}
         recorded, classes = run_for_sites(tree, text, project, str(file), lines)
     except RecursionError:
         return None
