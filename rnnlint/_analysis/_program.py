@@ -223,6 +223,7 @@ class ModuleBindings(dict):
         self.domains: dict[str, tuple[str, ...]] = {}
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
+        self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
 
     def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value (or, with
@@ -259,6 +260,8 @@ def _passes_known_values(site: Site) -> bool:
                     and any(_is_known(item) for _, item in case.module_state):
                 return True
             if isinstance(case, Namespace) and any(_is_known(item) for _, item, _ in case.defaults):
+                return True
+            if isinstance(case, DictValue) and any(_is_known(item) for _, item in case.items):
                 return True
     return False
 

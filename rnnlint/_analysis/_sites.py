@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ._program import Namespace
 from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
+from ._values import DictValue
 
 MAX_PROJECT_FILES = 400  # a larger project is searched only near the class (and no class is closed)
 MAX_SITE_FILES = 4  # files run for the sites of one file's classes
@@ -63,6 +64,9 @@ def portable(value: Value) -> Value:
     if isinstance(value, Namespace):  # parsed arguments: each option's literal default
         return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
                                for dest, item, line in value.defaults))
+    if isinstance(value, DictValue):  # a dict config: its known items (``config["dropout"]``)
+        return DictValue(tuple((key, portable(item) if not isinstance(portable(item), Foreign) else UNKNOWN)
+                               for key, item in value.items))
     return FOREIGN
 
 
