@@ -173,8 +173,40 @@ class Calls(InterpreterBase):
             if method is not None:
                 if opaque:  # `super().__init__(*args, **kwargs)`: what they pass is unknown
                     kwargs = unknown_rest(method, len(args), kwargs)
+                elif attribute == "__init__":
+                    self.note_base_site(owner, node, args, kwargs)
                 return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
         return UNKNOWN
+
+    def note_base_site(self, owner: ClassInfo, node: ast.Call, args: list, kwargs: dict) -> None:
+        """``super().__init__(...)`` of a subclass building a base class of another project file:
+        a construction of the base as every instance of the subclass builds it, unless a class
+        between the instance's and the base changes a name the base's methods read (a class
+        attribute, a method): the base's own run would read the base's."""
+        if owner.context is None or self.instance is None:
+            return  # a base of this file runs inlined in its subclass's own run
+        name = next((local for local, info in self.home[2].items() if info is owner), None)
+        if name is None:
+            return
+        below, seen, pending = set(), set(), [self.instance]
+        while pending:
+            current = pending.pop(0)
+            if current is None or current is owner or id(current) in seen:
+                continue
+            seen.add(id(current))
+            below |= set(current.methods) | set(current.class_attributes)
+            pending.extend(current.bases)
+        above, pending = set(), [owner]
+        while pending:
+            current = pending.pop(0)
+            if current is None or id(current) in seen:
+                continue
+            seen.add(id(current))
+            above |= set(current.methods) | set(current.class_attributes)
+            pending.extend(current.bases)
+        if (below & above) - {"__init__"}:
+            return
+        self.note_site(name, node, args, kwargs, False, inherited=True)
 
     def call_value(self, callee: Value, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                    starred: list) -> Value:

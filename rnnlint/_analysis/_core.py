@@ -278,7 +278,8 @@ class InterpreterBase:
                          node: ast.Call | None = None) -> Value | None:
         raise NotImplementedError  # in Program
 
-    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                  inherited: bool = False) -> None:
         raise NotImplementedError  # in Program
 
     def parsed_arguments(self) -> Value:

@@ -60,6 +60,8 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     constants.update(module_functions(body, rebound, imports, classes))
     constants.read_domains(module)
     constants.update(imported_functions(bound, constants))
+    if "fixture" in source:
+        constants.fixtures = pytest_fixtures(module.body, imports)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry) if project is not None else {}
@@ -145,6 +147,8 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
     constants.update(imported_functions(bound, constants))
+    if "fixture" in source:
+        constants.fixtures = pytest_fixtures(module.body, imports)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry)
@@ -456,10 +460,84 @@ def _run_with_initial_state(interpreter: Interpreter, info: ClassInfo, state: di
 def _analyse_function(function: ast.FunctionDef, imports: ImportTable, constants: dict, classes: dict,
                       registry: dict | None = None) -> ScopeFacts:
     interpreter = Interpreter(imports, constants, classes, None, registry=registry)
-    interpreter.call_function(function, {}, [], {}, bound_self=False)
+    given = {}
+    fixtures = getattr(constants, "fixtures", {})
+    if fixtures and function.name.startswith("test"):
+        # a test's parameter named after a fixture of its module is what the fixture returns
+        chosen = _parametrized_names(function)
+        for parameter in function.args.args:
+            fixture = fixtures.get(parameter.arg)
+            if fixture is not None and parameter.arg not in chosen:
+                runner = Interpreter(imports, constants, classes, None, registry=registry)
+                given[parameter.arg] = runner.call_function(fixture, {}, [], {}, bound_self=False)
+    interpreter.call_function(function, {}, [], given, bound_self=False)
     return ScopeFacts(name=function.name, kind="function", node=function, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
                       head_calls=interpreter.head_calls, parameter_defaults=interpreter.parameter_defaults)
+
+
+def pytest_fixtures(body: list, imports: ImportTable) -> dict:
+    """``name -> definition`` of the module's ``@pytest.fixture`` functions whose value a test
+    parameter of that name receives: one definition of the name, no ``params=`` (each test would
+    get one of several values), no ``yield`` (a generator's value is what it yields), and, for a
+    fixture shared beyond one test (``scope=``), no test of the module changes that value in
+    place (``params["hidden"] = 2``, ``params.update(...)``): which test runs first decides."""
+    counts: dict = {}
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[statement.name] = counts.get(statement.name, 0) + 1
+    found = {}
+    for statement in body:
+        if not isinstance(statement, ast.FunctionDef) or counts[statement.name] != 1:
+            continue
+        for decorator in statement.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if imports.resolve(call.func if call else decorator) != "pytest.fixture":
+                continue
+            keywords = {keyword.arg for keyword in call.keywords} if call else set()
+            if (call and call.args) or "params" in keywords or None in keywords \
+                    or any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(statement)):
+                break
+            if "scope" in keywords and _changed_in_place(body, statement.name):
+                break
+            found[statement.name] = statement
+    return found
+
+
+_CHANGING_METHODS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert",
+                     "remove", "__setitem__", "__delitem__"}
+
+
+def _changed_in_place(body: list, name: str) -> bool:
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _CHANGING_METHODS and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == name:
+            return True
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+    return False
+
+
+def _parametrized_names(function: ast.FunctionDef) -> set:
+    """The parameter names a ``@pytest.mark.parametrize(...)`` of the test gives values (a
+    parametrized name is not the fixture of that name), every name when it cannot be read."""
+    names: set = set()
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+                and decorator.func.attr == "parametrize":
+            first = decorator.args[0] if decorator.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names |= {part.strip() for part in first.value.split(",")}
+            elif isinstance(first, (ast.Tuple, ast.List)) and all(
+                    isinstance(item, ast.Constant) and isinstance(item.value, str) for item in first.elts):
+                names |= {item.value for item in first.elts if isinstance(item, ast.Constant)}
+            else:
+                return {argument.arg for argument in function.args.args}
+    return names
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,

@@ -98,6 +98,9 @@ class Site:
     args: tuple = ()
     kwargs: tuple = ()  # ((name, Value), ...)
     file: str = ""
+    # a subclass's `super().__init__(...)`: every instance of the subclass builds the base so,
+    # the defaults it leaves included (a configuration even when it passes nothing known)
+    inherited: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ class ModuleBindings(dict):
         self._domains_of: ast.Module | None = None  # the module they are read from, when first asked for
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
+        self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
 
     @property
     def domains(self) -> dict[str, tuple[str, ...]]:
@@ -263,7 +267,7 @@ class ModuleBindings(dict):
         chosen: list[Site] = []
         for site in sites:
             if (class_name is None or site.class_name == class_name) and site not in chosen \
-                    and (every_site or _passes_known_values(site)):
+                    and (every_site or site.inherited or _passes_known_values(site)):
                 chosen.append(site)
         return chosen[:limit]
 
@@ -286,6 +290,8 @@ def _passes_known_values(site: Site) -> bool:
                     and any(_is_known(item) for _, item in case.module_state):
                 return True
             if isinstance(case, Namespace) and any(_is_known(item) for _, item, _ in case.defaults):
+                return True
+            if isinstance(case, DictValue) and any(_is_known(item) for _, item in case.items):
                 return True
     return False
 
@@ -427,11 +433,13 @@ def _last_name(node: ast.expr) -> str | None:
 class Program(InterpreterBase):
     """Calls of the file's own functions, lambdas and partials; ``getattr`` of a module."""
 
-    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> None:
-        """A construction of a class of the file, kept for the class's runs per configuration."""
+    def note_site(self, class_name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool,
+                  inherited: bool = False) -> None:
+        """A construction of a class of the file, kept for the class's runs per configuration
+        (``inherited``: a subclass's ``super().__init__(...)``)."""
         sites = getattr(self.constants, "sites", None)
         if sites is not None and not opaque:
-            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items())))
+            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items()), inherited=inherited))
 
     def record_fields(self, info: Any, args: list, kwargs: dict) -> dict | None:
         """``Config(hidden=32)`` of a dataclass, attrs class or NamedTuple of the file, as its

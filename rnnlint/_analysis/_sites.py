@@ -33,6 +33,7 @@ from pathlib import Path
 from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
 from ._program import Namespace
 from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
+from ._values import DictValue
 
 MAX_SITE_FILES = 4  # files run for the sites of one file's classes
 MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
@@ -59,6 +60,9 @@ def portable(value: Value) -> Value:
     if isinstance(value, Namespace):  # parsed arguments: each option's literal default
         return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
                                for dest, item, line in value.defaults))
+    if isinstance(value, DictValue):  # a dict config: its known items (``config["dropout"]``)
+        return DictValue(tuple((key, portable(item) if not isinstance(portable(item), Foreign) else UNKNOWN)
+                               for key, item in value.items))
     return FOREIGN
 
 
@@ -131,7 +135,8 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
                 open_names.add(name)
             for site in of_name:
                 sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
-                                              tuple((key, portable(value)) for key, value in site.kwargs), label))
+                                              tuple((key, portable(value)) for key, value in site.kwargs), label,
+                                              site.inherited))
     return sites, open_names, depends, project.site_record(path, names, named_files)
 
 
@@ -140,6 +145,12 @@ def _label(project, file: Path) -> str:
         return file.relative_to(project.root).as_posix()
     except ValueError:
         return file.name
+
+
+def _base_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
 
 
 def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> list | None:
@@ -153,6 +164,9 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> l
         return None
     try:
         lines = {line for name in names for line, call in _mentions(text, name) if call}
+        # a subclass's `super().__init__(...)` builds its base: its class is run too
+        lines |= {statement.lineno for statement in tree.body if isinstance(statement, ast.ClassDef)
+                  and any(_base_name(base) in names for base in statement.bases)}
         recorded, classes = run_for_sites(tree, text, project, str(file), lines)
     except RecursionError:
         return None

@@ -323,7 +323,14 @@ class Statements(InterpreterBase):
             base = self.eval(target.value, state)
             if isinstance(base, (ListValue, TupleValue, DictValue)):
                 name = dotted_name(target.value)
-                if name in state:
+                key = target.slice.value if isinstance(target.slice, ast.Constant) else None
+                if name in state and isinstance(base, DictValue) and isinstance(key, str):
+                    # `config["hidden"] = 2 * config["hidden"]`: the dict holds the new value
+                    items = tuple((known, value if known == key else item) for known, item in base.items)
+                    if all(known != key for known, _ in base.items):
+                        items += ((key, value),)
+                    state[name] = DictValue(items)
+                elif name in state:
                     state[name] = UNKNOWN if isinstance(base, DictValue) else ListValue(UNKNOWN)
         elif isinstance(target, ast.Attribute):
             # `self.lstm.batch_first = True` after construction: the module reads it at every call
