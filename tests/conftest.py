@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,30 @@ def expected_markers(source: str) -> list:
 def without_markers(source: str) -> str:
     """``source`` with its ``# expect:`` comments taken out; no row or column moves."""
     return MARKER.sub("", source)
+
+
+def write_project(root: Path, files: dict) -> Path:
+    """Write ``files`` (relative path -> dedented text) under ``root``, folders included."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def found_by_file(findings) -> list:
+    """``(file name, row, code)`` of each finding, sorted."""
+    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
+
+
+@pytest.fixture
+def fresh_projects():
+    """No project model is kept from another test, nor left to the next one."""
+    from rnnlint._project import forget_projects
+
+    forget_projects()
+    yield
+    forget_projects()
 
 
 def run_rnnlint(*args, cwd=None, stdin=None):

@@ -4,13 +4,16 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from rnnlint import lint_paths
 from rnnlint._project import Project, find_root, forget_projects
+
+from conftest import write_project
+
+pytestmark = pytest.mark.usefixtures("fresh_projects")
 
 BASE = """\
 import torch.nn as nn
@@ -64,39 +67,24 @@ class Tagger(nn.Module):
 """
 
 
-def write(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
 def codes_at(findings) -> list:
     return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_projects():
-    forget_projects()
-    yield
-    forget_projects()
-
-
 def package(tmp_path: Path, classifier: str) -> Path:
-    return write(tmp_path, {"pyproject.toml": "", "models/__init__.py": "", "models/base.py": BASE,
+    return write_project(tmp_path, {"pyproject.toml": "", "models/__init__.py": "", "models/base.py": BASE,
                             "models/classifier.py": classifier})
 
 
 # --- the resolver -------------------------------------------------------------------------------
 
 def test_the_root_is_the_nearest_folder_with_a_marker(tmp_path):
-    write(tmp_path, {"setup.cfg": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
+    write_project(tmp_path, {"setup.cfg": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
     assert find_root(tmp_path / "pkg/sub/mod.py") == tmp_path.resolve()
 
 
 def test_without_a_marker_the_root_is_above_the_top_package(tmp_path):
-    write(tmp_path / "work", {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
+    write_project(tmp_path / "work", {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""})
     found = find_root(tmp_path / "work/pkg/sub/mod.py")
     # the folder above `pkg`, unless a folder higher up is itself marked (a checkout)
     assert found in {(tmp_path / "work").resolve(), *[p for p in tmp_path.resolve().parents
@@ -105,12 +93,12 @@ def test_without_a_marker_the_root_is_above_the_top_package(tmp_path):
 
 
 def test_installed_code_has_no_project(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "venv/lib/site-packages/lib/mod.py": ""})
+    write_project(tmp_path, {"pyproject.toml": "", "venv/lib/site-packages/lib/mod.py": ""})
     assert find_root(tmp_path / "venv/lib/site-packages/lib/mod.py") is None
 
 
 def test_relative_absolute_src_and_namespace_imports_resolve(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "src/app/__init__.py": "", "src/app/config.py": "",
+    write_project(tmp_path, {"pyproject.toml": "", "src/app/__init__.py": "", "src/app/config.py": "",
                      "src/app/nets/__init__.py": "", "src/app/nets/rnn.py": "", "plain/heads.py": "",
                      "scripts/train.py": "", "scripts/util.py": ""})
     project = Project(tmp_path)
@@ -127,7 +115,7 @@ def test_relative_absolute_src_and_namespace_imports_resolve(tmp_path):
 
 
 def test_a_summary_holds_constants_classes_and_re_exports(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "from .base import BaseEncoder\n",
+    write_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "from .base import BaseEncoder\n",
                      "pkg/base.py": BASE, "pkg/config.py": CONFIG + "LAYERS = 2\nLAYERS = 3\n"})
     project = Project(tmp_path)
     config = project.summary(tmp_path / "pkg/config.py")
@@ -174,22 +162,22 @@ def test_findings_only_for_the_files_named(tmp_path):
 ])
 def test_constants_from_another_file(tmp_path, module, layout):
     files = {"pyproject.toml": "", **layout, "model.py": MODEL_WITH_CONSTANTS.format(module=module)}
-    write(tmp_path, files)
+    write_project(tmp_path, files)
     assert codes_at(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 10, "RNN001")]
 
 
 def test_constants_through_a_module_alias(tmp_path):
     model = MODEL_WITH_CONSTANTS.format(module="x").replace("from x import EMBED, HIDDEN", "import config as C")
     model = model.replace("(EMBED, HIDDEN,", "(C.EMBED, C.HIDDEN,").replace("Linear(HIDDEN", "Linear(C.HIDDEN")
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": model})
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": model})
     assert codes_at(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 10, "RNN001")]
-    write(tmp_path, {"config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 32\nHIDDEN = 64")})
+    write_project(tmp_path, {"config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 32\nHIDDEN = 64")})
     forget_projects()
     assert lint_paths([str(tmp_path / "model.py")]) == []  # bound twice: unknown, silent
 
 
 def test_what_is_not_in_the_project_stays_unknown(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL_WITH_CONSTANTS.format(module="somewhere_else")})
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL_WITH_CONSTANTS.format(module="somewhere_else")})
     assert lint_paths([str(tmp_path / "model.py")]) == []
 
 
@@ -201,7 +189,7 @@ def _cli(*args, cwd, stdin=None):
 def test_workers_and_stdin_find_the_same(tmp_path):
     package(tmp_path, CLASSIFIER_BUGGY)
     for index in range(12):  # enough code for worker processes to start
-        write(tmp_path, {f"models/filler_{index}.py": BASE.replace("BaseEncoder", f"Filler{index}") * 40})
+        write_project(tmp_path, {f"models/filler_{index}.py": BASE.replace("BaseEncoder", f"Filler{index}") * 40})
     serial = _cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path)
     parallel = _cli("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
@@ -214,7 +202,7 @@ def test_workers_and_stdin_find_the_same(tmp_path):
 # --- the cache -------------------------------------------------------------------------------
 
 def test_editing_an_imported_file_re_checks_the_importer(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
                      "model.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(128")})
     cache = ["--cache-dir", str(tmp_path / ".cache"), "model.py"]
     assert json.loads(_cli(*cache, cwd=tmp_path).stdout) == []  # 2 * 64 = 128: correct
@@ -232,8 +220,8 @@ def test_a_large_run_still_finds_a_subclass_in_another_file(tmp_path):
 
     package(tmp_path, CLASSIFIER_BUGGY)
     for index in range(UNGATED_RUN_FILES + 1):
-        write(tmp_path, {f"util/helper_{index}.py": "import os\n\nVALUE = os.sep\n"})
-    write(tmp_path, {"util/no_definitions.py": "import torch.nn as nn\n\nLAYER = nn.LSTM(4, 8)\n"})
+        write_project(tmp_path, {f"util/helper_{index}.py": "import os\n\nVALUE = os.sep\n"})
+    write_project(tmp_path, {"util/no_definitions.py": "import torch.nn as nn\n\nLAYER = nn.LSTM(4, 8)\n"})
     assert codes_at(lint_paths([str(tmp_path)])) == [("classifier.py", 9, "RNN001")]
 
 
@@ -263,11 +251,11 @@ DROPOUT_AT_ONE_LAYER = [("Decoder.py", 8, "RNN009")]
 def test_a_name_the_package_binds_wins_over_the_same_named_submodule(tmp_path, init):
     # as Python does: `from .Decoder import Decoder` in __init__ rebinds the package's attribute
     # `Decoder` (first the submodule) to the class, and `from models import Decoder` reads it
-    write(tmp_path, {"pyproject.toml": "", "models/__init__.py": init, "models/Decoder.py": DECODER_MODULE,
+    write_project(tmp_path, {"pyproject.toml": "", "models/__init__.py": init, "models/Decoder.py": DECODER_MODULE,
                      "train.py": BUILDS_THE_CLASS})
     assert found_in(tmp_path) == DROPOUT_AT_ONE_LAYER
     forget_projects()
-    write(tmp_path, {"train.py": BUILDS_FROM_THE_MODULE})  # `Decoder.Decoder`: an attribute of a class
+    write_project(tmp_path, {"train.py": BUILDS_FROM_THE_MODULE})  # `Decoder.Decoder`: an attribute of a class
     assert found_in(tmp_path) == []
 
 
@@ -277,10 +265,10 @@ def test_a_name_the_package_does_not_bind_is_the_submodule(tmp_path, init):
     files = {"pyproject.toml": "", "models/Decoder.py": DECODER_MODULE, "train.py": BUILDS_FROM_THE_MODULE}
     if init is not None:
         files["models/__init__.py"] = init
-    write(tmp_path, files)
+    write_project(tmp_path, files)
     assert found_in(tmp_path) == DROPOUT_AT_ONE_LAYER
     forget_projects()
-    write(tmp_path, {"train.py": BUILDS_THE_CLASS})  # calling the module: nothing is built
+    write_project(tmp_path, {"train.py": BUILDS_THE_CLASS})  # calling the module: nothing is built
     assert found_in(tmp_path) == []
 
 
@@ -319,7 +307,7 @@ def test_a_warm_run_reads_only_the_files_it_shows(tmp_path, monkeypatch):
     from rnnlint import _runner
 
     buggy = MODEL_WITH_CONSTANTS.format(module="config")  # HIDDEN = 32, bidirectional: 64 features
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": buggy, "plain.py": "x = 1\n",
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG, "model.py": buggy, "plain.py": "x = 1\n",
                      "fine.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(64")})
     cold = _run_cached(tmp_path)
     assert cold == [("model.py", 10, "RNN001")]
@@ -333,7 +321,7 @@ def test_a_warm_run_reads_only_the_files_it_shows(tmp_path, monkeypatch):
 
 @pytest.mark.usefixtures("vouching")
 def test_a_file_written_in_place_with_its_old_time_is_read_again(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
                      "model.py": MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(64")})
     assert _run_cached(tmp_path) == []
     assert _run_cached(tmp_path) == []
@@ -345,7 +333,7 @@ def test_a_file_written_in_place_with_its_old_time_is_read_again(tmp_path):
 @pytest.mark.usefixtures("vouching")
 def test_an_imported_file_written_in_place_re_checks_the_importer(tmp_path):
     model = MODEL_WITH_CONSTANTS.format(module="config").replace("Linear(HIDDEN", "Linear(128")
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG.replace("HIDDEN = 32", "HIDDEN = 64"),
                      "model.py": model})
     assert _run_cached(tmp_path, "model.py") == []  # 2 * 64 = 128
     assert _run_cached(tmp_path, "model.py") == []  # from the cache: config.py's digest is kept
@@ -356,7 +344,7 @@ def test_an_imported_file_written_in_place_re_checks_the_importer(tmp_path):
 
 @pytest.mark.usefixtures("vouching")
 def test_a_corrupt_stat_index_only_costs_reading_the_files(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
+    write_project(tmp_path, {"pyproject.toml": "", "config.py": CONFIG,
                      "model.py": MODEL_WITH_CONSTANTS.format(module="config")})
     cold = _run_cached(tmp_path)
     (index,) = (tmp_path / ".cache").rglob("index-*.json")

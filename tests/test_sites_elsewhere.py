@@ -5,13 +5,16 @@ sites build."""
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from rnnlint import lint_paths
 from rnnlint._project import forget_projects
+
+from conftest import found_by_file, write_project
+
+pytestmark = pytest.mark.usefixtures("fresh_projects")
 
 DECODER = """\
 import torch.nn as nn
@@ -62,48 +65,29 @@ def streaming_encoder(n_mels=20, hidden=16):
 """
 
 
-def write(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def found(findings) -> list:
-    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_projects():
-    forget_projects()
-    yield
-    forget_projects()
-
-
 def test_a_site_in_another_file_is_a_configuration_named_by_its_file(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
     findings = lint_paths([str(tmp_path / "model.py")])
-    assert found(findings) == [("model.py", 8, "RNN009")]
+    assert found_by_file(findings) == [("model.py", 8, "RNN009")]
     assert "(as built at train.py:8)" in findings[0].message
 
 
 def test_every_other_file_site_stacking_layers_is_silent(tmp_path):
     # `n_layers=2` at the only site, beside a default that would also be fine
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
 
 
 def test_a_site_passing_the_other_files_own_symbols_is_silent(tmp_path):
     train = "from model import Decoder\n\n\ndef build(layers, p):\n    return Decoder(10, 8, layers, p)\n"
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": train})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": train})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
 
 
 def test_a_closed_class_drops_the_conditional_finding_no_site_reaches(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
-    assert found(lint_paths([str(tmp_path)])) == []
-    assert found(lint_paths([str(tmp_path / "encoder.py")])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
+    assert found_by_file(lint_paths([str(tmp_path / "encoder.py")])) == []
 
 
 @pytest.mark.parametrize("change", [
@@ -115,26 +99,26 @@ def test_a_closed_class_drops_the_conditional_finding_no_site_reaches(tmp_path):
     {"notes.py": "from encoder import FrameEncoder\n\nDOC = 'build FrameEncoder by hand'\n"},
 ])
 def test_a_class_reached_otherwise_or_offered_as_a_library_keeps_its_conditional_finding(tmp_path, change):
-    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
-    write(tmp_path, change)
-    assert found(lint_paths([str(tmp_path / "encoder.py")])) == [("encoder.py", 8, "RNN001")]
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": STREAMING})
+    write_project(tmp_path, change)
+    assert found_by_file(lint_paths([str(tmp_path / "encoder.py")])) == [("encoder.py", 8, "RNN001")]
 
 
 def test_a_class_with_no_site_keeps_its_conditional_finding(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER})
-    assert found(lint_paths([str(tmp_path)])) == [("encoder.py", 8, "RNN001")]
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER})
+    assert found_by_file(lint_paths([str(tmp_path)])) == [("encoder.py", 8, "RNN001")]
 
 
 def test_a_site_reaching_the_flag_is_reported_with_its_file(tmp_path):
     streaming = STREAMING.replace("bidirectional=False", "bidirectional=True")
-    write(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": streaming})
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": ENCODER, "streaming.py": streaming})
     findings = lint_paths([str(tmp_path / "encoder.py")])
-    assert found(findings) == [("encoder.py", 8, "RNN001")]
+    assert found_by_file(findings) == [("encoder.py", 8, "RNN001")]
     assert "streaming.py:5" in findings[0].message
 
 
 def test_editing_the_site_file_re_checks_the_class_file(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2)})
 
     def run() -> list:
         result = subprocess.run([sys.executable, "-m", "rnnlint", "--output-format", "json", "--cache-dir",
@@ -149,7 +133,7 @@ def test_editing_the_site_file_re_checks_the_class_file(tmp_path):
 
 
 def test_the_json_record_names_the_other_files_site(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
     result = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", "model.py"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     (record,) = json.loads(result.stdout)
@@ -165,20 +149,20 @@ def test_parsed_arguments_passed_from_another_file_carry_their_defaults(tmp_path
              "parser.add_argument('--emb', type=int, default={emb})\n"
              "parser.add_argument('--hidden', type=int, default=128)\n"
              "model = Tagger(parser.parse_args())\n")
-    write(tmp_path, {"pyproject.toml": "", "model.py": model, "train.py": train.format(emb=100)})
-    assert found(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN008")]
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": model, "train.py": train.format(emb=100)})
+    assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN008")]
     forget_projects()
-    write(tmp_path, {"train.py": train.format(emb=128)})
-    assert found(lint_paths([str(tmp_path / "model.py")])) == []
+    write_project(tmp_path, {"train.py": train.format(emb=128)})
+    assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == []
 
 
 def test_a_large_project_reads_the_files_beside_the_class(tmp_path):
     from rnnlint._analysis._sites import MAX_PROJECT_FILES
 
-    write(tmp_path, {"pyproject.toml": "", "app/model.py": DECODER, "app/train.py": TRAIN.format(layers=1)})
+    write_project(tmp_path, {"pyproject.toml": "", "app/model.py": DECODER, "app/train.py": TRAIN.format(layers=1)})
     for index in range(MAX_PROJECT_FILES + 1):
-        write(tmp_path, {f"lib/part_{index}.py": "VALUE = 1\n"})
-    assert found(lint_paths([str(tmp_path / "app" / "model.py")])) == [("model.py", 8, "RNN009")]
+        write_project(tmp_path, {f"lib/part_{index}.py": "VALUE = 1\n"})
+    assert found_by_file(lint_paths([str(tmp_path / "app" / "model.py")])) == [("model.py", 8, "RNN009")]
 
 
 def _cached_run(tmp_path: Path, target: str) -> list:
@@ -205,11 +189,11 @@ def _cached_run(tmp_path: Path, target: str) -> list:
      {"registry.py": "ENCODERS = {}\n"}, []),
 ])
 def test_a_site_file_added_or_changed_re_checks_the_cached_class_file(tmp_path, files, change, expected):
-    write(tmp_path, {"pyproject.toml": "", **files})
+    write_project(tmp_path, {"pyproject.toml": "", **files})
     target = next(iter(files))
     before = _cached_run(tmp_path, target)
     assert _cached_run(tmp_path, target) == before  # from the cache
-    write(tmp_path, change)
+    write_project(tmp_path, change)
     assert _cached_run(tmp_path, target) == expected
     uncached = subprocess.run([sys.executable, "-m", "rnnlint", "--no-cache", "--output-format", "json", target],
                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -222,7 +206,7 @@ def test_an_unchanged_site_search_is_vouched_for_by_the_files_times(tmp_path, mo
     from rnnlint import _project, _runner
     from rnnlint._config import Config
 
-    write(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2),
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=2),
                      "notes.py": "NOTE = 1\n"})
     monkeypatch.setattr(_project, "RECENT_NS", 0)  # the files' times vouch for them at once
     options = _runner.RunOptions(jobs=1, cache_dir=tmp_path / ".cache")

@@ -3,13 +3,15 @@ fixture returns: ``Model(**params)`` with the fixture's dict is a construction s
 that takes ``params=``, yields, is parametrized over by the test, or whose shared value
 some test of the module changes in place is unknown."""
 
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from rnnlint import lint_paths
 from rnnlint._project import forget_projects
+
+from conftest import found_by_file, write_project
+
+pytestmark = pytest.mark.usefixtures("fresh_projects")
 
 MODEL = """\
 import torch.nn as nn
@@ -46,37 +48,18 @@ def test_forward(params):
 {extra}"""
 
 
-def write(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def found(findings) -> list:
-    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_projects():
-    forget_projects()
-    yield
-    forget_projects()
-
-
 def test_a_fixtures_dict_passed_to_the_class_is_a_configuration(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL,
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL,
                      "test_model.py": TESTS.format(layers=1, extra="")})
     findings = lint_paths([str(tmp_path / "model.py")])
-    assert found(findings) == [("model.py", 8, "RNN009")]
+    assert found_by_file(findings) == [("model.py", 8, "RNN009")]
     assert "(as built at test_model.py:15)" in findings[0].message
 
 
 def test_a_fixture_in_the_same_file_as_the_class(tmp_path):
     tests = TESTS.format(layers=1, extra="").replace("from model import Forecaster\n", "")
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL + "\n\n" + tests})
-    assert found(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN009")]
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL + "\n\n" + tests})
+    assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN009")]
 
 
 PARAMETRIZED = '''
@@ -106,14 +89,14 @@ def test_fixtures_that_do_not_fix_one_layer_are_silent(tmp_path, layers, extra, 
     if fixture is not None:
         start = tests.index("@pytest.fixture")
         tests = tests[:start] + fixture + tests[tests.index("\n\ndef test_forward"):]
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
 
 
 def test_a_test_parametrized_over_the_fixtures_name_is_not_the_fixture(tmp_path):
     tests = TESTS.format(layers=2, extra=PARAMETRIZED.replace('"num_layers": 2', '"num_layers": 2, "dropout": 0.1'))
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
 
 
 def test_a_dict_changed_after_its_literal_is_read_as_changed(tmp_path):
@@ -126,8 +109,8 @@ def test_deeper():
     config["num_layers"] = 2 * config["num_layers"]
     Forecaster(**config)
 """
-    write(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
-    assert found(lint_paths([str(tmp_path)])) == []
-    write(tmp_path, {"test_model.py": tests.replace("2 * config", "config")})
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": MODEL, "test_model.py": tests})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"test_model.py": tests.replace("2 * config", "config")})
     forget_projects()
-    assert found(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN009")]
+    assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == [("model.py", 8, "RNN009")]

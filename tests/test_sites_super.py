@@ -4,13 +4,15 @@ in the base's file or in another project file. A subclass that changes what the 
 ``__init__`` reads (a class attribute, a method) or passes what it got on (``*args``) is no
 such configuration."""
 
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from rnnlint import lint_paths
 from rnnlint._project import forget_projects
+
+from conftest import found_by_file, write_project
+
+pytestmark = pytest.mark.usefixtures("fresh_projects")
 
 BASE = """\
 import torch.nn as nn
@@ -44,36 +46,17 @@ class NewsTagger(Tagger):
 RELYING = "    def __init__(self, n_tags=2):\n        super().__init__(n_tags=n_tags)\n"
 
 
-def write(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def found(findings) -> list:
-    return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_projects():
-    forget_projects()
-    yield
-    forget_projects()
-
-
 def test_a_subclass_in_another_file_relying_on_the_defaults_is_a_configuration(tmp_path):
-    write(tmp_path, {"pyproject.toml": "", "base.py": BASE, "news.py": SUB.format(body=RELYING)})
+    write_project(tmp_path, {"pyproject.toml": "", "base.py": BASE, "news.py": SUB.format(body=RELYING)})
     findings = lint_paths([str(tmp_path / "base.py")])
-    assert found(findings) == [("base.py", 9, "RNN009")]
+    assert found_by_file(findings) == [("base.py", 9, "RNN009")]
     assert "(as built at news.py:6)" in findings[0].message
 
 
 def test_a_subclass_in_the_same_file_relying_on_the_defaults_is_a_configuration(tmp_path):
     text = BASE + "\n\n" + SUB.format(body=RELYING).replace("from base import Tagger\n", "")
-    write(tmp_path, {"pyproject.toml": "", "base.py": text})
-    assert found(lint_paths([str(tmp_path / "base.py")])) == [("base.py", 9, "RNN009")]
+    write_project(tmp_path, {"pyproject.toml": "", "base.py": text})
+    assert found_by_file(lint_paths([str(tmp_path / "base.py")])) == [("base.py", 9, "RNN009")]
 
 
 @pytest.mark.parametrize("body", [
@@ -89,17 +72,17 @@ def test_a_subclass_in_the_same_file_relying_on_the_defaults_is_a_configuration(
     "    pass\n",
 ])
 def test_subclasses_building_a_working_base_are_silent(tmp_path, body):
-    write(tmp_path, {"pyproject.toml": "", "base.py": BASE, "news.py": SUB.format(body=body)})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "base.py": BASE, "news.py": SUB.format(body=body)})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
 
 
 def test_a_subclass_overriding_a_class_attribute_the_base_reads_is_silent(tmp_path):
     base = BASE.replace("self.layers(depth)", "depth + self.extra")
     base = base.replace("    width = 8\n", "    width = 8\n    extra = 0\n")
     body = "    extra = 1\n\n" + RELYING
-    write(tmp_path, {"pyproject.toml": "", "base.py": base, "news.py": SUB.format(body=body)})
-    assert found(lint_paths([str(tmp_path)])) == []
+    write_project(tmp_path, {"pyproject.toml": "", "base.py": base, "news.py": SUB.format(body=body)})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
     # the same subclass without its class attribute builds the single layer
-    write(tmp_path, {"news.py": SUB.format(body=RELYING)})
+    write_project(tmp_path, {"news.py": SUB.format(body=RELYING)})
     forget_projects()
-    assert found(lint_paths([str(tmp_path / "base.py")])) == [("base.py", 10, "RNN009")]
+    assert found_by_file(lint_paths([str(tmp_path / "base.py")])) == [("base.py", 10, "RNN009")]
