@@ -340,7 +340,7 @@ class Project:
         if path not in self._digests:
             index = STAT_INDEX[0]
             spelt = os.path.abspath(path)
-            info = _stat(spelt) if index is not None and path not in self._texts else None
+            info = stat_or_none(spelt) if index is not None and path not in self._texts else None
             known = index.lookup(spelt, info) if index is not None and info is not None else None
             if known is not None and "h" in known:
                 self._digests[path] = known["h"]  # unchanged since a run read it: not read again
@@ -902,7 +902,8 @@ class Project:
         return depends
 
 
-def _stat(path: str):
+def stat_or_none(path: str):
+    """``os.stat(path)``, None where the file cannot be stat'ed (gone, no permission)."""
     try:
         return os.stat(path)
     except OSError:

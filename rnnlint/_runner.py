@@ -19,7 +19,7 @@ from . import __version__
 from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, Config
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import import_words, recurrent_definitions
+from ._project import import_words, recurrent_definitions, stat_or_none
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -209,7 +209,7 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
         info = None
         if index is not None and not is_notebook(path):
             spelt = os.path.abspath(path)
-            info = _stat(spelt)
+            info = stat_or_none(spelt)
             known = index.lookup(spelt, info) if info is not None else None
             if known is not None and _from_index(path, known, cache, result, importing, configs.get(path, config)):
                 continue
@@ -281,13 +281,6 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
                 _apply_fixed(path, source, file_result, options, result, originals.get(path, b""))
         if file_result.findings:
             result.sources[str(path)] = _shown_source(notebook, file_result.fixed_source or source)
-
-
-def _stat(path: str):
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
 
 
 def _what_a_run_learns(source: str, data: bytes, cache, config: Config) -> dict:
