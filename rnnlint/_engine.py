@@ -366,8 +366,6 @@ def _resolved(before: list, after: list) -> list:
 def _findings_for(tree, body: list, source: str, path: str, config: Config, result: FileResult,
                   project=None) -> list[Finding]:
     from ._analysis import analyse
-    from .rules import ALL_RULES
-    from .rules._base import RuleContext
 
     try:
         facts = analyse(tree, source, body, project=project, path=path)
@@ -379,17 +377,12 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
     except Exception as error:  # noqa: BLE001 - one file's analysis gap must not stop the run
         result.errors.append(internal_error(path, "the analysis", error))
         return []
-    context = RuleContext(facts=facts)
-    reports = []
-    for rule_class in ALL_RULES:
-        if rule_class.READS != "facts" or not config.is_selected(rule_class.CODE, path):
-            continue
-        rule = rule_class()
-        try:
-            for report in rule.check(context):
-                reports.append((rule_class, report))
-        except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
-            result.errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
+    reports = _rule_reports(facts, path, config, result.errors)
+    closed = facts.closed_view()
+    if closed is not None:
+        errors: list = []
+        reports = _confirmed(reports, _rule_reports(closed, path, config, errors), facts.lines)
+        result.errors.extend(error for error in errors if error not in result.errors)
     from ._noqa import Suppressions
 
     suppressions = Suppressions(facts.lines.lines)
@@ -402,6 +395,40 @@ def _findings_for(tree, body: list, source: str, path: str, config: Config, resu
         findings.extend(_suppression_findings(facts, path, config, suppressions, result))
         findings.sort()
     return findings
+
+
+def _rule_reports(facts, path: str, config: Config, errors: list) -> list:
+    """``(rule class, report)`` of every selected rule that judges the analysis's facts."""
+    from .rules import ALL_RULES
+    from .rules._base import RuleContext
+
+    context = RuleContext(facts=facts)
+    reports = []
+    for rule_class in ALL_RULES:
+        if rule_class.READS != "facts" or not config.is_selected(rule_class.CODE, path):
+            continue
+        rule = rule_class()
+        try:
+            for report in rule.check(context):
+                reports.append((rule_class, report))
+        except Exception as error:  # noqa: BLE001 - an analysis gap must not cost the other rules
+            errors.append(internal_error(path, f"rule {rule_class.CODE}", error))
+    return reports
+
+
+def _confirmed(reports: list, closed: list, lines) -> list:
+    """The reports of every run that the closed view (``FileFacts.closed_view``: each class
+    whose every site is in the file only as its sites build it) gives the same rule at the same
+    place, then the closed view's others: a finding only a symbolic run of a closed class has is
+    left out, one its sites confirm keeps the symbolic run's message and fix."""
+
+    def place(rule_class, report) -> tuple:
+        return rule_class.CODE, lines.characters(report.node)
+
+    confirmed = {place(*item) for item in closed}
+    kept = [item for item in reports if place(*item) in confirmed]
+    seen = {place(*item) for item in kept}
+    return kept + [item for item in closed if place(*item) not in seen]
 
 
 def _suppression_findings(facts, path: str, config: Config, suppressions, result: FileResult) -> list[Finding]:

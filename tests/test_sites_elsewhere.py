@@ -227,3 +227,55 @@ def test_an_unchanged_site_search_is_vouched_for_by_the_files_times(tmp_path, mo
     monkeypatch.undo()
     findings = _runner.run([tmp_path / "model.py"], Config(), options).findings
     assert [(Path(f.path).name, f.row, f.code) for f in findings] == [("model.py", 8, "RNN009")]
+
+
+# the class's only construction is in its own file, inside another module's __init__ (the
+# encoder of a model), and leaves the flag at False: what the symbolic run holds open is closed
+OWN_FILE_SITE = ENCODER + """
+
+class Streaming(nn.Module):
+    def __init__(self, n_mels, hidden):
+        super().__init__()
+        self.encoder = FrameEncoder(n_mels, hidden, 30)
+
+    def forward(self, mels):
+        return self.encoder(mels)
+"""
+
+
+def test_a_class_built_only_in_its_own_file_is_closed(tmp_path):
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": OWN_FILE_SITE})
+    assert found_by_file(lint_paths([str(tmp_path / "encoder.py")])) == []
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
+
+
+def test_a_class_built_in_its_own_file_reaching_the_flag_is_reported_there(tmp_path):
+    source = OWN_FILE_SITE.replace("FrameEncoder(n_mels, hidden, 30)", "FrameEncoder(n_mels, hidden, 30, True)")
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": source})
+    findings = lint_paths([str(tmp_path / "encoder.py")])
+    assert found_by_file(findings) == [("encoder.py", 8, "RNN001")]
+    # the site confirms the symbolic run's finding, which keeps its message (sizes by name)
+    assert "`2*hidden`" in findings[0].message
+
+
+@pytest.mark.parametrize("change", [
+    {"setup.py": "from setuptools import setup\n\nsetup(name='frames')\n"},
+    {"pyproject.toml": "[project]\nname = 'frames'\n"},
+    {"encoder.py": OWN_FILE_SITE + "\n\nENCODERS = {'frame': FrameEncoder}\n"},
+    {"encoder.py": OWN_FILE_SITE + "\n\nDOC = 'FrameEncoder is built by Streaming'\n"},
+    {"encoder.py": OWN_FILE_SITE + "\n__all__ = ['FrameEncoder', 'Streaming']\n"},
+    {"registry.py": "from encoder import FrameEncoder\n\nENCODERS = {'frame': FrameEncoder}\n"},
+    {"wide.py": "from encoder import FrameEncoder\n\n\nclass Wide(FrameEncoder):\n    pass\n"},
+])
+def test_a_class_built_in_its_own_file_but_reached_otherwise_keeps_its_conditional_finding(tmp_path, change):
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": OWN_FILE_SITE})
+    write_project(tmp_path, change)
+    assert found_by_file(lint_paths([str(tmp_path / "encoder.py")])) == [("encoder.py", 8, "RNN001")]
+
+
+def test_a_class_built_in_its_own_file_and_elsewhere_is_what_both_sites_build(tmp_path):
+    other = STREAMING.replace("bidirectional=False", "bidirectional=True")
+    write_project(tmp_path, {"pyproject.toml": "", "encoder.py": OWN_FILE_SITE, "streaming.py": other})
+    findings = lint_paths([str(tmp_path / "encoder.py")])
+    assert found_by_file(findings) == [("encoder.py", 8, "RNN001")]
+    assert "streaming.py:5" in findings[0].message

@@ -92,7 +92,12 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         every = len(constants.distinct_sites(info.name)) + len(ModuleBindings.choose(
             elsewhere.get(info.name, []), every_site=True, limit=None))
         if closed and configured and len(configured) == every:
-            scopes.remove(symbolic[info.name])
+            if elsewhere.get(info.name) or info.name in closed_classes:
+                scopes.remove(symbolic[info.name])
+            else:
+                # every site is in this file: the symbolic run stays for its messages and fixes,
+                # each of its findings standing only where a configuration confirms it
+                symbolic[info.name].confirmed_only = True
         scopes.extend(configured)
     # the summaries read, with those the classes that ran pulled in (and the files they came from)
     reached = project.reached(bound) if bound else []
@@ -120,9 +125,8 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     if Path(path).name != "__init__.py" and "__all__" not in source:
         for name in names:
             lines = {site.node.lineno for site in constants.sites if site.class_name == name}
-            # built in another file at least once: a class only its own file builds keeps its own
-            # symbolic run (and the fixes its findings offer) beside its sites' configurations
-            if name not in open_names and sites[name] and all_seen(source, name, lines):
+            # built at least once (here or in another file), and every mention here is a site seen
+            if name not in open_names and (sites[name] or lines) and all_seen(source, name, lines):
                 closed.add(name)
     return sites, closed, record
 

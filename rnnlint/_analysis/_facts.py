@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
@@ -367,6 +367,10 @@ class ScopeFacts:
     # a class run on one construction site's arguments (a `Configuration`); None for the symbolic run
     configuration: Any = None
     guard: frozenset = frozenset()  # what every fact of the scope holds under (the site's `Built`)
+    # the symbolic run of a class whose every construction is a site of its own file: a finding
+    # of it stands only where the class's configurations give the same rule the same place
+    # (``FileFacts.closed_view``), so that it keeps its symbolic message and fix
+    confirmed_only: bool = False
 
 
 @dataclass
@@ -400,6 +404,14 @@ class FileFacts:
             for event in scope.events:
                 if isinstance(event, kinds):
                     yield scope, event
+
+    def closed_view(self) -> FileFacts | None:
+        """The facts without the symbolic runs kept only to be confirmed (``confirmed_only``):
+        what the file's closed classes are as their sites build them; None when there is none."""
+        if not any(scope.confirmed_only for scope in self.scopes):
+            return None
+        return replace(self, scopes=[scope for scope in self.scopes if not scope.confirmed_only],
+                       _foreign_nodes=None, _head_flows=None, _paddings=None)
 
     def is_foreign(self, node: ast.AST) -> bool:
         """Whether ``node`` is another file's (a base class or helper imported from the project)."""

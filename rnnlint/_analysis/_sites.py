@@ -18,9 +18,8 @@ A class is closed, and so only what its sites build, when all of this holds:
   lines and ``super(Name, self)``, is a direct call the analysis saw and recorded as a construction site (a class passed
   around, subclassed, named in a string or a comment, or built where no run reaches is not closed);
 - its module is no package ``__init__.py`` and has no ``__all__``;
-- it is built at least once in another project file (a class only its own file builds keeps its
-  own symbolic run beside the configurations of its sites), and every site could be run as a
-  configuration.
+- it is built at least once, in its own file or another project file (every mention in its own
+  file is a site seen too), and every site could be run as a configuration.
 """
 
 from __future__ import annotations
