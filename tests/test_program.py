@@ -16,6 +16,35 @@ from rnnlint import lint_source
 from conftest import expected_markers
 
 FLAGGED = {
+    # a plain config class: its `__init__` sets the attributes, a class attribute gives the rest,
+    # and a function that only reads the object leaves them as they are
+    "plain_config_class_attributes": """
+import torch.nn as nn
+
+class Config:
+    num_layers = 1
+
+    def __init__(self, dropout=0.5):
+        self.dropout = dropout
+        self.hidden = 16
+
+def describe(config):
+    return f"{config.hidden} hidden units"
+
+class Model(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.lstm = nn.LSTM(8, config.hidden, config.num_layers, dropout=config.dropout)  # expect: RNN009
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def main():
+    config = Config()
+    print(describe(config))
+    config.hidden = 32
+    return Model(config)
+""",
     # fairseq's factory: the keywords reach nn.LSTM through **kwargs
     "factory_forwarding_kwargs": """
 import torch.nn as nn
@@ -562,6 +591,116 @@ class Model(nn.Module):
 
 def build():
     return Model(HParams(num_layers=2))
+""",
+    # the config object's attribute is set again before the model is built
+    "config_instance_attribute_reassigned": """
+import torch.nn as nn
+from dataclasses import dataclass
+
+@dataclass
+class Cfg:
+    num_layers: int = 1
+    dropout: float = 0.5
+
+class Model(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, cfg.num_layers, dropout=cfg.dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def main():
+    cfg = Cfg()
+    cfg.num_layers = 2
+    return Model(cfg)
+""",
+    # another name for the same object is changed
+    "config_instance_changed_through_another_name": """
+import torch.nn as nn
+
+class Cfg:
+    def __init__(self):
+        self.num_layers = 1
+        self.dropout = 0.5
+
+class Model(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, cfg.num_layers, dropout=cfg.dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def main():
+    cfg = Cfg()
+    other = cfg
+    other.num_layers = 2
+    return Model(cfg)
+""",
+    # a function that changes the object it is given, or a method of the object, runs first
+    "config_instance_given_to_a_function_that_changes_it": """
+import torch.nn as nn
+
+class Cfg:
+    def __init__(self):
+        self.num_layers = 1
+        self.dropout = 0.5
+
+    def deepen(self):
+        self.num_layers += 1
+
+class Model(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, cfg.num_layers, dropout=cfg.dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def stack(cfg, layers):
+    cfg.num_layers = layers
+
+def main():
+    cfg = Cfg()
+    stack(cfg, 2)
+    return Model(cfg)
+
+def other():
+    cfg = Cfg()
+    cfg.deepen()
+    return Model(cfg)
+
+def unknown(load):
+    cfg = Cfg()
+    load(cfg)
+    return Model(cfg)
+""",
+    # a nested config object changed in place
+    "nested_config_instance_changed": """
+import torch.nn as nn
+
+class RnnCfg:
+    def __init__(self):
+        self.num_layers = 1
+        self.dropout = 0.5
+
+class Cfg:
+    def __init__(self):
+        self.rnn = RnnCfg()
+
+class Model(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, cfg.num_layers, dropout=cfg.dropout)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+def main():
+    cfg = Cfg()
+    cfg.rnn.num_layers = 2
+    return Model(cfg.rnn)
 """,
 }
 

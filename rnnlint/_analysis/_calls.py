@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
+from ._changes import READING_METHODS, SAFE_BUILTINS, changes_argument, changes_parameter, parameter_names
 from ._conditions import _as_condition, _isinstance
 from ._core import (
     MAX_INLINE_DEPTH,
@@ -22,7 +23,7 @@ from ._core import (
 )
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
-from ._program import expanded_keywords, unknown_rest
+from ._program import Function, expanded_keywords, record_class_fields, unknown_rest
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -62,6 +63,97 @@ class Calls(InterpreterBase):
     """Evaluates calls."""
 
     def eval_Call(self, node: ast.Call, state: dict) -> Value:
+        result = self._call_expression(node, state)
+        if state and (node.args or node.keywords or isinstance(node.func, ast.Attribute)):
+            self.forget_changed(node, state)
+        return result
+
+    def forget_changed(self, node: ast.Call, state: dict) -> None:
+        """After ``stack(cfg, 2)`` or ``cfg.deepen()``: a config object (a plain class's instance,
+        a dict) that the call may have changed is no longer known, under each of its names."""
+        given = [arg.value if isinstance(arg, ast.Starred) else arg for arg in node.args]
+        given += [keyword.value for keyword in node.keywords]
+        changed = []
+        for arg in given:
+            name = dotted_name(arg)
+            if name is not None and name in state and self.is_config_object(state[name]) \
+                    and not self.callee_keeps(node, arg, state):
+                changed.append(name)
+        if isinstance(node.func, ast.Attribute):
+            name = dotted_name(node.func.value)
+            if name is not None and name in state and self.is_config_object(state[name]) \
+                    and not self.method_keeps(state[name], node.func.attr):
+                changed.append(name)
+        for name in changed:
+            old = state[name]
+            for known, held in list(state.items()):
+                if held is old:
+                    state[known] = UNKNOWN
+
+    def is_config_object(self, value: Value) -> bool:
+        """A dict, or an instance of a class of the project that is no module (no layer in it,
+        no ``forward``): what a config is made of."""
+        for _, case in cases(value):
+            if isinstance(case, DictValue):
+                return True
+            if isinstance(case, Layer) and case.module_class is not None \
+                    and not any(isinstance(item, Layer) for _, item in case.module_state):
+                info = self.registry.get(case.module_class) or self.classes.get(case.module_class)
+                if info is None or self.find_method("forward", info)[0] is None:
+                    return True
+        return False
+
+    def method_keeps(self, value: Value, method: str) -> bool:
+        """Whether calling ``method`` of the config object ``value`` leaves it as it was."""
+        for _, case in cases(value):
+            if isinstance(case, DictValue):
+                if method not in READING_METHODS:
+                    return False
+            elif isinstance(case, Layer) and case.module_class is not None:
+                info = self.registry.get(case.module_class) or self.classes.get(case.module_class)
+                definition = self.find_method(method, info)[0] if info is not None else None
+                params = parameter_names(definition) if definition is not None else []
+                if not params or changes_parameter(definition, params[0]):
+                    return False
+            else:
+                return False
+        return True
+
+    def callee_keeps(self, node: ast.Call, arg: ast.expr, state: dict) -> bool:
+        """Whether the function ``node`` calls leaves what its argument ``arg`` holds as it was:
+        a builtin that only reads, a ``torch`` function, or a function, class or module of the
+        project whose definition changes no such parameter."""
+        function = node.func
+        if isinstance(function, ast.Name) and function.id in SAFE_BUILTINS and function.id not in state \
+                and function.id not in self.constants:
+            return True
+        if isinstance(function, ast.Attribute) and _is_self(function.value):
+            method, _ = self.find_method(function.attr, self.instance or self.info)
+            return method is not None and not changes_argument(method, node, arg, bound_self=True)
+        if dotted_name(function) is None:
+            return False
+        for _, callee in cases(self.eval(function, state)):
+            definition, bound_self = None, False
+            if isinstance(callee, Function):
+                definition = callee.node
+            elif isinstance(callee, Ref):
+                name = callee.qualified
+                if name.startswith("torch.") or name.removeprefix("builtins.") in SAFE_BUILTINS:
+                    continue
+                info = self.classes.get(name.split(".", 1)[1] if name.startswith("<class>.") else name)
+                if info is None:
+                    return False
+                if record_class_fields(info.node, self.imports) is not None:
+                    continue  # a dataclass keeps what it is given
+                definition, bound_self = self.find_method("__init__", info)[0], True
+            elif isinstance(callee, Layer) and callee.module_class is not None:
+                info = self.registry.get(callee.module_class) or self.classes.get(callee.module_class)
+                definition, bound_self = (self.find_method("forward", info)[0] if info else None), True
+            if definition is None or changes_argument(definition, node, arg, bound_self):
+                return False
+        return True
+
+    def _call_expression(self, node: ast.Call, state: dict) -> Value:
         function = node.func
         args, kwargs, opaque, starred = self.arguments(node, state)
         # self.method(...) -> inline the method

@@ -112,6 +112,27 @@ class Expressions(InterpreterBase):
                 return current.class_attributes[attribute]
         return UNKNOWN
 
+    def _instance_class_attribute(self, instance: Layer, attribute: str) -> Value:
+        """``config.num_layers`` where ``num_layers = 1`` is a class attribute of the instance's
+        class: that value, when no method of the class sets it on the instance, none is named so
+        (a property) and the class does not compute its attributes (``__getattr__``)."""
+        info = self.registry.get(instance.module_class) or self.classes.get(instance.module_class)
+        if info is None or attribute in info.overridden:
+            return UNKNOWN
+        order = method_order(info)
+        if any(attribute in current.methods or {"__getattr__", "__getattribute__"} & set(current.methods)
+               for current in order):
+            return UNKNOWN
+        for current in order:
+            if any((isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.ctx, ast.Store))
+                   or (isinstance(node, ast.Name) and node.id == "setattr")
+                   for method in current.methods.values() for node in ast.walk(method)):
+                return UNKNOWN
+        for current in order:
+            if attribute in current.class_attributes:
+                return current.class_attributes[attribute]
+        return UNKNOWN
+
     def attribute_of(self, base: Value, attribute: str) -> Value:
         if isinstance(base, Tensor):
             if attribute == "shape":
@@ -128,7 +149,10 @@ class Expressions(InterpreterBase):
             return base.get(attribute)  # `args.emb_dim`: the default of `--emb-dim`
         if isinstance(base, Layer) and base.module_class is not None:
             # `self.encoder.hidden_size` of an in-file module: what its __init__ stored
-            return dict(base.module_state).get(f"self.{attribute}", UNKNOWN)
+            stored = dict(base.module_state)
+            if f"self.{attribute}" in stored:
+                return stored[f"self.{attribute}"]
+            return self._instance_class_attribute(base, attribute)
         if isinstance(base, Layer):
             if base.kind in RNN_KINDS or base.kind in LAYER_PARAMETERS:
                 value = base.param(attribute)

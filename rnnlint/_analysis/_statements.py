@@ -333,10 +333,19 @@ class Statements(InterpreterBase):
                 elif name in state:
                     state[name] = UNKNOWN if isinstance(base, DictValue) else ListValue(UNKNOWN)
         elif isinstance(target, ast.Attribute):
-            # `self.lstm.batch_first = True` after construction: the module reads it at every call
+            # `self.lstm.batch_first = True` after construction: the module reads it at every call;
+            # `cfg.num_layers = 2`: the object holds the new value, under each of its names
             owner = dotted_name(target.value)
+            path: list = [target.attr]
+            while owner is not None and owner not in state and "." in owner:
+                owner, attribute = owner.rsplit(".", 1)  # `cfg.rnn.num_layers = 2`: `cfg` is changed
+                path.insert(0, attribute)
             if owner is not None and owner in state:
-                state[owner] = map_cases(lambda case: _with_attribute(case, target.attr, value), state[owner])
+                old = state[owner]
+                new = map_cases(lambda case: _with_path(case, path, value), old)
+                for name, held in list(state.items()):
+                    if held is old:
+                        state[name] = new
 
     def _rename_layer(self, layer: Layer) -> None:
         for index, known in enumerate(self.layers):
@@ -348,6 +357,25 @@ class Statements(InterpreterBase):
             if isinstance(case, (Tensor, TupleValue)) and (getattr(case, "rnn", None) is not None
                                                            or case.origin == STEP):
                 self.events.append(Unpack(target, guard, case, len(target.elts)))
+
+
+def _with_path(value: Value, path: list, new: Value) -> Value:
+    """``value`` after ``value.a.b = new`` (``path`` = ``["a", "b"]``): an instance of a class of
+    the project holds the new value (an attribute of an attribute that is no such instance is no
+    longer known), a layer as ``_with_attribute`` says."""
+    if isinstance(value, Layer) and value.module_class is not None:
+        key = f"self.{path[0]}"
+        if len(path) == 1:
+            inner = new
+        else:
+            held = dict(value.module_state).get(key, UNKNOWN)
+            inner = map_cases(lambda case: _with_path(case, path[1:], new), held) \
+                if not isinstance(held, Unknown) else UNKNOWN
+        state = tuple((name, item) for name, item in value.module_state if name != key) + ((key, inner),)
+        return replace(value, module_state=state)
+    if len(path) == 1:
+        return _with_attribute(value, path[0], new)
+    return value
 
 
 def _with_attribute(value: Value, attribute: str, new: Value) -> Value:
