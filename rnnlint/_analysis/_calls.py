@@ -113,7 +113,7 @@ class Calls(InterpreterBase):
                 info = self.registry.get(case.module_class) or self.classes.get(case.module_class)
                 definition = self.find_method(method, info)[0] if info is not None else None
                 params = parameter_names(definition) if definition is not None else []
-                if not params or changes_parameter(definition, params[0]):
+                if definition is None or not params or changes_parameter(definition, params[0]):
                     return False
             else:
                 return False
