@@ -762,6 +762,16 @@ class Project:
                     names.add(alias.asname or alias.name)
         return names
 
+    def bind_chosen(self, bound: Bound, path: Path) -> str | None:
+        """Bind the module at ``path`` as ``import_module(...)`` returns it (``_sites``): its
+        qualified name, None when it has no summary."""
+        summary = self.summary(absolute(path))
+        if summary is None:
+            return None
+        qualified = "<project>." + summary.name
+        self._bind_module(bound, qualified, summary, True)
+        return qualified
+
     def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool) -> None:
         for key, value in summary.constants.items():
             bound.constants[f"{qualified}.{key}"] = value

@@ -279,3 +279,53 @@ def test_a_class_built_in_its_own_file_and_elsewhere_is_what_both_sites_build(tm
     findings = lint_paths([str(tmp_path / "encoder.py")])
     assert found_by_file(findings) == [("encoder.py", 8, "RNN001")]
     assert "streaming.py:5" in findings[0].message
+
+
+CONFIG_MODEL = """\
+import torch.nn as nn
+
+
+class Config:
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.num_layers = 1
+        self.dropout = {dropout}
+
+
+class Model(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.emb = nn.Embedding(config.vocab, 8)
+        self.lstm = nn.LSTM(8, 16, config.num_layers, dropout=config.dropout)
+
+    def forward(self, x):
+        return self.lstm(self.emb(x))
+"""
+
+
+def test_a_config_instance_from_another_file_is_read_by_its_attributes(tmp_path):
+    run = "from models.rcnn import Config, Model\n\nconfig = Config(100)\nmodel = Model(config)\n"
+    write_project(tmp_path, {"pyproject.toml": "", "models/rcnn.py": CONFIG_MODEL.format(dropout=0.5), "run.py": run})
+    findings = lint_paths([str(tmp_path / "models" / "rcnn.py")])
+    assert found_by_file(findings) == [("rcnn.py", 15, "RNN009")]
+    assert "run.py:4" in findings[0].message
+
+
+@pytest.mark.parametrize(("run", "expected"), [
+    # the module the computed name picks builds its own Model from its own Config
+    ("from importlib import import_module\n\n\ndef create(name):\n    x = import_module('models.' + name)\n"
+     "    return x.Model(x.Config(100))\n", [("rcnn.py", 15, "RNN009")]),
+    ("import importlib\n\n\ndef create(name):\n    x = importlib.import_module(f'models.{name}')\n"
+     "    config = x.Config(100)\n    return x.Model(config)\n", [("rcnn.py", 15, "RNN009")]),
+    # two computed modules: the Config may be another module's
+    ("from importlib import import_module\n\n\ndef create(a, b):\n    config = import_module('models.' + a).Config(1)\n"
+     "    return import_module('models.' + b).Model(config)\n", []),
+    # the Config of a computed module given to a Model of another prefix: not this module's world
+    ("from importlib import import_module\n\n\ndef create(name):\n    x = import_module('configs.' + name)\n"
+     "    return x.Model(x.Config(100))\n", []),
+])
+def test_a_module_picked_by_a_computed_name_is_that_module_for_its_sites(tmp_path, run, expected):
+    write_project(tmp_path, {"pyproject.toml": "", "models/rcnn.py": CONFIG_MODEL.format(dropout=0.5),
+                             "models/deep.py": CONFIG_MODEL.format(dropout=0.0), "run.py": run})
+    assert found_by_file(lint_paths([str(tmp_path / "models" / "rcnn.py")])) == expected
+    assert found_by_file(lint_paths([str(tmp_path / "models" / "deep.py")])) == []

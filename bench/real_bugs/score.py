@@ -168,6 +168,8 @@ def restore(case: Case, mirrors: Path, dest: Path) -> str:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown.stdout)
+    # the case's folder is its repository's root, as in a clone (a `.git` folder marks it)
+    (dest / ".git").mkdir(exist_ok=True)
     return ""
 
 

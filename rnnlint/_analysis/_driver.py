@@ -131,10 +131,13 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     return sites, closed, record
 
 
-def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None) -> tuple:
+def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
+                  chosen: tuple | None = None) -> tuple:
     """``(sites, classes)``: the constructions the runs of another project file see (its module
     body, functions and module classes; with ``lines``, only those spanning one of them), with
-    the classes its names bind; no configuration runs."""
+    the classes its names bind; no configuration runs. ``chosen``: ``(prefix, path)`` when the
+    file reaches the classes' module only as ``import_module(prefix + name)``: that call is
+    the module at ``path``."""
 
     def wanted(statement: ast.stmt) -> bool:
         end = getattr(statement, "end_lineno", None) or statement.lineno
@@ -145,12 +148,15 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     from .._engine import needs_analysis
 
     bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    chosen_module = project.bind_chosen(bound, chosen[1]) if chosen is not None else None
     rebound = _rebound_names(module.body, with_globals="global" in source)
     constants = _module_constants(module.body, imports, rebound, bound.constants)
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
     constants.update(imported_functions(bound, constants))
+    if chosen is not None and chosen_module is not None:
+        constants.chosen_module = (chosen[0], chosen_module)
     if "fixture" in source:
         constants.fixtures = pytest_fixtures(module.body, imports)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:

@@ -243,6 +243,8 @@ class ModuleBindings(dict):
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
         self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
+        # (prefix, qualified name): `import_module(prefix + name)` is that module (``_sites``)
+        self.chosen_module: tuple | None = None
 
     @property
     def domains(self) -> dict[str, tuple[str, ...]]:
@@ -406,6 +408,18 @@ def string_domains(module: ast.Module) -> dict[str, tuple[str, ...]]:
     return {name: tuple(values) for name, values in domains.items() if values}
 
 
+def module_prefix(node: ast.expr) -> str | None:
+    """``"models."`` of ``"models." + name`` or ``f"models.{name}"``: the literal start of a
+    computed module name; None for any other expression."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) \
+            and isinstance(node.left.value, str):
+        return node.left.value
+    if isinstance(node, ast.JoinedStr) and len(node.values) > 1 and isinstance(node.values[0], ast.Constant) \
+            and isinstance(node.values[0].value, str):
+        return node.values[0].value
+    return None
+
+
 def argparse_dest(call: ast.Call) -> str | None:
     """The attribute ``parser.add_argument(...)`` sets, by argparse's rules: ``dest=`` if given,
     else the first long option (``--emb-dim``: ``emb_dim``), else the first short one."""
@@ -487,6 +501,12 @@ class Program(InterpreterBase):
             return UNKNOWN if opaque else Namespace(tuple((name, value, 0) for name, value in kwargs.items()))
         if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
             return DictValue(tuple((dest, value) for dest, value, _ in args[0].defaults))
+        chosen = getattr(self.constants, "chosen_module", None)
+        if ref.qualified == "importlib.import_module" and chosen is not None and node is not None \
+                and node.args and module_prefix(node.args[0]) == chosen[0]:
+            # the run of a file for the sites of the module this computed name may be: in the
+            # world where it is that module (the only one where those sites build its classes)
+            return Ref(chosen[1])
         if ref.qualified == "builtins.getattr" and len(args) == 2 and not kwargs and isinstance(args[0], Ref):
             place = f"line {node.lineno}:{node.col_offset}" if node is not None else "getattr"
             return alternatives(

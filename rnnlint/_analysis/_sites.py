@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
 from ._program import Namespace
 from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
-from ._values import DictValue
+from ._values import DictValue, Layer
 
 MAX_SITE_FILES = 4  # files run for the sites of one file's classes
 MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
@@ -59,6 +59,11 @@ def portable(value: Value) -> Value:
     if isinstance(value, Namespace):  # parsed arguments: each option's literal default
         return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
                                for dest, item, line in value.defaults))
+    if isinstance(value, Layer) and value.module_class is not None \
+            and not any(isinstance(item, Layer) for _, item in value.module_state):
+        # a config object (a plain class's instance): its known attributes (``config.dropout``)
+        return replace(value, module_state=tuple((key, item if portable(item) is item else UNKNOWN)
+                                                 for key, item in value.module_state))
     if isinstance(value, DictValue):  # a dict config: its known items (``config["dropout"]``)
         return DictValue(tuple((key, portable(item) if not isinstance(portable(item), Foreign) else UNKNOWN)
                                for key, item in value.items))
@@ -113,15 +118,19 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             open_names |= set(names)
             continue
         named = [name for name in names if name in text and re.search(rf"\b{re.escape(name)}\b", text)]
+        chosen = None
         if not any(target == path or (target.name == "__init__.py" and target.parent in path.parents)
                    for target, _ in project._imports_of(file)):
+            prefix = module_choice(text, project.module_name(path))
             open_names |= set(named)  # a class of the same name, or one reached in a way not followed
-            continue
+            if prefix is None:
+                continue
+            chosen = (prefix, path)  # `import_module("models." + name)`: its sites, never closed
         if len(text) > MAX_SITE_FILE_CHARS or runs >= MAX_SITE_FILES:
             open_names |= set(named)  # not read: its sites stay unknown
             continue
         runs += 1
-        found = _sites_in(project, file, text, named, key_prefix)
+        found = _sites_in(project, file, text, named, key_prefix, chosen)
         if found is None:
             open_names |= set(named)
             continue
@@ -152,7 +161,19 @@ def _base_name(node: ast.expr) -> str | None:
     return node.attr if isinstance(node, ast.Attribute) else None
 
 
-def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> list | None:
+def module_choice(text: str, module: str) -> str | None:
+    """The literal prefix of the file's one ``import_module(prefix + name)`` when ``module``
+    may be what it imports (it starts with the prefix); None otherwise, and when the file has
+    several such calls (one world per call: which module each gives is not one choice)."""
+    calls = re.findall(r"\bimport_module\(\s*(?:([\"'])([\w.]+)\1\s*\+|f([\"'])([\w.]+)\{)", text)
+    if len(calls) != 1 or text.count("import_module(") != 1:
+        return None
+    prefix = calls[0][1] or calls[0][3]
+    return prefix if prefix.endswith(".") and module.startswith(prefix) and len(module) > len(prefix) else None
+
+
+def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None) \
+        -> list | None:
     """``[(class name, Site), ...]`` of the sites of ``names`` the runs of ``file`` see; None when
     the file cannot be parsed."""
     from ._driver import run_for_sites
@@ -166,7 +187,7 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str) -> l
         # a subclass's `super().__init__(...)` builds its base: its class is run too
         lines |= {statement.lineno for statement in tree.body if isinstance(statement, ast.ClassDef)
                   and any(_base_name(base) in names for base in statement.bases)}
-        recorded, classes = run_for_sites(tree, text, project, str(file), lines)
+        recorded, classes = run_for_sites(tree, text, project, str(file), lines, chosen)
     except RecursionError:
         return None
     wanted = {key_prefix + name: name for name in names}
