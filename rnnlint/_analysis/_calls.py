@@ -598,6 +598,11 @@ class Calls(InterpreterBase):
             return Const(None)
         if isinstance(base, Layer) and method in ("parameters", "named_parameters", "modules", "children"):
             return UNKNOWN
+        if isinstance(base, Layer) and method in _pytorch.MODULE_METHODS_RETURNING_SELF \
+                and self.module_method_returns_self(base, method):
+            return base
+        if isinstance(base, Layer) and base.module_class is not None:
+            return self.call_instance_method(base, method, args, kwargs, node, state)
         if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and len(base.terms[0][0]) == 1:
             # `cfg.get("hidden")`: a symbol of its own for each call written with other constants;
             # a call whose arguments are not constants is unknown (two such calls may differ)
@@ -611,6 +616,40 @@ class Calls(InterpreterBase):
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
         return UNKNOWN
+
+    def module_method_returns_self(self, module: Layer, method: str) -> bool:
+        """Whether ``module.<method>(...)`` is ``nn.Module``'s, which returns the module: always for
+        a torch layer; for a project class, when it behaves as a module (it has a ``forward``) and
+        defines no method of that name itself."""
+        if module.module_class is None:
+            return True
+        info = self.registry.get(module.module_class) or self.classes.get(module.module_class)
+        return info is not None and self.find_method(method, info)[0] is None \
+            and self.find_method("forward", info)[0] is not None
+
+    def call_instance_method(self, instance: Layer, method: str, args: list, kwargs: dict, node: ast.Call,
+                             state: dict) -> Value:
+        """``self.decoder.init_state(h)``, ``encoder.encode(x)``: a method of a project class runs
+        on the instance's attributes and the caller's values. What it sets on the instance is set
+        on the name the caller reached it by (a later call of that name sees it); when that name
+        cannot be told, the instance's attributes are no longer known."""
+        info = self.registry.get(instance.module_class) or self.classes.get(instance.module_class)
+        if info is None or (not instance.module_state and "__init__" in info.methods) \
+                or self.find_method(method, info)[0] is None or self.depth >= MAX_INLINE_DEPTH - 1:
+            return UNKNOWN
+        before = dict(instance.module_state)
+        local = dict(before)
+        result = self.run_method(method, local, args, kwargs, info=info)
+        changed = {key: value for key, value in local.items() if key.startswith("self.")
+                   and (key not in before or before[key] is not value)}
+        if changed:
+            receiver = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
+            updated = replace(instance, module_state=tuple(local.items())) \
+                if receiver is not None and state.get(receiver) is instance else None
+            for name, value in list(state.items()):
+                if value is instance:  # every name bound to this instance
+                    state[name] = updated if updated is not None else replace(instance, module_state=())
+        return result
 
     def _fill_module_list(self, module_list: Layer, method: str, args: list, node: ast.Call, state: dict) -> None:
         target = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
