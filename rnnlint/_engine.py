@@ -234,7 +234,7 @@ def _first_row(node) -> int:
     return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
 
 
-def _closure(start: list, definitions: list, used: dict, names: set, wiring: list = ()) -> set:
+def _closure(start: list, definitions: list, used: dict, names: set, wiring: tuple | list = ()) -> set:
     """``start`` with what it names (bases, submodules, helpers) and what names it (builders,
     and the readers of ``names``); a statement of ``wiring`` (the words of each, and the names it
     binds) that names a kept definition, or a name such a statement binds, adds what else it names."""
