@@ -365,6 +365,49 @@ class Model(nn.Module):
         self.pick(decoder).reset(h)
         return self.decoder(tgt)
 """,
+    # the method runs on a submodule of a submodule: the module holding it is no longer known
+    "state_changed_in_a_nested_submodule": """
+import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(10, 20)
+        self.state = None
+
+    def prime(self, h):
+        self.state = (h,)
+
+    def reset(self, h):
+        self.state = h
+
+    def forward(self, x):
+        out, _ = self.gru(x, self.state)
+        return out
+
+
+class Core(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.decoder = Decoder()
+
+    def forward(self, x):
+        return self.decoder(x)
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(10, 20)
+        self.core = Core()
+
+    def forward(self, src, tgt):
+        _, h = self.encoder(src)
+        self.core.decoder.prime(h)
+        self.core.decoder.reset(h)
+        return self.core(tgt)
+""",
 }
 
 
@@ -390,7 +433,7 @@ def test_the_gru_given_a_tuple_raises_with_torch(name):
 
 
 @pytest.mark.parametrize("name", ["pair_split_for_a_gru", "directions_bridged_by_cat",
-                                  "state_changed_where_the_name_is_lost"])
+                                  "state_changed_where_the_name_is_lost", "state_changed_in_a_nested_submodule"])
 def test_the_clean_wiring_runs_with_torch(name):
     torch = pytest.importorskip("torch")
     namespace: dict = {}

@@ -649,6 +649,8 @@ class Calls(InterpreterBase):
             for name, value in list(state.items()):
                 if value is instance:  # every name bound to this instance
                     state[name] = updated if updated is not None else replace(instance, module_state=())
+                elif _holds(value, instance):  # a container of it (a module, a list): what it holds is stale
+                    state[name] = replace(value, module_state=()) if isinstance(value, Layer) else UNKNOWN
         return result
 
     def _fill_module_list(self, module_list: Layer, method: str, args: list, node: ast.Call, state: dict) -> None:
@@ -885,6 +887,27 @@ def _argument_node(call: ast.Call, position: int, keyword: str) -> ast.expr | No
 def _holds_recurrent_tuple(value: Value) -> bool:
     """Whether some case of ``value`` is a tuple an RNN returned (a result or an LSTM's state)."""
     return any(isinstance(case, TupleValue) and case.origin is not None for _, case in cases(value))
+
+
+def _holds(value: Value, instance: Layer, depth: int = 0) -> bool:
+    """Whether ``value`` holds ``instance`` somewhere inside: an attribute of a module (at any
+    depth), an item of a tuple, list or container module, a case of alternatives."""
+    if depth > 8:
+        return True  # too deep to tell: as if it did
+    for _, case in cases(value):
+        if case is instance:
+            return True
+        inner: list = []
+        if isinstance(case, Layer):
+            inner = [item for _, item in case.module_state] + list(case.items or ()) + [case.element]
+            inner += [case.first] if case.first is not None else []
+        elif isinstance(case, TupleValue):
+            inner = list(case.items)
+        elif isinstance(case, ListValue):
+            inner = [case.item] + ([case.first] if case.first is not None else [])
+        if any(_holds(item, instance, depth + 1) for item in inner):
+            return True
+    return False
 
 
 def _holds_in_file_modules(layer: Layer) -> bool:
