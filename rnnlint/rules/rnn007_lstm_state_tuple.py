@@ -346,6 +346,33 @@ class StaleStateClassifier(nn.Module):
         return out[:, -1]
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16)
+
+    def init_state(self, h_n):
+        return (h_n,)
+
+    def forward(self, tgt, state):
+        out, _ = self.rnn(tgt, state)  # expect: RNN007:32
+        return out
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(8, 16)
+        self.decoder = Decoder()
+
+    def forward(self, src, tgt):
+        _, h_n = self.encoder(src)
+        return self.decoder(tgt, self.decoder.init_state(h_n))
+"""
+        ),
     ]
 
     def check(self, context):
