@@ -217,7 +217,12 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
     defined = {id(node) for node in definitions}
     bound = {target.id for node in tree.body if id(node) not in defined and uses.get(id(node), (False, False))[1]
              for target in ast.walk(node) if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)}
-    kept = _closure(seeds, definitions, words, bound)
+    # a module-level statement runs, so one naming a kept definition wires in what else it names
+    # (`model = Seq2Seq(Encoder(), Reducer())`: the classes its instances' forwards call)
+    wiring = [(words[id(node)], {target.id for target in ast.walk(node)
+                                 if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)})
+              for node in tree.body if id(node) not in defined]
+    kept = _closure(seeds, definitions, words, bound, wiring)
     return [node for node in tree.body if id(node) not in defined or id(node) in kept]
 
 
@@ -229,14 +234,28 @@ def _first_row(node) -> int:
     return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
 
 
-def _closure(start: list, definitions: list, used: dict, names: set) -> set:
+def _closure(start: list, definitions: list, used: dict, names: set, wiring: tuple | list = ()) -> set:
     """``start`` with what it names (bases, submodules, helpers) and what names it (builders,
-    and the readers of ``names``)."""
+    and the readers of ``names``); a statement of ``wiring`` (the words of each, and the names it
+    binds) that names a kept definition, or a name such a statement binds, adds what else it names."""
     kept = {id(node) for node in start}
     changed = True
     while changed:
         kept_names = {node.name for node in definitions if id(node) in kept} | names
-        kept_uses = set().union(*(used[id(node)] for node in definitions if id(node) in kept))
+        # `enc = Encoder()`, `red = Reducer()`, then `model = Model(enc, red)`: the statements that
+        # name a kept definition, what they bind, and what binds the names they read
+        active: set = set()
+        grown = True
+        while grown:
+            read = set().union(*(wiring[index][0] for index in active))
+            live = kept_names | set().union(*(wiring[index][1] for index in active))
+            found = {index for index, (statement, binds) in enumerate(wiring)
+                     if statement & live or binds & read}
+            grown = found != active
+            active = found
+        kept_names = kept_names | set().union(*(wiring[index][1] for index in active))
+        wired = set().union(*(wiring[index][0] for index in active))
+        kept_uses = set().union(*(used[id(node)] for node in definitions if id(node) in kept), wired)
         changed = False
         for node in definitions:
             if id(node) not in kept and (node.name in kept_uses or used[id(node)] & kept_names):

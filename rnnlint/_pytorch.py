@@ -259,6 +259,11 @@ def dim_keyword(kwargs: dict, name: str) -> dict:
 
 KEEP_ENTRIES = frozenset(("contiguous", "to", "cuda", "cpu", "detach", "clone", "long", "int", "type_as",
                           "type", "pin_memory", "requires_grad_"))
+# nn.Module methods that return the module itself (`nn.LSTM(...).to(device)`, `encoder.eval()`)
+MODULE_METHODS_RETURNING_SELF = frozenset((
+    "to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type", "train", "eval", "requires_grad_",
+    "share_memory", "apply", "to_empty", "ipu", "xpu", "mtia",
+))
 # method -> behaviour; a method not listed returns a tensor of unknown shape
 TENSOR_METHODS: dict[str, str] = {name: behaviour for behaviour, names in _METHOD_GROUPS for name in names}
 # methods that change a tensor's shape in place -> the method returning that shape (None: unknown)

@@ -253,3 +253,9 @@ def test_rnn004_a_default_padding_fed_to_a_batch_first_lstm_reads_steps_as_sampl
     changed = [seq.clone() for seq in sequences]
     changed[1][0] = (changed[1][0] + 1) % 20  # sequence 1 only
     assert not torch.allclose(model(sequences)[0], model(changed)[0])  # row 0 mixes the sequences
+
+
+def test_rnn007_a_decoder_state_wrapped_in_a_tuple_by_another_method_raises():
+    model = model_of(example("RNN007", "return (h_n,)"), "Seq2Seq")
+    with pytest.raises(AttributeError, match="tuple"):
+        model(torch.randn(5, 2, 8), torch.randn(4, 2, 8))

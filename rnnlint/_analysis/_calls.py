@@ -690,6 +690,11 @@ class Calls(InterpreterBase):
             return Const(None)
         if isinstance(base, Layer) and method in ("parameters", "named_parameters", "modules", "children"):
             return UNKNOWN
+        if isinstance(base, Layer) and method in _pytorch.MODULE_METHODS_RETURNING_SELF \
+                and self.module_method_returns_self(base, method):
+            return base
+        if isinstance(base, Layer) and base.module_class is not None:
+            return self.call_instance_method(base, method, args, kwargs, node, state)
         if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and len(base.terms[0][0]) == 1:
             # `cfg.get("hidden")`: a symbol of its own for each call written with other constants;
             # a call whose arguments are not constants is unknown (two such calls may differ)
@@ -703,6 +708,42 @@ class Calls(InterpreterBase):
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
         return UNKNOWN
+
+    def module_method_returns_self(self, module: Layer, method: str) -> bool:
+        """Whether ``module.<method>(...)`` is ``nn.Module``'s, which returns the module: always for
+        a torch layer; for a project class, when it behaves as a module (it has a ``forward``) and
+        defines no method of that name itself."""
+        if module.module_class is None:
+            return True
+        info = self.registry.get(module.module_class) or self.classes.get(module.module_class)
+        return info is not None and self.find_method(method, info)[0] is None \
+            and self.find_method("forward", info)[0] is not None
+
+    def call_instance_method(self, instance: Layer, method: str, args: list, kwargs: dict, node: ast.Call,
+                             state: dict) -> Value:
+        """``self.decoder.init_state(h)``, ``encoder.encode(x)``: a method of a project class runs
+        on the instance's attributes and the caller's values. What it sets on the instance is set
+        on the name the caller reached it by (a later call of that name sees it); when that name
+        cannot be told, the instance's attributes are no longer known."""
+        info = self.registry.get(instance.module_class) or self.classes.get(instance.module_class)
+        if info is None or (not instance.module_state and "__init__" in info.methods) \
+                or self.find_method(method, info)[0] is None or self.depth >= MAX_INLINE_DEPTH - 1:
+            return UNKNOWN
+        before = dict(instance.module_state)
+        local = dict(before)
+        result = self.run_method(method, local, args, kwargs, info=info)
+        changed = {key: value for key, value in local.items() if key.startswith("self.")
+                   and (key not in before or before[key] is not value)}
+        if changed:
+            receiver = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
+            updated = replace(instance, module_state=tuple(local.items())) \
+                if receiver is not None and state.get(receiver) is instance else None
+            for name, value in list(state.items()):
+                if value is instance:  # every name bound to this instance
+                    state[name] = updated if updated is not None else replace(instance, module_state=())
+                elif _holds(value, instance):  # a container of it (a module, a list): what it holds is stale
+                    state[name] = replace(value, module_state=()) if isinstance(value, Layer) else UNKNOWN
+        return result
 
     def _fill_module_list(self, module_list: Layer, method: str, args: list, node: ast.Call, state: dict) -> None:
         target = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
@@ -938,6 +979,27 @@ def _argument_node(call: ast.Call, position: int, keyword: str) -> ast.expr | No
 def _holds_recurrent_tuple(value: Value) -> bool:
     """Whether some case of ``value`` is a tuple an RNN returned (a result or an LSTM's state)."""
     return any(isinstance(case, TupleValue) and case.origin is not None for _, case in cases(value))
+
+
+def _holds(value: Value, instance: Layer, depth: int = 0) -> bool:
+    """Whether ``value`` holds ``instance`` somewhere inside: an attribute of a module (at any
+    depth), an item of a tuple, list or container module, a case of alternatives."""
+    if depth > 8:
+        return True  # too deep to tell: as if it did
+    for _, case in cases(value):
+        if case is instance:
+            return True
+        inner: list = []
+        if isinstance(case, Layer):
+            inner = [item for _, item in case.module_state] + list(case.items or ()) + [case.element]
+            inner += [case.first] if case.first is not None else []
+        elif isinstance(case, TupleValue):
+            inner = list(case.items)
+        elif isinstance(case, ListValue):
+            inner = [case.item] + ([case.first] if case.first is not None else [])
+        if any(_holds(item, instance, depth + 1) for item in inner):
+            return True
+    return False
 
 
 def _holds_in_file_modules(layer: Layer) -> bool:

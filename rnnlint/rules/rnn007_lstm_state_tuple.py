@@ -346,6 +346,33 @@ class StaleStateClassifier(nn.Module):
         return out[:, -1]
 """
         ),
+        Invalid(
+            """
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16)
+
+    def init_state(self, h_n):
+        return (h_n,)
+
+    def forward(self, tgt, state):
+        out, _ = self.rnn(tgt, state)  # expect: RNN007:32
+        return out
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(8, 16)
+        self.decoder = Decoder()
+
+    def forward(self, src, tgt):
+        _, h_n = self.encoder(src)
+        return self.decoder(tgt, self.decoder.init_state(h_n))
+"""
+        ),
     ]
 
     def check(self, context):
@@ -443,13 +470,13 @@ def _rnn_call(event: RnnCall, returned: dict):
     hx, hx_node = event.hx, event.hx_node
     if hx is None or hx_node is None:
         return
-    # a tuple written at the call, `self.rnn(x, (h0, c0))`, of a module that is a GRU or an RNN
-    # in every case (where it may be an LSTM, the code may pick the state to match)
-    written_pair = isinstance(hx_node, ast.Tuple) and all(
-        rnn.kind in ("GRU", "RNN") for _, rnn in layers_in(event.rnn, event.guard))
+    # a tuple (written at the call, `self.rnn(x, (h0, c0))`, or made elsewhere: a state another
+    # module built) given to a module that is a GRU or an RNN in every case (where it may be an
+    # LSTM, the code may pick the state to match)
+    single_state = all(rnn.kind in ("GRU", "RNN") for _, rnn in layers_in(event.rnn, event.guard))
     for guard, rnn in layers_in(event.rnn, event.guard):
         for hx_guard, case in cases(hx, guard):
-            if isinstance(case, TupleValue) and written_pair:
+            if isinstance(case, TupleValue) and single_state:
                 # only an LSTM takes `(h_0, c_0)`: `self.rnn(x, (h0, c0))` after an LSTM became an RNN
                 yield hx_guard, True, (hx_node, rnn, f"`{source_of(hx_node)}` is passed as the initial state",
                                        f"{_article(rnn.kind)} takes one tensor `h_0`, not a tuple", None)
