@@ -68,6 +68,8 @@ CLEAN = {
     "time_major_padding_time_major_rnn": source(forward=UNPACKED),
     "time_major_padding_permuted_for_a_batch_first_rnn": source(rnn=BATCH_FIRST, forward=UNPACKED,
                                                                 body="tokens = tokens.permute(1, 0)"),
+    "one_batch_by_next_transposed": source(pad=BATCH_FIRST, loop="_ in range(1)",
+                                           body="tokens, lengths = next(iter(loader))\n        tokens = tokens.t()"),
     "loader_never_reaches_the_model": source(pad=BATCH_FIRST, loop="tokens, lengths in [(None, None)]"),
 }
 
@@ -78,6 +80,8 @@ FLAGGED = {
     "loop_over_enumerate": (source(pad=BATCH_FIRST, loop="step, (tokens, lengths) in enumerate(loader)"), "RNN010"),
     "collate_passed_by_position": (
         source(pad=BATCH_FIRST, loader="DataLoader(samples, 3, True, None, None, 0, collate)"), "RNN010"),
+    "one_batch_by_next": (source(pad=BATCH_FIRST, loop="_ in range(1)", body="tokens, lengths = next(iter(loader))"),
+                          "RNN010"),
     "batch_first_padding_time_major_rnn": (source(pad=BATCH_FIRST, forward=UNPACKED), "RNN004"),
     "time_major_padding_batch_first_rnn": (source(rnn=BATCH_FIRST, forward=UNPACKED), "RNN004"),
 }
