@@ -740,3 +740,29 @@ def test_flagged_at_exactly_the_markers(name):
 @pytest.mark.parametrize("name", sorted(CLEAN))
 def test_clean_look_alike_yields_nothing(name):
     assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
+
+
+CONV_OF_A_TRANSPOSE = """
+import torch.nn as nn
+
+
+class ConvEncoder(nn.Module):
+    def __init__(self, n_feats=5, channels=6, hidden=7):
+        super().__init__()
+        self.conv = nn.Conv1d(n_feats, channels, kernel_size=3, padding=1)
+        self.gru = nn.GRU(channels, hidden, batch_first=True)
+
+    def forward(self, x):
+        feats = self.conv(x.transpose(1, 2))  # x of unknown rank: its transpose has no named sizes
+        _, h_n = self.gru(feats.{read})
+        return h_n[-1]
+"""
+
+
+@pytest.mark.parametrize("read, expected", [
+    ("view(feats.size(0), feats.size(2), -1)", [(13, "RNN005")]),  # (batch, channels, time) read as (batch, time, ...)
+    ("transpose(1, 2)", []),
+    ("permute(0, 2, 1).contiguous().view(feats.size(0), feats.size(2), -1)", []),
+])
+def test_a_conv1d_output_of_unknown_sizes_keeps_its_axes_for_a_view(read, expected):
+    assert [(finding.row, finding.code) for finding in lint_source(CONV_OF_A_TRANSPOSE.format(read=read))] == expected

@@ -236,7 +236,7 @@ def test_rnn006_a_state_sized_with_the_time_axis_of_a_series_stepped_by_index_ra
 
 
 def test_rnn010_an_embedded_batch_first_padding_packed_sequence_first_reads_the_wrong_axis():
-    source = example("RNN010", "pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)")
+    source = example("RNN010", "tokens = pad_sequence(sequences, batch_first=True)")
     model = model_of(source, "Reader")
     sequences = [torch.randint(0, 20, (n,)) for n in (5, 3, 4)]
     lengths = torch.tensor([5, 3, 4])
@@ -245,6 +245,43 @@ def test_rnn010_an_embedded_batch_first_padding_packed_sequence_first_reads_the_
     fixed = model_of(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "Reader")
     assert fixed(sequences, lengths).shape == (3, 5)
 
+
+
+def test_rnn010_a_loader_padding_batch_first_packed_sequence_first_raises_or_mixes_the_samples():
+    source = example("RNN010", "collate_fn=collate")
+    namespace: dict = {}
+    exec(compile(source, "<loader>", "exec"), namespace)
+    torch.manual_seed(0)
+    with pytest.raises(RuntimeError):
+        namespace["encode"]([[1, 2, 3, 4, 5], [6, 7, 8], [9, 10, 11, 12]])  # 3 lengths, 5 steps read as the batch
+    # a batch as long as its longest sample runs, each code mixing the samples
+    samples = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    changed = [[1, 2, 3], [14, 5, 6], [7, 8, 9]]  # sample 1 only
+    torch.manual_seed(0)
+    (codes,) = namespace["encode"](samples)
+    torch.manual_seed(0)
+    (other,) = namespace["encode"](changed)
+    assert not torch.allclose(codes[0], other[0])  # sample 0's code depends on sample 1
+    fixed: dict = {}
+    exec(compile(source.replace("enforce_sorted=False)", "enforce_sorted=False, batch_first=True)"), "<fixed>", "exec"),
+         fixed)
+    torch.manual_seed(0)
+    (codes,) = fixed["encode"](samples)
+    torch.manual_seed(0)
+    (other,) = fixed["encode"](changed)
+    assert torch.allclose(codes[0], other[0]) and codes.shape == (3, 5)
+
+def test_rnn004_a_loader_padding_sequence_first_fed_to_a_batch_first_gru_reads_steps_as_samples():
+    namespace: dict = {}
+    exec(compile(example("RNN004", "collate_fn=collate"), "<loader>", "exec"), namespace)
+    samples = [[1, 2, 3, 4, 5], [6, 7, 8], [9, 10, 11, 12]]
+    changed = [[1, 2, 3, 4, 5], [16, 7, 8], [9, 10, 11, 12]]  # sample 1 only
+    torch.manual_seed(0)
+    (rows,) = namespace["read"](samples)
+    torch.manual_seed(0)
+    (other,) = namespace["read"](changed)
+    assert rows.shape == (5, 5)  # one row per time step, not per sample
+    assert not torch.allclose(rows[0], other[0])  # row 0 mixes the samples
 
 def test_rnn004_a_default_padding_fed_to_a_batch_first_lstm_reads_steps_as_samples():
     model = model_of(example("RNN004", "self.lstm(self.embedding(tokens))"), "Reader")

@@ -44,6 +44,7 @@ from ._values import (
     DictValue,
     Layer,
     ListValue,
+    Loader,
     Packed,
     Ref,
     ShapeValue,
@@ -527,7 +528,7 @@ class Calls(InterpreterBase):
         if name == "next" and args:
             return _loop_item(args[0])
         if name == "iter" and args:
-            return args[0] if isinstance(args[0], ListValue) else UNKNOWN
+            return args[0] if isinstance(args[0], (ListValue, Loader)) else UNKNOWN
         if name == "int" and args:
             return args[0] if isinstance(args[0], Poly) else UNKNOWN
         if name == "isinstance" and len(args) == 2:

@@ -13,9 +13,11 @@ from .._pytorch import recurrent_kinds_taking
 from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Atom, Bool, Const, Opaque, Poly, Relation, Value, alternatives, cases, merge_guards
-from ._values import DictValue, Layer, Packed, Ref, Tensor, TupleValue, python_value
+from ._values import DictValue, Layer, Loader, Packed, Ref, Tensor, TupleValue, python_value
 
 PARTIAL = "functools.partial"
+DATA_LOADERS = ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader")
+COLLATE_POSITION = 6  # DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn)
 
 
 @dataclass(frozen=True)
@@ -497,6 +499,8 @@ class Program(InterpreterBase):
             if opaque or not args:
                 return UNKNOWN
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        if ref.qualified in DATA_LOADERS:
+            return self.data_loader(args, kwargs, opaque)
         if ref.qualified in ("types.SimpleNamespace", "argparse.Namespace") and not args:
             return UNKNOWN if opaque else Namespace(tuple((name, value, 0) for name, value in kwargs.items()))
         if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
@@ -514,6 +518,17 @@ class Program(InterpreterBase):
                  else replace(case, module=args[0].qualified, name=case.name or place))
                 for guard, case in self.named_cases(args[1]))
         return None
+
+    def data_loader(self, args: list, kwargs: dict, opaque: bool) -> Value:
+        """``DataLoader(dataset, ..., collate_fn=f)`` with ``f`` a function of the project: a
+        ``Loader`` whose batches are what ``f`` returns on samples the analysis does not know
+        (its ``pad_sequence`` states the batches' layout). Any other loader is unknown: the
+        default collation says nothing of which axis is the batch."""
+        collate = kwargs.get("collate_fn", args[COLLATE_POSITION] if len(args) > COLLATE_POSITION else None)
+        if opaque or not isinstance(collate, Function) or self.depth >= MAX_INLINE_DEPTH:
+            return UNKNOWN
+        batch = self.inline(collate, [UNKNOWN], {}, {})
+        return UNKNOWN if batch == UNKNOWN else Loader(batch)
 
     def named_cases(self, name: Value) -> list:
         """The strings ``name`` may be: a constant, the cases of an alternative, or for a named

@@ -196,13 +196,18 @@ def _spatial_result(layer: Layer, tensor: Tensor, shape: tuple, spatial: tuple) 
     their meaning, and the spatial axes theirs (``spatial``: their factor names). A size the
     analysis does not work out is named after the layer's output, so that the code reading it
     (``b, c, h, w = f.shape``) and the axis it reads stay one symbol."""
-    # short and still one per layer: `pool@15.shape[2]`
-    name = layer.name.removeprefix("self.") if layer.name else layer.kind
-    key = f"{name}@{getattr(layer.node, 'lineno', '?')}"
-    shape = tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
+    shape = _named_after_output(layer, shape)
     names = ((_axes.BATCH,) if len(shape) == len(spatial) + 2 else ()) + (_axes.CHANNELS,) + spatial
     factors = tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True))
     return Tensor(shape=shape, rnn=tensor.rnn, factors=factors)
+
+
+def _named_after_output(layer: Layer, shape: tuple) -> tuple:
+    """``shape`` with each size the analysis does not work out named after the layer's output
+    (short and still one per layer: `pool@15.shape[2]`)."""
+    name = layer.name.removeprefix("self.") if layer.name else layer.kind
+    key = f"{name}@{getattr(layer.node, 'lineno', '?')}"
+    return tuple(axis_symbol(key, index) if isinstance(size, Unknown) else size for index, size in enumerate(shape))
 
 
 def _pool(layer: Layer, tensor: Tensor) -> Value:
@@ -275,7 +280,9 @@ def _conv1d(layer: Layer, tensor: Tensor) -> Value:
     if as_int(stride) == 1 and isinstance(length, Poly) \
             and isinstance(kernel, Poly) and isinstance(padding, Poly) and isinstance(dilation, Poly):
         new_length = length + number(2) * padding - dilation * (kernel - number(1))
-    shape = (tensor.shape[0], out_channels, new_length)
+    # a size it does not work out is named after the output, as a Conv2d's: `feats.view(feats.size(0),
+    # feats.size(2), -1)` of an input of unknown shape reads the named time axis before the channels
+    shape = _named_after_output(layer, (tensor.shape[0], out_channels, new_length))
     names = (_axes.BATCH, _axes.CHANNELS, _axes.TIME)
     return Tensor(shape=shape, roles=(BATCH, FEATURE, TIME),
                   factors=tuple(_axes.of_axis(size, name) for size, name in zip(shape, names, strict=True)))

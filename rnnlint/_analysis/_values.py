@@ -161,6 +161,18 @@ class ListValue(Value):
 
 
 @dataclass(frozen=True)
+class Loader(Value):
+    """``DataLoader(..., collate_fn=f)`` with ``f`` a function of the project: each batch it
+    yields is what ``f`` returns (run once, on a batch of unknown samples), so a ``for`` over
+    the loader binds the collate function's result."""
+
+    batch: Value = UNKNOWN
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "DataLoader"
+
+
+@dataclass(frozen=True)
 class DictValue(Value):
     """A dict literal whose keys are all constants: ``{"lstm": nn.LSTM, "gru": nn.GRU}``."""
 

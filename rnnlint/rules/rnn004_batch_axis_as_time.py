@@ -45,8 +45,10 @@ class BatchAxisAsTime(Rule):
     pooling (`mean`, `sum`, `max` with `dim=`) that lands on the batch axis of an RNN's
     output, including a sequence padded back by `pad_packed_sequence`. It also checks an RNN
     fed a `pad_sequence` result unpacked (or an embedding of one, which keeps its two axes) in
-    the other layout than the padding states: `pad_sequence(seqs)` pads sequence first, and a
-    batch-first RNN given it reads each time step as a sample. A reduction with
+    the other layout than the padding states (also the batches of a `DataLoader` whose
+    `collate_fn`, a function of the project, pads them, where a loop over the loader hands them
+    to the model): `pad_sequence(seqs)` pads sequence first, and a batch-first RNN given it
+    reads each time step as a sample. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
     (recurrent batch normalisation), where a pooling for a prediction drops it. A selection
     of one sample is left alone where the code also reads the same output along its time axis
@@ -184,6 +186,35 @@ class Reader(nn.Module):
         tokens = pad_sequence(sequences)
         out, _ = self.lstm(self.embedding(tokens))  # expect: RNN004:18
         return out[:, -1]
+"""
+        ),
+        # the loader's collate function pads sequence first; the GRU reads its batches batch first
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader
+
+
+def collate(batch):
+    return pad_sequence([torch.tensor(sample) for sample in batch])
+
+
+class Reader(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, tokens):
+        out, _ = self.gru(self.embedding(tokens))  # expect: RNN004:18
+        return out[:, -1]
+
+
+def read(samples):
+    model = Reader()
+    return [model(tokens) for tokens in DataLoader(samples, batch_size=3, collate_fn=collate)]
 """
         ),
         # the last valid step of each sample, with the batch's positions given to the time axis

@@ -36,7 +36,7 @@ from .._analysis import (
     product,
     split_flag,
 )
-from .._source import SourceLines
+from .._source import SourceLines, text_of
 from ._base import Invalid, Rule
 from ._edits import add_keyword
 from ._util import argument, argument_value, layer_label, source_of, when
@@ -48,7 +48,9 @@ class PackedLayoutMismatch(Rule):
     Checks that `pack_padded_sequence` is given the `batch_first` layout of the tensor it packs.
     It reports where the code shows that layout: the tensor is the output of another RNN, or a
     `pad_sequence` result whose `batch_first` states it (also once embedded or passed through
-    layers that keep its first two axes; a `transpose` or `permute` of them is followed), or the
+    layers that keep its first two axes; a `transpose` or `permute` of them is followed; also
+    the batches of a `DataLoader` whose `collate_fn`, a function of the project, pads them, where
+    a loop over the loader hands them to the model), or the
     code reads the same axes elsewhere the way the RNN fed by the pack declares, unpacked by an
     RNN (as in `if lengths is None:`) or in another pack that agrees with its RNN. The RNN's own
     `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
@@ -358,6 +360,71 @@ class Clips(nn.Module):
         return self.fc(h_n[-1])
 """,
         ),
+        # the loader's collate function pads batch first: the batches that reach the model are
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+from torch.utils.data import DataLoader
+
+
+def collate(batch):
+    tokens = [torch.tensor(sample) for sample in batch]
+    return pad_sequence(tokens, batch_first=True), torch.tensor([len(sample) for sample in batch])
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False)  # expect: RNN010:18
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+
+
+def encode(samples):
+    model = Encoder()
+    codes = []
+    for tokens, lengths in DataLoader(samples, batch_size=3, collate_fn=collate):
+        codes.append(model(tokens, lengths))
+    return codes
+""",
+            fixed="""
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+from torch.utils.data import DataLoader
+
+
+def collate(batch):
+    tokens = [torch.tensor(sample) for sample in batch]
+    return pad_sequence(tokens, batch_first=True), torch.tensor([len(sample) for sample in batch])
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, enforce_sorted=False, batch_first=True)
+        _, h_n = self.gru(packed)
+        return h_n[-1]
+
+
+def encode(samples):
+    model = Encoder()
+    codes = []
+    for tokens, lengths in DataLoader(samples, batch_size=3, collate_fn=collate):
+        codes.append(model(tokens, lengths))
+    return codes
+""",
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -588,13 +655,13 @@ class Stacked(nn.Module):
         readings += _agreeing_packs(packs, consumers)
         for events in packs.values():
             node = events[0][1].node
-            finding = _against_input([event for _, event in events], context.facts.padding_of, context.facts.lines) \
+            finding = _against_input([event for _, event in events], context.facts.padding_of) \
                 or _against_lengths([event for _, event in events]) \
                 or _against_readings(events, consumers.get(id(node), []), readings, fed_by)
             if finding is None:
                 continue
             condition, pack_flag, reason, wanted, fixable = finding
-            pack = _callee(node, context.facts.lines)
+            pack = _callee(node)
             fix = _set_batch_first(node, wanted, context.facts.lines) if fixable and not condition else ()
             yield self.report(
                 node, replacements=fix, pack=pack, pack_flag=pack_flag, reason=reason, flag=wanted,
@@ -609,7 +676,7 @@ class Stacked(nn.Module):
             if finding is None:
                 continue
             node, condition, pad_flag, rnn, rnn_flag, use = finding
-            pad = _callee(node, context.facts.lines)
+            pad = _callee(node)
             yield self.report(
                 node, pack=pad, pack_flag=pad_flag, flag=rnn_flag, condition=when(condition), action="pads",
                 reason=f"{layer_label(rnn)} is built with `batch_first={rnn_flag}` and {use}",
@@ -631,13 +698,13 @@ def _decided(guard: frozenset, event_guard: frozenset) -> frozenset | None:
     return None if any(isinstance(atom, Opaque) for atom, _ in condition) else condition
 
 
-def _against_input(events, padding_of, lines: SourceLines):
+def _against_input(events, padding_of):
     """The call reads a tensor whose layout the analysis knows (an RNN's output, or what a
     ``pad_sequence`` states) the other way."""
     found = []
     for event in events:
         for input_guard, tensor in cases(event.input, event.guard):
-            for layout_guard, layout, origin in _layouts_of(tensor, padding_of, input_guard, lines):
+            for layout_guard, layout, origin in _layouts_of(tensor, padding_of, input_guard):
                 for guard, flag in split_flag(event.batch_first, layout_guard):
                     condition = _decided(guard, event.guard)
                     if flag is not None and condition is not None and flag != layout:
@@ -647,7 +714,7 @@ def _against_input(events, padding_of, lines: SourceLines):
         return None
     condition, flag, reason, layout = min(_unconditional(found), key=lambda item: len(item[0]))
     layouts = {layout for event in events for _, case in cases(event.input)
-               for _, layout, _ in _layouts_of(case, padding_of, event.guard, lines)}
+               for _, layout, _ in _layouts_of(case, padding_of, event.guard)}
     return condition, flag, reason, layout, layouts == {layout}
 
 
@@ -703,7 +770,7 @@ def _same(first: Poly, second: Poly) -> bool:
     return compare(first, second).verdict == EQUAL
 
 
-def _layouts_of(tensor, padding_of, guard, lines: SourceLines):
+def _layouts_of(tensor, padding_of, guard):
     """``(guard, batch first?, where from)`` for the layout a tensor is known in: an RNN's
     output by its roles, a ``pad_sequence`` result by the ``batch_first`` that call states."""
     layout = _layout(tensor)
@@ -721,7 +788,7 @@ def _layouts_of(tensor, padding_of, guard, lines: SourceLines):
             written = "" if pad.explicit else ", its default"
             kept = " through its first two axes, swapped" if flipped else ""
             yield flag_guard, flag != flipped, \
-                f" from `{_callee(pad.node, lines)}` (`batch_first={flag}`{written}){kept}"
+                f" from `{_callee(pad.node)}` (`batch_first={flag}`{written}){kept}"
 
 
 class _Reading(NamedTuple):
@@ -941,9 +1008,11 @@ def _selects_step(items: tuple, axis: int) -> bool:
     return isinstance(item, IndexInt) and as_int(item.value) in (0, -1)
 
 
-def _callee(call: ast.Call, lines: SourceLines) -> str:
+def _callee(call: ast.Call) -> str:
+    """The called name: written back from the tree, for a call in another file of the project
+    (a collate function's ``pad_sequence``) has no text in this one."""
     func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else lines.segment(func)
+    return func.attr if isinstance(func, ast.Attribute) else text_of(func)
 
 
 def _set_batch_first(call: ast.Call, flag: bool, lines: SourceLines) -> tuple:
