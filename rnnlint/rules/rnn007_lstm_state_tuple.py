@@ -350,7 +350,7 @@ class StaleStateClassifier(nn.Module):
             """
 import torch.nn as nn
 
-class Decoder(nn.Module):
+class TupleStateDecoder(nn.Module):
     def __init__(self):
         super().__init__()
         self.rnn = nn.GRU(8, 16)
@@ -366,7 +366,7 @@ class Seq2Seq(nn.Module):
     def __init__(self):
         super().__init__()
         self.encoder = nn.GRU(8, 16)
-        self.decoder = Decoder()
+        self.decoder = TupleStateDecoder()
 
     def forward(self, src, tgt):
         _, h_n = self.encoder(src)
