@@ -54,6 +54,7 @@ from ._facts import (
 from ._interpreter import ShapeNote
 from ._names import argument, argument_value, unpacks
 from ._program import Built, Configuration, Site
+from ._requirements import pinned_guard, required_sizes
 from ._symbolic import (
     DIFFERENT,
     EQUAL,
@@ -112,6 +113,8 @@ from ._values import (
 __all__ = [
     # the result of one file's analysis
     "FileFacts", "ScopeFacts", "ShapeNote", "analyse",
+    # sizes a run's layer calls need
+    "pinned_guard", "required_sizes",
     # facts
     "FACT_KINDS", "Fact", "LayerCall", "Pack", "Pad", "PadSequence", "Reduce", "Reshape", "Return", "RnnCall",
     "TensorOp", "CellCall", "StepLoop", "STEP",

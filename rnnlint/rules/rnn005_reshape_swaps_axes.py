@@ -20,8 +20,10 @@ from .._analysis import (
     compare,
     exact_quotient,
     number,
+    pinned_guard,
     product,
     regroup,
+    required_sizes,
     reshape,
 )
 from ._base import Invalid, Rule
@@ -172,6 +174,24 @@ class Align(nn.Module):
         same = itself.view(itself.size(0), itself.size(2), -1)
         rows = similarity.view(similarity.size(0), -1, similarity.size(2))
         return torch.bmm(flipped.softmax(dim=2), a), same, rows
+""",
+        # `reshape(batch, -1)` of the states is right with one layer, and with more the layer
+        # after it raises: `w_s` takes `2 * hidden`, which the run reaches only when `layers` is 1
+        """
+import torch
+import torch.nn as nn
+
+class StateReducer(nn.Module):
+    def __init__(self, hidden, layers):
+        super().__init__()
+        self.lstm = nn.LSTM(8, hidden, num_layers=layers, batch_first=True)
+        self.w_s = nn.Linear(hidden * 2, hidden * 2, bias=False)
+
+    def forward(self, x):
+        _, (h_t, c_t) = self.lstm(x)
+        batch = c_t.shape[1]
+        state = torch.cat([h_t.reshape(batch, -1), c_t.reshape(batch, -1)], dim=-1)
+        return self.w_s(state)
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
@@ -461,15 +481,20 @@ class Summary(nn.Module):
     ]
 
     def check(self, context):
-        for _, event in context.facts.of(Reshape):
+        required: dict = {}  # id(scope) -> the sizes its layer calls need (`_requirements`)
+        for scope, event in context.facts.of(Reshape):
             tensor, dims = event.tensor, list(event.dims)
             if len(dims) < 2 or not all(isinstance(d, (Poly, Unknown)) for d in dims):
                 continue
+            if id(scope) not in required:
+                required[id(scope)] = required_sizes(scope)
+            # a layer call of the run goes through only with some sizes: judged with them
+            guard = pinned_guard(event.guard, required[id(scope)])
             method = event.method
-            reordered = _reordered_axes(tensor, dims, event.guard)
+            reordered = _reordered_axes(tensor, dims, guard)
             if reordered is not None:
                 yield self._swap_report(event, tensor, dims, method, reordered, context.facts)
-            elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, event.guard):
+            elif tensor.origin in ("h_n", "c_n") and _folds_state(tensor, dims, guard):
                 yield self.report(
                     event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
                     problem=f"folds the `num_layers * num_directions` axis of `{tensor.origin}` into the other axes",
@@ -477,7 +502,7 @@ class Summary(nn.Module):
                     help=f"index the layers first (`{tensor.origin}[-1]`, or `torch.cat(({tensor.origin}[-2], "
                          f"{tensor.origin}[-1]), dim=1)`), or permute the batch axis to the front",
                 )
-            elif (middle := _middle_axis_skipped(tensor, dims, event.guard)) is not None:
+            elif (middle := _middle_axis_skipped(tensor, dims, guard)) is not None:
                 later, position = middle
                 assert tensor.shape is not None  # (only known shapes are judged there)
                 rest = [axis for axis in range(len(tensor.shape)) if axis >= position and axis != later]
@@ -490,7 +515,7 @@ class Summary(nn.Module):
                     help=f"use `.{text}`" + (" before the `view`" if len(tensor.shape) != len(dims) else ""),
                 )
             else:
-                misread = _misread(tensor, dims, event.guard)
+                misread = _misread(tensor, dims, guard)
                 if misread is not None:
                     yield self.report(
                         event.node, event=event, call=f"`{source_of(event.node)}`", method=method, replacement="",
