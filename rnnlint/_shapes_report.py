@@ -26,7 +26,7 @@ def shapes_report(source: str, path: str) -> str:
     tree = parse_source(source, path)
     if not isinstance(tree, ast.Module):
         return f"error: {tree.message} at line {tree.row}"
-    facts = analyse(tree, source)
+    facts = analyse(tree, source, project=_project_of(path), path=path)
     out = []
     for scope in facts.scopes:
         if scope.kind != "class":
@@ -55,6 +55,18 @@ def shapes_report(source: str, path: str) -> str:
     if not out:
         return f"{path}: no nn.Module classes found"
     return "\n".join(out).rstrip()
+
+
+def _project_of(path: str):
+    """The project a file on disk belongs to, as `rnnlint check` reads it: its imports and the
+    construction sites of its classes in other project files (None for text without a file)."""
+    import os
+
+    if not os.path.isfile(path):
+        return None
+    from ._project import project_for
+
+    return project_for(os.path.abspath(path))
 
 
 def _namer(aliases: dict):
@@ -139,9 +151,11 @@ def shapes_data(source: str, path: str, config=None) -> dict:
     if not isinstance(tree, ast.Module):
         data["error"] = {"message": tree.message, "location": {"row": tree.row, "column": tree.column + 1}}
         return data
-    facts = analyse(tree, source)
+    project = _project_of(path)
+    facts = analyse(tree, source, project=project, path=path)
     lines = SourceLines(source)
-    findings = [_finding_json(finding) for finding in check_source(source, path, config or Config()).findings]
+    findings = [_finding_json(finding)
+                for finding in check_source(source, path, config or Config(), project=project).findings]
     for scope in facts.scopes:
         # a class as one construction site builds it is the text report's; the schema keeps one entry a class
         if scope.kind == "class" and scope.configuration is None:

@@ -329,3 +329,34 @@ def test_a_module_picked_by_a_computed_name_is_that_module_for_its_sites(tmp_pat
                              "models/deep.py": CONFIG_MODEL.format(dropout=0.0), "run.py": run})
     assert found_by_file(lint_paths([str(tmp_path / "models" / "rcnn.py")])) == expected
     assert found_by_file(lint_paths([str(tmp_path / "models" / "deep.py")])) == []
+
+
+def test_shapes_shows_a_site_of_another_file_with_where_its_values_come_from(tmp_path):
+    from rnnlint._shapes_report import shapes_report
+
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    model = tmp_path / "model.py"
+    report = shapes_report(model.read_text(), str(model))
+    assert f"{model}: class Decoder, as built at train.py:8" in report
+    assert ("configuration: vocab=100, hidden=64 (argparse default, train.py:6), n_layers=1, dropout=0.5"
+            in report)
+    assert "self.gru = GRU(input_size=64, hidden_size=64, num_layers=1" in report
+
+
+def test_shapes_json_findings_are_those_of_the_check_with_the_other_files_sites(tmp_path):
+    from rnnlint._shapes_report import shapes_data
+
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": DECODER, "train.py": TRAIN.format(layers=1)})
+    model = tmp_path / "model.py"
+    data = shapes_data(model.read_text(), str(model))
+    checked = lint_paths([str(model)])
+    assert [(finding["code"], finding["location"]["row"]) for finding in data["findings"]] == \
+        [(finding.code, finding.row) for finding in checked] == [("RNN009", 8)]
+
+
+def test_shapes_of_text_without_a_file_reads_no_project(tmp_path):
+    from rnnlint._shapes_report import shapes_report
+
+    write_project(tmp_path, {"pyproject.toml": "", "train.py": TRAIN.format(layers=1)})
+    report = shapes_report(DECODER, str(tmp_path / "model.py"))  # no such file: the text alone
+    assert "as built at" not in report

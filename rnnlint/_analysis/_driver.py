@@ -381,7 +381,7 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     if not kwargs:
         return None
     passed = set(parameters[:len(site.args)]) | {name for name, _ in site.kwargs}
-    origins = _argument_origins(site.node, parameters, constants) if not site.file else {}
+    origins = _argument_origins(site, parameters)
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
     built = frozenset({(Built(info.name, site.node.lineno, site.file), True)})
@@ -390,17 +390,13 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     return scope
 
 
-def _argument_origins(call: ast.Call, parameters: list, constants: ModuleBindings) -> dict:
+def _argument_origins(site: Site, parameters: list) -> dict:
     """Where a site's argument comes from when it reads an argparse option (``args.emb_dim``):
-    parameter -> ``"argparse default, line N"``."""
-    parsed = constants.parsed
-    if not isinstance(parsed, Namespace):
-        return {}
-    lines = {dest: line for dest, _, line in parsed.defaults}
-    given = list(zip(parameters, call.args, strict=False))
-    given += [(keyword.arg, keyword.value) for keyword in call.keywords if keyword.arg is not None]
-    return {name: f"argparse default, line {lines[node.attr]}" for name, node in given
-            if isinstance(node, ast.Attribute) and node.attr in lines}
+    parameter -> ``"argparse default, line N"`` (``train.py:N`` for a site in another file)."""
+    place = f"{site.file}:" if site.file else "line "
+    names = dict(enumerate(parameters))
+    return {names.get(key, key): f"argparse default, {place}{line}" for key, line in site.read_defaults
+            if not isinstance(key, int) or key in names}
 
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,

@@ -103,6 +103,9 @@ class Site:
     # a subclass's `super().__init__(...)`: every instance of the subclass builds the base so,
     # the defaults it leaves included (a configuration even when it passes nothing known)
     inherited: bool = False
+    # the arguments that read an argparse option's default (``args.emb_dim``), as seen in the
+    # site's own file: ((position or keyword, the option's line), ...)
+    read_defaults: tuple = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -455,7 +458,21 @@ class Program(InterpreterBase):
         (``inherited``: a subclass's ``super().__init__(...)``)."""
         sites = getattr(self.constants, "sites", None)
         if sites is not None and not opaque:
-            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items()), inherited=inherited))
+            sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items()), inherited=inherited,
+                              read_defaults=self._read_defaults(node)))
+
+    def _read_defaults(self, node: ast.Call) -> tuple:
+        """The arguments of ``node`` that are ``args.<dest>`` of the file's parsed options:
+        ``((position or keyword, line of the option), ...)``."""
+        parsed = getattr(self.constants, "parsed", None)
+        if not isinstance(parsed, Namespace):
+            return ()
+        lines = {dest: line for dest, _, line in parsed.defaults}
+        given = [*enumerate(node.args), *((keyword.arg, keyword.value) for keyword in node.keywords
+                                          if keyword.arg is not None)]
+        return tuple((key, lines[value.attr]) for key, value in given
+                     if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
+                     and lines.get(value.attr, 0) > 0)
 
     def record_fields(self, info: Any, args: list, kwargs: dict) -> dict | None:
         """``Config(hidden=32)`` of a dataclass, attrs class or NamedTuple of the file, as its

@@ -144,7 +144,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             for site in of_name:
                 sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
                                               tuple((key, portable(value)) for key, value in site.kwargs), label,
-                                              site.inherited))
+                                              site.inherited, site.read_defaults))
     return sites, open_names, depends, project.site_record(path, names, named_files)
 
 
