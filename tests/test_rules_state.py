@@ -522,3 +522,33 @@ def test_an_unsqueezed_one_layer_state_for_a_two_layer_gru_raises_in_torch():
         decoder(torch.randn(3, 5, 6), torch.randn(3, 8))
     (finding,) = [f for f in lint_source(FLAGGED["decoder_state_unsqueezed_for_two_layers"]) if f.code == "RNN006"]
     assert "`1` on axis 0" in finding.message and "`2`" in finding.message
+
+
+def test_a_state_of_another_rank_given_to_a_cell_is_reported_by_its_rank():
+    import torch
+
+    source = """
+import torch
+import torch.nn as nn
+
+class CellDecoder(nn.Module):
+    def __init__(self, hidden=7):
+        super().__init__()
+        self.hidden = hidden
+        self.cell = nn.GRUCell(5, hidden)
+
+    def forward(self, x):
+        h = torch.zeros(1, x.size(0), self.hidden)
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], h)
+        return h
+"""
+    (finding,) = lint_source(source)
+    assert finding.code == "RNN006"
+    # the fault is the layers axis a cell has no room for, not the size on axis 0
+    assert "has 3 axes, `(1, x.shape[0], hidden)`" in finding.message
+    assert "expects 2 axes (`(batch, hidden_size)`)" in finding.message
+    namespace: dict = {}
+    exec(source, namespace)
+    with pytest.raises((RuntimeError, ValueError), match=r"2D|1D"):
+        namespace["CellDecoder"]()(torch.randn(3, 4, 5))

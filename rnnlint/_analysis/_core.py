@@ -158,6 +158,8 @@ class InterpreterBase:
                       bound_self: bool, owner: ClassInfo | None = None) -> Value:
         if self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN
+        if not fits_signature(function, len(args), kwargs, bound_self and not _is_staticmethod(function)):
+            return UNKNOWN  # the call raises TypeError: nothing in the body runs
         local = {key: value for key, value in state.items() if key.startswith("self.")}
         self.bind_parameters(function, local, args, kwargs, bound_self and not _is_staticmethod(function))
         previous_info, self.info = self.info, owner or self.info
@@ -384,6 +386,28 @@ def _is_staticmethod(function: ast.FunctionDef) -> bool:
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
+
+
+def fits_signature(function: ast.FunctionDef, given: int, kwargs: dict, bound_self: bool) -> bool:
+    """Whether ``given`` positional arguments and the keywords named in ``kwargs`` can bind to
+    ``function``'s parameters; False only where Python raises ``TypeError`` for the arguments
+    written (too many positional ones, a keyword no parameter takes, a parameter given twice).
+    Arguments ``*args``/``**kwargs`` may add are not judged."""
+    params = function.args
+    positional = [param.arg for param in [*params.posonlyargs, *params.args]]
+    if bound_self and positional:
+        positional = positional[1:]
+    if params.vararg is None and given > len(positional):
+        return False
+    named = {param.arg for param in params.args} | {param.arg for param in params.kwonlyargs}
+    if bound_self and params.args and not params.posonlyargs:
+        named.discard(params.args[0].arg)
+    for keyword in kwargs:
+        if keyword in positional[:given]:
+            return False
+        if keyword not in named and params.kwarg is None:
+            return False
+    return True
 
 
 def positional_parameters(function: ast.FunctionDef) -> list:

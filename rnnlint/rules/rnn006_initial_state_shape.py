@@ -42,6 +42,7 @@ from ._util import (
     operand,
     run_of,
     show,
+    show_shape,
     tensors_in,
     unpacks,
     when,
@@ -95,7 +96,7 @@ class InitialStateShape(Rule):
 
     CODE = "RNN006"
     NAME = "initial-state-shape"
-    MESSAGE = "initial `{state}` has {actual} on axis {axis}, but {rnn} expects {expected}{formula}{condition}"
+    MESSAGE = "initial `{state}` has {actual}, but {rnn} expects {expected}{formula}{condition}"
     FIX_TITLE = "Double the layers axis: {fixed}"
 
     VALID: ClassVar[list[str]] = [
@@ -374,8 +375,9 @@ class Seq2SeqCell(nn.Module):
                     if replacements:
                         fixed = f"`{replacements[0][1]}`"
                 yield self.report(
-                    node, replacements=replacements, state=state, actual=show(comparison.first, scope.aliases),
-                    axis=axis, rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
+                    node, replacements=replacements, state=state,
+                    actual=f"{show(comparison.first, scope.aliases)} on axis {axis}",
+                    rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
                     expected=show(comparison.second, scope.aliases), formula=f" (`{formula}`)" if axis != 1 else "",
                     condition=when(guard), fixed=fixed,
                     help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
@@ -399,9 +401,16 @@ class Seq2SeqCell(nn.Module):
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
+                if axis is None:  # a state of another rank: `(num_layers, batch, hidden_size)`
+                    shown = show_shape(tensor, scope.aliases)
+                    had = f"{len(tensor.shape)} axes" + ("" if set(shown.strip("`()").split(", ")) == {"?"}
+                                                         else f", {shown}")
+                    wanted = "2 axes"
+                else:
+                    had = f"{show(actual, scope.aliases)} on axis {axis}"
+                    wanted = show(expected, scope.aliases) if expected is not None else "`batch`"
                 yield self.report(
-                    node, state=state, actual=show(actual, scope.aliases), axis=axis, rnn=layer_label(cell),
-                    expected=show(expected, scope.aliases) if expected is not None else "`batch`",
+                    node, state=state, actual=had, rnn=layer_label(cell), expected=wanted,
                     formula=f" (`{formula}`)", condition=when(guard),
                     help=f"a cell's `{state}` is `(batch, hidden_size)`, one step of one layer: "
                          "take the last layer of an RNN's state (`h_n[-1]`)",
@@ -467,8 +476,7 @@ def _cell_state_verdict(config, cell, state, tensor: Tensor, batch, guard):
         return guard, None, None
     if len(tensor.shape) not in _shapes.CELL_RANKS:
         # `(num_layers, batch, hidden_size)`: the shape of an RNN's h_0, which a cell rejects
-        expected = batch if isinstance(batch, Poly) else None
-        return guard, True, (cell, state, tensor, 0, tensor.shape[0], expected, formula)
+        return guard, True, (cell, state, tensor, None, None, None, formula)
     if len(tensor.shape) == 2:
         comparison = compare(tensor.shape[1], hidden, guard)
         if comparison.verdict == DIFFERENT:
