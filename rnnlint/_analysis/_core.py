@@ -89,6 +89,9 @@ class InterpreterBase:
         self.guard: frozenset = EMPTY_GUARD
         self.depth = 0
         self.nesting = 0  # expressions being evaluated, one inside the other
+        # a data loader's collate function running on a batch: every function of the project it
+        # calls runs too (what it returns is the batch), and a bound method may be called
+        self.collating = 0
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
