@@ -7,7 +7,7 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from . import _tensor_ops as ops
@@ -286,6 +286,9 @@ class InterpreterBase:
         raise NotImplementedError  # in Program
 
     def parsed_arguments(self) -> Value:
+        raise NotImplementedError  # in Program
+
+    def bound_method(self, info: ClassInfo | None, name: str, state: Iterable) -> Value:
         raise NotImplementedError  # in Program
 
     def record_fields(self, info: ClassInfo, args: list, kwargs: dict) -> dict | None:

@@ -443,8 +443,8 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
         return []
     loaders = {target.attr for statement in ast.walk(init) if isinstance(statement, ast.Assign)
                and isinstance(statement.value, ast.Call) and imports.resolve(statement.value.func) in DATA_LOADERS
-               for target in statement.targets
-               if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"}
+               for target in statement.targets if isinstance(target, ast.Attribute)
+               and isinstance(target.value, ast.Name) and target.value.id == "self"}
     if not loaders:
         return []
 

@@ -6,11 +6,12 @@ names the file shows possible. No import of the driver; the interpreter mixes th
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._pytorch import recurrent_kinds_taking
-from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
+from ._core import MAX_INLINE_DEPTH, ClassInfo, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Atom, Bool, Const, Opaque, Poly, Relation, Value, alternatives, cases, merge_guards
 from ._values import DictValue, Layer, Loader, Packed, Ref, Tensor, TupleValue, python_value
@@ -596,7 +597,7 @@ class Program(InterpreterBase):
                 return self.run_method("__call__", dict(collate.module_state), args, kwargs, info=info)
         return UNKNOWN
 
-    def bound_method(self, info: Any, name: str, state: Any) -> Value:
+    def bound_method(self, info: ClassInfo | None, name: str, state: Iterable) -> Value:
         """``obj.name`` not called, for ``obj`` an instance of the project class ``info`` with the
         attributes ``state``: the bound method, when ``name`` is a plain method of the class."""
         method, _ = self.find_method(name, info) if info is not None else (None, None)
