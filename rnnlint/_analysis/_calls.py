@@ -588,7 +588,11 @@ class Calls(InterpreterBase):
             batch_first = UNKNOWN  # *args / **kwargs may carry batch_first
         # its axes are named after the call, so that what keeps them (an embedding of the padded
         # tokens) still tells which of them is the batch
-        result = Tensor(key=f"pad_sequence@{node.lineno}")
+        # (and after the layout it is given: a collate function run on its own, with its flag
+        # unknown, and where a loader calls it with the flag set, pads two tensors)
+        layout = "" if isinstance(batch_first, Bool) and batch_first.truth is False else \
+            f"[batch_first={batch_first.describe()}]"
+        result = Tensor(key=f"pad_sequence@{node.lineno}{layout}")
         self.events.append(PadSequence(node, self.guard, result, batch_first, explicit))
         return result
 

@@ -7,7 +7,7 @@ what one part asks of another is declared here.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from . import _tensor_ops as ops
@@ -89,6 +89,9 @@ class InterpreterBase:
         self.guard: frozenset = EMPTY_GUARD
         self.depth = 0
         self.nesting = 0  # expressions being evaluated, one inside the other
+        # a data loader's collate function running on a batch: every function of the project it
+        # calls runs too (what it returns is the batch), and a bound method may be called
+        self.collating = 0
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
@@ -285,6 +288,9 @@ class InterpreterBase:
         raise NotImplementedError  # in Program
 
     def parsed_arguments(self) -> Value:
+        raise NotImplementedError  # in Program
+
+    def bound_method(self, info: ClassInfo | None, name: str, state: Iterable) -> Value:
         raise NotImplementedError  # in Program
 
     def record_fields(self, info: ClassInfo, args: list, kwargs: dict) -> dict | None:

@@ -22,6 +22,7 @@ from ._interpreter import (
 )
 from ._names import ImportTable
 from ._program import (
+    DATA_LOADERS,
     MAX_CONFIGURATIONS,
     Built,
     Configuration,
@@ -73,6 +74,9 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     for info in module_classes:
         symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry)
         scopes.append(symbolic[info.name])
+    for info in classes.values():
+        if info.context is None and info not in module_classes and _loader_loops(info, imports):
+            scopes.append(_analyse_class(info, imports, constants, classes, registry))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
@@ -416,12 +420,50 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         recorded = len(interpreter.events)
         interpreter.call_bound(forward, dict(state), args, owner, guard=assumed, record_shapes=True)
         _run_with_initial_state(interpreter, info, state, forward, owner, args, interpreter.events[recorded:], assumed)
+    for method in _loader_loops(info, imports):
+        # a loop over a data loader `__init__` keeps on `self`: its batches reach the model
+        _, owner = interpreter.find_method(method.name, info)
+        interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
+                               guard=interpreter.assumptions | guard)
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
         bound_names=interpreter.bound_names, head_calls=interpreter.head_calls,
         parameter_defaults=interpreter.parameter_defaults,
     )
+
+
+def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
+    """The methods of the class (other than ``__init__`` and ``forward``) that iterate an
+    attribute its own ``__init__`` sets to a ``DataLoader(...)`` (``for batch in self.loader``,
+    ``enumerate(self.loader)``, ``next(iter(self.loader))``): run after ``__init__``, they hand
+    the loader's batches to the model."""
+    init = info.methods.get("__init__")
+    if init is None:
+        return []
+    loaders = {target.attr for statement in ast.walk(init) if isinstance(statement, ast.Assign)
+               and isinstance(statement.value, ast.Call) and imports.resolve(statement.value.func) in DATA_LOADERS
+               for target in statement.targets if isinstance(target, ast.Attribute)
+               and isinstance(target.value, ast.Name) and target.value.id == "self"}
+    if not loaders:
+        return []
+
+    def reads_loader(node: ast.AST) -> bool:
+        return any(isinstance(child, ast.Attribute) and child.attr in loaders and isinstance(child.value, ast.Name)
+                   and child.value.id == "self" for child in ast.walk(node))
+
+    found = []
+    for name, method in info.methods.items():
+        if name in ("__init__", "forward") or method.decorator_list:
+            continue
+        for node in ast.walk(method):
+            iterated = node.iter if isinstance(node, ast.For) else node.args[0] if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "iter"
+                and node.args) else None
+            if iterated is not None and reads_loader(iterated):
+                found.append(method)
+                break
+    return found
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`

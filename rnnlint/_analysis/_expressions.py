@@ -87,6 +87,11 @@ class Expressions(InterpreterBase):
             if key in state:
                 return state[key]
             class_value = self._class_attribute(attribute)
+            if isinstance(class_value, Unknown) and (self.instance or self.info) is not None \
+                    and attribute not in ("training", "forward"):
+                method = self.bound_method(self.instance or self.info, attribute, state.items())
+                if not isinstance(method, Unknown):
+                    return method  # `collate_fn=self.collate`
             if attribute == "training" and isinstance(class_value, Unknown) and self.info is not None:
                 # nn.Module's mode flag: either way is a configuration the model runs in
                 return Bool(atom="self.training")
@@ -152,7 +157,11 @@ class Expressions(InterpreterBase):
             stored = dict(base.module_state)
             if f"self.{attribute}" in stored:
                 return stored[f"self.{attribute}"]
-            return self._instance_class_attribute(base, attribute)
+            found = self._instance_class_attribute(base, attribute)
+            if isinstance(found, Unknown):
+                info = self.registry.get(base.module_class) or self.classes.get(base.module_class)
+                return self.bound_method(info, attribute, base.module_state)  # `batcher.collate`
+            return found
         if isinstance(base, Layer):
             if base.kind in RNN_KINDS or base.kind in LAYER_PARAMETERS:
                 value = base.param(attribute)

@@ -457,14 +457,19 @@ class FileFacts:
             return None, False
         else:
             first, second = axis_symbol(tensor.key, 0), axis_symbol(tensor.key, 1)
+        found = []
         for pad in pads:
             key = pad.result.key if isinstance(pad.result, Tensor) else None
             if key is None:
                 continue
             axes = (axis_symbol(key, 0), axis_symbol(key, 1))
             if (first, second) in (axes, axes[::-1]):
-                return pad, (first, second) != axes
-        return None, False
+                found.append((pad, (first, second) != axes))
+        # one call run in several places with the same layout pads alike; runs that disagree
+        # leave the tensor's layout unknown
+        if len({(pad.batch_first, flipped) for pad, flipped in found}) > 1:
+            return None, False
+        return found[0] if found else (None, False)
 
     def head_call_of(self, tensor: Value) -> HeadCall | None:
         """The head call on an RNN's state whose per-layer result ``tensor`` is (``self.fc(h_n)``,

@@ -6,11 +6,12 @@ names the file shows possible. No import of the driver; the interpreter mixes th
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._pytorch import recurrent_kinds_taking
-from ._core import MAX_INLINE_DEPTH, InterpreterBase, PathEnds, positional_parameters
+from ._core import MAX_INLINE_DEPTH, ClassInfo, InterpreterBase, PathEnds, positional_parameters
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Atom, Bool, Const, Opaque, Poly, Relation, Value, alternatives, cases, merge_guards
 from ._values import DictValue, Layer, Loader, Packed, Ref, Tensor, TupleValue, python_value
@@ -51,6 +52,21 @@ class Member(Value):
 
     def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
         return f"getattr({self.module}, ...)"
+
+
+@dataclass(frozen=True)
+class Method(Value):
+    """``batcher.collate`` or ``self.collate`` where it is not called: a method of a project class
+    bound to an instance, with that instance's attributes as they were then (``state``). It runs
+    where a data loader calls it on a batch; any other call of it is unknown."""
+
+    key: int = 0  # id of the method's definition
+    name: str = ""
+    info: Any = field(default=None, compare=False, hash=False)
+    state: tuple = field(default=(), compare=False, hash=False)  # ((``self.x``, Value), ...)
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return f"<method {self.name}>"
 
 
 @dataclass(frozen=True)
@@ -370,6 +386,16 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     return False
 
 
+def returns_function(node: ast.AST) -> bool:
+    """Whether the function ``node`` returns a lambda or a function it defines (a factory of a
+    collate function: what it returns is worth knowing, whatever its arguments)."""
+    if isinstance(node, ast.Lambda):
+        return isinstance(node.body, ast.Lambda)
+    nested = {statement.name for statement in getattr(node, "body", ()) if isinstance(statement, ast.FunctionDef)}
+    return any(isinstance(child, ast.Return) and (isinstance(child.value, ast.Lambda) or (
+        isinstance(child.value, ast.Name) and child.value.id in nested)) for child in ast.walk(node))
+
+
 def carries_recurrent_values(values: list) -> bool:
     """Whether an argument is (or holds) a layer or what a recurrent layer returned: a helper
     taking it can say something of a recurrent module."""
@@ -537,15 +563,48 @@ class Program(InterpreterBase):
         return None
 
     def data_loader(self, args: list, kwargs: dict, opaque: bool) -> Value:
-        """``DataLoader(dataset, ..., collate_fn=f)`` with ``f`` a function of the project: a
-        ``Loader`` whose batches are what ``f`` returns on samples the analysis does not know
-        (its ``pad_sequence`` states the batches' layout). Any other loader is unknown: the
-        default collation says nothing of which axis is the batch."""
+        """``DataLoader(dataset, ..., collate_fn=f)`` with ``f`` a function of the project (a
+        lambda, a ``functools.partial`` of one, what a factory returned, a bound method or an
+        object with ``__call__``): a ``Loader`` whose batches are what ``f`` returns on samples
+        the analysis does not know (its ``pad_sequence`` states the batches' layout). Any other
+        loader is unknown: the default collation says nothing of which axis is the batch."""
         collate = kwargs.get("collate_fn", args[COLLATE_POSITION] if len(args) > COLLATE_POSITION else None)
-        if opaque or not isinstance(collate, Function) or self.depth >= MAX_INLINE_DEPTH:
+        if opaque or collate is None or self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN
-        batch = self.inline(collate, [UNKNOWN], {}, {})
+        self.collating += 1
+        try:
+            batch = self.collated(collate, [UNKNOWN], {})
+        finally:
+            self.collating -= 1
         return UNKNOWN if batch == UNKNOWN else Loader(batch)
+
+    def collated(self, collate: Value, args: list, kwargs: dict) -> Value:
+        """What the collate function ``collate`` returns on ``args``; unknown for a callable that
+        is not the project's."""
+        if isinstance(collate, Partial):
+            merged = dict(collate.kwargs)
+            merged.update(kwargs)
+            return self.collated(collate.target, [*collate.args, *args], merged)
+        if isinstance(collate, Function):
+            return self.inline(collate, args, kwargs, {})
+        if isinstance(collate, Method):
+            return self.run_method(collate.name, dict(collate.state), args, kwargs, info=collate.info)
+        if isinstance(collate, Layer) and collate.module_class is not None:
+            # an object whose class defines `__call__` (and no forward: a module's call is forward)
+            info = self.registry.get(collate.module_class) or self.classes.get(collate.module_class)
+            if info is not None and self.find_method("forward", info)[0] is None \
+                    and self.find_method("__call__", info)[0] is not None:
+                return self.run_method("__call__", dict(collate.module_state), args, kwargs, info=info)
+        return UNKNOWN
+
+    def bound_method(self, info: ClassInfo | None, name: str, state: Iterable) -> Value:
+        """``obj.name`` not called, for ``obj`` an instance of the project class ``info`` with the
+        attributes ``state``: the bound method, when ``name`` is a plain method of the class."""
+        method, _ = self.find_method(name, info) if info is not None else (None, None)
+        if method is None or method.decorator_list:
+            return UNKNOWN  # a property, a static or class method: not a method bound to the instance
+        return Method(key=id(method), name=name, info=info,
+                      state=tuple((key, value) for key, value in state if key.startswith("self.")))
 
     def named_cases(self, name: Value) -> list:
         """The strings ``name`` may be: a constant, the cases of an alternative, or for a named
@@ -620,6 +679,11 @@ class Program(InterpreterBase):
         """A call of a partial or of a function of the file; None for any other callee."""
         if isinstance(callee, Member):
             return self.call_member(callee, node, args, kwargs, opaque, starred)
+        if isinstance(callee, Method):
+            # a bound method is followed only where a data loader's collate function calls it
+            if not self.collating or opaque or self.depth >= MAX_INLINE_DEPTH:
+                return UNKNOWN
+            return self.run_method(callee.name, dict(callee.state), args, kwargs, info=callee.info)
         if isinstance(callee, Partial):
             merged = dict(callee.kwargs)
             merged.update(kwargs)
@@ -628,7 +692,8 @@ class Program(InterpreterBase):
             return None
         if opaque or self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN  # `*args` / `**kwargs` of unknown content: any parameter may be set
-        if not callee.builds and not carries_recurrent_values([*args, *kwargs.values()]):
+        if not callee.builds and not self.collating and not returns_function(callee.node) \
+                and not carries_recurrent_values([*args, *kwargs.values()]):
             return UNKNOWN  # nothing recurrent goes in or gets built: running it would tell nothing
         return self.inline(callee, args, kwargs, state)
 
