@@ -211,7 +211,9 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     for node in definitions:
         words[id(node)].discard(node.name)
-    seeds = [node for node in definitions if uses.get(id(node), (False, False))[0]]
+    # a class wiring modules it is given (`self.encoder = encoder`, then `self.encoder(src)` in
+    # forward) runs the recurrent modules another file's construction passes it
+    seeds = [node for node in definitions if uses.get(id(node), (False, False))[0] or _wires_given_modules(node)]
     # a module-level name bound to a recurrent class, a factory lambda or a registry dict
     # (`RNNS = {"lstm": nn.LSTM}`): the definitions that read it use a recurrent class too
     defined = {id(node) for node in definitions}
@@ -262,6 +264,40 @@ def _closure(start: list, definitions: list, used: dict, names: set, wiring: tup
                 kept.add(id(node))
                 changed = True
     return kept
+
+
+def _wires_given_modules(node) -> bool:
+    """Whether a class stores a constructor parameter as an attribute (``self.encoder =
+    encoder``, ``= encoder.to(device)``) and its ``forward`` calls that attribute or a method of
+    it."""
+    import ast
+
+    if not isinstance(node, ast.ClassDef):
+        return False
+    methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
+    init, forward = methods.get("__init__"), methods.get("forward")
+    if init is None or forward is None:
+        return False
+    parameters = {argument.arg for argument in [*init.args.args[1:], *init.args.kwonlyargs]}
+    stored = set()
+    for statement in ast.walk(init):
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            continue
+        target, value = statement.targets[0], statement.value
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            value = value.func.value  # `encoder.to(device)`, `decoder.cuda()`
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self" \
+                and isinstance(value, ast.Name) and value.id in parameters:
+            stored.add(target.attr)
+    for call in ast.walk(forward):
+        if not isinstance(call, ast.Call):
+            continue
+        callee = call.func.value if isinstance(call.func, ast.Attribute) \
+            and isinstance(call.func.value, ast.Attribute) else call.func
+        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and callee.value.id == "self" \
+                and callee.attr in stored:
+            return True
+    return False
 
 
 def _recurrent_uses(top, names: set) -> tuple[bool, bool]:

@@ -645,16 +645,27 @@ class Project:
         defining = self.summary(file) if self._may_bind(file, original) else None
         return self.defining(defining, original, depth + 1) if defining is not None else None
 
+    def summaries_holding(self, infos: list) -> list:
+        """The summaries whose classes include one of ``infos`` (by identity)."""
+        return [summary for summary in self._summaries.values() if summary is not None
+                and any(known is info for known in summary.classes.values() for info in infos)]
+
+    def parsed_trees(self) -> list:
+        """Every syntax tree a summary was built from."""
+        return list(self._trees.values())
+
     def tree_of(self, summary: ModuleSummary) -> ast.Module | None:
         """The syntax tree a summary was built from (its nodes are that file's)."""
         return self._trees.get(Path(summary.path))
 
-    def bind(self, importer: Path, body: list, imports: ImportTable, builds_recurrent: bool = False) -> Bound:
+    def bind(self, importer: Path, body: list, imports: ImportTable, builds_recurrent: bool = False,
+             keep: frozenset = frozenset()) -> Bound:
         """Resolve the imports of a file among the project's files: each name they bind to a
         project constant or class becomes a constant or class of the file (the alias is taken
         out of ``imports``, since it is no library name); a module alias binds its dotted names.
         ``builds_recurrent``: the file names a recurrent layer itself, so any module it imports
-        may feed one (see ``_worth_binding``)."""
+        may feed one (see ``_worth_binding``); ``keep``: the keys of classes bound in any case
+        (those whose construction sites the run looks for)."""
         importer = absolute(importer)
         bound = Bound()
         for statement in _import_statements(body):
@@ -668,7 +679,7 @@ class Project:
                         qualified = alias.name
                         if alias.asname is not None:
                             imports.aliases[alias.asname] = qualified
-                        self._bind_module(bound, qualified, summary, builds_recurrent)
+                        self._bind_module(bound, qualified, summary, builds_recurrent, keep)
                 continue
             module = statement.module or ""
             if not statement.level and module.split(".")[0] in _NEVER_PROJECT:
@@ -686,7 +697,7 @@ class Project:
                     if summary is not None:
                         qualified = "<project>." + summary.name
                         imports.aliases[local] = qualified
-                        self._bind_module(bound, qualified, summary, builds_recurrent)
+                        self._bind_module(bound, qualified, summary, builds_recurrent, keep)
                         if summary.recurrent:
                             bound.recurrent_names.add(local)
                     continue
@@ -704,7 +715,7 @@ class Project:
                 imports.aliases.pop(local, None)
                 if kind == "constant":
                     bound.constants[local] = value
-                elif kind == "class" and self._worth_binding(value, builds_recurrent):
+                elif kind == "class" and (value.key in keep or self._worth_binding(value, builds_recurrent)):
                     self._want(summary, value)
                     bound.classes[local] = value
                     if summary.recurrent:
@@ -772,11 +783,12 @@ class Project:
         self._bind_module(bound, qualified, summary, True)
         return qualified
 
-    def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool) -> None:
+    def _bind_module(self, bound: Bound, qualified: str, summary: ModuleSummary, builds_recurrent: bool,
+                     keep: frozenset = frozenset()) -> None:
         for key, value in summary.constants.items():
             bound.constants[f"{qualified}.{key}"] = value
         for key, info in list(summary.classes.items()) + list(summary.exports.items()):
-            if self._worth_binding(info, builds_recurrent):
+            if info.key in keep or self._worth_binding(info, builds_recurrent):
                 self._want(summary, info)
                 bound.classes.setdefault(f"{qualified}.{key}", info)
         self._add_dependency(bound, summary)

@@ -434,9 +434,11 @@ class Calls(InterpreterBase):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
 
-    def construct_in_file(self, class_name: str, node: ast.Call, args: list, kwargs: dict) -> Value:
-        """An instance of a class from this file: its ``__init__`` runs with the arguments given."""
-        info = self.classes.get(class_name)
+    def construct_in_file(self, class_name: str, node: ast.Call, args: list, kwargs: dict,
+                          info: ClassInfo | None = None) -> Value:
+        """An instance of a class from this file (or ``info``'s): its ``__init__`` runs with the
+        arguments given."""
+        info = info or self.classes.get(class_name)
         if info is None:
             return UNKNOWN
         module_state: dict = {}
@@ -448,8 +450,9 @@ class Calls(InterpreterBase):
             self.run_method("__init__", module_state, args, kwargs, info=info)
         # the class's own analysis reports on its constructor; this instance only lends its state
         del self.events[recorded[0]:], self.layers[recorded[1]:]
+        state = tuple(module_state.items())
         instance = Layer(kind=info.name, node=node, module_class=info.key or class_name,
-                         module_state=tuple(module_state.items()))
+                         module_state=state, built=(tuple(args), tuple(kwargs.items()), state))
         injected = any(isinstance(case, Layer) for value in [*args, *kwargs.values()] for _, case in cases(value))
         if self.info is None and injected and self.depth < MAX_INLINE_DEPTH - 1:
             self.run_instance(instance, info)

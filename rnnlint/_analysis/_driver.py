@@ -26,6 +26,7 @@ from ._program import (
     MAX_CONFIGURATIONS,
     Built,
     Configuration,
+    Instance,
     ModuleBindings,
     Namespace,
     Site,
@@ -35,7 +36,7 @@ from ._program import (
     module_functions,
 )
 from ._sites import Foreign
-from ._symbolic import UNKNOWN, Bool, Const, Omitted, Poly, Value, cases
+from ._symbolic import UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases
 from ._values import Tensor, TupleValue
 
 
@@ -82,7 +83,13 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
     depends: dict = {}
-    elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends)
+    site_trees: list = []
+    elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends,
+                                                           site_trees)
+    if elsewhere:
+        # the classes the runs of other files summarised: the modules their sites built are of them
+        registry.update((key, info) for key, info in project.registry.items() if key not in registry)
+    rebuilt: list = []  # the classes of other files rebuilt from a site's instance
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
         closed = info.name in closed_classes or info.name in closed_here
@@ -90,7 +97,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         sites = constants.configurations(info.name, every_site=closed)
         sites += ModuleBindings.choose(elsewhere.get(info.name, []), every_site=closed)
         for site in sites[:MAX_CONFIGURATIONS]:
-            scope = _analyse_configuration(info, site, imports, constants, classes, registry)
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt)
             if scope is not None:
                 configured.append(scope)
         every = len(constants.distinct_sites(info.name)) + len(ModuleBindings.choose(
@@ -109,12 +116,18 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         for file, digest in summary.depends.items():
             depends.setdefault(file, digest)
     foreign = tuple(project.tree_of(summary) for summary in reached)
+    if rebuilt:
+        # a module another file's site built: its classes' files, and the site's, are read here
+        for summary in project.summaries_holding(rebuilt):
+            for file, digest in summary.depends.items():
+                depends.setdefault(file, digest)
+        foreign += tuple(tree for tree in project.parsed_trees() if tree is not module) + tuple(site_trees)
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
                      depends=depends, site_search=site_search, foreign_trees=foreign)
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
-                     depends: dict) -> tuple:
+                     depends: dict, trees: list) -> tuple:
     """The construction sites other project files make of the file's classes (name -> sites),
     the names of the classes every construction of which is in view (see ``_sites``), and what
     a cached result must find unchanged in the files searched (``Project.site_record``)."""
@@ -123,8 +136,9 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     from ._sites import all_seen, foreign_sites
 
     names = [info.name for info in module_classes]
-    sites, open_names, read, record = foreign_sites(project, Path(path), names)
+    sites, open_names, read, record, run_trees = foreign_sites(project, Path(path), names)
     depends.update(read)
+    trees.extend(run_trees)
     closed = set()
     if Path(path).name != "__init__.py" and "__all__" not in source:
         for name in names:
@@ -136,12 +150,13 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
 
 
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
-                  chosen: tuple | None = None) -> tuple:
+                  chosen: tuple | None = None, keep: frozenset = frozenset()) -> tuple:
     """``(sites, classes)``: the constructions the runs of another project file see (its module
     body, functions and module classes; with ``lines``, only those spanning one of them), with
     the classes its names bind; no configuration runs. ``chosen``: ``(prefix, path)`` when the
     file reaches the classes' module only as ``import_module(prefix + name)``: that call is
-    the module at ``path``."""
+    the module at ``path``. ``keep``: the keys of the classes whose sites are looked for (bound
+    even where a class that builds no recurrent layer would not be)."""
 
     def wanted(statement: ast.stmt) -> bool:
         end = getattr(statement, "end_lineno", None) or statement.lineno
@@ -151,7 +166,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     _collect_imports(module.body, imports)
     from .._engine import needs_analysis
 
-    bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
+    bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source), keep=keep)
     chosen_module = project.bind_chosen(bound, chosen[1]) if chosen is not None else None
     rebound = _rebound_names(module.body, with_globals="global" in source)
     constants = _module_constants(module.body, imports, rebound, bound.constants)
@@ -365,15 +380,20 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
 
 
 def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
-                           classes: dict, registry: dict) -> ScopeFacts | None:
-    """The class run on one site's arguments, every fact under the site's `Built` atom."""
+                           classes: dict, registry: dict, rebuilt: list | None = None) -> ScopeFacts | None:
+    """The class run on one site's arguments, every fact under the site's `Built` atom; a module
+    another file's site passes is rebuilt here from its recipe (``rebuilt``: the classes of other
+    files that took)."""
     interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     init, _ = interpreter.find_method("__init__", info)
     if init is None:
         return None
     local: dict = {}
+    found: list = rebuilt if rebuilt is not None else []
+    args = [_rebuild(interpreter, value, found) for value in site.args]
+    given = {name: _rebuild(interpreter, value, found) for name, value in site.kwargs}
     # every parameter by name, so that the run binds the site's values and the defaults it relies on
-    if not interpreter.bind_call(init, local, [UNKNOWN, *site.args], dict(site.kwargs)):
+    if not interpreter.bind_call(init, local, [UNKNOWN, *args], given):
         return None  # arguments that do not fit: the call raises, or its meaning is not known
     declared = list(positional_parameters(init)[1:])
     declared += list(zip(init.args.kwonlyargs, init.args.kw_defaults, strict=True))
@@ -392,6 +412,24 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope
+
+
+def _rebuild(interpreter: Interpreter, value: Value, rebuilt: list) -> Value:
+    """A site's ``Instance`` built again in this file: its class's ``__init__`` run on its carried
+    arguments (their own instances first); a class this file cannot find is unknown."""
+    if isinstance(value, Alt):
+        return alternatives((guard, _rebuild(interpreter, case, rebuilt)) for guard, case in value.cases)
+    if not isinstance(value, Instance):
+        return value
+    info = interpreter.classes.get(value.class_key) if ":" not in value.class_key \
+        else interpreter.registry.get(value.class_key)
+    if info is None:
+        return UNKNOWN
+    if info.context is not None and all(info is not known for known in rebuilt):
+        rebuilt.append(info)
+    args = [_rebuild(interpreter, item, rebuilt) for item in value.args]
+    kwargs = {name: _rebuild(interpreter, item, rebuilt) for name, item in value.kwargs}
+    return interpreter.construct_in_file(info.name, value.node, args, kwargs, info=info)
 
 
 def _argument_origins(site: Site, parameters: list) -> dict:

@@ -125,6 +125,21 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Instance(Value):
+    """A project module that another file's construction site passes (``NMTModel(encoder,
+    decoder)`` with ``encoder = RNNEncoder(...)`` built in the site's function): its class and the
+    arguments it was built with, rebuilt in the class's own file for the configuration's run."""
+
+    class_key: str  # the class's name in the checked file, or its project key (``pkg.mod:Name``)
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, Value), ...)
+    node: Any = field(default=None, compare=False, hash=False)  # the construction, in the site's file
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return f"{self.class_key.rsplit(':', 1)[-1]}(...)"
+
+
+@dataclass(frozen=True)
 class Configuration:
     """A class as one site builds it: the site, and each constructor parameter's value with
     where it comes from (``"passed"`` by the site, the signature's ``"default"``, or
@@ -305,7 +320,7 @@ class ModuleBindings(dict):
 def _passes_known_values(site: Site) -> bool:
     for value in [*site.args, *(value for _, value in site.kwargs)]:
         for _, case in cases(value):
-            if _is_known(case):
+            if _is_known(case) or isinstance(case, Instance):
                 return True
             # a config object: a record instance or parsed arguments holding known values
             if isinstance(case, Layer) and case.module_class is not None \

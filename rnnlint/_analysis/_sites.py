@@ -30,12 +30,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
-from ._program import Namespace
-from ._symbolic import UNKNOWN, Bool, Const, Poly, Value
+from ._program import Instance, Namespace
+from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Value, alternatives
 from ._values import DictValue, Layer
 
 MAX_SITE_FILES = 4  # files run for the sites of one file's classes
 MAX_SITE_FILE_CHARS = 40_000  # a longer file is not run for its sites
+MAX_INSTANCE_DEPTH = 3  # modules within modules a site's instance carries; deeper ones are unknown
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,21 @@ class Foreign(Value):
 FOREIGN = Foreign()
 
 
-def portable(value: Value) -> Value:
-    """A site's value as the class's own file may read it: a known constant, or parsed arguments
-    holding them, else ``FOREIGN``."""
+def portable(value: Value, prefix: str = "", site_prefix: str = "") -> Value:
+    """A site's value as the class's own file may read it: a known constant, parsed arguments
+    holding them, a config object's known attributes, a project module built at the site (an
+    ``Instance``: its class and constructor arguments, ``carried``), else ``FOREIGN``.
+    ``prefix``: the checked module's ``name:`` (its classes are named as that file names them);
+    ``site_prefix``: the site's module's, for the classes the site's own file defines."""
     if isinstance(value, Const) or (isinstance(value, Poly) and value.constant is not None) \
             or (isinstance(value, Bool) and value.truth is not None):
         return value
     if isinstance(value, Namespace):  # parsed arguments: each option's literal default
         return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
                                for dest, item, line in value.defaults))
+    if _is_module(value):
+        instance = _instance(value, prefix, site_prefix, 0)
+        return instance if isinstance(instance, Instance) else FOREIGN
     if isinstance(value, Layer) and value.module_class is not None \
             and not any(isinstance(item, Layer) for _, item in value.module_state):
         # a config object (a plain class's instance): its known attributes (``config.dropout``)
@@ -67,7 +74,62 @@ def portable(value: Value) -> Value:
     if isinstance(value, DictValue):  # a dict config: its known items (``config["dropout"]``)
         return DictValue(tuple((key, portable(item) if not isinstance(portable(item), Foreign) else UNKNOWN)
                                for key, item in value.items))
+    if isinstance(value, Alt) and any(_is_module(case) for _, case in value.cases):
+        # `make_encoder(opt)`: one module per branch, each under its condition
+        return alternatives((guard, carried(case, prefix, site_prefix, 0)) for guard, case in value.cases)
     return FOREIGN
+
+
+def _is_module(value: Value) -> bool:
+    """A project module's instance: a project class whose attributes hold layers."""
+    return isinstance(value, Layer) and value.module_class is not None \
+        and any(isinstance(item, Layer) for _, item in value.module_state)
+
+
+def _instance(value: Layer, prefix: str, site_prefix: str, depth: int) -> Value:
+    """The recipe of a project module built at a site: unknown when it was changed after it was
+    built (the arguments no longer say what it is), or when it is too deep."""
+    built = value.built
+    if built is None or depth >= MAX_INSTANCE_DEPTH or built[2] is not value.module_state:
+        return UNKNOWN
+    key = value.module_class or ""
+    if ":" not in key:
+        if not site_prefix:
+            return UNKNOWN
+        key = site_prefix + key  # a class of the site's own file
+    if prefix and key.startswith(prefix):
+        key = key[len(prefix):]  # a class of the checked file: its own name there
+    args, kwargs, _ = built
+    return Instance(key, tuple(carried(item, prefix, site_prefix, depth + 1) for item in args),
+                    tuple((name, carried(item, prefix, site_prefix, depth + 1)) for name, item in kwargs),
+                    value.node)
+
+
+def carried(value: Value, prefix: str, site_prefix: str, depth: int) -> Value:
+    """An argument a site's module was built with, as its rebuild in the class's file gets it:
+    constants and the site's symbols (one run's, so the same symbol is the same size), torch
+    layers, modules (as ``Instance``), config objects; anything else is unknown, as unknown as
+    it would have been to the module at the site."""
+    if isinstance(value, (Const, Poly, Bool)):
+        return value
+    if isinstance(value, Alt):
+        return alternatives((guard, carried(case, prefix, site_prefix, depth)) for guard, case in value.cases)
+    if _is_module(value):
+        assert isinstance(value, Layer)  # `_is_module` said so
+        return _instance(value, prefix, site_prefix, depth)
+    if isinstance(value, Layer) and value.module_class is None:
+        return value if not _holds_project_module(value) else UNKNOWN
+    if isinstance(value, (Layer, Namespace, DictValue)):
+        known = portable(value)
+        return UNKNOWN if isinstance(known, Foreign) else known
+    return UNKNOWN
+
+
+def _holds_project_module(layer: Layer) -> bool:
+    """Whether a torch container holds a project module (its state is another file's run)."""
+    children = [*(layer.items or ()), layer.element, *([layer.first] if layer.first is not None else [])]
+    return any(isinstance(child, Layer) and (child.module_class is not None or _holds_project_module(child))
+               for child in children)
 
 
 def _mentions(text: str, name: str) -> list:
@@ -92,10 +154,11 @@ def all_seen(text: str, name: str, lines: set) -> bool:
 
 
 def foreign_sites(project, path: Path, names: list) -> tuple:
-    """``(sites, open_names, depends, record)``: the construction sites other project files make
-    of the classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its
+    """``(sites, open_names, depends, record, trees)``: the construction sites other project files
+    make of the classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its
     file), the names whose every construction cannot be in view, ``{path: digest}`` of the files
-    read, and what a cached result must find unchanged (``Project.site_record``)."""
+    read, what a cached result must find unchanged (``Project.site_record``), and the syntax trees
+    of the files run (a module a site built has its layers' nodes there)."""
     from .._project import absolute
 
     path = absolute(path)
@@ -111,6 +174,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
     named_files = project.names_in(path, names, files)
     key_prefix = project.module_name(path) + ":"
     runs = 0
+    trees: list = []
     for spelt in named_files:
         file = Path(spelt)
         text = project.text(file)
@@ -130,22 +194,24 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             open_names |= set(named)  # not read: its sites stay unknown
             continue
         runs += 1
-        found = _sites_in(project, file, text, named, key_prefix, chosen)
+        found = _sites_in(project, file, text, named, key_prefix, chosen, trees)
         if found is None:
             open_names |= set(named)
             continue
         depends[spelt] = named_files[spelt]
         label = _label(project, file)
+        site_prefix = project.module_name(file) + ":"
         for name in named:
             of_name = [site for local, site in found if local == name]
             lines = {site.node.lineno for site in of_name}
             if not all_seen(text, name, lines):
                 open_names.add(name)
             for site in of_name:
-                sites[name].append(type(site)(name, site.node, tuple(portable(value) for value in site.args),
-                                              tuple((key, portable(value)) for key, value in site.kwargs), label,
-                                              site.inherited, site.read_defaults))
-    return sites, open_names, depends, project.site_record(path, names, named_files)
+                sites[name].append(type(site)(
+                    name, site.node, tuple(portable(value, key_prefix, site_prefix) for value in site.args),
+                    tuple((key, portable(value, key_prefix, site_prefix)) for key, value in site.kwargs), label,
+                    site.inherited, site.read_defaults))
+    return sites, open_names, depends, project.site_record(path, names, named_files), trees
 
 
 def _label(project, file: Path) -> str:
@@ -172,8 +238,8 @@ def module_choice(text: str, module: str) -> str | None:
     return prefix if prefix.endswith(".") and module.startswith(prefix) and len(module) > len(prefix) else None
 
 
-def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None) \
-        -> list | None:
+def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None,
+              trees: list | None = None) -> list | None:
     """``[(class name, Site), ...]`` of the sites of ``names`` the runs of ``file`` see; None when
     the file cannot be parsed."""
     from ._driver import run_for_sites
@@ -182,12 +248,15 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chos
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
+    if trees is not None:
+        trees.append(tree)
     try:
         lines = {line for name in names for line, call in _mentions(text, name) if call}
         # a subclass's `super().__init__(...)` builds its base: its class is run too
         lines |= {statement.lineno for statement in tree.body if isinstance(statement, ast.ClassDef)
                   and any(_base_name(base) in names for base in statement.bases)}
-        recorded, classes = run_for_sites(tree, text, project, str(file), lines, chosen)
+        keep = frozenset(key_prefix + name for name in names)
+        recorded, classes = run_for_sites(tree, text, project, str(file), lines, chosen, keep)
     except RecursionError:
         return None
     wanted = {key_prefix + name: name for name in names}

@@ -216,6 +216,8 @@ class Layer(Value):
     unknown_keywords: tuple = ()  # keywords the constructor does not accept
     opaque_arguments: bool = False  # *args / **kwargs were passed: unbound values are unknown
     module_class: str | None = None  # an in-file nn.Module subclass
+    # a project module's construction: (args, ((name, Value), ...), module_state after __init__)
+    built: tuple | None = field(default=None, compare=False, hash=False)
 
     def param(self, name: str) -> Value:
         for key, value in self.params:
