@@ -63,7 +63,7 @@ def portable(value: Value, prefix: str = "", site_prefix: str = "") -> Value:
     if isinstance(value, Namespace):  # parsed arguments: each option's literal default
         return Namespace(tuple((dest, item if portable(item) is item else UNKNOWN, line)
                                for dest, item, line in value.defaults))
-    if _is_module(value):
+    if isinstance(value, Layer) and _is_module(value):
         instance = _instance(value, prefix, site_prefix, 0)
         return instance if isinstance(instance, Instance) else FOREIGN
     if isinstance(value, Layer) and value.module_class is not None \
