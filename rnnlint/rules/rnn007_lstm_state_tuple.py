@@ -34,7 +34,7 @@ from .._analysis import (
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import past_parentheses, text_between
-from ._util import definite, layer_label, layers_in, source_of, when
+from ._util import definite, layer_label, layers_in, run_of, source_of, when
 
 # layers whose first argument must be one tensor (nn.Identity passes anything through)
 TENSOR_LAYERS = (set(LAYER_PARAMETERS) | SHAPE_PRESERVING) - {"Identity"}
@@ -382,12 +382,18 @@ class Seq2Seq(nn.Module):
         for _, event in facts.of(Return):
             if event.node.value is not None:
                 returned.setdefault(id(event.value), []).append((event.guard, event.node.value))
-        groups: dict = {}  # (kind, node) -> (scope, [event, ...]): a node's cases are judged together
+        # (kind, node, run) -> (scope, [event, ...]): a node's cases are judged together, one
+        # run at a time (a construction site's configuration apart from the class's symbolic run,
+        # whose symbols it does not share), and a node is reported once
+        groups: dict = {}
         for scope, event in facts.of(TensorSubscript, TupleSubscript, LayerCall, TensorOp, RnnCall, CellCall, Unpack):
-            groups.setdefault((event.kind, id(event.node)), (scope, []))[1].append(event)
+            groups.setdefault((event.kind, id(event.node), run_of(event.guard)), (scope, []))[1].append(event)
         nested = {id(event.node.value) for _, event in facts.of(TensorSubscript, TupleSubscript)
                   if isinstance(event.node, ast.Subscript)}
-        for (kind, _), (_, events) in groups.items():
+        reported: set = set()
+        for (kind, node_id, _), (_, events) in groups.items():
+            if (kind, node_id) in reported:
+                continue
             outcomes = [outcome for event in events for outcome in _judge(event, facts, returned)]
             for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
                 replacements: tuple = ()
@@ -400,6 +406,7 @@ class Seq2Seq(nn.Module):
                     observed=observed, rnn=layer_label(rnn), expected=expected,
                     condition=when(guard), fixed=fixed,
                 )
+                reported.add((kind, node_id))
                 break
 
 
