@@ -552,3 +552,50 @@ class CellDecoder(nn.Module):
     exec(source, namespace)
     with pytest.raises((RuntimeError, ValueError), match=r"2D|1D"):
         namespace["CellDecoder"]()(torch.randn(3, 4, 5))
+
+
+def test_a_condition_both_sides_of_which_break_is_not_named():
+    import torch
+
+    source = """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, rnn_type, wide):
+        super().__init__()
+        if rnn_type == "LSTM":
+            if wide:
+                self.rnn = nn.LSTM(8, 32)
+            else:
+                self.rnn = nn.LSTM(8, 16)
+        else:
+            self.rnn = nn.GRU(8, 16)
+
+    def forward(self, x):
+        out, hidden = self.rnn(x)
+        return out, hidden.detach()
+"""
+    (finding,) = lint_source(source)
+    assert finding.code == "RNN007"
+    # wide or not, the LSTM's tuple gets `.detach()`: only the kind is the condition
+    assert finding.message.endswith("when `rnn_type == 'LSTM'`, not a tensor")
+    namespace: dict = {}
+    exec(source, namespace)
+    for wide in (True, False):
+        with pytest.raises(AttributeError, match="detach"):
+            namespace["Encoder"]("LSTM", wide)(torch.randn(5, 2, 8))
+    namespace["Encoder"]("GRU", False)(torch.randn(5, 2, 8))
+
+
+def test_widest_drops_only_literals_whose_other_side_holds_too():
+    from rnnlint._analysis._symbolic import Flag
+    from rnnlint.rules._util import widest
+
+    kind, wide, deep = Flag("lstm"), Flag("wide"), Flag("deep")
+    both = [frozenset({(kind, True), (wide, True)}), frozenset({(kind, True), (wide, False)})]
+    assert widest(both[0], both) == frozenset({(kind, True)})
+    # `wide` alone holds without `deep`; the other side of `wide` needs `deep`
+    one = [frozenset({(kind, True), (wide, True)}), frozenset({(kind, True), (deep, True), (wide, False)})]
+    assert widest(one[0], one) == one[0]
+    assert widest(one[1], one) == frozenset({(kind, True), (deep, True)})
+    assert widest(one[0], one[:1]) == one[0]

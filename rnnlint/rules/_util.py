@@ -159,6 +159,24 @@ def definite(outcomes: list[tuple[frozenset, Any, T]]) -> Iterator[tuple[frozens
             yield free, payload
 
 
+def widest(guard: frozenset, holding: list) -> frozenset:
+    """``guard`` with each literal dropped whose other side is covered too: a finding that holds
+    under ``g and x`` and under ``g and not x`` (each guard of ``holding`` is one it holds
+    under) holds under ``g``, and says so without naming ``x``."""
+    current = frozenset(guard)
+    changed = True
+    while changed:
+        changed = False
+        for literal in sorted(current, key=repr):
+            atom, truth = literal
+            flipped = (current - {literal}) | {(atom, not truth)}
+            if any(other <= flipped for other in holding):
+                current = current - {literal}
+                changed = True
+                break
+    return current
+
+
 def set_aside(guard: frozenset) -> frozenset:
     """The literals of a guard no finding may rest on: conditions the analysis cannot evaluate,
     and whether an optional argument was passed where a configuration is needed too."""

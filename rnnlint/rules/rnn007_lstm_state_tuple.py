@@ -34,7 +34,7 @@ from .._analysis import (
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import past_parentheses, text_between
-from ._util import definite, layer_label, layers_in, run_of, source_of, when
+from ._util import definite, layer_label, layers_in, run_of, source_of, when, widest
 
 # layers whose first argument must be one tensor (nn.Identity passes anything through)
 TENSOR_LAYERS = (set(LAYER_PARAMETERS) | SHAPE_PRESERVING) - {"Identity"}
@@ -395,7 +395,12 @@ class Seq2Seq(nn.Module):
             if (kind, node_id) in reported:
                 continue
             outcomes = [outcome for event in events for outcome in _judge(event, facts, returned)]
-            for guard, (node, rnn, observed, expected, fix) in definite(outcomes):
+            found = list(definite(outcomes))
+            for guard, (node, rnn, observed, expected, fix) in found:
+                # the fewest conditions: those both of whose sides the same finding holds on go
+                said = (observed, layer_label(rnn), expected)
+                guard = widest(guard, [other for other, payload in found
+                                       if (payload[2], layer_label(payload[1]), payload[3]) == said])
                 replacements: tuple = ()
                 fixed = ""
                 unconditional = all(flagged is True for _, flagged, _ in outcomes)
