@@ -821,3 +821,58 @@ def test_shapes_says_which_values_are_argparse_defaults(tmp_path):
     assert "class DMM, as built at line 14" in completed.stdout
     assert ("configuration: input_dim=6 (default), rnn_dim=12 (argparse default, line 18), num_layers=1 (default), "
             "rnn_dropout_rate=0.1 (argparse default, line 19)") in completed.stdout
+
+
+def test_a_finding_says_which_of_its_values_are_argparse_defaults():
+    (finding,) = lint_source(FLAGGED["argparse_default_reaches_the_site"])
+    # the rate is the option's default the site passes; the one layer is the signature's default
+    assert finding.message.startswith(
+        "`self.rnn` sets `dropout` to `0.1` (argparse default, line 19) but has `num_layers` `1` (as built at line 14)")
+
+
+def test_a_finding_says_where_in_another_file_its_argparse_defaults_are(tmp_path):
+    from rnnlint import lint_paths
+    from rnnlint._project import forget_projects
+
+    model = """\
+import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self, vocab, hidden, n_layers, dropout):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, hidden)
+        self.gru = nn.GRU(hidden, hidden, n_layers, dropout=dropout)
+
+    def forward(self, x):
+        return self.gru(self.emb(x))[0]
+"""
+    train = """\
+import argparse
+
+from model import Decoder
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=256)
+parser.add_argument("--n-layers", type=int, default=1)
+parser.add_argument("--dropout", type=float, default={dropout})
+args = parser.parse_args()
+model = Decoder(1000, args.hidden, args.n_layers, {rate})
+"""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text(model)
+    forget_projects()
+    try:
+        (tmp_path / "train.py").write_text(train.format(dropout=0.5, rate="args.dropout"))
+        (finding,) = lint_paths([str(tmp_path / "model.py")])
+        assert finding.message.startswith(
+            "`self.gru` sets `dropout` to `0.5` (argparse default, train.py:8) but has `num_layers` `1` "
+            "(argparse default, train.py:7) (as built at train.py:10);")
+        forget_projects()
+        # a rate the site writes itself is no option's default, even where one has the same value
+        (tmp_path / "train.py").write_text(train.format(dropout=0.5, rate="0.5"))
+        (finding,) = lint_paths([str(tmp_path / "model.py")])
+        assert "`0.5` but has" in finding.message
+        assert "`1` (argparse default, train.py:7)" in finding.message
+    finally:
+        forget_projects()

@@ -61,7 +61,7 @@ class DropoutWithoutLayers(Rule):
     CODE = "RNN009"
     NAME = "dropout-without-layers"
     MESSAGE = (
-        "{rnn} sets `dropout` to {dropout} but has `num_layers` `1`{condition}; "
+        "{rnn} sets `dropout` to {dropout} but has `num_layers` `1`{layers_origin}{condition}; "
         "dropout acts only between stacked layers"
     )
     FIX_TITLE = "Remove `dropout` from {rnn}"
@@ -258,27 +258,29 @@ def make_encoder(hidden):
         for scope in context.facts.scopes:
             for layer in scope.layers:
                 if layer.kind in RNN_KINDS:
-                    instances.setdefault(id(layer.node), []).append((layer, scope.guard))
+                    instances.setdefault(id(layer.node), []).append((layer, scope.guard, scope.configuration))
         defaults = {id(layer.node): scope.parameter_defaults for scope in context.facts.scopes
                     for layer in scope.layers if scope.configuration is None}
         for built in instances.values():
-            layers = [layer for layer, _ in built]
+            layers = [layer for layer, _, _ in built]
             # a layer of a construction site's configuration holds under that site
-            findings = [(layer, guard | site, dropout) for layer, site in built
+            findings = [(layer, guard | site, dropout, configuration) for layer, site, configuration in built
                         for _, guard, dropout in _useless_dropout(layer)]
             if not findings:
-                findings = [finding for layer in layers
+                findings = [(*finding, None) for layer in layers
                             for finding in _dropout_by_default(layer, defaults.get(id(layer.node), {}))]
             if not findings:
                 continue
-            layer, guard, dropout = min(findings, key=lambda finding: len(finding[1]))
+            layer, guard, dropout, configuration = min(findings, key=lambda finding: len(finding[1]))
             # removing the argument changes nothing only if no configuration and no call stacks layers
             # (a rate that is a parameter's default stays: the parameter says what callers may pass)
             single = all(as_int(each.param("num_layers")) == 1 for each in layers) and not isinstance(dropout, tuple)
             yield self.report(
                 layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
                 fix_safe=False, guard=guard,
-                rnn=layer_label(layer), dropout=_rate_text(dropout), condition=when(guard),
+                rnn=layer_label(layer), condition=when(guard),
+                dropout=_rate_text(dropout) + _origin(dropout, configuration),
+                layers_origin=_origin(layer.param("num_layers"), configuration),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",
             )
@@ -315,6 +317,17 @@ def _dropout_by_default(layer, defaults: dict):
         rate = as_number(defaults.get(name, UNKNOWN)) if name is not None else None
         if rate is not None and 0 < rate <= 1:
             yield layer, guard, (name, defaults[name])
+
+
+def _origin(value, configuration) -> str:
+    """`` (argparse default, train.py:8)`` when ``value`` is, unchanged, an option's default a
+    construction site passes (the configuration's binding is that very value); else nothing."""
+    if configuration is None or isinstance(value, tuple):
+        return ""
+    for _, bound, origin in configuration.bindings:
+        if bound is value and origin.startswith("argparse default"):
+            return f" ({origin})"
+    return ""
 
 
 def _rate_text(dropout) -> str:
