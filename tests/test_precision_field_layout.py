@@ -1,0 +1,141 @@
+"""Layout evidence from torchtext's legacy fields: ``Field(batch_first=...)`` states the layout
+of the tensors an iterator over a dataset built with it yields (``batch.text`` is
+``(batch, seq)`` with ``batch_first=True``, else ``(seq, batch)``; with ``include_lengths=True``
+it is ``(tokens, lengths)``), so RNN004 reports an RNN fed them unpacked in the other layout and
+RNN010 a pack that reads them so. torchtext itself is never imported. Correct look-alikes
+first: the layouts agree, the code moves the axes, or nothing states the layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnlint import lint_paths, lint_source
+
+from conftest import found_by_file, write_project
+
+TEMPLATE = """
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+{imports}
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.lstm = nn.LSTM(4, 5{rnn})
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, {params}):
+        {forward}
+        return self.fc(h_n[-1])
+
+
+def train(path, device, flag):
+    TEXT = {field}
+    LABEL = {label}
+    train_data = {dataset}
+    iterator = {iterator}
+    model = Classifier()
+    for batch in iterator:
+        {body}
+        loss = model({feed}).sum()
+    return loss
+"""
+
+LEGACY = "from torchtext.legacy import data"
+FIELD = "data.Field(batch_first=True)"
+DEFAULT_FIELD = "data.Field()"
+LABEL = "data.LabelField(dtype=torch.float)"
+DATASET = ("data.TabularDataset(path=path, format='csv', fields=[('text', TEXT), ('label', LABEL)])")
+ITERATOR = "data.BucketIterator(train_data, batch_size=32, device=device)"
+BATCH_FIRST = ", batch_first=True"
+UNPACKED = "_, (h_n, _) = self.lstm(self.embedding(text))"
+PACKED = "_, (h_n, _) = self.lstm(pack_padded_sequence(self.embedding(text), lengths, enforce_sorted=False))"
+PACKED_BATCH_FIRST = ("_, (h_n, _) = self.lstm(pack_padded_sequence(self.embedding(text), lengths, "
+                      "batch_first=True, enforce_sorted=False))")
+LENGTHS_BODY = "text, lengths = batch.text"
+
+
+def source(imports=LEGACY, rnn="", params="text", forward=UNPACKED, field=FIELD, label=LABEL, dataset=DATASET,
+           iterator=ITERATOR, body="text = batch.text", feed="text") -> str:
+    return TEMPLATE.format(imports=imports, rnn=rnn, params=params, forward=forward, field=field, label=label,
+                           dataset=dataset, iterator=iterator, body=body, feed=feed)
+
+
+def with_lengths(field="data.Field(batch_first=True, include_lengths=True)", forward=PACKED, **kwargs) -> str:
+    return source(params="text, lengths", forward=forward, field=field, body=LENGTHS_BODY, feed="text, lengths",
+                  **kwargs)
+
+
+TWO_FIELDS = source(
+    params="src", forward="_, (h_n, _) = self.lstm(self.embedding(src))", rnn=BATCH_FIRST,
+    field="data.Field()",
+    label="data.Field(batch_first=True)",
+    dataset="data.TabularDataset(path=path, format='csv', fields=[('trg', TEXT), ('src', LABEL)])",
+    body="src = batch.src", feed="src",
+)
+
+CLEAN = {
+    "batch_first_field_batch_first_rnn": source(rnn=BATCH_FIRST),
+    "default_field_sequence_first_rnn": source(field=DEFAULT_FIELD),
+    "explicit_false_field_sequence_first_rnn": source(field="data.Field(batch_first=False)"),
+    "loop_transposes_with_t": source(body="text = batch.text.t()"),
+    "loop_transposes_with_transpose": source(body="text = batch.text.transpose(0, 1).to(device)"),
+    "loop_permutes": source(field=DEFAULT_FIELD, rnn=BATCH_FIRST, body="text = batch.text.permute(1, 0)"),
+    "forward_transposes": source(forward="_, (h_n, _) = self.lstm(self.embedding(text).transpose(0, 1))"),
+    "batch_first_from_an_unknown_value": source(field="data.Field(batch_first=flag)"),
+    "batch_first_from_keywords": source(field="data.Field(**flag)"),
+    "two_fields_the_matching_one_fed": TWO_FIELDS,
+    "lengths_packed_batch_first": with_lengths(forward=PACKED_BATCH_FIRST),
+    "lengths_packed_sequence_first_default_field": with_lengths(field="data.Field(include_lengths=True)"),
+    "lengths_unknown": source(field="data.Field(batch_first=True, include_lengths=flag)"),
+    "dataset_of_unknown_fields": source(dataset="data.TabularDataset(path=path, format='csv', fields=flag)"),
+    "iterator_over_an_unknown_dataset": source(iterator="data.BucketIterator(path, batch_size=32)"),
+    "attribute_no_field_is_named": source(body="text = batch.comment"),
+    "not_sequential": source(field="data.Field(sequential=False, batch_first=True)"),
+    "field_of_another_library": source(imports="from mylib import data"),
+    "field_changed_after_construction": source(body="text = batch.text", field="data.Field(batch_first=True)")
+    .replace("    LABEL = ", "    TEXT.batch_first = False\n    LABEL = "),
+}
+
+FLAGGED = {
+    "batch_first_field_sequence_first_rnn": (source(), "RNN004"),
+    "default_field_batch_first_rnn": (source(field=DEFAULT_FIELD, rnn=BATCH_FIRST), "RNN004"),
+    "moved_to_a_device": (source(body="text = batch.text.to(device)"), "RNN004"),
+    "older_torchtext_module": (source(imports="from torchtext import data"), "RNN004"),
+    "field_imported_by_name": (source(imports="from torchtext.data import Field, TabularDataset, BucketIterator",
+                                      field="Field(batch_first=True)",
+                                      dataset="TabularDataset(path, 'csv', [('text', TEXT), ('label', None)])",
+                                      iterator="BucketIterator(train_data, 32)"), "RNN004"),
+    "getattr_of_the_batch": (source(body="text = getattr(batch, 'text')"), "RNN004"),
+    "dict_of_fields": (source(dataset="data.TabularDataset(path, 'json', {'review': ('text', TEXT)})"), "RNN004"),
+    "iterator_splits": (source(dataset="data.TabularDataset.splits(path=path, train='a.csv', test='b.csv', "
+                                       "format='csv', fields=[('text', TEXT), ('label', LABEL)])[0]",
+                               iterator="data.BucketIterator.splits((train_data, train_data), batch_size=32)[0]"),
+                        "RNN004"),
+    "two_fields_the_other_one_fed": (TWO_FIELDS.replace("batch.src", "batch.trg"), "RNN004"),
+    "lengths_packed_sequence_first": (with_lengths(), "RNN010"),
+    "lengths_default_field_packed_batch_first": (with_lengths(field="data.Field(include_lengths=True)",
+                                                              forward=PACKED_BATCH_FIRST), "RNN010"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_case_yields_nothing(name):
+    assert [(finding.row, finding.code, finding.message) for finding in lint_source(CLEAN[name])] == []
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_flagged_once_in_forward(name):
+    text, code = FLAGGED[name]
+    forward_row = next(row for row, line in enumerate(text.splitlines(), 1) if "    def forward(" in line) + 1
+    assert [(finding.row, finding.code) for finding in lint_source(text)] == [(forward_row, code)]
+
+
+def test_the_message_names_the_field():
+    finding, = lint_source(FLAGGED["batch_first_field_sequence_first_rnn"][0])
+    assert "`data.Field` lays it out batch first (`batch_first=True`)" in finding.message
+    finding, = lint_source(FLAGGED["default_field_batch_first_rnn"][0])
+    assert "lays it out sequence first (`batch_first=False`, its default)" in finding.message
