@@ -91,6 +91,13 @@ CLEAN = {
     "lengths_packed_batch_first": with_lengths(forward=PACKED_BATCH_FIRST),
     "lengths_packed_sequence_first_default_field": with_lengths(field="data.Field(include_lengths=True)"),
     "lengths_unknown": source(field="data.Field(batch_first=True, include_lengths=flag)"),
+    "lengths_of_a_field_of_unknown_layout_packed": with_lengths(field="data.Field(batch_first=flag, "
+                                                                      "include_lengths=True)"),
+    "iterator_given_a_layout_of_its_own": source(
+        iterator="data.BucketIterator(train_data, batch_size=32, batch_first=False)"),
+    "iterator_given_keywords": source(iterator="data.BucketIterator(train_data, **flag)"),
+    "field_given_every_argument_by_position": source(
+        field="data.Field(True, True, None, None, None, torch.long, None, None, False, None, 'en', False, True)"),
     "dataset_of_unknown_fields": source(dataset="data.TabularDataset(path=path, format='csv', fields=flag)"),
     "iterator_over_an_unknown_dataset": source(iterator="data.BucketIterator(path, batch_size=32)"),
     "attribute_no_field_is_named": source(body="text = batch.comment"),
@@ -139,3 +146,68 @@ def test_the_message_names_the_field():
     assert "`data.Field` lays it out batch first (`batch_first=True`)" in finding.message
     finding, = lint_source(FLAGGED["default_field_batch_first_rnn"][0])
     assert "lays it out sequence first (`batch_first=False`, its default)" in finding.message
+
+
+DATA_FILE = """
+from torchtext.legacy import data
+
+
+def iterators(path, device, batch_first=True):
+    TEXT = data.Field(batch_first=batch_first, include_lengths=True)
+    LABEL = data.LabelField()
+    train, test = data.TabularDataset.splits(path=path, train="train.csv", test="test.csv", format="csv",
+                                             fields=[("text", TEXT), ("label", LABEL)])
+    TEXT.build_vocab(train)
+    return data.BucketIterator.splits((train, test), batch_size=32, device=device), TEXT
+"""
+
+TRAIN_FILE = """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from data import iterators
+
+
+class Classifier(nn.Module):
+    def __init__(self, vocab):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 4)
+        self.lstm = nn.LSTM(4, 5)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, text, lengths):
+        _, (h_n, _) = self.lstm(pack_padded_sequence(self.embedding(text), lengths{pack}, enforce_sorted=False))
+        return self.fc(h_n[-1])
+
+
+def main(path, device):
+    (train_iter, test_iter), TEXT = iterators(path, device{layout})
+    model = Classifier(len(TEXT.vocab))
+    for batch in train_iter:
+        text, lengths = batch.text
+        model(text, lengths).sum().backward()
+"""
+
+
+@pytest.mark.parametrize(("pack", "layout", "expected"), [
+    ("", "", ["RNN010"]),
+    (", batch_first=True", "", []),
+    ("", ", batch_first=False", []),
+    (", batch_first=True", ", batch_first=False", ["RNN010"]),
+])
+def test_an_iterator_built_in_another_project_file_states_the_layout(tmp_path, fresh_projects,  # noqa: ARG001
+                                                                     pack, layout, expected):
+    train = TRAIN_FILE.format(pack=pack, layout=layout)
+    write_project(tmp_path, {"pyproject.toml": "", "data.py": DATA_FILE, "train.py": train})
+    findings = lint_paths([str(tmp_path)])
+    row = train.splitlines().index("    def forward(self, text, lengths):") + 2
+    assert found_by_file(findings) == [("train.py", row, code) for code in expected]
+    for finding in findings:
+        assert "comes {} first from `Field`".format("sequence" if layout else "batch") in finding.message
+
+
+def test_a_field_another_project_file_changes_after_building_it_states_nothing(tmp_path, fresh_projects):  # noqa: ARG001
+    changed = DATA_FILE.replace("    TEXT.build_vocab(train)", "    TEXT.batch_first = not batch_first")
+    write_project(tmp_path, {"pyproject.toml": "", "data.py": changed,
+                             "train.py": TRAIN_FILE.format(pack="", layout="")})
+    assert lint_paths([str(tmp_path)]) == []

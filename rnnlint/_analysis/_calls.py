@@ -42,6 +42,7 @@ from ._values import (
     CELL_KINDS,
     RNN_KINDS,
     DictValue,
+    FieldSet,
     Layer,
     ListValue,
     Loader,
@@ -532,6 +533,9 @@ class Calls(InterpreterBase):
             return _loop_item(args[0])
         if name == "iter" and args:
             return args[0] if isinstance(args[0], (ListValue, Loader)) else UNKNOWN
+        if name == "getattr" and len(args) == 2 and isinstance(args[0], FieldSet) and isinstance(args[1], Const) \
+                and isinstance(args[1].value, str):
+            return args[0].attribute(args[1].value)  # `getattr(batch, "text")` of a torchtext iterator
         if name == "int" and args:
             return args[0] if isinstance(args[0], Poly) else UNKNOWN
         if name == "isinstance" and len(args) == 2:

@@ -61,6 +61,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.read_field_layout(module, source)
     constants.update(imported_functions(bound, constants))
     if "fixture" in source:
         constants.fixtures = pytest_fixtures(module.body, imports)
@@ -173,6 +174,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.read_field_layout(module, source)
     constants.update(imported_functions(bound, constants))
     if chosen is not None and chosen_module is not None:
         constants.chosen_module = (chosen[0], chosen_module)
