@@ -211,3 +211,53 @@ def test_a_field_another_project_file_changes_after_building_it_states_nothing(t
     write_project(tmp_path, {"pyproject.toml": "", "data.py": changed,
                              "train.py": TRAIN_FILE.format(pack="", layout="")})
     assert lint_paths([str(tmp_path)]) == []
+
+
+def test_a_field_of_another_project_file_fed_unpacked(tmp_path, fresh_projects):  # noqa: ARG001
+    data = DATA_FILE.replace("include_lengths=True", "include_lengths=False")
+    train = TRAIN_FILE.format(pack="", layout="").replace("text, lengths = batch.text", "text = batch.text") \
+        .replace("model(text, lengths)", "model(text)").replace("def forward(self, text, lengths):",
+                                                                 "def forward(self, text):") \
+        .replace("pack_padded_sequence(self.embedding(text), lengths, enforce_sorted=False)", "self.embedding(text)")
+    write_project(tmp_path, {"pyproject.toml": "", "data.py": data, "train.py": train})
+    finding, = lint_paths([str(tmp_path)])
+    row = train.splitlines().index("    def forward(self, text):") + 2
+    assert found_by_file([finding]) == [("train.py", row, "RNN004")]
+    assert "but `data.Field` lays it out batch first (`batch_first=True`)" in finding.message
+
+
+TRAINER = """
+import torch.nn as nn
+from torchtext.legacy import data
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5)
+
+    def forward(self, text):
+        _, h_n = self.gru(self.embedding(text))
+        return h_n[-1]
+
+
+class Trainer:
+    def __init__(self, path):
+        self.text = data.Field({field})
+        train, valid = data.TabularDataset.splits(path=path, train="a.csv", validation="b.csv", format="csv",
+                                                  fields=[("text", self.text)])
+        self.train_iter, self.valid_iter = data.BucketIterator.splits((train, valid), batch_size=8)
+        self.model = Classifier()
+
+    def epoch(self):
+        for batch in self.train_iter:
+            self.model(batch.text).sum().backward()
+"""
+
+
+@pytest.mark.parametrize(("field", "expected"), [("", []), ("batch_first=False", []), ("batch_first=True", ["RNN004"])])
+def test_iterators_a_class_keeps_and_iterates_in_another_method(field, expected):
+    text = TRAINER.format(field=field)
+    row = text.splitlines().index("    def forward(self, text):") + 2
+    assert [(finding.row, finding.code) for finding in lint_source(text)] == [(row, code) for code in expected]

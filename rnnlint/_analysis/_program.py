@@ -24,6 +24,7 @@ from ._torchtext import (
     is_true,
     iterated,
     iterator_over,
+    states_layout,
     torchtext_name,
 )
 from ._values import (
@@ -426,7 +427,8 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
                 and _last_name(call.args[0]) == "nn":
             return True
         qualified = imports.resolve(function)
-        if qualified is not None and torchtext_name(qualified) is not None:
+        torchtext = torchtext_name(qualified) if qualified is not None else None
+        if torchtext is not None and states_layout(torchtext):
             return True  # a torchtext field or iterator: it states the layout of the batches
         if qualified == PARTIAL or (qualified is not None and qualified.startswith("torch.nn.")
                                     and qualified.count(".") == 2 and qualified[len("torch.nn."):][:1].isupper()):

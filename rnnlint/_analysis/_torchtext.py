@@ -41,6 +41,14 @@ def torchtext_name(qualified: str) -> str | None:
     return prefix + ".".join(parts) if parts and parts[0][:1].isupper() else None
 
 
+def states_layout(name: str) -> bool:
+    """Whether ``name`` (as ``torchtext_name`` gives it) is a field, a dataset or an iterator
+    that ``torchtext_call`` reads: a function calling one is worth running where it is called."""
+    base = name.removesuffix(".splits")
+    return base in FIELDS or base in ITERATORS or base in DATASETS or base.removeprefix("datasets.") in (
+        *TEXT_LABEL, *TRANSLATION)
+
+
 def field_arguments(args: list, kwargs: dict) -> dict | None:
     """The arguments of a ``Field(...)`` call by name; None when a positional one may be any."""
     if len(args) > len(FIELD_POSITIONS):
