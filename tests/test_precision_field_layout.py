@@ -261,3 +261,46 @@ def test_iterators_a_class_keeps_and_iterates_in_another_method(field, expected)
     text = TRAINER.format(field=field)
     row = text.splitlines().index("    def forward(self, text):") + 2
     assert [(finding.row, finding.code) for finding in lint_source(text)] == [(row, code) for code in expected]
+
+
+LANGUAGE_MODEL = """
+import torch.nn as nn
+from torchtext.legacy import data, datasets
+
+
+class LanguageModel(nn.Module):
+    def __init__(self, vocab):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 8)
+        self.lstm = nn.LSTM(8, 16{rnn})
+        self.decoder = nn.Linear(16, vocab)
+
+    def forward(self, text):
+        output, _ = self.lstm(self.embedding(text))
+        return self.decoder(output)
+
+
+def train(criterion):
+    TEXT = data.Field({field})
+    train_data, valid_data, test_data = datasets.WikiText2.splits(TEXT)
+    TEXT.build_vocab(train_data)
+    train_iter, valid_iter, test_iter = data.BPTTIterator.splits((train_data, valid_data, test_data),
+                                                                 batch_size=20, bptt_len=35)
+    model = LanguageModel(len(TEXT.vocab))
+    for batch in train_iter:
+        output = model(batch.text)
+        criterion(output.view(-1, output.size(-1)), batch.target.view(-1)).backward()
+"""
+
+
+@pytest.mark.parametrize(("field", "rnn", "expected"), [
+    ("lower=True", "", []),
+    ("batch_first=True", ", batch_first=True", []),
+    ("batch_first=True, include_lengths=True", "", []),  # a BPTTIterator gives no lengths: unknown
+    ("batch_first=True", "", ["RNN004"]),
+    ("", ", batch_first=True", ["RNN004"]),
+])
+def test_a_bptt_iterator_cuts_the_text_in_the_layout_of_its_field(field, rnn, expected):
+    text = LANGUAGE_MODEL.format(field=field, rnn=rnn)
+    row = text.splitlines().index("    def forward(self, text):") + 2
+    assert [(finding.row, finding.code) for finding in lint_source(text)] == [(row, code) for code in expected]

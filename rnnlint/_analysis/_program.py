@@ -646,7 +646,8 @@ class Program(InterpreterBase):
             datasets = args[0] if args else kwargs.get("datasets" if name.endswith(".splits") else "dataset")
             if datasets is None:
                 return UNKNOWN
-            return iterated(datasets) if name.endswith(".splits") else iterator_over(datasets)
+            bptt = name.startswith("BPTTIterator")
+            return iterated(datasets, bptt) if name.endswith(".splits") else iterator_over(datasets, bptt)
         fields = dataset_fields(name, args, kwargs)
         if fields is None:
             return UNKNOWN

@@ -8,14 +8,16 @@ from __future__ import annotations
 import ast
 
 from ._symbolic import UNKNOWN, Bool, Const, Value
-from ._values import DictValue, FieldSet, Loader, Splits, TextField, TupleValue
+from ._values import DictValue, FieldSet, Loader, Splits, Tensor, TextField, TupleValue
 
 FIELDS = ("Field", "ReversibleField")
 # the positional parameters every version of `Field` starts with; later ones moved between versions
 FIELD_POSITIONS = ("sequential", "use_vocab", "init_token", "eos_token", "fix_length")
 FIELD_LAYOUT = ("batch_first", "include_lengths", "sequential")  # what a later assignment may change
-ITERATORS = ("Iterator", "BucketIterator")
+ITERATORS = ("Iterator", "BucketIterator", "BPTTIterator")
 TEXT_LABEL = ("IMDB", "SST", "TREC")  # built on `(text_field, label_field)`: `batch.text`, `batch.label`
+# built on one `text_field`: a `BPTTIterator` yields `batch.text` (and `batch.target`, the next tokens)
+LANGUAGE_MODELING = ("LanguageModelingDataset", "WikiText2", "WikiText103", "PennTreebank")
 TRANSLATION = ("TranslationDataset", "Multi30k", "IWSLT", "WMT14")  # `fields=(src, trg)`
 # dataset class -> (position of its fields in the constructor, in `splits`, keyword)
 DATASETS = {"Dataset": (1, None, "fields"), "TabularDataset": (2, None, "fields"),
@@ -46,7 +48,7 @@ def states_layout(name: str) -> bool:
     that ``torchtext_call`` reads: a function calling one is worth running where it is called."""
     base = name.removesuffix(".splits")
     return base in FIELDS or base in ITERATORS or base in DATASETS or base.removeprefix("datasets.") in (
-        *TEXT_LABEL, *TRANSLATION)
+        *TEXT_LABEL, *TRANSLATION, *LANGUAGE_MODELING)
 
 
 def field_arguments(args: list, kwargs: dict) -> dict | None:
@@ -112,6 +114,10 @@ def dataset_fields(name: str, args: list, kwargs: dict) -> tuple | None:
         text = args[offset] if len(args) > offset else kwargs.get("text_field")
         label = args[offset + 1] if len(args) > offset + 1 else kwargs.get("label_field")
         return None if text is None else (("text", text), ("label", label if label is not None else UNKNOWN))
+    if base in LANGUAGE_MODELING and name.startswith("datasets."):
+        first = 0 if splits else 1  # `WikiText2(path, text_field)`
+        text = args[first] if len(args) > first else kwargs.get("text_field")
+        return None if text is None else (("text", text),)
     if base not in DATASETS or (base in TRANSLATION) != name.startswith("datasets."):
         return None
     position, splits_position, keyword = DATASETS[base]
@@ -125,17 +131,24 @@ def dataset_fields(name: str, args: list, kwargs: dict) -> tuple | None:
     return named_fields(given, keyed=base == "TabularDataset")
 
 
-def iterated(datasets: Value) -> Value:
+def iterated(datasets: Value, bptt: bool = False) -> Value:
     """``BucketIterator.splits(datasets, ...)``: an iterator over each dataset given."""
     if isinstance(datasets, TupleValue):
-        return TupleValue(tuple(iterator_over(item) for item in datasets.items))
+        return TupleValue(tuple(iterator_over(item, bptt) for item in datasets.items))
     if isinstance(datasets, Splits):
-        return Splits(iterator_over(datasets.item))
+        return Splits(iterator_over(datasets.item, bptt))
     return UNKNOWN
 
 
-def iterator_over(dataset: Value) -> Value:
-    """An iterator over ``dataset``: its batches hold the dataset's fields by name."""
+def iterator_over(dataset: Value, bptt: bool = False) -> Value:
+    """An iterator over ``dataset``: its batches hold the dataset's fields by name. A
+    ``BPTTIterator`` cuts the one text of a language-modelling dataset into ``batch.text``, laid
+    out as its field states, and ``batch.target`` (a tensor of its own); lengths it never gives."""
     if not isinstance(dataset, FieldSet) or dataset.batch:
         return UNKNOWN
-    return Loader(FieldSet(dataset.fields, batch=True))
+    if not bptt:
+        return Loader(FieldSet(dataset.fields, batch=True))
+    text = [field for name, field in dataset.fields if name == "text"]
+    if len(text) != 1 or not isinstance(text[0], TextField) or text[0].include_lengths != Bool(False):
+        return UNKNOWN
+    return Loader(FieldSet((("text", text[0]), ("target", TextField(Tensor(), Bool(False)))), batch=True))
