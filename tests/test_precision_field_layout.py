@@ -304,3 +304,80 @@ def test_a_bptt_iterator_cuts_the_text_in_the_layout_of_its_field(field, rnn, ex
     text = LANGUAGE_MODEL.format(field=field, rnn=rnn)
     row = text.splitlines().index("    def forward(self, text):") + 2
     assert [(finding.row, finding.code) for finding in lint_source(text)] == [(row, code) for code in expected]
+
+
+SCRIPT = """import random
+
+import torch
+import torch.nn as nn
+import torch.optim as optim
+from torchtext.legacy import data, datasets
+
+SEED = 1234
+TEXT = data.Field(tokenize='spacy', tokenizer_language='en_core_web_sm', include_lengths=True)
+LABEL = data.LabelField(dtype=torch.float)
+train_data, test_data = datasets.IMDB.splits(TEXT, LABEL)
+train_data, valid_data = train_data.split(random_state=random.seed(SEED))
+TEXT.build_vocab(train_data, max_size=25000)
+LABEL.build_vocab(train_data)
+device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+train_iterator, valid_iterator, test_iterator = data.BucketIterator.splits(
+    (train_data, valid_data, test_data), batch_size=64, sort_within_batch=True, device=device)
+
+
+class RNN(nn.Module):
+    def __init__(self, vocab_size, embedding_dim, hidden_dim, output_dim, n_layers, bidirectional, dropout, pad_idx):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_idx)
+        self.rnn = nn.LSTM(embedding_dim, hidden_dim, num_layers=n_layers, bidirectional=bidirectional,
+                           dropout=dropout)
+        self.fc = nn.Linear(hidden_dim * 2, output_dim)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, text, text_lengths):
+        embedded = self.dropout(self.embedding(text))
+        packed_embedded = nn.utils.rnn.pack_padded_sequence(embedded, text_lengths.to('cpu'){pack})
+        packed_output, (hidden, cell) = self.rnn(packed_embedded)
+        output, output_lengths = nn.utils.rnn.pad_packed_sequence(packed_output)
+        hidden = self.dropout(torch.cat((hidden[-2, :, :], hidden[-1, :, :]), dim=1))
+        return self.fc(hidden)
+
+
+PAD_IDX = TEXT.vocab.stoi[TEXT.pad_token]
+model = RNN(len(TEXT.vocab), 100, 256, 1, 2, True, 0.5, PAD_IDX)
+optimizer = optim.Adam(model.parameters())
+criterion = nn.BCEWithLogitsLoss()
+
+
+def train(model, iterator, optimizer, criterion):
+    epoch_loss = 0
+    model.train()
+    for batch in iterator:
+        optimizer.zero_grad()
+        text, text_lengths = batch.text
+        predictions = model(text, text_lengths).squeeze(1)
+        loss = criterion(predictions, batch.label)
+        loss.backward()
+        optimizer.step()
+        epoch_loss += loss.item()
+    return epoch_loss / len(iterator)
+
+
+for epoch in range(5):
+    train_loss = train(model, train_iterator, optimizer, criterion)
+"""
+
+
+@pytest.mark.parametrize(("pack", "split", "expected"), [
+    ("", True, []),
+    (", batch_first=False", True, []),
+    (", batch_first=True", True, ["RNN010"]),
+    (", batch_first=True", False, ["RNN010"]),
+])
+def test_a_script_of_module_level_iterators_and_a_training_function(pack, split, expected):
+    text = SCRIPT.format(pack=pack)
+    if not split:
+        text = text.replace("train_data, valid_data = train_data.split(random_state=random.seed(SEED))",
+                            "valid_data = test_data")
+    row = next(row for row, line in enumerate(text.splitlines(), 1) if "pack_padded_sequence(" in line)
+    assert [(finding.row, finding.code) for finding in lint_source(text)] == [(row, code) for code in expected]

@@ -49,6 +49,7 @@ from ._values import (
     Packed,
     Ref,
     ShapeValue,
+    Splits,
     Tensor,
     TupleValue,
     axis_symbol,
@@ -689,6 +690,8 @@ class Calls(InterpreterBase):
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
+        if isinstance(base, FieldSet) and not base.batch and method == "split":
+            return Splits(base)  # `train.split(0.8)` of a torchtext dataset: parts with its fields
         if isinstance(base, DictValue):
             if method == "get" and args and isinstance(args[0], Const) and not kwargs:
                 found = [value for key, value in base.items if key == args[0].value]
