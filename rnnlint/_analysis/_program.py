@@ -642,7 +642,7 @@ class Program(InterpreterBase):
             return self.text_field(node, args, kwargs)
         if name in ITERATORS or name.removesuffix(".splits") in ITERATORS:
             if "batch_first" in kwargs:
-                return UNKNOWN  # an iterator of a torchtext that took the layout itself
+                return UNKNOWN  # a layout argument of the iterator's own: not the field's alone
             datasets = args[0] if args else kwargs.get("datasets" if name.endswith(".splits") else "dataset")
             if datasets is None:
                 return UNKNOWN
