@@ -534,6 +534,7 @@ class Project:
         rebound = _driver._rebound_names(tree.body, with_globals=False) | set(
             name for names in _GLOBAL.findall(text) for name in re.findall(r"\w+", names))
         constants = _driver._module_constants(tree.body, imports, rebound, bound.constants)
+        constants.read_field_layout(tree, text)
         classes = _driver._collect_classes(tree.body, imports, bound.classes)
         name = self.module_name(path)
         functions = dict(bound.functions)

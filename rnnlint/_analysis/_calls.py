@@ -42,12 +42,14 @@ from ._values import (
     CELL_KINDS,
     RNN_KINDS,
     DictValue,
+    FieldSet,
     Layer,
     ListValue,
     Loader,
     Packed,
     Ref,
     ShapeValue,
+    Splits,
     Tensor,
     TupleValue,
     axis_symbol,
@@ -532,6 +534,9 @@ class Calls(InterpreterBase):
             return _loop_item(args[0])
         if name == "iter" and args:
             return args[0] if isinstance(args[0], (ListValue, Loader)) else UNKNOWN
+        if name == "getattr" and len(args) == 2 and isinstance(args[0], FieldSet) and isinstance(args[1], Const) \
+                and isinstance(args[1].value, str):
+            return args[0].attribute(args[1].value)  # `getattr(batch, "text")` of a torchtext iterator
         if name == "int" and args:
             return args[0] if isinstance(args[0], Poly) else UNKNOWN
         if name == "isinstance" and len(args) == 2:
@@ -685,6 +690,8 @@ class Calls(InterpreterBase):
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)
+        if isinstance(base, FieldSet) and not base.batch and method == "split":
+            return Splits(base)  # `train.split(0.8)` of a torchtext dataset: parts with its fields
         if isinstance(base, DictValue):
             if method == "get" and args and isinstance(args[0], Const) and not kwargs:
                 found = [value for key, value in base.items if key == args[0].value]

@@ -14,7 +14,7 @@ from . import _tensor_ops as ops
 from ._facts import Fact, HeadCall, IndexInt, LayerCall, TensorSubscript
 from ._names import ImportTable, dotted_name
 from ._symbolic import EMPTY_GUARD, UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases, number
-from ._values import Layer, ListValue, Loader, Tensor, TupleValue, python_value
+from ._values import Layer, ListValue, Loader, Splits, Tensor, TupleValue, python_value
 
 MAX_INLINE_DEPTH = 4
 MAX_BRANCH_CASES = 16  # beyond this, an if is split on its text alone
@@ -427,6 +427,8 @@ def positional_parameters(function: ast.FunctionDef) -> list:
 def _loop_item(iterable: Value) -> Value:
     if isinstance(iterable, Loader):
         return iterable.batch
+    if isinstance(iterable, Splits):
+        return iterable.item
     if isinstance(iterable, TupleValue) and iterable.items \
             and all(item == iterable.items[0] for item in iterable.items):
         return iterable.items[0]

@@ -37,6 +37,8 @@ from ._program import (
 )
 from ._sites import Foreign
 from ._symbolic import UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases
+from ._torchtext import ITERATORS as TORCHTEXT_ITERATORS
+from ._torchtext import torchtext_name
 from ._values import Tensor, TupleValue
 
 
@@ -61,6 +63,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.read_field_layout(module, source)
     constants.update(imported_functions(bound, constants))
     if "fixture" in source:
         constants.fixtures = pytest_fixtures(module.body, imports)
@@ -173,6 +176,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
+    constants.read_field_layout(module, source)
     constants.update(imported_functions(bound, constants))
     if chosen is not None and chosen_module is not None:
         constants.chosen_module = (chosen[0], chosen_module)
@@ -473,16 +477,19 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
 
 def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
     """The methods of the class (other than ``__init__`` and ``forward``) that iterate an
-    attribute its own ``__init__`` sets to a ``DataLoader(...)`` (``for batch in self.loader``,
-    ``enumerate(self.loader)``, ``next(iter(self.loader))``): run after ``__init__``, they hand
-    the loader's batches to the model."""
+    attribute its own ``__init__`` sets to a ``DataLoader(...)`` or a torchtext iterator
+    (``for batch in self.loader``, ``enumerate(self.loader)``, ``next(iter(self.loader))``; also
+    ``self.train_iter, self.test_iter = BucketIterator.splits(...)``): run after ``__init__``,
+    they hand the loader's batches to the model."""
     init = info.methods.get("__init__")
     if init is None:
         return []
     loaders = {target.attr for statement in ast.walk(init) if isinstance(statement, ast.Assign)
-               and isinstance(statement.value, ast.Call) and imports.resolve(statement.value.func) in DATA_LOADERS
-               for target in statement.targets if isinstance(target, ast.Attribute)
-               and isinstance(target.value, ast.Name) and target.value.id == "self"}
+               and _makes_loader(statement.value, imports)
+               for assigned in statement.targets
+               for target in (assigned.elts if isinstance(assigned, (ast.Tuple, ast.List)) else (assigned,))
+               if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+               and target.value.id == "self"}
     if not loaders:
         return []
 
@@ -502,6 +509,17 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
                 found.append(method)
                 break
     return found
+
+
+def _makes_loader(value: ast.expr, imports: ImportTable) -> bool:
+    """``DataLoader(...)``, or a torchtext ``Iterator`` / ``BucketIterator`` (``.splits`` too)."""
+    if not isinstance(value, ast.Call):
+        return False
+    qualified = imports.resolve(value.func)
+    if qualified in DATA_LOADERS:
+        return True
+    name = torchtext_name(qualified) if qualified is not None else None
+    return name is not None and name.removesuffix(".splits") in TORCHTEXT_ITERATORS
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`

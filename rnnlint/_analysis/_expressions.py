@@ -27,11 +27,13 @@ from ._values import (
     LAYER_PARAMETERS,
     RNN_KINDS,
     DictValue,
+    FieldSet,
     Layer,
     ListValue,
     Packed,
     Ref,
     ShapeValue,
+    Splits,
     Tensor,
     TupleValue,
     axis_symbol,
@@ -152,6 +154,8 @@ class Expressions(InterpreterBase):
             return base.items[0 if attribute == "values" else 1]  # `x.max(dim=1).values`
         if isinstance(base, Namespace):
             return base.get(attribute)  # `args.emb_dim`: the default of `--emb-dim`
+        if isinstance(base, FieldSet):
+            return base.attribute(attribute)  # `batch.text` of a torchtext iterator
         if isinstance(base, Layer) and base.module_class is not None:
             # `self.encoder.hidden_size` of an in-file module: what its __init__ stored
             stored = dict(base.module_state)
@@ -224,6 +228,8 @@ class Expressions(InterpreterBase):
 
     def subscript(self, base: Value, items: tuple[IndexItem, ...], node: ast.Subscript) -> Value:
         single = items[0] if len(items) == 1 else None
+        if isinstance(base, Splits):
+            return base.item if isinstance(single, IndexInt) else UNKNOWN
         if isinstance(base, Tensor):
             event = TensorSubscript(node, self.guard, base, items)
             self.events.append(event)

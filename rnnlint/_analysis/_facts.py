@@ -242,7 +242,9 @@ class Pad(Fact):
 class PadSequence(Fact):
     """``pad_sequence(sequences, batch_first)``: its result is laid out ``(seq, batch, *)``, or
     ``(batch, seq, *)`` when ``batch_first`` is true; ``result`` is that very tensor (the same
-    object wherever elementwise work takes it; a transpose or a view makes another)."""
+    object wherever elementwise work takes it; a transpose or a view makes another). A torchtext
+    ``Field(batch_first=...)`` states the same of the padded ids its batches hold (``node`` is
+    the ``Field`` call, ``result`` what ``batch.<name>`` gives)."""
 
     kind: ClassVar[str] = "pad_sequence"
     node: ast.Call

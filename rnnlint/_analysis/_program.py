@@ -12,9 +12,34 @@ from typing import Any
 
 from .._pytorch import recurrent_kinds_taking
 from ._core import MAX_INLINE_DEPTH, ClassInfo, InterpreterBase, PathEnds, positional_parameters
+from ._facts import PadSequence
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Atom, Bool, Const, Opaque, Poly, Relation, Value, alternatives, cases, merge_guards
-from ._values import DictValue, Layer, Loader, Packed, Ref, Tensor, TupleValue, python_value
+from ._torchtext import (
+    FIELDS,
+    ITERATORS,
+    changes_field_layout,
+    dataset_fields,
+    field_arguments,
+    is_true,
+    iterated,
+    iterator_over,
+    states_layout,
+    torchtext_name,
+)
+from ._values import (
+    DictValue,
+    FieldSet,
+    Layer,
+    Loader,
+    Packed,
+    Ref,
+    Splits,
+    Tensor,
+    TextField,
+    TupleValue,
+    python_value,
+)
 
 PARTIAL = "functools.partial"
 DATA_LOADERS = ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader")
@@ -276,6 +301,9 @@ class ModuleBindings(dict):
         super().__init__(*args, **kwargs)
         self._domains: dict[str, tuple[str, ...]] = {}
         self._domains_of: ast.Module | None = None  # the module they are read from, when first asked for
+        # whether the file may change a torchtext field's layout after building it
+        # (``_torchtext.changes_field_layout``): until it is read, it may
+        self.field_layout_changed = True
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
         self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
@@ -292,6 +320,10 @@ class ModuleBindings(dict):
         """The domains are ``module``'s (``string_domains``), read when first asked for: most
         files never ask."""
         self._domains, self._domains_of = {}, module
+
+    def read_field_layout(self, module: ast.Module, text: str) -> None:
+        """Whether ``module`` (of source ``text``) may change a torchtext field's layout."""
+        self.field_layout_changed = changes_field_layout(module, text)
 
     def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value (or, with
@@ -395,6 +427,9 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
                 and _last_name(call.args[0]) == "nn":
             return True
         qualified = imports.resolve(function)
+        torchtext = torchtext_name(qualified) if qualified is not None else None
+        if torchtext is not None and states_layout(torchtext):
+            return True  # a torchtext field or iterator: it states the layout of the batches
         if qualified == PARTIAL or (qualified is not None and qualified.startswith("torch.nn.")
                                     and qualified.count(".") == 2 and qualified[len("torch.nn."):][:1].isupper()):
             return True
@@ -559,6 +594,9 @@ class Program(InterpreterBase):
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
         if ref.qualified in DATA_LOADERS:
             return self.data_loader(args, kwargs, opaque)
+        torchtext = torchtext_name(ref.qualified)
+        if torchtext is not None and node is not None:
+            return self.torchtext_call(torchtext, node, args, kwargs, opaque)
         if ref.qualified in ("types.SimpleNamespace", "argparse.Namespace") and not args:
             return UNKNOWN if opaque else Namespace(tuple((name, value, 0) for name, value in kwargs.items()))
         if ref.qualified == "builtins.vars" and len(args) == 1 and isinstance(args[0], Namespace):
@@ -592,6 +630,45 @@ class Program(InterpreterBase):
         finally:
             self.collating -= 1
         return UNKNOWN if batch == UNKNOWN else Loader(batch)
+
+    def torchtext_call(self, name: str, node: ast.Call, args: list, kwargs: dict, opaque: bool) -> Value:
+        """A call of torchtext's legacy data API: a sequential ``Field`` (its ``batch_first``
+        states the layout of the padded ids each batch holds for it: a ``PadSequence`` fact at
+        the call), a dataset built on named fields, an iterator over one (a ``Loader`` whose
+        batches hold the fields' tensors by name). Anything else is unknown."""
+        if opaque:
+            return UNKNOWN  # `**kwargs` may carry any argument
+        if name in FIELDS:
+            return self.text_field(node, args, kwargs)
+        if name in ITERATORS or name.removesuffix(".splits") in ITERATORS:
+            if "batch_first" in kwargs:
+                return UNKNOWN  # a layout argument of the iterator's own: not the field's alone
+            datasets = args[0] if args else kwargs.get("datasets" if name.endswith(".splits") else "dataset")
+            if datasets is None:
+                return UNKNOWN
+            bptt = name.startswith("BPTTIterator")
+            return iterated(datasets, bptt) if name.endswith(".splits") else iterator_over(datasets, bptt)
+        fields = dataset_fields(name, args, kwargs)
+        if fields is None:
+            return UNKNOWN
+        return Splits(FieldSet(fields)) if name.endswith(".splits") else FieldSet(fields)
+
+    def text_field(self, node: ast.Call, args: list, kwargs: dict) -> Value:
+        """``Field(sequential=True, ..., include_lengths=False, batch_first=False)``: a batch
+        holds its ids padded ``(batch, seq)`` with ``batch_first``, else ``(seq, batch)``."""
+        given = field_arguments(args, kwargs)
+        if given is None or not is_true(given.get("sequential", Bool(True))) \
+                or getattr(self.constants, "field_layout_changed", True):
+            return UNKNOWN
+        explicit = "batch_first" in given
+        batch_first = given.get("batch_first", Bool(False))
+        if not isinstance(batch_first, Bool) or batch_first.truth is None:
+            batch_first = UNKNOWN  # a flag the program decides elsewhere: the layout is not stated
+        layout = "" if isinstance(batch_first, Bool) and batch_first.truth is False else \
+            f"[batch_first={batch_first.describe()}]"
+        tensor = Tensor(key=f"field@{node.lineno}:{node.col_offset}{layout}")
+        self.events.append(PadSequence(node, self.guard, tensor, batch_first, explicit))
+        return TextField(tensor, given.get("include_lengths", Bool(False)))
 
     def collated(self, collate: Value, args: list, kwargs: dict) -> Value:
         """What the collate function ``collate`` returns on ``args``; unknown for a callable that

@@ -28,7 +28,7 @@ from ._symbolic import (
     map_cases,
     number,
 )
-from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Tensor, TupleValue, axis_symbol
+from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Splits, Tensor, TupleValue, axis_symbol
 
 # a loop runs three passes: loops nested deeper than this run one, so that the cost of a nest
 # stays bounded (3 ** depth); what such a loop changes is then what every iteration agrees on
@@ -402,6 +402,8 @@ def _element_target(element: ast.expr) -> ast.expr:
 
 
 def _unpack_item(value: Value, index: int, count: int) -> Value:
+    if isinstance(value, Splits):
+        return value.item
     if isinstance(value, TupleValue):
         if len(value.items) == count:
             return value.items[index]

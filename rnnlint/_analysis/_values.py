@@ -173,6 +173,53 @@ class Loader(Value):
 
 
 @dataclass(frozen=True)
+class TextField(Value):
+    """``Field(...)`` of torchtext's legacy data API, sequential: ``tensor`` is the padded token
+    ids each batch holds for it (named after the call, whose ``PadSequence`` fact states their
+    layout), ``include_lengths`` whether a batch holds ``(tensor, lengths)`` instead."""
+
+    tensor: Value = UNKNOWN
+    include_lengths: Value = UNKNOWN
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "Field"
+
+    def batch_value(self) -> Value:
+        """What ``batch.<name>`` holds for this field; unknown when ``include_lengths`` is."""
+        include = self.include_lengths
+        if not isinstance(include, Bool) or include.truth is None or isinstance(self.tensor, Unknown):
+            return UNKNOWN
+        return TupleValue((self.tensor, Tensor())) if include.truth else self.tensor
+
+
+@dataclass(frozen=True)
+class FieldSet(Value):
+    """A torchtext dataset built with named fields (``fields``: ((name, field value), ...));
+    ``batch``: a batch an iterator over it yields, whose attributes are the fields' tensors."""
+
+    fields: tuple = ()
+    batch: bool = False
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "Batch" if self.batch else "Dataset"
+
+    def attribute(self, name: str) -> Value:
+        """``batch.<name>``: the field's tensor; unknown for a dataset, or a name no field has."""
+        found = [value for known, value in self.fields if known == name]
+        if not self.batch or len(found) != 1 or not isinstance(found[0], TextField):
+            return UNKNOWN
+        return found[0].batch_value()
+
+
+@dataclass(frozen=True)
+class Splits(Value):
+    """What a torchtext ``splits(...)`` returns when its count is not known (as many datasets or
+    iterators as it was asked for): every item is ``item``, however many are unpacked."""
+
+    item: Value = UNKNOWN
+
+
+@dataclass(frozen=True)
 class DictValue(Value):
     """A dict literal whose keys are all constants: ``{"lstm": nn.LSTM, "gru": nn.GRU}``."""
 

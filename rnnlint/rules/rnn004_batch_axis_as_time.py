@@ -47,8 +47,9 @@ class BatchAxisAsTime(Rule):
     fed a `pad_sequence` result unpacked (or an embedding of one, which keeps its two axes) in
     the other layout than the padding states (also the batches of a `DataLoader` whose
     `collate_fn`, a function of the project, pads them, where a loop over the loader hands them
-    to the model): `pad_sequence(seqs)` pads sequence first, and a batch-first RNN given it
-    reads each time step as a sample. A reduction with
+    to the model, and the batches of a torchtext iterator over a dataset built with a legacy
+    `Field`, whose `batch_first` states the layout of `batch.text`): `pad_sequence(seqs)` pads
+    sequence first, and a batch-first RNN given it reads each time step as a sample. A reduction with
     `keepdim=True` is left alone: it keeps the axis for statistics that broadcast back
     (recurrent batch normalisation), where a pooling for a prediction drops it. A selection
     of one sample is left alone where the code also reads the same output along its time axis
@@ -215,6 +216,32 @@ class Reader(nn.Module):
 def read(samples):
     model = Reader()
     return [model(tokens) for tokens in DataLoader(samples, batch_size=3, collate_fn=collate)]
+"""
+        ),
+        # torchtext's `Field(batch_first=True)` yields `batch.text` as `(batch, seq)`; the GRU
+        # reads its input sequence first
+        Invalid(
+            """
+import torch.nn as nn
+from torchtext.legacy import data
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 5)
+
+    def forward(self, text):
+        _, h_n = self.gru(self.embedding(text))  # expect: RNN004:18
+        return h_n[-1]
+
+
+def classify(path):
+    TEXT = data.Field(batch_first=True, use_vocab=False, pad_token=0)
+    reviews = data.TabularDataset(path, "json", {"tokens": ("text", TEXT)})
+    model = Classifier()
+    return [model(batch.text) for batch in data.Iterator(reviews, batch_size=3, shuffle=False)]
 """
         ),
         # the last valid step of each sample, with the batch's positions given to the time axis

@@ -50,7 +50,9 @@ class PackedLayoutMismatch(Rule):
     `pad_sequence` result whose `batch_first` states it (also once embedded or passed through
     layers that keep its first two axes; a `transpose` or `permute` of them is followed; also
     the batches of a `DataLoader` whose `collate_fn`, a function of the project, pads them, where
-    a loop over the loader hands them to the model), or the
+    a loop over the loader hands them to the model, and the `(text, lengths)` of a torchtext
+    iterator over a dataset built with a legacy `Field(include_lengths=True)`, whose
+    `batch_first` states the layout), or the
     code reads the same axes elsewhere the way the RNN fed by the pack declares, unpacked by an
     RNN (as in `if lengths is None:`) or in another pack that agrees with its RNN. The RNN's own
     `batch_first` alone shows nothing: a packed sequence carries no layout, so an RNN only ever
