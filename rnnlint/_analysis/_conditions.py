@@ -95,10 +95,27 @@ class Conditions(InterpreterBase):
     def eval_Compare(self, node: ast.Compare, state: dict) -> Value:
         if len(node.ops) != 1:
             return UNKNOWN
+        main = _is_main_test(node)
+        if main is not None and "__name__" not in state:
+            # the file run as the program: its `if __name__ == "__main__":` block runs
+            return Bool(main)
         left = self.eval(node.left, state)
         right = self.eval(node.comparators[0], state)
         operator = node.ops[0]
         return map_cases(lambda a, b: _compare_values(a, b, operator), left, right)
+
+
+def _is_main_test(node: ast.Compare) -> bool | None:
+    """What ``__name__ == "__main__"`` (either way round, or ``!=``) is where the file runs as
+    the program: True for ``==``, False for ``!=``; None for any other comparison."""
+    operator, sides = node.ops[0], (node.left, node.comparators[0])
+    if not isinstance(operator, (ast.Eq, ast.NotEq)):
+        return None
+    names = [side for side in sides if isinstance(side, ast.Name) and side.id == "__name__"]
+    texts = [side for side in sides if isinstance(side, ast.Constant) and side.value == "__main__"]
+    if len(names) != 1 or len(texts) != 1:
+        return None
+    return isinstance(operator, ast.Eq)
 
 
 def _branch_truth(case: Value) -> bool | None:
