@@ -150,6 +150,10 @@ def _compare_values(a: Value, b: Value, operator: ast.AST) -> Value:
             return Tensor(shape=a.shape, roles=a.roles, feature=a.feature, key=a.key, leading=a.leading)
         if isinstance(b, Tensor) and isinstance(a, Poly) and a.constant is not None:
             return Tensor(shape=b.shape, roles=b.roles, feature=b.feature, key=b.key, leading=b.leading)
+        if isinstance(a, Tensor) or isinstance(b, Tensor):
+            # `arange(T)[None, :] < lengths[:, None]`: a mask of a broadcast shape not worked out;
+            # still a tensor (indexing by it is advanced indexing, never an integer's)
+            return Tensor()
     negate = isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn))
     flag = _flag_compared_with_a_bool(a, b, operator)
     if flag is not None:
