@@ -20,7 +20,7 @@ from ._interpreter import (
     positional_parameters,
     used,
 )
-from ._names import ImportTable
+from ._names import ImportTable, dotted_name
 from ._program import (
     DATA_LOADERS,
     MAX_CONFIGURATIONS,
@@ -463,6 +463,12 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         _, owner = interpreter.find_method(method.name, info)
         interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
                                guard=interpreter.assumptions | guard)
+    for method in entry_methods(info, interpreter.reached):
+        # `model.inference()`, `model.init_hidden(batch)`: called from outside, after `__init__`
+        if method in interpreter.reached:
+            continue  # an earlier entry ran it on the arguments it passes
+        args, given = interpreter.entry_arguments(method)
+        interpreter.call_entry(method, dict(state), args, given, info, guard=interpreter.assumptions | guard)
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
@@ -502,6 +508,35 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
                 found.append(method)
                 break
     return found
+
+
+# decorators under which a method is no plain method of the instance
+NOT_ENTRY_DECORATORS = {"staticmethod", "classmethod", "setter", "deleter", "overload", "abstractmethod"}
+
+
+def entry_methods(info: ClassInfo, reached: set) -> list:
+    """The methods of the class that callers outside it run after ``__init__``: its public
+    methods (also those of its bases in the same file) that the runs so far did not reach, no
+    ``__init__``, ``forward``, dunder, static or class method. Methods that others of them call
+    come last, so that they run on the arguments their caller passes."""
+    found: dict = {}
+    seen: set = {"forward"}
+    for current in method_order(info):
+        if current.context is not None:
+            continue  # another file's class: its findings are not this file's
+        for name, method in current.methods.items():
+            if name in seen:
+                continue  # overridden: the subclass's method is the one called
+            seen.add(name)
+            if name.startswith("_") or method in reached or any(
+                    (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
+                    .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+                continue
+            found[name] = method
+    called = {node.func.attr for method in found.values() for node in ast.walk(method)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"}
+    return sorted(found.values(), key=lambda method: method.name in called)
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`
