@@ -77,7 +77,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         scopes.append(symbolic[info.name])
     for info in classes.values():
         if info.context is None and info not in module_classes and _loader_loops(info, imports):
-            scopes.append(_analyse_class(info, imports, constants, classes, registry))
+            scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
@@ -184,7 +184,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     for info in classes.values():
         if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
-            _analyse_class(info, imports, constants, classes, registry)
+            _analyse_class(info, imports, constants, classes, registry, entries=False)
     for statement in module.body:
         if isinstance(statement, ast.FunctionDef) and wanted(statement):
             _analyse_function(statement, imports, constants, classes, registry)
@@ -443,9 +443,9 @@ def _argument_origins(site: Site, parameters: list) -> dict:
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
                    registry: dict | None = None, kwargs: dict | None = None,
-                   guard: frozenset = frozenset()) -> ScopeFacts:
+                   guard: frozenset = frozenset(), entries: bool = True) -> ScopeFacts:
     """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
-    then ``forward``."""
+    then ``forward``, then (``entries``) each method its callers outside the class run."""
     interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.guard = guard
@@ -463,7 +463,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         _, owner = interpreter.find_method(method.name, info)
         interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
                                guard=interpreter.assumptions | guard)
-    for method in entry_methods(info, interpreter.reached):
+    for method in entry_methods(info, interpreter.reached) if entries else ():
         # `model.inference()`, `model.init_hidden(batch)`: called from outside, after `__init__`
         if method in interpreter.reached:
             continue  # an earlier entry ran it on the arguments it passes
