@@ -455,7 +455,9 @@ def _layer_call(event: LayerCall):
 
 def _tensor_op(event: TensorOp):
     call = event.node
-    if "." in event.op or not isinstance(call.func, ast.Attribute):
+    if isinstance(call, ast.Attribute):
+        observed = f"`.{event.op}` is read on the `(h_n, c_n)` tuple"
+    elif "." in event.op or not isinstance(call.func, ast.Attribute):
         observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
     else:
         observed = f"`.{event.op}()` is called on the `(h_n, c_n)` tuple"
