@@ -144,6 +144,34 @@ class Encoder(nn.Module):
 """,
 }
 
+CLEAN["recognize_one_utterance"] = """
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Encoder(nn.Module):
+    def __init__(self, features=8, hidden=16):
+        super().__init__()
+        self.rnn = nn.LSTM(features, hidden, batch_first=True)
+
+    def forward(self, padded, lengths):
+        packed, _ = self.rnn(pack_padded_sequence(padded, lengths, batch_first=True))
+        return pad_packed_sequence(packed, batch_first=True)[0]
+
+class Recognizer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
+
+    def forward(self, padded, lengths):
+        return self.encoder(padded, lengths)
+
+    def recognize(self, utterance, length):
+        # one utterance made a batch of one: its only sample is row 0
+        outputs = self.encoder(utterance.unsqueeze(0), length)
+        return outputs[0].argmax(-1)
+"""
+
 FLAGGED = {
     # the bad h_0 of a sampling method forward never calls (Sentence-VAE's `inference()`)
     "inference_state_of_another_rank": """
@@ -241,6 +269,8 @@ def test_the_clean_methods_run_in_torch():
     decoder = _namespace(CLEAN["state_from_an_argument"])["Decoder"](11, 8)
     logits, state = decoder.decode_step(torch.zeros(3, dtype=torch.long), torch.zeros(2, 3, 8))
     assert logits.shape == (3, 11) and state.shape == (2, 3, 8)
+    recognizer = _namespace(CLEAN["recognize_one_utterance"])["Recognizer"]()
+    assert recognizer.recognize(torch.randn(7, 8), torch.tensor([7])).shape == (7,)
     encoder = _namespace(CLEAN["runs_only_under_a_flag"])["Encoder"](bidirectional=True)
     assert encoder(torch.zeros(5, 3, 4))[0].shape == (5, 3, 16)
     with pytest.raises(ValueError, match="one direction"):
