@@ -62,6 +62,8 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A state of a rank no input takes (`h.view(layers, batch, hidden).unsqueeze(0)`: four axes) is
+    reported by its rank.
     A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
     states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
     cell is reported too.
