@@ -172,6 +172,24 @@ class Recognizer(nn.Module):
         return outputs[0].argmax(-1)
 """
 
+# a private method nobody outside calls: an unfinished helper, not run on unknown arguments
+CLEAN["private_helper_nobody_calls"] = """
+import torch
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, 2)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+    def _draft_state(self, x):
+        return self.gru(x, torch.zeros(1, x.size(1), self.hidden))
+"""
+
 FLAGGED = {
     # the bad h_0 of a sampling method forward never calls (Sentence-VAE's `inference()`)
     "inference_state_of_another_rank": """
@@ -234,6 +252,27 @@ class LanguageModel(nn.Module):
         weight = next(self.parameters())
         return (weight.new_zeros(self.layers, batch_size, self.hidden),  # expect: RNN006
                 weight.new_zeros(self.layers * 2, batch_size, self.hidden))
+""",
+    # a private method the script part of the file calls
+    "private_method_called_by_the_script": """
+import torch
+import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(4, hidden, 2)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+    def _warm_start(self, x):
+        return self.gru(x, torch.zeros(1, x.size(1), self.hidden))  # expect: RNN006
+
+def main(model, batches):
+    for x in batches:
+        model._warm_start(x)
 """,
 }
 

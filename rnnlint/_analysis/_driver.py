@@ -72,8 +72,9 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     module_classes = [info for info in classes.values()
                       if info.context is None and _is_module_class(info, imports, classes)]
     symbolic = {}
+    outside = _called_outside_classes(module.body) if module_classes else frozenset()
     for info in module_classes:
-        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry)
+        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry, outside=outside)
         scopes.append(symbolic[info.name])
     for info in classes.values():
         if info.context is None and info not in module_classes and _loader_loops(info, imports):
@@ -97,7 +98,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         sites = constants.configurations(info.name, every_site=closed)
         sites += ModuleBindings.choose(elsewhere.get(info.name, []), every_site=closed)
         for site in sites[:MAX_CONFIGURATIONS]:
-            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt)
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt, outside)
             if scope is not None:
                 configured.append(scope)
         every = len(constants.distinct_sites(info.name)) + len(ModuleBindings.choose(
@@ -380,7 +381,8 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
 
 
 def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
-                           classes: dict, registry: dict, rebuilt: list | None = None) -> ScopeFacts | None:
+                           classes: dict, registry: dict, rebuilt: list | None = None,
+                           outside: frozenset = frozenset()) -> ScopeFacts | None:
     """The class run on one site's arguments, every fact under the site's `Built` atom; a module
     another file's site passes is rebuilt here from its recipe (``rebuilt``: the classes of other
     files that took)."""
@@ -409,7 +411,7 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
     built = frozenset({(Built(info.name, site.node.lineno, site.file), True)})
-    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
+    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built, outside=outside)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope
 
@@ -443,9 +445,11 @@ def _argument_origins(site: Site, parameters: list) -> dict:
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
                    registry: dict | None = None, kwargs: dict | None = None,
-                   guard: frozenset = frozenset(), entries: bool = True) -> ScopeFacts:
+                   guard: frozenset = frozenset(), entries: bool = True,
+                   outside: frozenset = frozenset()) -> ScopeFacts:
     """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
-    then ``forward``, then (``entries``) each method its callers outside the class run."""
+    then ``forward``, then (``entries``) each method its callers outside the class run (``outside``:
+    the method names the file calls on something other than ``self``, private ones included)."""
     interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.guard = guard
@@ -463,7 +467,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         _, owner = interpreter.find_method(method.name, info)
         interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
                                guard=interpreter.assumptions | guard)
-    for method in entry_methods(info, interpreter.reached) if entries else ():
+    for method in entry_methods(info, interpreter.reached, outside) if entries else ():
         # `model.inference()`, `model.init_hidden(batch)`: called from outside, after `__init__`
         if method in interpreter.reached:
             continue  # an earlier entry ran it on the arguments it passes
@@ -514,11 +518,12 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
 NOT_ENTRY_DECORATORS = {"staticmethod", "classmethod", "setter", "deleter", "overload", "abstractmethod"}
 
 
-def entry_methods(info: ClassInfo, reached: set) -> list:
+def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset()) -> list:
     """The methods of the class that callers outside it run after ``__init__``: its public
-    methods (also those of its bases in the same file) that the runs so far did not reach, no
-    ``__init__``, ``forward``, dunder, static or class method. Methods that others of them call
-    come last, so that they run on the arguments their caller passes."""
+    methods (also those of its bases in the same file), and the private ones named in
+    ``outside``, that the runs so far did not reach; no ``__init__``, ``forward``, dunder, static
+    or class method. Methods that others of them call come last, so that they run on the
+    arguments their caller passes."""
     found: dict = {}
     seen: set = {"forward"}
     for current in method_order(info):
@@ -528,7 +533,8 @@ def entry_methods(info: ClassInfo, reached: set) -> list:
             if name in seen:
                 continue  # overridden: the subclass's method is the one called
             seen.add(name)
-            if name.startswith("_") or method in reached or any(
+            private = name.startswith("_") and (name.startswith("__") or name not in outside)
+            if private or method in reached or any(
                     (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
                     .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
                 continue
@@ -537,6 +543,15 @@ def entry_methods(info: ClassInfo, reached: set) -> list:
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"}
     return sorted(found.values(), key=lambda method: method.name in called)
+
+
+def _called_outside_classes(body: list) -> frozenset:
+    """The names of the methods the file calls on something other than ``self`` (``model._sample(
+    logits)`` in its script part, ``self.encoder._encode(x)`` in another class)."""
+    return frozenset(node.func.attr for statement in body for node in ast.walk(statement)
+                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                     and node.func.attr.startswith("_") and not node.func.attr.startswith("__")
+                     and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self"))
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`
