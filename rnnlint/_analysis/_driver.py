@@ -455,6 +455,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
     interpreter.guard = guard
     interpreter.run_method("__init__", state, kwargs=kwargs)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
+    constructed = interpreter.assumptions | guard  # what `__init__` asserted; not what forward asserts
     forward, owner = interpreter.find_method("forward", info)
     if forward is not None:
         assumed = interpreter.assumptions | guard  # what __init__ asserted holds for forward
@@ -472,7 +473,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         if method in interpreter.reached:
             continue  # an earlier entry ran it on the arguments it passes
         args, given = interpreter.entry_arguments(method)
-        interpreter.call_entry(method, dict(state), args, given, info, guard=interpreter.assumptions | guard)
+        interpreter.call_entry(method, dict(state), args, given, info, guard=constructed)
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
