@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     module_classes = [info for info in classes.values()
                       if info.context is None and _is_module_class(info, imports, classes)]
     symbolic = {}
-    outside = _called_outside_classes(module.body) if module_classes else frozenset()
+    outside = _called_outside_classes(source) if module_classes else frozenset()
     for info in module_classes:
         symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry, outside=outside)
         scopes.append(symbolic[info.name])
@@ -546,13 +547,14 @@ def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset(
     return sorted(found.values(), key=lambda method: method.name in called)
 
 
-def _called_outside_classes(body: list) -> frozenset:
-    """The names of the methods the file calls on something other than ``self`` (``model._sample(
-    logits)`` in its script part, ``self.encoder._encode(x)`` in another class)."""
-    return frozenset(node.func.attr for statement in body for node in ast.walk(statement)
-                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                     and node.func.attr.startswith("_") and not node.func.attr.startswith("__")
-                     and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self"))
+def _called_outside_classes(source: str) -> frozenset:
+    """The private method names the file's text calls on something other than ``self``
+    (``model._sample(logits)`` in its script part, ``self.encoder._encode(x)`` in another class);
+    read from the text: a name in a comment or string only adds a method to run."""
+    return frozenset(_PRIVATE_CALL.findall(source))
+
+
+_PRIVATE_CALL = re.compile(r"(?<!\bself)\.(_[A-Za-z0-9]\w*)\s*\(")
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`
