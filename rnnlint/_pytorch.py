@@ -266,6 +266,10 @@ MODULE_METHODS_RETURNING_SELF = frozenset((
 ))
 # method -> behaviour; a method not listed returns a tensor of unknown shape
 TENSOR_METHODS: dict[str, str] = {name: behaviour for behaviour, names in _METHOD_GROUPS for name in names}
+# attributes every tensor has and a tuple has not: reading one on an LSTM's `(h_n, c_n)` raises
+TENSOR_ATTRIBUTES = frozenset({
+    "shape", "dtype", "device", "data", "ndim", "is_cuda", "layout", "T", "mT", "grad", "requires_grad",
+})
 # methods that change a tensor's shape in place -> the method returning that shape (None: unknown)
 IN_PLACE_SHAPE_METHODS: dict[str, str | None] = {
     "transpose_": "transpose", "t_": "t", "squeeze_": "squeeze", "unsqueeze_": "unsqueeze",

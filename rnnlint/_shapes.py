@@ -122,6 +122,11 @@ def _state_shape(config: RNNConfig, batch: Any, size: Any) -> tuple | None:
     return (layers, size) if batch is None else (layers, batch, size)
 
 
+# an RNN's h_0 / c_0 has three axes for a batched input, two for an unbatched one: any other rank
+# is refused whatever the input ("hx should also be 3-D")
+STATE_RANKS = (2, 3)
+
+
 def batch_axis(config: RNNConfig) -> int | None:
     """Axis of the batch in a batched input or output."""
     if config.batch_first is None:

@@ -22,6 +22,27 @@ RNN006_EXAMPLE = ROOT / "examples" / "rnn006_initial_state_shape"
 RNN007_EXAMPLE = ROOT / "examples" / "rnn007_lstm_state_tuple"
 
 FLAGGED = {
+    # a helper checks the state's shape, but an LSTM's state is the (h_n, c_n) tuple
+    "shape_read_on_the_lstm_state_in_a_helper": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.layers = layers
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True)
+
+    def _check(self, hidden):
+        assert hidden.shape[0] == self.layers  # expect: RNN007
+
+    def forward(self, x):
+        hidden = None
+        for t in range(x.size(1)):
+            _, hidden = self.lstm(x[:, t:t + 1], hidden)
+            self._check(hidden)
+        return hidden
+""",
     "decoder_state_unsqueezed_for_two_layers": """
 import torch
 import torch.nn as nn
@@ -191,6 +212,32 @@ class Regressor(nn.Module):
 }
 
 CLEAN = {
+    # the shapes of an LSTM's state read on its parts
+    "shape_read_on_each_part_of_the_lstm_state": """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self, hidden=8, layers=2):
+        super().__init__()
+        self.layers = layers
+        self.lstm = nn.LSTM(4, hidden, layers, batch_first=True)
+
+    def _check(self, hidden):
+        if isinstance(hidden, tuple):
+            assert hidden[0].shape[0] == self.layers
+        else:
+            assert hidden.shape[0] == self.layers
+        h, c = hidden
+        return h.shape, c.dtype
+
+    def forward(self, x):
+        hidden = None
+        for t in range(x.size(1)):
+            _, hidden = self.lstm(x[:, t:t + 1], hidden)
+            self._check(hidden)
+        return hidden
+""",
     "state_parameter_tested_for_a_tuple": """
 import torch.nn as nn
 
@@ -599,3 +646,15 @@ def test_widest_drops_only_literals_whose_other_side_holds_too():
     assert widest(one[0], one) == one[0]
     assert widest(one[1], one) == frozenset({(kind, True), (deep, True)})
     assert widest(one[0], one[:1]) == one[0]
+
+
+def test_a_shape_read_on_the_lstm_state_raises_in_torch_and_its_parts_do_not():
+    import torch
+
+    namespace: dict = {}
+    exec(FLAGGED["shape_read_on_the_lstm_state_in_a_helper"], namespace)
+    with pytest.raises(AttributeError, match="shape"):
+        namespace["Decoder"]()(torch.randn(3, 5, 4))
+    exec(CLEAN["shape_read_on_each_part_of_the_lstm_state"], namespace)
+    h_n, c_n = namespace["Decoder"]()(torch.randn(3, 5, 4))
+    assert h_n.shape == c_n.shape == (2, 3, 8)

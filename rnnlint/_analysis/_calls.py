@@ -1046,6 +1046,9 @@ def _packed_from(tensor: Value, batch_first: Value, node: ast.AST) -> Value:
     flag = truth(batch_first)
     if tensor.shape is not None and len(tensor.shape) == 3 and flag is not None:
         batch = tensor.shape[0 if flag else 1]
+    elif tensor.shape is None and flag is not None and len(tensor.leading) > (0 if flag else 1):
+        # rank unknown, first axes known (`x.unsqueeze(0)`, one sequence): the batch axis among them
+        batch = tensor.leading[0 if flag else 1]
     return Packed(feature=tensor.last_axis, batch_first=batch_first, batch=batch, pack_node=node)
 
 

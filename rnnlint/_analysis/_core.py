@@ -100,6 +100,9 @@ class InterpreterBase:
         # top-level parameters with a number as default: name -> that number (a symbol stays a
         # symbol, since callers may pass anything; the default says what the author expects)
         self.parameter_defaults: dict[str, Value] = {}
+        # the definitions a call of this interpretation reached (run, or refused at the depth limit
+        # or for arguments that do not fit): a method forward reaches is no entry of its own
+        self.reached: set[ast.FunctionDef] = set()
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:
@@ -143,22 +146,42 @@ class InterpreterBase:
 
     def forward_arguments(self, forward: ast.FunctionDef) -> list:
         """forward's parameters are tensors of unknown shape unless their default says otherwise."""
-        args: list = []
-        for param, default in positional_parameters(forward)[1:]:
-            name = param.arg
-            if default is None:
-                args.append(Tensor(key=name))
-            elif isinstance(default, ast.Constant) and default.value is None:
-                # `hidden=None`: either nothing or a tensor, and `if hidden is None` tells which
-                atom = Omitted(name)
-                args.append(Alt(((frozenset({(atom, True)}), Const(None)),
-                                 (frozenset({(atom, False)}), Tensor(key=name)))))
-            else:
-                args.append(self.parameter_symbol(name, param, default))
-        return args
+        return [self.unbound_argument(param, default) for param, default in positional_parameters(forward)[1:]]
+
+    def unbound_argument(self, param: ast.arg, default: ast.expr | None) -> Value:
+        """What a top-level parameter no call in view binds holds: a tensor of unknown shape, or
+        for ``=None`` either nothing or such a tensor (``if hidden is None`` tells which), a
+        symbol for another default."""
+        name = param.arg
+        if default is None:
+            return Tensor(key=name)
+        if isinstance(default, ast.Constant) and default.value is None:
+            atom = Omitted(name)
+            return Alt(((frozenset({(atom, True)}), Const(None)), (frozenset({(atom, False)}), Tensor(key=name))))
+        return self.parameter_symbol(name, param, default)
+
+    def entry_arguments(self, method: ast.FunctionDef) -> tuple[list, dict]:
+        """What a method called from outside the class receives when no call in view binds it:
+        every parameter as forward's are (a tensor of unknown shape, or for ``=None`` nothing or
+        such a tensor, a symbol for another default), keyword-only ones too."""
+        kwargs = {param.arg: self.unbound_argument(param, default)
+                  for param, default in zip(method.args.kwonlyargs, method.args.kw_defaults, strict=True)}
+        return self.forward_arguments(method), kwargs
+
+    def call_entry(self, method: ast.FunctionDef, state: dict, args: list, kwargs: dict, info: ClassInfo, *,
+                   guard: frozenset) -> Value:
+        """A method of the analysed class run as its callers outside it do, after ``__init__``."""
+        _, owner = self.find_method(method.name, info)
+        previous = self.guard
+        self.guard = guard
+        try:
+            return self.call_function(method, state, args, kwargs, bound_self=True, owner=owner)
+        finally:
+            self.guard = previous
 
     def call_function(self, function: ast.FunctionDef, state: dict, args: list, kwargs: dict,
                       bound_self: bool, owner: ClassInfo | None = None) -> Value:
+        self.reached.add(function)
         if self.depth >= MAX_INLINE_DEPTH:
             return UNKNOWN
         if not fits_signature(function, len(args), kwargs, bound_self and not _is_staticmethod(function)):

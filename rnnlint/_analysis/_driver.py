@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ._interpreter import (
     positional_parameters,
     used,
 )
-from ._names import ImportTable
+from ._names import ImportTable, dotted_name
 from ._program import (
     DATA_LOADERS,
     MAX_CONFIGURATIONS,
@@ -75,12 +76,13 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     module_classes = [info for info in classes.values()
                       if info.context is None and _is_module_class(info, imports, classes)]
     symbolic = {}
+    outside = _called_outside_classes(source) if module_classes else frozenset()
     for info in module_classes:
-        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry)
+        symbolic[info.name] = _analyse_class(info, imports, constants, classes, registry, outside=outside)
         scopes.append(symbolic[info.name])
     for info in classes.values():
         if info.context is None and info not in module_classes and _loader_loops(info, imports):
-            scopes.append(_analyse_class(info, imports, constants, classes, registry))
+            scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
     for statement in body:
         if isinstance(statement, ast.FunctionDef):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
@@ -100,7 +102,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         sites = constants.configurations(info.name, every_site=closed)
         sites += ModuleBindings.choose(elsewhere.get(info.name, []), every_site=closed)
         for site in sites[:MAX_CONFIGURATIONS]:
-            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt)
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt, outside)
             if scope is not None:
                 configured.append(scope)
         every = len(constants.distinct_sites(info.name)) + len(ModuleBindings.choose(
@@ -188,7 +190,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     for info in classes.values():
         if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
-            _analyse_class(info, imports, constants, classes, registry)
+            _analyse_class(info, imports, constants, classes, registry, entries=False)
     for statement in module.body:
         if isinstance(statement, ast.FunctionDef) and wanted(statement):
             _analyse_function(statement, imports, constants, classes, registry)
@@ -384,7 +386,8 @@ def _is_module_class(info: ClassInfo, imports: ImportTable, classes: dict, seen:
 
 
 def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, constants: ModuleBindings,
-                           classes: dict, registry: dict, rebuilt: list | None = None) -> ScopeFacts | None:
+                           classes: dict, registry: dict, rebuilt: list | None = None,
+                           outside: frozenset = frozenset()) -> ScopeFacts | None:
     """The class run on one site's arguments, every fact under the site's `Built` atom; a module
     another file's site passes is rebuilt here from its recipe (``rebuilt``: the classes of other
     files that took)."""
@@ -413,7 +416,7 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
     built = frozenset({(Built(info.name, site.node.lineno, site.file), True)})
-    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built)
+    scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built, outside=outside)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope
 
@@ -447,14 +450,17 @@ def _argument_origins(site: Site, parameters: list) -> dict:
 
 def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
                    registry: dict | None = None, kwargs: dict | None = None,
-                   guard: frozenset = frozenset()) -> ScopeFacts:
+                   guard: frozenset = frozenset(), entries: bool = True,
+                   outside: frozenset = frozenset()) -> ScopeFacts:
     """The class's run: ``__init__`` on symbols (or on one site's ``kwargs``, under ``guard``),
-    then ``forward``."""
+    then ``forward``, then (``entries``) each method its callers outside the class run (``outside``:
+    the method names the file calls on something other than ``self``, private ones included)."""
     interpreter = Interpreter(imports, constants, classes, info, registry=registry)
     state: dict = {}
     interpreter.guard = guard
     interpreter.run_method("__init__", state, kwargs=kwargs)
     attributes = {key[len("self."):]: value for key, value in state.items() if key.startswith("self.")}
+    constructed = interpreter.assumptions | guard  # what `__init__` asserted; not what forward asserts
     forward, owner = interpreter.find_method("forward", info)
     if forward is not None:
         assumed = interpreter.assumptions | guard  # what __init__ asserted holds for forward
@@ -467,6 +473,12 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         _, owner = interpreter.find_method(method.name, info)
         interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
                                guard=interpreter.assumptions | guard)
+    for method in entry_methods(info, interpreter.reached, outside) if entries else ():
+        # `model.inference()`, `model.init_hidden(batch)`: called from outside, after `__init__`
+        if method in interpreter.reached:
+            continue  # an earlier entry ran it on the arguments it passes
+        args, given = interpreter.entry_arguments(method)
+        interpreter.call_entry(method, dict(state), args, given, info, guard=constructed)
     return ScopeFacts(
         name=info.name, kind="class", node=info.node, layers=interpreter.layers, attributes=attributes,
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
@@ -520,6 +532,47 @@ def _makes_loader(value: ast.expr, imports: ImportTable) -> bool:
         return True
     name = torchtext_name(qualified) if qualified is not None else None
     return name is not None and name.removesuffix(".splits") in TORCHTEXT_ITERATORS
+
+
+# decorators under which a method is no plain method of the instance
+NOT_ENTRY_DECORATORS = {"staticmethod", "classmethod", "setter", "deleter", "overload", "abstractmethod"}
+
+
+def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset()) -> list:
+    """The methods of the class that callers outside it run after ``__init__``: its public
+    methods (also those of its bases in the same file), and the private ones named in
+    ``outside``, that the runs so far did not reach; no ``__init__``, ``forward``, dunder, static
+    or class method. Methods that others of them call come last, so that they run on the
+    arguments their caller passes."""
+    found: dict = {}
+    seen: set = {"forward"}
+    for current in method_order(info):
+        if current.context is not None:
+            continue  # another file's class: its findings are not this file's
+        for name, method in current.methods.items():
+            if name in seen:
+                continue  # overridden: the subclass's method is the one called
+            seen.add(name)
+            private = name.startswith("_") and (name.startswith("__") or name not in outside)
+            if private or method in reached or any(
+                    (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
+                    .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+                continue
+            found[name] = method
+    called = {node.func.attr for method in found.values() for node in ast.walk(method)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"}
+    return sorted(found.values(), key=lambda method: method.name in called)
+
+
+def _called_outside_classes(source: str) -> frozenset:
+    """The private method names the file's text calls on something other than ``self``
+    (``model._sample(logits)`` in its script part, ``self.encoder._encode(x)`` in another class);
+    read from the text: a name in a comment or string only adds a method to run."""
+    return frozenset(_PRIVATE_CALL.findall(source))
+
+
+_PRIVATE_CALL = re.compile(r"(?<!\bself)\.(_[A-Za-z0-9]\w*)\s*\(")
 
 
 # methods that build an RNN's initial state for the caller: `hidden = model.init_hidden(batch)`

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from .. import _pytorch
 from . import _tensor_ops as ops
 from ._conditions import _is_named, _name
 from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item, method_order
@@ -16,13 +17,14 @@ from ._facts import (
     IndexNone,
     IndexSlice,
     IndexTensor,
+    TensorOp,
     TensorSubscript,
     TupleSubscript,
     takes_axis,
 )
 from ._names import dotted_name
 from ._program import Namespace
-from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Relation, Unknown, Value, as_int, map_cases, number
+from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Relation, Unknown, Value, as_int, cases, map_cases, number
 from ._values import (
     LAYER_PARAMETERS,
     RNN_KINDS,
@@ -105,6 +107,10 @@ class Expressions(InterpreterBase):
                 # `config.HIDDEN` of a project module: its value
                 return self.constants[qualified] if qualified in self.constants else Ref(qualified)
         base = self.eval(node.value, state)
+        if attribute in _pytorch.TENSOR_ATTRIBUTES and isinstance(node.ctx, ast.Load) and any(
+                isinstance(case, TupleValue) and case.origin is not None for _, case in cases(base)):
+            # `hidden.shape` on an LSTM's (h_n, c_n): a tuple has no tensor attributes
+            self.events.append(TensorOp(node, self.guard, base, attribute))
         return map_cases(lambda case: self.attribute_of(case, attribute), base)
 
     def _has_class_attribute(self, attribute: str) -> bool:

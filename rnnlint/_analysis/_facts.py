@@ -265,12 +265,13 @@ class Return(Fact):
 
 @dataclass(frozen=True, eq=False)
 class TensorOp(Fact):
-    """A tensor method or ``torch`` function applied to a value that may be an RNN's tuple."""
+    """A tensor method or ``torch`` function applied to a value that may be an RNN's tuple, or a
+    tensor attribute read on it (``hidden.shape``: ``node`` is the attribute)."""
 
     kind: ClassVar[str] = "tensor_op"
-    node: ast.Call
+    node: ast.Call | ast.Attribute
     operand: Value
-    op: str  # the method name, or the qualified torch function
+    op: str  # the method name, the qualified torch function, or the attribute
 
 
 # --- provenance: who produced a value, and where it goes -----------------------------------------

@@ -62,6 +62,8 @@ class InitialStateShape(Rule):
     as `init_hidden`, with `torch.zeros`, `x.new_zeros` or `weight.new_zeros` are followed;
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
+    A state of a rank no input takes (`h.view(layers, batch, hidden).unsqueeze(0)`: four axes) is
+    reported by its rank.
     A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
     states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
     cell is reported too.
@@ -368,6 +370,15 @@ class Seq2SeqCell(nn.Module):
                 if node is None or (id(node), state) in reported:
                     continue
                 reported.add((id(node), state))
+                if axis is None:  # a state of a rank no input takes
+                    yield self.report(
+                        node, state=state, actual=_rank_text(tensor, scope.aliases),
+                        rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}", expected="3 axes",
+                        formula=f" (`(num_layers * num_directions, batch, {size})`)", condition=when(guard),
+                        fixed="", help=f"build `{state}` with three axes: one per layer and direction, the "
+                                       "batch, the features",
+                    )
+                    break
                 replacements: tuple = ()
                 fixed = ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
@@ -496,6 +507,9 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
         # rank unknown, first axis known (`hidden.unsqueeze(0)`): that axis is the layers axis
         lead = compare(tensor.lead, expected[0], guard)
         return (True, 0, lead) if lead.verdict == DIFFERENT else (None, None, None)
+    if tensor.shape is not None and len(tensor.shape) not in _shapes.STATE_RANKS and tensor.origin != STEP:
+        # `h.view(layers, batch, size).unsqueeze(0)`: no input takes a state of that rank
+        return True, None, None
     if tensor.shape is None or len(tensor.shape) != 3:
         return None, None, None
     known = True
@@ -512,6 +526,13 @@ def _judge(tensor: Tensor, expected: tuple, batch, guard: frozenset) -> tuple:
             return True, axis, comparison
         known = known and comparison.verdict == EQUAL
     return (False if known else None), None, None
+
+
+def _rank_text(tensor: Tensor, aliases: dict) -> str:
+    """``4 axes, `(1, 2, batch, hidden_size)`` (the shape left out where no axis is known)."""
+    shown = show_shape(tensor, aliases)
+    known = set(shown.strip("`()").split(", ")) != {"?"}
+    return f"{len(tensor.shape or ())} axes" + (f", {shown}" if known else "")
 
 
 def _unprojected_h0(config, tensor: Tensor, guard: frozenset, size: str) -> tuple:

@@ -48,7 +48,8 @@ class LstmStateTuple(Rule):
     Checks for an LSTM's `(h_n, c_n)` state used as one tensor, or one tensor used as that
     state. It flags `hidden[-1]` on the tuple (that is `c_n`; not when it is assigned to a name
     that says cell state, as in `h_n, c_n = hidden[0], hidden[-1]`), the tuple indexed like a
-    tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a bare tensor
+    tensor (`hidden[-1, :, :]`), the tuple fed to a layer or a tensor operation, a tensor
+    attribute read on it (`hidden.shape[0]` in a helper that checks shapes), a bare tensor
     given to an LSTM as its initial state, a tuple given to a GRU or an RNN, and the `h_n` of a
     GRU or an RNN unpacked as `(h, c)`.
     The same for recurrent cells: an `nn.LSTMCell` takes and returns `(h, c)`, an `nn.GRUCell`
@@ -467,7 +468,9 @@ def _layer_call(event: LayerCall):
 
 def _tensor_op(event: TensorOp):
     call = event.node
-    if "." in event.op or not isinstance(call.func, ast.Attribute):
+    if isinstance(call, ast.Attribute):
+        observed = f"`.{event.op}` is read on the `(h_n, c_n)` tuple"
+    elif "." in event.op or not isinstance(call.func, ast.Attribute):
         observed = f"`{source_of(call.func)}` is applied to the `(h_n, c_n)` tuple"
     else:
         observed = f"`.{event.op}()` is called on the `(h_n, c_n)` tuple"
