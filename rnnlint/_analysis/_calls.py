@@ -186,6 +186,9 @@ class Calls(InterpreterBase):
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(TensorOp(node, self.guard, base, method))
+            if id(node) in self.unspliced:
+                # `x.view(*shape)` of a shape not known: which arguments the method gets is not known
+                return self.guarded_map(lambda case: Tensor() if isinstance(case, Tensor) else UNKNOWN, base)
             if method in _pytorch.IN_PLACE_SHAPE_METHODS:
                 return self.reshape_in_place(base, method, args, kwargs, node, state)
             return self.guarded_map(lambda case: self.call_method(case, method, args, kwargs, node, state), base)
@@ -239,8 +242,14 @@ class Calls(InterpreterBase):
         starred: list = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
+                value = self.eval(arg.value, state)
+                items = _spliced(value)
+                if items is not None:  # `new_zeros(*common_shape, hidden)` of a tuple of known length
+                    args.extend(items)
+                    continue
                 opaque = True
-                starred.append(self.eval(arg.value, state))
+                starred.append(value)
+                self.unspliced.add(id(node))
                 continue
             args.append(self.eval(arg, state))
         for keyword in node.keywords:
@@ -1066,3 +1075,12 @@ def _padded_from(packed: Value, batch_first: Value) -> Value:
     origin = "output" if packed.rnn is not None else None
     lengths = Tensor(shape=(packed.batch,), roles=(BATCH,))  # one length per sequence
     return TupleValue((Tensor(shape=shape, roles=roles, origin=origin, rnn=packed.rnn), lengths))
+
+
+def _spliced(value: Value) -> list | None:
+    """The arguments ``*value`` passes, when ``value`` is a tuple or a shape of known length."""
+    if isinstance(value, TupleValue):
+        return list(value.items)
+    if isinstance(value, ShapeValue) and value.dims:
+        return list(value.dims)
+    return None

@@ -94,6 +94,7 @@ class InterpreterBase:
         self.collating = 0
         self.returns: list[list] = []
         self.aliases: dict[str, str] = {}
+        self.unspliced: set[int] = set()  # calls a `*args` passes arguments of unknown number to
         self.assumptions: frozenset = EMPTY_GUARD  # configuration asserted (`assert num_layers == 1`)
         # top-level parameters defaulting to None (`batch_first=None`): "keep the class's setting"
         self.none_default_parameters: set = set()
