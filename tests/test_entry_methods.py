@@ -172,6 +172,33 @@ class Recognizer(nn.Module):
         return outputs[0].argmax(-1)
 """
 
+# a batch of one made in `generate(x)` and lost on the way (an embedding, a conv, a cat): its
+# `[0]` is the one sample, and so is its state flattened whole; the same in forward is a batch
+CLEAN["generate_one_sample_through_layers"] = """
+import torch
+import torch.nn as nn
+
+class Synthesizer(nn.Module):
+    def __init__(self, vocab=10, hidden=8):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, hidden)
+        self.conv = nn.Conv1d(hidden, hidden, 3, padding=1)
+        self.rnn = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
+        self.proj = nn.Linear(2 * hidden, 4)
+
+    def forward(self, tokens):
+        out, _ = self.rnn(self.embedding(tokens))
+        return self.proj(out)
+
+    def generate(self, tokens):
+        x = torch.as_tensor(tokens).unsqueeze(0)
+        x = self.conv(self.embedding(x).transpose(1, 2)).transpose(1, 2)
+        out, h_n = self.rnn(torch.cat([x, x], dim=1))
+        frames = self.proj(out).transpose(1, 2)[0]
+        summary = h_n.view(1, -1)
+        return frames, summary
+"""
+
 # a private method nobody outside calls: an unfinished helper, not run on unknown arguments
 CLEAN["private_helper_nobody_calls"] = """
 import torch
@@ -308,6 +335,9 @@ def test_the_clean_methods_run_in_torch():
     decoder = _namespace(CLEAN["state_from_an_argument"])["Decoder"](11, 8)
     logits, state = decoder.decode_step(torch.zeros(3, dtype=torch.long), torch.zeros(2, 3, 8))
     assert logits.shape == (3, 11) and state.shape == (2, 3, 8)
+    synthesizer = _namespace(CLEAN["generate_one_sample_through_layers"])["Synthesizer"]()
+    frames, summary = synthesizer.generate([1, 2, 3])
+    assert frames.shape == (4, 6) and summary.shape == (1, 16)
     recognizer = _namespace(CLEAN["recognize_one_utterance"])["Recognizer"]()
     assert recognizer.recognize(torch.randn(7, 8), torch.tensor([7])).shape == (7,)
     encoder = _namespace(CLEAN["runs_only_under_a_flag"])["Encoder"](bidirectional=True)
@@ -339,3 +369,12 @@ def test_a_method_forward_runs_is_reported_once():
         "        return self.warm_up(tokens)\n\n    def warm_up", 1)
     assert source != FLAGGED["init_hidden_without_directions"]
     assert _codes(source) == expected_markers(source)
+
+
+def test_the_batch_of_one_look_alike_is_flagged_as_forward():
+    # in forward the input is a batch: row 0 of the batch axis and the folded state are findings
+    source = CLEAN["generate_one_sample_through_layers"]
+    source = source.replace("def forward(self, tokens):", "def unused(self, tokens):")
+    source = source.replace("def generate(self, tokens):", "def forward(self, tokens):").replace(
+        "x = torch.as_tensor(tokens).unsqueeze(0)", "x = tokens")
+    assert sorted(finding.code for finding in lint_source(source)) == ["RNN004", "RNN005"]

@@ -473,6 +473,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         _, owner = interpreter.find_method(method.name, info)
         interpreter.call_bound(method, dict(state), interpreter.forward_arguments(method), owner,
                                guard=interpreter.assumptions | guard)
+    first_entry_event = len(interpreter.events)
     for method in entry_methods(info, interpreter.reached, outside) if entries else ():
         # `model.inference()`, `model.init_hidden(batch)`: called from outside, after `__init__`
         if method in interpreter.reached:
@@ -484,6 +485,7 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         events=interpreter.events, shape_notes=interpreter.shape_notes, aliases=interpreter.aliases,
         bound_names=interpreter.bound_names, head_calls=interpreter.head_calls,
         parameter_defaults=interpreter.parameter_defaults,
+        entry_events=frozenset(id(event) for event in interpreter.events[first_entry_event:]),
     )
 
 

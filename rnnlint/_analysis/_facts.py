@@ -374,6 +374,11 @@ class ScopeFacts:
     # of it stands only where the class's configurations give the same rule the same place
     # (``FileFacts.closed_view``), so that it keeps its symbolic message and fix
     confirmed_only: bool = False
+    # ids of the events a run of an entry method (``generate``, ``inference``: called from
+    # outside, on arguments no call in view binds) recorded: such a method is often given one
+    # sample made a batch of one, so a finding that holds only for several samples rests on
+    # nothing there
+    entry_events: frozenset = frozenset()
 
 
 @dataclass
@@ -415,6 +420,10 @@ class FileFacts:
             return None
         return replace(self, scopes=[scope for scope in self.scopes if not scope.confirmed_only],
                        _foreign_nodes=None, _head_flows=None, _paddings=None)
+
+    def from_entry(self, scope: ScopeFacts, event: Fact) -> bool:
+        """Whether ``event`` was recorded by a run of an entry method (``ScopeFacts.entry_events``)."""
+        return id(event) in scope.entry_events
 
     def is_foreign(self, node: ast.AST) -> bool:
         """Whether ``node`` is another file's (a base class or helper imported from the project)."""
