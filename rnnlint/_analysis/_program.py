@@ -6,6 +6,7 @@ names the file shows possible. No import of the driver; the interpreter mixes th
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -401,6 +402,7 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every call of the function: walk its body once
 def returns_function(node: ast.AST) -> bool:
     """Whether the function ``node`` returns a lambda or a function it defines (a factory of a
     collate function: what it returns is worth knowing, whatever its arguments)."""
