@@ -7,6 +7,7 @@ a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNO
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -124,6 +125,14 @@ def both_ways(atom: Atom) -> Alt:
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
     """The conjunction of two guards, or None when they contradict each other: one atom both
     true and false, or relations no integer satisfies (`n_layers == 1` and `n_layers > 1`)."""
+    try:
+        return _merged_guards(first, second)
+    except TypeError:  # a plain set: not hashable
+        return _merged_guards(frozenset(first), frozenset(second))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same few guards meet again and again in one file
+def _merged_guards(first: frozenset, second: frozenset) -> frozenset | None:
     merged = first | second
     atoms = [atom for atom, _ in merged]
     if len(atoms) != len(set(atoms)):
