@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rnnlint._config import Config
-from rnnlint._engine import check_source, needs_analysis
+from rnnlint._engine import _RECURRENT_GETATTR, check_source, getattr_of_nn, needs_analysis
 from rnnlint._runner import Cache, RunOptions, run
 from rnnlint.rules import ALL_RULES
 
@@ -77,6 +77,26 @@ def test_prefilter_skips_mentions_that_cannot_construct_a_module():
     assert not needs_analysis("LSTM_HIDDEN = 3\n")
     assert needs_analysis("import torch.nn as nn\nm = nn.LSTM(2, 3)\n")
     assert needs_analysis("from torch.nn import (\n    Linear,\n    GRU as G,\n)\n")
+
+
+@pytest.mark.parametrize("text", [
+    "getattr(nn, name)", "layer = getattr(torch.nn, kind)(4, 8)", "getattr(  \n nn ,x)", "getattr(nn\t, 'LSTM')",
+    "xgetattr(nn, name)", "_getattr(nn, name)", "égetattr(nn, name)", "é getattr(nn, name)", ".getattr(nn, x)",
+    "getattr(self, name) or getattr(nn, name)", "getattr(nnx, name)", "getattr(torch.nnx, name)",
+    "getattr(torch. nn, name)", "getattr (nn, name)", "getattr(nn)", "getattr(", "", "getattr(getattr(nn, a), b)",
+    "getattr(x, y)\n" * 50 + "getattr(nn,", "ggetattr(nn, a) getattr(nn, b)", "getattr(nn, a)"[:-1],
+])
+def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern(text):
+    assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None)
+
+
+def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern_on_real_code():
+    checked = 0
+    for path in sorted((ROOT / "rnnlint").rglob("*.py")) + sorted((ROOT / "tests" / "corpus").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None), path
+        checked += "getattr(" in text
+    assert checked > 10
 
 
 def test_cache_gives_the_same_findings_and_survives_corruption(tmp_path):
