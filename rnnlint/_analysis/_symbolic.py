@@ -428,7 +428,8 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     flat: list = []
     seen: set = set()
     for guard, value in options:
-        for case_guard, case_value in cases(value, guard):
+        # a value of one case is that case (what ``cases`` yields, without starting a generator)
+        for case_guard, case_value in cases(value, guard) if isinstance(value, Alt) else ((guard, value),):
             try:
                 key = (case_guard, case_value)
                 if key in seen:
@@ -445,7 +446,7 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     first = flat[0][1]
     # a tensor's equality leaves out the order of the factors in its axes: cases that agree on
     # the shape but not on that order (`(batch * time)` rows or `(time * batch)`) stay apart
-    if all(value == first and getattr(value, "factors", None) == getattr(first, "factors", None)
+    if all(value is first or (value == first and getattr(value, "factors", None) == getattr(first, "factors", None))
            for _, value in flat):
         return first
     return Alt(tuple(flat))
@@ -453,6 +454,8 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
 
 def map_cases(function: Callable[..., Value], *values: Value, guard: frozenset = EMPTY_GUARD) -> Value:
     """Apply ``function`` to every consistent combination of the cases of ``values``."""
+    if not any(isinstance(value, Alt) for value in values):  # one combination: the values themselves
+        return alternatives(((guard, function(*values)),))
     combos: list[tuple[frozenset, list]] = [(guard, [])]
     for value in values:
         extended = []
