@@ -427,9 +427,19 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     """Build a value from cases, collapsing it when every case is the same."""
     flat: list = []
     seen: set = set()
+    first_seen = False  # the first case is hashed only once a second one comes: most values have one
     for guard, value in options:
         # a value of one case is that case (what ``cases`` yields, without starting a generator)
         for case_guard, case_value in cases(value, guard) if isinstance(value, Alt) else ((guard, value),):
+            if not flat:
+                flat.append((case_guard, case_value))
+                continue
+            if not first_seen:
+                first_seen = True
+                try:  # noqa: SIM105 - a plain try: this runs for most values
+                    seen.add(flat[0])
+                except TypeError:  # a case that cannot be hashed: compared one by one
+                    pass
             try:
                 key = (case_guard, case_value)
                 if key in seen:
