@@ -244,6 +244,8 @@ class Poly(Value):
     def const(number: int | float | complex | Fraction) -> Poly:
         """The constant ``number``; a literal that is no finite real number (``1e999``,
         ``float("nan")``, ``1j``) is an opaque atom: no size, compared with nothing."""
+        if type(number) is int:
+            return _integer(number)
         if isinstance(number, complex) or (isinstance(number, float) and not math.isfinite(number)):
             return Poly.atom(f"{OPAQUE_PREFIX}{number!r}")
         number = Fraction(number)
@@ -481,6 +483,12 @@ def restrict(value: Value, guard: frozenset) -> Value:
     if not isinstance(value, Alt):
         return value
     return alternatives(cases(value, guard))
+
+
+@functools.lru_cache(maxsize=1024)  # the same small sizes and indices are built again and again
+def _integer(value: int) -> Poly:
+    number = Fraction(value)
+    return Poly((((), number),) if number else ())
 
 
 def number(value: int | float | Fraction) -> Poly:
