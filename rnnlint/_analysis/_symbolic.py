@@ -409,15 +409,18 @@ def describe_guard(guard: frozenset) -> str:
     return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
-def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, Value]]:
+def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterable[tuple[frozenset, Value]]:
     """Every ``(guard, value)`` case of ``value`` consistent with ``guard``."""
     if isinstance(value, Alt):
-        for case_guard, case_value in value.cases:
-            merged = merge_guards(guard, case_guard)
-            if merged is not None:
-                yield from cases(case_value, merged)
-    else:
-        yield guard, value
+        return _alternative_cases(value, guard)
+    return ((guard, value),)  # most values have one case: no generator for it
+
+
+def _alternative_cases(value: Alt, guard: frozenset) -> Iterator[tuple[frozenset, Value]]:
+    for case_guard, case_value in value.cases:
+        merged = merge_guards(guard, case_guard)
+        if merged is not None:
+            yield from cases(case_value, merged)
 
 
 # a value of more cases than this is unknown: each independent condition that changes a value
