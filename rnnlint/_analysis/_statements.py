@@ -185,8 +185,13 @@ class Statements(InterpreterBase):
         keys = set().union(*key_sets)
         everywhere = set(key_sets[0]).intersection(*key_sets[1:])  # the names every branch binds
         state.clear()
+        first_state = branches[0][1]
         for key in keys:
             if key in everywhere:
+                first = first_state[key]
+                if all(branch_state[key] is first for _, branch_state in branches):
+                    state[key] = first  # the same object in every branch (most names)
+                    continue
                 values = [(guard, branch_state[key]) for guard, branch_state in branches]
             elif key.startswith("self."):
                 # a branch that leaves the attribute unset reads the class attribute
