@@ -189,3 +189,27 @@ def test_a_large_module_gives_the_same_findings_with_and_without_the_selection()
         [(f.row, f.column, f.code, f.message) for f in whole.findings]
     assert len(whole.findings) >= 3
 
+
+
+def test_a_node_is_foreign_only_when_it_is_one_of_another_files_trees():
+    import ast
+
+    from rnnlint._analysis._facts import FileFacts
+    from rnnlint._analysis._names import ImportTable
+    from rnnlint._source import SourceLines
+
+    source = "x = f(1)\n"
+    module, other, unrelated = ast.parse(source), ast.parse(source), ast.parse(source)
+
+    def facts(*trees):
+        return FileFacts(module=module, imports=ImportTable(), scopes=[], lines=SourceLines(source),
+                         foreign_trees=trees)
+
+    call, foreign_call = module.body[0].value, other.body[0].value
+    read = facts(other)
+    assert not read.is_foreign(call)
+    assert read.is_foreign(foreign_call)
+    assert read.is_foreign(other.body[0])
+    assert not read.is_foreign(unrelated.body[0].value)  # a node of no tree the file read
+    assert not facts().is_foreign(foreign_call)
+    assert facts(other, module).is_foreign(call)  # the file's own tree among them: its nodes too
