@@ -72,7 +72,7 @@ def needs_analysis(source: str) -> bool:
             break
     else:
         return _named_by_getattr(source)
-    if _RECURRENT_WORD.search(source) is None:
+    if not names_recurrent_kind(source):
         return _named_by_getattr(source)
     return _RECURRENT_ATTRIBUTE.search(source) is not None or _RECURRENT_IMPORT.search(source) is not None \
         or getattr_of_nn(source)
@@ -80,6 +80,20 @@ def needs_analysis(source: str) -> bool:
 
 def _named_by_getattr(source: str) -> bool:
     return getattr_of_nn(source) and _RECURRENT_KEYWORD.search(source) is not None
+
+
+def names_recurrent_kind(text: str) -> bool:
+    """Whether ``_RECURRENT_WORD`` matches in ``text`` (a recurrent kind as a whole word), found
+    from each occurrence of a kind a substring search meets: the pattern's own search tries
+    every position, ten times slower on the files that name `RNNT` or `GRUB` a thousand times."""
+    for kind in RECURRENT_KINDS:
+        start = text.find(kind)
+        while start != -1:
+            if (start == 0 or _WORD_CHARACTER.match(text, start - 1) is None) \
+                    and _WORD_CHARACTER.match(text, start + len(kind)) is None:
+                return True
+            start = text.find(kind, start + 1)
+    return False
 
 
 def getattr_of_nn(text: str) -> bool:

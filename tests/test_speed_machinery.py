@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from rnnlint._config import Config
-from rnnlint._engine import _RECURRENT_GETATTR, check_source, getattr_of_nn, needs_analysis
+from rnnlint._engine import (
+    _RECURRENT_GETATTR,
+    _RECURRENT_WORD,
+    check_source,
+    getattr_of_nn,
+    names_recurrent_kind,
+    needs_analysis,
+)
 from rnnlint._runner import Cache, RunOptions, run
 from rnnlint.rules import ALL_RULES
 
@@ -90,11 +97,21 @@ def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern(text):
     assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None)
 
 
+@pytest.mark.parametrize("text", [
+    "nn.LSTM(4, 8)", "LSTM", "x = GRU", "RNNT", "RNNTDecoder", "_LSTM", "LSTM_", "LSTMCell(", "LSTMCells",
+    "GRUCell", "GRUCellX", "myGRU", "é LSTM", "éLSTM", "LSTMé", "RNN.", "(RNN)", "", "RNNT " * 100 + "GRU",
+    "ConvLSTMCell", "LSTMCellLSTM", "LSTM\n", "\tRNNCell\t",
+])
+def test_the_substring_search_for_a_recurrent_kind_agrees_with_its_pattern(text):
+    assert names_recurrent_kind(text) == (_RECURRENT_WORD.search(text) is not None)
+
+
 def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern_on_real_code():
     checked = 0
     for path in sorted((ROOT / "rnnlint").rglob("*.py")) + sorted((ROOT / "tests" / "corpus").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None), path
+        assert names_recurrent_kind(text) == (_RECURRENT_WORD.search(text) is not None), path
         checked += "getattr(" in text
     assert checked > 10
 
