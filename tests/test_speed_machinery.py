@@ -230,3 +230,31 @@ def test_a_node_is_foreign_only_when_it_is_one_of_another_files_trees():
     assert not read.is_foreign(unrelated.body[0].value)  # a node of no tree the file read
     assert not facts().is_foreign(foreign_call)
     assert facts(other, module).is_foreign(call)  # the file's own tree among them: its nodes too
+
+
+def test_guards_merge_alike_from_sets_and_frozensets_and_contradictions_stay_none():
+    from rnnlint._analysis._symbolic import Flag, Relation, merge_guards
+
+    a, b = (Flag("bidirectional"), True), (Relation("n_layers", ">", "1"), True)
+    assert merge_guards(frozenset({a}), frozenset({b})) == frozenset({a, b})
+    assert merge_guards({a}, {b}) == frozenset({a, b})  # plain sets are merged too
+    assert merge_guards(frozenset({a}), frozenset({(Flag("bidirectional"), False)})) is None
+    one = (Relation("n_layers", "==", "1"), True)
+    assert merge_guards(frozenset({b}), frozenset({one})) is None
+    assert merge_guards(frozenset({b}), frozenset({one})) is None  # asked again: the same answer
+
+
+def test_alternatives_keep_distinct_cases_of_values_that_cannot_be_hashed():
+    from dataclasses import dataclass
+
+    from rnnlint._analysis._symbolic import Alt, Flag, Value, alternatives
+
+    @dataclass(frozen=True)
+    class Box(Value):
+        items: list
+
+    yes, no = frozenset({(Flag("f"), True)}), frozenset({(Flag("f"), False)})
+    assert alternatives([(yes, Box([1])), (no, Box([1]))]) == Box([1])
+    mixed = alternatives([(yes, Box([1])), (yes, Box([1])), (no, Box([2]))])
+    assert isinstance(mixed, Alt)
+    assert mixed.cases == ((yes, Box([1])), (no, Box([2])))
