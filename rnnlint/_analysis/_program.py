@@ -410,7 +410,7 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=4096)  # asked at every call of the function: walk its body once
+@functools.lru_cache(maxsize=512)  # asked at every call of the function: its body is walked once
 def returns_function(node: ast.AST) -> bool:
     """Whether the function ``node`` returns a lambda or a function it defines (a factory of a
     collate function: what it returns is worth knowing, whatever its arguments)."""
