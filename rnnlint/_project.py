@@ -103,14 +103,14 @@ def recurrent_definitions(text: str) -> list:
     """The top-level classes and functions of a recurrent file whose text (up to the next
     top-level definition) names a recurrent layer: what another file may import to build one.
     A class whose base builds it names that base, which counts too."""
-    from ._engine import _RECURRENT_GETATTR, _RECURRENT_WORD
+    from ._engine import getattr_of_nn, names_recurrent_kind
 
     found = list(_DEFINITION.finditer(text))
     recurrent: set = set()
     ends = [match.start() for match in found[1:]] + [len(text)] if found else []
     for match, end in zip(found, ends, strict=True):
         segment = text[match.start():end]
-        if _RECURRENT_WORD.search(segment) is not None or _RECURRENT_GETATTR.search(segment) is not None:
+        if names_recurrent_kind(segment) or getattr_of_nn(segment):
             recurrent.add(match.group(1))
     # a class built on a recurrent class of the same file
     for match in found:
@@ -398,15 +398,14 @@ class Project:
         return self._edges[path]
 
     def _mentions_recurrent(self, path: Path) -> bool:
-        from ._engine import _RECURRENT_GETATTR, needs_analysis
+        from ._engine import getattr_of_nn, needs_analysis
 
         if path not in self._recurrent and str(path) in self._verdicts:
             self._recurrent[path] = self._verdicts[str(path)]
         if path not in self._recurrent:
             text = _read(path)
             # a factory `getattr(nn, rnn_type)(**kwargs)` builds what its caller's keywords say
-            self._recurrent[path] = text is not None and (needs_analysis(text) or _RECURRENT_GETATTR.search(text)
-                                                          is not None)
+            self._recurrent[path] = text is not None and (needs_analysis(text) or getattr_of_nn(text))
         return self._recurrent[path]
 
     def offers_recurrent(self, path: Path, names: frozenset | None, depth: int = 0) -> bool:
@@ -438,7 +437,7 @@ class Project:
         """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
         in its own text, or (for a class) in that of a base class defined in the same file; a
         name the file does not define there (imported, assigned) counts as naming one."""
-        from ._engine import _RECURRENT_GETATTR, _RECURRENT_WORD
+        from ._engine import getattr_of_nn, names_recurrent_kind
 
         key = (path, name)
         if key not in self._defines:
@@ -461,7 +460,7 @@ class Project:
                                  not text.startswith("\n@", end)):
                     break
             segment = text[start:len(text) if end == -1 else end]
-            found = _RECURRENT_WORD.search(segment) is not None or _RECURRENT_GETATTR.search(segment) is not None
+            found = names_recurrent_kind(segment) or getattr_of_nn(segment)
             if not found and segment.startswith("\nclass") and depth < 2:
                 header = segment[:segment.find(":") if ":" in segment else len(segment)]
                 bases = re.findall(r"[A-Za-z_]\w*", header[header.find("(") + 1:]) if "(" in header else []

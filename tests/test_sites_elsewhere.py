@@ -360,3 +360,33 @@ def test_shapes_of_text_without_a_file_reads_no_project(tmp_path):
     write_project(tmp_path, {"pyproject.toml": "", "train.py": TRAIN.format(layers=1)})
     report = shapes_report(DECODER, str(tmp_path / "model.py"))  # no such file: the text alone
     assert "as built at" not in report
+
+
+PACKAGE_STREAMING = STREAMING.replace("from encoder import", "from frames import")
+
+
+def test_a_package_init_that_only_re_exports_the_class_builds_nothing_and_binds_nothing(tmp_path):
+    from rnnlint._project import project_for
+
+    write_project(tmp_path, {"pyproject.toml": "", "frames/encoder.py": ENCODER,
+                             "frames/__init__.py": "from .encoder import FrameEncoder\nfrom .heavy import Table\n",
+                             "frames/heavy.py": DECODER.replace("Decoder", "Table"), "streaming.py": PACKAGE_STREAMING})
+    # the only site is streaming's, which the flag does not reach: the class is closed
+    assert found_by_file(lint_paths([str(tmp_path / "frames" / "encoder.py")])) == []
+    project = project_for(tmp_path / "frames" / "encoder.py")
+    assert project is not None
+    assert not any(path.name == "heavy.py" for path in project._summaries)  # the init's imports: not bound
+
+
+@pytest.mark.parametrize(("init", "site"), [
+    ("from .encoder import FrameEncoder\n\nDEFAULT = FrameEncoder(20, 16, 30, bidirectional=True)\n",
+     "frames/__init__.py:3"),
+    # an alias built at module level: the run of the init is not left out, whatever it finds
+    ("from .encoder import FrameEncoder as Encoder\n\nDEFAULT = Encoder(20, 16, 30, bidirectional=True)\n", None),
+], ids=["by-name", "by-alias"])
+def test_a_package_init_that_builds_the_class_at_module_level_is_still_run(tmp_path, init, site):
+    write_project(tmp_path, {"pyproject.toml": "", "frames/encoder.py": ENCODER, "frames/__init__.py": init,
+                             "streaming.py": PACKAGE_STREAMING})
+    findings = lint_paths([str(tmp_path / "frames" / "encoder.py")])
+    assert found_by_file(findings) == [("encoder.py", 8, "RNN001")]
+    assert site is None or site in findings[0].message

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from rnnlint._config import Config
-from rnnlint._engine import check_source, needs_analysis
+from rnnlint._engine import (
+    _RECURRENT_GETATTR,
+    _RECURRENT_WORD,
+    check_source,
+    getattr_of_nn,
+    names_recurrent_kind,
+    needs_analysis,
+)
 from rnnlint._runner import Cache, RunOptions, run
 from rnnlint.rules import ALL_RULES
 
@@ -77,6 +84,36 @@ def test_prefilter_skips_mentions_that_cannot_construct_a_module():
     assert not needs_analysis("LSTM_HIDDEN = 3\n")
     assert needs_analysis("import torch.nn as nn\nm = nn.LSTM(2, 3)\n")
     assert needs_analysis("from torch.nn import (\n    Linear,\n    GRU as G,\n)\n")
+
+
+@pytest.mark.parametrize("text", [
+    "getattr(nn, name)", "layer = getattr(torch.nn, kind)(4, 8)", "getattr(  \n nn ,x)", "getattr(nn\t, 'LSTM')",
+    "xgetattr(nn, name)", "_getattr(nn, name)", "égetattr(nn, name)", "é getattr(nn, name)", ".getattr(nn, x)",
+    "getattr(self, name) or getattr(nn, name)", "getattr(nnx, name)", "getattr(torch.nnx, name)",
+    "getattr(torch. nn, name)", "getattr (nn, name)", "getattr(nn)", "getattr(", "", "getattr(getattr(nn, a), b)",
+    "getattr(x, y)\n" * 50 + "getattr(nn,", "ggetattr(nn, a) getattr(nn, b)", "getattr(nn, a)"[:-1],
+])
+def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern(text):
+    assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", [
+    "nn.LSTM(4, 8)", "LSTM", "x = GRU", "RNNT", "RNNTDecoder", "_LSTM", "LSTM_", "LSTMCell(", "LSTMCells",
+    "GRUCell", "GRUCellX", "myGRU", "é LSTM", "éLSTM", "LSTMé", "RNN.", "(RNN)", "", "RNNT " * 100 + "GRU",
+    "ConvLSTMCell", "LSTMCellLSTM", "LSTM\n", "\tRNNCell\t",
+])
+def test_the_substring_search_for_a_recurrent_kind_agrees_with_its_pattern(text):
+    assert names_recurrent_kind(text) == (_RECURRENT_WORD.search(text) is not None)
+
+
+def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern_on_real_code():
+    checked = 0
+    for path in sorted((ROOT / "rnnlint").rglob("*.py")) + sorted((ROOT / "tests" / "corpus").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert getattr_of_nn(text) == (_RECURRENT_GETATTR.search(text) is not None), path
+        assert names_recurrent_kind(text) == (_RECURRENT_WORD.search(text) is not None), path
+        checked += "getattr(" in text
+    assert checked > 10
 
 
 def test_cache_gives_the_same_findings_and_survives_corruption(tmp_path):
@@ -169,3 +206,55 @@ def test_a_large_module_gives_the_same_findings_with_and_without_the_selection()
         [(f.row, f.column, f.code, f.message) for f in whole.findings]
     assert len(whole.findings) >= 3
 
+
+
+def test_a_node_is_foreign_only_when_it_is_one_of_another_files_trees():
+    import ast
+
+    from rnnlint._analysis._facts import FileFacts
+    from rnnlint._analysis._names import ImportTable
+    from rnnlint._source import SourceLines
+
+    source = "x = f(1)\n"
+    module, other, unrelated = ast.parse(source), ast.parse(source), ast.parse(source)
+
+    def facts(*trees):
+        return FileFacts(module=module, imports=ImportTable(), scopes=[], lines=SourceLines(source),
+                         foreign_trees=trees)
+
+    call, foreign_call = module.body[0].value, other.body[0].value
+    read = facts(other)
+    assert not read.is_foreign(call)
+    assert read.is_foreign(foreign_call)
+    assert read.is_foreign(other.body[0])
+    assert not read.is_foreign(unrelated.body[0].value)  # a node of no tree the file read
+    assert not facts().is_foreign(foreign_call)
+    assert facts(other, module).is_foreign(call)  # the file's own tree among them: its nodes too
+
+
+def test_guards_merge_alike_from_sets_and_frozensets_and_contradictions_stay_none():
+    from rnnlint._analysis._symbolic import Flag, Relation, merge_guards
+
+    a, b = (Flag("bidirectional"), True), (Relation("n_layers", ">", "1"), True)
+    assert merge_guards(frozenset({a}), frozenset({b})) == frozenset({a, b})
+    assert merge_guards({a}, {b}) == frozenset({a, b})  # plain sets are merged too
+    assert merge_guards(frozenset({a}), frozenset({(Flag("bidirectional"), False)})) is None
+    one = (Relation("n_layers", "==", "1"), True)
+    assert merge_guards(frozenset({b}), frozenset({one})) is None
+    assert merge_guards(frozenset({b}), frozenset({one})) is None  # asked again: the same answer
+
+
+def test_alternatives_keep_distinct_cases_of_values_that_cannot_be_hashed():
+    from dataclasses import dataclass
+
+    from rnnlint._analysis._symbolic import Alt, Flag, Value, alternatives
+
+    @dataclass(frozen=True)
+    class Box(Value):
+        items: list
+
+    yes, no = frozenset({(Flag("f"), True)}), frozenset({(Flag("f"), False)})
+    assert alternatives([(yes, Box([1])), (no, Box([1]))]) == Box([1])
+    mixed = alternatives([(yes, Box([1])), (yes, Box([1])), (no, Box([2]))])
+    assert isinstance(mixed, Alt)
+    assert mixed.cases == ((yes, Box([1])), (no, Box([2])))

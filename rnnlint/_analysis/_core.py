@@ -279,12 +279,18 @@ class InterpreterBase:
 
     def guarded_map(self, function: Callable[..., Value], *values: Value) -> Value:
         """Like ``map_cases``, with events recorded under each case's guard."""
+        previous = self.guard
+        if not any(isinstance(value, Alt) for value in values):  # one combination, under the current guard
+            try:
+                result = function(*values)
+            finally:
+                self.guard = previous
+            return alternatives(((EMPTY_GUARD, result),))
         combos: list = [(self.guard, [])]
         for value in values:
             combos = [(case_guard, items + [case])
                       for guard, items in combos for case_guard, case in cases(value, guard)]
         results = []
-        previous = self.guard
         try:
             for guard, items in combos:
                 self.guard = guard

@@ -397,6 +397,7 @@ class FileFacts:
     site_search: dict | None = None
     foreign_trees: tuple = ()
     _foreign_nodes: set | None = field(default=None, repr=False)
+    _own_nodes: set | None = field(default=None, repr=False)
     _head_flows: list | None = field(default=None, repr=False)
     _paddings: list | None = field(default=None, repr=False)
 
@@ -428,6 +429,13 @@ class FileFacts:
     def is_foreign(self, node: ast.AST) -> bool:
         """Whether ``node`` is another file's (a base class or helper imported from the project)."""
         if not self.foreign_trees:
+            return False
+        if self._own_nodes is None:
+            # the file's own nodes are asked about first: a walk of this file, not of every tree
+            # the run read (a project's summaries: many times the file)
+            self._own_nodes = set() if any(tree is self.module for tree in self.foreign_trees) \
+                else {id(child) for child in ast.walk(self.module)}
+        if id(node) in self._own_nodes:
             return False
         if self._foreign_nodes is None:
             self._foreign_nodes = {id(child) for tree in self.foreign_trees if tree is not None

@@ -6,6 +6,7 @@ names the file shows possible. No import of the driver; the interpreter mixes th
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -387,12 +388,15 @@ def module_functions(body: list, rebound: set, imports: ImportTable, classes: di
     a layer, directly or through another of them."""
     functions = [statement for statement in body
                  if isinstance(statement, ast.FunctionDef) and statement.name not in rebound]
+    # each function's body is walked once: whether it builds a layer itself, and the names it calls
+    walked = [(function, builds_layers(function, imports, set()), _called_names(function)) for function in functions]
     builders: set = set()
+    known = set(classes)
     changed = True
     while changed:
         changed = False
-        for function in functions:
-            if function.name not in builders and builds_layers(function, imports, set(classes) | builders):
+        for function, direct, called in walked:
+            if function.name not in builders and (direct or not called.isdisjoint(known | builders)):
                 builders.add(function.name)
                 changed = True
     return {function.name: Function(key=id(function), node=function, builds=function.name in builders)
@@ -411,6 +415,11 @@ def imported_functions(bound: Any, defined: dict) -> dict:
             found[local] = Function(key=id(node), node=node, context=context,
                                     builds=builds_layers(node, context.imports, set(context.classes)))
     return found
+
+
+def _called_names(node: ast.AST) -> set:
+    """The plain names ``node`` calls (``helper(...)``)."""
+    return {call.func.id for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}
 
 
 def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
@@ -436,6 +445,7 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=512)  # asked at every call of the function: its body is walked once
 def returns_function(node: ast.AST) -> bool:
     """Whether the function ``node`` returns a lambda or a function it defines (a factory of a
     collate function: what it returns is worth knowing, whatever its arguments)."""

@@ -238,6 +238,15 @@ def module_choice(text: str, module: str) -> str | None:
     return prefix if prefix.endswith(".") and module.startswith(prefix) and len(module) > len(prefix) else None
 
 
+def _builds_at_module_level(tree: ast.Module) -> bool:
+    """Whether a module-level ``NAME = value`` of the file calls anything: the one place its run
+    evaluates code whatever lines it is asked for (``_driver._module_constants``)."""
+    from ._driver import _module_level_statements
+
+    return any(isinstance(node, ast.Call) for statement in _module_level_statements(tree.body)
+               for node in ast.walk(statement.value))
+
+
 def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None,
               trees: list | None = None) -> list | None:
     """``[(class name, Site), ...]`` of the sites of ``names`` the runs of ``file`` see; None when
@@ -255,6 +264,10 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chos
         # a subclass's `super().__init__(...)` builds its base: its class is run too
         lines |= {statement.lineno for statement in tree.body if isinstance(statement, ast.ClassDef)
                   and any(_base_name(base) in names for base in statement.bases)}
+        if not lines and not _builds_at_module_level(tree):
+            # no call of a class and no subclass (a package's `__init__.py` re-exporting it): no
+            # statement of the file would run, so it builds nothing (its imports are not bound)
+            return []
         keep = frozenset(key_prefix + name for name in names)
         recorded, classes = run_for_sites(tree, text, project, str(file), lines, chosen, keep)
     except RecursionError:

@@ -181,19 +181,27 @@ class Statements(InterpreterBase):
 
     def merge_into(self, state: dict, branches: list) -> None:
         """Join the states of several paths into guarded alternatives."""
-        keys = set()
-        for _, branch_state in branches:
-            keys |= set(branch_state)
+        key_sets = [branch_state.keys() for _, branch_state in branches]
+        keys = set().union(*key_sets)
+        everywhere = set(key_sets[0]).intersection(*key_sets[1:])  # the names every branch binds
         state.clear()
+        first_state = branches[0][1]
         for key in keys:
-            values = [(guard, branch_state.get(key, UNKNOWN)) for guard, branch_state in branches]
-            first = values[0][1]
-            if key.startswith("self.") and any(key not in branch_state for _, branch_state in branches):
+            if key in everywhere:
+                first = first_state[key]
+                if all(branch_state[key] is first for _, branch_state in branches):
+                    state[key] = first  # the same object in every branch (most names)
+                    continue
+                values = [(guard, branch_state[key]) for guard, branch_state in branches]
+            elif key.startswith("self."):
                 # a branch that leaves the attribute unset reads the class attribute
                 inherited = self._class_attribute(key[len("self."):])
                 values = [(guard, branch_state.get(key, inherited)) for guard, branch_state in branches]
-                first = values[0][1]
-            if all(value == first and _same_layer_identity(value, first) for _, value in values):
+            else:
+                values = [(guard, branch_state.get(key, UNKNOWN)) for guard, branch_state in branches]
+            first = values[0][1]
+            # the same object in every branch (most names): equal without comparing field by field
+            if all(value is first or (value == first and _same_layer_identity(value, first)) for _, value in values):
                 state[key] = first
             else:
                 state[key] = alternatives([(guard - self.guard, value) for guard, value in values])

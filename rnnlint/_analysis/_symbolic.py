@@ -7,6 +7,7 @@ a list of ``(guard, value)`` cases. Comparisons answer EQUAL, DIFFERENT or UNKNO
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -124,6 +125,14 @@ def both_ways(atom: Atom) -> Alt:
 def merge_guards(first: frozenset, second: frozenset) -> frozenset | None:
     """The conjunction of two guards, or None when they contradict each other: one atom both
     true and false, or relations no integer satisfies (`n_layers == 1` and `n_layers > 1`)."""
+    try:
+        return _merged_guards(first, second)
+    except TypeError:  # a plain set: not hashable
+        return _merged_guards(frozenset(first), frozenset(second))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same few guards meet again and again in one file
+def _merged_guards(first: frozenset, second: frozenset) -> frozenset | None:
     merged = first | second
     atoms = [atom for atom, _ in merged]
     if len(atoms) != len(set(atoms)):
@@ -235,6 +244,8 @@ class Poly(Value):
     def const(number: int | float | complex | Fraction) -> Poly:
         """The constant ``number``; a literal that is no finite real number (``1e999``,
         ``float("nan")``, ``1j``) is an opaque atom: no size, compared with nothing."""
+        if type(number) is int:
+            return _integer(number)
         if isinstance(number, complex) or (isinstance(number, float) and not math.isfinite(number)):
             return Poly.atom(f"{OPAQUE_PREFIX}{number!r}")
         number = Fraction(number)
@@ -398,15 +409,18 @@ def describe_guard(guard: frozenset) -> str:
     return " and ".join(str(atom) if truth else f"not {atom}" for atom, truth in sorted(guard))
 
 
-def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterator[tuple[frozenset, Value]]:
+def cases(value: Value, guard: frozenset = EMPTY_GUARD) -> Iterable[tuple[frozenset, Value]]:
     """Every ``(guard, value)`` case of ``value`` consistent with ``guard``."""
     if isinstance(value, Alt):
-        for case_guard, case_value in value.cases:
-            merged = merge_guards(guard, case_guard)
-            if merged is not None:
-                yield from cases(case_value, merged)
-    else:
-        yield guard, value
+        return _alternative_cases(value, guard)
+    return ((guard, value),)  # most values have one case: no generator for it
+
+
+def _alternative_cases(value: Alt, guard: frozenset) -> Iterator[tuple[frozenset, Value]]:
+    for case_guard, case_value in value.cases:
+        merged = merge_guards(guard, case_guard)
+        if merged is not None:
+            yield from cases(case_value, merged)
 
 
 # a value of more cases than this is unknown: each independent condition that changes a value
@@ -418,8 +432,19 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     """Build a value from cases, collapsing it when every case is the same."""
     flat: list = []
     seen: set = set()
+    first_seen = False  # the first case is hashed only once a second one comes: most values have one
     for guard, value in options:
-        for case_guard, case_value in cases(value, guard):
+        # a value of one case is that case (what ``cases`` yields, without starting a generator)
+        for case_guard, case_value in cases(value, guard) if isinstance(value, Alt) else ((guard, value),):
+            if not flat:
+                flat.append((case_guard, case_value))
+                continue
+            if not first_seen:
+                first_seen = True
+                try:  # noqa: SIM105 - a plain try: this runs for most values
+                    seen.add(flat[0])
+                except TypeError:  # a case that cannot be hashed: compared one by one
+                    pass
             try:
                 key = (case_guard, case_value)
                 if key in seen:
@@ -436,7 +461,7 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
     first = flat[0][1]
     # a tensor's equality leaves out the order of the factors in its axes: cases that agree on
     # the shape but not on that order (`(batch * time)` rows or `(time * batch)`) stay apart
-    if all(value == first and getattr(value, "factors", None) == getattr(first, "factors", None)
+    if all(value is first or (value == first and getattr(value, "factors", None) == getattr(first, "factors", None))
            for _, value in flat):
         return first
     return Alt(tuple(flat))
@@ -444,6 +469,8 @@ def alternatives(options: Iterable[tuple[frozenset, Value]]) -> Value:
 
 def map_cases(function: Callable[..., Value], *values: Value, guard: frozenset = EMPTY_GUARD) -> Value:
     """Apply ``function`` to every consistent combination of the cases of ``values``."""
+    if not any(isinstance(value, Alt) for value in values):  # one combination: the values themselves
+        return alternatives(((guard, function(*values)),))
     combos: list[tuple[frozenset, list]] = [(guard, [])]
     for value in values:
         extended = []
@@ -459,6 +486,12 @@ def restrict(value: Value, guard: frozenset) -> Value:
     if not isinstance(value, Alt):
         return value
     return alternatives(cases(value, guard))
+
+
+@functools.lru_cache(maxsize=1024)  # the same small sizes and indices are built again and again
+def _integer(value: int) -> Poly:
+    number = Fraction(value)
+    return Poly((((), number),) if number else ())
 
 
 def number(value: int | float | Fraction) -> Poly:
