@@ -876,3 +876,51 @@ model = Decoder(1000, args.hidden, args.n_layers, {rate})
         assert "`1` (argparse default, train.py:7)" in finding.message
     finally:
         forget_projects()
+
+
+def test_an_input_size_finding_says_which_sizes_are_argparse_defaults(tmp_path):
+    from rnnlint import lint_paths
+    from rnnlint._project import forget_projects
+
+    model = """\
+import torch.nn as nn
+
+
+class Tagger(nn.Module):
+    def __init__(self, vocab, emb_dim, hidden, n_tags):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, emb_dim)
+        self.lstm = nn.LSTM(hidden, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, n_tags)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.emb(x))
+        return self.head(out)
+"""
+    train = """\
+import argparse
+
+from model import Tagger
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--emb-dim", type=int, default=100)
+parser.add_argument("--hidden", type=int, default=256)
+args = parser.parse_args()
+model = Tagger(5000, args.emb_dim, {hidden}, 9)
+"""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text(model)
+    forget_projects()
+    try:
+        (tmp_path / "train.py").write_text(train.format(hidden="args.hidden"))
+        (finding,) = lint_paths([str(tmp_path / "model.py")])
+        assert finding.message == (
+            "`self.lstm` is built with `input_size` `256` (argparse default, train.py:7), but is fed `100` "
+            "features (argparse default, train.py:6) (as built at train.py:9)")
+        forget_projects()
+        # a size the site writes itself has no origin to tell
+        (tmp_path / "train.py").write_text(train.format(hidden="256"))
+        (finding,) = lint_paths([str(tmp_path / "model.py")])
+        assert "`input_size` `256`, but is fed `100` features (argparse default, train.py:6)" in finding.message
+    finally:
+        forget_projects()

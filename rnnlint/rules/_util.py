@@ -159,6 +159,17 @@ def definite(outcomes: list[tuple[frozenset, Any, T]]) -> Iterator[tuple[frozens
             yield free, payload
 
 
+def origin_of(value, configuration) -> str:
+    """`` (argparse default, train.py:8)`` when ``value`` is, unchanged, an option's default a
+    construction site passes (the configuration's binding is that very value); else nothing."""
+    if configuration is None or isinstance(value, tuple):
+        return ""
+    for _, bound, origin in configuration.bindings:
+        if bound is value and origin.startswith("argparse default"):
+            return f" ({origin})"
+    return ""
+
+
 def widest(guard: frozenset, holding: list) -> frozenset:
     """``guard`` with each literal dropped whose other side is covered too: a finding that holds
     under ``g and x`` and under ``g and not x`` (each guard of ``holding`` is one it holds

@@ -16,7 +16,7 @@ from .._analysis import (
     compare,
 )
 from ._base import Invalid, Rule
-from ._util import condition_of, definite, layer_label, layers_in, show, when
+from ._util import condition_of, definite, layer_label, layers_in, origin_of, show, when
 
 
 class InputSizeMismatch(Rule):
@@ -50,7 +50,7 @@ class InputSizeMismatch(Rule):
 
     CODE = "RNN008"
     NAME = "input-size-mismatch"
-    MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{condition}"
+    MESSAGE = "{rnn} is built with `input_size` {expected}, but is fed {actual} features{actual_origin}{condition}"
 
     VALID: ClassVar[list[str]] = [
         """
@@ -195,8 +195,10 @@ class GreedyDecoder(nn.Module):
                     if whole is not None and whole.verdict == DIFFERENT:
                         comparison, case_guard = whole, input_guard
                     yield self.report(
-                        rnn.node, rnn=layer_label(rnn), expected=show(comparison.first, scope.aliases),
+                        rnn.node, rnn=layer_label(rnn),
+                        expected=_with_origin(comparison.first, scope),
                         actual=show(comparison.second, scope.aliases),
+                        actual_origin=origin_of(comparison.second, scope.configuration),
                         condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
@@ -225,9 +227,16 @@ class GreedyDecoder(nn.Module):
                         break
                     reported.add(id(cell.node))
                     yield self.report(
-                        cell.node, rnn=layer_label(cell), expected=show(comparison.first, scope.aliases),
+                        cell.node, rnn=layer_label(cell),
+                        expected=_with_origin(comparison.first, scope),
                         actual=show(comparison.second, scope.aliases),
+                        actual_origin=origin_of(comparison.second, scope.configuration),
                         condition=when(condition_of(comparison, case_guard)),
                         help=f"build it with `input_size` {show(comparison.second, scope.aliases)}",
                     )
                     break
+
+
+def _with_origin(size, scope) -> str:
+    """The size as the message shows it, and where it comes from when an option's default."""
+    return show(size, scope.aliases) + origin_of(size, scope.configuration)

@@ -17,7 +17,7 @@ from .._analysis import (
 from .._source import SourceLines
 from ._base import Invalid, Rule
 from ._edits import arguments_of, next_column, span_between
-from ._util import layer_label, when
+from ._util import layer_label, origin_of, when
 
 
 class DropoutWithoutLayers(Rule):
@@ -279,8 +279,8 @@ def make_encoder(hidden):
                 layer.node, replacements=_remove_dropout(layer.node, context.facts.lines) if single else (),
                 fix_safe=False, guard=guard,
                 rnn=layer_label(layer), condition=when(guard),
-                dropout=_rate_text(dropout) + _origin(dropout, configuration),
-                layers_origin=_origin(layer.param("num_layers"), configuration),
+                dropout=_rate_text(dropout) + origin_of(dropout, configuration),
+                layers_origin=origin_of(layer.param("num_layers"), configuration),
                 help="stack layers (`num_layers=2`) so the dropout acts between them, or drop `dropout` "
                      "and apply `nn.Dropout` to the output",
             )
@@ -317,17 +317,6 @@ def _dropout_by_default(layer, defaults: dict):
         rate = as_number(defaults.get(name, UNKNOWN)) if name is not None else None
         if rate is not None and 0 < rate <= 1:
             yield layer, guard, (name, defaults[name])
-
-
-def _origin(value, configuration) -> str:
-    """`` (argparse default, train.py:8)`` when ``value`` is, unchanged, an option's default a
-    construction site passes (the configuration's binding is that very value); else nothing."""
-    if configuration is None or isinstance(value, tuple):
-        return ""
-    for _, bound, origin in configuration.bindings:
-        if bound is value and origin.startswith("argparse default"):
-            return f" ({origin})"
-    return ""
 
 
 def _rate_text(dropout) -> str:
