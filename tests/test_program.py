@@ -924,3 +924,44 @@ model = Tagger(5000, args.emb_dim, {hidden}, 9)
         assert "`input_size` `256`, but is fed `100` features (argparse default, train.py:6)" in finding.message
     finally:
         forget_projects()
+
+
+def test_a_head_finding_says_its_in_features_are_an_argparse_default(tmp_path):
+    from rnnlint import lint_paths
+    from rnnlint._project import forget_projects
+
+    model = """\
+import torch.nn as nn
+
+
+class Tagger(nn.Module):
+    def __init__(self, emb_dim, hidden, n_tags):
+        super().__init__()
+        self.lstm = nn.LSTM(emb_dim, hidden, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(hidden, n_tags)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out)
+"""
+    train = """\
+import argparse
+
+from model import Tagger
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=256)
+args = parser.parse_args()
+model = Tagger(100, args.hidden, 9)
+"""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text(model)
+    (tmp_path / "train.py").write_text(train)
+    forget_projects()
+    try:
+        (finding,) = lint_paths([str(tmp_path / "model.py")])
+        assert finding.message == (
+            "`self.head` takes `256` input features (argparse default, train.py:6), but receives `512` from "
+            "bidirectional `self.lstm` (as built at train.py:8)")
+    finally:
+        forget_projects()

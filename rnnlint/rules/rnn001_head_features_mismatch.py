@@ -32,6 +32,7 @@ from ._util import (
     layer_label,
     layers_in,
     operand,
+    origin_of,
     show,
     tensors_in,
     when,
@@ -75,7 +76,7 @@ class HeadFeaturesMismatch(Rule):
 
     CODE = "RNN001"
     NAME = "head-features-mismatch"
-    MESSAGE = "{head} takes {expected} input features, but receives {actual} from {source}{condition}"
+    MESSAGE = "{head} takes {expected} input features{expected_origin}, but receives {actual} from {source}{condition}"
     FIX_TITLE = "Build {head} with {fixed} input features"
 
     VALID: ClassVar[list[str]] = [
@@ -377,6 +378,7 @@ class CellRegressor(nn.Module):
         source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
         fields: dict = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
+            expected_origin=origin_of(comparison.first, scope.configuration),
             source=source, condition=when(condition), fixed="",
         )
         replacements: tuple = ()
