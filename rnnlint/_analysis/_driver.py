@@ -89,8 +89,9 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
     depends: dict = {}
     site_trees: list = []
+    callers: list = []
     elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends,
-                                                           site_trees)
+                                                           site_trees, callers)
     if elsewhere:
         # the classes the runs of other files summarised: the modules their sites built are of them
         registry.update((key, info) for key, info in project.registry.items() if key not in registry)
@@ -115,12 +116,21 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
                 # each of its findings standing only where a configuration confirms it
                 symbolic[info.name].confirmed_only = True
         scopes.extend(configured)
+    if callers and path:
+        # another file that builds a class here and calls it: what its run did in this file's code
+        from ._callers import caller_runs
+
+        own = project.tree_at(Path(path)) if project.text(Path(path)) == source else None
+        prefix = project.module_name(Path(path)) + ":"
+        scopes.extend(caller_runs(callers, module, own, {prefix + info.name for info in module_classes}))
     # the summaries read, with those the classes that ran pulled in (and the files they came from)
     reached = project.reached(bound) if bound else []
     for summary in reached:
         for file, digest in summary.depends.items():
             depends.setdefault(file, digest)
     foreign = tuple(project.tree_of(summary) for summary in reached)
+    if callers:
+        foreign += tuple(caller.tree for caller in callers)
     if rebuilt:
         # a module another file's site built: its classes' files, and the site's, are read here
         for summary in project.summaries_holding(rebuilt):
@@ -132,7 +142,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
-                     depends: dict, trees: list) -> tuple:
+                     depends: dict, trees: list, callers: list) -> tuple:
     """The construction sites other project files make of the file's classes (name -> sites),
     the names of the classes every construction of which is in view (see ``_sites``), and what
     a cached result must find unchanged in the files searched (``Project.site_record``)."""
@@ -141,9 +151,10 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     from ._sites import all_seen, foreign_sites
 
     names = [info.name for info in module_classes]
-    sites, open_names, read, record, run_trees = foreign_sites(project, Path(path), names)
+    sites, open_names, read, record, run_trees, runs = foreign_sites(project, Path(path), names)
     depends.update(read)
     trees.extend(run_trees)
+    callers.extend(runs)
     closed = set()
     if Path(path).name != "__init__.py" and "__all__" not in source:
         for name in names:
@@ -156,12 +167,13 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
 
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
                   chosen: tuple | None = None, keep: frozenset = frozenset()) -> tuple:
-    """``(sites, classes)``: the constructions the runs of another project file see (its module
-    body, functions and module classes; with ``lines``, only those spanning one of them), with
-    the classes its names bind; no configuration runs. ``chosen``: ``(prefix, path)`` when the
-    file reaches the classes' module only as ``import_module(prefix + name)``: that call is
-    the module at ``path``. ``keep``: the keys of the classes whose sites are looked for (bound
-    even where a class that builds no recurrent layer would not be)."""
+    """``(sites, classes, scopes)``: the constructions the runs of another project file see (its
+    module body, functions and module classes; with ``lines``, only those spanning one of them),
+    the classes its names bind, and the facts of those runs; no configuration runs. ``chosen``:
+    ``(prefix, path)`` when the file reaches the classes' module only as
+    ``import_module(prefix + name)``: that call is the module at ``path``. ``keep``: the keys
+    of the classes whose sites are looked for (bound even where a class that builds no
+    recurrent layer would not be)."""
 
     def wanted(statement: ast.stmt) -> bool:
         end = getattr(statement, "end_lineno", None) or statement.lineno
@@ -188,16 +200,17 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry)
     registry.update((name, info) for name, info in classes.items() if info.context is None)
+    scopes = []
     for info in classes.values():
         if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
-            _analyse_class(info, imports, constants, classes, registry, entries=False)
+            scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
     for statement in module.body:
         if isinstance(statement, ast.FunctionDef) and wanted(statement):
-            _analyse_function(statement, imports, constants, classes, registry)
+            scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     if any(wanted(statement) for statement in module.body
            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))):
-        _analyse_module_level(module, module.body, imports, constants, classes, registry)
-    return constants.sites, classes
+        scopes.append(_analyse_module_level(module, module.body, imports, constants, classes, registry))
+    return constants.sites, classes, scopes
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:

@@ -1,0 +1,129 @@
+"""Callers' runs: another project file run for its construction sites may call an instance of a
+class of the checked file (``model(batch.text)``); what that run recorded at the checked file's
+code becomes a run of its own (``ScopeFacts`` under a ``Called`` atom), its nodes moved onto
+the checked tree. Imports nothing of the interpreter."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+from typing import Any
+
+from ._facts import Fact, LayerCall, Pack, PadSequence, ScopeFacts
+from ._program import Called
+
+# the facts of a caller's own code that the checked file's facts refer to by identity: the
+# padding that states its batches' layout, the pack behind what the model is given
+_REFERENCED = (PadSequence, Pack)
+
+
+def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys: set) -> list:
+    """One ``ScopeFacts`` per caller (``_sites.Caller``) whose runs recorded facts at the code of
+    ``own`` (the project's parse of the checked file, of the same text as ``module``), those facts
+    moved onto ``module``'s nodes; ``keys``: the registry keys of the file's classes."""
+    if own is None or not callers:
+        return []
+    nodes = None if own is module else _positions(own, module)
+    if nodes is not None and not nodes:
+        return []
+    own_ids = {id(node) for node in ast.walk(own)}
+    scopes = []
+    for caller in callers:
+        recorded = [event for scope in caller.scopes for event in scope.events]
+        if not any(id(event.node) in own_ids for event in recorded):
+            continue
+        atom = Called(caller.sites[0][0] if caller.sites else "", _call_line(caller, recorded, own_ids, keys),
+                      caller.label)
+        mover = _Mover(nodes, frozenset({(atom, True)}))
+        events = [mover.move(event) for event in recorded
+                  if id(event.node) in own_ids or isinstance(event, _REFERENCED)]
+        scope = ScopeFacts(name=atom.class_name, kind="class", node=module, events=events,
+                           guard=frozenset({(atom, True)}))
+        for source in caller.scopes:
+            scope.aliases.update(source.aliases)
+            for key, names in source.bound_names.items():
+                scope.bound_names[mover.node_id(key)] = names
+            for tensor, head in source.head_calls.values():
+                moved = mover.move(tensor)
+                scope.head_calls[id(moved)] = (moved, mover.move(head))
+        scopes.append(scope)
+    return scopes
+
+
+def _call_line(caller, recorded: list, own_ids: set, keys: set) -> int:
+    """The line of the caller's first call of an instance of the file's classes (a ``LayerCall``
+    of the caller's own code); else its first site's."""
+    lines = [event.node.lineno for event in recorded if isinstance(event, LayerCall)
+             and id(event.node) not in own_ids and getattr(event.layer, "module_class", None) in keys]
+    if lines:
+        return min(lines)
+    return min((site.node.lineno for _, site in caller.sites), default=1)
+
+
+def _positions(own: ast.Module, module: ast.Module) -> dict:
+    """``id(node of own) -> node of module`` for the nodes of the same type and span in both
+    (the two are parses of the same text); a span two nodes of one type share maps nothing."""
+    def spans(tree: ast.Module) -> dict:
+        found: dict = {}
+        for node in ast.walk(tree):
+            lineno = getattr(node, "lineno", None)
+            if lineno is None:
+                continue
+            key = (type(node), lineno, getattr(node, "col_offset", None), getattr(node, "end_lineno", None),
+                   getattr(node, "end_col_offset", None))
+            found[key] = None if key in found else node
+        return found
+
+    checked = spans(module)
+    return {id(node): checked[key] for key, node in spans(own).items()
+            if node is not None and checked.get(key) is not None}
+
+
+class _Mover:
+    """Copies facts and the values they hold with each node of the project's parse replaced by
+    the checked tree's (``nodes``; None: they are the same tree) and each fact's guard extended
+    by ``guard``; what holds no such node stays the very object (rules compare by identity)."""
+
+    def __init__(self, nodes: dict | None, guard: frozenset) -> None:
+        self.nodes = nodes
+        self.guard = guard
+        self.memo: dict = {}
+
+    def node_id(self, key: int) -> int:
+        if self.nodes is None:
+            return key
+        node = self.nodes.get(key)
+        return id(node) if node is not None else key
+
+    def move(self, value: Any) -> Any:
+        if value is None or isinstance(value, (str, int, float, bool, frozenset)):
+            return value
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known[1]
+        if isinstance(value, ast.AST):
+            moved = value if self.nodes is None else self.nodes.get(id(value), value)
+        elif isinstance(value, tuple) and not hasattr(value, "_fields"):
+            self.memo[id(value)] = (value, value)  # a cycle reads the original
+            items = tuple(self.move(item) for item in value)
+            moved = value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self.memo[id(value)] = (value, value)
+            changes = {}
+            for field in dataclasses.fields(value):
+                current = getattr(value, field.name, None)
+                new = self.move(current)
+                if new is not current:
+                    changes[field.name] = new
+            if isinstance(value, Fact):
+                changes["guard"] = value.guard | self.guard
+            moved = value
+            if changes:
+                moved = copy.copy(value)
+                for name, new in changes.items():
+                    object.__setattr__(moved, name, new)
+        else:
+            moved = value
+        self.memo[id(value)] = (value, moved)  # the original is kept alive: its id stays its own
+        return moved

@@ -1,0 +1,121 @@
+"""A caller's run: another project file that builds a class of the checked file and calls it
+(a training loop over a loader whose layout its collate or its torchtext field states) runs the
+class's forward on the values it passes; what that run records at the checked file's code is a
+run of the class of its own, judged apart from the symbolic run ("as called at train.py:N").
+Correct look-alikes first: the layouts agree, the caller transposes, or nothing states the
+layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnlint import lint_paths
+
+from conftest import found_by_file, write_project
+
+pytestmark = pytest.mark.usefixtures("fresh_projects")
+
+MODEL = """\
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 8)
+        self.gru = nn.GRU(8, 16{rnn})
+
+    def forward(self, tokens):
+        out, h_n = self.gru(self.embedding(tokens))
+        return h_n[-1]
+"""
+
+LOADER = """\
+import torch
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader
+
+from model import Encoder
+
+
+def collate(batch):
+    return pad_sequence([torch.tensor(sample) for sample in batch]{layout})
+
+
+def train(samples):
+    model = Encoder()
+    loader = DataLoader(samples, batch_size=4, collate_fn=collate)
+    for tokens in loader:
+        {body}
+        model(tokens).sum().backward()
+"""
+
+FIELD = """\
+import torch
+from torchtext.legacy import data
+
+from model import Encoder
+
+
+def train(path, device):
+    TEXT = data.Field({layout})
+    LABEL = data.LabelField(dtype=torch.float)
+    train_data = data.TabularDataset(path=path, format="csv", fields=[("text", TEXT), ("label", LABEL)])
+    iterator = data.BucketIterator(train_data, batch_size=32, device=device)
+    model = Encoder()
+    for batch in iterator:
+        {body}
+        model(tokens).sum().backward()
+"""
+
+
+def project(tmp_path, caller: str, layout: str, body: str = "pass", rnn: str = "") -> list:
+    if caller is FIELD and body == "pass":
+        body = "tokens = batch.text"
+    files = {"pyproject.toml": "", "model.py": MODEL.replace("{rnn}", rnn),
+             "train.py": caller.replace("{layout}", layout).replace("{body}", body)}
+    write_project(tmp_path, files)
+    return lint_paths([str(tmp_path / "model.py")])
+
+
+CLEAN = {
+    "loader_time_major": (LOADER, "", "pass", ""),
+    "loader_batch_first_into_a_batch_first_gru": (LOADER, ", batch_first=True", "pass", ", batch_first=True"),
+    "loader_batch_first_transposed": (LOADER, ", batch_first=True", "tokens = tokens.t()", ""),
+    "loader_unknown_layout": (LOADER, ", batch_first=samples.flag", "pass", ""),
+    "field_time_major": (FIELD, "", "pass", ""),
+    "field_batch_first_into_a_batch_first_gru": (FIELD, "batch_first=True", "pass", ", batch_first=True"),
+    "field_batch_first_transposed": (FIELD, "batch_first=True", "tokens = batch.text.permute(1, 0)", ""),
+    "field_unknown_layout": (FIELD, "batch_first=path.flag", "pass", ""),
+}
+
+FLAGGED = {
+    "loader_batch_first_into_a_time_major_gru": (LOADER, ", batch_first=True", "pass", ""),
+    "field_batch_first_into_a_time_major_gru": (FIELD, "batch_first=True", "pass", ""),
+    "loader_time_major_into_a_batch_first_gru": (LOADER, "", "pass", ", batch_first=True"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_a_caller_whose_batches_fit_is_silent(tmp_path, name):
+    caller, layout, body, rnn = CLEAN[name]
+    assert found_by_file(project(tmp_path, caller, layout, body, rnn)) == []
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_a_caller_whose_batches_are_in_the_other_layout_is_reported_at_the_rnn(tmp_path, name):
+    caller, layout, body, rnn = FLAGGED[name]
+    findings = project(tmp_path, caller, layout, body, rnn)
+    assert found_by_file(findings) == [("model.py", 11, "RNN004")]
+    assert "(as called at train.py:" in findings[0].message
+
+
+def test_a_caller_run_is_nothing_when_the_checked_text_differs_from_the_projects(tmp_path):
+    # the checked text is not the file on disk (an editor's unsaved buffer): no node of the
+    # project's parse is one of the checked tree's, so nothing of the caller's run is kept
+    from rnnlint import lint_source
+
+    project(tmp_path, LOADER, ", batch_first=True", "pass", "")
+    text = "# unsaved\n" + MODEL.replace("{rnn}", "")
+    findings = lint_source(text, path=str(tmp_path / "model.py"))
+    assert [finding.code for finding in findings] == []
