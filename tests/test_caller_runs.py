@@ -119,3 +119,99 @@ def test_a_caller_run_is_nothing_when_the_checked_text_differs_from_the_projects
     text = "# unsaved\n" + MODEL.replace("{rnn}", "")
     findings = lint_source(text, path=str(tmp_path / "model.py"))
     assert [finding.code for finding in findings] == []
+
+
+HOLDER = """\
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.lstm = nn.LSTM(8, hidden, batch_first=True, bidirectional={bidirectional})
+
+    def forward(self, x):
+        out, hidden = self.lstm(x)
+        return out, hidden
+
+
+class ReduceState(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.reduce_h = nn.Linear(hidden * {directions}, hidden)
+
+    def forward(self, hidden):
+        h, c = hidden
+        return self.reduce_h({reshape})
+
+
+class Model(object):
+    def __init__(self, model_file_path=None):
+        encoder = Encoder()
+        reduce_state = ReduceState()
+        if model_file_path is not None:
+            encoder = encoder.cuda()
+        self.encoder = encoder
+        self.reduce_state = reduce_state
+"""
+
+TRAINER = """\
+from model import Model
+
+
+class Train(object):
+    def __init__(self, batcher):
+        self.batcher = batcher
+
+    def setup_train(self, model_file_path=None):
+        self.model = Model(model_file_path)
+{again}
+    def {method}(self, {parameter}):
+        out, hidden = self.model.encoder({parameter})
+        return self.model.reduce_state(hidden)
+"""
+
+VIEW = "h.view(-1, 16 * {directions})"
+FIXED = "h.transpose(0, 1).contiguous().view(-1, 16 * {directions})"
+AGAIN = """
+    def reload(self):
+        self.model = self.batcher.model()
+"""
+
+
+def holder_project(tmp_path, reshape=VIEW, bidirectional=True, again="", method="train_one_batch",
+                   parameter="batch") -> list:
+    directions = 2 if bidirectional else 1
+    model = HOLDER.replace("{reshape}", reshape).replace("{directions}", str(directions)) \
+        .replace("{bidirectional}", str(bidirectional))
+    train = TRAINER.replace("{again}", again).replace("{method}", method).replace("{parameter}", parameter)
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": model, "train.py": train})
+    return lint_paths([str(tmp_path / "model.py")])
+
+
+HOLDER_CLEAN = {
+    "transposed_before_the_view": {"reshape": FIXED},
+    "one_direction": {"bidirectional": False},
+    "model_attribute_set_in_two_places": {"again": AGAIN},
+    "a_method_given_one_sample": {"method": "greedy_decode", "parameter": "sentence"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOLDER_CLEAN))
+def test_a_trainer_calling_the_modules_through_a_plain_class_is_silent_when_right(tmp_path, name):
+    assert found_by_file(holder_project(tmp_path, **HOLDER_CLEAN[name])) == []
+
+
+def test_a_trainer_calling_the_modules_through_a_plain_class_reports_the_view_of_the_state(tmp_path):
+    # the symbolic run of ReduceState knows nothing of `hidden`; the trainer hands it the
+    # bidirectional encoder's (2, batch, 16) h_n, whose view mixes samples
+    assert found_by_file(holder_project(tmp_path)) == [("model.py", 21, "RNN005")]
+
+
+def test_without_the_trainer_the_view_is_unknown(tmp_path):
+    holder_project(tmp_path)
+    (tmp_path / "train.py").unlink()
+    from rnnlint._project import forget_projects
+
+    forget_projects()
+    assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == []

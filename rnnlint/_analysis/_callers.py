@@ -36,10 +36,13 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
         atom = Called(caller.sites[0][0] if caller.sites else "", _call_line(caller, recorded, own_ids, keys),
                       caller.label)
         mover = _Mover(nodes, frozenset({(atom, True)}))
-        events = [mover.move(event) for event in recorded
-                  if id(event.node) in own_ids or isinstance(event, _REFERENCED)]
+        entries = frozenset().union(*(source.entry_events for source in caller.scopes))
+        kept = [event for event in recorded if id(event.node) in own_ids or isinstance(event, _REFERENCED)]
+        events = [mover.move(event) for event in kept]
         scope = ScopeFacts(name=atom.class_name, kind="class", node=module, events=events,
-                           guard=frozenset({(atom, True)}))
+                           guard=frozenset({(atom, True)}),
+                           entry_events=frozenset(id(moved) for event, moved in zip(kept, events, strict=True)
+                                                  if id(event) in entries))
         for source in caller.scopes:
             scope.aliases.update(source.aliases)
             for key, names in source.bound_names.items():

@@ -91,7 +91,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     site_trees: list = []
     callers: list = []
     elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends,
-                                                           site_trees, callers)
+                                                           site_trees, callers, classes)
     if elsewhere:
         # the classes the runs of other files summarised: the modules their sites built are of them
         registry.update((key, info) for key, info in project.registry.items() if key not in registry)
@@ -142,7 +142,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
-                     depends: dict, trees: list, callers: list) -> tuple:
+                     depends: dict, trees: list, callers: list, classes: dict) -> tuple:
     """The construction sites other project files make of the file's classes (name -> sites),
     the names of the classes every construction of which is in view (see ``_sites``), and what
     a cached result must find unchanged in the files searched (``Project.site_record``)."""
@@ -151,7 +151,10 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     from ._sites import all_seen, foreign_sites
 
     names = [info.name for info in module_classes]
-    sites, open_names, read, record, run_trees, runs = foreign_sites(project, Path(path), names)
+    # a plain class here that builds them (a `Model` holding the encoder and decoder): a file
+    # that builds it calls them through it
+    holders = _holders(classes, module_classes)
+    sites, open_names, read, record, run_trees, runs = foreign_sites(project, Path(path), names + holders)
     depends.update(read)
     trees.extend(run_trees)
     callers.extend(runs)
@@ -163,6 +166,15 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
             if name not in open_names and (sites[name] or lines) and all_seen(source, name, lines):
                 closed.add(name)
     return sites, closed, record
+
+
+def _holders(classes: dict, module_classes: list) -> list:
+    """The names of the file's plain classes (no module) whose methods build one of its module
+    classes: a file that builds one calls those modules through it (``model.encoder(x)``)."""
+    names = {info.name for info in module_classes}
+    return [info.name for info in classes.values() if info.context is None and info not in module_classes
+            and any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+                    for node in ast.walk(info.node))]
 
 
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
@@ -202,8 +214,11 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
     for info in classes.values():
-        if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
-            scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
+        if info.context is None and wanted(info.node):
+            if _is_module_class(info, imports, classes):
+                scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
+            elif lines is not None:
+                scopes.append(_analyse_driver(info, imports, constants, classes, registry))
     for statement in module.body:
         if isinstance(statement, ast.FunctionDef) and wanted(statement):
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
@@ -500,6 +515,62 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         parameter_defaults=interpreter.parameter_defaults,
         entry_events=frozenset(id(event) for event in interpreter.events[first_entry_event:]),
     )
+
+
+def _analyse_driver(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
+                    registry: dict) -> ScopeFacts:
+    """A plain class of another file that builds the checked file's classes (a trainer whose
+    ``setup`` sets ``self.model = Model(...)`` and whose ``train_one_batch`` calls it): ``__init__``,
+    then its other methods in the order written, on arguments nobody binds. An attribute the
+    class sets in one place only is, wherever a later method reads it without failing, what
+    that place set. The facts of a method that neither trains nor is given a batch by name
+    count as an entry method's (it may be given one sample)."""
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
+    state: dict = {}
+    interpreter.run_method("__init__", state)
+    once = _set_once(info.node)
+    entry: set = set()
+    for method in info.node.body:
+        if not isinstance(method, ast.FunctionDef) or method.name.startswith("__") or any(
+                (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
+                .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+            continue
+        local = dict(state)
+        recorded = len(interpreter.events)
+        args, given = interpreter.entry_arguments(method)
+        interpreter.call_entry(method, local, args, given, info, guard=frozenset())
+        words = [method.name.lower()] + [arg.arg.lower() for arg in method.args.args]
+        if not any("train" in word or "batch" in word for word in words):
+            entry.update(id(event) for event in interpreter.events[recorded:])
+        for key, value in local.items():
+            if key.startswith("self.") and key[len("self."):] in once and key not in state:
+                state[key] = value
+    return ScopeFacts(name=info.name, kind="class", node=info.node, layers=interpreter.layers,
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
+                      head_calls=interpreter.head_calls, entry_events=frozenset(entry))
+
+
+def _set_once(definition: ast.ClassDef) -> set:
+    """The attributes the class's methods assign in exactly one place (``self.model = ...``),
+    with nothing assigned into them (``self.model.encoder = ...``) and no ``setattr``."""
+    counts: dict = {}
+    spoilt: set = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            return set()
+        if not isinstance(node, (ast.Attribute, ast.Subscript)) or not isinstance(node.ctx, (ast.Store, ast.Del)):
+            continue
+        chain: ast.expr = node
+        while isinstance(chain, (ast.Attribute, ast.Subscript)) and not (
+                isinstance(chain, ast.Attribute) and isinstance(chain.value, ast.Name) and chain.value.id == "self"):
+            chain = chain.value
+        if not isinstance(chain, ast.Attribute) or not isinstance(chain.value, ast.Name):
+            continue
+        if chain is node and isinstance(node.ctx, ast.Store):
+            counts[chain.attr] = counts.get(chain.attr, 0) + 1
+        else:
+            spoilt.add(chain.attr)
+    return {name for name, count in counts.items() if count == 1 and name not in spoilt}
 
 
 def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
