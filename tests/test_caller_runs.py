@@ -7,11 +7,13 @@ layout."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from rnnlint import lint_paths
 
-from conftest import found_by_file, write_project
+from conftest import found_by_file, run_rnnlint, write_project
 
 pytestmark = pytest.mark.usefixtures("fresh_projects")
 
@@ -110,15 +112,15 @@ def test_a_caller_whose_batches_are_in_the_other_layout_is_reported_at_the_rnn(t
     assert "(as called at train.py:" in findings[0].message
 
 
-def test_a_caller_run_is_nothing_when_the_checked_text_differs_from_the_projects(tmp_path):
-    # the checked text is not the file on disk (an editor's unsaved buffer): no node of the
-    # project's parse is one of the checked tree's, so nothing of the caller's run is kept
-    from rnnlint import lint_source
-
+@pytest.mark.parametrize(("prefix", "codes"), [("", ["RNN004"]), ("# unsaved\n", [])])
+def test_a_caller_run_is_kept_only_when_the_checked_text_is_the_files(tmp_path, prefix, codes):
+    # an editor's unsaved buffer differs from the file the project read: no node of the
+    # project's parse is surely one of the checked tree's, so nothing of the caller's run is kept
     project(tmp_path, LOADER, ", batch_first=True", "pass", "")
-    text = "# unsaved\n" + MODEL.replace("{rnn}", "")
-    findings = lint_source(text, path=str(tmp_path / "model.py"))
-    assert [finding.code for finding in findings] == []
+    text = prefix + MODEL.replace("{rnn}", "")
+    result = run_rnnlint("--no-cache", "--output-format", "json", "--stdin-filename", "model.py", "-",
+                         cwd=tmp_path, stdin=text)
+    assert [finding["code"] for finding in json.loads(result.stdout)] == codes
 
 
 HOLDER = """\

@@ -24,10 +24,8 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
     moved onto ``module``'s nodes; ``keys``: the registry keys of the file's classes."""
     if own is None or not callers:
         return []
-    nodes = None if own is module else _positions(own, module)
-    if nodes is not None and not nodes:
-        return []
     own_ids = {id(node) for node in ast.walk(own)}
+    nodes = None if own is module else _Positions(own_ids, module)
     scopes = []
     for caller in callers:
         recorded = [event for scope in caller.scopes for event in scope.events]
@@ -64,23 +62,31 @@ def _call_line(caller, recorded: list, own_ids: set, keys: set) -> int:
     return min((site.node.lineno for _, site in caller.sites), default=1)
 
 
-def _positions(own: ast.Module, module: ast.Module) -> dict:
-    """``id(node of own) -> node of module`` for the nodes of the same type and span in both
-    (the two are parses of the same text); a span two nodes of one type share maps nothing."""
-    def spans(tree: ast.Module) -> dict:
-        found: dict = {}
-        for node in ast.walk(tree):
-            lineno = getattr(node, "lineno", None)
-            if lineno is None:
-                continue
-            key = (type(node), lineno, getattr(node, "col_offset", None), getattr(node, "end_lineno", None),
-                   getattr(node, "end_col_offset", None))
-            found[key] = None if key in found else node
-        return found
+def _span(node: ast.AST) -> tuple:
+    return (type(node), getattr(node, "lineno", None), getattr(node, "col_offset", None),
+            getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
 
-    checked = spans(module)
-    return {id(node): checked[key] for key, node in spans(own).items()
-            if node is not None and checked.get(key) is not None}
+
+class _Positions:
+    """The node of the checked tree of the same type and span as a node of the project's parse
+    of the same text (``own``: the ids of that parse's nodes); a span two nodes of one type share
+    maps nothing. The checked tree is read once, when a node is first asked for."""
+
+    def __init__(self, own: set, module: ast.Module) -> None:
+        self.own = own
+        self.module = module
+        self.checked: dict | None = None
+
+    def node(self, node: ast.AST) -> ast.AST | None:
+        if id(node) not in self.own or getattr(node, "lineno", None) is None:
+            return None
+        if self.checked is None:
+            self.checked = {}
+            for child in ast.walk(self.module):
+                if getattr(child, "lineno", None) is not None:
+                    span = _span(child)
+                    self.checked[span] = None if span in self.checked else child
+        return self.checked.get(_span(node))
 
 
 class _Mover:
@@ -88,16 +94,15 @@ class _Mover:
     the checked tree's (``nodes``; None: they are the same tree) and each fact's guard extended
     by ``guard``; what holds no such node stays the very object (rules compare by identity)."""
 
-    def __init__(self, nodes: dict | None, guard: frozenset) -> None:
+    def __init__(self, nodes: _Positions | None, guard: frozenset) -> None:
         self.nodes = nodes
         self.guard = guard
         self.memo: dict = {}
+        self.by_id: dict = {}  # id(node of the project's parse) -> the checked tree's, as moved
 
     def node_id(self, key: int) -> int:
-        if self.nodes is None:
-            return key
-        node = self.nodes.get(key)
-        return id(node) if node is not None else key
+        moved = self.by_id.get(key)
+        return id(moved) if moved is not None else key
 
     def move(self, value: Any) -> Any:
         if value is None or isinstance(value, (str, int, float, bool, frozenset)):
@@ -105,8 +110,12 @@ class _Mover:
         known = self.memo.get(id(value))
         if known is not None:
             return known[1]
+        moved: Any = value
         if isinstance(value, ast.AST):
-            moved = value if self.nodes is None else self.nodes.get(id(value), value)
+            found = self.nodes.node(value) if self.nodes is not None else None
+            moved = found if found is not None else value
+            if found is not None:
+                self.by_id[id(value)] = found
         elif isinstance(value, tuple) and not hasattr(value, "_fields"):
             self.memo[id(value)] = (value, value)  # a cycle reads the original
             items = tuple(self.move(item) for item in value)
@@ -121,12 +130,9 @@ class _Mover:
                     changes[field.name] = new
             if isinstance(value, Fact):
                 changes["guard"] = value.guard | self.guard
-            moved = value
             if changes:
                 moved = copy.copy(value)
                 for name, new in changes.items():
                     object.__setattr__(moved, name, new)
-        else:
-            moved = value
         self.memo[id(value)] = (value, moved)  # the original is kept alive: its id stays its own
         return moved
