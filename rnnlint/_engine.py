@@ -561,7 +561,8 @@ def _reported(reports: list, facts, path: str, suppressions, robust: bool = True
         findings.append(Finding(
             path=path, row=row, column=column, code=rule_class.CODE, message=rule_class.MESSAGE.format(**report.fields),
             name=rule_class.NAME, end_row=end_row, end_column=end_column,
-            fix=_fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
+            fix=None if any(facts.is_foreign(target) for target, _ in report.replacements)
+            else _fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
         ))
     findings.sort()
     return findings

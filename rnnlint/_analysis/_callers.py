@@ -37,7 +37,7 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
         entries = frozenset().union(*(source.entry_events for source in caller.scopes))
         kept = [event for event in recorded if id(event.node) in own_ids or isinstance(event, _REFERENCED)]
         events = [mover.move(event) for event in kept]
-        scope = ScopeFacts(name=atom.class_name, kind="class", node=module, events=events,
+        scope = ScopeFacts(name=atom.class_name, kind="caller", node=module, events=events,
                            guard=frozenset({(atom, True)}),
                            entry_events=frozenset(id(moved) for event, moved in zip(kept, events, strict=True)
                                                   if id(event) in entries))
