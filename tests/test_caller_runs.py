@@ -217,3 +217,39 @@ def test_without_the_trainer_the_view_is_unknown(tmp_path):
 
     forget_projects()
     assert found_by_file(lint_paths([str(tmp_path / "model.py")])) == []
+
+
+TWO_MODELS = """\
+import torch
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader
+
+from model import Encoder
+
+
+def collate(batch):
+    return pad_sequence([torch.tensor(sample) for sample in batch], batch_first=True)
+
+
+def train(samples):
+    model = Encoder(batch_first=True)
+    loader = DataLoader(samples, batch_size=4, collate_fn=collate)
+    for tokens in loader:
+        model(tokens).sum().backward()
+    other = Encoder(batch_first={other})
+    for tokens in loader:
+        other(tokens).sum().backward()
+"""
+
+CONFIGURABLE = MODEL.replace("def __init__(self):", "def __init__(self, batch_first=False):") \
+    .replace("{rnn}", ", batch_first=batch_first")
+
+
+@pytest.mark.parametrize(("other", "found"), [("samples.flag", []), ("True", []),
+                                               ("False", [("model.py", 11, "RNN004")])])
+def test_each_call_of_a_caller_is_a_run_of_its_own_named_by_its_line(tmp_path, other, found):
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": CONFIGURABLE,
+                             "train.py": TWO_MODELS.replace("{other}", other)})
+    findings = lint_paths([str(tmp_path / "model.py")])
+    assert found_by_file(findings) == found
+    assert all("(as called at train.py:19)" in finding.message for finding in findings)

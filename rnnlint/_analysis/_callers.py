@@ -19,9 +19,10 @@ _REFERENCED = (PadSequence, Pack)
 
 
 def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys: set) -> list:
-    """One ``ScopeFacts`` per caller (``_sites.Caller``) whose runs recorded facts at the code of
-    ``own`` (the project's parse of the checked file, of the same text as ``module``), those facts
-    moved onto ``module``'s nodes; ``keys``: the registry keys of the file's classes."""
+    """One ``ScopeFacts`` per call a caller (``_sites.Caller``) makes of an instance of the file's
+    classes (``keys``: their registry keys) whose run recorded facts at the code of ``own`` (the
+    project's parse of the checked file, of the same text as ``module``), those facts moved onto
+    ``module``'s nodes, with the caller's paddings and packs they may refer to."""
     if own is None or not callers:
         return []
     own_ids = {id(node) for node in ast.walk(own)}
@@ -29,37 +30,53 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
     scopes = []
     for caller in callers:
         recorded = [event for scope in caller.scopes for event in scope.events]
-        if not any(id(event.node) in own_ids for event in recorded):
+        calls = _calls(caller, recorded, own_ids, keys)
+        if not calls:
             continue
-        atom = Called(caller.sites[0][0] if caller.sites else "", _call_line(caller, recorded, own_ids, keys),
-                      caller.label)
-        mover = _Mover(nodes, frozenset({(atom, True)}))
+        referenced = [event for event in recorded if isinstance(event, _REFERENCED) and id(event.node) not in own_ids]
         entries = frozenset().union(*(source.entry_events for source in caller.scopes))
-        kept = [event for event in recorded if id(event.node) in own_ids or isinstance(event, _REFERENCED)]
-        events = [mover.move(event) for event in kept]
-        scope = ScopeFacts(name=atom.class_name, kind="caller", node=module, events=events,
-                           guard=frozenset({(atom, True)}),
-                           entry_events=frozenset(id(moved) for event, moved in zip(kept, events, strict=True)
-                                                  if id(event) in entries))
-        for source in caller.scopes:
-            scope.aliases.update(source.aliases)
-            for key, names in source.bound_names.items():
-                scope.bound_names[mover.node_id(key)] = names
-            for tensor, head in source.head_calls.values():
-                moved = mover.move(tensor)
-                scope.head_calls[id(moved)] = (moved, mover.move(head))
-        scopes.append(scope)
+        for line, ran in calls.items():
+            atom = Called(caller.sites[0][0] if caller.sites else "", line, caller.label)
+            scopes.append(_scope(atom, referenced + ran, entries, caller.scopes, module, _Mover(nodes, atom)))
     return scopes
 
 
-def _call_line(caller, recorded: list, own_ids: set, keys: set) -> int:
-    """The line of the caller's first call of an instance of the file's classes (a ``LayerCall``
-    of the caller's own code); else its first site's."""
-    lines = [event.node.lineno for event in recorded if isinstance(event, LayerCall)
-             and id(event.node) not in own_ids and getattr(event.layer, "module_class", None) in keys]
-    if lines:
-        return min(lines)
-    return min((site.node.lineno for _, site in caller.sites), default=1)
+def _calls(caller, recorded: list, own_ids: set, keys: set) -> dict:
+    """``line -> facts``: the facts recorded at the checked file's code, by the line of the
+    caller's call whose run recorded them (a ``LayerCall`` of an instance of the file's classes
+    is recorded before the facts of its run); facts no such call precedes go to the first site's
+    line."""
+    if not any(id(event.node) in own_ids for event in recorded):
+        return {}
+    fallback = min((site.node.lineno for _, site in caller.sites), default=1)
+    theirs = {id(node) for node in ast.walk(caller.tree)}
+    found: dict = {}
+    current = fallback
+    for event in recorded:
+        if id(event.node) in own_ids:
+            found.setdefault(current, []).append(event)
+        elif isinstance(event, LayerCall) and getattr(event.layer, "module_class", None) in keys:
+            current = event.node.lineno
+        elif id(event.node) in theirs:
+            current = fallback  # the caller's own code between calls: what follows is no known call's
+    return found
+
+
+def _scope(atom: Called, kept: list, entries: frozenset, sources: tuple, module: ast.Module,
+           mover: _Mover) -> ScopeFacts:
+    events = [mover.move(event) for event in kept]
+    scope = ScopeFacts(name=atom.class_name, kind="caller", node=module, events=events,
+                       guard=frozenset({(atom, True)}),
+                       entry_events=frozenset(id(moved) for event, moved in zip(kept, events, strict=True)
+                                              if id(event) in entries))
+    for source in sources:
+        scope.aliases.update(source.aliases)
+        for key, names in source.bound_names.items():
+            scope.bound_names[mover.node_id(key)] = names
+        for tensor, head in source.head_calls.values():
+            moved = mover.move(tensor)
+            scope.head_calls[id(moved)] = (moved, mover.move(head))
+    return scope
 
 
 def _span(node: ast.AST) -> tuple:
@@ -92,11 +109,11 @@ class _Positions:
 class _Mover:
     """Copies facts and the values they hold with each node of the project's parse replaced by
     the checked tree's (``nodes``; None: they are the same tree) and each fact's guard extended
-    by ``guard``; what holds no such node stays the very object (rules compare by identity)."""
+    by ``atom``; what holds no such node stays the very object (rules compare by identity)."""
 
-    def __init__(self, nodes: _Positions | None, guard: frozenset) -> None:
+    def __init__(self, nodes: _Positions | None, atom: Called) -> None:
         self.nodes = nodes
-        self.guard = guard
+        self.guard = frozenset({(atom, True)})
         self.memo: dict = {}
         self.by_id: dict = {}  # id(node of the project's parse) -> the checked tree's, as moved
 
