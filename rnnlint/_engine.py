@@ -561,7 +561,8 @@ def _reported(reports: list, facts, path: str, suppressions, robust: bool = True
         findings.append(Finding(
             path=path, row=row, column=column, code=rule_class.CODE, message=rule_class.MESSAGE.format(**report.fields),
             name=rule_class.NAME, end_row=end_row, end_column=end_column,
-            fix=_fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
+            fix=None if any(facts.is_foreign(target) for target, _ in report.replacements)
+            else _fix_for(rule_class, report, lines), help=report.help, configurations=_configurations(report, path),
         ))
     findings.sort()
     return findings
@@ -592,8 +593,12 @@ def _robust_to_unknown_conditions(reports: list, facts) -> list:
     (or only where an optional argument is left out, under some configuration), when the same
     code on the other side was not flagged by the same rule: that side may be the only one that
     ever runs."""
+    from ._analysis import Called
     from ._analysis._symbolic import merge_guards
     from .rules._util import set_aside
+
+    def called(event) -> bool:
+        return any(isinstance(atom, Called) for atom, _ in event.guard)
 
     runs: dict = {}  # every execution of a piece of code: (node, kind) -> events
     for _, event in facts.events:
@@ -606,6 +611,10 @@ def _robust_to_unknown_conditions(reports: list, facts) -> list:
         if aside:
             free = event.guard - aside
             others = runs.get((id(event.node), event.kind), ())
+            if not called(event):
+                # a caller's run is one more execution only for its own findings: the file's
+                # own runs are judged as they were without it
+                others = [other for other in others if not called(other)]
             if any((rule_class.CODE, id(other)) not in flagged
                    and merge_guards(other.guard - set_aside(other.guard), free) is not None for other in others):
                 continue

@@ -654,6 +654,10 @@ class Project:
         """Every syntax tree a summary was built from."""
         return list(self._trees.values())
 
+    def tree_at(self, path: Path) -> ast.Module | None:
+        """The syntax tree the summary of the file at ``path`` was built from, if one was."""
+        return self._trees.get(absolute(path))
+
     def tree_of(self, summary: ModuleSummary) -> ast.Module | None:
         """The syntax tree a summary was built from (its nodes are that file's)."""
         return self._trees.get(Path(summary.path))

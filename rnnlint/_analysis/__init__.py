@@ -53,7 +53,7 @@ from ._facts import (
 )
 from ._interpreter import ShapeNote
 from ._names import argument, argument_value, unpacks
-from ._program import Built, Configuration, Site
+from ._program import Built, Called, Configuration, Site
 from ._requirements import pinned_guard, required_sizes
 from ._symbolic import (
     DIFFERENT,
@@ -135,7 +135,7 @@ __all__ = [
     "DIFFERENT", "EQUAL", "UNKNOWN_ORDER", "Comparison", "compare", "compare_numbers",
     "Atom", "Flag", "Omitted", "Opaque", "Relation", "OPAQUE_CONDITION",
     # the configuration a construction site gives a class
-    "Built", "Configuration", "Site",
+    "Built", "Called", "Configuration", "Site",
     # what the analysis knows of PyTorch
     "CELL_KINDS", "LAYER_PARAMETERS", "RNN_KINDS", "SHAPE_PRESERVING",
     # reading a call's arguments

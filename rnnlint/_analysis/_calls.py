@@ -718,6 +718,10 @@ class Calls(InterpreterBase):
                 and self.module_method_returns_self(base, method):
             return base
         if isinstance(base, Layer) and base.module_class is not None:
+            held = self.held_module(base, method)
+            if held is not None:
+                # `model.encoder(x)` of a plain class holding its modules: the module's call
+                return self.call_layer(held, node, args, kwargs)
             return self.call_instance_method(base, method, args, kwargs, node, state)
         if isinstance(base, Poly) and not base.is_opaque and len(base.terms) == 1 and len(base.terms[0][0]) == 1:
             # `cfg.get("hidden")`: a symbol of its own for each call written with other constants;
@@ -732,6 +736,15 @@ class Calls(InterpreterBase):
         if isinstance(base, Const) and isinstance(base.value, str) and method in ("lower", "upper") and not args:
             return Const(getattr(base.value, method)())
         return UNKNOWN
+
+    def held_module(self, instance: Layer, name: str) -> Layer | None:
+        """The module ``instance``'s ``__init__`` set as attribute ``name``, when its class has no
+        method of that name (``self.encoder = encoder`` of a ``Model(object)``); None otherwise."""
+        held = dict(instance.module_state).get("self." + name)
+        if not isinstance(held, Layer):
+            return None
+        info = self.registry.get(instance.module_class) or self.classes.get(instance.module_class)
+        return held if info is not None and self.find_method(name, info)[0] is None else None
 
     def module_method_returns_self(self, module: Layer, method: str) -> bool:
         """Whether ``module.<method>(...)`` is ``nn.Module``'s, which returns the module: always for

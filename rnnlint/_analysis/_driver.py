@@ -89,8 +89,9 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
     depends: dict = {}
     site_trees: list = []
+    callers: list = []
     elsewhere, closed_here, site_search = _sites_elsewhere(module_classes, source, path, project, constants, depends,
-                                                           site_trees)
+                                                           site_trees, callers, classes)
     if elsewhere:
         # the classes the runs of other files summarised: the modules their sites built are of them
         registry.update((key, info) for key, info in project.registry.items() if key not in registry)
@@ -115,12 +116,21 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
                 # each of its findings standing only where a configuration confirms it
                 symbolic[info.name].confirmed_only = True
         scopes.extend(configured)
+    if callers and path:
+        # another file that builds a class here and calls it: what its run did in this file's code
+        from ._callers import caller_runs
+
+        own = project.tree_at(Path(path)) if project.text(Path(path)) == source else None
+        prefix = project.module_name(Path(path)) + ":"
+        scopes.extend(caller_runs(callers, module, own, {prefix + info.name for info in module_classes}))
     # the summaries read, with those the classes that ran pulled in (and the files they came from)
     reached = project.reached(bound) if bound else []
     for summary in reached:
         for file, digest in summary.depends.items():
             depends.setdefault(file, digest)
     foreign = tuple(project.tree_of(summary) for summary in reached)
+    if callers:
+        foreign += tuple(caller.tree for caller in callers)
     if rebuilt:
         # a module another file's site built: its classes' files, and the site's, are read here
         for summary in project.summaries_holding(rebuilt):
@@ -132,7 +142,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,
-                     depends: dict, trees: list) -> tuple:
+                     depends: dict, trees: list, callers: list, classes: dict) -> tuple:
     """The construction sites other project files make of the file's classes (name -> sites),
     the names of the classes every construction of which is in view (see ``_sites``), and what
     a cached result must find unchanged in the files searched (``Project.site_record``)."""
@@ -141,9 +151,13 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     from ._sites import all_seen, foreign_sites
 
     names = [info.name for info in module_classes]
-    sites, open_names, read, record, run_trees = foreign_sites(project, Path(path), names)
+    # a plain class here that builds them (a `Model` holding the encoder and decoder): a file
+    # that builds it calls them through it
+    holders = _holders(classes, module_classes)
+    sites, open_names, read, record, run_trees, runs = foreign_sites(project, Path(path), names + holders)
     depends.update(read)
     trees.extend(run_trees)
+    callers.extend(runs)
     closed = set()
     if Path(path).name != "__init__.py" and "__all__" not in source:
         for name in names:
@@ -154,14 +168,24 @@ def _sites_elsewhere(module_classes: list, source: str, path: str | None, projec
     return sites, closed, record
 
 
+def _holders(classes: dict, module_classes: list) -> list:
+    """The names of the file's plain classes (no module) whose methods build one of its module
+    classes: a file that builds one calls those modules through it (``model.encoder(x)``)."""
+    names = {info.name for info in module_classes}
+    return [info.name for info in classes.values() if info.context is None and info not in module_classes
+            and any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+                    for node in ast.walk(info.node))]
+
+
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
                   chosen: tuple | None = None, keep: frozenset = frozenset()) -> tuple:
-    """``(sites, classes)``: the constructions the runs of another project file see (its module
-    body, functions and module classes; with ``lines``, only those spanning one of them), with
-    the classes its names bind; no configuration runs. ``chosen``: ``(prefix, path)`` when the
-    file reaches the classes' module only as ``import_module(prefix + name)``: that call is
-    the module at ``path``. ``keep``: the keys of the classes whose sites are looked for (bound
-    even where a class that builds no recurrent layer would not be)."""
+    """``(sites, classes, scopes)``: the constructions the runs of another project file see (its
+    module body, functions and module classes; with ``lines``, only those spanning one of them),
+    the classes its names bind, and the facts of those runs; no configuration runs. ``chosen``:
+    ``(prefix, path)`` when the file reaches the classes' module only as
+    ``import_module(prefix + name)``: that call is the module at ``path``. ``keep``: the keys
+    of the classes whose sites are looked for (bound even where a class that builds no
+    recurrent layer would not be)."""
 
     def wanted(statement: ast.stmt) -> bool:
         end = getattr(statement, "end_lineno", None) or statement.lineno
@@ -188,16 +212,20 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
         constants.parsed = Namespace(argparse_defaults(module))
     registry = dict(project.registry)
     registry.update((name, info) for name, info in classes.items() if info.context is None)
+    scopes = []
     for info in classes.values():
-        if info.context is None and wanted(info.node) and _is_module_class(info, imports, classes):
-            _analyse_class(info, imports, constants, classes, registry, entries=False)
+        if info.context is None and wanted(info.node):
+            if _is_module_class(info, imports, classes):
+                scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
+            elif lines is not None:
+                scopes.append(_analyse_driver(info, imports, constants, classes, registry))
     for statement in module.body:
         if isinstance(statement, ast.FunctionDef) and wanted(statement):
-            _analyse_function(statement, imports, constants, classes, registry)
+            scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     if any(wanted(statement) for statement in module.body
            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))):
-        _analyse_module_level(module, module.body, imports, constants, classes, registry)
-    return constants.sites, classes
+        scopes.append(_analyse_module_level(module, module.body, imports, constants, classes, registry))
+    return constants.sites, classes, scopes
 
 
 def _collect_imports(body: list, imports: ImportTable) -> None:
@@ -487,6 +515,62 @@ def _analyse_class(info: ClassInfo, imports: ImportTable, constants: dict, class
         parameter_defaults=interpreter.parameter_defaults,
         entry_events=frozenset(id(event) for event in interpreter.events[first_entry_event:]),
     )
+
+
+def _analyse_driver(info: ClassInfo, imports: ImportTable, constants: dict, classes: dict,
+                    registry: dict) -> ScopeFacts:
+    """A plain class of another file that builds the checked file's classes (a trainer whose
+    ``setup`` sets ``self.model = Model(...)`` and whose ``train_one_batch`` calls it): ``__init__``,
+    then its other methods in the order written, on arguments nobody binds. An attribute the
+    class sets in one place only is, wherever a later method reads it without failing, what
+    that place set. The facts of a method that neither trains nor is given a batch by name
+    count as an entry method's (it may be given one sample)."""
+    interpreter = Interpreter(imports, constants, classes, info, registry=registry)
+    state: dict = {}
+    interpreter.run_method("__init__", state)
+    once = _set_once(info.node)
+    entry: set = set()
+    for method in info.node.body:
+        if not isinstance(method, ast.FunctionDef) or method.name.startswith("__") or any(
+                (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
+                .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+            continue
+        local = dict(state)
+        recorded = len(interpreter.events)
+        args, given = interpreter.entry_arguments(method)
+        interpreter.call_entry(method, local, args, given, info, guard=frozenset())
+        words = [method.name.lower()] + [arg.arg.lower() for arg in method.args.args]
+        if not any("train" in word or "batch" in word for word in words):
+            entry.update(id(event) for event in interpreter.events[recorded:])
+        for key, value in local.items():
+            if key.startswith("self.") and key[len("self."):] in once and key not in state:
+                state[key] = value
+    return ScopeFacts(name=info.name, kind="class", node=info.node, layers=interpreter.layers,
+                      events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
+                      head_calls=interpreter.head_calls, entry_events=frozenset(entry))
+
+
+def _set_once(definition: ast.ClassDef) -> set:
+    """The attributes the class's methods assign in exactly one place (``self.model = ...``),
+    with nothing assigned into them (``self.model.encoder = ...``) and no ``setattr``."""
+    counts: dict = {}
+    spoilt: set = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            return set()
+        if not isinstance(node, (ast.Attribute, ast.Subscript)) or not isinstance(node.ctx, (ast.Store, ast.Del)):
+            continue
+        chain: ast.expr = node
+        while isinstance(chain, (ast.Attribute, ast.Subscript)) and not (
+                isinstance(chain, ast.Attribute) and isinstance(chain.value, ast.Name) and chain.value.id == "self"):
+            chain = chain.value
+        if not isinstance(chain, ast.Attribute) or not isinstance(chain.value, ast.Name):
+            continue
+        if chain is node and isinstance(node.ctx, ast.Store):
+            counts[chain.attr] = counts.get(chain.attr, 0) + 1
+        else:
+            spoilt.add(chain.attr)
+    return {name for name, count in counts.items() if count == 1 and name not in spoilt}
 
 
 def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:

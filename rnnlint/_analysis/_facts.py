@@ -354,7 +354,7 @@ class ScopeFacts:
     """Facts for one class (its ``__init__`` and ``forward``) or one function."""
 
     name: str
-    kind: str  # "class" or "function" or "module"
+    kind: str  # "class" or "function" or "module", or "caller" (another file's run of this file's code)
     node: ast.AST
     layers: list = field(default_factory=list)  # every layer constructed, with its attribute name
     attributes: dict = field(default_factory=dict)  # self attributes after __init__

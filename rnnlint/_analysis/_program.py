@@ -132,6 +132,23 @@ class Built(Atom):
         return f"{self.file}:{self.line}" if self.file else str(self.line)
 
 
+class Called(Built):
+    """A caller's run: another project file that builds the class and calls it (``model(x)`` at
+    train.py:42) ran its code on the values it passes; every fact of that run holds under this
+    atom, which a rule judges apart, as it does a construction site's run."""
+
+    def __new__(cls, class_name: str, line: int, file: str = "") -> Called:
+        atom = str.__new__(cls, f"{class_name} as called at {file}:{line}")
+        atom.class_name, atom.line, atom.file = class_name, line, file
+        return atom
+
+    def __reduce__(self) -> tuple:
+        return Called, (self.class_name, self.line, self.file)
+
+    def __repr__(self) -> str:
+        return f"Called({self.class_name!r}, {self.line}, {self.file!r})"
+
+
 @dataclass(frozen=True)
 class Site:
     """A construction of a class: its node and the values it passes; ``file`` names another

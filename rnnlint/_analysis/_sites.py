@@ -28,6 +28,7 @@ import ast
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
 from ._program import Instance, Namespace
@@ -153,12 +154,22 @@ def all_seen(text: str, name: str, lines: set) -> bool:
     return all(call and line in lines for line, call in _mentions(text, name))
 
 
+class Caller(NamedTuple):
+    """Another project file run for its sites: its label (``train.py``), its syntax tree, the
+    facts its runs recorded (``ScopeFacts``), and the sites it made (``(class name, Site)``)."""
+
+    label: str
+    tree: ast.Module
+    scopes: tuple
+    sites: tuple
+
+
 def foreign_sites(project, path: Path, names: list) -> tuple:
-    """``(sites, open_names, depends, record, trees)``: the construction sites other project files
+    """``(sites, open_names, depends, record, trees, callers)``: the construction sites other project files
     make of the classes ``names`` of the file at ``path`` (class name -> [Site, ...], each with its
     file), the names whose every construction cannot be in view, ``{path: digest}`` of the files
     read, what a cached result must find unchanged (``Project.site_record``), and the syntax trees
-    of the files run (a module a site built has its layers' nodes there)."""
+    of the files run (a module a site built has its layers' nodes there), and those runs (``Caller``)."""
     from .._project import absolute
 
     path = absolute(path)
@@ -175,6 +186,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
     key_prefix = project.module_name(path) + ":"
     runs = 0
     trees: list = []
+    callers: list = []
     for spelt in named_files:
         file = Path(spelt)
         text = project.text(file)
@@ -194,12 +206,15 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
             open_names |= set(named)  # not read: its sites stay unknown
             continue
         runs += 1
-        found = _sites_in(project, file, text, named, key_prefix, chosen, trees)
+        scopes: list = []
+        found = _sites_in(project, file, text, named, key_prefix, chosen, trees, scopes)
         if found is None:
             open_names |= set(named)
             continue
         depends[spelt] = named_files[spelt]
         label = _label(project, file)
+        if scopes:
+            callers.append(Caller(label, trees[-1], tuple(scopes), tuple(found)))
         site_prefix = project.module_name(file) + ":"
         for name in named:
             of_name = [site for local, site in found if local == name]
@@ -211,7 +226,7 @@ def foreign_sites(project, path: Path, names: list) -> tuple:
                     name, site.node, tuple(portable(value, key_prefix, site_prefix) for value in site.args),
                     tuple((key, portable(value, key_prefix, site_prefix)) for key, value in site.kwargs), label,
                     site.inherited, site.read_defaults))
-    return sites, open_names, depends, project.site_record(path, names, named_files), trees
+    return sites, open_names, depends, project.site_record(path, names, named_files), trees, callers
 
 
 def _label(project, file: Path) -> str:
@@ -248,9 +263,9 @@ def _builds_at_module_level(tree: ast.Module) -> bool:
 
 
 def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None,
-              trees: list | None = None) -> list | None:
+              trees: list | None = None, runs: list | None = None) -> list | None:
     """``[(class name, Site), ...]`` of the sites of ``names`` the runs of ``file`` see; None when
-    the file cannot be parsed."""
+    the file cannot be parsed. ``runs``: where the facts of those runs go (``ScopeFacts`` each)."""
     from ._driver import run_for_sites
 
     try:
@@ -269,9 +284,11 @@ def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chos
             # statement of the file would run, so it builds nothing (its imports are not bound)
             return []
         keep = frozenset(key_prefix + name for name in names)
-        recorded, classes = run_for_sites(tree, text, project, str(file), lines, chosen, keep)
+        recorded, classes, scopes = run_for_sites(tree, text, project, str(file), lines, chosen, keep)
     except RecursionError:
         return None
+    if runs is not None:
+        runs.extend(scopes)
     wanted = {key_prefix + name: name for name in names}
     found = []
     for site in recorded:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from .._analysis import (  # noqa: F401 - the rules' API
     SHAPE_PRESERVING,
     Built,
+    Called,
     Layer,
     LayerCall,
     Omitted,
@@ -90,9 +91,13 @@ def when(guard: frozenset) -> str:
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
     # a construction site's configuration reads as where the class was built
-    sites = sorted((atom.file, atom.line) for atom, truth in guard if isinstance(atom, Built) and truth)
+    sites = sorted((atom.file, atom.line) for atom, truth in guard
+                   if isinstance(atom, Built) and not isinstance(atom, Called) and truth)
     places = [f"{file}:{line}" if file else str(line) for file, line in sites]
     built = f" (as built at {'' if sites[0][0] else 'line '}{', '.join(places)})" if sites else ""
+    # a caller's run reads as where the file's class was called
+    calls = sorted(f"{atom.file}:{atom.line}" for atom, truth in guard if isinstance(atom, Called) and truth)
+    built += f" (as called at {', '.join(calls)})" if calls else ""
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
     if not guard:
         return built
