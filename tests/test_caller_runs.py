@@ -253,3 +253,46 @@ def test_each_call_of_a_caller_is_a_run_of_its_own_named_by_its_line(tmp_path, o
     findings = lint_paths([str(tmp_path / "model.py")])
     assert found_by_file(findings) == found
     assert all("(as called at train.py:19)" in finding.message for finding in findings)
+
+
+SYNTHESIZER = """\
+import torch
+import torch.nn as nn
+
+
+class Synthesizer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(10, 8)
+        self.conv = nn.Conv1d(8, 8, 3, padding=1)
+        self.rnn = nn.GRU(8, 8, batch_first=True)
+
+    def forward(self, tokens):
+        return self.rnn(self.embedding(tokens))[0]
+
+    def generate(self, tokens):
+        x = torch.as_tensor(tokens).unsqueeze(0)
+        x = self.conv(self.embedding(x).transpose(1, 2)).transpose(1, 2)
+        out, _ = self.rnn(x)
+        return out.transpose(1, 2)[0]
+"""
+
+SCRIPT = """\
+import torch
+
+from model import Synthesizer
+
+model = Synthesizer()
+frames = model.generate({tokens})
+"""
+
+
+@pytest.mark.parametrize("tokens", ["[1, 2, 3]", "torch.tensor([1, 2, 3])"])
+def test_a_caller_of_an_entry_method_with_one_sample_is_silent(tmp_path, tokens):
+    # WaveRNN's `gen_tacotron.py` calls `Tacotron.generate(x)`: one utterance, its row 0 the sample
+    write_project(tmp_path, {"pyproject.toml": "", "model.py": SYNTHESIZER, "gen.py": SCRIPT.format(tokens=tokens)})
+    assert found_by_file(lint_paths([str(tmp_path)])) == []
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(SYNTHESIZER, "model.py", "exec"), namespace)
+    assert namespace["Synthesizer"]().generate(torch.tensor([1, 2, 3])).shape == (8, 3)

@@ -52,6 +52,7 @@ from ._values import (
     Splits,
     Tensor,
     TupleValue,
+    alike,
     axis_symbol,
     python_value,
     rnn_configs,
@@ -695,7 +696,7 @@ class Calls(InterpreterBase):
                 key = name if name in state else (name if name.startswith("self.") else None)
                 if key is not None and key in state:
                     state[key] = ListValue(
-                        args[0] if isinstance(base.item, Unknown) or base.item == args[0] else UNKNOWN)
+                        args[0] if isinstance(base.item, Unknown) or alike(base.item, args[0]) else UNKNOWN)
             return Const(None)
         if isinstance(base, Layer) and method in ("forward", "__call__"):
             return self.call_layer(base, node, args, kwargs)

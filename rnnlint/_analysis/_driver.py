@@ -122,7 +122,15 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
         own = project.tree_at(Path(path)) if project.text(Path(path)) == source else None
         prefix = project.module_name(Path(path)) + ":"
-        scopes.extend(caller_runs(callers, module, own, {prefix + info.name for info in module_classes}))
+        runs = caller_runs(callers, module, own, {prefix + info.name for info in module_classes})
+        # code that only the class's entry methods reach (`generate(x)`, often on one sample made
+        # a batch of one) is entry code in a caller's run too
+        entry_only = _entry_only_nodes(scopes)
+        for run in runs:
+            marked = {id(event) for event in run.events if id(event.node) in entry_only}
+            if marked:
+                run.entry_events = run.entry_events | marked
+        scopes.extend(runs)
     # the summaries read, with those the classes that ran pulled in (and the files they came from)
     reached = project.reached(bound) if bound else []
     for summary in reached:
@@ -139,6 +147,18 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         foreign += tuple(tree for tree in project.parsed_trees() if tree is not module) + tuple(site_trees)
     return FileFacts(module=module, imports=imports, scopes=scopes, lines=SourceLines(source),
                      depends=depends, site_search=site_search, foreign_trees=foreign)
+
+
+def _entry_only_nodes(scopes: list) -> set:
+    """The ids of the nodes the classes' own runs reached only from entry methods."""
+    entry: set = set()
+    other: set = set()
+    for scope in scopes:
+        if scope.kind != "class":
+            continue
+        for event in scope.events:
+            (entry if id(event) in scope.entry_events else other).add(id(event.node))
+    return entry - other
 
 
 def _sites_elsewhere(module_classes: list, source: str, path: str | None, project, constants: ModuleBindings,

@@ -28,7 +28,19 @@ from ._symbolic import (
     map_cases,
     number,
 )
-from ._values import DictValue, Layer, ListValue, Packed, Ref, ShapeValue, Splits, Tensor, TupleValue, axis_symbol
+from ._values import (
+    DictValue,
+    Layer,
+    ListValue,
+    Packed,
+    Ref,
+    ShapeValue,
+    Splits,
+    Tensor,
+    TupleValue,
+    alike,
+    axis_symbol,
+)
 
 # a loop runs three passes: loops nested deeper than this run one, so that the cost of a nest
 # stays bounded (3 ** depth); what such a loop changes is then what every iteration agrees on
@@ -462,16 +474,16 @@ def _grown_module_list(before: Value | None, once: Value | None, twice: Value | 
     if isinstance(twice, Layer) and twice.kind == "ModuleList" and twice.items is not None \
             and len(added) == 1 and twice.items[:-1] == once.items:
         children = once.items[1:] + twice.items[-1:]
-        later = children[0] if all(child == children[0] for child in children) else UNKNOWN
+        later = children[0] if all(alike(child, children[0]) for child in children) else UNKNOWN
     return replace(once, items=None, first=once.items[0], element=later)
 
 
 def _agreeing_collection(first: Value, second: Value) -> Value:
     """A list or ModuleList after a loop: its element is known if both passes appended the same."""
     if isinstance(first, ListValue):
-        return first if isinstance(second, ListValue) and second.item == first.item else ListValue(UNKNOWN)
+        return first if isinstance(second, ListValue) and alike(second.item, first.item) else ListValue(UNKNOWN)
     if isinstance(first, Layer) and first.kind == "ModuleList" and first.items is None:
-        agrees = isinstance(second, Layer) and second.element == first.element
+        agrees = isinstance(second, Layer) and alike(second.element, first.element)
         return first if agrees else replace(first, element=UNKNOWN)
     return first
 

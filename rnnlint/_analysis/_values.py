@@ -280,6 +280,17 @@ class Layer(Value):
         return self if self.name else replace(self, name=name)
 
 
+def alike(a: Value, b: Value) -> bool:
+    """Whether two values are the same element of a list or a container: equal, and for project
+    modules built with the same attributes (a module's equality leaves them out, so that one
+    built twice alike compares equal; `Block(80, h)` and `Block(h, h)` are not alike)."""
+    if a != b:
+        return False
+    if isinstance(a, Layer) and isinstance(b, Layer) and (a.module_class or b.module_class):
+        return a.module_state == b.module_state
+    return True
+
+
 # what the analysis knows of torch.nn: the registry's lists
 RNN_KINDS = _pytorch.RNN_KINDS
 CELL_KINDS = _pytorch.CELL_KINDS
