@@ -85,11 +85,9 @@ def run_of(guard: frozenset) -> frozenset:
     return frozenset(atom for atom, truth in guard if isinstance(atom, Built) and truth)
 
 
-def when(guard: frozenset) -> str:
-    """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
-    # a branch the analysis could not evaluate says nothing a reader can act on, nor does
-    # whether an optional forward argument (`lengths=None`) was passed: only configuration does
-    guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
+def where_run(guard: frozenset) -> str:
+    """`` (as built at train.py:86)``, `` (as called at train.py:19)``: the construction sites and
+    the callers' calls a guard is under, nothing for the class's own run."""
     # a construction site's configuration reads as where the class was built
     sites = sorted((atom.file, atom.line) for atom, truth in guard
                    if isinstance(atom, Built) and not isinstance(atom, Called) and truth)
@@ -97,7 +95,15 @@ def when(guard: frozenset) -> str:
     built = f" (as built at {'' if sites[0][0] else 'line '}{', '.join(places)})" if sites else ""
     # a caller's run reads as where the file's class was called
     calls = sorted(f"{atom.file}:{atom.line}" for atom, truth in guard if isinstance(atom, Called) and truth)
-    built += f" (as called at {', '.join(calls)})" if calls else ""
+    return built + (f" (as called at {', '.join(calls)})" if calls else "")
+
+
+def when(guard: frozenset) -> str:
+    """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
+    # a branch the analysis could not evaluate says nothing a reader can act on, nor does
+    # whether an optional forward argument (`lengths=None`) was passed: only configuration does
+    guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
+    built = where_run(guard)
     guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
     if not guard:
         return built

@@ -28,7 +28,7 @@ from .._analysis import (
 )
 from ._base import Invalid, Rule
 from ._edits import past_parentheses, text_between
-from ._util import source_of
+from ._util import source_of, where_run
 
 
 class ReshapeSwapsAxes(Rule):
@@ -78,7 +78,7 @@ class ReshapeSwapsAxes(Rule):
 
     CODE = "RNN005"
     NAME = "reshape-swaps-axes"
-    MESSAGE = "{call} {problem}; `{method}` does not move data, so {effect}"
+    MESSAGE = "{call} {problem}; `{method}` does not move data, so {effect}{site}"
     FIX_TITLE = "Replace `.{method}(...)` with `{replacement}`"
 
     VALID: ClassVar[list[str]] = [
@@ -487,6 +487,8 @@ class Summary(nn.Module):
         for report in self._reports(context):
             if id(report.event) in entry and report.fields.get("effect") == MIXES_SAMPLES:
                 continue
+            # a finding of a site's or a caller's run says where the class was built or called
+            report.fields["site"] = where_run(report.event.guard) if report.event is not None else ""
             yield report
 
     def _reports(self, context):
