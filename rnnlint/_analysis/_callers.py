@@ -18,11 +18,13 @@ from ._program import Called
 _REFERENCED = (PadSequence, Pack)
 
 
-def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys: set) -> list:
+def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys: set,
+                entry_only: frozenset | set = frozenset()) -> list:
     """One ``ScopeFacts`` per call a caller (``_sites.Caller``) makes of an instance of the file's
     classes (``keys``: their registry keys) whose run recorded facts at the code of ``own`` (the
     project's parse of the checked file, of the same text as ``module``), those facts moved onto
-    ``module``'s nodes, with the caller's paddings and packs they may refer to."""
+    ``module``'s nodes, with the caller's paddings and packs they may refer to. A fact at one of
+    ``entry_only`` (ids of ``module``'s nodes only entry methods reach) is an entry method's."""
     if own is None or not callers:
         return []
     own_ids = {id(node) for node in ast.walk(own)}
@@ -37,7 +39,8 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
         entries = frozenset().union(*(source.entry_events for source in caller.scopes))
         for line, ran in calls.items():
             atom = Called(caller.sites[0][0] if caller.sites else "", line, caller.label)
-            scopes.append(_scope(atom, referenced + ran, entries, caller.scopes, module, _Mover(nodes, atom)))
+            scopes.append(_scope(atom, referenced + ran, entries, entry_only, caller.scopes, module,
+                                 _Mover(nodes, atom)))
     return scopes
 
 
@@ -62,13 +65,13 @@ def _calls(caller, recorded: list, own_ids: set, keys: set) -> dict:
     return found
 
 
-def _scope(atom: Called, kept: list, entries: frozenset, sources: tuple, module: ast.Module,
-           mover: _Mover) -> ScopeFacts:
+def _scope(atom: Called, kept: list, entries: frozenset, entry_only: frozenset | set, sources: tuple,
+           module: ast.Module, mover: _Mover) -> ScopeFacts:
     events = [mover.move(event) for event in kept]
     scope = ScopeFacts(name=atom.class_name, kind="caller", node=module, events=events,
                        guard=frozenset({(atom, True)}),
                        entry_events=frozenset(id(moved) for event, moved in zip(kept, events, strict=True)
-                                              if id(event) in entries))
+                                              if id(event) in entries or id(moved.node) in entry_only))
     for source in sources:
         scope.aliases.update(source.aliases)
         for key, names in source.bound_names.items():

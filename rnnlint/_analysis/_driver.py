@@ -122,15 +122,10 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
         own = project.tree_at(Path(path)) if project.text(Path(path)) == source else None
         prefix = project.module_name(Path(path)) + ":"
-        runs = caller_runs(callers, module, own, {prefix + info.name for info in module_classes})
         # code that only the class's entry methods reach (`generate(x)`, often on one sample made
         # a batch of one) is entry code in a caller's run too
-        entry_only = _entry_only_nodes(scopes)
-        for run in runs:
-            marked = {id(event) for event in run.events if id(event.node) in entry_only}
-            if marked:
-                run.entry_events = run.entry_events | marked
-        scopes.extend(runs)
+        scopes.extend(caller_runs(callers, module, own, {prefix + info.name for info in module_classes},
+                                  _entry_only_nodes(scopes)))
     # the summaries read, with those the classes that ran pulled in (and the files they came from)
     reached = project.reached(bound) if bound else []
     for summary in reached:
@@ -551,9 +546,7 @@ def _analyse_driver(info: ClassInfo, imports: ImportTable, constants: dict, clas
     once = _set_once(info.node)
     entry: set = set()
     for method in info.node.body:
-        if not isinstance(method, ast.FunctionDef) or method.name.startswith("__") or any(
-                (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
-                .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+        if not isinstance(method, ast.FunctionDef) or method.name.startswith("__") or not _runs_on_instance(method):
             continue
         local = dict(state)
         recorded = len(interpreter.events)
@@ -644,6 +637,12 @@ def _makes_loader(value: ast.expr, imports: ImportTable) -> bool:
 NOT_ENTRY_DECORATORS = {"staticmethod", "classmethod", "setter", "deleter", "overload", "abstractmethod"}
 
 
+def _runs_on_instance(method: ast.FunctionDef) -> bool:
+    """Whether a method is a plain method of the instance: no decorator of ``NOT_ENTRY_DECORATORS``."""
+    return not any((dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
+                   .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list)
+
+
 def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset()) -> list:
     """The methods of the class that callers outside it run after ``__init__``: its public
     methods (also those of its bases in the same file), and the private ones named in
@@ -660,9 +659,7 @@ def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset(
                 continue  # overridden: the subclass's method is the one called
             seen.add(name)
             private = name.startswith("_") and (name.startswith("__") or name not in outside)
-            if private or method in reached or any(
-                    (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "")
-                    .rsplit(".", 1)[-1] in NOT_ENTRY_DECORATORS for decorator in method.decorator_list):
+            if private or method in reached or not _runs_on_instance(method):
                 continue
             found[name] = method
     called = {node.func.attr for method in found.values() for node in ast.walk(method)

@@ -398,6 +398,7 @@ class FileFacts:
     foreign_trees: tuple = ()
     _foreign_nodes: set | None = field(default=None, repr=False)
     _own_nodes: set | None = field(default=None, repr=False)
+    _entry_events: frozenset | None = field(default=None, repr=False)
     _head_flows: list | None = field(default=None, repr=False)
     _paddings: list | None = field(default=None, repr=False)
 
@@ -420,11 +421,13 @@ class FileFacts:
         if not any(scope.confirmed_only for scope in self.scopes):
             return None
         return replace(self, scopes=[scope for scope in self.scopes if not scope.confirmed_only],
-                       _foreign_nodes=None, _head_flows=None, _paddings=None)
+                       _foreign_nodes=None, _head_flows=None, _paddings=None, _entry_events=None)
 
-    def from_entry(self, scope: ScopeFacts, event: Fact) -> bool:
+    def from_entry(self, event: Fact) -> bool:
         """Whether ``event`` was recorded by a run of an entry method (``ScopeFacts.entry_events``)."""
-        return id(event) in scope.entry_events
+        if self._entry_events is None:
+            self._entry_events = frozenset().union(*(scope.entry_events for scope in self.scopes))
+        return id(event) in self._entry_events
 
     def is_foreign(self, node: ast.AST) -> bool:
         """Whether ``node`` is another file's (a base class or helper imported from the project)."""

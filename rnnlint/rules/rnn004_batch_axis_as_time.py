@@ -353,7 +353,7 @@ class Packed(nn.Module):
         read_over_time = _read_over_time(context.facts)
         for scope, event in context.facts.of(TensorSubscript, Reduce):
             if isinstance(event, TensorSubscript):
-                if context.facts.from_entry(scope, event):
+                if context.facts.from_entry(event):
                     continue  # `out[0]` of a batch of one made by `generate(x)`: its one sample
                 if id(event.result) in taken or id(event.tensor) not in read_over_time:
                     yield from self._check_selection(scope, event)

@@ -483,9 +483,9 @@ class Summary(nn.Module):
     def check(self, context):
         # a reshape in a run of an entry method (`generate(x)` of one sample made a batch of one)
         # mixes nothing when there is one sample: such findings rest on more than the code says
-        entry = frozenset().union(*(scope.entry_events for scope in context.facts.scopes))
         for report in self._reports(context):
-            if id(report.event) in entry and report.fields.get("effect") == MIXES_SAMPLES:
+            if report.event is not None and context.facts.from_entry(report.event) \
+                    and report.fields.get("effect") == MIXES_SAMPLES:
                 continue
             # a finding of a site's or a caller's run says where the class was built or called
             report.fields["site"] = where_run(report.event.guard) if report.event is not None else ""
