@@ -13,7 +13,7 @@ import pytest
 
 from rnnlint import lint_source
 
-from conftest import expected_markers
+from conftest import expected_markers, write_project
 
 FLAGGED = {
     # a plain config class: its `__init__` sets the attributes, a class attribute gives the rest,
@@ -831,9 +831,6 @@ def test_a_finding_says_which_of_its_values_are_argparse_defaults():
 
 
 def test_a_finding_says_where_in_another_file_its_argparse_defaults_are(tmp_path):
-    from rnnlint import lint_paths
-    from rnnlint._project import forget_projects
-
     model = """\
 import torch.nn as nn
 
@@ -859,29 +856,17 @@ parser.add_argument("--dropout", type=float, default={dropout})
 args = parser.parse_args()
 model = Decoder(1000, args.hidden, args.n_layers, {rate})
 """
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "model.py").write_text(model)
-    forget_projects()
-    try:
-        (tmp_path / "train.py").write_text(train.format(dropout=0.5, rate="args.dropout"))
-        (finding,) = lint_paths([str(tmp_path / "model.py")])
-        assert finding.message.startswith(
-            "`self.gru` sets `dropout` to `0.5` (argparse default, train.py:8) but has `num_layers` `1` "
-            "(argparse default, train.py:7) (as built at train.py:10);")
-        forget_projects()
-        # a rate the site writes itself is no option's default, even where one has the same value
-        (tmp_path / "train.py").write_text(train.format(dropout=0.5, rate="0.5"))
-        (finding,) = lint_paths([str(tmp_path / "model.py")])
-        assert "`0.5` but has" in finding.message
-        assert "`1` (argparse default, train.py:7)" in finding.message
-    finally:
-        forget_projects()
+    (finding,) = _model_findings(tmp_path / "read", model, train.format(dropout=0.5, rate="args.dropout"))
+    assert finding.message.startswith(
+        "`self.gru` sets `dropout` to `0.5` (argparse default, train.py:8) but has `num_layers` `1` "
+        "(argparse default, train.py:7) (as built at train.py:10);")
+    # a rate the site writes itself is no option's default, even where one has the same value
+    (finding,) = _model_findings(tmp_path / "written", model, train.format(dropout=0.5, rate="0.5"))
+    assert "`0.5` but has" in finding.message
+    assert "`1` (argparse default, train.py:7)" in finding.message
 
 
 def test_an_input_size_finding_says_which_sizes_are_argparse_defaults(tmp_path):
-    from rnnlint import lint_paths
-    from rnnlint._project import forget_projects
-
     model = """\
 import torch.nn as nn
 
@@ -908,28 +893,16 @@ parser.add_argument("--hidden", type=int, default=256)
 args = parser.parse_args()
 model = Tagger(5000, args.emb_dim, {hidden}, 9)
 """
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "model.py").write_text(model)
-    forget_projects()
-    try:
-        (tmp_path / "train.py").write_text(train.format(hidden="args.hidden"))
-        (finding,) = lint_paths([str(tmp_path / "model.py")])
-        assert finding.message == (
-            "`self.lstm` is built with `input_size` `256` (argparse default, train.py:7), but is fed `100` "
-            "features (argparse default, train.py:6) (as built at train.py:9)")
-        forget_projects()
-        # a size the site writes itself has no origin to tell
-        (tmp_path / "train.py").write_text(train.format(hidden="256"))
-        (finding,) = lint_paths([str(tmp_path / "model.py")])
-        assert "`input_size` `256`, but is fed `100` features (argparse default, train.py:6)" in finding.message
-    finally:
-        forget_projects()
+    (finding,) = _model_findings(tmp_path / "read", model, train.format(hidden="args.hidden"))
+    assert finding.message == (
+        "`self.lstm` is built with `input_size` `256` (argparse default, train.py:7), but is fed `100` "
+        "features (argparse default, train.py:6) (as built at train.py:9)")
+    # a size the site writes itself has no origin to tell
+    (finding,) = _model_findings(tmp_path / "written", model, train.format(hidden="256"))
+    assert "`input_size` `256`, but is fed `100` features (argparse default, train.py:6)" in finding.message
 
 
 def test_a_head_finding_says_its_in_features_are_an_argparse_default(tmp_path):
-    from rnnlint import lint_paths
-    from rnnlint._project import forget_projects
-
     model = """\
 import torch.nn as nn
 
@@ -954,14 +927,20 @@ parser.add_argument("--hidden", type=int, default=256)
 args = parser.parse_args()
 model = Tagger(100, args.hidden, 9)
 """
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "model.py").write_text(model)
-    (tmp_path / "train.py").write_text(train)
+    (finding,) = _model_findings(tmp_path, model, train)
+    assert finding.message == (
+        "`self.head` takes `256` input features (argparse default, train.py:6), but receives `512` from "
+        "bidirectional `self.lstm` (as built at train.py:8)")
+
+
+def _model_findings(root, model: str, train: str) -> list:
+    """The findings of ``model.py`` in a project of its own beside ``train.py``, which builds it."""
+    from rnnlint import lint_paths
+    from rnnlint._project import forget_projects
+
+    write_project(root, {"pyproject.toml": "", "model.py": model, "train.py": train})
     forget_projects()
     try:
-        (finding,) = lint_paths([str(tmp_path / "model.py")])
-        assert finding.message == (
-            "`self.head` takes `256` input features (argparse default, train.py:6), but receives `512` from "
-            "bidirectional `self.lstm` (as built at train.py:8)")
+        return lint_paths([str(root / "model.py")])
     finally:
         forget_projects()
