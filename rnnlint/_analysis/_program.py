@@ -319,9 +319,9 @@ class ModuleBindings(dict):
         super().__init__(*args, **kwargs)
         self._domains: dict[str, tuple[str, ...]] = {}
         self._domains_of: ast.Module | None = None  # the module they are read from, when first asked for
-        # whether the file may change a torchtext field's layout after building it
-        # (``_torchtext.changes_field_layout``): until it is read, it may
-        self.field_layout_changed = True
+        # the module (and its text) whose ``field_layout_changed`` is read when first asked for
+        self._field_layout_of: tuple | None = None
+        self._field_layout_changed = True
         self.sites: list[Site] = []  # every construction the runs of the file saw
         self.parsed: Value = UNKNOWN  # what `parser.parse_args()` returns in this file
         self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
@@ -340,8 +340,18 @@ class ModuleBindings(dict):
         self._domains, self._domains_of = {}, module
 
     def read_field_layout(self, module: ast.Module, text: str) -> None:
-        """Whether ``module`` (of source ``text``) may change a torchtext field's layout."""
-        self.field_layout_changed = changes_field_layout(module, text)
+        """``field_layout_changed`` is to be read from ``module`` (of source ``text``), when first
+        asked for: only a file that builds a torchtext ``Field`` asks."""
+        self._field_layout_of, self._field_layout_changed = (module, text), True
+
+    @property
+    def field_layout_changed(self) -> bool:
+        """Whether the file may change a torchtext field's layout after building it
+        (``_torchtext.changes_field_layout``); until a module is given, it may."""
+        if self._field_layout_of is not None:
+            self._field_layout_changed = changes_field_layout(*self._field_layout_of)
+            self._field_layout_of = None
+        return self._field_layout_changed
 
     def configurations(self, class_name: str, every_site: bool = False) -> list[Site]:
         """The distinct sites of ``class_name`` that pass at least one known value (or, with
