@@ -120,6 +120,12 @@ def layer_label(layer: Layer) -> str:
     return f"`{layer.name}`" if layer.name else f"this `{layer.kind}`"
 
 
+def directed_label(layer: Layer, guard: frozenset) -> str:
+    """``bidirectional `self.lstm` ``, or ``this bidirectional `LSTM` `` for a layer of no name."""
+    word = direction_word(layer, guard)
+    return f"{word}`{layer.name}`" if layer.name else f"this {word}`{layer.kind}`"
+
+
 def direction_word(layer: Layer, guard: frozenset) -> str:
     """``bidirectional `` when the layer certainly is under ``guard``."""
     flags = {flag for _, flag in split_flag(layer.param("bidirectional"), guard)}

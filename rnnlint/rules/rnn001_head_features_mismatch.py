@@ -27,6 +27,7 @@ from ._util import (
     argument_value,
     condition_of,
     definite,
+    directed_label,
     direction_word,
     head_calls,
     layer_label,
@@ -375,7 +376,7 @@ class CellRegressor(nn.Module):
             rnn = next((layer for _, layer in layers_in(step.cell, frozenset())), None) if step else None
             if rnn is None:
                 return None
-        source = f"{direction_word(rnn, condition)}{layer_label(rnn)}"
+        source = directed_label(rnn, condition)
         fields: dict = dict(
             head=label, expected=show(comparison.first, scope.aliases), actual=show(comparison.second, scope.aliases),
             expected_origin=origin_of(comparison.first, scope.configuration),

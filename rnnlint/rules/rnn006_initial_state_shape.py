@@ -36,6 +36,7 @@ from ._util import (
     argument,
     argument_value,
     definite,
+    directed_label,
     direction_word,
     layer_label,
     layers_in,
@@ -373,7 +374,7 @@ class Seq2SeqCell(nn.Module):
                 if axis is None:  # a state of a rank no input takes
                     yield self.report(
                         node, state=state, actual=_rank_text(tensor, scope.aliases),
-                        rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}", expected="3 axes",
+                        rnn=directed_label(rnn, guard), expected="3 axes",
                         formula=f" (`(num_layers * num_directions, batch, {size})`)", condition=when(guard),
                         fixed="", help=f"build `{state}` with three axes: one per layer and direction, the "
                                        "batch, the features",
@@ -388,7 +389,7 @@ class Seq2SeqCell(nn.Module):
                 yield self.report(
                     node, replacements=replacements, state=state,
                     actual=f"{show(comparison.first, scope.aliases)} on axis {axis}",
-                    rnn=f"{direction_word(rnn, guard)}{layer_label(rnn)}",
+                    rnn=directed_label(rnn, guard),
                     expected=show(comparison.second, scope.aliases), formula=f" (`{formula}`)" if axis != 1 else "",
                     condition=when(guard), fixed=fixed,
                     help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
