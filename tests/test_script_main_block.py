@@ -94,3 +94,42 @@ def test_run_as_a_module_the_block_does_not_run(tmp_path):
     namespace = runpy.run_path(str(path), run_name="tagger")
     assert "RESULT" not in namespace
     assert "RESULT" in runpy.run_path(str(path), run_name="__main__")
+
+
+MAIN_FUNCTION = """
+import sys
+
+import torch
+import torch.nn as nn
+
+
+def main():
+    rnn = nn.LSTM(8, 16, bidirectional=True)
+    head = nn.Linear(16, 3)
+    out, _ = rnn(torch.randn(5, 2, 8))
+    return head(out)
+
+
+{call}
+"""
+HEAD_ROW = next(row for row, line in enumerate(MAIN_FUNCTION.splitlines(), 1) if "nn.Linear" in line)
+
+
+@pytest.mark.parametrize("call", [
+    'if __name__ == "__main__":\n    main()',  # run by the top level: not run a second time
+    'if __name__ == "__main__":\n    if len(sys.argv) > 1:\n        main()',  # under a condition: run alone too
+    "",  # never called here: run alone
+    'if __name__ == "__main__":\n    for _ in range(3):\n        main()',
+])
+def test_a_function_the_top_level_calls_is_judged_once_however_it_is_called(call, tmp_path):
+    source = MAIN_FUNCTION.format(call=call)
+    findings = lint_source(source)
+    assert [(finding.code, finding.row) for finding in findings] == [("RNN001", HEAD_ROW)]
+    # the same message each way: no condition of the call's, no run named
+    assert findings[0].message == ("this `Linear` takes `16` input features, but receives `32` from this "
+                                   "bidirectional `LSTM`")
+    path = tmp_path / "script.py"
+    path.write_text(source)
+    namespace = runpy.run_path(str(path), run_name="script")  # not the main module: nothing runs yet
+    with pytest.raises(RuntimeError, match="32"):
+        namespace["main"]()

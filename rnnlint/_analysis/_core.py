@@ -104,6 +104,9 @@ class InterpreterBase:
         # the definitions a call of this interpretation reached (run, or refused at the depth limit
         # or for arguments that do not fit): a method forward reaches is no entry of its own
         self.reached: set[ast.FunctionDef] = set()
+        # the file's own parameterless functions this run called from its top level, unguarded:
+        # each ran just as a run of its own would (``_program.inline``)
+        self.whole_calls: set[ast.FunctionDef] = set()
 
     def run_method(self, name: str, state: dict, args: list | None = None, kwargs: dict | None = None,
                    info: ClassInfo | None = None) -> Value:

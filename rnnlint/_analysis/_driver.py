@@ -83,10 +83,13 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     for info in classes.values():
         if info.context is None and info not in module_classes and _loader_loops(info, imports):
             scopes.append(_analyse_class(info, imports, constants, classes, registry, entries=False))
+    # the top level first: a function it calls with nothing to bind, unguarded (`main()` under
+    # `if __name__ == "__main__":`), ran there as its own run would, and is not run again
+    top_level, whole = _analyse_module_level(module, body, imports, constants, classes, registry)
     for statement in body:
-        if isinstance(statement, ast.FunctionDef):
+        if isinstance(statement, ast.FunctionDef) and statement not in whole:
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
-    scopes.append(_analyse_module_level(module, body, imports, constants, classes, registry))
+    scopes.append(top_level)
     depends: dict = {}
     site_trees: list = []
     callers: list = []
@@ -239,7 +242,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
             scopes.append(_analyse_function(statement, imports, constants, classes, registry))
     if any(wanted(statement) for statement in module.body
            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))):
-        scopes.append(_analyse_module_level(module, module.body, imports, constants, classes, registry))
+        scopes.append(_analyse_module_level(module, module.body, imports, constants, classes, registry)[0])
     return constants.sites, classes, scopes
 
 
@@ -801,7 +804,8 @@ def _parametrized_names(function: ast.FunctionDef) -> set:
 
 
 def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, constants: dict,
-                          classes: dict, registry: dict | None = None) -> ScopeFacts:
+                          classes: dict, registry: dict | None = None) -> tuple[ScopeFacts, set]:
+    """The run of the file's top level, and the functions it called whole (``whole_calls``)."""
     interpreter = Interpreter(imports, constants, classes, None, registry=registry)
     statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     state: dict = {}
@@ -809,4 +813,4 @@ def _analyse_module_level(module: ast.Module, body: list, imports: ImportTable, 
         interpreter.exec_block(statements, state)
     return ScopeFacts(name="<module>", kind="module", node=module, layers=interpreter.layers,
                       events=interpreter.events, aliases=interpreter.aliases, bound_names=interpreter.bound_names,
-                      head_calls=interpreter.head_calls)
+                      head_calls=interpreter.head_calls), interpreter.whole_calls

@@ -830,6 +830,9 @@ class Program(InterpreterBase):
         """Run ``function`` on the arguments: its closure and parameters are its names; what it
         sets on ``self`` (a nested function of a method) is set for the caller."""
         node = function.node
+        if self.depth == 0 and not self.guard and not args and not kwargs and function.closure is None \
+                and function.owner is None and function.context is None and _takes_nothing(node):
+            self.whole_calls.add(node)
         local: dict = dict(function.closure) if function.closure is not None else {}
         if function.owner is not None:
             local.update((key, value) for key, value in state.items() if key.startswith("self."))
@@ -920,3 +923,12 @@ def expanded_keywords(value: Value) -> dict | None:
     return None
 
 
+
+
+def _takes_nothing(node: ast.AST) -> bool:
+    """Whether a definition has no parameter at all (``def main():``)."""
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    arguments = node.args
+    return not (arguments.posonlyargs or arguments.args or arguments.kwonlyargs or arguments.vararg
+                or arguments.kwarg)
