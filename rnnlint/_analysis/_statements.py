@@ -263,9 +263,10 @@ class Statements(InterpreterBase):
         # a second, silent pass from the joined state: a list or ModuleList filled in the loop keeps
         # its element only if later iterations append the same thing (`in_dim` may change)
         second = dict(joined)
-        recorded = len(self.events), len(self.layers), len(self.shape_notes)
-        self._loop_pass(statement, second, first=False)
-        del self.events[recorded[0]:], self.layers[recorded[1]:], self.shape_notes[recorded[2]:]
+        if any(_open_collection(value) for value in joined.values()):
+            recorded = len(self.events), len(self.layers), len(self.shape_notes)
+            self._loop_pass(statement, second, first=False)
+            del self.events[recorded[0]:], self.layers[recorded[1]:], self.shape_notes[recorded[2]:]
         for key, value in joined.items():
             grown = _grown_module_list(before.get(key), state.get(key), later.get(key) if settled else None)
             state[key] = grown if grown is not None else _agreeing_collection(value, second.get(key, UNKNOWN))
@@ -476,6 +477,12 @@ def _grown_module_list(before: Value | None, once: Value | None, twice: Value | 
         children = once.items[1:] + twice.items[-1:]
         later = children[0] if all(alike(child, children[0]) for child in children) else UNKNOWN
     return replace(once, items=None, first=once.items[0], element=later)
+
+
+def _open_collection(value: Value) -> bool:
+    """Whether ``value`` is a collection whose element ``_agreeing_collection`` judges."""
+    return isinstance(value, ListValue) or (isinstance(value, Layer) and value.kind == "ModuleList"
+                                            and value.items is None)
 
 
 def _agreeing_collection(first: Value, second: Value) -> Value:
