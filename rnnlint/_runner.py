@@ -11,13 +11,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
 from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, Config
-from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
+from ._engine import PARSE_ERROR_CODE, FileResult, check_source, getattr_of_nn, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
 from ._project import import_words, recurrent_definitions, stat_or_none
 from ._reading import encode_like, file_kind, read_file
@@ -205,7 +205,21 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
     importing: list = []  # (path, project, names it imports) of the files that name no RNN
+    checking = _Checking(pending, config, options, configs, eager=len(files) >= EAGER_RUN_FILES)
+    try:
+        _read_files(files, config, options, cache, index, result, configs, pending, originals, notebooks,
+                    importing, checking)
+        checked = checking.results()
+    finally:
+        checking.close()
+    _take_results(pending, checked, notebooks, result, cache, options, originals)
+
+
+def _read_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult, configs: dict,
+                pending: list, originals: dict, notebooks: dict, importing: list, checking: _Checking) -> None:
+    """Read every file of the run and queue those to check (``checking`` hands them out)."""
     for path in files:
+        checking.waiting()
         info = None
         if index is not None and not is_notebook(path):
             spelt = os.path.abspath(path)
@@ -237,7 +251,9 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
                     cache.store(notebook_key, [])
                 continue  # a notebook in another language
         recurrent = needs_analysis(source)
-        project = _project_of(path, recurrent) if str(path) not in notebooks else None
+        # what the project asks of a file it imports: a recurrent layer named, or a factory
+        # `getattr(nn, name)` (the same verdict it reaches reading a file the run did not read)
+        project = _project_of(path, recurrent or getattr_of_nn(source)) if str(path) not in notebooks else None
         if recurrent and project is not None:
             project.note_definitions(recurrent_definitions(source))
         if not recurrent:
@@ -251,6 +267,7 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                configs.get(path, config))
+        checking.queued()
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
@@ -261,8 +278,12 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
         if error is None and source and project.imports_recurrent(path, source):
             _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                    configs.get(path, config))
-    checked = _check_all(pending, config, options, configs)
-    for (path, source, key), file_result in zip(pending, checked, strict=False):
+            checking.queued()
+
+
+def _take_results(pending: list, checked: list, notebooks: dict, result: RunResult, cache, options: RunOptions,
+                  originals: dict) -> None:
+    for (path, source, key), file_result in zip(pending, checked, strict=True):
         notebook = notebooks.get(str(path))
         if notebook is not None:
             from ._notebook import cell_findings
@@ -298,7 +319,9 @@ def _from_index(path: Path, known: dict, cache, result: RunResult, importing: li
     does is served from the cache when its result there is still good."""
     if "r" not in known:
         return False  # only its digest is known
-    project = _project_of(path, known["r"])
+    # a verdict of no recurrent layer leaves the factory test to the project, which reads the
+    # file if it needs to know
+    project = _project_of(path, True if known["r"] else None)
     if not known["r"]:
         if project is not None and known["w"] is not None:
             importing.append((path, project, known["w"]))
@@ -394,6 +417,8 @@ def _shown_source(notebook, source: str):
 # Up to this many files, a file that names no recurrent layer is checked for what it imports
 # whatever the run read; above it, only when it imports a name a recurrent file of the run defines.
 UNGATED_RUN_FILES = 100
+# a run of this many files starts its workers at its first file to check (``_Checking``)
+EAGER_RUN_FILES = 200
 
 
 def _queue(path: Path, source: str, data: bytes, project, cache, result: RunResult, pending: list,
@@ -463,100 +488,173 @@ def _apply_fixed_notebook(path: Path, notebook, file_result: FileResult, options
     write_atomically(path, "\ufeff" + text if notebook.bom else text)
 
 
-def _check_all(pending: list, config: Config, options: RunOptions, configs: dict) -> Iterator[FileResult]:
-    """``configs``: each file's own configuration (the command line is layered into each, its
-    `unsafe-fixes` too), where the run has one a file."""
-    jobs = options.jobs or os.cpu_count() or 1
-    fixing = options.fix or options.diff
-    tasks = [(str(path), source, configs[path], fixing, configs[path].unsafe_fixes) if path in configs
-             else (str(path), source, config, fixing, options.unsafe_fixes) for path, source, _ in pending]
-    if jobs <= 1 or len(tasks) < 2 or sum(len(task[1]) for task in tasks) < PARALLEL_THRESHOLD_BYTES:
-        for task in tasks:
-            yield _check_one(task)
-        return
-    # largest files first, one at a time: no worker is left with a big file at the end
-    order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index][1]))
-    results: list = [None] * len(tasks)
-    for index, file_result in _in_workers(tasks, order, min(jobs, len(tasks))):
-        results[index] = file_result
-    yield from results  # the input order: output is deterministic whatever finishes first
+class _Checking:
+    """The checks of a run's pending files (``(path, source, key)`` each, in the order queued).
+
+    A small run is checked once every file is queued: in this process, or (enough code to
+    parse) in worker processes, largest file first. A large run (``eager``) starts its workers
+    at its first file to check and hands each file out as it is queued, so that checking
+    overlaps the reading of the rest. Either way the results come back in the order queued:
+    output is deterministic whatever finishes first."""
+
+    def __init__(self, pending: list, config: Config, options: RunOptions, configs: dict, eager: bool) -> None:
+        self.pending = pending
+        self.config, self.options, self.configs = config, options, configs
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.eager = eager and self.jobs > 1
+        self.tasks: list = []
+        self.pool: _Pool | None = None
+
+    def _task(self, entry: tuple) -> tuple:
+        path, source, _ = entry
+        fixing = self.options.fix or self.options.diff
+        if path in self.configs:
+            return str(path), source, self.configs[path], fixing, self.configs[path].unsafe_fixes
+        return str(path), source, self.config, fixing, self.options.unsafe_fixes
+
+    def queued(self) -> None:
+        """The files queued since the last call are handed out (a large run only)."""
+        if not self.eager:
+            return
+        while len(self.tasks) < len(self.pending):
+            self.tasks.append(self._task(self.pending[len(self.tasks)]))
+            if self.pool is None:
+                self.pool = _Pool(self.tasks, self.jobs)
+            self.pool.submit(len(self.tasks) - 1)
+        if self.pool is not None:
+            self.pool.poll(block=False)
+
+    def waiting(self) -> None:
+        """Give a worker that has finished the next file, if one is waiting (a large run only)."""
+        if self.pool is not None and self.pool.waiting:
+            self.pool.poll(block=False)
+
+    def results(self) -> list[FileResult]:
+        """The result of every file queued, in the order queued."""
+        self.queued()
+        if self.pool is None:
+            self.tasks = [self._task(entry) for entry in self.pending]
+            if self.jobs <= 1 or len(self.tasks) < 2 \
+                    or sum(len(task[1]) for task in self.tasks) < PARALLEL_THRESHOLD_BYTES:
+                return [_check_one(task) for task in self.tasks]
+            from . import _analysis, rules  # noqa: F401 - imported once here, not once a worker
+
+            self.pool = _Pool(self.tasks, min(self.jobs, len(self.tasks)))
+            for index in range(len(self.tasks)):
+                self.pool.submit(index)
+        return self.pool.finish()
+
+    def close(self) -> None:
+        """Stop the workers (every one, at once, when the run did not finish)."""
+        if self.pool is not None:
+            self.pool.close()
 
 
-def _in_workers(tasks: list, order: list, count: int) -> Iterator[tuple[int, FileResult]]:
-    """``(index, result)`` for every task, computed by ``count`` worker processes.
+class _Pool:
+    """``count`` worker processes checking ``tasks`` (a list that may grow), one file at a time.
 
-    Each worker has a pipe of its own and is given one file at a time: nothing is shared, so
-    nothing can be left locked. On Ctrl-C or SIGTERM (a KeyboardInterrupt here) every worker
-    is killed and reaped before the exception goes on: no process is left waiting for another.
-    """
-    import multiprocessing
-    from multiprocessing.connection import wait
+    Each worker has a pipe of its own and is given one file at a time, the largest one waiting:
+    nothing is shared, so nothing can be left locked. On Ctrl-C or SIGTERM (a KeyboardInterrupt
+    here) every worker is killed and reaped before the exception goes on (``close``): no process
+    is left waiting for another. A worker that dies costs its file an error, and is replaced
+    while files are waiting."""
 
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    if context.get_start_method() == "fork":
-        from . import _analysis, rules  # noqa: F401 - imported once here, not once a worker
-    pending = list(reversed(order))  # popped from the end: largest first
-    workers: dict = {}  # connection -> (process, index of the task it runs, or None)
-    try:
-        with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
+    def __init__(self, tasks: list, count: int) -> None:
+        import multiprocessing
+
+        self.context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+        self.tasks = tasks
+        self.waiting: list = []  # indexes of the tasks not given yet, smallest first: popped from the end
+        self.results: dict = {}
+        self.workers: dict = {}  # connection -> (process, index of the task it runs, or None)
+        self.done = False
+        try:
             for _ in range(count):
-                parent, child = context.Pipe()
-                process = context.Process(target=_worker_loop, args=(child,), daemon=True)
-                process.start()
-                child.close()
-                workers[parent] = (process, None)
-        for connection in list(workers):
-            _give(workers, connection, pending, tasks)
-        while any(index is not None for _, index in workers.values()):
-            busy = {connection: process for connection, (process, index) in workers.items() if index is not None}
-            by_sentinel = {process.sentinel: connection for connection, process in busy.items()}
-            for ready in wait(list(busy) + list(by_sentinel)):
-                connection = by_sentinel.get(ready, ready)  # a result, or a worker that stopped
-                if connection not in workers or workers[connection][1] is None:
+                self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> None:
+        with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
+            parent, child = self.context.Pipe()
+            process = self.context.Process(target=_worker_loop, args=(child,), daemon=True)
+            process.start()
+            child.close()
+        self.workers[parent] = (process, None)
+
+    def submit(self, index: int) -> None:
+        import bisect
+
+        bisect.insort(self.waiting, index, key=lambda waiting: len(self.tasks[waiting][1]))
+        for connection, (_, running) in list(self.workers.items()):
+            if running is None:
+                self._give(connection)
+
+    def _give(self, connection) -> None:
+        if self.waiting:
+            index = self.waiting.pop()
+            connection.send(self.tasks[index])
+            self.workers[connection] = (self.workers[connection][0], index)
+
+    def poll(self, block: bool) -> None:
+        """Take the results that are ready (with ``block``, wait for one at least) and give the
+        workers that sent them the next files."""
+        from multiprocessing.connection import wait
+
+        busy = {connection: process for connection, (process, index) in self.workers.items() if index is not None}
+        if not busy:
+            return
+        by_sentinel = {process.sentinel: connection for connection, process in busy.items()}
+        for ready in wait(list(busy) + list(by_sentinel), timeout=None if block else 0):
+            connection = by_sentinel.get(ready, ready)  # a result, or a worker that stopped
+            if connection not in self.workers or self.workers[connection][1] is None:
+                continue
+            process, index = self.workers[connection]
+            try:
+                self.results[index] = connection.recv()
+            except (EOFError, OSError):  # the worker died: killed, or out of memory
+                process.join(1)  # reaped: its exit code is known
+                path = self.tasks[index][0]
+                self.results[index] = FileResult(path, errors=[
+                    f"{path}: internal error in a worker process (it stopped with code {process.exitcode}); "
+                    "the file was not checked, please report this to rnnlint with the file if you can"])
+                connection.close()
+                del self.workers[connection]
+                if self.waiting:
+                    self._start()
+                    connection = next(reversed(self.workers))
+                else:
                     continue
-                process, index = workers[connection]
-                try:
-                    file_result = connection.recv()
-                except (EOFError, OSError):  # the worker died: killed, or out of memory
-                    path = tasks[index][0]
-                    file_result = FileResult(path, errors=[f"{path}: internal error in a worker process (it stopped "
-                                                           f"with code {process.exitcode}); the file was not checked, "
-                                                           "please report this to rnnlint with the file if you can"])
-                    connection.close()
-                    del workers[connection]
-                    if pending:
-                        with _interrupts_held():
-                            parent, child = context.Pipe()
-                            process = context.Process(target=_worker_loop, args=(child,), daemon=True)
-                            process.start()
-                            child.close()
-                        workers[parent] = (process, None)
-                        _give(workers, parent, pending, tasks)
-                    yield index, file_result
-                    continue
-                workers[connection] = (process, None)
-                _give(workers, connection, pending, tasks)
-                yield index, file_result
-        for connection in workers:
-            connection.send(None)  # done: the worker returns
-    except BaseException:
-        for process, _ in workers.values():
-            process.kill()
-        raise
-    finally:
-        for connection, (process, _) in workers.items():
+            else:
+                self.workers[connection] = (process, None)
+            self._give(connection)
+
+    def finish(self) -> list[FileResult]:
+        """Every task's result, in the order of ``tasks``, once all are in; the workers stop."""
+        try:
+            while len(self.results) < len(self.tasks):
+                self.poll(block=True)
+                if not self.workers:  # every worker died with no file waiting: nothing more comes
+                    break
+            for connection in self.workers:
+                connection.send(None)  # done: the worker returns
+            self.done = True
+        finally:
+            self.close()
+        return [self.results[index] for index in range(len(self.tasks))]
+
+    def close(self) -> None:
+        for process, _ in self.workers.values():
+            if not self.done:
+                process.kill()
+        for connection, (process, _) in self.workers.items():
             process.join(1)
             if process.is_alive():
                 process.kill()
                 process.join(1)
             connection.close()
-
-
-def _give(workers: dict, connection, pending: list, tasks: list) -> None:
-    if pending:
-        index = pending.pop()
-        connection.send(tasks[index])
-        workers[connection] = (workers[connection][0], index)
+        self.workers = {}
 
 
 def _worker_loop(connection) -> None:

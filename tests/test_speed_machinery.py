@@ -164,6 +164,64 @@ def test_parallel_output_is_deterministic_and_equals_serial(tmp_path):
     assert run_rnnlint("--no-cache", "-j", "2", folder).stdout == first
 
 
+def test_a_large_run_checks_files_while_it_reads_the_rest(tmp_path, monkeypatch):
+    from rnnlint import _runner
+
+    folder = tmp_path / "many"
+    for index, path in enumerate(CORPUS_FILES):
+        (folder / f"pkg{index % 5}").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / f"pkg{index % 5}" / f"m{index}.py")
+    assert len(CORPUS_FILES) >= _runner.EAGER_RUN_FILES
+    serial = run([folder], Config(), RunOptions(jobs=1)).findings
+    reads: list = []
+    started: list = []
+    original_read, original_pool = _runner.read_source, _runner._Pool.__init__
+
+    def counted_read(*args, **kwargs):
+        reads.append(args[0])
+        return original_read(*args, **kwargs)
+
+    def noted_pool(self, *args, **kwargs):
+        started.append(len(reads))
+        original_pool(self, *args, **kwargs)
+
+    monkeypatch.setattr(_runner, "read_source", counted_read)
+    monkeypatch.setattr(_runner._Pool, "__init__", noted_pool)
+    parallel = run([folder], Config(), RunOptions(jobs=2)).findings
+    assert len(started) == 1 and started[0] < len(reads) / 2  # the workers began with most files unread
+    assert serial and [(f.path, f.row, f.code, f.message) for f in parallel] == [
+        (f.path, f.row, f.code, f.message) for f in serial]
+
+
+@pytest.mark.parametrize("others", [0, 250])  # workers started when all is read, or as it reads
+def test_a_worker_that_dies_costs_its_file_only(tmp_path, monkeypatch, others):
+    import os
+
+    from rnnlint import _runner
+
+    buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    filler = "".join(f"def helper_{index}(a, b):\n    return a * {index} + b\n\n" for index in range(400))
+    for index in range(12):  # about 200 kB: enough for two workers
+        (tmp_path / f"m{index:02}.py").write_text(buggy + filler)
+    for index in range(others):
+        (tmp_path / f"z{index:03}.py").write_text(f"VALUE = {index}\n")
+    original = _runner._check_one
+    main = os.getpid()
+
+    def dies_on_one(task):
+        assert os.getpid() != main, "checked in the main process"
+        if task[0].endswith("m03.py"):
+            os._exit(3)  # as a worker killed by the system
+        return original(task)
+
+    monkeypatch.setattr(_runner, "_check_one", dies_on_one)
+    result = run([tmp_path], Config(), RunOptions(jobs=2))
+    assert [error.split(":")[0] for error in result.errors] == [str(tmp_path / "m03.py")]
+    assert "stopped with code 3" in result.errors[0]
+    assert sorted({Path(f.path).name for f in result.findings}) == [f"m{index:02}.py" for index in range(12)
+                                                                     if index != 3]
+
+
 def test_default_cache_folder_is_created_with_gitignore(tmp_path):
     model = tmp_path / "model.py"
     model.write_text((ROOT / "examples" / "rnn008_input_size_mismatch" / "buggy.py").read_text())

@@ -52,11 +52,14 @@ def _group_alive(group: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc to find the workers")
-def test_interrupting_a_parallel_fix_at_many_points(tmp_path):
+@pytest.mark.parametrize("others", [0, 200])  # with 200 more, the workers start as the run reads
+def test_interrupting_a_parallel_fix_at_many_points(tmp_path, others):
     base = tmp_path / "base"
     base.mkdir()
     for index in range(FILES):
         (base / f"m{index:02}.py").write_text(BUGGY + FILLER)
+    for index in range(others):
+        (base / f"z{index:03}.py").write_text(f"VALUE = {index}\n")
     original = BUGGY + FILLER
     expected = tmp_path / "expected"
     shutil.copytree(base, expected)
@@ -103,9 +106,9 @@ def test_interrupting_a_parallel_fix_at_many_points(tmp_path):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
-        states = {(work / name).read_text() for name in os.listdir(work)}
+        states = {(work / name).read_text() for name in os.listdir(work) if name.startswith("m")}
         assert states <= {original, fixed}, "a file is neither untouched nor fully fixed"
-        assert len(os.listdir(work)) == FILES, "a temporary file was left"
+        assert len(os.listdir(work)) == FILES + others, "a temporary file was left"
         assert b"Traceback" not in err, err
         if process.returncode == 130:
             assert took < 1.0 and err.endswith(b"rnnlint: error: interrupted\n")
