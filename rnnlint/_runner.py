@@ -206,18 +206,35 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
     notebooks: dict = {}  # path -> the notebook whose program is checked
     importing: list = []  # (path, project, names it imports) of the files that name no RNN
     checking = _Checking(pending, config, options, configs, eager=len(files) >= EAGER_RUN_FILES)
+    # a large run reads its largest files first: they are checked while it reads the rest, and no
+    # worker is left with a big file at the end; its results are still taken in the files' order
+    order = sorted(files, key=_size_first) if checking.eager else files
     try:
-        _read_files(files, config, options, cache, index, result, configs, pending, originals, notebooks,
-                    importing, checking)
+        first = _read_files(order, config, options, cache, index, result, configs, pending, originals, notebooks,
+                            importing, checking)
         checked = checking.results()
     finally:
         checking.close()
+    if order is not files:
+        rank = {path: place for place, path in enumerate(files)}
+        taken = sorted(range(len(pending)), key=lambda at: (at >= first, rank[pending[at][0]]))  # as if read in order
+        pending[:], checked = [pending[at] for at in taken], [checked[at] for at in taken]
     _take_results(pending, checked, notebooks, result, cache, options, originals)
 
 
+def _size_first(path: Path) -> tuple:
+    """Largest first; then by name."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    return -size, str(path)
+
+
 def _read_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult, configs: dict,
-                pending: list, originals: dict, notebooks: dict, importing: list, checking: _Checking) -> None:
-    """Read every file of the run and queue those to check (``checking`` hands them out)."""
+                pending: list, originals: dict, notebooks: dict, importing: list, checking: _Checking) -> int:
+    """Read every file of the run and queue those to check (``checking`` hands them out); the
+    number queued on their own, before the files queued because they import one of them."""
     for path in files:
         checking.waiting()
         info = None
@@ -268,6 +285,7 @@ def _read_files(files: list, config: Config, options: RunOptions, cache, index, 
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                configs.get(path, config))
         checking.queued()
+    alone = len(pending)
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
@@ -279,6 +297,7 @@ def _read_files(files: list, config: Config, options: RunOptions, cache, index, 
             _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
                    configs.get(path, config))
             checking.queued()
+    return alone
 
 
 def _take_results(pending: list, checked: list, notebooks: dict, result: RunResult, cache, options: RunOptions,

@@ -195,6 +195,23 @@ def configure(args):
     DROPOUT = args.dropout
     BATCH_FIRST = True
 """,
+    # a one-line function's `global` statement follows its colon, not an indent
+    "global_reassigned_by_a_one_line_function": """
+import torch.nn as nn
+
+LAYERS = 1
+DROPOUT = 0.5
+
+def set_layers(n): global LAYERS; LAYERS = n
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, num_layers=LAYERS, dropout=DROPOUT)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+""",
     "global_assigned_twice_at_module_level": """
 import torch.nn as nn
 

@@ -59,7 +59,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         from .._engine import needs_analysis
 
         bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
-    rebound = _rebound_names(module.body, with_globals="global" in source)
+    rebound = _rebound_names(module.body, with_globals=declares_global(source))
     constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
@@ -215,7 +215,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
 
     bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source), keep=keep)
     chosen_module = project.bind_chosen(bound, chosen[1]) if chosen is not None else None
-    rebound = _rebound_names(module.body, with_globals="global" in source)
+    rebound = _rebound_names(module.body, with_globals=declares_global(source))
     constants = _module_constants(module.body, imports, rebound, bound.constants)
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
@@ -299,6 +299,15 @@ def _module_level_statements(body: list):
                 yield from _module_level_statements(handler.body)
 
 
+_GLOBAL_STATEMENT = re.compile(r"(?:^[ \t]+|[:;][ \t]*)global[ \t]", re.MULTILINE)
+
+
+def declares_global(source: str) -> bool:
+    """Whether ``source`` may hold a ``global`` statement of a function: indented, or after a
+    colon or semicolon (``def f(): global x; x = 1``)."""
+    return "global" in source and _GLOBAL_STATEMENT.search(source) is not None
+
+
 def _rebound_names(body: list, with_globals: bool = True) -> set:
     """Module-level names bound more than once (two assignments, a loop variable, an augmented
     assignment, an import or definition of the same name), or assigned by a function that
@@ -353,6 +362,8 @@ def _walk_scope(node: ast.AST):
 def _globals_assigned(definition: ast.AST) -> set:
     """The names functions inside ``definition`` declare ``global`` and assign."""
     names: set = set()
+    if not any(isinstance(node, ast.Global) for node in ast.walk(definition)):
+        return names  # one walk: most definitions declare nothing global
     for function in ast.walk(definition):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
