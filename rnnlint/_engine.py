@@ -237,6 +237,11 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
         return None
     definitions = [node for node in tree.body
                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    # `eval(self.encoder_type)(config)` may name any class of the file
+    class_names = {node.name for node in definitions if isinstance(node, ast.ClassDef)}
+    for node in tree.body:
+        if "eval" in words[id(node)]:
+            words[id(node)] |= class_names
     for node in definitions:
         words[id(node)].discard(node.name)
     # a class wiring modules it is given (`self.encoder = encoder`, then `self.encoder(src)` in

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
+from keyword import iskeyword
 
 from .. import _pytorch, _shapes
 from . import _tensor_ops as ops
@@ -184,6 +185,9 @@ class Calls(InterpreterBase):
             method = function.attr
             if method == "parse_args":
                 return self.parsed_arguments()
+            if method == "parse_known_args":  # `(namespace, the arguments no option took)`
+                parsed = self.parsed_arguments()
+                return UNKNOWN if parsed == UNKNOWN else TupleValue((parsed, UNKNOWN))
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
                 self.events.append(TensorOp(node, self.guard, base, method))
@@ -422,6 +426,9 @@ class Calls(InterpreterBase):
     def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
                  starred: list) -> Value:
         name = ref.qualified
+        if name == "builtins.eval" and len(args) == 1 and not kwargs and not opaque:
+            # `eval(self.encoder_type)`: a string that is a name reads that name where the call is
+            return self.guarded_map(lambda case: self.named_value(case, _state), args[0])
         special = self.call_program_ref(ref, args, kwargs, opaque, node)
         if special is not None:
             return special
@@ -445,6 +452,14 @@ class Calls(InterpreterBase):
         if name.startswith("torch.") and not name.startswith("torch.nn.utils"):
             return self.call_torch(short, name, node, args, kwargs)
         return UNKNOWN
+
+    def named_value(self, text: Value, state: dict) -> Value:
+        """What ``eval(text)`` gives for a string that is one identifier (and no keyword): the
+        value of that name in the caller's scope; unknown for any other expression."""
+        if not (isinstance(text, Const) and isinstance(text.value, str) and text.value.isidentifier()
+                and not iskeyword(text.value)):
+            return UNKNOWN
+        return self.eval(ast.Name(id=text.value, ctx=ast.Load()), state)
 
     def construct_in_file(self, class_name: str, node: ast.Call, args: list, kwargs: dict,
                           info: ClassInfo | None = None) -> Value:

@@ -99,12 +99,14 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         # the classes the runs of other files summarised: the modules their sites built are of them
         registry.update((key, info) for key, info in project.registry.items() if key not in registry)
     rebuilt: list = []  # the classes of other files rebuilt from a site's instance
+    ran: dict = {}  # class name -> the sites it was run on
     # each construction site that passes known values is a configuration of its class
     for info in module_classes:
         closed = info.name in closed_classes or info.name in closed_here
         configured = []
         sites = constants.configurations(info.name, every_site=closed)
         sites += ModuleBindings.choose(elsewhere.get(info.name, []), every_site=closed)
+        ran[info.name] = sites[:MAX_CONFIGURATIONS]
         for site in sites[:MAX_CONFIGURATIONS]:
             scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt, outside)
             if scope is not None:
@@ -119,6 +121,15 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
                 # each of its findings standing only where a configuration confirms it
                 symbolic[info.name].confirmed_only = True
         scopes.extend(configured)
+    # a class that another class builds in one of its configurations only (`eval(self.kind)(config)`
+    # on the config a site passes): those sites are seen now, and are configurations too
+    for info in module_classes:
+        done = ran[info.name]
+        later = [site for site in constants.configurations(info.name) if site not in done]
+        for site in later[:MAX_CONFIGURATIONS - len(done)]:
+            scope = _analyse_configuration(info, site, imports, constants, classes, registry, rebuilt, outside)
+            if scope is not None:
+                scopes.append(scope)
     if callers and path:
         # another file that builds a class here and calls it: what its run did in this file's code
         from ._callers import caller_runs

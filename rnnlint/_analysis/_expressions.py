@@ -80,7 +80,7 @@ class Expressions(InterpreterBase):
             return Ref(f"<class>.{name}")
         if name in ("len", "int", "range", "isinstance", "getattr", "max", "min", "sum", "float", "list",
                     "tuple", "zip", "enumerate", "hasattr", "abs", "round", "super", "dict", "print", "sorted",
-                    "reversed", "bool", "str", "type", "next", "iter", "vars"):
+                    "reversed", "bool", "str", "type", "next", "iter", "vars", "eval"):
             return Ref(f"builtins.{name}")
         return UNKNOWN
 

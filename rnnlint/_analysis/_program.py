@@ -232,7 +232,9 @@ def argparse_defaults(module: ast.Module) -> tuple:
         found[dest] = (value, line)
 
     for node in ast.walk(module):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        # `args.hidden = 2` sets an option again; `self.hidden = ...` sets the instance's own
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
             assigned.add(node.attr)
         if not isinstance(node, ast.Call):
             continue
