@@ -96,6 +96,38 @@ def names_recurrent_kind(text: str) -> bool:
     return False
 
 
+def names_recurrent_kind_to_build(text: str) -> bool:
+    """Whether ``text`` names a recurrent kind (``names_recurrent_kind``) other than where the
+    name builds nothing: inside an ``isinstance(...)`` or ``issubclass(...)`` test opened earlier
+    on the same line (``isinstance(value, (torch.nn.RNN, torch.nn.LSTM))``), in a comment, or
+    in a string of other words (``"Dynamo does not support RNN, GRU, or LSTM"``; a string that
+    is the name alone, ``"LSTM"``, may be a factory's argument and counts). Read line by line, so
+    a test or a string spread over several lines counts as naming one: the answer may be too
+    large, never too small."""
+    for kind in RECURRENT_KINDS:
+        start = text.find(kind)
+        while start != -1:
+            if (start == 0 or _WORD_CHARACTER.match(text, start - 1) is None) \
+                    and _WORD_CHARACTER.match(text, start + len(kind)) is None \
+                    and _may_build_there(text, start, len(kind)):
+                return True
+            start = text.find(kind, start + 1)
+    return False
+
+
+def _may_build_there(text: str, start: int, length: int) -> bool:
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    before, after = text[start - 1:start], text[start + length:start + length + 1]
+    if before in ("'", '"') and after == before:
+        return True  # the name alone, quoted
+    if line.count('"') % 2 or line.count("'") % 2:
+        return False  # inside a string
+    if "#" in line:
+        return False  # in a comment
+    test = max(line.rfind("isinstance("), line.rfind("issubclass("))
+    return test == -1 or line.count("(", test) <= line.count(")", test)
+
+
 def getattr_of_nn(text: str) -> bool:
     """Whether ``_RECURRENT_GETATTR`` matches in ``text`` (`getattr(nn, ...)`), found from each
     `getattr(` a substring search meets: the pattern's own search tries every position of the
@@ -237,10 +269,10 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
         return None
     definitions = [node for node in tree.body
                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-    # `eval(self.encoder_type)(config)` may name any class of the file
+    # `eval(self.encoder_type)(config)` may name any class of the file (`model.eval()` names none)
     class_names = {node.name for node in definitions if isinstance(node, ast.ClassDef)}
     for node in tree.body:
-        if "eval" in words[id(node)]:
+        if "eval" in words[id(node)] and _CALLS_EVAL.search("".join(lines[_first_row(node) - 1:node.end_lineno])):
             words[id(node)] |= class_names
     for node in definitions:
         words[id(node)].discard(node.name)
@@ -262,6 +294,7 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CALLS_EVAL = re.compile(r"(?<![\w.])eval\s*\(")
 
 
 def _first_row(node) -> int:
@@ -355,9 +388,12 @@ def _recurrent_uses(top, names: set) -> tuple[bool, bool]:
                 named = True
                 if not tested:
                     return True, True
-        elif isinstance(node, ast.ImportFrom):
+        elif isinstance(node, ast.ImportFrom) and node is not top:
+            # an import inside a function binds its own alias (a top-level one binds a name that
+            # ``names`` holds: only a use of it builds anything, and a package's `__init__.py`
+            # that re-exports `LSTM` builds nothing)
             if {alias.name for alias in node.names} & recurrent:
-                return True, True  # an import inside a function binds its own alias
+                return True, True
         elif isinstance(node, ast.Compare):
             tested = True
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \

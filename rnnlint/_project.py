@@ -50,6 +50,9 @@ STAT_INDEX: list = [None]
 # torch is the registry's (``_pytorch``), never a project module, even inside torch's own tree
 _NEVER_PROJECT = frozenset(sys.stdlib_module_names) | {"torch", "__future__"}
 _IMPORT_AT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\n#]*)|import[ \t]+([\w., \t]+))")
+# `from .pgo import A, B` on one line, or `from .pgo import (\n    A,\n    B,\n)`
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(?:\(([^)]*)\)|([^\n#(]*))",
+                          re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+([\w, \t]+)", re.MULTILINE)
 
 
@@ -421,7 +424,7 @@ class Project:
         found = self._mentions_recurrent(path)
         if found and names is not None and path.name != "__init__.py":
             # a module that names a recurrent layer: only its definitions that do count
-            found = any(self._defines_recurrent(path, name) for name in names)
+            found = any(self._defines_recurrent(path, name, hops=depth) for name in names)
         if not found and path.name == "__init__.py" and names is not None and depth < MAX_IMPORT_DEPTH - 1:
             for file, imported in self._imports_of(path):
                 if imported is None:
@@ -433,11 +436,26 @@ class Project:
         self._offers[key] = found
         return found
 
-    def _defines_recurrent(self, path: Path, name: str, depth: int = 0) -> bool:
+    def _imported_from(self, path: Path, text: str, name: str) -> Path | None:
+        """The project file a ``from ... import`` of ``text`` (the file at ``path``) takes ``name``
+        from, one name per line or in parentheses over several; None when there is none, or
+        several."""
+        found = set()
+        for match in _FROM_IMPORT.finditer(text):
+            dots, module, names = match.group(1), match.group(2), match.group(3) or match.group(4)
+            if name in re.findall(r"\w+", names.split(" as ")[0] if "(" not in names else names):
+                target = self.resolve(path, module, len(dots))
+                if target is None or target.suffix != ".py":
+                    return None  # from a library, or a package's module: not followed
+                found.add(target)
+        return found.pop() if len(found) == 1 else None
+
+    def _defines_recurrent(self, path: Path, name: str, depth: int = 0, hops: int = 0) -> bool:
         """Whether the top-level class or function ``name`` of ``path`` names a recurrent layer
         in its own text, or (for a class) in that of a base class defined in the same file; a
-        name the file does not define there (imported, assigned) counts as naming one."""
-        from ._engine import getattr_of_nn, names_recurrent_kind
+        name imported from another project file is what that file says of it, and any other name
+        the file does not define there (assigned, from a library) counts as naming one."""
+        from ._engine import getattr_of_nn, names_recurrent_kind_to_build
 
         key = (path, name)
         if key not in self._defines:
@@ -451,8 +469,13 @@ class Project:
                 if start != -1:
                     break
             if start == -1:
-                self._defines[key] = True  # not a plain definition: unknown, so it may
-                return True
+                # not a plain definition: a name imported from another project file is what that
+                # file says of it; any other (assigned, or from a library) is unknown, so it may
+                self._defines[key] = True  # until found otherwise: an import cycle stays "may"
+                source = self._imported_from(path, text, name) if hops < MAX_IMPORT_DEPTH - 1 else None
+                if source is not None:
+                    self._defines[key] = self.offers_recurrent(source, frozenset([name]), hops + 1)
+                return self._defines[key]
             end = start + 1
             while True:
                 end = text.find("\n", end + 1)
@@ -460,7 +483,7 @@ class Project:
                                  not text.startswith("\n@", end)):
                     break
             segment = text[start:len(text) if end == -1 else end]
-            found = names_recurrent_kind(segment) or getattr_of_nn(segment)
+            found = names_recurrent_kind_to_build(segment) or getattr_of_nn(segment)
             if not found and segment.startswith("\nclass") and depth < 2:
                 header = segment[:segment.find(":") if ":" in segment else len(segment)]
                 bases = re.findall(r"[A-Za-z_]\w*", header[header.find("(") + 1:]) if "(" in header else []

@@ -351,3 +351,84 @@ def test_a_corrupt_stat_index_only_costs_reading_the_files(tmp_path):
     for text in ("{", "[]", '{"x": 1}', json.dumps({str(tmp_path / "model.py"): [1, 2, 3, 4, "no"]})):
         index.write_text(text, encoding="utf-8")
         assert _run_cached(tmp_path) == cold
+
+
+def test_a_name_re_exported_from_a_plain_file_builds_no_recurrent_layer(tmp_path):
+    """A module that names `LSTM` only in an `isinstance` test and in prose, and re-exports a
+    plain class from a third file over several lines: what it offers builds no recurrent layer.
+    A class that builds one, re-exported the same way, still does."""
+    write_project(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\n",
+        "pkg/__init__.py": "",
+        "pkg/plain.py": "class Entry:\n    size = 3\n\nclass Wrapped:\n    pass\n",
+        "pkg/builder.py": """
+            import torch.nn as nn
+
+            from .plain import (
+                Entry,  # a record
+            )
+            from .layers import (
+                Tagger,
+            )
+
+
+            class Builder:
+                def wrap(self, value):
+                    if isinstance(value, (nn.RNN, nn.LSTM)):
+                        raise TypeError("cannot wrap an RNN or an LSTM")  # no LSTM here
+                    return value
+        """,
+        "pkg/layers.py": """
+            import torch.nn as nn
+
+
+            class Tagger(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.lstm = nn.LSTM(8, 16)
+        """,
+    })
+    project = Project(tmp_path)
+    builder = tmp_path / "pkg" / "builder.py"
+    assert project.offers_recurrent(builder, None)  # the file names one
+    assert not project.offers_recurrent(builder, frozenset(["Builder"]))
+    assert not project.offers_recurrent(builder, frozenset(["Entry"]))
+    assert project.offers_recurrent(builder, frozenset(["Tagger"]))
+
+
+@pytest.mark.parametrize(("text", "builds"), [
+    ("isinstance(value, (torch.nn.RNN, torch.nn.GRU, torch.nn.LSTM))", False),
+    ('message = "Dynamo does not support RNN, GRU, or LSTM"', False),
+    ("# an LSTM would do", False),
+    ("self.rnn = nn.LSTM(3, 4)", True),
+    ("if isinstance(x, int): y = nn.GRU(1, 2)", True),
+    ("isinstance(\n    x, nn.LSTM)", True),  # a test over several lines: counted, never missed
+    ('make_rnn("LSTM", 8, 16)', True),  # the name alone, quoted: a factory's argument
+    ('x = "a"; rnn = nn.GRU(2, 3)', True),
+])
+def test_naming_a_recurrent_kind_to_build_it(text, builds):
+    from rnnlint._engine import names_recurrent_kind_to_build
+
+    assert names_recurrent_kind_to_build(text) is builds
+
+
+def test_every_class_that_builds_a_recurrent_layer_is_named_so():
+    """On the corpora: each top-level class whose code uses a recurrent class as a value passes
+    the text test the project model reads a class by (with `getattr(nn, name)` factories): the
+    test may say too much, never too little."""
+    import ast
+
+    from rnnlint._engine import _RECURRENT_NAMES, _recurrent_uses, getattr_of_nn, names_recurrent_kind_to_build
+
+    from conftest import ROOT
+
+    checked = 0
+    for path in sorted((ROOT / "tests" / "corpus").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py")):
+        source = path.read_text()
+        lines = source.splitlines(keepends=True)
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.ClassDef) and _recurrent_uses(node, set(_RECURRENT_NAMES))[1]:
+                checked += 1
+                text = "".join(lines[node.lineno - 1:node.end_lineno])
+                assert names_recurrent_kind_to_build(text) or getattr_of_nn(text), f"{path}:{node.lineno}"
+    assert checked > 100

@@ -246,6 +246,16 @@ def test_definitions_that_cannot_matter_are_left_out_of_the_analysis():
     assert selected_body(ast.parse(tested_only), tested_only) is None
     imported_inside = "def f():\n    from torch.nn import GRU as G\n    return G(1, 2)\n"
     assert selected_body(ast.parse(imported_inside), imported_inside) is not None
+    # a package that re-exports a recurrent class builds nothing; a use of the import does
+    re_exported = "from torch.nn import GRU, LSTM\n\n__all__ = ['GRU', 'LSTM']\n"
+    assert selected_body(ast.parse(re_exported), re_exported) is None
+    used = "from torch.nn import GRU as G\n\nlayer = G(1, 2)\n"
+    assert selected_body(ast.parse(used), used) is not None
+    # `eval(name)(...)` may build any class of the file; `model.eval()` builds nothing
+    chooser = buggy + "\n\ndef choose(kind):\n    return eval(kind)(100, 32, 4)\n"
+    assert "choose" in [getattr(node, "name", None) for node in selected_body(ast.parse(chooser), chooser)]
+    evaluating = buggy + "\n\ndef test_mode(model):\n    model.eval()\n    return model\n"
+    assert "test_mode" not in [getattr(node, "name", None) for node in selected_body(ast.parse(evaluating), evaluating)]
     findings = check_source(source, "m.py", Config()).findings
     assert [(f.row, f.code) for f in findings] == [(19, "RNN001")]
     fixed = check_source(source, "m.py", Config(), fix=True).fixed_source
