@@ -582,7 +582,7 @@ def _suppression_findings(facts, path: str, config: Config, suppressions, result
 def _reported(reports: list, facts, path: str, suppressions, robust: bool = True) -> list[Finding]:
     """Findings from the rules' reports: unknown conditions dropped, positions, noqa, fixes."""
     if robust:
-        reports = _robust_to_unknown_conditions(reports, facts)
+        reports = _joined_conditions(_robust_to_unknown_conditions(reports, facts), facts.lines)
     lines = facts.lines
     findings, seen = [], set()
     for rule_class, report in reports:
@@ -627,6 +627,36 @@ def _site_path(path: str, file: str) -> str:
 
     project = project_for(path)
     return str(project.root / file) if project is not None else file
+
+
+def _joined_conditions(reports: list, lines) -> list:
+    """A finding one run reports at one place under several conditions, with the same message
+    otherwise, states them joined (``rules._util.joined``): `` when `bidirectional` is true`` for
+    one that holds whatever `num_layers`, instead of the first condition met. The first report at
+    a place is still the one shown (the others there are left out after). Conditions with
+    literals their text leaves out (a branch the analysis cannot evaluate) are left as they are."""
+    from dataclasses import replace
+
+    from .rules._util import Condition, joined
+
+    groups: dict = {}
+    for index, (rule_class, report) in enumerate(reports):
+        condition = report.fields.get("condition")
+        if not isinstance(condition, Condition) or condition.unstated:
+            continue
+        position = lines.characters(report.node)
+        if position is None:
+            continue
+        rest = tuple(sorted((name, str(value)) for name, value in report.fields.items() if name != "condition"))
+        groups.setdefault((rule_class.CODE, position, rest, condition.run), []).append(index)
+    result = list(reports)
+    for indexes in groups.values():
+        conditions = [reports[index][1].fields["condition"] for index in indexes]
+        if len({condition.stated for condition in conditions}) >= 2:
+            rule_class, report = reports[indexes[0]]
+            fields = {**report.fields, "condition": joined(conditions)}
+            result[indexes[0]] = (rule_class, replace(report, fields=fields))
+    return result
 
 
 def _robust_to_unknown_conditions(reports: list, facts) -> list:

@@ -98,22 +98,89 @@ def where_run(guard: frozenset) -> str:
     return built + (f" (as called at {', '.join(calls)})" if calls else "")
 
 
+MAX_JOINED_ATOMS = 8  # conditions over more atoms are not joined: every assignment is tried
+
+
+def _widened(guard: frozenset, holding: list, atoms: list) -> frozenset:
+    """``guard`` without each literal whose removal leaves a condition every assignment of which
+    (over ``atoms``) meets one of ``holding``: the finding holds there too."""
+    current = frozenset(guard)
+    for literal in sorted(guard, key=repr):
+        if _covered(current - {literal}, holding, atoms):
+            current = current - {literal}
+    return current
+
+
+def _covered(cube: frozenset, holding: list, atoms: list) -> bool:
+    from itertools import product
+
+    fixed = {atom for atom, _ in cube}
+    free = [atom for atom in atoms if atom not in fixed]
+    for truths in product((True, False), repeat=len(free)):
+        assignment = cube | frozenset(zip(free, truths, strict=True))
+        if not any(guard <= assignment for guard in holding):
+            return False
+    return True
+
+
+class Condition(str):
+    """The text ``when`` gives a condition, with what it was made of: ``stated``, the literals
+    it names, and ``run``, the construction sites and callers' calls it says the finding comes
+    from. The engine joins the conditions of one finding seen under several (``joined``)."""
+
+    stated: frozenset
+    run: frozenset
+    unstated: bool  # whether the guard had literals the text leaves out (unknown branches, optional arguments)
+
+    def __new__(cls, text: str, stated: frozenset, run: frozenset, unstated: bool = False) -> Condition:
+        made = super().__new__(cls, text)
+        made.stated, made.run, made.unstated = stated, run, unstated
+        return made
+
+
 def when(guard: frozenset) -> str:
     """`` when `bidirectional` is true`` for a finding that holds only under a condition."""
     # a branch the analysis could not evaluate says nothing a reader can act on, nor does
     # whether an optional forward argument (`lengths=None`) was passed: only configuration does
-    guard = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
-    built = where_run(guard)
-    guard = frozenset(literal for literal in guard if not isinstance(literal[0], Built))
+    told = frozenset(literal for literal in guard if not isinstance(literal[0], (Opaque, Omitted)))
+    run = frozenset(literal for literal in told if isinstance(literal[0], Built))
+    stated = told - run
+    return Condition(_stated(stated) + where_run(run), stated, run, unstated=len(told) < len(guard))
+
+
+def _stated(guard: frozenset) -> str:
     if not guard:
-        return built
+        return ""
     parts = []
     for atom, truth in sorted(guard):
         # a relation reads as a statement; a flag (even one spelt with an operator) as a truth
         reads_as_statement = any(op in atom.text for op in ("==", " in ", "<", ">"))
         parts.append(f"`{atom}` is {'true' if truth else 'false'}" if not reads_as_statement
                      else (f"`{atom}`" if truth else f"not `{atom}`"))
-    return " when " + " and ".join(parts) + built
+    return " when " + " and ".join(parts)
+
+
+def joined(conditions: list) -> Condition:
+    """One condition for a finding the same run reports under each of ``conditions``: each
+    stated condition without the literals whose other side holds too (``widest``), and those
+    that remain, when several, as alternatives: `` when `bidirectional` is true, or when
+    `num_layers > 1` ``."""
+    holding = [condition.stated for condition in conditions]
+    atoms = sorted({atom for guard in holding for atom, _ in guard}, key=repr)
+    if len(atoms) > MAX_JOINED_ATOMS:
+        return conditions[0]
+    widened: list = []
+    for guard in holding:
+        wide = _widened(guard, holding, atoms)
+        if wide not in widened:
+            widened.append(wide)
+    minimal = [guard for guard in widened if not any(other < guard for other in widened)]
+    minimal.sort(key=lambda guard: (len(guard), sorted(map(repr, guard))))
+    run = conditions[0].run
+    if any(not guard for guard in minimal):
+        return Condition(where_run(run), frozenset(), run)
+    text = ", or".join(_stated(guard) for guard in minimal)
+    return Condition(text + where_run(run), minimal[0] if len(minimal) == 1 else frozenset(), run)
 
 
 def layer_label(layer: Layer) -> str:

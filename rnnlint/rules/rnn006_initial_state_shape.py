@@ -364,13 +364,12 @@ class Seq2SeqCell(nn.Module):
                     tensor = outcome[2][2]
                     if tensor.source is not None:
                         uses.setdefault(id(tensor.source), set()).add(id(event.node))
-        reported = set()
+        # every outcome is reported: the engine states one finding per place, its conditions joined
         for scope, event, outcomes in groups.values():
             for guard, (rnn, state, tensor, axis, comparison, formula, size) in definite(outcomes):
                 node = tensor.source if tensor.source is not None else event.hx_node
-                if node is None or (id(node), state) in reported:
+                if node is None:
                     continue
-                reported.add((id(node), state))
                 if axis is None:  # a state of a rank no input takes
                     yield self.report(
                         node, state=state, actual=_rank_text(tensor, scope.aliases),
@@ -379,7 +378,7 @@ class Seq2SeqCell(nn.Module):
                         fixed="", help=f"build `{state}` with three axes: one per layer and direction, the "
                                        "batch, the features",
                     )
-                    break
+                    continue
                 replacements: tuple = ()
                 fixed = ""
                 if axis == 0 and not guard and len(uses.get(id(tensor.source), ())) == 1:
@@ -395,7 +394,6 @@ class Seq2SeqCell(nn.Module):
                     help=f"build `{state}` as `(num_layers * num_directions, batch, {size})`; "
                          "the state is never batch first, whatever `batch_first` says",
                 )
-                break
         yield from self._check_cells(context)
 
     def _check_cells(self, context):
