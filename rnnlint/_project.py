@@ -120,7 +120,7 @@ def recurrent_definitions(text: str) -> list:
     return sorted(recurrent)
 
 
-def find_root(path: Path) -> Path | None:
+def find_root(path: Path | str) -> Path | None:
     """The project root of ``path``: the nearest folder holding a root marker, else the folder
     above the file's top package; None for installed code."""
     given = os.path.dirname(path)
@@ -128,7 +128,7 @@ def find_root(path: Path) -> Path | None:
         return _ROOTS[given]
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in _ROOTS:
-        _ROOTS[folder] = None if any(part in _INSTALLED for part in Path(folder).parts) else _root_of(folder)
+        _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.split(os.sep)) else _root_of(folder)
     _ROOTS[given] = _ROOTS[folder]
     return _ROOTS[folder]
 
@@ -136,6 +136,9 @@ def find_root(path: Path) -> Path | None:
 _ROOTS: dict = {}  # folder -> its project root, in this process
 _MARKED: dict = {}  # folder -> whether it holds a root marker
 _PACKAGES: dict = {}  # folder -> whether it holds an __init__.py
+_NEAREST: dict = {}  # folder -> the nearest folder at or above it holding a root marker (or None)
+_TOPS: dict = {}  # folder -> the folder above its top package (None inside torch's tree)
+_ROOT_PATHS: dict = {}  # a root as a string -> as a Path
 
 
 def _is_package(folder: str) -> bool:
@@ -145,25 +148,39 @@ def _is_package(folder: str) -> bool:
 
 
 def _root_of(folder: str) -> Path | None:
-    """(Folders as absolute strings: a run asks this of every folder it reads.)"""
-    top = folder
-    while _is_package(top) and os.path.dirname(top) != top:
-        if os.path.basename(top) == "torch" and not _is_package(os.path.dirname(top)):
-            return None  # torch's own tree (a copy of it): what torch does is the registry's
-        top = os.path.dirname(top)
-    candidate = folder
-    while True:
-        if candidate not in _MARKED:
-            _MARKED[candidate] = any(os.path.exists(os.path.join(candidate, marker)) for marker in ROOT_MARKERS)
-        if _MARKED[candidate]:
-            return Path(candidate)
-        parent = os.path.dirname(candidate)
-        if parent == candidate:
-            break
-        candidate = parent
-    while _is_package(folder) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    return Path(folder)
+    """(Folders as absolute strings: a run asks this of every folder it reads; each answer is
+    kept, so that a folder's parents are asked once whatever the number of folders below them.)"""
+    top = _package_top(folder)
+    if top is None:
+        return None  # torch's own tree (a copy of it): what torch does is the registry's
+    root = _marked_above(folder) or top
+    if root not in _ROOT_PATHS:
+        _ROOT_PATHS[root] = Path(root)
+    return _ROOT_PATHS[root]
+
+
+def _package_top(folder: str) -> str | None:
+    """The first folder at or above ``folder`` that is no package; None where a package named
+    torch that no package holds is on the way."""
+    if folder not in _TOPS:
+        parent = os.path.dirname(folder)
+        if parent == folder or not _is_package(folder):
+            _TOPS[folder] = folder
+        elif os.path.basename(folder) == "torch" and not _is_package(parent):
+            _TOPS[folder] = None
+        else:
+            _TOPS[folder] = _package_top(parent)
+    return _TOPS[folder]
+
+
+def _marked_above(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds a root marker."""
+    if folder not in _NEAREST:
+        if folder not in _MARKED:
+            _MARKED[folder] = any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+        parent = os.path.dirname(folder)
+        _NEAREST[folder] = folder if _MARKED[folder] else None if parent == folder else _marked_above(parent)
+    return _NEAREST[folder]
 
 
 @dataclass
@@ -352,10 +369,11 @@ class Project:
                 index.note(spelt, info, h=self._digests[path])  # the figures taken before the read
         return self._digests[path]
 
-    def remember(self, path: Path, recurrent: bool) -> None:
+    def remember(self, path: Path | str, recurrent: bool) -> None:
         """What the prefilter said of a file the run has read (its text is not kept: a summary
         reads it again if it needs it)."""
-        self._verdicts.setdefault(os.path.abspath(path), recurrent)
+        self._verdicts.setdefault(path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path),
+                                  recurrent)
 
     def _imported(self, path: Path, text: str) -> list:
         """``(file, names)`` for each project file the import lines of ``text`` name: the names
@@ -1036,7 +1054,7 @@ def project_for(path: str | Path | None) -> Project | None:
     folder = os.path.dirname(spelt)
     if folder in _BY_FOLDER:
         return _BY_FOLDER[folder]
-    root = find_root(Path(spelt))
+    root = find_root(spelt)
     if root is not None and root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
     _BY_FOLDER[folder] = _PROJECTS[root] if root is not None else None
@@ -1054,3 +1072,5 @@ def forget_projects() -> None:
     _ROOTS.clear()
     _MARKED.clear()
     _PACKAGES.clear()
+    _NEAREST.clear()
+    _TOPS.clear()

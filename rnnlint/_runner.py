@@ -10,13 +10,15 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
-from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, Config
+from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, CONFIG_FILES, Config, Hierarchy
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
 from ._project import import_words, recurrent_definitions, stat_or_none
@@ -64,57 +66,117 @@ def discover(paths: list, config: Config, root: Path | None = None,
     is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to.
     ``config_for`` (a folder -> its configuration and root): the exclusions of each folder are
     those of the configuration nearest to it, instead of ``config``'s."""
-    def settings(folder: Path) -> tuple[Config, Path]:
-        return config_for(folder) if config_for is not None else (config, root or Path.cwd())
+    return [Path(found.spelt) for found in _discover(paths, config, root, config_for)]
 
+
+class _Found(NamedTuple):
+    """A file discovery found: spelt as ``Path`` spells it, its folder spelt the same way, what
+    ``os.stat`` said of it when it was found (None for a file named explicitly), and the
+    configuration of its folder (None: the run's)."""
+
+    spelt: str
+    folder: str
+    info: os.stat_result | None
+    config: Config | None
+
+
+def _discover(paths: list, config: Config, root: Path | None,
+              config_for: Callable[[Path], tuple[Config, Path]] | None) -> list[_Found]:
+    """``discover``'s files, sorted by their spelling. A folder is listed once (``os.scandir``):
+    its entries' types say which are folders and files, its names which configuration and
+    ignore files it holds; each file is stat'ed once, and only a regular file is kept."""
+    def settings(folder: str) -> tuple[Config, Path]:
+        return config_for(Path(folder)) if config_for is not None else (config, root or Path.cwd())
+
+    hierarchy = config_for if isinstance(config_for, Hierarchy) else None
     gitignore = None
     if config_for is not None or (config.respect_gitignore and (config.force_exclude or any(
             os.path.isdir(given) for given in paths))):
         from ._gitignore import GitIgnore
 
         gitignore = GitIgnore()
-    found: list[Path] = []
+    found: dict = {}
     for given in paths:
         path = Path(given)
         kind = file_kind(path)
         if kind is not None and kind != "a directory":
             # only regular files are read: a named pipe would block the run forever
             raise PathError(f"{given}: {_not_readable(kind)}")
-        named, named_root = settings(path if kind is not None else path.parent)
+        named, named_root = settings(str(path if kind is not None else path.parent))
         if named.force_exclude and is_force_excluded(path, named, named_root, gitignore, is_dir=kind is not None):
             continue
-        if kind is None:
-            found.append(path)  # a file named explicitly is always checked
+        if kind is None:  # a file named explicitly is always checked
+            spelt = str(path)
+            found[spelt] = _Found(spelt, str(path.parent), None, named if config_for is not None else None)
             continue
-        for folder, folders, files in os.walk(path):
-            folder_path = Path(folder)
-            here = settings(folder_path)[0]
-            # outside a repository no .gitignore applies: the folder's entries are not asked about
-            ignores = gitignore if here.respect_gitignore and gitignore is not None \
-                and gitignore.applies_in(folder) else None
-            # exclusions apply below the folder given, never to the folder itself
-            relative = folder_path.relative_to(path)
-            folders[:] = sorted(
-                name for name in folders
-                if not name.startswith(".") and name != "__pycache__"
-                and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
-                and not here.is_excluded(relative / name)
-                and not (ignores is not None and ignores.ignored(os.path.join(folder, name), True))
-            )
-            # without patterns of its own, a configuration includes and excludes by the name alone
-            by_name = not here.extend_include and not here.exclude_patterns()
-            for name in sorted(files):
-                if by_name:
-                    if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
-                        continue
-                elif not here.is_included(inside := relative / name) or here.is_excluded(inside):
+        top = str(path)
+        _walk(top, os.path.realpath(top) if hierarchy is not None else "", settings, hierarchy,
+              gitignore, config_for is not None, found)
+    return [found[spelt] for spelt in sorted(found)]
+
+
+def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: bool, found: dict) -> None:
+    """Walk the folder ``top`` (as ``os.walk`` would, not following links to folders) into ``found``.
+    ``resolved``: its real path, where ``hierarchy`` is given."""
+    # (folder, relative to top, real path); exclusions apply below the folder given, never to it
+    pending = [(top, "", resolved)]
+    while pending:
+        folder, relative, real = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # unreadable: skipped, as os.walk does
+        names = {entry.name for entry in entries}
+        if relative and "pyvenv.cfg" in names and os.path.exists(os.path.join(folder, "pyvenv.cfg")):
+            continue  # a virtualenv
+        if hierarchy is not None:
+            here = hierarchy.for_walked(folder, real, names.intersection(CONFIG_FILES) and {
+                entry.name for entry in entries if entry.name in CONFIG_FILES and _is_file(entry)})[0]
+        else:
+            here = settings(folder)[0]
+        # outside a repository no .gitignore applies: the folder's entries are not asked about
+        ignores = gitignore if here.respect_gitignore and gitignore is not None \
+            and gitignore.applies_in(folder, names) else None
+        # without patterns of its own, a configuration includes and excludes by the name alone
+        by_name = here.by_name
+        prefix = folder if folder.endswith(os.sep) else ("" if folder == "." else folder + os.sep)
+        inside = relative + "/" if relative else ""
+        folder_config = here if own_configs else None
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith(".") or name == "__pycache__" or here.excludes(inside + name, name) \
+                        or (ignores is not None and ignores.ignored(prefix + name, True)):
                     continue
-                spelt = os.path.join(folder, name)
-                if not (ignores is not None and ignores.ignored(spelt, False)) \
-                        and file_kind(spelt) is None:  # no pipe, socket, device or broken link
-                    found.append(folder_path / name)
-    unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
-    return unique
+                if not entry.is_symlink():  # a link to a folder is not followed
+                    pending.append((prefix + name, inside + name, os.path.join(real, name) if real else ""))
+                continue
+            if by_name:
+                if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
+                    continue
+            elif not here.includes(inside + name, name) or here.excludes(inside + name, name):
+                continue
+            spelt = prefix + name
+            if ignores is not None and ignores.ignored(spelt, False):
+                continue
+            try:
+                info = entry.stat()  # links followed
+            except OSError:
+                continue  # a broken link
+            if stat.S_ISREG(info.st_mode):  # no pipe, socket or device
+                found[spelt] = _Found(spelt, folder, info, folder_config)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def is_force_excluded(path: Path, config: Config, root: Path, gitignore=None, is_dir: bool = False) -> bool:
@@ -182,7 +244,7 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
     _project.forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
-    files = discover(paths, config, options.root, options.config_for)
+    files = _discover(paths, config, options.root, options.config_for)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     index = StatIndex(cache) if cache is not None else None
@@ -200,32 +262,37 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 
 def _run_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult) -> None:
-    configs = {path: options.config_for(path.parent)[0] for path in files} if options.config_for else {}
+    configs: dict = {}  # path -> its own configuration, where the run has one a folder
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
-    importing: list = []  # (path, project, names it imports) of the files that name no RNN
-    for path in files:
+    importing: list = []  # (path or _Found, project, names it imports) of the files that name no RNN
+    folders: dict = {}  # folder -> (its absolute path, its project): found once for its files
+    for found in files:
         info = None
-        if index is not None and not is_notebook(path):
-            spelt = os.path.abspath(path)
-            info = stat_or_none(spelt)
+        in_notebook = is_notebook(found.spelt)
+        if index is not None and not in_notebook:
+            spelt = _absolute(found, folders)
+            info = found.info if found.info is not None else stat_or_none(spelt)
             known = index.lookup(spelt, info) if info is not None else None
-            if known is not None and _from_index(path, known, cache, result, importing, configs.get(path, config)):
+            if known is not None and _from_index(found, spelt, known, cache, result, importing, folders, config):
                 continue
-        source, error, data = read_source(path, prefilter=not is_notebook(path))
+        path = Path(found.spelt)
+        if found.config is not None:
+            configs[path] = found.config
+        source, error, data = read_source(path, prefilter=not in_notebook)
         if error is None and source is not None and info is not None:
-            index.note(spelt, info, **_what_a_run_learns(source, data, cache, configs.get(path, config)))
+            index.note(spelt, info, **_what_a_run_learns(source, data, cache, found.config or config))
         if error is not None or source is None:
             if error is not None:
                 result.findings.append(error)
             continue
         assert source is not None  # read, since no error
         notebook_key = None
-        if is_notebook(path):
+        if in_notebook:
             # a notebook known to have no finding is not taken apart again: building its
             # program (cells, IPython syntax, renamed names) costs more than most checks
-            notebook_key = cache.key(data, configs.get(path)) if cache is not None else None
+            notebook_key = cache.key(data, found.config) if cache is not None else None
             if cache is not None and notebook_key is not None and cache.load(notebook_key, str(path)) == []:
                 continue
             source, error = _notebook_program(path, source, notebooks, data)
@@ -250,13 +317,17 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
                     cache.store(notebook_key, errors)
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
-               configs.get(path, config))
+               found.config or config)
     # a file that names no recurrent layer is read on only when it imports a name that a
     # recurrent file defines (in a large run, those the run read; in a small one, any)
     gated = len(files) > UNGATED_RUN_FILES
     for path, project, words in importing:
         if gated and not project.may_import_definitions(words):
             continue
+        if isinstance(path, _Found):  # known from the stat index: not made a Path until needed
+            if path.config is not None:
+                configs[Path(path.spelt)] = path.config
+            path = Path(path.spelt)
         source, error, data = read_source(path)
         if error is None and source and project.imports_recurrent(path, source):
             _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
@@ -292,29 +363,53 @@ def _what_a_run_learns(source: str, data: bytes, cache, config: Config) -> dict:
     return {"r": True, "d": recurrent_definitions(source), "k": cache.key(data, config), "c": config.fingerprint()}
 
 
-def _from_index(path: Path, known: dict, cache, result: RunResult, importing: list, config: Config) -> bool:
-    """Whether what the stat index knows of an unchanged file answers the run without reading it:
-    a file that names no recurrent layer joins the files whose imports are looked at; one that
-    does is served from the cache when its result there is still good."""
+def _absolute(found: _Found, folders: dict) -> str:
+    """``os.path.abspath`` of a found file, the folder's made absolute once for all its files."""
+    known = folders.get(found.folder)
+    if known is None:
+        known = folders[found.folder] = (os.path.abspath(os.path.dirname(found.spelt)), False)
+    folder = known[0]
+    name = found.spelt[found.spelt.rfind(os.sep) + 1:]
+    return folder + name if folder.endswith(os.sep) else folder + os.sep + name
+
+
+def _folder_project(found: _Found, folders: dict):
+    """The project of a found file (see ``_project_of``), looked up once a folder."""
+    known = folders[found.folder]  # made by ``_absolute``
+    if known[1] is False:
+        from ._project import project_for
+
+        known = folders[found.folder] = (known[0], project_for(found.spelt))
+    return known[1]
+
+
+def _from_index(found: _Found, spelt: str, known: dict, cache, result: RunResult, importing: list, folders: dict,
+                config: Config) -> bool:
+    """Whether what the stat index knows of an unchanged file (``spelt``: its absolute path)
+    answers the run without reading it: a file that names no recurrent layer joins the files
+    whose imports are looked at; one that does is served from the cache when its result there
+    is still good."""
     if "r" not in known:
         return False  # only its digest is known
-    project = _project_of(path, known["r"])
+    project = _folder_project(found, folders)
+    if project is not None:
+        project.remember(spelt, known["r"])  # a file the run has read is not read again to tell
     if not known["r"]:
         if project is not None and known["w"] is not None:
-            importing.append((path, project, known["w"]))
+            importing.append((found, project, known["w"]))
         return True
-    if known["c"] != config.fingerprint():
+    if known["c"] != (found.config or config).fingerprint():
         return False
-    cached = cache.load(known["k"], str(path), project)
+    cached = cache.load(known["k"], found.spelt, project)
     if cached is None:
         return False  # stale: read and checked as usual
     if project is not None:
         project.note_definitions(known["d"])
     result.findings.extend(cached)
     if cached:  # the source each finding is shown with in `full`
-        source = read_source(path)[0]
+        source = read_source(Path(found.spelt))[0]
         if source is not None:
-            result.sources[str(path)] = source
+            result.sources[found.spelt] = source
     return True
 
 

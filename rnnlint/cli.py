@@ -409,7 +409,7 @@ def _with_flags(args, config: Config) -> Config:
 
 def _config_for(settings: Settings):
     """What the runner asks each folder's configuration of (None: one for every file)."""
-    return settings.hierarchy.for_folder if settings.hierarchy is not None else None
+    return settings.hierarchy  # a Hierarchy answers a folder (and tells a walk what its listing shows)
 
 
 def _search_start(args) -> Path:
