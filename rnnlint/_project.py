@@ -141,6 +141,14 @@ _TOPS: dict = {}  # folder -> the folder above its top package (None inside torc
 _ROOT_PATHS: dict = {}  # a root as a string -> as a Path
 
 
+def learn_folder(folder: str, package: bool, marked: bool) -> None:
+    """What a walk that listed ``folder`` (absolute, as ``os.path.abspath`` spells it) saw in
+    it: whether it holds an ``__init__.py`` (a regular file) and a root marker (one that
+    exists). The project lookup of its files then asks the file system nothing of it."""
+    _PACKAGES.setdefault(folder, package)
+    _MARKED.setdefault(folder, marked)
+
+
 def _is_package(folder: str) -> bool:
     if folder not in _PACKAGES:
         _PACKAGES[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
@@ -849,14 +857,8 @@ class Project:
         """The Python files under the root, once per project; None for a project of more than
         ``MAX_PROJECT_FILES`` (searched only near a class's file)."""
         if self._site_files is False:
-            found: list = []
-            for folder, subfolders, names in os.walk(self.root):
-                subfolders[:] = [name for name in subfolders if name not in _SITE_SKIPPED and not name.startswith(".")]
-                found.extend(Path(folder) / name for name in names if name.endswith(".py"))
-                if len(found) > MAX_PROJECT_FILES:
-                    self._site_files = None
-                    return None
-            self._site_files = found
+            found = _python_files(str(self.root), MAX_PROJECT_FILES)
+            self._site_files = None if found is None else [Path(file) for file in found]
         return self._site_files  # type: ignore[return-value]
 
     def nearby_files(self, path: Path) -> list:
@@ -944,6 +946,36 @@ class Project:
                 if summary is not None:
                     depends.update(summary.depends)
         return depends
+
+
+def _python_files(top: str, most: int) -> list | None:
+    """The ``.py`` files below ``top``, in the order of a top-down ``os.walk`` (links to folders
+    not followed) that leaves out the ``_SITE_SKIPPED`` and hidden folders; None past ``most``
+    files (counted a folder at a time)."""
+    found: list = []
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if entry.name.endswith(".py"):
+                    found.append(entry.path)
+            elif entry.name not in _SITE_SKIPPED and not entry.name.startswith(".") and not entry.is_symlink():
+                below.append(entry.path)
+        if len(found) > most:
+            return None
+        pending.extend(reversed(below))  # the first subfolder is walked next, as os.walk does
+    return found
 
 
 def stat_or_none(path: str):

@@ -21,7 +21,7 @@ from . import __version__
 from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, CONFIG_FILES, Config, Hierarchy
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import import_words, recurrent_definitions, stat_or_none
+from ._project import ROOT_MARKERS, import_words, learn_folder, recurrent_definitions, stat_or_none
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -118,18 +118,23 @@ def _discover(paths: list, config: Config, root: Path | None,
 def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: bool, found: dict) -> None:
     """Walk the folder ``top`` (as ``os.walk`` would, not following links to folders) into ``found``.
     ``resolved``: its real path, where ``hierarchy`` is given."""
-    # (folder, relative to top, real path); exclusions apply below the folder given, never to it
-    pending = [(top, "", resolved)]
+    # (folder, relative to top, real path, absolute path, what the folder above holds);
+    # exclusions apply below the folder given, never to it
+    pending: list = [(top, "", resolved, os.path.abspath(top), None)]
     while pending:
-        folder, relative, real = pending.pop()
+        folder, relative, real, absolute, above = pending.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError:
             continue  # unreadable: skipped, as os.walk does
+        if above is not None:  # the folder above could be searched (this one was listed): its listing holds
+            learn_folder(*above)
         names = {entry.name for entry in entries}
         if relative and "pyvenv.cfg" in names and os.path.exists(os.path.join(folder, "pyvenv.cfg")):
             continue  # a virtualenv
+        holds = (absolute, *_holds(entries, names))
+        kept = False
         if hierarchy is not None:
             here = hierarchy.for_walked(folder, real, names.intersection(CONFIG_FILES) and {
                 entry.name for entry in entries if entry.name in CONFIG_FILES and _is_file(entry)})[0]
@@ -141,7 +146,7 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
         # without patterns of its own, a configuration includes and excludes by the name alone
         by_name = here.by_name
         prefix = folder if folder.endswith(os.sep) else ("" if folder == "." else folder + os.sep)
-        inside = relative + "/" if relative else ""
+        inside = relative + os.sep if relative else ""
         folder_config = here if own_configs else None
         for entry in entries:
             name = entry.name
@@ -153,8 +158,9 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
                 if name.startswith(".") or name == "__pycache__" or here.excludes(inside + name, name) \
                         or (ignores is not None and ignores.ignored(prefix + name, True)):
                     continue
-                if not entry.is_symlink():  # a link to a folder is not followed
-                    pending.append((prefix + name, inside + name, os.path.join(real, name) if real else ""))
+                if not _is_link(entry):  # a link to a folder is not followed
+                    pending.append((prefix + name, inside + name, os.path.join(real, name) if real else "",
+                                    os.path.join(absolute, name), holds))
                 continue
             if by_name:
                 if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
@@ -170,11 +176,30 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
                 continue  # a broken link
             if stat.S_ISREG(info.st_mode):  # no pipe, socket or device
                 found[spelt] = _Found(spelt, folder, info, folder_config)
+                kept = True
+        if kept:  # a file in it could be stat'ed: its listing holds
+            learn_folder(*holds)
+
+
+def _holds(entries: list, names: set) -> tuple[bool, bool]:
+    """Whether a listed folder holds an ``__init__.py`` and a project root marker, as the
+    project lookup asks (``_project.learn_folder``)."""
+    package = "__init__.py" in names and any(entry.name == "__init__.py" and _is_file(entry) for entry in entries)
+    marked = not names.isdisjoint(ROOT_MARKERS) and any(
+        entry.name in ROOT_MARKERS and (not _is_link(entry) or os.path.exists(entry.path)) for entry in entries)
+    return package, marked
 
 
 def _is_file(entry: os.DirEntry) -> bool:
     try:
         return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
     except OSError:
         return False
 
