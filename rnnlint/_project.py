@@ -213,8 +213,11 @@ class Project:
         self.root = absolute(root)
         self._summaries: dict = {}  # path -> ModuleSummary | None
         self._building: list = []  # paths whose summary is being built (a cycle, or depth)
-        self._files: dict = {}  # (folder, dotted) -> Path | None
+        self._root_spelt = str(self.root)
+        self._src: bool | None = None  # whether the root has a src folder
+        self._files: dict = {}  # (folder, dotted) -> the file (str) | None
         self._resolved: dict = {}  # (importer's folder, module, level) -> Path | None
+        self._paths: dict = {}  # a file resolved to, as a string -> as a Path
         self._binds: dict = {}  # (package __init__, name) -> whether it binds the name
         self._listings: dict = {}  # folder -> the names in it
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
@@ -242,27 +245,38 @@ class Project:
         self._stamps: dict = {}  # (scope, folder) -> scope_stamp
 
     # --- resolving ---------------------------------------------------------------------------
-    def _search_folders(self, importer: Path) -> list:
-        if importer.parent not in self._folders:
-            self._folders[importer.parent] = self._folders_above(importer)
-        return self._folders[importer.parent]
+    # (folders and files as absolute strings inside: a warm run resolves the imports of many
+    # files, and the answers are made Paths once each)
+    def _search_folders(self, folder: str) -> list:
+        """Where the absolute imports of a file in ``folder`` are looked for."""
+        if folder not in self._folders:
+            self._folders[folder] = self._folders_above(folder)
+        return self._folders[folder]
 
-    def _folders_above(self, importer: Path) -> list:
+    def _folders_above(self, folder: str) -> list:
+        root = self._root_spelt
         folders = []
-        folder = importer.parent
         for _ in range(MAX_SEARCH_FOLDERS):
             folders.append(folder)
-            if folder == self.root or self.root not in folder.parents:
+            if folder == root or not self._inside(folder):
                 break
-            folder = folder.parent
-        if (self.root / "src").is_dir():
-            folders.append(self.root / "src")
-        if self.root not in folders:
-            folders.append(self.root)
+            folder = os.path.dirname(folder)
+        if self._src is None:
+            self._src = os.path.isdir(os.path.join(root, "src"))
+        if self._src:
+            folders.append(os.path.join(root, "src"))
+        if root not in folders:
+            folders.append(root)
         return folders
 
-    def _listing(self, folder: Path) -> set:
+    def _inside(self, folder: str) -> bool:
+        """Whether ``folder`` is below the root (not the root itself)."""
+        root = self._root_spelt
+        return folder.startswith(root if root.endswith(os.sep) else root + os.sep) and folder != root
+
+    def _listing(self, folder: Path | str) -> set:
         """The names in ``folder`` (one read of the folder answers every miss in it)."""
+        folder = os.fspath(folder)
         if folder not in self._listings:
             try:
                 self._listings[folder] = set(os.listdir(folder))
@@ -270,44 +284,55 @@ class Project:
                 self._listings[folder] = set()
         return self._listings[folder]
 
-    def _module_file(self, folder: Path, dotted: str) -> Path | None:
+    def _module_file(self, folder: str, dotted: str) -> str | None:
         key = (folder, dotted)
+        found = self._files.get(key, False)
+        if found is not False:
+            return found
         if dotted:
             top = dotted.split(".", 1)[0]
             listing = self._listing(folder)
             if top not in listing and top + ".py" not in listing:
                 return None
-        if key not in self._files:
-            found = None
-            base = folder.joinpath(*dotted.split(".")) if dotted else folder
-            for candidate in (base.with_name(base.name + ".py") if dotted else None, base / "__init__.py"):
-                if candidate is not None and candidate.is_file():
-                    found = candidate
-                    break
-            if found is None and dotted and base.is_dir():
-                found = base  # a namespace package: a folder without __init__.py
-            self._files[key] = found
-        return self._files[key]
+        found = None
+        parts = [part for part in dotted.split(".") if part]
+        base = os.path.join(folder, *parts) if parts else folder
+        for candidate in (os.path.join(os.path.dirname(base), os.path.basename(base) + ".py") if dotted else None,
+                          os.path.join(base, "__init__.py")):
+            if candidate is not None and os.path.isfile(candidate):
+                found = candidate
+                break
+        if found is None and dotted and os.path.isdir(base):
+            found = base  # a namespace package: a folder without __init__.py
+        self._files[key] = found
+        return found
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
-        """The file (or namespace folder) of ``module`` imported from ``importer``."""
-        key = (str(importer.parent), module, level)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(importer, module, level)
-        return self._resolved[key]
+        """The file (or namespace folder) of ``module`` imported from ``importer`` (absolute)."""
+        key = (os.path.dirname(importer), module, level)
+        found = self._resolved.get(key, False)
+        if found is False:
+            spelt = self._resolve(key[0], module, level)
+            if spelt is None:
+                found = None
+            else:
+                found = self._paths.get(spelt)
+                if found is None:
+                    found = self._paths[spelt] = Path(spelt)
+            self._resolved[key] = found
+        return found
 
-    def _resolve(self, importer: Path, module: str, level: int) -> Path | None:
+    def _resolve(self, folder: str, module: str, level: int) -> str | None:
         if level:
-            folder = importer.parent
             for _ in range(level - 1):
-                folder = folder.parent
-            if self.root != folder and self.root not in folder.parents:
+                folder = os.path.dirname(folder)
+            if folder != self._root_spelt and not self._inside(folder):
                 return None
             return self._module_file(folder, module)
         if not module or module.split(".")[0] in _NEVER_PROJECT:
             return None
-        for folder in self._search_folders(importer):
-            found = self._module_file(folder, module)
+        for where in self._search_folders(folder):
+            found = self._module_file(where, module)
             if found is not None:
                 return found
         return None
