@@ -149,6 +149,16 @@ def learn_folder(folder: str, package: bool, marked: bool) -> None:
     _MARKED.setdefault(folder, marked)
 
 
+def note_walked(top: str, python_files: int) -> None:
+    """A walk of the run listed the folder ``top`` (absolute) and kept ``python_files`` ``.py``
+    files below it: no more than ``site_files`` would find there, since that walk leaves out
+    fewer folders (no exclusions, no ``.gitignore``, no virtualenv test) and files."""
+    _WALKED[top] = max(_WALKED.get(top, 0), python_files)
+
+
+_WALKED: dict = {}  # see note_walked
+
+
 def _is_package(folder: str) -> bool:
     if folder not in _PACKAGES:
         _PACKAGES[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
@@ -881,6 +891,8 @@ class Project:
     def site_files(self) -> list | None:
         """The Python files under the root, once per project; None for a project of more than
         ``MAX_PROJECT_FILES`` (searched only near a class's file)."""
+        if self._site_files is False and _WALKED.get(self._root_spelt, 0) > MAX_PROJECT_FILES:
+            self._site_files = None  # the run's walk of the root kept more (and left out more folders)
         if self._site_files is False:
             found = _python_files(str(self.root), MAX_PROJECT_FILES)
             self._site_files = None if found is None else [Path(file) for file in found]
@@ -1131,3 +1143,4 @@ def forget_projects() -> None:
     _PACKAGES.clear()
     _NEAREST.clear()
     _TOPS.clear()
+    _WALKED.clear()

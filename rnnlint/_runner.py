@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from . import __version__
 from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, CONFIG_FILES, Config, Hierarchy
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import ROOT_MARKERS, import_words, learn_folder, recurrent_definitions, stat_or_none
+from ._project import ROOT_MARKERS, import_words, learn_folder, note_walked, recurrent_definitions, stat_or_none
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -110,14 +109,16 @@ def _discover(paths: list, config: Config, root: Path | None,
             found[spelt] = _Found(spelt, str(path.parent), None, named if config_for is not None else None)
             continue
         top = str(path)
-        _walk(top, os.path.realpath(top) if hierarchy is not None else "", settings, hierarchy,
-              gitignore, config_for is not None, found)
+        kept = _walk(top, os.path.realpath(top) if hierarchy is not None else "", settings, hierarchy,
+                     gitignore, config_for is not None, found)
+        note_walked(os.path.abspath(top), kept)
     return [found[spelt] for spelt in sorted(found)]
 
 
-def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: bool, found: dict) -> None:
+def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: bool, found: dict) -> int:
     """Walk the folder ``top`` (as ``os.walk`` would, not following links to folders) into ``found``.
-    ``resolved``: its real path, where ``hierarchy`` is given."""
+    ``resolved``: its real path, where ``hierarchy`` is given. Returns how many ``.py`` files it kept."""
+    python_files = 0
     # (folder, relative to top, real path, absolute path, what the folder above holds);
     # exclusions apply below the folder given, never to it
     pending: list = [(top, "", resolved, os.path.abspath(top), None)]
@@ -177,8 +178,10 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
             if stat.S_ISREG(info.st_mode):  # no pipe, socket or device
                 found[spelt] = _Found(spelt, folder, info, folder_config)
                 kept = True
+                python_files += name.endswith(".py")
         if kept:  # a file in it could be stat'ed: its listing holds
             learn_folder(*holds)
+    return python_files
 
 
 def _holds(entries: list, names: set) -> tuple[bool, bool]:
@@ -493,6 +496,8 @@ class StatIndex:
         try:
             self.cache._prepare()
             self.file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # a run that writes nothing does not load it
+
             handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -767,6 +772,8 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     folder = path.parent
     mode = path.stat().st_mode
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rnnlint", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -844,6 +851,8 @@ class Cache:
             records: dict = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
             if sites is not None:
                 records["sites"] = sites
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

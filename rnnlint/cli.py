@@ -99,17 +99,13 @@ def _terminate_as_interrupt():
     """SIGTERM shuts down as Ctrl-C does: workers stopped, no file half written, exit 130.
     Returns the handler to put back, or None when none was set (not the main thread)."""
     import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return None
 
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 
     try:
         return signal.signal(signal.SIGTERM, interrupt)
-    except (ValueError, OSError):
+    except (ValueError, OSError):  # ValueError: not the main thread (of the main interpreter)
         return None
 
 
