@@ -131,14 +131,14 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
             continue  # unreadable: skipped, as os.walk does
         if above is not None:  # the folder above could be searched (this one was listed): its listing holds
             learn_folder(*above)
-        names = {entry.name for entry in entries}
+        names = {entry.name: entry for entry in entries}
         if relative and "pyvenv.cfg" in names and os.path.exists(os.path.join(folder, "pyvenv.cfg")):
             continue  # a virtualenv
-        holds = (absolute, *_holds(entries, names))
+        holds = (absolute, *_holds(names))
         kept = False
         if hierarchy is not None:
-            here = hierarchy.for_walked(folder, real, names.intersection(CONFIG_FILES) and {
-                entry.name for entry in entries if entry.name in CONFIG_FILES and _is_file(entry)})[0]
+            here = hierarchy.for_walked(folder, real, {name for name in CONFIG_FILES
+                                                       if name in names and _is_file(names[name])})[0]
         else:
             here = settings(folder)[0]
         # outside a repository no .gitignore applies: the folder's entries are not asked about
@@ -156,7 +156,8 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
             except OSError:
                 is_dir = False
             if is_dir:
-                if name.startswith(".") or name == "__pycache__" or here.excludes(inside + name, name) \
+                if name.startswith(".") or name == "__pycache__" \
+                        or (name in _DEFAULT_EXCLUDED_NAMES if by_name else here.excludes(inside + name, name)) \
                         or (ignores is not None and ignores.ignored(prefix + name, True)):
                     continue
                 if not _is_link(entry):  # a link to a folder is not followed
@@ -184,12 +185,12 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
     return python_files
 
 
-def _holds(entries: list, names: set) -> tuple[bool, bool]:
-    """Whether a listed folder holds an ``__init__.py`` and a project root marker, as the
-    project lookup asks (``_project.learn_folder``)."""
-    package = "__init__.py" in names and any(entry.name == "__init__.py" and _is_file(entry) for entry in entries)
-    marked = not names.isdisjoint(ROOT_MARKERS) and any(
-        entry.name in ROOT_MARKERS and (not _is_link(entry) or os.path.exists(entry.path)) for entry in entries)
+def _holds(entries: dict) -> tuple[bool, bool]:
+    """Whether a listed folder (its entries by name) holds an ``__init__.py`` and a project
+    root marker, as the project lookup asks (``_project.learn_folder``)."""
+    package = "__init__.py" in entries and _is_file(entries["__init__.py"])
+    marked = any(name in entries and (not _is_link(entries[name]) or os.path.exists(entries[name].path))
+                 for name in ROOT_MARKERS)
     return package, marked
 
 
