@@ -5,7 +5,6 @@ Results stream back in a deterministic order; no parse tree outlives its file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -470,7 +469,8 @@ class StatIndex:
     def lookup(self, path: str, info) -> dict | None:
         entry = self.entries.get(path)
         try:
-            if entry is None or entry[:4] != self.figures(info) or not isinstance(entry[4], dict):
+            if entry is None or entry[0] != info.st_size or entry[1] != info.st_mtime_ns \
+                    or entry[2] != info.st_ctime_ns or entry[3] != info.st_ino or not isinstance(entry[4], dict):
                 return None
         except (TypeError, IndexError, KeyError):
             return None
@@ -797,13 +797,25 @@ def _code_stamp() -> str:
 def _stamp_of(package: Path) -> str:
     """The size and modification time of every module below ``package``."""
     stamps = []
-    for folder, _, names in os.walk(package):
-        for name in names:
-            if name.endswith(".py"):
-                path = os.path.join(folder, name)
-                with contextlib.suppress(OSError):
-                    info = os.stat(path)
-                    stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    pending = [(str(package), "")]  # (folder, its path relative to package, with a separator)
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                        pending.append((entry.path, relative + entry.name + os.sep))
+                    continue
+                if entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamps.append(f"{relative}{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                continue
     return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()[:16]
 
 
