@@ -108,15 +108,17 @@ def _discover(paths: list, config: Config, root: Path | None,
             found[spelt] = _Found(spelt, str(path.parent), None, named if config_for is not None else None)
             continue
         top = str(path)
-        kept = _walk(top, os.path.realpath(top) if hierarchy is not None else "", settings, hierarchy,
-                     gitignore, config_for is not None, found)
+        kept = _walk(top, os.path.realpath(top) if hierarchy is not None else "", config,
+                     settings if config_for is not None else None, hierarchy, gitignore, found)
         note_walked(os.path.abspath(top), kept)
     return [found[spelt] for spelt in sorted(found)]
 
 
-def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: bool, found: dict) -> int:
+def _walk(top: str, resolved: str, config: Config, settings, hierarchy, gitignore, found: dict) -> int:
     """Walk the folder ``top`` (as ``os.walk`` would, not following links to folders) into ``found``.
+    ``settings``: a folder -> its configuration and root (None: ``config`` for every folder);
     ``resolved``: its real path, where ``hierarchy`` is given. Returns how many ``.py`` files it kept."""
+    own_configs = settings is not None
     python_files = 0
     # (folder, relative to top, real path, absolute path, what the folder above holds);
     # exclusions apply below the folder given, never to it
@@ -139,7 +141,7 @@ def _walk(top: str, resolved: str, settings, hierarchy, gitignore, own_configs: 
             here = hierarchy.for_walked(folder, real, {name for name in CONFIG_FILES
                                                        if name in names and _is_file(names[name])})[0]
         else:
-            here = settings(folder)[0]
+            here = settings(folder)[0] if settings is not None else config
         # outside a repository no .gitignore applies: the folder's entries are not asked about
         ignores = gitignore if here.respect_gitignore and gitignore is not None \
             and gitignore.applies_in(folder, names) else None
