@@ -4,6 +4,7 @@ overridden by ``--config KEY=VALUE``, then by command-line flags. Standard libra
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -64,9 +65,13 @@ class Config:
     def is_included(self, path: Path) -> bool:
         """Whether a folder walk checks this file (relative to the folder given); a file given
         by name is always checked."""
-        if path.name.endswith(_INCLUDED_SUFFIXES):  # what the first patterns match, without fnmatch
+        return self.includes(str(path), path.name)
+
+    def includes(self, relative: str, name: str) -> bool:
+        """``is_included`` of a path spelt as a string, ``name`` its last part."""
+        if name.endswith(_INCLUDED_SUFFIXES):  # what the first patterns match, without fnmatch
             return True
-        return any(fnmatch.fnmatch(path.name, pattern) or _path_matches(str(path), pattern)
+        return any(fnmatch.fnmatch(name, pattern) or _path_matches(relative, pattern)
                    for pattern in DEFAULT_INCLUDE + self.extend_include)
 
     def is_selected(self, code: str, path: str = "") -> bool:
@@ -84,18 +89,33 @@ class Config:
 
     def exclude_patterns(self) -> list:
         """The exclusion patterns beyond the default names (which exclude a name wherever it is)."""
-        return [pattern for pattern in self.exclude if pattern not in _DEFAULT_EXCLUDED_NAMES]
+        return list(self._own_exclusions)
+
+    @functools.cached_property
+    def _own_exclusions(self) -> tuple:
+        return tuple(pattern for pattern in self.exclude if pattern not in _DEFAULT_EXCLUDED_NAMES)
+
+    @functools.cached_property
+    def by_name(self) -> bool:
+        """Whether a folder walk includes and excludes a file by its name alone: no pattern of
+        the configuration's own (``extend-include``, exclusions beyond the default names)."""
+        return not self.extend_include and not self._own_exclusions
 
     def is_excluded(self, path: Path) -> bool:
         """``path`` is relative to a folder given on the command line."""
-        if path.name in _DEFAULT_EXCLUDED_NAMES:
+        return self.excludes(str(path), path.name)
+
+    def excludes(self, relative: str, name: str) -> bool:
+        """``is_excluded`` of a path spelt as a string, ``name`` its last part."""
+        if name in _DEFAULT_EXCLUDED_NAMES:
             return True
-        return any(
-            path.name == pattern or _path_matches(str(path), pattern)
-            for pattern in self.exclude if pattern not in _DEFAULT_EXCLUDED_NAMES
-        )
+        return any(name == pattern or _path_matches(relative, pattern) for pattern in self._own_exclusions)
 
     def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @functools.cached_property
+    def _fingerprint(self) -> str:  # asked for each file a warm run serves: computed once
         text = json.dumps([self.select, self.ignore, self.extend_select, self.overrides, self.per_file_ignores],
                           sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -375,12 +395,37 @@ class Hierarchy:
         path = self._given.get(given, False)
         if path is False:
             path = self._given[given] = self._file_of(os.path.realpath(folder))
+        return self._settings_of(path)
+
+    def _settings_of(self, path: Path | None) -> tuple[Config, Path]:
         if path is None:
             return self._fallback
         loaded = self._loaded.get(path)
         if loaded is None:
             loaded = self._loaded[path] = (self._finish(path), path.parent)
         return loaded
+
+    __call__ = for_folder  # what the runner asks of each folder (``RunOptions.config_for``)
+
+    def for_walked(self, folder: str, resolved: str, files: frozenset | set) -> tuple[Config, Path]:
+        """``for_folder`` of a folder a walk lists, without asking the file system again:
+        ``folder`` as ``Path`` spells it, ``resolved`` its real path, ``files`` the names of
+        the regular files in it (those of ``CONFIG_FILES`` are enough)."""
+        path = self._given.get(folder, False)
+        if path is False:
+            path = self._nearest.get(resolved, False)
+            if path is False:
+                path = None
+                for name in CONFIG_FILES:
+                    if name in files and (name != "pyproject.toml" or _has_section(Path(resolved, name))):
+                        path = Path(resolved, name)
+                        break
+                if path is None:
+                    parent = os.path.dirname(resolved)
+                    path = None if parent == resolved else self._file_of(parent)
+                self._nearest[resolved] = path
+            self._given[folder] = path
+        return self._settings_of(path)
 
     def file_for(self, folder: Path) -> Path | None:
         """The configuration file the files of ``folder`` are checked with (None: the fallback)."""

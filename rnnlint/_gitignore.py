@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):  # a named tuple: cheaper to define than a dataclass, at each start
     regex: re.Pattern
     negated: bool
     directory_only: bool
@@ -114,24 +113,28 @@ class GitIgnore:
     def __init__(self) -> None:
         self._chains: dict = {}  # folder -> ((folder, patterns), ...) from the root down, or None
 
-    def _chain(self, folder: str) -> tuple | None:
+    def _chain(self, folder: str, names=None) -> tuple | None:
+        """``names``: those in ``folder``, where the caller has listed it (else the file system is asked)."""
         chain = self._chains.get(folder, False)
         if chain is not False:
             return chain
-        own = _read(Path(folder, ".gitignore"))
-        if os.path.exists(os.path.join(folder, ".git")):
-            own = _read(Path(folder, ".git", "info", "exclude")) + own
+        if (names is None or ".git" in names) and os.path.exists(os.path.join(folder, ".git")):
+            own = _read(Path(folder, ".git", "info", "exclude")) + _read(Path(folder, ".gitignore"))
             chain = ((folder, own),)
         else:
             parent = os.path.dirname(folder)
             up = None if parent == folder else self._chain(parent)
+            # outside a repository a folder's .gitignore is not even read
+            own = _read(Path(folder, ".gitignore")) if up is not None and (names is None or ".gitignore" in names) \
+                else ()
             chain = None if up is None else (up + ((folder, own),) if own else up)
         self._chains[folder] = chain
         return chain
 
-    def applies_in(self, folder: str | Path) -> bool:
-        """Whether any ``.gitignore`` (or a repository's exclude file) applies to the entries of ``folder``."""
-        return bool(self._chain(os.path.abspath(folder)))
+    def applies_in(self, folder: str | Path, names=None) -> bool:
+        """Whether any ``.gitignore`` (or a repository's exclude file) applies to the entries of
+        ``folder``; ``names``: the names in it, where the caller has listed it."""
+        return bool(self._chain(os.path.abspath(folder), names))
 
     def ignored(self, path: str | Path, is_dir: bool) -> bool:
         """Whether the ``.gitignore`` files above ``path`` leave it out (``path`` itself only:

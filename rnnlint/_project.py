@@ -123,7 +123,7 @@ def recurrent_definitions(text: str) -> list:
     return sorted(recurrent)
 
 
-def find_root(path: Path) -> Path | None:
+def find_root(path: Path | str) -> Path | None:
     """The project root of ``path``: the nearest folder holding a root marker, else the folder
     above the file's top package; None for installed code."""
     given = os.path.dirname(path)
@@ -131,7 +131,7 @@ def find_root(path: Path) -> Path | None:
         return _ROOTS[given]
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in _ROOTS:
-        _ROOTS[folder] = None if any(part in _INSTALLED for part in Path(folder).parts) else _root_of(folder)
+        _ROOTS[folder] = None if any(part in _INSTALLED for part in folder.split(os.sep)) else _root_of(folder)
     _ROOTS[given] = _ROOTS[folder]
     return _ROOTS[folder]
 
@@ -139,6 +139,27 @@ def find_root(path: Path) -> Path | None:
 _ROOTS: dict = {}  # folder -> its project root, in this process
 _MARKED: dict = {}  # folder -> whether it holds a root marker
 _PACKAGES: dict = {}  # folder -> whether it holds an __init__.py
+_NEAREST: dict = {}  # folder -> the nearest folder at or above it holding a root marker (or None)
+_TOPS: dict = {}  # folder -> the folder above its top package (None inside torch's tree)
+_ROOT_PATHS: dict = {}  # a root as a string -> as a Path
+
+
+def learn_folder(folder: str, package: bool, marked: bool) -> None:
+    """What a walk that listed ``folder`` (absolute, as ``os.path.abspath`` spells it) saw in
+    it: whether it holds an ``__init__.py`` (a regular file) and a root marker (one that
+    exists). The project lookup of its files then asks the file system nothing of it."""
+    _PACKAGES.setdefault(folder, package)
+    _MARKED.setdefault(folder, marked)
+
+
+def note_walked(top: str, python_files: int) -> None:
+    """A walk of the run listed the folder ``top`` (absolute) and kept ``python_files`` ``.py``
+    files below it: no more than ``site_files`` would find there, since that walk leaves out
+    fewer folders (no exclusions, no ``.gitignore``, no virtualenv test) and files."""
+    _WALKED[top] = max(_WALKED.get(top, 0), python_files)
+
+
+_WALKED: dict = {}  # see note_walked
 
 
 def _is_package(folder: str) -> bool:
@@ -148,25 +169,39 @@ def _is_package(folder: str) -> bool:
 
 
 def _root_of(folder: str) -> Path | None:
-    """(Folders as absolute strings: a run asks this of every folder it reads.)"""
-    top = folder
-    while _is_package(top) and os.path.dirname(top) != top:
-        if os.path.basename(top) == "torch" and not _is_package(os.path.dirname(top)):
-            return None  # torch's own tree (a copy of it): what torch does is the registry's
-        top = os.path.dirname(top)
-    candidate = folder
-    while True:
-        if candidate not in _MARKED:
-            _MARKED[candidate] = any(os.path.exists(os.path.join(candidate, marker)) for marker in ROOT_MARKERS)
-        if _MARKED[candidate]:
-            return Path(candidate)
-        parent = os.path.dirname(candidate)
-        if parent == candidate:
-            break
-        candidate = parent
-    while _is_package(folder) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    return Path(folder)
+    """(Folders as absolute strings: a run asks this of every folder it reads; each answer is
+    kept, so that a folder's parents are asked once whatever the number of folders below them.)"""
+    top = _package_top(folder)
+    if top is None:
+        return None  # torch's own tree (a copy of it): what torch does is the registry's
+    root = _marked_above(folder) or top
+    if root not in _ROOT_PATHS:
+        _ROOT_PATHS[root] = Path(root)
+    return _ROOT_PATHS[root]
+
+
+def _package_top(folder: str) -> str | None:
+    """The first folder at or above ``folder`` that is no package; None where a package named
+    torch that no package holds is on the way."""
+    if folder not in _TOPS:
+        parent = os.path.dirname(folder)
+        if parent == folder or not _is_package(folder):
+            _TOPS[folder] = folder
+        elif os.path.basename(folder) == "torch" and not _is_package(parent):
+            _TOPS[folder] = None
+        else:
+            _TOPS[folder] = _package_top(parent)
+    return _TOPS[folder]
+
+
+def _marked_above(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds a root marker."""
+    if folder not in _NEAREST:
+        if folder not in _MARKED:
+            _MARKED[folder] = any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+        parent = os.path.dirname(folder)
+        _NEAREST[folder] = folder if _MARKED[folder] else None if parent == folder else _marked_above(parent)
+    return _NEAREST[folder]
 
 
 @dataclass
@@ -191,8 +226,11 @@ class Project:
         self.root = absolute(root)
         self._summaries: dict = {}  # path -> ModuleSummary | None
         self._building: list = []  # paths whose summary is being built (a cycle, or depth)
-        self._files: dict = {}  # (folder, dotted) -> Path | None
+        self._root_spelt = str(self.root)
+        self._src: bool | None = None  # whether the root has a src folder
+        self._files: dict = {}  # (folder, dotted) -> the file (str) | None
         self._resolved: dict = {}  # (importer's folder, module, level) -> Path | None
+        self._paths: dict = {}  # a file resolved to, as a string -> as a Path
         self._binds: dict = {}  # (package __init__, name) -> whether it binds the name
         self._listings: dict = {}  # folder -> the names in it
         self._folders: dict = {}  # importer's folder -> where its absolute imports are looked for
@@ -220,27 +258,38 @@ class Project:
         self._stamps: dict = {}  # (scope, folder) -> scope_stamp
 
     # --- resolving ---------------------------------------------------------------------------
-    def _search_folders(self, importer: Path) -> list:
-        if importer.parent not in self._folders:
-            self._folders[importer.parent] = self._folders_above(importer)
-        return self._folders[importer.parent]
+    # (folders and files as absolute strings inside: a warm run resolves the imports of many
+    # files, and the answers are made Paths once each)
+    def _search_folders(self, folder: str) -> list:
+        """Where the absolute imports of a file in ``folder`` are looked for."""
+        if folder not in self._folders:
+            self._folders[folder] = self._folders_above(folder)
+        return self._folders[folder]
 
-    def _folders_above(self, importer: Path) -> list:
+    def _folders_above(self, folder: str) -> list:
+        root = self._root_spelt
         folders = []
-        folder = importer.parent
         for _ in range(MAX_SEARCH_FOLDERS):
             folders.append(folder)
-            if folder == self.root or self.root not in folder.parents:
+            if folder == root or not self._inside(folder):
                 break
-            folder = folder.parent
-        if (self.root / "src").is_dir():
-            folders.append(self.root / "src")
-        if self.root not in folders:
-            folders.append(self.root)
+            folder = os.path.dirname(folder)
+        if self._src is None:
+            self._src = os.path.isdir(os.path.join(root, "src"))
+        if self._src:
+            folders.append(os.path.join(root, "src"))
+        if root not in folders:
+            folders.append(root)
         return folders
 
-    def _listing(self, folder: Path) -> set:
+    def _inside(self, folder: str) -> bool:
+        """Whether ``folder`` is below the root (not the root itself)."""
+        root = self._root_spelt
+        return folder.startswith(root if root.endswith(os.sep) else root + os.sep) and folder != root
+
+    def _listing(self, folder: Path | str) -> set:
         """The names in ``folder`` (one read of the folder answers every miss in it)."""
+        folder = os.fspath(folder)
         if folder not in self._listings:
             try:
                 self._listings[folder] = set(os.listdir(folder))
@@ -248,44 +297,55 @@ class Project:
                 self._listings[folder] = set()
         return self._listings[folder]
 
-    def _module_file(self, folder: Path, dotted: str) -> Path | None:
+    def _module_file(self, folder: str, dotted: str) -> str | None:
         key = (folder, dotted)
+        found = self._files.get(key, False)
+        if found is not False:
+            return found
         if dotted:
             top = dotted.split(".", 1)[0]
             listing = self._listing(folder)
             if top not in listing and top + ".py" not in listing:
                 return None
-        if key not in self._files:
-            found = None
-            base = folder.joinpath(*dotted.split(".")) if dotted else folder
-            for candidate in (base.with_name(base.name + ".py") if dotted else None, base / "__init__.py"):
-                if candidate is not None and candidate.is_file():
-                    found = candidate
-                    break
-            if found is None and dotted and base.is_dir():
-                found = base  # a namespace package: a folder without __init__.py
-            self._files[key] = found
-        return self._files[key]
+        found = None
+        parts = [part for part in dotted.split(".") if part]
+        base = os.path.join(folder, *parts) if parts else folder
+        for candidate in (os.path.join(os.path.dirname(base), os.path.basename(base) + ".py") if dotted else None,
+                          os.path.join(base, "__init__.py")):
+            if candidate is not None and os.path.isfile(candidate):
+                found = candidate
+                break
+        if found is None and dotted and os.path.isdir(base):
+            found = base  # a namespace package: a folder without __init__.py
+        self._files[key] = found
+        return found
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
-        """The file (or namespace folder) of ``module`` imported from ``importer``."""
-        key = (str(importer.parent), module, level)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(importer, module, level)
-        return self._resolved[key]
+        """The file (or namespace folder) of ``module`` imported from ``importer`` (absolute)."""
+        key = (os.path.dirname(importer), module, level)
+        found = self._resolved.get(key, False)
+        if found is False:
+            spelt = self._resolve(key[0], module, level)
+            if spelt is None:
+                found = None
+            else:
+                found = self._paths.get(spelt)
+                if found is None:
+                    found = self._paths[spelt] = Path(spelt)
+            self._resolved[key] = found
+        return found
 
-    def _resolve(self, importer: Path, module: str, level: int) -> Path | None:
+    def _resolve(self, folder: str, module: str, level: int) -> str | None:
         if level:
-            folder = importer.parent
             for _ in range(level - 1):
-                folder = folder.parent
-            if self.root != folder and self.root not in folder.parents:
+                folder = os.path.dirname(folder)
+            if folder != self._root_spelt and not self._inside(folder):
                 return None
             return self._module_file(folder, module)
         if not module or module.split(".")[0] in _NEVER_PROJECT:
             return None
-        for folder in self._search_folders(importer):
-            found = self._module_file(folder, module)
+        for where in self._search_folders(folder):
+            found = self._module_file(where, module)
             if found is not None:
                 return found
         return None
@@ -355,10 +415,11 @@ class Project:
                 index.note(spelt, info, h=self._digests[path])  # the figures taken before the read
         return self._digests[path]
 
-    def remember(self, path: Path, recurrent: bool) -> None:
+    def remember(self, path: Path | str, recurrent: bool) -> None:
         """What the prefilter said of a file the run has read (its text is not kept: a summary
         reads it again if it needs it)."""
-        self._verdicts.setdefault(os.path.abspath(path), recurrent)
+        self._verdicts.setdefault(path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path),
+                                  recurrent)
 
     def _imported(self, path: Path, text: str) -> list:
         """``(file, names)`` for each project file the import lines of ``text`` name: the names
@@ -853,15 +914,11 @@ class Project:
     def site_files(self) -> list | None:
         """The Python files under the root, once per project; None for a project of more than
         ``MAX_PROJECT_FILES`` (searched only near a class's file)."""
+        if self._site_files is False and _WALKED.get(self._root_spelt, 0) > MAX_PROJECT_FILES:
+            self._site_files = None  # the run's walk of the root kept more (and left out more folders)
         if self._site_files is False:
-            found: list = []
-            for folder, subfolders, names in os.walk(self.root):
-                subfolders[:] = [name for name in subfolders if name not in _SITE_SKIPPED and not name.startswith(".")]
-                found.extend(Path(folder) / name for name in names if name.endswith(".py"))
-                if len(found) > MAX_PROJECT_FILES:
-                    self._site_files = None
-                    return None
-            self._site_files = found
+            found = _python_files(str(self.root), MAX_PROJECT_FILES)
+            self._site_files = None if found is None else [Path(file) for file in found]
         return self._site_files  # type: ignore[return-value]
 
     def nearby_files(self, path: Path) -> list:
@@ -949,6 +1006,36 @@ class Project:
                 if summary is not None:
                     depends.update(summary.depends)
         return depends
+
+
+def _python_files(top: str, most: int) -> list | None:
+    """The ``.py`` files below ``top``, in the order of a top-down ``os.walk`` (links to folders
+    not followed) that leaves out the ``_SITE_SKIPPED`` and hidden folders; None past ``most``
+    files (counted a folder at a time)."""
+    found: list = []
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if entry.name.endswith(".py"):
+                    found.append(entry.path)
+            elif entry.name not in _SITE_SKIPPED and not entry.name.startswith(".") and not entry.is_symlink():
+                below.append(entry.path)
+        if len(found) > most:
+            return None
+        pending.extend(reversed(below))  # the first subfolder is walked next, as os.walk does
+    return found
 
 
 def stat_or_none(path: str):
@@ -1059,7 +1146,7 @@ def project_for(path: str | Path | None) -> Project | None:
     folder = os.path.dirname(spelt)
     if folder in _BY_FOLDER:
         return _BY_FOLDER[folder]
-    root = find_root(Path(spelt))
+    root = find_root(spelt)
     if root is not None and root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
     _BY_FOLDER[folder] = _PROJECTS[root] if root is not None else None
@@ -1077,3 +1164,6 @@ def forget_projects() -> None:
     _ROOTS.clear()
     _MARKED.clear()
     _PACKAGES.clear()
+    _NEAREST.clear()
+    _TOPS.clear()
+    _WALKED.clear()

@@ -5,21 +5,21 @@ Results stream back in a deterministic order; no parse tree outlives its file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
-import tempfile
+import stat
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
-from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, Config
+from ._config import _DEFAULT_EXCLUDED_NAMES, _INCLUDED_SUFFIXES, CONFIG_FILES, Config, Hierarchy
 from ._engine import PARSE_ERROR_CODE, FileResult, check_source, getattr_of_nn, internal_error, needs_analysis
 from ._finding import Edit, Finding, Fix
-from ._project import import_words, recurrent_definitions, stat_or_none
+from ._project import ROOT_MARKERS, import_words, learn_folder, note_walked, recurrent_definitions, stat_or_none
 from ._reading import encode_like, file_kind, read_file
 
 # Below this much code to parse, starting worker processes costs more than it saves.
@@ -64,57 +64,149 @@ def discover(paths: list, config: Config, root: Path | None = None,
     is on and it is excluded; ``root`` is the folder exclusions of such a path are relative to.
     ``config_for`` (a folder -> its configuration and root): the exclusions of each folder are
     those of the configuration nearest to it, instead of ``config``'s."""
-    def settings(folder: Path) -> tuple[Config, Path]:
-        return config_for(folder) if config_for is not None else (config, root or Path.cwd())
+    return [Path(found.spelt) for found in _discover(paths, config, root, config_for)]
 
+
+class _Found(NamedTuple):
+    """A file discovery found: spelt as ``Path`` spells it, its folder spelt the same way, what
+    ``os.stat`` said of it when it was found (None for a file named explicitly), and the
+    configuration of its folder (None: the run's)."""
+
+    spelt: str
+    folder: str
+    info: os.stat_result | None
+    config: Config | None
+
+
+def _discover(paths: list, config: Config, root: Path | None,
+              config_for: Callable[[Path], tuple[Config, Path]] | None) -> list[_Found]:
+    """``discover``'s files, sorted by their spelling. A folder is listed once (``os.scandir``):
+    its entries' types say which are folders and files, its names which configuration and
+    ignore files it holds; each file is stat'ed once, and only a regular file is kept."""
+    def settings(folder: str) -> tuple[Config, Path]:
+        return config_for(Path(folder)) if config_for is not None else (config, root or Path.cwd())
+
+    hierarchy = config_for if isinstance(config_for, Hierarchy) else None
     gitignore = None
     if config_for is not None or (config.respect_gitignore and (config.force_exclude or any(
             os.path.isdir(given) for given in paths))):
         from ._gitignore import GitIgnore
 
         gitignore = GitIgnore()
-    found: list[Path] = []
+    found: dict = {}
     for given in paths:
         path = Path(given)
         kind = file_kind(path)
         if kind is not None and kind != "a directory":
             # only regular files are read: a named pipe would block the run forever
             raise PathError(f"{given}: {_not_readable(kind)}")
-        named, named_root = settings(path if kind is not None else path.parent)
+        named, named_root = settings(str(path if kind is not None else path.parent))
         if named.force_exclude and is_force_excluded(path, named, named_root, gitignore, is_dir=kind is not None):
             continue
-        if kind is None:
-            found.append(path)  # a file named explicitly is always checked
+        if kind is None:  # a file named explicitly is always checked
+            spelt = str(path)
+            found[spelt] = _Found(spelt, str(path.parent), None, named if config_for is not None else None)
             continue
-        for folder, folders, files in os.walk(path):
-            folder_path = Path(folder)
-            here = settings(folder_path)[0]
-            # outside a repository no .gitignore applies: the folder's entries are not asked about
-            ignores = gitignore if here.respect_gitignore and gitignore is not None \
-                and gitignore.applies_in(folder) else None
-            # exclusions apply below the folder given, never to the folder itself
-            relative = folder_path.relative_to(path)
-            folders[:] = sorted(
-                name for name in folders
-                if not name.startswith(".") and name != "__pycache__"
-                and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
-                and not here.is_excluded(relative / name)
-                and not (ignores is not None and ignores.ignored(os.path.join(folder, name), True))
-            )
-            # without patterns of its own, a configuration includes and excludes by the name alone
-            by_name = not here.extend_include and not here.exclude_patterns()
-            for name in sorted(files):
-                if by_name:
-                    if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
-                        continue
-                elif not here.is_included(inside := relative / name) or here.is_excluded(inside):
+        top = str(path)
+        kept = _walk(top, os.path.realpath(top) if hierarchy is not None else "", config,
+                     settings if config_for is not None else None, hierarchy, gitignore, found)
+        note_walked(os.path.abspath(top), kept)
+    return [found[spelt] for spelt in sorted(found)]
+
+
+def _walk(top: str, resolved: str, config: Config, settings, hierarchy, gitignore, found: dict) -> int:
+    """Walk the folder ``top`` (as ``os.walk`` would, not following links to folders) into ``found``.
+    ``settings``: a folder -> its configuration and root (None: ``config`` for every folder);
+    ``resolved``: its real path, where ``hierarchy`` is given. Returns how many ``.py`` files it kept."""
+    own_configs = settings is not None
+    python_files = 0
+    # (folder, relative to top, real path, absolute path, what the folder above holds);
+    # exclusions apply below the folder given, never to it
+    pending: list = [(top, "", resolved, os.path.abspath(top), None)]
+    while pending:
+        folder, relative, real, absolute, above = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # unreadable: skipped, as os.walk does
+        if above is not None:  # the folder above could be searched (this one was listed): its listing holds
+            learn_folder(*above)
+        names = {entry.name: entry for entry in entries}
+        if relative and "pyvenv.cfg" in names and os.path.exists(os.path.join(folder, "pyvenv.cfg")):
+            continue  # a virtualenv
+        holds = (absolute, *_holds(names))
+        kept = False
+        if hierarchy is not None:
+            here = hierarchy.for_walked(folder, real, {name for name in CONFIG_FILES
+                                                       if name in names and _is_file(names[name])})[0]
+        else:
+            here = settings(folder)[0] if settings is not None else config
+        # outside a repository no .gitignore applies: the folder's entries are not asked about
+        ignores = gitignore if here.respect_gitignore and gitignore is not None \
+            and gitignore.applies_in(folder, names) else None
+        # without patterns of its own, a configuration includes and excludes by the name alone
+        by_name = here.by_name
+        prefix = folder if folder.endswith(os.sep) else ("" if folder == "." else folder + os.sep)
+        inside = relative + os.sep if relative else ""
+        folder_config = here if own_configs else None
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith(".") or name == "__pycache__" \
+                        or (name in _DEFAULT_EXCLUDED_NAMES if by_name else here.excludes(inside + name, name)) \
+                        or (ignores is not None and ignores.ignored(prefix + name, True)):
                     continue
-                spelt = os.path.join(folder, name)
-                if not (ignores is not None and ignores.ignored(spelt, False)) \
-                        and file_kind(spelt) is None:  # no pipe, socket, device or broken link
-                    found.append(folder_path / name)
-    unique = sorted({str(p): p for p in found}.values(), key=lambda p: str(p))
-    return unique
+                if not _is_link(entry):  # a link to a folder is not followed
+                    pending.append((prefix + name, inside + name, os.path.join(real, name) if real else "",
+                                    os.path.join(absolute, name), holds))
+                continue
+            if by_name:
+                if not name.endswith(_INCLUDED_SUFFIXES) or name in _DEFAULT_EXCLUDED_NAMES:
+                    continue
+            elif not here.includes(inside + name, name) or here.excludes(inside + name, name):
+                continue
+            spelt = prefix + name
+            if ignores is not None and ignores.ignored(spelt, False):
+                continue
+            try:
+                info = entry.stat()  # links followed
+            except OSError:
+                continue  # a broken link
+            if stat.S_ISREG(info.st_mode):  # no pipe, socket or device
+                found[spelt] = _Found(spelt, folder, info, folder_config)
+                kept = True
+                python_files += name.endswith(".py")
+        if kept:  # a file in it could be stat'ed: its listing holds
+            learn_folder(*holds)
+    return python_files
+
+
+def _holds(entries: dict) -> tuple[bool, bool]:
+    """Whether a listed folder (its entries by name) holds an ``__init__.py`` and a project
+    root marker, as the project lookup asks (``_project.learn_folder``)."""
+    package = "__init__.py" in entries and _is_file(entries["__init__.py"])
+    marked = any(name in entries and (not _is_link(entries[name]) or os.path.exists(entries[name].path))
+                 for name in ROOT_MARKERS)
+    return package, marked
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def is_force_excluded(path: Path, config: Config, root: Path, gitignore=None, is_dir: bool = False) -> bool:
@@ -182,7 +274,7 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
     _project.forget_projects()  # the files as they are now, not as an earlier run in this process read them
     result = RunResult()
-    files = discover(paths, config, options.root, options.config_for)
+    files = _discover(paths, config, options.root, options.config_for)
     result.files = len(files)
     cache = Cache(options.cache_dir, config) if options.cache_dir and not options.fix and not options.diff else None
     index = StatIndex(cache) if cache is not None else None
@@ -200,11 +292,11 @@ def _run(paths: list, config: Config, options: RunOptions) -> RunResult:
 
 
 def _run_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult) -> None:
-    configs = {path: options.config_for(path.parent)[0] for path in files} if options.config_for else {}
+    configs: dict = {}  # path -> its own configuration, where the run has one a folder
     pending: list[tuple[Path, str, str | None]] = []
     originals: dict = {}  # the bytes of each file a fix may write: its encoding and BOM are kept
     notebooks: dict = {}  # path -> the notebook whose program is checked
-    importing: list = []  # (path, project, names it imports) of the files that name no RNN
+    importing: list = []  # (path or _Found, project, names it imports) of the files that name no RNN
     checking = _Checking(pending, config, options, configs, eager=len(files) >= EAGER_RUN_FILES)
     # a large run reads its largest files first: they are checked while it reads the rest, and no
     # worker is left with a big file at the end; its results are still taken in the files' order
@@ -216,47 +308,49 @@ def _run_files(files: list, config: Config, options: RunOptions, cache, index, r
     finally:
         checking.close()
     if order is not files:
-        rank = {path: place for place, path in enumerate(files)}
-        taken = sorted(range(len(pending)), key=lambda at: (at >= first, rank[pending[at][0]]))  # as if read in order
+        rank = {found.spelt: place for place, found in enumerate(files)}
+        taken = sorted(range(len(pending)), key=lambda at: (at >= first, rank.get(str(pending[at][0]), 0)))
         pending[:], checked = [pending[at] for at in taken], [checked[at] for at in taken]
     _take_results(pending, checked, notebooks, result, cache, options, originals)
 
 
-def _size_first(path: Path) -> tuple:
-    """Largest first; then by name."""
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        size = 0
-    return -size, str(path)
+def _size_first(found: _Found) -> tuple:
+    """Largest first (by the size discovery's stat gave); then by name."""
+    info = found.info if found.info is not None else stat_or_none(found.spelt)
+    return -(info.st_size if info is not None else 0), found.spelt
 
 
 def _read_files(files: list, config: Config, options: RunOptions, cache, index, result: RunResult, configs: dict,
                 pending: list, originals: dict, notebooks: dict, importing: list, checking: _Checking) -> int:
     """Read every file of the run and queue those to check (``checking`` hands them out); the
     number queued on their own, before the files queued because they import one of them."""
-    for path in files:
+    folders: dict = {}  # folder -> (its absolute path, its project): found once for its files
+    for found in files:
         checking.waiting()
         info = None
-        if index is not None and not is_notebook(path):
-            spelt = os.path.abspath(path)
-            info = stat_or_none(spelt)
+        in_notebook = is_notebook(found.spelt)
+        if index is not None and not in_notebook:
+            spelt = _absolute(found, folders)
+            info = found.info if found.info is not None else stat_or_none(spelt)
             known = index.lookup(spelt, info) if info is not None else None
-            if known is not None and _from_index(path, known, cache, result, importing, configs.get(path, config)):
+            if known is not None and _from_index(found, spelt, known, cache, result, importing, folders, config):
                 continue
-        source, error, data = read_source(path, prefilter=not is_notebook(path))
+        path = Path(found.spelt)
+        if found.config is not None:
+            configs[path] = found.config
+        source, error, data = read_source(path, prefilter=not in_notebook)
         if error is None and source is not None and info is not None:
-            index.note(spelt, info, **_what_a_run_learns(source, data, cache, configs.get(path, config)))
+            index.note(spelt, info, **_what_a_run_learns(source, data, cache, found.config or config))
         if error is not None or source is None:
             if error is not None:
                 result.findings.append(error)
             continue
         assert source is not None  # read, since no error
         notebook_key = None
-        if is_notebook(path):
+        if in_notebook:
             # a notebook known to have no finding is not taken apart again: building its
             # program (cells, IPython syntax, renamed names) costs more than most checks
-            notebook_key = cache.key(data, configs.get(path)) if cache is not None else None
+            notebook_key = cache.key(data, found.config) if cache is not None else None
             if cache is not None and notebook_key is not None and cache.load(notebook_key, str(path)) == []:
                 continue
             source, error = _notebook_program(path, source, notebooks, data)
@@ -283,7 +377,7 @@ def _read_files(files: list, config: Config, options: RunOptions, cache, index, 
                     cache.store(notebook_key, errors)
             continue
         _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
-               configs.get(path, config))
+               found.config or config)
         checking.queued()
     alone = len(pending)
     # a file that names no recurrent layer is read on only when it imports a name that a
@@ -292,6 +386,10 @@ def _read_files(files: list, config: Config, options: RunOptions, cache, index, 
     for path, project, words in importing:
         if gated and not project.may_import_definitions(words):
             continue
+        if isinstance(path, _Found):  # known from the stat index: not made a Path until needed
+            if path.config is not None:
+                configs[Path(path.spelt)] = path.config
+            path = Path(path.spelt)
         source, error, data = read_source(path)
         if error is None and source and project.imports_recurrent(path, source):
             _queue(path, source, data, project, cache, result, pending, originals, options, notebooks,
@@ -332,31 +430,55 @@ def _what_a_run_learns(source: str, data: bytes, cache, config: Config) -> dict:
     return {"r": True, "d": recurrent_definitions(source), "k": cache.key(data, config), "c": config.fingerprint()}
 
 
-def _from_index(path: Path, known: dict, cache, result: RunResult, importing: list, config: Config) -> bool:
-    """Whether what the stat index knows of an unchanged file answers the run without reading it:
-    a file that names no recurrent layer joins the files whose imports are looked at; one that
-    does is served from the cache when its result there is still good."""
+def _absolute(found: _Found, folders: dict) -> str:
+    """``os.path.abspath`` of a found file, the folder's made absolute once for all its files."""
+    known = folders.get(found.folder)
+    if known is None:
+        known = folders[found.folder] = (os.path.abspath(os.path.dirname(found.spelt)), False)
+    folder = known[0]
+    name = found.spelt[found.spelt.rfind(os.sep) + 1:]
+    return folder + name if folder.endswith(os.sep) else folder + os.sep + name
+
+
+def _folder_project(found: _Found, folders: dict):
+    """The project of a found file (see ``_project_of``), looked up once a folder."""
+    known = folders[found.folder]  # made by ``_absolute``
+    if known[1] is False:
+        from ._project import project_for
+
+        known = folders[found.folder] = (known[0], project_for(found.spelt))
+    return known[1]
+
+
+def _from_index(found: _Found, spelt: str, known: dict, cache, result: RunResult, importing: list, folders: dict,
+                config: Config) -> bool:
+    """Whether what the stat index knows of an unchanged file (``spelt``: its absolute path)
+    answers the run without reading it: a file that names no recurrent layer joins the files
+    whose imports are looked at; one that does is served from the cache when its result there
+    is still good."""
     if "r" not in known:
         return False  # only its digest is known
-    # a verdict of no recurrent layer leaves the factory test to the project, which reads the
-    # file if it needs to know
-    project = _project_of(path, True if known["r"] else None)
+    project = _folder_project(found, folders)
+    if project is not None and known["r"]:
+        # a file the run has read is not read again to tell; a verdict of no recurrent layer leaves
+        # the factory test (`getattr(nn, name)`) to the project, which reads the file if it must
+        project.remember(spelt, True)
     if not known["r"]:
         if project is not None and known["w"] is not None:
-            importing.append((path, project, known["w"]))
+            importing.append((found, project, known["w"]))
         return True
-    if known["c"] != config.fingerprint():
+    if known["c"] != (found.config or config).fingerprint():
         return False
-    cached = cache.load(known["k"], str(path), project)
+    cached = cache.load(known["k"], found.spelt, project)
     if cached is None:
         return False  # stale: read and checked as usual
     if project is not None:
         project.note_definitions(known["d"])
     result.findings.extend(cached)
     if cached:  # the source each finding is shown with in `full`
-        source = read_source(path)[0]
+        source = read_source(Path(found.spelt))[0]
         if source is not None:
-            result.sources[str(path)] = source
+            result.sources[found.spelt] = source
     return True
 
 
@@ -388,7 +510,8 @@ class StatIndex:
     def lookup(self, path: str, info) -> dict | None:
         entry = self.entries.get(path)
         try:
-            if entry is None or entry[:4] != self.figures(info) or not isinstance(entry[4], dict):
+            if entry is None or entry[0] != info.st_size or entry[1] != info.st_mtime_ns \
+                    or entry[2] != info.st_ctime_ns or entry[3] != info.st_ino or not isinstance(entry[4], dict):
                 return None
         except (TypeError, IndexError, KeyError):
             return None
@@ -415,6 +538,8 @@ class StatIndex:
         try:
             self.cache._prepare()
             self.file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # a run that writes nothing does not load it
+
             handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -764,6 +889,8 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     folder = path.parent
     mode = path.stat().st_mode
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rnnlint", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -786,13 +913,25 @@ def _code_stamp() -> str:
 def _stamp_of(package: Path) -> str:
     """The size and modification time of every module below ``package``."""
     stamps = []
-    for folder, _, names in os.walk(package):
-        for name in names:
-            if name.endswith(".py"):
-                path = os.path.join(folder, name)
-                with contextlib.suppress(OSError):
-                    info = os.stat(path)
-                    stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    pending = [(str(package), "")]  # (folder, its path relative to package, with a separator)
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                        pending.append((entry.path, relative + entry.name + os.sep))
+                    continue
+                if entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamps.append(f"{relative}{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                continue
     return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()[:16]
 
 
@@ -841,6 +980,8 @@ class Cache:
             records: dict = {"depends": depends or {}, "findings": [_record_of(finding) for finding in findings]}
             if sites is not None:
                 records["sites"] = sites
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
