@@ -750,7 +750,11 @@ class _Pool:
         if not busy:
             return
         by_sentinel = {process.sentinel: connection for connection, process in busy.items()}
-        for ready in wait(list(busy) + list(by_sentinel), timeout=None if block else 0):
+        # without waiting, each pipe is asked alone (cheaper than a selector over all of them): a
+        # worker that died leaves its pipe readable too, at its end
+        ready_now = wait(list(busy) + list(by_sentinel)) if block else [
+            connection for connection in busy if connection.poll()]
+        for ready in ready_now:
             connection = by_sentinel.get(ready, ready)  # a result, or a worker that stopped
             if connection not in self.workers or self.workers[connection][1] is None:
                 continue
