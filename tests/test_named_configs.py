@@ -18,6 +18,7 @@ from __future__ import annotations
 import runpy
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,9 @@ def test_a_class_built_only_in_another_files_configuration_is_run_on_it(tmp_path
     findings = run([root / "models.py"], Config(), RunOptions(jobs=1)).findings
     row = next(row for row, line in enumerate(models.splitlines(), 1) if "nn.LSTM" in line)
     assert found_by_file(findings) == [("models.py", row, "RNN009")]
+    # where the encoder is built, in the run of the site in train.py that builds its chooser
+    inner = next(row for row, line in enumerate(models.splitlines(), 1) if "eval(self.encoder_type)" in line)
+    outer = next(row for row, line in enumerate(script.splitlines(), 2) if "net = Net(config)" in line)
+    assert f"(as built at line {inner}, train.py:{outer})" in findings[0].message
+    assert {(Path(path).name, line) for path, line in findings[0].configurations} == {
+        ("models.py", inner), ("train.py", outer)}

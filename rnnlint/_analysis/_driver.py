@@ -483,7 +483,8 @@ def _analyse_configuration(info: ClassInfo, site: Site, imports: ImportTable, co
     origins = _argument_origins(site, parameters)
     bindings = tuple((name, value, origins.get(name, "passed") if name in passed else "default")
                      for name, value in kwargs.items())
-    built = frozenset({(Built(info.name, site.node.lineno, site.file), True)})
+    # a site seen in another site's run is under that run too: `(as built at line 840, train.py:243)`
+    built = frozenset({(Built(info.name, site.node.lineno, site.file), True)}) | site.within
     scope = _analyse_class(info, imports, constants, classes, registry, kwargs=kwargs, guard=built, outside=outside)
     scope.configuration, scope.guard = Configuration(site, bindings), built
     return scope

@@ -165,6 +165,9 @@ class Site:
     # the arguments that read an argparse option's default (``args.emb_dim``), as seen in the
     # site's own file: ((position or keyword, the option's line), ...)
     read_defaults: tuple = field(default=(), compare=False, hash=False)
+    # the construction sites whose run this one was seen in (``Built`` literals): a class built
+    # by another class's configuration (`eval(self.kind)(config)` on a site's config)
+    within: frozenset = field(default=frozenset(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -573,8 +576,9 @@ class Program(InterpreterBase):
         (``inherited``: a subclass's ``super().__init__(...)``)."""
         sites = getattr(self.constants, "sites", None)
         if sites is not None and not opaque:
+            within = frozenset(literal for literal in self.guard if isinstance(literal[0], Built) and literal[1])
             sites.append(Site(class_name, node, tuple(args), tuple(kwargs.items()), inherited=inherited,
-                              read_defaults=self._read_defaults(node)))
+                              read_defaults=self._read_defaults(node), within=within))
 
     def _read_defaults(self, node: ast.Call) -> tuple:
         """The arguments of ``node`` that are ``args.<dest>`` of the file's parsed options:
