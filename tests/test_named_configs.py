@@ -121,27 +121,27 @@ def test_the_finding_names_the_site_inside_the_class_that_chose_it():
     assert finding.message.endswith(f"(as built at line {row}); dropout acts only between stacked layers")
 
 
-@pytest.mark.parametrize("name", sorted(FLAGGED))
-def test_torch_warns_that_the_dropout_does_nothing(name, tmp_path, monkeypatch):
+def _warnings_of(source: str, tmp_path, monkeypatch) -> list[str]:
+    """The warnings running ``source`` as a script (no command-line arguments) gives."""
     path = tmp_path / "script.py"
-    path.write_text(FLAGGED[name])
+    path.write_text(source)
     monkeypatch.setattr(sys, "argv", [str(path)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         runpy.run_path(str(path), run_name="__main__")
-    assert any("non-zero dropout expects num_layers greater than 1" in str(warning.message) for warning in caught)
+    return [str(warning.message) for warning in caught]
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_torch_warns_that_the_dropout_does_nothing(name, tmp_path, monkeypatch):
+    assert any("non-zero dropout expects num_layers greater than 1" in message
+               for message in _warnings_of(FLAGGED[name], tmp_path, monkeypatch))
 
 
 @pytest.mark.parametrize("name", ["the_default_names_another_class", "no_dropout_by_default",
                                   "the_name_is_a_local_of_the_caller"])
 def test_torch_is_silent_on_the_look_alikes(name, tmp_path, monkeypatch):
-    path = tmp_path / "script.py"
-    path.write_text(CLEAN[name])
-    monkeypatch.setattr(sys, "argv", [str(path)])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        runpy.run_path(str(path), run_name="__main__")
-    assert not any("dropout" in str(warning.message) for warning in caught)
+    assert not any("dropout" in message for message in _warnings_of(CLEAN[name], tmp_path, monkeypatch))
 
 
 @pytest.mark.usefixtures("fresh_projects")
