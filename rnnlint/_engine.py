@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ._config import Config
@@ -83,17 +83,21 @@ def _named_by_getattr(source: str) -> bool:
 
 
 def names_recurrent_kind(text: str) -> bool:
-    """Whether ``_RECURRENT_WORD`` matches in ``text`` (a recurrent kind as a whole word), found
-    from each occurrence of a kind a substring search meets: the pattern's own search tries
-    every position, ten times slower on the files that name `RNNT` or `GRUB` a thousand times."""
+    """Whether ``_RECURRENT_WORD`` matches in ``text`` (a recurrent kind as a whole word)."""
+    return next(_kind_mentions(text), None) is not None
+
+
+def _kind_mentions(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, length)`` of each recurrent kind named as a whole word in ``text``, found from
+    each occurrence of a kind a substring search meets: the pattern's own search tries every
+    position, ten times slower on the files that name `RNNT` or `GRUB` a thousand times."""
     for kind in RECURRENT_KINDS:
         start = text.find(kind)
         while start != -1:
             if (start == 0 or _WORD_CHARACTER.match(text, start - 1) is None) \
                     and _WORD_CHARACTER.match(text, start + len(kind)) is None:
-                return True
+                yield start, len(kind)
             start = text.find(kind, start + 1)
-    return False
 
 
 def names_recurrent_kind_to_build(text: str) -> bool:
@@ -104,15 +108,7 @@ def names_recurrent_kind_to_build(text: str) -> bool:
     is the name alone, ``"LSTM"``, may be a factory's argument and counts). Read line by line, so
     a test or a string spread over several lines counts as naming one: the answer may be too
     large, never too small."""
-    for kind in RECURRENT_KINDS:
-        start = text.find(kind)
-        while start != -1:
-            if (start == 0 or _WORD_CHARACTER.match(text, start - 1) is None) \
-                    and _WORD_CHARACTER.match(text, start + len(kind)) is None \
-                    and _may_build_there(text, start, len(kind)):
-                return True
-            start = text.find(kind, start + 1)
-    return False
+    return any(_may_build_there(text, start, length) for start, length in _kind_mentions(text))
 
 
 def _may_build_there(text: str, start: int, length: int) -> bool:
