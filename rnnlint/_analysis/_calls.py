@@ -423,12 +423,12 @@ class Calls(InterpreterBase):
                         if isinstance(size, Poly) and size.symbol is not None:
                             self.aliases.setdefault(size.symbol, _free_label(self.aliases, label))
 
-    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, _state: dict,
+    def call_ref(self, ref: Ref, node: ast.Call, args: list, kwargs: dict, opaque: bool, state: dict,
                  starred: list) -> Value:
         name = ref.qualified
         if name == "builtins.eval" and len(args) == 1 and not kwargs and not opaque:
             # `eval(self.encoder_type)`: a string that is a name reads that name where the call is
-            return self.guarded_map(lambda case: self.named_value(case, _state), args[0])
+            return self.guarded_map(lambda case: self.named_value(case, state), args[0])
         special = self.call_program_ref(ref, args, kwargs, opaque, node)
         if special is not None:
             return special

@@ -929,8 +929,6 @@ def expanded_keywords(value: Value) -> dict | None:
     return None
 
 
-
-
 def _takes_nothing(node: ast.AST) -> bool:
     """Whether a definition has no parameter at all (``def main():``)."""
     if not isinstance(node, ast.FunctionDef):

@@ -162,7 +162,7 @@ def _stated(guard: frozenset) -> str:
 
 def joined(conditions: list) -> Condition:
     """One condition for a finding the same run reports under each of ``conditions``: each
-    stated condition without the literals whose other side holds too (``widest``), and those
+    stated condition without the literals it holds without (``_widened``), and those
     that remain, when several, as alternatives: `` when `bidirectional` is true, or when
     `num_layers > 1` ``."""
     holding = [condition.stated for condition in conditions]
