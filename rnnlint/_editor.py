@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ._noqa import LINE_NOQA as _NOQA  # one reading of a suppression comment, the engine's
-from ._source import split_rows
+from ._source import split_rows, walk
 
 if TYPE_CHECKING:
     from ._notebook import Notebook
@@ -198,7 +198,7 @@ def shape_hover(facts, row: int, line: str, column: int) -> str | None:
 def _names_code_at(facts, function, word: str, row: int, column: int) -> bool:
     """Whether the code of ``function`` has the name ``word`` (or a ``return``) starting at
     character ``column`` of ``row``: not in a comment, a string or an attribute."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if getattr(node, "lineno", None) != row:
             continue
         if ((isinstance(node, ast.Name) and node.id == word) or (isinstance(node, ast.Return) and word == "return")) \
@@ -302,7 +302,7 @@ def _class_at(facts, row: int):
 def _function_at(node, row: int):
     """The innermost function of class ``node`` whose lines hold ``row``."""
     found = None
-    for inner in ast.walk(node):
+    for inner in walk(node):
         if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                 and inner.lineno <= row <= (inner.end_lineno or inner.lineno) \
                 and (found is None or inner.lineno >= found.lineno):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ._config import Config
 from ._finding import Edit, Finding, Fix
 from ._pytorch import RECURRENT_KINDS
+from ._source import walk
 
 # The analysis only knows recurrent modules reached through torch.nn: `<alias>.LSTM` or a name
 # imported from a torch module. A file with neither cannot produce a finding.
@@ -279,10 +280,10 @@ def selected_body(tree, source: str, project_names: set | None = None) -> list |
     # (`RNNS = {"lstm": nn.LSTM}`): the definitions that read it use a recurrent class too
     defined = {id(node) for node in definitions}
     bound = {target.id for node in tree.body if id(node) not in defined and uses.get(id(node), (False, False))[1]
-             for target in ast.walk(node) if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)}
+             for target in walk(node) if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)}
     # a module-level statement runs, so one naming a kept definition wires in what else it names
     # (`model = Seq2Seq(Encoder(), Reducer())`: the classes its instances' forwards call)
-    wiring = [(words[id(node)], {target.id for target in ast.walk(node)
+    wiring = [(words[id(node)], {target.id for target in walk(node)
                                  if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)})
               for node in tree.body if id(node) not in defined]
     kept = _closure(seeds, definitions, words, bound, wiring)
@@ -342,7 +343,7 @@ def _wires_given_modules(node) -> bool:
         return False
     parameters = {argument.arg for argument in [*init.args.args[1:], *init.args.kwonlyargs]}
     stored = set()
-    for statement in ast.walk(init):
+    for statement in walk(init):
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
             continue
         target, value = statement.targets[0], statement.value
@@ -351,7 +352,7 @@ def _wires_given_modules(node) -> bool:
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self" \
                 and isinstance(value, ast.Name) and value.id in parameters:
             stored.add(target.attr)
-    for call in ast.walk(forward):
+    for call in walk(forward):
         if not isinstance(call, ast.Call):
             continue
         callee = call.func.value if isinstance(call.func, ast.Attribute) \

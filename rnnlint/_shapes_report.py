@@ -11,7 +11,7 @@ import ast
 from ._analysis import WHOLE_SLICE, IndexInt, IndexSlice, LayerCall, Return, takes_axis
 from ._analysis._symbolic import Alt, Bool, Const, Poly, Unknown, as_int, cases
 from ._analysis._values import Layer, Packed, Tensor, TupleValue
-from ._source import SourceLines, text_of
+from ._source import SourceLines, text_of, walk
 
 SCHEMA_VERSION = 1
 
@@ -533,7 +533,7 @@ def _link_heads(scope, calls: list, lines: SourceLines, names) -> None:
     assigns: ``last = h_n[-1]`` then ``self.fc(last)``."""
     from .rules._util import head_linear
 
-    functions = [item for item in ast.walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions = [item for item in walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for call in calls:
         call["heads"] = []
         reads = call["reads"]
@@ -591,9 +591,9 @@ def _input_rows(scope, event, node) -> list:
     ``node``, the call's own first."""
     if node is None:
         return [event.node.lineno]
-    functions = [item for item in ast.walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions = [item for item in walk(scope.node) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
     reached = _reaching(node, functions, event.node.lineno)
-    rows = {statement.lineno for function in functions for statement in ast.walk(function)
+    rows = {statement.lineno for function in functions for statement in walk(function)
             if isinstance(statement, ast.Assign) and id(statement.value) in reached}
     return [event.node.lineno] + sorted(rows - {event.node.lineno})
 
@@ -605,7 +605,7 @@ def _reaching(expression: ast.expr, functions: list, row: int) -> set:
     pending = [(expression, row, 0)]
     while pending:
         node, before, level = pending.pop()
-        for inner in ast.walk(node):
+        for inner in walk(node):
             reached.add(id(inner))
             if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load) and level < 8:
                 for value in _reaching_assignments(inner.id, functions, before):
@@ -622,7 +622,7 @@ def _reaching_assignments(name: str, functions: list, row: int) -> list:
         if not function.lineno <= row <= (function.end_lineno or row):
             continue
         blocks = _blocks_of(function)  # id(statement) -> ids of the statement lists around it
-        assignments = sorted((statement for statement in ast.walk(function)
+        assignments = sorted((statement for statement in walk(function)
                               if isinstance(statement, ast.Assign) and statement.lineno < row
                               and any(name in _target_names(target) for target in statement.targets)),
                              key=lambda statement: statement.lineno)
@@ -653,4 +653,4 @@ def _blocks_of(function) -> dict:
 
 
 def _target_names(target) -> set:
-    return {node.id for node in ast.walk(target) if isinstance(node, ast.Name)}
+    return {node.id for node in walk(target) if isinstance(node, ast.Name)}

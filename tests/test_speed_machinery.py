@@ -116,6 +116,22 @@ def test_the_substring_search_for_getattr_of_nn_agrees_with_its_pattern_on_real_
     assert checked > 10
 
 
+def test_the_tree_walk_visits_what_ast_walk_visits_in_its_order():
+    import ast
+
+    from rnnlint._source import walk
+
+    walked = 0
+    for path in sorted((ROOT / "rnnlint").rglob("*.py")) + sorted((ROOT / "tests" / "corpus").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert [id(node) for node in walk(tree)] == [id(node) for node in ast.walk(tree)], path
+        walked += 1
+    # a subtree, and a node whose optional fields are None (`return`, a bare `except:`)
+    statement = ast.parse("try:\n    return\nexcept:\n    pass\n").body[0]
+    assert [id(node) for node in walk(statement)] == [id(node) for node in ast.walk(statement)]
+    assert walked > 50
+
+
 def test_cache_gives_the_same_findings_and_survives_corruption(tmp_path):
     folder = tmp_path / "project"
     shutil.copytree(ROOT / "examples", folder)

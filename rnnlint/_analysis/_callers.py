@@ -10,6 +10,7 @@ import copy
 import dataclasses
 from typing import Any
 
+from .._source import walk
 from ._facts import Fact, LayerCall, Pack, PadSequence, ScopeFacts
 from ._program import Called
 
@@ -27,7 +28,7 @@ def caller_runs(callers: list, module: ast.Module, own: ast.Module | None, keys:
     ``entry_only`` (ids of ``module``'s nodes only entry methods reach) is an entry method's."""
     if own is None or not callers:
         return []
-    own_ids = {id(node) for node in ast.walk(own)}
+    own_ids = {id(node) for node in walk(own)}
     nodes = None if own is module else _Positions(own_ids, module)
     scopes = []
     for caller in callers:
@@ -52,7 +53,7 @@ def _calls(caller, recorded: list, own_ids: set, keys: set) -> dict:
     if not any(id(event.node) in own_ids for event in recorded):
         return {}
     fallback = min((site.node.lineno for _, site in caller.sites), default=1)
-    theirs = {id(node) for node in ast.walk(caller.tree)}
+    theirs = {id(node) for node in walk(caller.tree)}
     found: dict = {}
     current = fallback
     for event in recorded:
@@ -102,7 +103,7 @@ class _Positions:
             return None
         if self.checked is None:
             self.checked = {}
-            for child in ast.walk(self.module):
+            for child in walk(self.module):
                 if getattr(child, "lineno", None) is not None:
                     span = _span(child)
                     self.checked[span] = None if span in self.checked else child

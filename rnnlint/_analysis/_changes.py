@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 
+from .._source import walk
+
 # builtins that never change what they are given (their result may be a copy)
 SAFE_BUILTINS = frozenset({
     "print", "len", "str", "repr", "isinstance", "issubclass", "hasattr", "getattr", "id", "type", "format",
@@ -34,10 +36,10 @@ def changes_parameter(function: ast.FunctionDef | ast.Lambda, name: str) -> bool
     passed on to a call other than a builtin that only reads (``setattr``, ``vars`` and any
     function: what they do is not followed). Another local name for it counts as the name."""
     names = {name}
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
             names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
                 and _root(node) in names:
             return True

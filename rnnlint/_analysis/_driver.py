@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .._source import SourceLines
+from .._source import SourceLines, walk
 from ._core import method_order
 from ._facts import FileFacts, RnnCall, ScopeFacts
 from ._interpreter import (
@@ -203,7 +203,7 @@ def _holders(classes: dict, module_classes: list) -> list:
     names = {info.name for info in module_classes}
     return [info.name for info in classes.values() if info.context is None and info not in module_classes
             and any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
-                    for node in ast.walk(info.node))]
+                    for node in walk(info.node))]
 
 
 def run_for_sites(module: ast.Module, source: str, project, path: str, lines: set | None = None,
@@ -373,15 +373,15 @@ def _walk_scope(node: ast.AST):
 def _globals_assigned(definition: ast.AST) -> set:
     """The names functions inside ``definition`` declare ``global`` and assign."""
     names: set = set()
-    if not any(isinstance(node, ast.Global) for node in ast.walk(definition)):
+    if not any(isinstance(node, ast.Global) for node in walk(definition)):
         return names  # one walk: most definitions declare nothing global
-    for function in ast.walk(definition):
+    for function in walk(definition):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        declared = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
+        declared = {name for node in walk(function) if isinstance(node, ast.Global) for name in node.names}
         if not declared:
             continue
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in declared:
                 names.add(node.id)
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in declared:
@@ -594,7 +594,7 @@ def _set_once(definition: ast.ClassDef) -> set:
     with nothing assigned into them (``self.model.encoder = ...``) and no ``setattr``."""
     counts: dict = {}
     spoilt: set = set()
-    for node in ast.walk(definition):
+    for node in walk(definition):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
             return set()
         if not isinstance(node, (ast.Attribute, ast.Subscript)) or not isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -621,7 +621,7 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
     init = info.methods.get("__init__")
     if init is None:
         return []
-    loaders = {target.attr for statement in ast.walk(init) if isinstance(statement, ast.Assign)
+    loaders = {target.attr for statement in walk(init) if isinstance(statement, ast.Assign)
                and _makes_loader(statement.value, imports)
                for assigned in statement.targets
                for target in (assigned.elts if isinstance(assigned, (ast.Tuple, ast.List)) else (assigned,))
@@ -632,13 +632,13 @@ def _loader_loops(info: ClassInfo, imports: ImportTable) -> list:
 
     def reads_loader(node: ast.AST) -> bool:
         return any(isinstance(child, ast.Attribute) and child.attr in loaders and isinstance(child.value, ast.Name)
-                   and child.value.id == "self" for child in ast.walk(node))
+                   and child.value.id == "self" for child in walk(node))
 
     found = []
     for name, method in info.methods.items():
         if name in ("__init__", "forward") or method.decorator_list:
             continue
-        for node in ast.walk(method):
+        for node in walk(method):
             iterated = node.iter if isinstance(node, ast.For) else node.args[0] if (
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "iter"
                 and node.args) else None
@@ -688,7 +688,7 @@ def entry_methods(info: ClassInfo, reached: set, outside: frozenset = frozenset(
             if private or method in reached or not _runs_on_instance(method):
                 continue
             found[name] = method
-    called = {node.func.attr for method in found.values() for node in ast.walk(method)
+    called = {node.func.attr for method in found.values() for node in walk(method)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"}
     return sorted(found.values(), key=lambda method: method.name in called)
@@ -782,7 +782,7 @@ def pytest_fixtures(body: list, imports: ImportTable) -> dict:
                 continue
             keywords = {keyword.arg for keyword in call.keywords} if call else set()
             if (call and call.args) or "params" in keywords or None in keywords \
-                    or any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(statement)):
+                    or any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in walk(statement)):
                 break
             if "scope" in keywords and _changed_in_place(body, statement.name):
                 break
@@ -795,7 +795,7 @@ _CHANGING_METHODS = {"update", "pop", "popitem", "setdefault", "clear", "append"
 
 
 def _changed_in_place(body: list, name: str) -> bool:
-    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+    for node in walk(ast.Module(body=body, type_ignores=[])):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
                 and isinstance(node.value, ast.Name) and node.value.id == name:
             return True

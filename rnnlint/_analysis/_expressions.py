@@ -6,6 +6,7 @@ import ast
 from dataclasses import replace
 
 from .. import _pytorch
+from .._source import walk
 from . import _tensor_ops as ops
 from ._conditions import _is_named, _name
 from ._core import MAX_EXPRESSION_NESTING, InterpreterBase, _is_self, _loop_item, method_order
@@ -139,7 +140,7 @@ class Expressions(InterpreterBase):
         for current in order:
             if any((isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.ctx, ast.Store))
                    or (isinstance(node, ast.Name) and node.id == "setattr")
-                   for method in current.methods.values() for node in ast.walk(method)):
+                   for method in current.methods.values() for node in walk(method)):
                 return UNKNOWN
         for current in order:
             if attribute in current.class_attributes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 
 from .._pytorch import CELL_KINDS, RNN_KINDS
-from .._source import SourceLines
+from .._source import SourceLines, walk
 from ._names import ImportTable
 from ._symbolic import UNKNOWN, Const, Value, cases
 from ._values import TIME, DictValue, Layer, ListValue, Packed, Tensor, TupleValue, axis_symbol
@@ -437,12 +437,12 @@ class FileFacts:
             # the file's own nodes are asked about first: a walk of this file, not of every tree
             # the run read (a project's summaries: many times the file)
             self._own_nodes = set() if any(tree is self.module for tree in self.foreign_trees) \
-                else {id(child) for child in ast.walk(self.module)}
+                else {id(child) for child in walk(self.module)}
         if id(node) in self._own_nodes:
             return False
         if self._foreign_nodes is None:
             self._foreign_nodes = {id(child) for tree in self.foreign_trees if tree is not None
-                                   for child in ast.walk(tree)}
+                                   for child in walk(tree)}
         return id(node) in self._foreign_nodes
 
     def names_bound(self, node: ast.AST) -> tuple[str, ...]:

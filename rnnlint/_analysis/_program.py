@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._pytorch import recurrent_kinds_taking
+from .._source import walk
 from ._core import MAX_INLINE_DEPTH, ClassInfo, InterpreterBase, PathEnds, positional_parameters
 from ._facts import PadSequence
 from ._names import ImportTable
@@ -234,7 +235,7 @@ def argparse_defaults(module: ast.Module) -> tuple:
             conflicting.add(dest)
         found[dest] = (value, line)
 
-    for node in ast.walk(module):
+    for node in walk(module):
         # `args.hidden = 2` sets an option again; `self.hidden = ...` sets the instance's own
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) \
                 and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
@@ -451,14 +452,14 @@ def imported_functions(bound: Any, defined: dict) -> dict:
 
 def _called_names(node: ast.AST) -> set:
     """The plain names ``node`` calls (``helper(...)``)."""
-    return {call.func.id for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}
+    return {call.func.id for call in walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}
 
 
 def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     """Whether ``node`` calls a ``torch.nn`` class, ``functools.partial``, ``getattr`` of a
     module, a class of the file or one of ``builders``: only then can inlining it tell more
     than its arguments do."""
-    for call in ast.walk(node):
+    for call in walk(node):
         if not isinstance(call, ast.Call):
             continue
         function = call.func
@@ -485,7 +486,7 @@ def returns_function(node: ast.AST) -> bool:
         return isinstance(node.body, ast.Lambda)
     nested = {statement.name for statement in getattr(node, "body", ()) if isinstance(statement, ast.FunctionDef)}
     return any(isinstance(child, ast.Return) and (isinstance(child.value, ast.Lambda) or (
-        isinstance(child.value, ast.Name) and child.value.id in nested)) for child in ast.walk(node))
+        isinstance(child.value, ast.Name) and child.value.id in nested)) for child in walk(node))
 
 
 def carries_recurrent_values(values: list) -> bool:
@@ -515,7 +516,7 @@ def string_domains(module: ast.Module) -> dict[str, tuple[str, ...]]:
             if isinstance(value, str) and value not in known:
                 known.append(value)
 
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right = node.left, node.comparators[0]
             if isinstance(node.ops[0], (ast.Eq, ast.NotEq)):

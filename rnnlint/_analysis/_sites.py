@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .._project import MAX_PROJECT_FILES  # noqa: F401 - the limit the module's docstring describes
+from .._source import walk
 from ._program import Instance, Namespace
 from ._symbolic import UNKNOWN, Alt, Bool, Const, Poly, Value, alternatives
 from ._values import DictValue, Layer
@@ -259,7 +260,7 @@ def _builds_at_module_level(tree: ast.Module) -> bool:
     from ._driver import _module_level_statements
 
     return any(isinstance(node, ast.Call) for statement in _module_level_statements(tree.body)
-               for node in ast.walk(statement.value))
+               for node in walk(statement.value))
 
 
 def _sites_in(project, file: Path, text: str, names: list, key_prefix: str, chosen: tuple | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from .._source import walk
 from ._symbolic import UNKNOWN, Bool, Const, Value
 from ._values import DictValue, FieldSet, Loader, Splits, Tensor, TextField, TupleValue
 
@@ -72,9 +73,9 @@ def changes_field_layout(module: ast.Module, text: str) -> bool:
         return False
     return any(isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in FIELD_LAYOUT
                and not (isinstance(node.value, ast.Name) and node.value.id == "self")
-               for node in ast.walk(module)) or any(
+               for node in walk(module)) or any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
-        for node in ast.walk(module))
+        for node in walk(module))
 
 
 def named_fields(value: Value, keyed: bool) -> tuple | None:
