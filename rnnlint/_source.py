@@ -7,6 +7,7 @@ and edits count characters. The conversion happens here, and only for the nodes 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import overload
@@ -47,8 +48,11 @@ def span_of(node: ast.AST | Span) -> Span | None:
     return Span(row, getattr(node, "col_offset", 0), end_row, getattr(node, "end_col_offset", 0))
 
 
+@functools.lru_cache(maxsize=4096)
 def text_of(node: ast.AST) -> str:
-    """The code of ``node`` as Python writes it back: one canonical form, whatever the layout."""
+    """The code of ``node`` as Python writes it back: one canonical form, whatever the layout.
+    Kept for the nodes asked for last (by identity; trees are never changed): a loop's passes
+    and the runs of each configuration ask for the same conditions again."""
     try:
         return ast.unparse(node)
     except RecursionError:
