@@ -665,6 +665,10 @@ class _Checking:
         while len(self.tasks) < len(self.pending):
             self.tasks.append(self._task(self.pending[len(self.tasks)]))
             if self.pool is None:
+                # imported once here, not once in each worker: the workers start later by that
+                # import, but it is then paid once, not once a worker
+                from . import _analysis, rules  # noqa: F401
+
                 self.pool = _Pool(self.tasks, self.jobs)
             self.pool.submit(len(self.tasks) - 1)
         if self.pool is not None:
