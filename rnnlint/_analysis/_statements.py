@@ -51,6 +51,7 @@ class Statements(InterpreterBase):
     """Executes statements."""
 
     _loops_running = 0  # the loops being executed around the current statement
+    _later_passes = 0  # of those, the loops in a pass after their first
 
     def exec_block(self, statements: list, state: dict) -> None:
         for statement in statements:
@@ -221,7 +222,9 @@ class Statements(InterpreterBase):
     def exec_loop(self, statement: ast.For | ast.While, state: dict) -> None:
         self._loops_running += 1
         try:
-            if self._loops_running > FULL_LOOP_DEPTH:
+            # a loop inside a later pass of another is run once: its own later iterations were
+            # followed in the enclosing loop's first pass, and passes of nested loops multiply
+            if self._loops_running > FULL_LOOP_DEPTH or self._later_passes:
                 self._exec_loop_once(statement, state)
             else:
                 self._exec_loop(statement, state)
@@ -274,6 +277,17 @@ class Statements(InterpreterBase):
             self.exec_block(statement.orelse, state)
 
     def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
+        """One iteration of the loop from ``state``; ``first``: the loop's first one."""
+        if not first:
+            self._later_passes += 1
+            try:
+                self._loop_pass_body(statement, state, first)
+            finally:
+                self._later_passes -= 1
+        else:
+            self._loop_pass_body(statement, state, first)
+
+    def _loop_pass_body(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)
         step_loop = None
         if isinstance(statement, ast.For):
