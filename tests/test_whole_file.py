@@ -101,9 +101,138 @@ class Encoder(nn.Module):
         out, _ = self.rnn(x)
         return out[-1]  # expect: RNN004
 """,
+    # a layer built once at module level is that layer in every function that reads it
+    "layers_built_at_module_level_read_by_a_function": """
+import torch
+from torch import nn
+
+lstm = nn.LSTM(8, 16, bidirectional=True)
+head = nn.Linear(16, 2)  # expect: RNN001
+
+def train(x):
+    out, _ = lstm(x)
+    return head(out)
+
+train(torch.randn(5, 4, 8))
+""",
+    "layer_built_in_the_script_part_read_by_main": """
+import torch
+from torch import nn
+
+def main():
+    x = torch.randn(5, 4, 8)
+    out, _ = encoder(x)
+    return out[:, -1]  # expect: RNN004
+
+if __name__ == "__main__":
+    encoder = nn.GRU(8, 16)
+    main()
+""",
 }
 
 CLEAN = {
+    # the layer's setting is changed after it is built: read at each call, so not known
+    "module_level_layer_changed_after_it_is_built": """
+import torch
+from torch import nn
+
+lstm = nn.LSTM(8, 16)
+lstm.batch_first = True
+
+def last_step(x):
+    out, _ = lstm(x)
+    return out[:, -1]
+
+last_step(torch.randn(4, 5, 8))
+""",
+    "module_level_layer_changed_by_setattr_in_a_function": """
+import torch
+from torch import nn
+
+lstm = nn.LSTM(8, 16)
+
+def configure():
+    setattr(lstm, "batch_first", True)
+
+def last_step(x):
+    out, _ = lstm(x)
+    return out[:, -1]
+""",
+    "module_level_layer_rebuilt_by_a_function": """
+import torch
+from torch import nn
+
+rnn = nn.GRU(8, 16)
+head = nn.Linear(32, 2)
+
+def build():
+    global rnn
+    rnn = nn.GRU(8, 16, bidirectional=True)
+
+def score(x):
+    out, _ = rnn(x)
+    return head(out)
+""",
+    "module_level_layer_moved_to_a_device": """
+import torch
+from torch import nn
+
+rnn = nn.GRU(8, 16, bidirectional=True)
+head = nn.Linear(32, 2)
+rnn = rnn.to("cpu")
+
+def score(x):
+    out, _ = rnn(x)
+    return head(out)
+""",
+    # the layer is changed through a parameter of the function it is passed to
+    "module_level_layer_changed_through_a_parameter": """
+import torch
+from torch import nn
+
+lstm = nn.LSTM(8, 16)
+
+def make_batch_first(module):
+    module.batch_first = True
+
+make_batch_first(lstm)
+
+def last_step(x):
+    out, _ = lstm(x)
+    return out[:, -1]
+
+last_step(torch.randn(4, 5, 8))
+""",
+    "module_level_layer_changed_by_setattr_through_a_parameter": """
+import torch
+from torch import nn
+
+lstm = nn.LSTM(8, 16)
+
+def configure(module, name):
+    setattr(module, name, True)
+
+configure(lstm, "batch_first")
+
+def last_step(x):
+    out, _ = lstm(x)
+    return out[:, -1]
+
+last_step(torch.randn(4, 5, 8))
+""",
+    "module_level_layers_that_agree": """
+import torch
+from torch import nn
+
+rnn = nn.GRU(8, 16, bidirectional=True)
+head = nn.Linear(32, 2)
+
+def score(x):
+    out, _ = rnn(x)
+    return head(out[-1])
+
+score(torch.randn(5, 4, 8))
+""",
     # tests/corpus/projects/subclass_overrides_batch_first: a caller passing `batch_first`
     # (or a subclass) reads the output its own way; the default is sequence-first
     "class_setting_overridden_by_an_optional_argument": """

@@ -40,7 +40,7 @@ from ._sites import Foreign
 from ._symbolic import UNKNOWN, Alt, Bool, Const, Omitted, Poly, Value, alternatives, cases
 from ._torchtext import ITERATORS as TORCHTEXT_ITERATORS
 from ._torchtext import torchtext_name
-from ._values import Tensor, TupleValue
+from ._values import Layer, Tensor, TupleValue
 
 
 def analyse(module: ast.Module, source: str, body: list | None = None, project=None,
@@ -60,7 +60,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
 
         bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source))
     rebound = _rebound_names(module.body, with_globals=declares_global(source))
-    constants = _module_constants(body, imports, rebound, bound.constants if bound else None)
+    constants = _module_constants(body, imports, rebound, bound.constants if bound else None, source)
     classes = _collect_classes(body, imports, bound.classes if bound else None)
     constants.update(module_functions(body, rebound, imports, classes))
     constants.read_domains(module)
@@ -227,7 +227,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
     bound = project.bind(Path(path), module.body, imports, builds_recurrent=needs_analysis(source), keep=keep)
     chosen_module = project.bind_chosen(bound, chosen[1]) if chosen is not None else None
     rebound = _rebound_names(module.body, with_globals=declares_global(source))
-    constants = _module_constants(module.body, imports, rebound, bound.constants)
+    constants = _module_constants(module.body, imports, rebound, bound.constants, source)
     classes = _collect_classes(module.body, imports, bound.classes)
     constants.update(module_functions(module.body, rebound, imports, classes))
     constants.read_domains(module)
@@ -273,23 +273,64 @@ def _collect_imports(body: list, imports: ImportTable) -> None:
             pending.extend(handler.body)
 
 
-def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None) -> ModuleBindings:
+def _module_constants(body: list, imports: ImportTable, rebound: set, imported: dict | None = None,
+                      source: str | None = None) -> ModuleBindings:
     """Module-level ``NAME = <expression over literals and earlier constants>``, wherever at
     module level it is written (also under ``if __name__ == "__main__":`` or in ``try``). A name
     bound more than once, or set again by a function through ``global``, has no single value
     that a method reads: unknown. Lambdas, partials and layer classes bound once are values
-    too: the code below calls them. ``imported``: the constants the file imports from the project."""
+    too: the code below calls them. ``imported``: the constants the file imports from the project.
+    ``source``: the file's text, for a layer built once at module level to be that layer where
+    the file's functions read it (never where the text sets an attribute of that name)."""
     constants = ModuleBindings(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
+    changed = None
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
         assert isinstance(target, ast.Name)  # `_module_level_statements` gives plain names
         name = target.id
         value = interpreter.eval(statement.value, {})
-        # a constant is a plain value; layers and tensors built at module level are not constants
+        # a constant is a plain value; tensors built at module level are not constants (an
+        # in-place operation may change their shape), nor is a layer the file may change
         plain = _is_plain(value) or is_callable_value(value)
+        if not plain and source is not None and isinstance(value, Layer) and name not in rebound:
+            if changed is None:
+                changed = _attributes_set(source)
+            plain = name not in changed and not _settings_set_elsewhere(source)
         constants[name] = UNKNOWN if name in rebound or not plain else value
     return constants
+
+
+# `name.attribute = ...` (or `+=`, or deeper: `name.a.b = ...`), `setattr(name, ...)`, `del name.attribute`
+_ATTRIBUTE_SET = re.compile(r"\b([A-Za-z_]\w*)(?:\s*\.\s*\w+)+\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
+                            r"|\bsetattr\(\s*([A-Za-z_]\w*)|\bdel\s+([A-Za-z_]\w*)\s*\.")
+
+
+_SETTING_SET = re.compile(r"(\w*)\s*\.\s*(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)|\bsetattr\(\s*(\w*)")
+
+
+def _settings_set_elsewhere(source: str) -> bool:
+    """Whether the text sets a layer setting (``batch_first``, ``hidden_size``, any layer's
+    constructor parameter) on something other than ``self`` itself, or calls ``setattr`` on
+    something other than ``self``: a layer may then be changed through another name (a
+    parameter of a function it is passed to), so no layer built at module level is known."""
+    from .._pytorch import LAYERS
+
+    settings = {name for spec in LAYERS.values() for name, _ in spec.parameters or ()}
+    for match in _SETTING_SET.finditer(source):
+        owner, attribute, set_on = match.groups()
+        if set_on is not None:
+            if set_on != "self":
+                return True
+        elif attribute in settings and owner != "self":
+            return True
+    return False
+
+
+def _attributes_set(source: str) -> set:
+    """The names the text sets an attribute of, anywhere (read from the text: a layer whose
+    setting is changed after it is built is not the layer it was built as)."""
+    return {next(group for group in match.groups() if group) for match in _ATTRIBUTE_SET.finditer(source)}
 
 
 def _module_level_statements(body: list):
