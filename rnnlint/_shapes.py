@@ -127,6 +127,13 @@ def _state_shape(config: RNNConfig, batch: Any, size: Any) -> tuple | None:
 STATE_RANKS = (2, 3)
 
 
+def state_rank(batched: bool) -> int:
+    """The rank of an RNN's ``h_0`` / ``c_0`` (and ``h_n`` / ``c_n``): three axes for a batched
+    input (three axes, or a packed batch), two for an unbatched one; PyTorch raises "For batched
+    3-D input, hx should also be 3-D" otherwise (a packed batch: "Expected hidden size")."""
+    return 3 if batched else 2
+
+
 def batch_axis(config: RNNConfig) -> int | None:
     """Axis of the batch in a batched input or output."""
     if config.batch_first is None:

@@ -50,6 +50,8 @@ from ._util import (
 )
 
 AXIS_FORMULA = ("num_layers * num_directions", "batch")
+# the `formula` of a state whose rank is not the one its input asks for
+BATCHED, UNBATCHED = "batched", "unbatched"
 SHAPE_ATOM = re.compile(r"^(?P<key>.+)\.shape\[(?P<axis>\d+)\]$")
 
 
@@ -64,7 +66,10 @@ class InitialStateShape(Rule):
     so is the state an `init_hidden`-like method builds for callers of a `forward(x, hidden)`,
     and a decoder's `hidden.unsqueeze(0)`, whose first axis is 1 whatever the rank of `hidden`.
     A state of a rank no input takes (`h.view(layers, batch, hidden).unsqueeze(0)`: four axes) is
-    reported by its rank.
+    reported by its rank, and so is a state whose rank is not the one the input asks for, where
+    the input's rank is known: a batched input (three axes, or a packed batch) takes three axes,
+    an unbatched one (two axes) two. A `forward(x)` may be given an unbatched `x`: with `x` of
+    unknown rank, a two-axis state is not reported.
     A recurrent cell (`nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`) takes `(batch, hidden_size)`
     states, with no layers axis: an RNN's `(num_layers, batch, hidden_size)` state given to a
     cell is reported too.
@@ -314,6 +319,26 @@ class Decoder(nn.Module):
         return output, h_n[-1]
 """
         ),
+        # a packed batch is batched: the state needs its layers axis
+        Invalid(
+            """
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+class Encoder(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(8, hidden, batch_first=True)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        h0 = x.new_zeros(x.size(0), self.hidden)  # expect: RNN006:14
+        _, h = self.gru(packed, h0)
+        return h[-1]
+"""
+        ),
         Invalid(
             """
 import torch
@@ -370,10 +395,20 @@ class Seq2SeqCell(nn.Module):
                 node = tensor.source if tensor.source is not None else event.hx_node
                 if node is None:
                     continue
-                if axis is None:  # a state of a rank no input takes
+                if axis is None and formula == UNBATCHED:
                     yield self.report(
                         node, state=state, actual=_rank_text(tensor, scope.aliases),
-                        rnn=directed_label(rnn, guard), expected="3 axes",
+                        rnn=directed_label(rnn, guard), expected="2 axes for its unbatched input",
+                        formula=f" (`(num_layers * num_directions, {size})`)", condition=when(guard),
+                        fixed="", help=f"build `{state}` with two axes (one per layer and direction, the "
+                                       "features), or give the input a batch axis",
+                    )
+                    continue
+                if axis is None:  # a state of a rank no input takes, or not the batched input's
+                    yield self.report(
+                        node, state=state, actual=_rank_text(tensor, scope.aliases),
+                        rnn=directed_label(rnn, guard),
+                        expected="3 axes for its batched input" if formula == BATCHED else "3 axes",
                         formula=f" (`(num_layers * num_directions, batch, {size})`)", condition=when(guard),
                         fixed="", help=f"build `{state}` with three axes: one per layer and direction, the "
                                        "batch, the features",
@@ -432,13 +467,23 @@ class Seq2SeqCell(nn.Module):
 def _outcomes(event, rnn, guard):
     """``(guard, wrong: True | False | None, payload)`` for each state tensor in each case."""
     for config_guard, config in rnn_configs(rnn, guard):
-        for input_guard, batch in _input_batch(event.input, config, config_guard):
+        for input_guard, batch, rank in _input_batch(event.input, config, config_guard):
             if batch is None:
-                continue  # unbatched or unknown layout: the state's rank is not known
+                # unbatched: the state has no batch axis either
+                for state_guard, hx in cases(event.hx, input_guard):
+                    for state, given, _ in _expected_states(config, hx, None):
+                        size = _size_name(config, state)
+                        for tensor_guard, tensor in tensors_in(given, state_guard):
+                            verdict = _rank_verdict(tensor, _shapes.state_rank(batched=False))
+                            yield tensor_guard, verdict, (rnn, state, tensor, None, None, UNBATCHED, size)
+                continue
             for state_guard, hx in cases(event.hx, input_guard):
                 for state, given, expected in _expected_states(config, hx, batch):
                     size = _size_name(config, state)
                     for tensor_guard, tensor in tensors_in(given, state_guard):
+                        if rank is not None and _rank_verdict(tensor, _shapes.state_rank(batched=True)):
+                            yield tensor_guard, True, (rnn, state, tensor, None, None, BATCHED, size)
+                            continue
                         verdict, axis, comparison = _judge(tensor, expected, batch, tensor_guard)
                         named = size
                         if verdict is None and state == "h_0":
@@ -554,22 +599,37 @@ class _Verdict:
 
 
 def _input_batch(inputs, config, guard):
-    """``(guard, batch)`` of the input in each case: a dimension, UNKNOWN, or None when unbatched."""
+    """``(guard, batch, rank)`` of the input in each case: the batch a dimension, UNKNOWN, or None
+    when unbatched; the rank 3 where the input is certainly batched (three axes, or a packed
+    batch), 2 where it is certainly not, None where it is not known."""
     axis = _shapes.batch_axis(config)
     for case_guard, case in cases(inputs, guard):
         if isinstance(case, Packed):
-            yield case_guard, case.batch
+            yield case_guard, case.batch, 3
+        elif isinstance(case, Tensor) and case.shape is not None and len(case.shape) == 2:
+            yield case_guard, None, 2  # unbatched, whatever the layout
         elif not isinstance(case, Tensor) or axis is None:
-            yield case_guard, UNKNOWN
+            yield case_guard, UNKNOWN, (3 if isinstance(case, Tensor) and case.shape is not None
+                                        and len(case.shape) == 3 else None)
         elif case.shape is not None:
-            yield case_guard, (case.shape[axis] if len(case.shape) == 3 else None if len(case.shape) == 2 else UNKNOWN)
+            yield case_guard, (case.shape[axis] if len(case.shape) == 3 else UNKNOWN), \
+                (3 if len(case.shape) == 3 else None)
         elif axis < len(case.leading) and not isinstance(case.leading[axis], Unknown):
             # rank unknown, first axes known (`x[t].unsqueeze(0)`: 1, then the batch of `x`)
-            yield case_guard, case.leading[axis]
+            yield case_guard, case.leading[axis], None
         elif case.key is not None:
-            yield case_guard, axis_symbol(case.key, axis)
+            yield case_guard, axis_symbol(case.key, axis), None
         else:
-            yield case_guard, UNKNOWN
+            yield case_guard, UNKNOWN, None
+
+
+def _rank_verdict(tensor: Tensor, rank: int) -> bool | None:
+    """True where the state certainly has another rank than ``rank`` (the one the input asks
+    for); None otherwise. A state an earlier step returned exists only if that step could run:
+    what it became is no evidence (``STEP``)."""
+    if tensor.shape is None or tensor.origin == STEP:
+        return None
+    return True if len(tensor.shape) != rank else None
 
 
 def _expected_states(config, hx, batch):
