@@ -345,9 +345,10 @@ class Calls(InterpreterBase):
             result = ops.call_cell(layer, inputs, hx, node, self.guard)
             self.events.append(CellCall(node, self.guard, layer, inputs, hx, _argument_node(node, 1, "hx"),
                                         _argument_node(node, 0, "input"), result))
-            self.events.append(LayerCall(node, self.guard, layer, tuple(args), result))
+            self.events.append(LayerCall(node, self.guard, layer, tuple(args), result,
+                                         later_pass=self._later_passes > 0))
             return result
-        event = LayerCall(node, self.guard, layer, tuple(args))
+        event = LayerCall(node, self.guard, layer, tuple(args), later_pass=self._later_passes > 0)
         self.events.append(event)
         if layer.module_class is not None:
             return self.call_submodule(layer, args, kwargs)

@@ -67,6 +67,10 @@ class PathEnds(Exception):
 class InterpreterBase:
     """The state of one interpretation, and how a function runs."""
 
+    # how many of the loops around the current statement are in a pass after their first: a
+    # cell's result a statement reads there may be an earlier iteration's (``StepLoop``)
+    _later_passes = 0
+
     def __init__(self, imports: ImportTable, constants: dict, classes: dict, info: ClassInfo | None,
                  registry: dict | None = None):
         self.imports = imports

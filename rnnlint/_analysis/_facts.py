@@ -160,6 +160,9 @@ class LayerCall(Fact):
     layer: Layer
     args: tuple[Value, ...]
     result: Value | None = None  # what the call returned (None for a module the analysis inlines)
+    # made in a pass after the first of a loop around it: a cell's result among ``args`` may be an
+    # earlier iteration's, which exists only if that iteration ran; in a first pass it is this one's
+    later_pass: bool = False
 
 
 @dataclass(frozen=True, eq=False)

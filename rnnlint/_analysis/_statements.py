@@ -51,7 +51,6 @@ class Statements(InterpreterBase):
     """Executes statements."""
 
     _loops_running = 0  # the loops being executed around the current statement
-    _later_passes = 0  # of those, the loops in a pass after their first
 
     def exec_block(self, statements: list, state: dict) -> None:
         for statement in statements:

@@ -54,7 +54,9 @@ class LstmStateTuple(Rule):
     GRU or an RNN unpacked as `(h, c)`.
     The same for recurrent cells: an `nn.LSTMCell` takes and returns `(h, c)`, an `nn.GRUCell`
     or `nn.RNNCell` one tensor `h`, so a lone tensor given to an LSTMCell, a tuple given to a
-    GRUCell, and `h, c = gru_cell(x, h)` are reported.
+    GRUCell, and `h, c = gru_cell(x, h)` are reported, and so is an LSTMCell's `(h, c)` fed to a
+    layer (`h = self.cell(x_t, (h, c))` then `self.fc(h)`). A pair that reaches the layer only
+    from an earlier iteration of a loop exists only if that iteration ran: it is not reported.
 
     ## Why is this bad?
     An LSTM returns `(output, (h_n, c_n))` where a GRU or an RNN returns `(output, h_n)`.
@@ -188,6 +190,28 @@ class BridgedDecoder(nn.Module):
 """,
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # an LSTMCell step returns `(h, c)`: kept whole in `h`, the head gets the tuple
+        Invalid(
+            """
+import torch
+import torch.nn as nn
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(8, 16)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 16)
+        c = torch.zeros(x.size(0), 16)
+        outs = []
+        for t in range(x.size(1)):
+            h = self.cell(x[:, t], (h, c))
+            outs.append(self.fc(h))  # expect: RNN007:25
+        return torch.stack(outs, 1)
+"""
+        ),
         Invalid(
             """
 import torch.nn as nn
@@ -408,7 +432,8 @@ class Seq2Seq(nn.Module):
                 if fix is not None and unconditional and id(node) not in nested:
                     replacements, fixed = ((node, fix),), f"`{fix}`"
                 yield self.report(
-                    node, replacements=replacements, fix_safe=False, help=_HELP[kind],
+                    node, replacements=replacements, fix_safe=False,
+                    help=_CELL_PAIR_HELP if kind == "layer_call" and rnn.kind == "LSTMCell" else _HELP[kind],
                     observed=observed, rnn=layer_label(rnn), expected=expected,
                     condition=when(guard), fixed=fixed,
                 )
@@ -425,7 +450,7 @@ def _judge(event, facts, returned: dict):
     elif isinstance(event, TupleSubscript):
         yield from _tuple_subscript(event, facts)
     elif isinstance(event, LayerCall):
-        yield from _layer_call(event)
+        yield from _layer_call(event, facts)
     elif isinstance(event, TensorOp):
         yield from _tensor_op(event)
     elif isinstance(event, RnnCall):
@@ -454,13 +479,23 @@ def _tuple_subscript(event: TupleSubscript, facts):
                                  "not the last layer of `h_n`", fix)
 
 
-def _layer_call(event: LayerCall):
+def _layer_call(event: LayerCall, facts):
     layer, args = event.layer, event.args
     if not args or not isinstance(layer, Layer) or not _takes_tensor(layer):
         return
     for guard, case in cases(args[0], event.guard):
         if isinstance(case, TupleValue) and case.origin == "state":
             yield guard, True, (event.node, case.rnn, f"{layer_label(layer)} receives the `(h_n, c_n)` tuple",
+                                "not a tensor", None)
+        elif isinstance(case, TupleValue) and case.origin == STEP:
+            # an LSTMCell's `(h', c')`: made by this iteration in a first pass (an earlier one's
+            # in a later pass exists only if that iteration ran: no evidence)
+            step = facts.cell_call_of(case.items[0]) if case.items else None
+            cell = next((found for _, found in layers_in(step.cell, guard, CELL_KINDS)), None) \
+                if step is not None else None
+            if event.later_pass or cell is None or cell.kind != "LSTMCell":
+                continue
+            yield guard, True, (event.node, cell, f"{layer_label(layer)} receives the `(h, c)` tuple",
                                 "not a tensor", None)
         elif isinstance(case, Tensor):
             yield guard, False, None
@@ -579,6 +614,7 @@ def _article(kind: str) -> str:
     return f"an {kind}" if kind.startswith(("RNN", "LSTM")) else f"a {kind}"
 
 
+_CELL_PAIR_HELP = "an LSTMCell returns `(h, c)`: unpack it, `h, c = self.cell(x, (h, c))`, then feed `h`"
 _HELP = {
     "subscript": "an LSTM returns `(output, (h_n, c_n))`: the last layer's hidden state is `hidden[0][-1]`",
     "layer_call": "unpack the state first: `_, (h_n, c_n) = self.lstm(x)`, then feed `h_n[-1]`",
