@@ -65,6 +65,11 @@ def test_rnn007_unpacking_a_gru_cells_state_splits_the_batch():
         example("RNN007", "Decoder")()(torch.randn(2, 5, 3))
 
 
+def test_rnn007_an_lstm_cells_pair_fed_to_the_head_raises_at_the_first_step():
+    with pytest.raises(TypeError, match="must be Tensor, not tuple"):
+        example("RNN007", "PairDecoder")()(torch.randn(4, 5, 8))
+
+
 def test_rnn007_a_computed_lone_tensor_to_an_lstm_raises_and_the_pair_runs():
     y, ctx = torch.randn(3, 5, 3), torch.randn(3, 16)
     # nn.LSTM reads `hx[1]` as c_0: a lone (1, batch, hidden) tensor has no second row

@@ -196,7 +196,7 @@ class BridgedDecoder(nn.Module):
 import torch
 import torch.nn as nn
 
-class Decoder(nn.Module):
+class PairDecoder(nn.Module):
     def __init__(self):
         super().__init__()
         self.cell = nn.LSTMCell(8, 16)
