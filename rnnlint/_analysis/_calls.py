@@ -24,7 +24,7 @@ from ._core import (
 )
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
-from ._program import Function, expanded_keywords, record_class_fields, unknown_rest
+from ._program import Function, Parser, expanded_keywords, record_class_fields, unknown_rest
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -184,9 +184,9 @@ class Calls(InterpreterBase):
                                      starred)
             method = function.attr
             if method == "parse_args":
-                return self.parsed_arguments()
+                return self.parsed_arguments(base)
             if method == "parse_known_args":  # `(namespace, the arguments no option took)`
-                parsed = self.parsed_arguments()
+                parsed = self.parsed_arguments(base)
                 return UNKNOWN if parsed == UNKNOWN else TupleValue((parsed, UNKNOWN))
             if method not in ("count", "index") and _holds_recurrent_tuple(base):
                 # a tuple has no tensor methods: `hidden.detach()` on an LSTM's (h_n, c_n) raises
@@ -443,6 +443,9 @@ class Calls(InterpreterBase):
             return self.construct(name[len(TORCH_NN):], node, args, kwargs, opaque, starred)
         if name.startswith("builtins."):
             return self.call_builtin(name[len("builtins."):], args, kwargs, node)
+        if name == "argparse.ArgumentParser":
+            # parsed where it is built or elsewhere, it gives the options this file declares
+            return Parser(getattr(self.constants, "parsed", UNKNOWN))
         short = name.rsplit(".", 1)[-1]
         if name in (PACK, "torch.nn.utils.rnn.pack_sequence"):
             return self.pack(node, args, kwargs, opaque, layout_free=name != PACK)

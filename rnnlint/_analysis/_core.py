@@ -324,7 +324,7 @@ class InterpreterBase:
                   inherited: bool = False) -> None:
         raise NotImplementedError  # in Program
 
-    def parsed_arguments(self) -> Value:
+    def parsed_arguments(self, parser: Value = UNKNOWN) -> Value:
         raise NotImplementedError  # in Program
 
     def bound_method(self, info: ClassInfo | None, name: str, state: Iterable) -> Value:

@@ -70,6 +70,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
         constants.fixtures = pytest_fixtures(module.body, imports)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
+    constants.module = module  # how the file reads parsed options it is given (``parsed_arguments``)
     registry = dict(project.registry) if project is not None else {}
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
@@ -239,6 +240,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
         constants.fixtures = pytest_fixtures(module.body, imports)
     if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
         constants.parsed = Namespace(argparse_defaults(module))
+    constants.module = module  # how the file reads parsed options it is given (``parsed_arguments``)
     registry = dict(project.registry)
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []

@@ -220,13 +220,61 @@ class Namespace(Value):
         return "Namespace(" + ", ".join(dest for dest, _, _ in self.defaults) + ")"
 
 
+@dataclass(frozen=True)
+class Parser(Value):
+    """An ``argparse.ArgumentParser``: what its ``parse_args()`` returns is the ``Namespace`` of
+    the file that built it, wherever it is parsed (``get_parser().parse_args()`` in another file)."""
+
+    namespace: Value = UNKNOWN
+
+    def describe(self, names=None) -> str:  # noqa: ARG002 - the signature of every value's describe
+        return "ArgumentParser"
+
+
+# calls after which the parsed values may be anything: `vars(args).update(cfg)`, `setattr(args, ...)`
+_NAMESPACE_CHANGERS = ("setattr", "update", "load_config", "merge_from_file", "merge_from_list")
+
+
+def namespace_changes(module: ast.Module) -> tuple[bool, frozenset]:
+    """``(opaque, assigned)``: whether the file may change parsed values in ways a reader cannot
+    follow (``vars(args).update(...)``, ``setattr``, ``args.__dict__``), and the attributes it
+    sets on anything but ``self`` (``args.hidden = 2`` sets the option ``hidden`` again)."""
+    assigned: set = set()
+    for node in walk(module):
+        if isinstance(node, ast.Attribute):
+            if node.attr == "__dict__":
+                return True, frozenset()
+            if isinstance(node.ctx, (ast.Store, ast.Del)) \
+                    and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                assigned.add(node.attr)
+        elif isinstance(node, ast.Call):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+            if name in _NAMESPACE_CHANGERS:
+                return True, frozenset()
+    return False, frozenset(assigned)
+
+
+def unchanged_options(namespace: Value, changes: tuple[bool, frozenset]) -> Value:
+    """``namespace`` as a file with ``changes`` (``namespace_changes``) reads it: unknown when the
+    file may change it any way, without the options it sets again otherwise."""
+    if not isinstance(namespace, Namespace):
+        return namespace
+    opaque, assigned = changes
+    if opaque:
+        return UNKNOWN
+    return Namespace(tuple(entry for entry in namespace.defaults if entry[0] not in assigned))
+
+
 def argparse_defaults(module: ast.Module) -> tuple:
     """``((dest, default, line), ...)`` of the file's ``add_argument`` calls and
     ``set_defaults``; nothing when the file may change the parsed values in ways a reader
     cannot follow (``vars(args).update(...)``, ``setattr``, ``set_defaults(**cfg)``)."""
     found: dict = {}
     conflicting: set = set()
-    assigned: set = set()
+    opaque, assigned = namespace_changes(module)
+    if opaque:
+        return ()
 
     def note(dest: str | None, value: Value, line: int, replace: bool = False) -> None:
         if dest is None:
@@ -236,16 +284,10 @@ def argparse_defaults(module: ast.Module) -> tuple:
         found[dest] = (value, line)
 
     for node in walk(module):
-        # `args.hidden = 2` sets an option again; `self.hidden = ...` sets the instance's own
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) \
-                and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-            assigned.add(node.attr)
         if not isinstance(node, ast.Call):
             continue
         function = node.func
         name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
-        if name in ("setattr", "update", "load_config", "merge_from_file", "merge_from_list"):
-            return ()
         if name == "add_argument":
             note(argparse_dest(node), _argument_default(node), node.lineno)
         elif name == "set_defaults":
@@ -333,6 +375,10 @@ class ModuleBindings(dict):
         self.fixtures: dict = {}  # the module's pytest fixtures a test parameter receives: name -> def
         # (prefix, qualified name): `import_module(prefix + name)` is that module (``_sites``)
         self.chosen_module: tuple | None = None
+        # the file's tree, and what it may do to parsed options it is given (``namespace_changes``,
+        # worked out when first asked)
+        self.module: ast.Module | None = None
+        self.namespace_changes: tuple | None = None
 
     @property
     def domains(self) -> dict[str, tuple[str, ...]]:
@@ -457,12 +503,15 @@ def _called_names(node: ast.AST) -> set:
 
 def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
     """Whether ``node`` calls a ``torch.nn`` class, ``functools.partial``, ``getattr`` of a
-    module, a class of the file or one of ``builders``: only then can inlining it tell more
-    than its arguments do."""
+    module, a class of the file or one of ``builders``, or builds or parses an argparse parser
+    (``def get_args(): ...; return parser.parse_args()``: the options' defaults): only then can
+    inlining it tell more than its arguments do."""
     for call in walk(node):
         if not isinstance(call, ast.Call):
             continue
         function = call.func
+        if isinstance(function, ast.Attribute) and function.attr in ("parse_args", "parse_known_args"):
+            return True
         if isinstance(function, ast.Name) and function.id in builders:
             return True
         if isinstance(function, ast.Name) and function.id == "getattr" and call.args \
@@ -472,6 +521,8 @@ def builds_layers(node: ast.AST, imports: ImportTable, builders: set) -> bool:
         torchtext = torchtext_name(qualified) if qualified is not None else None
         if torchtext is not None and states_layout(torchtext):
             return True  # a torchtext field or iterator: it states the layout of the batches
+        if qualified == "argparse.ArgumentParser":
+            return True
         if qualified == PARTIAL or (qualified is not None and qualified.startswith("torch.nn.")
                                     and qualified.count(".") == 2 and qualified[len("torch.nn."):][:1].isupper()):
             return True
@@ -614,9 +665,19 @@ class Program(InterpreterBase):
                 state[f"self.{name}"] = UNKNOWN
         return state
 
-    def parsed_arguments(self) -> Value:
-        """``parser.parse_args()``: the file's argparse defaults, when the file imports argparse."""
-        return getattr(self.constants, "parsed", UNKNOWN)
+    def parsed_arguments(self, parser: Value = UNKNOWN) -> Value:
+        """``parser.parse_args()``: the argparse defaults of the file that built ``parser`` (a
+        ``Parser``), or of the file the call is in, when it imports argparse; as the analysed
+        file reads them (``namespace_changes``: an option it sets again is unknown)."""
+        parsed = parser.namespace if isinstance(parser, Parser) else getattr(self.constants, "parsed", UNKNOWN)
+        if not isinstance(parsed, Namespace):
+            return parsed
+        home = self.home[1]
+        if not isinstance(home, ModuleBindings) or home.module is None:
+            return parsed
+        if home.namespace_changes is None:
+            home.namespace_changes = namespace_changes(home.module)
+        return unchanged_options(parsed, home.namespace_changes)
 
     def eval_Lambda(self, node: ast.Lambda, state: dict) -> Value:
         return Function(key=id(node), node=node, closure=state, owner=self.info,

@@ -12,8 +12,8 @@ class Forecaster(nn.Module):
 
     def init_hidden(self, batch):
         # an LSTM needs (h_0, c_0); this is right for the GRU only
-        return torch.zeros(self.args.layers, batch, self.args.hidden)
+        return torch.zeros(self.args.layers, batch, self.args.hidden)  # expect: RNN007
 
     def forward(self, x):
-        out, _ = self.rnn(x, self.init_hidden(x.size(0)))  # expect: RNN007
+        out, _ = self.rnn(x, self.init_hidden(x.size(0)))
         return self.head(out[:, -1])
