@@ -24,7 +24,7 @@ from ._core import (
 )
 from ._facts import CellCall, HeadCall, LayerCall, Pack, Pad, PadSequence, Reduce, Reshape, RnnCall, TensorOp
 from ._names import argument, argument_value, dotted_name
-from ._program import Function, Parser, expanded_keywords, record_class_fields, unknown_rest
+from ._program import Function, Namespace, Parser, expanded_keywords, record_class_fields, unknown_rest
 from ._symbolic import (
     UNKNOWN,
     Alt,
@@ -64,6 +64,11 @@ PAD = "torch.nn.utils.rnn.pad_packed_sequence"
 PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 
 
+def _only_options(value: Value) -> bool:
+    """Whether every case of ``value`` is parsed options (a ``Namespace``)."""
+    return all(isinstance(case, Namespace) for _, case in cases(value))
+
+
 class Calls(InterpreterBase):
     """Evaluates calls."""
 
@@ -82,7 +87,7 @@ class Calls(InterpreterBase):
         for arg in given:
             name = dotted_name(arg)
             if name is not None and name in state and self.is_config_object(state[name]) \
-                    and not self.callee_keeps(node, arg, state):
+                    and not self.callee_keeps(node, arg, state, unseen_keeps=_only_options(state[name])):
                 changed.append(name)
         if isinstance(node.func, ast.Attribute):
             name = dotted_name(node.func.value)
@@ -96,10 +101,10 @@ class Calls(InterpreterBase):
                     state[known] = UNKNOWN
 
     def is_config_object(self, value: Value) -> bool:
-        """A dict, or an instance of a class of the project that is no module (no layer in it,
-        no ``forward``): what a config is made of."""
+        """A dict, parsed options, or an instance of a class of the project that is no module (no
+        layer in it, no ``forward``): what a config is made of."""
         for _, case in cases(value):
-            if isinstance(case, DictValue):
+            if isinstance(case, (DictValue, Namespace)):
                 return True
             if isinstance(case, Layer) and case.module_class is not None \
                     and not any(isinstance(item, Layer) for _, item in case.module_state):
@@ -124,19 +129,23 @@ class Calls(InterpreterBase):
                 return False
         return True
 
-    def callee_keeps(self, node: ast.Call, arg: ast.expr, state: dict) -> bool:
+    def callee_keeps(self, node: ast.Call, arg: ast.expr, state: dict, unseen_keeps: bool = False) -> bool:
         """Whether the function ``node`` calls leaves what its argument ``arg`` holds as it was:
         a builtin that only reads, a ``torch`` function, or a function, class or module of the
-        project whose definition changes no such parameter."""
+        project whose definition changes no such parameter. ``unseen_keeps``: a callee whose
+        definition is not in view keeps it too (parsed options given to a logger: only the
+        project's own code is taken to set options again)."""
         function = node.func
         if isinstance(function, ast.Name) and function.id in SAFE_BUILTINS and function.id not in state \
                 and function.id not in self.constants:
             return True
         if isinstance(function, ast.Attribute) and _is_self(function.value):
             method, _ = self.find_method(function.attr, self.instance or self.info)
-            return method is not None and not changes_argument(method, node, arg, bound_self=True)
+            if method is None:
+                return unseen_keeps
+            return not changes_argument(method, node, arg, bound_self=True)
         if dotted_name(function) is None:
-            return False
+            return unseen_keeps
         for _, callee in cases(self.eval(function, state)):
             definition, bound_self = None, False
             if isinstance(callee, Function):
@@ -147,6 +156,8 @@ class Calls(InterpreterBase):
                     continue
                 info = self.classes.get(name.split(".", 1)[1] if name.startswith("<class>.") else name)
                 if info is None:
+                    if unseen_keeps:
+                        continue
                     return False
                 if record_class_fields(info.node, self.imports) is not None:
                     continue  # a dataclass keeps what it is given
@@ -154,7 +165,11 @@ class Calls(InterpreterBase):
             elif isinstance(callee, Layer) and callee.module_class is not None:
                 info = self.registry.get(callee.module_class) or self.classes.get(callee.module_class)
                 definition, bound_self = (self.find_method("forward", info)[0] if info else None), True
-            if definition is None or changes_argument(definition, node, arg, bound_self):
+            if definition is None:
+                if unseen_keeps:
+                    continue
+                return False
+            if changes_argument(definition, node, arg, bound_self):
                 return False
         return True
 

@@ -12,6 +12,7 @@ from . import _tensor_ops as ops
 from ._core import InterpreterBase, PathEnds, ShapeNote, _first_item, _is_self, _loop_item
 from ._facts import STEP, IndexInt, Return, RnnCall, StepLoop, Unpack
 from ._names import dotted_name
+from ._program import Namespace
 from ._symbolic import (
     OPAQUE_PREFIX,
     UNKNOWN,
@@ -415,7 +416,10 @@ def _with_path(value: Value, path: list, new: Value) -> Value:
 def _with_attribute(value: Value, attribute: str, new: Value) -> Value:
     """A layer after ``layer.<attribute> = new``. ``batch_first`` and ``dropout`` are read at
     every call: they take the new value. Any other constructor argument no longer says what
-    the weights are (they keep their sizes), so it becomes unknown."""
+    the weights are (they keep their sizes), so it becomes unknown. Parsed options after
+    ``args.<option> = new``: that option is no longer its default (unknown)."""
+    if isinstance(value, Namespace):
+        return Namespace(tuple(entry for entry in value.defaults if entry[0] != attribute))
     if not isinstance(value, Layer) or value.module_class is not None:
         return value
     if all(name != attribute for name, _ in value.params):
