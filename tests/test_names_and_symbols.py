@@ -179,6 +179,35 @@ def test_an_axis_symbol_knows_its_tensor_and_axis():
     assert axis_of(size * number(2)) is None and axis_of(number(3)) is None
 
 
+def test_the_unknown_batch_of_a_packed_input_reads_as_that_rnn_s_batch():
+    import pickle
+
+    from rnnlint._analysis import axis_of
+    from rnnlint._analysis._values import is_packed_batch, packed_batch
+
+    size = packed_batch("self.rnn")
+    assert str(axis_of(size)) == "batch of self.rnn's packed input" and is_packed_batch(size)
+    assert packed_batch("self.rnn") == size and packed_batch("self.gru") != size  # one symbol per RNN
+    copied = pickle.loads(pickle.dumps(axis_of(size)))  # as a worker process sends it back
+    assert (str(copied), copied.key, copied.index) == (str(axis_of(size)), axis_of(size).key, 1)
+    source = """
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(8, 16)
+
+    def forward(self, x, lengths):
+        out, _ = self.rnn(pack_padded_sequence(x, lengths, enforce_sorted=False))
+        out, _ = pad_packed_sequence(out)
+        return out[:, -1]
+"""
+    [finding] = lint_source(source)
+    assert finding.code == "RNN004" and "batch of self.rnn's packed input" in finding.message
+
+
 SIAMESE = """
 import torch
 import torch.nn as nn

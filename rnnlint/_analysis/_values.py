@@ -34,13 +34,13 @@ class AxisOf(str):
     key: str
     index: int  # type: ignore[assignment]  # the axis; str.index is not used on a symbol
 
-    def __new__(cls, key: str, index: int) -> AxisOf:
-        name = super().__new__(cls, f"{key}.shape[{index}]")
+    def __new__(cls, key: str, index: int, text: str | None = None) -> AxisOf:
+        name = super().__new__(cls, text if text is not None else f"{key}.shape[{index}]")
         name.key, name.index = key, index
         return name
 
     def __reduce__(self) -> tuple:
-        return AxisOf, (self.key, self.index)
+        return AxisOf, (self.key, self.index, str(self))
 
 
 def axis_symbol(key: str, index: int) -> Poly:
@@ -53,8 +53,9 @@ _PACKED_INPUT = "packed input of "
 
 def packed_batch(rnn_name: str) -> Poly:
     """The batch of a packed sequence whose batch the analysis does not know, as the RNN given
-    it sees it: one symbol for every state of that RNN."""
-    return axis_symbol(_PACKED_INPUT + rnn_name, 1)
+    it sees it: one symbol for every state of that RNN, read as ``batch of self.rnn's packed
+    input`` (one text for each RNN: two RNNs' packed batches are two symbols)."""
+    return Poly.atom(AxisOf(_PACKED_INPUT + rnn_name, 1, f"batch of {rnn_name}'s packed input"))
 
 
 def is_packed_batch(size: Value) -> bool:
