@@ -41,6 +41,9 @@ class RunOptions:
     # a folder -> the configuration of the files in it and its root (the nearest configuration
     # file above it, as ruff finds it); None: ``config`` and ``root`` for every file
     config_for: Callable[[Path], tuple[Config, Path]] | None = None
+    # the process ends once the run is reported (the command line): the collector is left as the
+    # run set it, since putting it back would start a collection of everything the run built
+    process_ends: bool = False
 
 
 @dataclass
@@ -266,9 +269,10 @@ def run(paths: list, config: Config, options: RunOptions) -> RunResult:
     try:
         return _run(paths, config, options)
     finally:
-        gc.set_threshold(*threshold)
-        if freeze:
-            gc.unfreeze()
+        if not options.process_ends:
+            gc.set_threshold(*threshold)
+            if freeze:
+                gc.unfreeze()
 
 
 def _run(paths: list, config: Config, options: RunOptions) -> RunResult:

@@ -480,7 +480,8 @@ def _check_command(argv: list, parser: argparse.ArgumentParser | None = None) ->
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
     options = RunOptions(fix=args.fix, unsafe_fixes=config.unsafe_fixes, diff=args.diff, jobs=args.jobs,
-                         cache_dir=_cache_dir(args, settings), root=settings.root, config_for=_config_for(settings))
+                         cache_dir=_cache_dir(args, settings), root=settings.root, config_for=_config_for(settings),
+                         process_ends=True)
     try:
         result = run(paths, config, options)
     except PathError as error:
