@@ -278,14 +278,11 @@ class Statements(InterpreterBase):
 
     def _loop_pass(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         """One iteration of the loop from ``state``; ``first``: the loop's first one."""
-        if not first:
-            self._later_passes += 1
-            try:
-                self._loop_pass_body(statement, state, first)
-            finally:
-                self._later_passes -= 1
-        else:
+        self._later_passes += not first
+        try:
             self._loop_pass_body(statement, state, first)
+        finally:
+            self._later_passes -= not first
 
     def _loop_pass_body(self, statement: ast.For | ast.While, state: dict, first: bool) -> None:
         before = dict(state)
