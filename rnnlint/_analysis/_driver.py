@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .._pytorch import LAYERS
 from .._source import SourceLines, walk
 from ._core import method_order
 from ._facts import FileFacts, RnnCall, ScopeFacts
@@ -286,7 +287,7 @@ def _module_constants(body: list, imports: ImportTable, rebound: set, imported: 
     the file's functions read it (never where the text sets an attribute of that name)."""
     constants = ModuleBindings(imported or {})
     interpreter = Interpreter(imports, constants, {}, None)
-    changed = None
+    changed = None  # (names the text sets an attribute of, whether it sets a layer setting elsewhere)
     for statement in _module_level_statements(body):
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
         assert isinstance(target, ast.Name)  # `_module_level_statements` gives plain names
@@ -296,9 +297,9 @@ def _module_constants(body: list, imports: ImportTable, rebound: set, imported: 
         # in-place operation may change their shape), nor is a layer the file may change
         plain = _is_plain(value) or is_callable_value(value)
         if not plain and source is not None and isinstance(value, Layer) and name not in rebound:
-            if changed is None:
-                changed = _attributes_set(source)
-            plain = name not in changed and not _settings_set_elsewhere(source)
+            if changed is None:  # read from the text once, for every layer of the file
+                changed = _attributes_set(source), _settings_set_elsewhere(source)
+            plain = name not in changed[0] and not changed[1]
         constants[name] = UNKNOWN if name in rebound or not plain else value
     return constants
 
@@ -308,6 +309,8 @@ _ATTRIBUTE_SET = re.compile(r"\b([A-Za-z_]\w*)(?:\s*\.\s*\w+)+\s*(?:[-+*/%&|^@]|
                             r"|\bsetattr\(\s*([A-Za-z_]\w*)|\bdel\s+([A-Za-z_]\w*)\s*\.")
 
 
+# every layer's constructor parameters: the settings code may set on a built layer
+_LAYER_SETTINGS = frozenset(name for spec in LAYERS.values() for name, _ in spec.parameters or ())
 _SETTING_SET = re.compile(r"(\w*)\s*\.\s*(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)|\bsetattr\(\s*(\w*)")
 
 
@@ -316,15 +319,12 @@ def _settings_set_elsewhere(source: str) -> bool:
     constructor parameter) on something other than ``self`` itself, or calls ``setattr`` on
     something other than ``self``: a layer may then be changed through another name (a
     parameter of a function it is passed to), so no layer built at module level is known."""
-    from .._pytorch import LAYERS
-
-    settings = {name for spec in LAYERS.values() for name, _ in spec.parameters or ()}
     for match in _SETTING_SET.finditer(source):
         owner, attribute, set_on = match.groups()
         if set_on is not None:
             if set_on != "self":
                 return True
-        elif attribute in settings and owner != "self":
+        elif attribute in _LAYER_SETTINGS and owner != "self":
             return True
     return False
 
