@@ -618,12 +618,9 @@ class Project:
             name for names in _GLOBAL.findall(text) for name in re.findall(r"\w+", names))
         constants = _driver._module_constants(tree.body, imports, rebound, bound.constants)
         constants.read_field_layout(tree, text)
-        if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
-            # its functions may parse (`def get_args(): ...; return parser.parse_args()`) or build
-            # the parser another file parses: its options' defaults
-            from ._analysis._program import Namespace, argparse_defaults
-
-            constants.parsed = Namespace(argparse_defaults(tree))
+        # its functions may parse (`def get_args(): ...; return parser.parse_args()`) or build the
+        # parser another file parses: its options' defaults
+        constants.read_options(tree, imports)
         classes = _driver._collect_classes(tree.body, imports, bound.classes)
         name = self.module_name(path)
         functions = dict(bound.functions)

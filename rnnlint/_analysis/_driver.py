@@ -30,9 +30,7 @@ from ._program import (
     Configuration,
     Instance,
     ModuleBindings,
-    Namespace,
     Site,
-    argparse_defaults,
     imported_functions,
     is_callable_value,
     module_functions,
@@ -69,9 +67,7 @@ def analyse(module: ast.Module, source: str, body: list | None = None, project=N
     constants.update(imported_functions(bound, constants))
     if "fixture" in source:
         constants.fixtures = pytest_fixtures(module.body, imports)
-    if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
-        constants.parsed = Namespace(argparse_defaults(module))
-    constants.module = module  # how the file reads parsed options it is given (``parsed_arguments``)
+    constants.read_options(module, imports)
     registry = dict(project.registry) if project is not None else {}
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []
@@ -239,9 +235,7 @@ def run_for_sites(module: ast.Module, source: str, project, path: str, lines: se
         constants.chosen_module = (chosen[0], chosen_module)
     if "fixture" in source:
         constants.fixtures = pytest_fixtures(module.body, imports)
-    if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
-        constants.parsed = Namespace(argparse_defaults(module))
-    constants.module = module  # how the file reads parsed options it is given (``parsed_arguments``)
+    constants.read_options(module, imports)
     registry = dict(project.registry)
     registry.update((name, info) for name, info in classes.items() if info.context is None)
     scopes = []

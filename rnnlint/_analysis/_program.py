@@ -266,13 +266,14 @@ def unchanged_options(namespace: Value, changes: tuple[bool, frozenset]) -> Valu
     return Namespace(tuple(entry for entry in namespace.defaults if entry[0] not in assigned))
 
 
-def argparse_defaults(module: ast.Module) -> tuple:
+def argparse_defaults(module: ast.Module, changes: tuple[bool, frozenset] | None = None) -> tuple:
     """``((dest, default, line), ...)`` of the file's ``add_argument`` calls and
     ``set_defaults``; nothing when the file may change the parsed values in ways a reader
-    cannot follow (``vars(args).update(...)``, ``setattr``, ``set_defaults(**cfg)``)."""
+    cannot follow (``vars(args).update(...)``, ``setattr``, ``set_defaults(**cfg)``).
+    ``changes``: the file's ``namespace_changes``, when already worked out."""
     found: dict = {}
     conflicting: set = set()
-    opaque, assigned = namespace_changes(module)
+    opaque, assigned = changes if changes is not None else namespace_changes(module)
     if opaque:
         return ()
 
@@ -379,6 +380,14 @@ class ModuleBindings(dict):
         # worked out when first asked)
         self.module: ast.Module | None = None
         self.namespace_changes: tuple | None = None
+
+    def read_options(self, module: ast.Module, imports: ImportTable) -> None:
+        """What ``parse_args()`` returns in the file: its options' defaults, when it imports
+        argparse; and the file's tree, for how it reads parsed options it is given."""
+        self.module = module
+        if "argparse" in {qualified.split(".")[0] for qualified in imports.aliases.values()}:
+            self.namespace_changes = namespace_changes(module)
+            self.parsed = Namespace(argparse_defaults(module, self.namespace_changes))
 
     @property
     def domains(self) -> dict[str, tuple[str, ...]]:
