@@ -468,19 +468,14 @@ def _outcomes(event, rnn, guard):
     """``(guard, wrong: True | False | None, payload)`` for each state tensor in each case."""
     for config_guard, config in rnn_configs(rnn, guard):
         for input_guard, batch, rank in _input_batch(event.input, config, config_guard):
-            if batch is None:
-                # unbatched: the state has no batch axis either
-                for state_guard, hx in cases(event.hx, input_guard):
-                    for state, given, _ in _expected_states(config, hx, None):
-                        size = _size_name(config, state)
-                        for tensor_guard, tensor in tensors_in(given, state_guard):
-                            verdict = _rank_verdict(tensor, _shapes.state_rank(batched=False))
-                            yield tensor_guard, verdict, (rnn, state, tensor, None, None, UNBATCHED, size)
-                continue
             for state_guard, hx in cases(event.hx, input_guard):
                 for state, given, expected in _expected_states(config, hx, batch):
                     size = _size_name(config, state)
                     for tensor_guard, tensor in tensors_in(given, state_guard):
+                        if batch is None:  # unbatched: the state has no batch axis either
+                            verdict = _rank_verdict(tensor, _shapes.state_rank(batched=False))
+                            yield tensor_guard, verdict, (rnn, state, tensor, None, None, UNBATCHED, size)
+                            continue
                         if rank is not None and _rank_verdict(tensor, _shapes.state_rank(batched=True)):
                             yield tensor_guard, True, (rnn, state, tensor, None, None, BATCHED, size)
                             continue
@@ -606,14 +601,16 @@ def _input_batch(inputs, config, guard):
     for case_guard, case in cases(inputs, guard):
         if isinstance(case, Packed):
             yield case_guard, case.batch, 3
-        elif isinstance(case, Tensor) and case.shape is not None and len(case.shape) == 2:
+            continue
+        shape = case.shape if isinstance(case, Tensor) else None
+        # an RNN's input: three axes batched, two unbatched; any other rank is not judged here
+        rank = len(shape) if shape is not None and len(shape) in (2, 3) else None
+        if rank == 2:
             yield case_guard, None, 2  # unbatched, whatever the layout
         elif not isinstance(case, Tensor) or axis is None:
-            yield case_guard, UNKNOWN, (3 if isinstance(case, Tensor) and case.shape is not None
-                                        and len(case.shape) == 3 else None)
-        elif case.shape is not None:
-            yield case_guard, (case.shape[axis] if len(case.shape) == 3 else UNKNOWN), \
-                (3 if len(case.shape) == 3 else None)
+            yield case_guard, UNKNOWN, rank
+        elif shape is not None:
+            yield case_guard, (shape[axis] if rank == 3 else UNKNOWN), rank
         elif axis < len(case.leading) and not isinstance(case.leading[axis], Unknown):
             # rank unknown, first axes known (`x[t].unsqueeze(0)`: 1, then the batch of `x`)
             yield case_guard, case.leading[axis], None
