@@ -57,6 +57,25 @@ def write_project(root: Path, files: dict) -> Path:
     return root
 
 
+def run_program(tmp_path: Path, source: str, raises: tuple | None = None) -> None:
+    """Run ``source`` as a script with real torch, its warnings silenced: it must raise
+    ``raises`` (an exception type and a pattern its message matches), or run through when
+    ``raises`` is None. Skipped where torch is not installed."""
+    import runpy
+    import warnings
+
+    pytest.importorskip("torch")
+    script = tmp_path / "program.py"
+    script.write_text(source, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if raises is None:
+            runpy.run_path(str(script))
+        else:
+            with pytest.raises(raises[0], match=raises[1]):
+                runpy.run_path(str(script))
+
+
 def found_by_file(findings) -> list:
     """``(file name, row, code)`` of each finding, sorted."""
     return sorted((Path(finding.path).name, finding.row, finding.code) for finding in findings)

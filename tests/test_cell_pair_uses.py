@@ -8,14 +8,11 @@ that iteration ran, so only a pair the same iteration made counts.
 
 from __future__ import annotations
 
-import runpy
-import warnings
-
 import pytest
 
 from rnnlint import lint_source
 
-from conftest import expected_markers
+from conftest import expected_markers, run_program
 
 DECODER = """
 import torch
@@ -93,13 +90,5 @@ def test_the_message_names_the_cell_and_its_pair():
 
 @pytest.mark.parametrize("name", sorted(FLAGGED) + sorted(CLEAN))
 def test_the_programs_do_what_the_findings_say_with_torch(tmp_path, name):
-    pytest.importorskip("torch")
-    script = tmp_path / "program.py"
-    script.write_text(FLAGGED.get(name) or CLEAN[name], encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if name in FLAGGED:
-            with pytest.raises(TypeError, match="must be Tensor, not tuple"):
-                runpy.run_path(str(script))
-        else:
-            runpy.run_path(str(script))
+    run_program(tmp_path, FLAGGED.get(name) or CLEAN[name],
+                (TypeError, "must be Tensor, not tuple") if name in FLAGGED else None)

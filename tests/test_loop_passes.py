@@ -8,12 +8,11 @@ and a value a nested loop changes is never taken for the one it had before.
 
 from __future__ import annotations
 
-import runpy
-import warnings
-
 import pytest
 
 from rnnlint import lint_source
+
+from conftest import run_program
 
 NEST = """\
 import torch
@@ -64,13 +63,4 @@ def test_a_value_a_nested_loop_changes_is_not_its_value_before_the_loop():
     (NEST.format(width=16), True), (NEST.format(width=32), False), (CHANGED_IN_NEST, False),
 ])
 def test_the_scripts_do_what_the_findings_say_with_torch(tmp_path, source, fails):
-    pytest.importorskip("torch")
-    script = tmp_path / "script.py"
-    script.write_text(source, encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if fails:
-            with pytest.raises(RuntimeError, match="cannot be multiplied"):
-                runpy.run_path(str(script))
-        else:
-            runpy.run_path(str(script))
+    run_program(tmp_path, source, (RuntimeError, "cannot be multiplied") if fails else None)

@@ -9,14 +9,11 @@ given an unbatched `x`, for which a two-axis state is right.
 
 from __future__ import annotations
 
-import runpy
-import warnings
-
 import pytest
 
 from rnnlint import lint_source
 
-from conftest import expected_markers
+from conftest import expected_markers, run_program
 
 FLAGGED = {
     "batch_state_without_layers_axis": """
@@ -157,13 +154,5 @@ def test_the_message_names_the_rank_the_input_asks_for():
 
 @pytest.mark.parametrize("name", sorted(FLAGGED) + sorted(CLEAN))
 def test_the_programs_do_what_the_findings_say_with_torch(tmp_path, name):
-    pytest.importorskip("torch")
-    script = tmp_path / "program.py"
-    script.write_text(FLAGGED.get(name) or CLEAN[name], encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if name in FLAGGED:
-            with pytest.raises(RuntimeError, match=r"should also be [23]-D|Expected hidden size"):
-                runpy.run_path(str(script))
-        else:
-            runpy.run_path(str(script))
+    run_program(tmp_path, FLAGGED.get(name) or CLEAN[name],
+                (RuntimeError, r"should also be [23]-D|Expected hidden size") if name in FLAGGED else None)
