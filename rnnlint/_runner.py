@@ -5,6 +5,7 @@ Results stream back in a deterministic order; no parse tree outlives its file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -669,17 +670,17 @@ class _Checking:
         while len(self.tasks) < len(self.pending):
             self.tasks.append(self._task(self.pending[len(self.tasks)]))
             if self.pool is None:
-                # imported once here, not once in each worker: the workers start later by that
-                # import, but it is then paid once, not once a worker
-                from . import _analysis, rules  # noqa: F401
-
-                self.pool = _Pool(self.tasks, self.jobs)
+                self.pool = _Pool(self.tasks, self.jobs, family=True)
             self.pool.submit(len(self.tasks) - 1)
         if self.pool is not None:
             self.pool.poll(block=False)
 
     def waiting(self) -> None:
-        """Give a worker that has finished the next file, if one is waiting (a large run only)."""
+        """Give a worker that has finished the next file, if one is waiting (a large run only).
+        The workers of a large run are started at its first file, before any is queued: the
+        first of them imports the analysis while this process reads (see ``_first_worker``)."""
+        if self.eager and self.pool is None:
+            self.pool = _Pool(self.tasks, self.jobs, family=True)
         if self.pool is not None and self.pool.waiting:
             self.pool.poll(block=False)
 
@@ -713,7 +714,9 @@ class _Pool:
     is left waiting for another. A worker that dies costs its file an error, and is replaced
     while files are waiting."""
 
-    def __init__(self, tasks: list, count: int) -> None:
+    def __init__(self, tasks: list, count: int, family: bool = False) -> None:
+        """``family``: the first worker imports the analysis and forks the others from itself
+        (see ``_first_worker``), where processes fork; else each is forked from this process."""
         import multiprocessing
 
         self.context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
@@ -723,11 +726,26 @@ class _Pool:
         self.workers: dict = {}  # connection -> (process, index of the task it runs, or None)
         self.done = False
         try:
-            for _ in range(count):
-                self._start()
+            if family and count > 1 and self.context.get_start_method() == "fork":
+                self._start_family(count)
+            else:
+                for _ in range(count):
+                    self._start()
         except BaseException:
             self.close()
             raise
+
+    def _start_family(self, count: int) -> None:
+        with _interrupts_held():
+            pipes = [self.context.Pipe() for _ in range(count)]
+            process = self.context.Process(target=_first_worker, args=([child for _, child in pipes],),
+                                           daemon=True)
+            process.start()
+            for _, child in pipes:
+                child.close()
+        self.workers[pipes[0][0]] = (process, None)
+        for parent, _ in pipes[1:]:
+            self.workers[parent] = (_Forked(), None)
 
     def _start(self) -> None:
         with _interrupts_held():  # a worker ignores Ctrl-C from its first instruction
@@ -748,8 +766,20 @@ class _Pool:
     def _give(self, connection) -> None:
         if self.waiting:
             index = self.waiting.pop()
-            connection.send(self.tasks[index])
+            try:
+                connection.send(self.tasks[index])
+            except OSError:  # the worker is gone while idle: its file goes to the one replacing it
+                self.waiting.append(index)
+                self._replace(connection)
+                return
             self.workers[connection] = (self.workers[connection][0], index)
+
+    def _replace(self, connection) -> None:
+        process = self.workers.pop(connection)[0]
+        process.join(1)
+        connection.close()
+        self._start()
+        self._give(next(reversed(self.workers)))
 
     def poll(self, block: bool) -> None:
         """Take the results that are ready (with ``block``, wait for one at least) and give the
@@ -759,7 +789,8 @@ class _Pool:
         busy = {connection: process for connection, (process, index) in self.workers.items() if index is not None}
         if not busy:
             return
-        by_sentinel = {process.sentinel: connection for connection, process in busy.items()}
+        by_sentinel = {process.sentinel: connection for connection, process in busy.items()
+                       if process.sentinel is not None}
         # without waiting, each pipe is asked alone (cheaper than a selector over all of them): a
         # worker that died leaves its pipe readable too, at its end
         ready_now = wait(list(busy) + list(by_sentinel)) if block else [
@@ -770,12 +801,17 @@ class _Pool:
                 continue
             process, index = self.workers[connection]
             try:
-                self.results[index] = connection.recv()
+                message = connection.recv()
+                if isinstance(process, _Forked) and process.pid is None:
+                    process.pid = message  # a forked worker's first message: its result comes next
+                    continue
+                self.results[index] = message
             except (EOFError, OSError):  # the worker died: killed, or out of memory
-                process.join(1)  # reaped: its exit code is known
+                process.join(1)  # reaped: its exit code is known (for a worker forked here)
                 path = self.tasks[index][0]
+                code = f" with code {process.exitcode}" if process.exitcode is not None else ""
                 self.results[index] = FileResult(path, errors=[
-                    f"{path}: internal error in a worker process (it stopped with code {process.exitcode}); "
+                    f"{path}: internal error in a worker process (it stopped{code}); "
                     "the file was not checked, please report this to rnnlint with the file if you can"])
                 connection.close()
                 del self.workers[connection]
@@ -795,16 +831,21 @@ class _Pool:
                 self.poll(block=True)
                 if not self.workers:  # every worker died with no file waiting: nothing more comes
                     break
+            if not self.tasks:
+                return []  # no file to check: the workers are stopped at once (``close``)
             for connection in self.workers:
-                connection.send(None)  # done: the worker returns
+                with contextlib.suppress(OSError):  # a worker gone already is sent nothing
+                    connection.send(None)  # done: the worker returns
             self.done = True
         finally:
             self.close()
         return [self.results[index] for index in range(len(self.tasks))]
 
     def close(self) -> None:
-        for process, _ in self.workers.values():
+        for connection, (process, _) in self.workers.items():
             if not self.done:
+                if isinstance(process, _Forked) and process.pid is None:
+                    process.learn_pid(connection)
                 process.kill()
         for connection, (process, _) in self.workers.items():
             process.join(1)
@@ -815,15 +856,87 @@ class _Pool:
         self.workers = {}
 
 
-def _worker_loop(connection) -> None:
-    """A worker: check each file it is sent until it is sent None. Ctrl-C is the main
-    process's to handle; SIGTERM ends a worker at once."""
+class _Forked:
+    """A worker that the first worker forked (``_first_worker``): its pid is the first thing
+    it sends; the first worker, its parent, waits for it, and its exit code is not known here."""
+
+    sentinel = None
+    exitcode = None
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+
+    def learn_pid(self, connection) -> None:
+        """Read the pid it sends first, if it comes soon (a worker not yet forked sends none)."""
+        try:
+            if connection.poll(0.5):
+                self.pid = connection.recv()
+        except (EOFError, OSError):
+            pass
+
+    def kill(self) -> None:
+        import signal
+
+        if isinstance(self.pid, int):
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+    def is_alive(self) -> bool:
+        return False
+
+
+def _first_worker(connections: list) -> None:
+    """The first worker of a large run: it imports the analysis and the rules, forks one
+    worker for each of the other pipes (they start with them imported), then checks files
+    like them. The import is paid once, in a process of its own, while the main process
+    reads the run's files; the main process never imports them."""
+    _worker_signals()
+    from . import _analysis, rules  # noqa: F401
+
+    children = []
+    for connection in connections[1:]:
+        try:
+            pid = os.fork()
+        except OSError:  # no more processes: the main process finds this pipe closed
+            connection.close()
+            continue
+        if pid == 0:
+            code = 1
+            try:
+                for other in connections:
+                    if other is not connection:
+                        other.close()
+                connection.send(os.getpid())
+                _worker_loop(connection)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+        connection.close()
+    try:
+        _worker_loop(connections[0])
+    finally:
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _worker_signals() -> None:
+    """Ctrl-C is the main process's to handle; SIGTERM ends a worker at once."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _worker_loop(connection) -> None:
+    """A worker: check each file it is sent until it is sent None."""
+    _worker_signals()
     while True:
         try:
             task = connection.recv()

@@ -6,8 +6,11 @@ shortcuts never change what is reported.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,10 +212,56 @@ def test_a_large_run_checks_files_while_it_reads_the_rest(tmp_path, monkeypatch)
         (f.path, f.row, f.code, f.message) for f in serial]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the processes")
+def test_a_large_runs_first_worker_imports_the_analysis_and_forks_the_others(tmp_path):
+    folder = tmp_path / "many"
+    for index, path in enumerate(CORPUS_FILES):
+        (folder / f"pkg{index % 5}").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / f"pkg{index % 5}" / f"m{index}.py")
+    # each check notes its process and that process's parent; the main process notes whether
+    # it ever imported the analysis
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import os, sys\n"
+        "from rnnlint import _runner\n"
+        "from rnnlint._config import Config\n"
+        "original = _runner._check_one\n"
+        "def noted(task):\n"
+        "    with open(sys.argv[2], 'a') as out:\n"
+        "        out.write(f'{os.getpid()} {os.getppid()}\\n')\n"
+        "    return original(task)\n"
+        "_runner._check_one = noted\n"
+        "result = _runner.run([sys.argv[1]], Config(), _runner.RunOptions(jobs=2))\n"
+        "print(os.getpid(), 'rnnlint._analysis' in sys.modules, len(result.findings))\n")
+    checks = tmp_path / "checks.txt"
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, str(probe), str(folder), str(checks)], capture_output=True, text=True,
+                          cwd=ROOT, env=environment, timeout=300)
+    main, imported, findings = done.stdout.split()
+    serial = run([folder], Config(), RunOptions(jobs=1)).findings
+    assert imported == "False" and int(findings) == len(serial) > 0
+    workers = {tuple(line.split()) for line in checks.read_text().splitlines()}
+    first = [pid for pid, parent in workers if parent == main]
+    assert len(first) == 1 and {parent for _, parent in workers} == {main, first[0]}
+
+
+def test_a_worker_gone_while_idle_is_replaced_and_its_file_checked(tmp_path):
+    from rnnlint import _runner
+
+    source = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
+    task = (str(tmp_path / "m.py"), source, Config(), False, False)
+    pool = _runner._Pool([task], 1)
+    process = next(iter(pool.workers.values()))[0]
+    process.kill()
+    process.join(5)
+    pool.submit(0)  # given to the worker that is gone: the pipe is closed
+    [result] = pool.finish()
+    assert not result.errors and [f.code for f in result.findings] == [
+        f.code for f in check_source(source, task[0], Config()).findings] != []
+
+
 @pytest.mark.parametrize("others", [0, 250])  # workers started when all is read, or as it reads
 def test_a_worker_that_dies_costs_its_file_only(tmp_path, monkeypatch, others):
-    import os
-
     from rnnlint import _runner
 
     buggy = (ROOT / "examples" / "rnn001_head_features_mismatch" / "buggy.py").read_text()
@@ -224,16 +273,22 @@ def test_a_worker_that_dies_costs_its_file_only(tmp_path, monkeypatch, others):
     original = _runner._check_one
     main = os.getpid()
 
+    parent = tmp_path / "parent.txt"
+
     def dies_on_one(task):
         assert os.getpid() != main, "checked in the main process"
         if task[0].endswith("m03.py"):
+            parent.write_text(str(os.getppid()))
             os._exit(3)  # as a worker killed by the system
         return original(task)
 
     monkeypatch.setattr(_runner, "_check_one", dies_on_one)
     result = run([tmp_path], Config(), RunOptions(jobs=2))
     assert [error.split(":")[0] for error in result.errors] == [str(tmp_path / "m03.py")]
-    assert "stopped with code 3" in result.errors[0]
+    if int(parent.read_text()) == main:
+        assert "(it stopped with code 3)" in result.errors[0]
+    else:  # forked by the first worker of a large run: its code is its parent's to know
+        assert others and "(it stopped);" in result.errors[0]
     assert sorted({Path(f.path).name for f in result.findings}) == [f"m{index:02}.py" for index in range(12)
                                                                      if index != 3]
 
